@@ -1,0 +1,26 @@
+"""Loyalty backend: Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from app.config import Settings
+
+
+def create_app(overrides: dict[str, Any] | None = None, **ports: Any) -> Flask:
+    """Build the Flask app: settings, container, blueprints, error handlers. No import-time side effects.
+
+    `ports` replace concrete implementations (clock=, platform_clients=, mailer=) — tests pass fakes here.
+    """
+    from app.api import register_api
+    from app.container import Container
+
+    settings = Settings.from_env(overrides or {})
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(settings.flask_config())
+    container = Container(settings, **ports)
+    app.extensions["container"] = container
+    register_api(app)
+    return app

@@ -1,0 +1,41 @@
+"""HTTP layer: blueprints that parse, authenticate, call one service or query, and serialise."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_smorest import Api
+
+from app.container import Container
+
+
+def container() -> Container:
+    """The app's container, for views."""
+    return current_app.extensions["container"]  # type: ignore[no-any-return]
+
+
+def register_api(app: Flask) -> None:
+    """Blueprints, the OpenAPI document at /openapi.json, and the one error map."""
+    from app.api import errors, health, webhooks
+
+    api = Api(app, spec_kwargs={"info": {"description": "Loyalty backend for Shopify and WooCommerce shops."}})
+    api.register_blueprint(health.blp)
+    api.register_blueprint(webhooks.blp)
+    for module in _optional_blueprint_modules():
+        api.register_blueprint(module.blp)
+    errors.register(app)
+    app.extensions["loyalty_api"] = api
+
+
+def _optional_blueprint_modules() -> list:  # type: ignore[type-arg]
+    """Blueprints of the other capabilities, in registration order."""
+    import importlib
+
+    names = ["app.api.storefront", "app.api.auth", "app.api.admin", "app.api.reviews", "app.api.unsubscribe"]
+    modules = []
+    for name in names:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules

@@ -1,0 +1,102 @@
+"""The one error map: domain errors and HTTP errors become `{"code", "status", "message", "reason", "errors"}`."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from app.domain import errors as e
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: dict[type[e.LoyaltyError], int] = {
+    e.NotFound: 404,
+    e.Conflict: 409,
+    e.InsufficientPoints: 409,
+    e.AlreadyRedeemed: 409,
+    e.RewardUnavailable: 422,
+    e.InvalidInput: 422,
+    e.MalformedPayload: 400,
+    e.PayloadTooLarge: 413,
+    e.Unauthorized: 401,
+    e.InvalidSignature: 401,
+    e.Forbidden: 403,
+    e.RateLimited: 429,
+    e.PlatformUnavailable: 503,
+    e.PlatformRejected: 502,
+    e.PlatformError: 502,
+}
+
+REASON_BY_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+                    422: "validation_error", 429: "rate_limited"}
+
+
+def status_for(error: e.LoyaltyError) -> int:
+    """The HTTP status of a domain error: the nearest class in the table wins."""
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 400
+
+
+def error_response(code: int, message: str, reason: str, errors: dict[str, Any] | None = None) -> Response:
+    """The one JSON error shape."""
+    body: dict[str, Any] = {"code": code, "status": HTTPStatus(code).phrase, "message": message, "reason": reason}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = code
+    return response
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on the app (after flask-smorest, so these win)."""
+
+    @app.errorhandler(e.LoyaltyError)
+    def _domain(error: e.LoyaltyError) -> Response:
+        code = status_for(error)
+        errors = getattr(error, "errors", None) or None
+        response = error_response(code, str(error), error.reason, errors)
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(max(1, round(retry_after)))
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response:
+        code = error.code or 500
+        data = getattr(error, "data", None) or {}
+        messages = data.get("messages") if isinstance(data, dict) else None
+        errors = _flatten_locations(messages) if messages else None
+        reason = "validation_error" if code == 422 else REASON_BY_STATUS.get(code, "http_error")
+        response = error_response(code, error.description or HTTPStatus(code).phrase, reason, errors)
+        for header, value in (data.get("headers") or {}).items() if isinstance(data, dict) else ():
+            response.headers[header] = value
+        return response
+
+    @app.errorhandler(OperationalError)
+    def _database_down(error: OperationalError) -> Response:
+        log.error("database unavailable: %s", error.orig)
+        return error_response(503, "The service is temporarily unavailable.", "database_unavailable")
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log.exception("unhandled error")
+        return error_response(500, "An unexpected error occurred.", "internal_error")
+
+
+def _flatten_locations(messages: dict[str, Any]) -> dict[str, Any]:
+    # webargs nests field errors under their location ("json", "query"); callers want the fields.
+    flat: dict[str, Any] = {}
+    for location, fields in messages.items():
+        if isinstance(fields, dict):
+            flat.update(fields)
+        else:
+            flat[location] = fields
+    return flat

@@ -1,0 +1,67 @@
+"""Order and customer webhooks from Shopify and WooCommerce: verify on the raw bytes, then parse, then store."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from app.api import container
+from app.domain.errors import PayloadTooLarge
+from app.platforms.woocommerce.webhooks import is_ping
+from app.services import intake, shops
+
+log = logging.getLogger(__name__)
+
+blp = Blueprint("webhooks", __name__, url_prefix="/webhooks", description="Webhook deliveries from the shops.")
+
+
+class WebhookAckSchema(Schema):
+    outcome = fields.String(
+        required=True,
+        metadata={"description": "processed | duplicate | ignored | unknown_shop | inactive_shop | failed | ping"},
+    )
+
+
+@blp.route("/shopify", methods=["POST"])
+@blp.response(200, WebhookAckSchema)
+def shopify_webhook() -> dict[str, Any]:
+    """Receive a Shopify webhook (HMAC of the raw body with the app secret)."""
+    c = container()
+    body = _raw_body()
+    adapter = c.webhook_adapters["shopify"]
+    adapter.verify(request.headers, body, c.shopify_secrets())
+    delivery = adapter.parse(request.headers, body)
+    return {"outcome": intake.receive_delivery(c.uow(), delivery, c.clock.now()).outcome}
+
+
+@blp.route("/woocommerce", methods=["POST"])
+@blp.response(200, WebhookAckSchema)
+def woocommerce_webhook() -> dict[str, Any]:
+    """Receive a WooCommerce webhook (HMAC of the raw body with the shop's webhook secret); pings answer 200."""
+    c = container()
+    body = _raw_body()
+    if is_ping(request.headers, body):
+        return {"outcome": "ping"}
+    adapter = c.webhook_adapters["woocommerce"]
+    domain = adapter.shop_domain(request.headers)
+    secrets = shops.webhook_secrets(c.uow(), c.box, "woocommerce", domain) if domain else []
+    if domain and not secrets:
+        log.info("webhook for unknown shop", extra={"shop": domain})
+        return {"outcome": "unknown_shop"}
+    adapter.verify(request.headers, body, secrets)
+    delivery = adapter.parse(request.headers, body)
+    return {"outcome": intake.receive_delivery(c.uow(), delivery, c.clock.now()).outcome}
+
+
+def _raw_body() -> bytes:
+    limit = container().settings.max_webhook_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(limit=limit)
+    body = request.get_data(cache=True)
+    if len(body) > limit:
+        raise PayloadTooLarge(limit=limit)
+    return body

@@ -1,0 +1,39 @@
+"""`loyalty members show SHOP EMAIL`: a member's balance, pending points, lots and ledger."""
+
+from __future__ import annotations
+
+import click
+
+from app.cli import Context, emit, pass_context
+from app.queries import member_detail
+from app.services.shops import find_shop
+
+
+def register(cli: click.Group) -> None:
+    @cli.group()
+    def members() -> None:
+        """Members of a shop."""
+
+    @members.command("show")
+    @click.argument("shop")
+    @click.argument("email")
+    @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+    @pass_context
+    def show(ctx: Context, shop: str, email: str, as_json: bool) -> None:
+        """Show one member of SHOP (id, domain or URL) by EMAIL."""
+        c = ctx.container
+        found = find_shop(c.uow(), shop)
+        with c.uow() as uow:
+            detail = member_detail(uow.session, found, email, c.clock.now())
+        if as_json:
+            emit(detail, True)
+            return
+        click.echo(f"{detail['name']} <{detail['email']}>  member {detail['member_id']}")
+        click.echo(f"balance {detail['balance']}  pending {detail['pending']}  spendable {detail['spendable']}")
+        click.echo("lots:")
+        for lot in detail["lots"]:
+            state = "pending" if lot["pending"] else "available"
+            click.echo(f"  #{lot['id']} {lot['remaining']}/{lot['points']} {state} expires {lot['expires_at'] or '-'}")
+        click.echo("ledger (newest first):")
+        for entry in detail["ledger"][:30]:
+            click.echo(f"  {entry['at'][:19]} {entry['delta']:+6d} {entry['kind']:<8} {entry['reason']} {entry['source']}")

@@ -1,0 +1,68 @@
+"""`loyalty run` (everything in one process, the embedded default) and `loyalty serve` (gunicorn web tier)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from app.cli import Context, pass_context
+from app.migrate import upgrade
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("run")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=8000, show_default=True, type=int)
+    @click.option("--no-worker", is_flag=True, help="Do not run the scheduler in this process.")
+    @pass_context
+    def run(ctx: Context, host: str, port: int, no_worker: bool) -> None:
+        """Migrate, then serve the app and run the scheduled jobs in this one process."""
+        from werkzeug.serving import run_simple
+
+        from app import create_app
+
+        upgrade(ctx.container.engine)
+        app = create_app()
+        scheduler = None if no_worker else _background_scheduler(app.extensions["container"])
+        settings = app.extensions["container"].settings
+        click.echo(f"loyalty backend on http://{host}:{port}  (database {settings.database_url}, "
+                   f"emails: {settings.email_backend})")
+        try:
+            run_simple(host, port, app, threaded=True, use_reloader=False)
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=True)
+
+    @cli.command("serve")
+    @click.option("--bind", default="127.0.0.1:8000", show_default=True)
+    @click.option("--workers", default=2, show_default=True, type=int)
+    @click.option("--threads", default=4, show_default=True, type=int)
+    def serve(bind: str, workers: int, threads: int) -> None:
+        """Serve the web tier under gunicorn (stateless; run `loyalty worker` separately)."""
+        from gunicorn.app.base import BaseApplication
+
+        from app import create_app
+
+        class _Gunicorn(BaseApplication):  # type: ignore[misc]
+            def load_config(self) -> None:
+                self.cfg.set("bind", bind)
+                self.cfg.set("workers", workers)
+                self.cfg.set("threads", threads)
+                self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
+                self.cfg.set("accesslog", None)
+
+            def load(self) -> Any:
+                return create_app()
+
+        _Gunicorn().run()
+
+
+def _background_scheduler(container: Any) -> Any:
+    try:
+        from app.jobs.scheduler import build_scheduler
+    except ModuleNotFoundError:
+        return None
+    scheduler = build_scheduler(container, blocking=False)
+    scheduler.start()
+    return scheduler

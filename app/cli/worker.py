@@ -1,0 +1,36 @@
+"""`loyalty worker [--once]`: the scheduled jobs in their own process."""
+
+from __future__ import annotations
+
+import signal
+from types import FrameType
+
+import click
+
+from app.cli import Context, pass_context
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("worker")
+    @click.option("--once", is_flag=True, help="Run every due job once and exit (cron, scripts).")
+    @pass_context
+    def worker(ctx: Context, once: bool) -> None:
+        """Run the scheduler: outbox, maturing and expiring points, tiers, retries, reconciliation."""
+        from app.jobs.scheduler import build_scheduler, run_once
+
+        c = ctx.container
+        if once:
+            for job_id, outcome in run_once(c).items():
+                click.echo(f"{job_id}: {outcome}")
+            return
+        scheduler = build_scheduler(c, blocking=True)
+
+        def _stop(signum: int, _frame: FrameType | None) -> None:
+            # Finish the jobs that are running (each commits or rolls back its own claim), then exit.
+            click.echo(f"signal {signum}: finishing running jobs, then stopping")
+            scheduler.shutdown(wait=True)
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        click.echo("worker started; SIGTERM stops it cleanly")
+        scheduler.start()

@@ -1,0 +1,94 @@
+"""Settings from LOYALTY_* (and SHOPIFY_*) environment variables; fails fast on missing secrets in production."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or invalid."""
+
+
+def _default_instance_path() -> Path:
+    return Path(os.environ.get("LOYALTY_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment, resolved once at start-up."""
+
+    env: str = "development"
+    database_url: str = ""
+    secret_key: str = DEV_SECRET_KEY
+    shopify_api_key: str = "dev-shopify-api-key"
+    shopify_api_secret: str = "dev-shopify-api-secret"
+    shopify_api_secret_previous: str = ""
+    shopify_api_base: str = "https://{shop}"
+    shopify_api_version: str = "2025-10"
+    public_url: str = "http://127.0.0.1:8000"
+    email_backend: str = "file"
+    smtp_url: str = ""
+    mail_from: str = "Treueprogramm <loyalty@localhost>"
+    instance_path: Path = field(default_factory=_default_instance_path)
+    max_webhook_bytes: int = 1024 * 1024
+    db_pool_size: int = 5
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> Settings:
+        """Read settings from the environment, then apply explicit overrides (tests, CLI flags)."""
+        env = dict(os.environ if environ is None else environ)
+        instance = Path(env.get("LOYALTY_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
+        values: dict[str, Any] = {
+            "env": env.get("LOYALTY_ENV", "development"),
+            "database_url": env.get("LOYALTY_DATABASE_URL", f"sqlite:///{instance / 'loyalty.db'}"),
+            "secret_key": env.get("LOYALTY_SECRET_KEY", DEV_SECRET_KEY),
+            "shopify_api_key": env.get("SHOPIFY_API_KEY", "dev-shopify-api-key"),
+            "shopify_api_secret": env.get("SHOPIFY_API_SECRET", "dev-shopify-api-secret"),
+            "shopify_api_secret_previous": env.get("SHOPIFY_API_SECRET_PREVIOUS", ""),
+            "shopify_api_base": env.get("LOYALTY_SHOPIFY_API_BASE", "https://{shop}"),
+            "public_url": env.get("LOYALTY_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            "email_backend": env.get("LOYALTY_EMAIL_BACKEND", "file"),
+            "smtp_url": env.get("LOYALTY_SMTP_URL", ""),
+            "mail_from": env.get("LOYALTY_MAIL_FROM", "Treueprogramm <loyalty@localhost>"),
+            "instance_path": instance,
+            "db_pool_size": int(env.get("LOYALTY_DB_POOL_SIZE", "5")),
+        }
+        known = {f.name for f in fields(cls)}
+        unknown = set(overrides or {}) - known
+        if unknown:
+            raise ConfigError(f"unknown settings: {sorted(unknown)}")
+        settings = replace(cls(**values), **(overrides or {}))
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Refuse to start a production app on development secrets."""
+        if self.email_backend not in {"file", "smtp"}:
+            raise ConfigError("LOYALTY_EMAIL_BACKEND must be 'file' or 'smtp'")
+        if self.email_backend == "smtp" and not self.smtp_url:
+            raise ConfigError("LOYALTY_SMTP_URL is required with LOYALTY_EMAIL_BACKEND=smtp")
+        if self.env == "production":
+            if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+                raise ConfigError("LOYALTY_SECRET_KEY must be set to at least 32 characters in production")
+            if self.shopify_api_secret.startswith("dev-"):
+                raise ConfigError("SHOPIFY_API_SECRET must be set in production")
+
+    def flask_config(self) -> dict[str, Any]:
+        """The subset Flask and flask-smorest read."""
+        return {
+            "SECRET_KEY": self.secret_key,
+            "TESTING": self.testing,
+            "MAX_CONTENT_LENGTH": self.max_webhook_bytes,
+            "API_TITLE": "Loyalty backend",
+            "API_VERSION": "1.0",
+            "OPENAPI_VERSION": "3.0.3",
+            "OPENAPI_URL_PREFIX": "/",
+            "OPENAPI_JSON_PATH": "openapi.json",
+            "JSON_SORT_KEYS": False,
+        }

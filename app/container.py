@@ -1,0 +1,77 @@
+"""The one place that picks concrete implementations: database, clock, secrets, platform adapters and clients."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from app.clock import Clock, SystemClock
+from app.config import Settings
+from app.db import make_engine, make_session_factory
+from app.platforms.base import PlatformClient, WebhookAdapter
+from app.security import SecretBox
+from app.uow import UnitOfWork
+
+
+class Container:
+    """Built once per process by `create_app` or the CLI; tests pass fakes as keyword arguments."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        platform_clients: dict[str, PlatformClient] | None = None,
+        **ports: Any,
+    ) -> None:
+        self.settings = settings
+        _ensure_sqlite_dir(settings.database_url)
+        self.engine = make_engine(settings.database_url, settings.db_pool_size)
+        self.session_factory = make_session_factory(self.engine)
+        self.clock: Clock = clock or SystemClock()
+        self.box = SecretBox(settings.secret_key)
+        self._platform_clients = platform_clients
+        self.ports = ports
+
+    def uow(self) -> UnitOfWork:
+        """A fresh unit of work (one transaction) for one service call."""
+        return UnitOfWork(self.session_factory)
+
+    @property
+    def webhook_adapters(self) -> dict[str, WebhookAdapter]:
+        from app.platforms.shopify.webhooks import ShopifyWebhookAdapter
+        from app.platforms.woocommerce.webhooks import WooCommerceWebhookAdapter
+
+        return {"shopify": ShopifyWebhookAdapter(), "woocommerce": WooCommerceWebhookAdapter()}
+
+    def shopify_secrets(self) -> list[str]:
+        """The app secret, and the previous one while a rotation is under way (PLATFORMS §1.2)."""
+        return [s for s in (self.settings.shopify_api_secret, self.settings.shopify_api_secret_previous) if s]
+
+    def platform_client(self, platform: str) -> PlatformClient:
+        """The Admin API client for a platform (fakes in tests)."""
+        if self._platform_clients is None:
+            self._platform_clients = self._real_platform_clients()
+        return self._platform_clients[platform]
+
+    def _real_platform_clients(self) -> dict[str, PlatformClient]:
+        from app.platforms.shopify.admin import ShopifyAdminClient
+        from app.platforms.woocommerce.admin import WooCommerceAdminClient
+
+        return {
+            "shopify": ShopifyAdminClient(
+                api_base=self.settings.shopify_api_base, api_version=self.settings.shopify_api_version
+            ),
+            "woocommerce": WooCommerceAdminClient(),
+        }
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

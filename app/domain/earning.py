@@ -1,0 +1,86 @@
+"""Earning rules: which amounts count, how many points they are worth, and what an order should hold now."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import Any
+
+ROUNDINGS = {"down": ROUND_DOWN, "half_up": ROUND_HALF_UP, "up": ROUND_UP}
+
+
+@dataclass(frozen=True)
+class EarningRules:
+    """The rules an order earns under; snapshotted onto the order when it is first paid."""
+
+    points_per_unit: Decimal = Decimal("1")
+    include_shipping: bool = False
+    include_tax: bool = False
+    rounding: str = "down"
+    multiplier: Decimal = Decimal("1")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form for storage on the order row."""
+        return {k: str(v) if isinstance(v, Decimal) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EarningRules:
+        """Inverse of `to_dict`."""
+        return cls(
+            points_per_unit=Decimal(str(data["points_per_unit"])),
+            include_shipping=bool(data["include_shipping"]),
+            include_tax=bool(data["include_tax"]),
+            rounding=str(data["rounding"]),
+            multiplier=Decimal(str(data.get("multiplier", "1"))),
+        )
+
+
+@dataclass(frozen=True)
+class OrderAmounts:
+    """What an order is worth now: gross amounts and what has been refunded of each."""
+
+    merchandise: Decimal
+    shipping: Decimal
+    tax: Decimal
+    refunded_merchandise: Decimal
+    refunded_shipping: Decimal
+    refunded_tax: Decimal
+
+
+def points_for(amount: Decimal, rules: EarningRules) -> int:
+    """Points for an amount of money under the rules, rounded as the shop chose; never negative."""
+    if amount <= 0:
+        return 0
+    raw = amount * rules.points_per_unit * rules.multiplier
+    return int(raw.quantize(Decimal("1"), rounding=ROUNDINGS[rules.rounding]))
+
+
+def countable(amounts: OrderAmounts, rules: EarningRules) -> tuple[Decimal, Decimal]:
+    """The gross amount that earns points and how much of it has been refunded."""
+    gross = amounts.merchandise
+    refunded = min(amounts.refunded_merchandise, amounts.merchandise)
+    if rules.include_shipping:
+        gross += amounts.shipping
+        refunded += min(amounts.refunded_shipping, amounts.shipping)
+    if rules.include_tax:
+        gross += amounts.tax
+        refunded += min(amounts.refunded_tax, amounts.tax)
+    return gross, refunded
+
+
+def target_points(amounts: OrderAmounts, rules: EarningRules, *, is_paid: bool, is_cancelled: bool) -> int:
+    """What the ledger should hold for this order now.
+
+    The order earns on its gross countable amount when paid; refunds reverse pro rata to the refunded share
+    of that amount (so a shipping-only refund reverses nothing by default), and cancellation reverses all.
+    """
+    if not is_paid or is_cancelled:
+        return 0
+    gross, refunded = countable(amounts, rules)
+    earned = points_for(gross, rules)
+    if earned == 0 or refunded <= 0:
+        return earned
+    if refunded >= gross:
+        return 0
+    kept = Decimal(earned) * (gross - refunded) / gross
+    return int(kept.quantize(Decimal("1"), rounding=ROUND_DOWN))

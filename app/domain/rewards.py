@@ -1,0 +1,166 @@
+"""Rewards catalogue rules: validation, coupon codes and windows, labels, and next-purchase coupons."""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from app.domain.errors import InvalidInput
+
+RewardKind = Literal["fixed_amount", "percentage", "free_shipping"]
+NextPurchaseMode = Literal["first_order", "every_order_above"]
+
+KINDS = ("fixed_amount", "percentage", "free_shipping")
+MODES = ("first_order", "every_order_above")
+MAX_VALIDITY_DAYS = 3650
+# No 0/O, 1/I/L: codes are read off emails and typed in by hand.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# 31 symbols give 4.95 bits each; three groups of four would be 59.4 bits, so a fourth group makes 79.
+CODE_GROUPS = 4
+CODE_GROUP_SIZE = 4
+CODE_BITS = CODE_GROUPS * CODE_GROUP_SIZE * math.log2(len(CODE_ALPHABET))
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+@dataclass(frozen=True)
+class RewardDef:
+    """A reward members buy with points; it becomes a coupon valid for `validity_days`."""
+
+    kind: RewardKind
+    name: str
+    points_cost: int
+    value: Decimal
+    minimum_order: Decimal | None = None
+    validity_days: int = 30
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class NextPurchaseRule:
+    """A coupon sent after a paid order, to bring the customer back."""
+
+    mode: NextPurchaseMode
+    threshold: Decimal
+    kind: RewardKind
+    value: Decimal
+    minimum_order: Decimal | None = None
+    validity_days: int = 30
+    enabled: bool = True
+
+
+def _coupon_errors(
+    kind: str, value: Decimal, minimum_order: Decimal | None, validity_days: int
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if kind not in KINDS:
+        errors["kind"] = f"Must be one of: {', '.join(KINDS)}."
+    elif kind == "fixed_amount" and value <= 0:
+        errors["value"] = "Must be more than 0."
+    elif kind == "percentage" and not 0 < value <= 100:
+        errors["value"] = "Must be more than 0 and at most 100."
+    elif kind == "free_shipping" and value != 0:
+        errors["value"] = "Must be 0 for free shipping."
+    if minimum_order is not None and minimum_order < 0:
+        errors["minimum_order"] = "Must be 0 or more."
+    if not 1 <= validity_days <= MAX_VALIDITY_DAYS:
+        errors["validity_days"] = f"Must be between 1 and {MAX_VALIDITY_DAYS}."
+    return errors
+
+
+def validate_reward(reward: RewardDef) -> None:
+    """Raise InvalidInput with one message per faulty field."""
+    errors = _coupon_errors(reward.kind, reward.value, reward.minimum_order, reward.validity_days)
+    if not reward.name.strip():
+        errors["name"] = "Must not be empty."
+    if reward.points_cost <= 0:
+        errors["points_cost"] = "Must be more than 0."
+    if errors:
+        raise InvalidInput("The reward is not valid.", errors=errors)
+
+
+def validate_next_purchase_rule(rule: NextPurchaseRule) -> None:
+    """Raise InvalidInput with one message per faulty field."""
+    errors = _coupon_errors(rule.kind, rule.value, rule.minimum_order, rule.validity_days)
+    if rule.mode not in MODES:
+        errors["mode"] = f"Must be one of: {', '.join(MODES)}."
+    if rule.threshold < 0:
+        errors["threshold"] = "Must be 0 or more."
+    if errors:
+        raise InvalidInput("The next-purchase rule is not valid.", errors=errors)
+
+
+def generate_code(prefix: str = "TREUE", rng: random.Random | None = None) -> str:
+    """A hard-to-guess coupon code like "TREUE-7K2M-9QXP-H4TD-W8RC" (79 bits from `secrets`).
+
+    Pass `rng` only in tests, for repeatable codes.
+    """
+    choose = rng.choice if rng is not None else secrets.choice
+    groups = ["".join(choose(CODE_ALPHABET) for _ in range(CODE_GROUP_SIZE)) for _ in range(CODE_GROUPS)]
+    return "-".join([prefix, *groups] if prefix else groups)
+
+
+def coupon_window(now: datetime, validity_days: int) -> tuple[datetime, datetime]:
+    """When a coupon issued now starts and ends."""
+    if validity_days < 1:
+        raise ValueError("a coupon is valid for at least one day")
+    return now, now + timedelta(days=validity_days)
+
+
+def qualifies(rule: NextPurchaseRule, paid_orders_count: int, order_amount: Decimal) -> bool:
+    """Whether a paid order earns the next-purchase coupon.
+
+    `paid_orders_count` includes this order. "first_order" wants it to be the first paid order at or
+    above the threshold; "every_order_above" wants any order at or above the threshold.
+    """
+    if not rule.enabled or order_amount < rule.threshold:
+        return False
+    if rule.mode == "first_order":
+        return paid_orders_count == 1
+    return rule.mode == "every_order_above"
+
+
+def _language(locale: str) -> str:
+    return "de" if locale.lower().replace("-", "_").split("_")[0] == "de" else "en"
+
+
+def _group_thousands(digits: str, separator: str) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return separator.join(parts)
+
+
+def format_money(amount: Decimal, locale: str, currency: str) -> str:
+    """An amount as German ("1.234,50 €") or English ("€1,234.50") shoppers read it."""
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if cents < 0 else ""
+    whole, frac = f"{abs(cents):.2f}".split(".")
+    code = currency.upper()
+    symbol = CURRENCY_SYMBOLS.get(code)
+    if _language(locale) == "de":
+        return f"{sign}{_group_thousands(whole, '.')},{frac} {symbol or code}"
+    number = f"{_group_thousands(whole, ',')}.{frac}"
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{code} {number}"
+
+
+def _format_percent(value: Decimal, language: str) -> str:
+    text = f"{value.normalize():f}"
+    return f"{text.replace('.', ',')} %" if language == "de" else f"{text}%"
+
+
+def reward_label(reward: RewardDef, locale: str, currency: str) -> str:
+    """What the reward gives, in German or English: "5,00 € Rabatt", "10% off", "Free shipping"."""
+    language = _language(locale)
+    if reward.kind == "fixed_amount":
+        money = format_money(reward.value, language, currency)
+        return f"{money} Rabatt" if language == "de" else f"{money} off"
+    if reward.kind == "percentage":
+        percent = _format_percent(reward.value, language)
+        return f"{percent} Rabatt" if language == "de" else f"{percent} off"
+    if reward.kind == "free_shipping":
+        return "Kostenloser Versand" if language == "de" else "Free shipping"
+    raise ValueError(f"unknown reward kind: {reward.kind!r}")

@@ -1,0 +1,35 @@
+"""Shop identities: how a Shopify domain and a WooCommerce URL are written down, and checked."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+SHOPIFY_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]\.myshopify\.com$")
+
+
+def is_valid_shopify_domain(domain: str) -> bool:
+    """`{name}.myshopify.com` only (PLATFORMS §2.2), checked on the lowercased host."""
+    return bool(SHOPIFY_DOMAIN.fullmatch(domain.strip().lower()))
+
+
+def normalise_woocommerce_url(url: str) -> str:
+    """`https://Shop.example.de/` and `shop.example.de` both become `https://shop.example.de`."""
+    raw = url.strip()
+    if "://" not in raw:
+        raw = "https://" + raw
+    parts = urlsplit(raw)
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise ValueError(f"not a shop URL: {url!r}")
+    port = f":{parts.port}" if parts.port else ""
+    path = parts.path.rstrip("/")
+    return f"{parts.scheme.lower()}://{host}{port}{path}"
+
+
+def normalise_shop_ref(ref: str) -> str:
+    """A shop as an operator types it: a myshopify domain stays a domain, anything else is a shop URL."""
+    candidate = ref.strip().lower()
+    if is_valid_shopify_domain(candidate):
+        return candidate
+    return normalise_woocommerce_url(ref)

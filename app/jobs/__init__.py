@@ -1,0 +1,1 @@
+"""Scheduled jobs: APScheduler wiring; each job calls exactly one service."""

@@ -1,0 +1,43 @@
+"""Members: the shop's customers in the program, with cached balances."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+from app.models.types import UTCDateTime
+
+
+class Member(Base):
+    """A shopper. `balance` and `pending` are caches of the ledger and lots, written in the same transaction."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "customer_ref"),
+        Index("ix_members_shop_email", "shop_id", "email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    customer_ref: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(320))
+    first_name: Mapped[str | None] = mapped_column(String(255))
+    last_name: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    accepts_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
+    balance: Mapped[int] = mapped_column(Integer, default=0)
+    pending: Mapped[int] = mapped_column(Integer, default=0)
+    lifetime_points: Mapped[int] = mapped_column(Integer, default=0)
+    birthday: Mapped[date | None] = mapped_column(Date)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def display_name(self) -> str:
+        name = " ".join(part for part in (self.first_name, self.last_name) if part)
+        return name or (self.email or f"#{self.id}")

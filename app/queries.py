@@ -1,0 +1,96 @@
+"""Read side for the CLI, widget, admin and analytics: shop-scoped selects, no writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.errors import MemberNotFound
+from app.models import LedgerEntry, Member, Order, PointLot, Shop
+from app.repositories import LotRepository, MemberRepository, OrderRepository
+
+
+def member_detail(session: Session, shop: Shop, email: str, now: datetime) -> dict[str, Any]:
+    """Balance, pending, lots and ledger of one member, for support and scripts."""
+    member = MemberRepository(session, shop.id).get_by_email(email)
+    if member is None:
+        raise MemberNotFound(email=email)
+    lots = LotRepository(session, shop.id)
+    return {
+        "shop": shop.domain,
+        "member_id": member.id,
+        "customer_ref": member.customer_ref,
+        "email": member.email,
+        "name": member.display_name,
+        "balance": member.balance,
+        "pending": member.pending,
+        "spendable": max(0, member.balance - member.pending),
+        "lifetime_points": member.lifetime_points,
+        "joined_at": member.joined_at.isoformat(),
+        "lots": [
+            {
+                "id": lot.id,
+                "points": lot.points,
+                "remaining": lot.remaining,
+                "available_at": lot.available_at.isoformat(),
+                "expires_at": lot.expires_at.isoformat() if lot.expires_at else None,
+                "pending": not lot.matured,
+            }
+            for lot in lots.lots(member.id)
+        ],
+        "ledger": [
+            {
+                "id": entry.id,
+                "at": entry.occurred_at.isoformat(),
+                "delta": entry.delta,
+                "kind": entry.kind,
+                "reason": entry.reason,
+                "source": f"{entry.source_type}:{entry.source_ref}" if entry.source_type else "",
+                "actor": entry.actor,
+                "balance_after": entry.balance_after,
+            }
+            for entry in lots.entries(member.id, limit=500)
+        ],
+        "orders": [
+            {"name": o.name, "ref": o.order_ref, "paid": o.is_paid, "cancelled": o.is_cancelled,
+             "total": str(o.total), "refunded": str(o.refunded_total), "points": o.points_earned}
+            for o in OrderRepository(session, shop.id).list_for_member(member.id)
+        ],
+    }
+
+
+def shop_summary(session: Session, shop: Shop) -> dict[str, Any]:
+    """Members, orders and points outstanding of one shop, for `loyalty shops list` and the demo."""
+    members, outstanding = session.execute(
+        select(func.count(Member.id), func.coalesce(func.sum(Member.balance), 0)).where(Member.shop_id == shop.id)
+    ).one()
+    orders = session.scalar(select(func.count(Order.id)).where(Order.shop_id == shop.id)) or 0
+    entries = session.scalar(select(func.count(LedgerEntry.id)).where(LedgerEntry.shop_id == shop.id)) or 0
+    pending = session.scalar(
+        select(func.coalesce(func.sum(PointLot.remaining), 0)).where(
+            PointLot.shop_id == shop.id, PointLot.matured.is_(False)
+        )
+    )
+    return {
+        "id": shop.id,
+        "platform": shop.platform,
+        "domain": shop.domain,
+        "status": shop.status,
+        "members": members,
+        "orders": orders,
+        "ledger_entries": entries,
+        "points_outstanding": int(outstanding),
+        "points_pending": int(pending or 0),
+    }
+
+
+def top_members(session: Session, shop: Shop, limit: int = 5) -> list[Member]:
+    """The members with the highest balances."""
+    return list(
+        session.scalars(
+            select(Member).where(Member.shop_id == shop.id).order_by(Member.balance.desc(), Member.id).limit(limit)
+        )
+    )

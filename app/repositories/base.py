@@ -1,0 +1,24 @@
+"""Dialect-aware helpers shared by the repositories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_ignore(session: Session, model: type[Any], values: dict[str, Any], conflict: Sequence[str]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING; True when a row was inserted. Races settle on the unique key."""
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    table = model.__table__
+    stmt = (
+        module.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(conflict))
+        .returning(table.c[conflict[0]])
+    )
+    # RETURNING yields a row only when the insert happened (rowcount is not reliable for this on psycopg 3).
+    return session.connection().execute(stmt).first() is not None

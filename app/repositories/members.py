@@ -1,0 +1,85 @@
+"""Members of one shop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Member
+from app.repositories.base import insert_ignore
+
+
+class MemberRepository:
+    """Every read and write here is scoped to one shop."""
+
+    def __init__(self, session: Session, shop_id: int) -> None:
+        self.session = session
+        self.shop_id = shop_id
+
+    def get(self, member_id: int) -> Member | None:
+        return self.session.scalars(
+            select(Member).where(Member.shop_id == self.shop_id, Member.id == member_id)
+        ).first()
+
+    def get_for_update(self, member_id: int) -> Member | None:
+        return self.session.scalars(
+            select(Member)
+            .where(Member.shop_id == self.shop_id, Member.id == member_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+
+    def get_by_customer_ref(self, customer_ref: str) -> Member | None:
+        return self.session.scalars(
+            select(Member).where(Member.shop_id == self.shop_id, Member.customer_ref == customer_ref)
+        ).first()
+
+    def get_by_email(self, email: str) -> Member | None:
+        return self.session.scalars(
+            select(Member)
+            .where(Member.shop_id == self.shop_id, func.lower(Member.email) == email.strip().lower())
+            .order_by(Member.id)
+        ).first()
+
+    def ensure_by_customer_ref(self, customer_ref: str, email: str | None, now: datetime) -> tuple[Member, bool]:
+        """The member for this customer, locked; created on first sight. True when it was created now."""
+        created = insert_ignore(
+            self.session,
+            Member,
+            {
+                "shop_id": self.shop_id,
+                "customer_ref": customer_ref,
+                "email": email,
+                "joined_at": now,
+                "updated_at": now,
+                "balance": 0,
+                "pending": 0,
+                "lifetime_points": 0,
+                "accepts_marketing": False,
+            },
+            ("shop_id", "customer_ref"),
+        )
+        member = self.session.scalars(
+            select(Member)
+            .where(Member.shop_id == self.shop_id, Member.customer_ref == customer_ref)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+        return member, created
+
+    def search(self, text: str, limit: int = 50) -> Sequence[Member]:
+        like = f"%{text.strip().lower()}%"
+        return self.session.scalars(
+            select(Member)
+            .where(
+                Member.shop_id == self.shop_id,
+                func.lower(Member.email).like(like)
+                | func.lower(Member.first_name).like(like)
+                | func.lower(Member.last_name).like(like),
+            )
+            .order_by(Member.id)
+            .limit(limit)
+        ).all()

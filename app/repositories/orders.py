@@ -1,0 +1,93 @@
+"""Orders and refunds of one shop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Order, OrderRefund
+from app.repositories.base import insert_ignore
+
+ZERO = Decimal("0")
+
+
+class OrderRepository:
+    """Every read and write here is scoped to one shop."""
+
+    def __init__(self, session: Session, shop_id: int) -> None:
+        self.session = session
+        self.shop_id = shop_id
+
+    def get_by_ref(self, order_ref: str) -> Order | None:
+        return self.session.scalars(
+            select(Order).where(Order.shop_id == self.shop_id, Order.order_ref == order_ref)
+        ).first()
+
+    def ensure_for_update(self, order_ref: str, defaults: dict[str, Any]) -> tuple[Order, bool]:
+        """The order row, locked (DESIGN §4.2); created empty on first sight. True when created now."""
+        created = insert_ignore(
+            self.session,
+            Order,
+            {"shop_id": self.shop_id, "order_ref": order_ref, **defaults},
+            ("shop_id", "order_ref"),
+        )
+        order = self.session.scalars(
+            select(Order)
+            .where(Order.shop_id == self.shop_id, Order.order_ref == order_ref)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+        return order, created
+
+    def guest_orders_for_email(self, email: str) -> Sequence[Order]:
+        """Orders placed without an account under this email, locked in id order."""
+        return self.session.scalars(
+            select(Order)
+            .where(
+                Order.shop_id == self.shop_id,
+                Order.member_id.is_(None),
+                func.lower(Order.email) == email.strip().lower(),
+            )
+            .order_by(Order.id)
+            .with_for_update()
+        ).all()
+
+    def add_refund(self, order: Order, refund_ref: str, amounts: dict[str, Any], refunded_at: datetime) -> bool:
+        """Record a refund once; True when it was new."""
+        return insert_ignore(
+            self.session,
+            OrderRefund,
+            {
+                "shop_id": self.shop_id,
+                "order_id": order.id,
+                "refund_ref": refund_ref,
+                "refunded_at": refunded_at,
+                **amounts,
+            },
+            ("shop_id", "order_id", "refund_ref"),
+        )
+
+    def refund_totals(self, order: Order) -> dict[str, Decimal]:
+        """Sums over every refund known for the order."""
+        refunds = self.session.scalars(
+            select(OrderRefund).where(OrderRefund.shop_id == self.shop_id, OrderRefund.order_id == order.id)
+        ).all()
+        return {
+            "merchandise": sum((r.merchandise for r in refunds), ZERO),
+            "shipping": sum((r.shipping for r in refunds), ZERO),
+            "tax": sum((r.tax for r in refunds), ZERO),
+            "total": sum((r.total for r in refunds), ZERO),
+        }
+
+    def list_for_member(self, member_id: int, limit: int = 100) -> Sequence[Order]:
+        return self.session.scalars(
+            select(Order)
+            .where(Order.shop_id == self.shop_id, Order.member_id == member_id)
+            .order_by(Order.placed_at.desc())
+            .limit(limit)
+        ).all()

@@ -1,0 +1,78 @@
+"""Members: created from customer records and orders; guest orders follow the shopper once they join."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.domain.snapshots import CustomerSnapshot
+from app.models import Member, Order, Shop
+from app.repositories import MemberRepository, OrderRepository
+
+
+def apply_customer(session: Session, shop: Shop, snap: CustomerSnapshot, now: datetime) -> Member:
+    """A customer record arrived (customers/create|update, customer.created|updated)."""
+    return ensure_member(session, shop, snap, now, attach_guest_orders=True)
+
+
+def ensure_member(
+    session: Session, shop: Shop, snap: CustomerSnapshot, now: datetime, *, attach_guest_orders: bool
+) -> Member:
+    """The locked member for this customer, created on first sight, with the record's details merged in.
+
+    With `attach_guest_orders`, orders placed earlier without an account under the same email are attached
+    and credited. Their rows are locked before the member row (order → member, the order every path keeps).
+    """
+    guest_orders = []
+    if attach_guest_orders and snap.email:
+        guest_orders = list(OrderRepository(session, shop.id).guest_orders_for_email(snap.email))
+    member, created = MemberRepository(session, shop.id).ensure_by_customer_ref(
+        snap.customer_ref, _email(snap.email), now
+    )
+    _merge(member, snap, now)
+    if created:
+        _on_join(session, shop, member, now)
+    if guest_orders:
+        from app.services.orders import reconcile_order
+
+        for order in guest_orders:
+            order.member_id = member.id
+            reconcile_order(session, shop, order, now)
+    return member
+
+
+def after_order(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+    """Everything that follows an order's reconciliation for its member (tiers, messages, referrals)."""
+    from app.services.order_hooks import run_order_hooks
+
+    if order.is_paid and not order.is_cancelled:
+        paid_at = order.paid_at or now
+        if member.last_order_at is None or paid_at > member.last_order_at:
+            member.last_order_at = paid_at
+    run_order_hooks(session, shop, member, order, now)
+
+
+def _on_join(session: Session, shop: Shop, member: Member, now: datetime) -> None:
+    from app.services.order_hooks import run_join_hooks
+
+    run_join_hooks(session, shop, member, now)
+
+
+def _merge(member: Member, snap: CustomerSnapshot, now: datetime) -> None:
+    if member.redacted_at is not None:
+        return
+    if snap.email:
+        member.email = _email(snap.email)
+    if snap.first_name is not None:
+        member.first_name = snap.first_name[:255]
+    if snap.last_name is not None:
+        member.last_name = snap.last_name[:255]
+    if snap.locale:
+        member.locale = snap.locale[:2].lower()
+    member.accepts_marketing = snap.accepts_marketing or member.accepts_marketing
+    member.updated_at = now
+
+
+def _email(email: str | None) -> str | None:
+    return email.strip().lower()[:320] if email else None

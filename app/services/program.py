@@ -1,0 +1,36 @@
+"""The shop's program settings as domain rules: earning rules for a member, lot dates for a credit."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from app.domain.earning import EarningRules
+from app.models import Member, ProgramSettings
+
+
+def earning_rules(session: Session, settings: ProgramSettings, member: Member | None) -> EarningRules:
+    """The rules an order paid now earns under, including the member's tier multiplier."""
+    from app.services.tier_multiplier import multiplier_for
+
+    return EarningRules(
+        points_per_unit=settings.points_per_unit,
+        include_shipping=settings.include_shipping,
+        include_tax=settings.include_tax,
+        rounding=settings.rounding,
+        multiplier=multiplier_for(session, settings, member),
+    )
+
+
+def lot_dates(settings: ProgramSettings, earned_at: datetime, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """When points earned at `earned_at` become spendable, and when they expire (per-lot policy only)."""
+    available_at = earned_at + timedelta(days=settings.pending_days) if settings.pending_days else None
+    if available_at is not None and available_at <= now:
+        available_at = None
+    expires_at = None
+    if settings.expiry_policy == "per_lot":
+        from app.domain.calendar import add_months
+
+        expires_at = add_months(earned_at, settings.expiry_months)
+    return available_at, expires_at

@@ -1,0 +1,105 @@
+"""Registering shops and reading their credentials."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.domain.errors import InvalidInput, ShopAlreadyExists, ShopNotFound
+from app.domain.shops import is_valid_shopify_domain, normalise_woocommerce_url
+from app.models import Shop
+from app.platforms.base import ShopCredentials
+from app.repositories import ShopRepository
+from app.security import SecretBox
+from app.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class NewShop:
+    """What an operator or an install flow knows about a shop."""
+
+    platform: str
+    domain: str
+    name: str = ""
+    currency: str = "EUR"
+    locale: str = "de"
+    access_token: str | None = None
+    webhook_secret: str | None = None
+    consumer_key: str | None = None
+    consumer_secret: str | None = None
+    scopes: str = ""
+
+
+def add_shop(uow: UnitOfWork, box: SecretBox, new: NewShop, now: datetime) -> Shop:
+    """Register a shop with its credentials encrypted; refuse a duplicate."""
+    domain = _normalised_domain(new.platform, new.domain)
+    if new.platform == "woocommerce" and not (new.webhook_secret and new.consumer_key and new.consumer_secret):
+        raise InvalidInput("WooCommerce shops need a webhook secret, consumer key and consumer secret.")
+    if new.locale not in {"de", "en"}:
+        raise InvalidInput(errors={"locale": "must be 'de' or 'en'"})
+    with uow:
+        shops = ShopRepository(uow.session)
+        if shops.get_by_domain(new.platform, domain) is not None:
+            raise ShopAlreadyExists(domain=domain)
+        shop = shops.add(
+            Shop(
+                platform=new.platform,
+                domain=domain,
+                name=new.name or domain,
+                currency=new.currency.upper(),
+                locale=new.locale,
+                status="active",
+                access_token_enc=box.encrypt(new.access_token),
+                webhook_secret_enc=box.encrypt(new.webhook_secret),
+                consumer_key_enc=box.encrypt(new.consumer_key),
+                consumer_secret_enc=box.encrypt(new.consumer_secret),
+                scopes=new.scopes,
+                installed_at=now,
+            )
+        )
+        uow.commit()
+        return shop
+
+
+def webhook_secrets(uow: UnitOfWork, box: SecretBox, platform: str, domain: str) -> list[str]:
+    """The secrets a delivery from this WooCommerce shop may be signed with (none if unknown)."""
+    with uow:
+        shop = ShopRepository(uow.session).get_by_domain(platform, domain)
+        if shop is None or shop.webhook_secret_enc is None:
+            return []
+        secret = box.decrypt(shop.webhook_secret_enc)
+        return [secret] if secret else []
+
+
+def credentials(shop: Shop, box: SecretBox) -> ShopCredentials:
+    """Decrypted credentials for one Admin API call."""
+    return ShopCredentials(
+        platform=shop.platform,
+        domain=shop.domain,
+        access_token=box.decrypt(shop.access_token_enc),
+        consumer_key=box.decrypt(shop.consumer_key_enc),
+        consumer_secret=box.decrypt(shop.consumer_secret_enc),
+    )
+
+
+def find_shop(uow: UnitOfWork, ref: str) -> Shop:
+    """A shop by id, domain or URL; ShopNotFound otherwise."""
+    with uow:
+        shop = ShopRepository(uow.session).find(ref)
+        if shop is None:
+            raise ShopNotFound(shop=ref)
+        return shop
+
+
+def _normalised_domain(platform: str, domain: str) -> str:
+    if platform == "shopify":
+        candidate = domain.strip().lower().removeprefix("https://").rstrip("/")
+        if not is_valid_shopify_domain(candidate):
+            raise InvalidInput(errors={"domain": "must be a {name}.myshopify.com domain"})
+        return candidate
+    if platform == "woocommerce":
+        try:
+            return normalise_woocommerce_url(domain)
+        except ValueError as exc:
+            raise InvalidInput(errors={"domain": str(exc)}) from exc
+    raise InvalidInput(errors={"platform": "must be 'shopify' or 'woocommerce'"})

@@ -1,0 +1,117 @@
+"""Shared fixtures: the app on SQLite or PostgreSQL (LOYALTY_TEST_DATABASE_URL), migrated once, emptied per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from app import create_app
+from app.clock import FixedClock
+from app.container import Container
+from app.db import Base, make_engine
+from app.migrate import upgrade
+from app.models import Shop
+from app.services.shops import NewShop, add_shop
+
+TEST_SHOPIFY_SECRET = "test-shopify-secret"
+TEST_WOO_SECRET = "test-woo-secret&amp;1"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+pytest_plugins = ["tests.fakes.fixtures"] if (Path(__file__).parent / "fakes" / "fixtures.py").exists() else []
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    configured = os.environ.get("LOYALTY_TEST_DATABASE_URL")
+    if configured:
+        return configured
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str) -> Iterator[str]:
+    """The test database, emptied and migrated to head once per run."""
+    engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    engine.dispose()
+    yield database_url
+
+
+@pytest.fixture
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgresql")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def settings_overrides(migrated: str, tmp_path: Path) -> dict[str, object]:
+    return {
+        "database_url": migrated,
+        "testing": True,
+        "instance_path": tmp_path / "instance",
+        "secret_key": "test-secret-key-" + "x" * 32,
+        "shopify_api_key": "test-api-key",
+        "shopify_api_secret": TEST_SHOPIFY_SECRET,
+        "public_url": "http://127.0.0.1:8000",
+        "db_pool_size": 30,
+    }
+
+
+@pytest.fixture
+def app(settings_overrides: dict[str, object], clock: FixedClock) -> Iterator[Flask]:
+    application = create_app(settings_overrides, clock=clock)
+    yield application
+    c: Container = application.extensions["container"]
+    _empty(c.engine)
+    c.dispose()
+
+
+@pytest.fixture
+def container(app: Flask) -> Container:
+    return app.extensions["container"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def shopify_shop(container: Container) -> Shop:
+    new = NewShop("shopify", "kaffee-mueller.myshopify.com", name="Kaffeerösterei Müller", access_token="shpat_test")
+    return add_shop(container.uow(), container.box, new, container.clock.now())
+
+
+@pytest.fixture
+def woo_shop(container: Container) -> Shop:
+    new = NewShop(
+        "woocommerce", "https://teeladen.example.de/", name="Teeladen", webhook_secret=TEST_WOO_SECRET,
+        consumer_key="ck_test", consumer_secret="cs_test",
+    )
+    return add_shop(container.uow(), container.box, new, container.clock.now())
+
+
+def _empty(engine: Engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
