@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 05:56:51.711061
+Create Date: 2026-11-23 06:01:27.394967
 """
 
 from collections.abc import Sequence
@@ -43,6 +43,39 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_shops")),
         sa.UniqueConstraint("platform", "domain", name=op.f("uq_shops_platform_domain")),
     )
+    op.create_table(
+        "admin_login_nonces",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("nonce", sa.String(length=64), nullable=False),
+        sa.Column("used_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_admin_login_nonces_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_admin_login_nonces")),
+        sa.UniqueConstraint("shop_id", "nonce", name=op.f("uq_admin_login_nonces_shop_id_nonce")),
+    )
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("actor", sa.String(length=120), nullable=False),
+        sa.Column("action", sa.String(length=64), nullable=False),
+        sa.Column("target", sa.String(length=120), nullable=False),
+        sa.Column(
+            "details",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_audit_log_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+    )
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.create_index("ix_audit_log_shop_time", ["shop_id", "created_at"], unique=False)
+
     op.create_table(
         "members",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -311,5 +344,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_members_shop_email")
 
     op.drop_table("members")
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_log_shop_time")
+
+    op.drop_table("audit_log")
+    op.drop_table("admin_login_nonces")
     op.drop_table("shops")
     # ### end Alembic commands ###

@@ -12,6 +12,8 @@ from typing import Any, Self
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+POLL_INTERVAL = 0.02  # seconds; shutdown() waits up to one poll, and every test stops a server
+
 
 @dataclass(frozen=True)
 class Scripted:
@@ -88,7 +90,7 @@ class FakeServer:
     def __enter__(self) -> Self:
         self._stopping.clear()
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(POLL_INTERVAL,), daemon=True)
         self._thread.start()
         return self
 

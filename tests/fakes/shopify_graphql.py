@@ -20,7 +20,7 @@ WEBHOOK_TOPICS = frozenset(
         "APP_UNINSTALLED",
     }
 )
-COST = {
+COST: dict[str, Any] = {
     "requestedQueryCost": 10,
     "actualQueryCost": 10,
     "throttleStatus": {"maximumAvailable": 2000.0, "currentlyAvailable": 1990, "restoreRate": 100.0},
@@ -105,7 +105,7 @@ def _customer_gets(root: str, gets: Any) -> list[dict[str, Any]]:
         return [] if ok else [user_error([*where, "percentage"], "Percentage must be between 0 and 1")]
     amount = value.get("discountAmount") or {}
     try:
-        ok = float(amount.get("amount")) > 0 and amount.get("appliesOnEachItem") is False
+        ok = float(amount.get("amount", "")) > 0 and amount.get("appliesOnEachItem") is False
     except (TypeError, ValueError):
         ok = False
     return [] if ok else [user_error([*where, "discountAmount"], "A positive amount is required")]

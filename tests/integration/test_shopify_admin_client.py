@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -11,10 +12,10 @@ import pytest
 from app.domain.errors import PlatformRejected, PlatformUnavailable
 from app.platforms.base import CouponSpec
 from app.platforms.shopify.admin import ShopifyAdminClient
-from tests.fakes.fixtures import fake_shopify
+from tests.fakes import fixtures
 from tests.fakes.shopify_server import FakeShopify, shopify_order
 
-__all__ = ["fake_shopify"]  # the fixture, for runs without the shared conftest
+fake_shopify = fixtures.fake_shopify  # also runs without the shared conftest
 
 STARTS = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 
@@ -42,7 +43,9 @@ def client_for(fake: FakeShopify, sleeps: list[float] | None = None, **options: 
 
 
 def test_coupon_request_carries_the_access_token_and_the_documented_fields(fake_shopify: FakeShopify) -> None:
-    pushed = client_for(fake_shopify).create_coupon(fake_shopify.credentials, coupon(minimum_order=Decimal("20")))
+    pushed = client_for(fake_shopify).create_coupon(
+        fake_shopify.credentials, coupon(minimum_order=Decimal("20"))
+    )
 
     request = fake_shopify.requests_to("/graphql.json")[-1]
     sent = request.json["variables"]["d"]
@@ -58,7 +61,9 @@ def test_coupon_request_carries_the_access_token_and_the_documented_fields(fake_
 
 
 def test_percentage_coupon_is_sent_as_a_fraction(fake_shopify: FakeShopify) -> None:
-    client_for(fake_shopify).create_coupon(fake_shopify.credentials, coupon(kind="percentage", value=Decimal(10)))
+    client_for(fake_shopify).create_coupon(
+        fake_shopify.credentials, coupon(kind="percentage", value=Decimal(10))
+    )
 
     assert fake_shopify.discounts["TREUE-7K2M-9QXP"]["input"]["customerGets"]["value"] == {"percentage": 0.1}
 
@@ -126,13 +131,15 @@ def test_validation_error_raises_platform_rejected(fake_shopify: FakeShopify) ->
 
 
 def test_wrong_access_token_raises_platform_rejected(fake_shopify: FakeShopify) -> None:
-    fake_shopify.access_token = "revoked"
+    revoked = dataclasses.replace(fake_shopify.credentials, access_token="revoked")
 
     with pytest.raises(PlatformRejected, match="401"):
-        client_for(fake_shopify).create_coupon(fake_shopify.credentials, coupon())
+        client_for(fake_shopify).create_coupon(revoked, coupon())
 
 
-def test_retried_create_after_a_lost_response_returns_the_same_id_and_one_code(fake_shopify: FakeShopify) -> None:
+def test_retried_create_after_a_lost_response_returns_the_same_id_and_one_code(
+    fake_shopify: FakeShopify,
+) -> None:
     client = client_for(fake_shopify, timeout=0.5)
     fake_shopify.hang(5.0, process=True)
     with pytest.raises(PlatformUnavailable):
@@ -155,16 +162,17 @@ def test_deactivate_coupon_expires_the_discount(fake_shopify: FakeShopify) -> No
 
 def test_deactivating_an_unknown_discount_raises_platform_rejected(fake_shopify: FakeShopify) -> None:
     with pytest.raises(PlatformRejected, match="does not exist"):
-        client_for(fake_shopify).deactivate_coupon(fake_shopify.credentials, "gid://shopify/DiscountCodeNode/1")
+        client_for(fake_shopify).deactivate_coupon(
+            fake_shopify.credentials, "gid://shopify/DiscountCodeNode/1"
+        )
 
 
 def test_orders_changed_since_walks_every_page_oldest_first(fake_shopify: FakeShopify) -> None:
     fake_shopify.orders = [shopify_order(n, f"2026-03-{n:02d}T10:00:00Z") for n in range(9, 0, -1)]
-    client = client_for(fake_shopify)
+    client = client_for(fake_shopify, page_size=2)
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("app.platforms.shopify.admin.ORDERS_PAGE_SIZE", 2)
-        refs = [o.order_ref for o in client.orders_changed_since(fake_shopify.credentials, datetime(2026, 3, 3, 10, tzinfo=UTC))]
+    orders = client.orders_changed_since(fake_shopify.credentials, datetime(2026, 3, 3, 10, tzinfo=UTC))
+    refs = [order.order_ref for order in orders]
 
     assert refs == ["3", "4", "5", "6", "7", "8", "9"]
     assert len(fake_shopify.requests_to("/orders.json")) == 4
@@ -172,9 +180,20 @@ def test_orders_changed_since_walks_every_page_oldest_first(fake_shopify: FakeSh
 
 def test_register_webhooks_is_idempotent(fake_shopify: FakeShopify) -> None:
     client = client_for(fake_shopify)
-    topics = {"orders/paid": "https://loyalty.example/wh/shopify", "refunds/create": "https://loyalty.example/wh/shopify"}
+    topics = {
+        "orders/paid": "https://loyalty.example/wh/shopify",
+        "refunds/create": "https://loyalty.example/wh/shopify",
+    }
 
     client.register_webhooks(fake_shopify.credentials, topics, secret=None)
     client.register_webhooks(fake_shopify.credentials, topics, secret=None)
 
     assert sorted(w["topic"] for w in fake_shopify.webhooks) == ["ORDERS_PAID", "REFUNDS_CREATE"]
+
+
+def test_unreachable_shop_raises_platform_unavailable(fake_shopify: FakeShopify) -> None:
+    with FakeShopify() as stopped:
+        closed_base = stopped.api_base
+
+    with pytest.raises(PlatformUnavailable, match="connection failed"):
+        ShopifyAdminClient(api_base=closed_base).create_coupon(fake_shopify.credentials, coupon())

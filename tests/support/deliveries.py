@@ -14,8 +14,12 @@ from app.services.intake import IntakeResult, receive_delivery
 
 def deliver(container: Container, shop: Shop, event: Event, delivery_id: str | None = None) -> IntakeResult:
     delivery = Delivery(
-        platform=shop.platform, shop_domain=shop.domain, delivery_id=delivery_id or uuid.uuid4().hex,
-        topic=type(event).__name__, body=b"{}", event=event,
+        platform=shop.platform,
+        shop_domain=shop.domain,
+        delivery_id=delivery_id or uuid.uuid4().hex,
+        topic=type(event).__name__,
+        body=b"{}",
+        event=event,
     )
     return receive_delivery(container.uow(), delivery, container.clock.now())
 

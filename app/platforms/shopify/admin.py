@@ -54,8 +54,10 @@ class ShopifyAdminClient:
         sleep: Callable[[float], None] = time.sleep,
         max_wait: float = 2.0,
         session: requests.Session | None = None,
+        page_size: int = ORDERS_PAGE_SIZE,
     ) -> None:
         self.api_base = api_base
+        self.page_size = page_size
         self.api_version = api_version
         self.timeout = timeout
         self.sleep = sleep
@@ -91,7 +93,7 @@ class ShopifyAdminClient:
         params: dict[str, Any] | None = {
             "status": "any",
             "updated_at_min": _iso(since),
-            "limit": ORDERS_PAGE_SIZE,
+            "limit": self.page_size,
             "order": "updated_at asc",
         }
         while url is not None:

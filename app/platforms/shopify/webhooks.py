@@ -110,7 +110,7 @@ class ShopifyWebhookAdapter:
         return domain or None
 
     def verify(self, headers: Mapping[str, str], body: bytes, secrets: list[str]) -> None:
-        """Accept the body if its base64 HMAC-SHA256 matches any secret (current or previous, PLATFORMS §1.2)."""
+        """Accept the body if its base64 HMAC-SHA256 matches any secret: current or previous (§1.2)."""
         given = normalise_headers(headers).get("x-shopify-hmac-sha256")
         matches = [signatures_match(hmac_sha256_base64(secret, body), given) for secret in secrets if secret]
         if not any(matches):

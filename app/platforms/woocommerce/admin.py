@@ -71,7 +71,9 @@ class WooCommerceAdminClient:
         sleep: Callable[[float], None] = time.sleep,
         max_wait: float = 2.0,
         session: requests.Session | None = None,
+        page_size: int = PAGE_SIZE,
     ) -> None:
+        self.page_size = page_size
         self.timeout = timeout
         self.sleep = sleep
         self.max_wait = max_wait
@@ -97,7 +99,7 @@ class WooCommerceAdminClient:
         params: dict[str, Any] = {
             "modified_after": _gmt(since),
             "dates_are_gmt": "true",
-            "per_page": PAGE_SIZE,
+            "per_page": self.page_size,
             "orderby": "modified",
             "order": "asc",
         }
@@ -108,7 +110,7 @@ class WooCommerceAdminClient:
         """Create the missing (topic, delivery URL) webhooks and re-activate ones WooCommerce disabled."""
         existing = {
             (hook["topic"], hook["delivery_url"]): hook
-            for page in self._pages(shop, "webhooks", {"per_page": PAGE_SIZE})
+            for page in self._pages(shop, "webhooks", {"per_page": self.page_size})
             for hook in page
         }
         for topic, url in topics.items():

@@ -136,7 +136,9 @@ def parse_order(payload: dict[str, Any]) -> OrderSnapshot:
         refunds=tuple(_refund(entry, order_ref) for entry in objects(payload.get("refunds"), "refunds")),
         line_items=line_items,
         discount_codes=tuple(
-            code for c in objects(payload.get("coupon_lines"), "coupon_lines") if (code := text(c.get("code")))
+            code
+            for c in objects(payload.get("coupon_lines"), "coupon_lines")
+            if (code := text(c.get("code")))
         ),
         shipping_address_key=_address_key(payload, billing),
         taxes_included=False,

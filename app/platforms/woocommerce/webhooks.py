@@ -24,7 +24,7 @@ WP_ENTITY_CHARS |= {"38": "&", "27": "'", "22": '"', "26": "&"}
 
 
 def wp_specialchars_decode(secret: str) -> str:
-    """WordPress `wp_specialchars_decode(..., ENT_QUOTES)`, which WooCommerce applies to the secret before signing.
+    """WordPress `wp_specialchars_decode(..., ENT_QUOTES)`: WooCommerce applies it to the secret when signing.
 
     Unlike `html.unescape` it reads only `&amp; &lt; &gt; &quot; &#039;` (and numeric forms), so a secret
     containing e.g. `&copy` stays as typed.

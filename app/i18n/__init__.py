@@ -1,0 +1,54 @@
+"""German and English texts for everything a shopper or merchant reads.
+
+Each area keeps its catalogue in its own module (`app/i18n/<area>.py` with `MESSAGES = {"key": {"de": ..., "en": ...}}`)
+so the areas never edit one shared file; `translate` looks keys up across all of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+from typing import Any
+
+LOCALES = ("de", "en")
+DEFAULT_LOCALE = "de"
+
+
+def pick_locale(*candidates: str | None) -> str:
+    """The first supported locale among the candidates (shopper's, then shop's), else German."""
+    for candidate in candidates:
+        if candidate:
+            short = candidate.replace("_", "-").split("-")[0].lower()
+            if short in LOCALES:
+                return short
+    return DEFAULT_LOCALE
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every area's messages merged; a key defined twice is a bug and fails loudly."""
+    merged: dict[str, dict[str, str]] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for key, texts in getattr(module, "MESSAGES", {}).items():
+            if key in merged:
+                raise KeyError(f"message {key!r} defined twice (in {info.name})")
+            missing = set(LOCALES) - set(texts)
+            if missing:
+                raise KeyError(f"message {key!r} lacks {sorted(missing)}")
+            merged[key] = texts
+    return merged
+
+
+def translate(key: str, locale: str, **params: Any) -> str:
+    """The text for `key` in `locale`, formatted with `params`; the key itself if unknown."""
+    texts = catalogue().get(key)
+    if texts is None:
+        return key
+    return texts.get(locale, texts[DEFAULT_LOCALE]).format(**params)
+
+
+def texts_for(locale: str, prefix: str = "") -> dict[str, str]:
+    """All texts of one locale (optionally one area's prefix), for templates and the widget."""
+    return {k: v[locale] for k, v in catalogue().items() if k.startswith(prefix)}

@@ -1,0 +1,114 @@
+"""Merchant sign-in: Shopify session tokens (App Bridge JWT) and single-use signed login links."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import jwt
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.domain.errors import Forbidden, Unauthorized
+from app.models import AdminLoginNonce, Shop
+from app.repositories import ShopRepository, insert_ignore
+from app.uow import UnitOfWork
+
+LINK_MAX_AGE = timedelta(minutes=15)
+JWT_LEEWAY_SECONDS = 10  # App Bridge often sends an nbf slightly in the future (PLATFORMS §2.4)
+
+
+@dataclass(frozen=True)
+class AdminIdentity:
+    """Who is signed in to which shop."""
+
+    shop_id: int
+    actor: str
+
+
+def verify_session_token(
+    uow: UnitOfWork, token: str, api_key: str, secrets_: list[str], now: datetime
+) -> AdminIdentity:
+    """Check an App Bridge session token: HS256 with the app secret, aud, exp/nbf (10 s leeway), dest shop."""
+    claims = None
+    for secret in secrets_:
+        try:
+            claims = jwt.decode(
+                token, secret, algorithms=["HS256"], audience=api_key, leeway=JWT_LEEWAY_SECONDS,
+                options={"require": ["exp", "nbf", "aud", "dest", "iss", "sub"]},
+            )
+            break
+        except jwt.InvalidSignatureError:
+            continue
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"session token rejected: {exc}") from exc
+    if claims is None:
+        raise Unauthorized("session token signature does not match")
+    dest_host = (urlsplit(str(claims["dest"])).hostname or "").lower()
+    iss_host = (urlsplit(str(claims["iss"])).hostname or "").lower()
+    if dest_host != iss_host:
+        raise Unauthorized("session token iss and dest disagree")
+    shop = _active_shop(uow, "shopify", dest_host)
+    return AdminIdentity(shop.id, f"shopify-user:{claims['sub']}")
+
+
+def issue_login_link(uow: UnitOfWork, secret_key: str, public_url: str, shop_ref: str) -> str:
+    """A signed, short-lived, single-use link that signs a merchant in to one shop."""
+    with uow:
+        shop = ShopRepository(uow.session).find(shop_ref)
+        if shop is None:
+            from app.domain.errors import ShopNotFound
+
+            raise ShopNotFound(shop=shop_ref)
+        token = _serializer(secret_key).dumps({"shop_id": shop.id, "nonce": secrets.token_urlsafe(24)})
+    return f"{public_url}/admin/login?token={token}"
+
+
+def redeem_login_link(uow: UnitOfWork, secret_key: str, token: str, now: datetime) -> AdminIdentity:
+    """Accept a login link once: a second use, an expired or a forged link is refused."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=int(LINK_MAX_AGE.total_seconds()))
+    except SignatureExpired as exc:
+        raise Unauthorized("this login link has expired; create a new one with `loyalty admin-link`") from exc
+    except BadSignature as exc:
+        raise Unauthorized("this login link is not valid") from exc
+    with uow:
+        shop = ShopRepository(uow.session).get(int(data["shop_id"]))
+        if shop is None:
+            raise Unauthorized("this login link is not valid")
+        if not shop.is_active:
+            raise Forbidden("this shop is not active")
+        fresh = insert_ignore(
+            uow.session, AdminLoginNonce, {"shop_id": shop.id, "nonce": str(data["nonce"])[:64], "used_at": now},
+            ("shop_id", "nonce"),
+        )
+        if not fresh:
+            raise Unauthorized("this login link was already used")
+        uow.commit()
+        return AdminIdentity(shop.id, f"link:{str(data['nonce'])[:8]}")
+
+
+def active_shop(uow: UnitOfWork, shop_id: int) -> Shop:
+    """The signed-in shop, refused once it is uninstalled."""
+    with uow:
+        shop = ShopRepository(uow.session).get(shop_id)
+    if shop is None:
+        raise Unauthorized("unknown shop")
+    if not shop.is_active:
+        raise Forbidden("this shop is not active")
+    return shop
+
+
+def _active_shop(uow: UnitOfWork, platform: str, domain: str) -> Shop:
+    with uow:
+        shop = ShopRepository(uow.session).get_by_domain(platform, domain)
+    if shop is None:
+        raise Unauthorized("unknown shop")
+    if not shop.is_active:
+        raise Forbidden("this shop is not active")
+    return shop
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="admin-login")
