@@ -37,7 +37,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def migrated(database_url: str) -> Iterator[str]:
+def migrated(database_url: str) -> str:
     """The test database, emptied and migrated to head once per run."""
     engine = make_engine(database_url)
     if engine.dialect.name == "postgresql":
@@ -46,7 +46,7 @@ def migrated(database_url: str) -> Iterator[str]:
             conn.execute(text("CREATE SCHEMA public"))
     upgrade(engine)
     engine.dispose()
-    yield database_url
+    return database_url
 
 
 @pytest.fixture

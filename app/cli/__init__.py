@@ -41,7 +41,18 @@ def emit(data: Any, as_json: bool) -> None:
         click.echo(str(data))
 
 
-@click.group()
+class LoyaltyGroup(click.Group):
+    """Turns domain and configuration errors into one readable line and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (LoyaltyError, ConfigError) as exc:
+            details = getattr(exc, "errors", None) or getattr(exc, "details", None) or ""
+            raise click.ClickException(f"{exc} {details}".rstrip()) from exc
+
+
+@click.group(cls=LoyaltyGroup)
 @click.option("-v", "--verbose", is_flag=True, help="Log at INFO level.")
 def cli(verbose: bool) -> None:
     """Loyalty backend for Shopify and WooCommerce shops."""
@@ -51,26 +62,46 @@ def cli(verbose: bool) -> None:
     )
 
 
-def main() -> None:
-    """Console entry point: domain errors become one readable line and exit code 1."""
-    from app.cli import db, demo, ledger, members, server, shops
+COMMAND_MODULES = (
+    "app.cli.db",
+    "app.cli.server",
+    "app.cli.worker",
+    "app.cli.shops",
+    "app.cli.members",
+    "app.cli.ledger",
+    "app.cli.demo",
+    "app.cli.admin",
+    "app.cli.report",
+    "app.cli.importer",
+)
 
-    for module in (db, demo, ledger, members, server, shops):
-        module.register(cli)
-    for name in ("app.cli.worker", "app.cli.admin", "app.cli.report", "app.cli.importer"):
-        _register_optional(name)
-    try:
-        cli(standalone_mode=True)
-    except (LoyaltyError, ConfigError) as exc:
-        click.echo(f"error: {exc} {getattr(exc, 'details', '') or ''}".rstrip(), err=True)
-        sys.exit(1)
 
-
-def _register_optional(name: str) -> None:
+def build_cli() -> click.Group:
+    """The `loyalty` group with every command module registered (once)."""
     import importlib
 
+    if not cli.commands:
+        for name in COMMAND_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                continue
+            module.register(cli)
+    return cli
+
+
+def main() -> None:
+    """Console entry point: domain errors become one readable line and exit code 1."""
+    group = build_cli()
     try:
-        importlib.import_module(name).register(cli)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
+        group(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)

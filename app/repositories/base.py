@@ -9,7 +9,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def insert_ignore(session: Session, model: type[Any], values: dict[str, Any], conflict: Sequence[str]) -> bool:
+def insert_ignore(
+    session: Session, model: type[Any], values: dict[str, Any], conflict: Sequence[str]
+) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; True when a row was inserted. Races settle on the unique key."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite

@@ -44,7 +44,9 @@ class MemberRepository:
             .order_by(Member.id)
         ).first()
 
-    def ensure_by_customer_ref(self, customer_ref: str, email: str | None, now: datetime) -> tuple[Member, bool]:
+    def ensure_by_customer_ref(
+        self, customer_ref: str, email: str | None, now: datetime
+    ) -> tuple[Member, bool]:
         """The member for this customer, locked; created on first sight. True when it was created now."""
         created = insert_ignore(
             self.session,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,8 +11,6 @@ from sqlalchemy.orm import Session
 
 from app.models import Order, OrderRefund
 from app.repositories.base import insert_ignore
-
-ZERO = Decimal("0")
 
 
 class OrderRepository:
@@ -26,6 +23,15 @@ class OrderRepository:
     def get_by_ref(self, order_ref: str) -> Order | None:
         return self.session.scalars(
             select(Order).where(Order.shop_id == self.shop_id, Order.order_ref == order_ref)
+        ).first()
+
+    def get_for_update(self, order_ref: str) -> Order | None:
+        """The order row, locked, if it exists."""
+        return self.session.scalars(
+            select(Order)
+            .where(Order.shop_id == self.shop_id, Order.order_ref == order_ref)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         ).first()
 
     def ensure_for_update(self, order_ref: str, defaults: dict[str, Any]) -> tuple[Order, bool]:
@@ -57,7 +63,9 @@ class OrderRepository:
             .with_for_update()
         ).all()
 
-    def add_refund(self, order: Order, refund_ref: str, amounts: dict[str, Any], refunded_at: datetime) -> bool:
+    def add_refund(
+        self, order: Order, refund_ref: str, amounts: dict[str, Any], refunded_at: datetime
+    ) -> bool:
         """Record a refund once; True when it was new."""
         return insert_ignore(
             self.session,
@@ -72,17 +80,11 @@ class OrderRepository:
             ("shop_id", "order_id", "refund_ref"),
         )
 
-    def refund_totals(self, order: Order) -> dict[str, Decimal]:
-        """Sums over every refund known for the order."""
-        refunds = self.session.scalars(
+    def refunds(self, order: Order) -> Sequence[OrderRefund]:
+        """Every refund known for the order."""
+        return self.session.scalars(
             select(OrderRefund).where(OrderRefund.shop_id == self.shop_id, OrderRefund.order_id == order.id)
         ).all()
-        return {
-            "merchandise": sum((r.merchandise for r in refunds), ZERO),
-            "shipping": sum((r.shipping for r in refunds), ZERO),
-            "tax": sum((r.tax for r in refunds), ZERO),
-            "total": sum((r.total for r in refunds), ZERO),
-        }
 
     def list_for_member(self, member_id: int, limit: int = 100) -> Sequence[Order]:
         return self.session.scalars(

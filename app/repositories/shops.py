@@ -21,7 +21,9 @@ class ShopRepository:
         return self.session.get(Shop, shop_id)
 
     def get_by_domain(self, platform: str, domain: str) -> Shop | None:
-        return self.session.scalars(select(Shop).where(Shop.platform == platform, Shop.domain == domain)).first()
+        return self.session.scalars(
+            select(Shop).where(Shop.platform == platform, Shop.domain == domain)
+        ).first()
 
     def find(self, ref: str) -> Shop | None:
         """A shop by id, domain or URL, as an operator types it on the command line."""

@@ -38,10 +38,14 @@ def credit(
     now: datetime,
     available_at: datetime | None = None,
     expires_at: datetime | None = None,
+    at: datetime | None = None,
 ) -> LedgerEntry:
-    """Add points as a new lot; a negative balance is paid back first; pending until `available_at`."""
+    """Add points as a new lot; a negative balance is paid back first; pending until `available_at`.
+
+    `at` is when it happened in the shop (an order's payment time), if that differs from `now`.
+    """
     remaining = rules.credit_remaining(points, member.balance)
-    entry = _append(session, member, points, posting, now)
+    entry = _append(session, member, points, posting, _when(at, now))
     matured = available_at is None or available_at <= now
     session.add(
         PointLot(
@@ -63,14 +67,16 @@ def credit(
     return entry
 
 
-def reverse(session: Session, member: Member, points: int, posting: Posting, *, now: datetime) -> LedgerEntry:
+def reverse(
+    session: Session, member: Member, points: int, posting: Posting, *, now: datetime, at: datetime | None = None
+) -> LedgerEntry:
     """Take points back (refund, cancellation, negative adjustment): may take the balance below zero."""
     lots = LotRepository(session, member.shop_id).open_lots(member.id)
     plan = rules.plan_reversal(LotRepository.views(lots), points, order_id=posting.order_id)
     _apply(member, lots, plan)
     if posting.kind == "reverse":
         member.lifetime_points = max(0, member.lifetime_points - points)
-    return _append(session, member, -points, posting, now)
+    return _append(session, member, -points, posting, _when(at, now))
 
 
 def spend(session: Session, member: Member, points: int, posting: Posting, *, now: datetime) -> LedgerEntry:
@@ -84,7 +90,9 @@ def spend(session: Session, member: Member, points: int, posting: Posting, *, no
     return _append(session, member, -points, posting, now)
 
 
-def expire_lot(session: Session, member: Member, lot: PointLot, posting: Posting, *, now: datetime) -> LedgerEntry:
+def expire_lot(
+    session: Session, member: Member, lot: PointLot, posting: Posting, *, now: datetime
+) -> LedgerEntry:
     """Expire what is left of one lot."""
     points = lot.remaining
     if not lot.matured:
@@ -101,13 +109,20 @@ def mature_lot(member: Member, lot: PointLot) -> None:
     member.pending -= lot.remaining
 
 
-def _apply(member: Member, lots: list[PointLot] | tuple[PointLot, ...] | object, plan: rules.DebitPlan) -> None:
+def _apply(
+    member: Member, lots: list[PointLot] | tuple[PointLot, ...] | object, plan: rules.DebitPlan
+) -> None:
     by_id = {lot.id: lot for lot in lots}  # type: ignore[attr-defined]
     for lot_id, take in plan.takes:
         lot = by_id[lot_id]
         lot.remaining -= take
         if not lot.matured:
             member.pending -= take
+
+
+def _when(at: datetime | None, now: datetime) -> datetime:
+    # Events reported from the shop's past keep their time; nothing is dated in the future.
+    return min(at, now) if at is not None else now
 
 
 def _append(session: Session, member: Member, delta: int, posting: Posting, now: datetime) -> LedgerEntry:

@@ -17,7 +17,13 @@ def apply_customer(session: Session, shop: Shop, snap: CustomerSnapshot, now: da
 
 
 def ensure_member(
-    session: Session, shop: Shop, snap: CustomerSnapshot, now: datetime, *, attach_guest_orders: bool
+    session: Session,
+    shop: Shop,
+    snap: CustomerSnapshot,
+    now: datetime,
+    *,
+    attach_guest_orders: bool,
+    joined_at: datetime | None = None,
 ) -> Member:
     """The locked member for this customer, created on first sight, with the record's details merged in.
 
@@ -28,7 +34,7 @@ def ensure_member(
     if attach_guest_orders and snap.email:
         guest_orders = list(OrderRepository(session, shop.id).guest_orders_for_email(snap.email))
     member, created = MemberRepository(session, shop.id).ensure_by_customer_ref(
-        snap.customer_ref, _email(snap.email), now
+        snap.customer_ref, _email(snap.email), min(joined_at or now, now)
     )
     _merge(member, snap, now)
     if created:

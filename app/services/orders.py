@@ -1,15 +1,15 @@
-"""Order snapshots reconciled against the ledger (DESIGN §4.2): compute what the order should hold, post the difference."""
+"""Order snapshots reconciled against the ledger (DESIGN §4.2): what the order should hold, minus what it holds."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from app.domain import earning
 from app.domain.refunds import RefundParts, refunded_amounts
 from app.domain.snapshots import FulfillmentSnapshot, OrderDeleted, OrderSnapshot, RefundSnapshot
-from app.models import Member, Order, OrderRefund, ProgramSettings, Shop
+from app.models import Member, Order, ProgramSettings, Shop
 from app.repositories import MemberRepository, OrderRepository, ShopRepository
 from app.services import ledger, members
 from app.services.ledger import Posting
@@ -30,7 +30,7 @@ def apply_order_snapshot(session: Session, shop: Shop, snap: OrderSnapshot, now:
         member = _member_for(session, shop, snap, now)
         if member is not None:
             order.member_id = member.id
-    return reconcile_order(session, shop, order, now)
+    return reconcile_order(session, shop, order, now, at=snap.updated_at)
 
 
 def apply_refund(session: Session, shop: Shop, refund: RefundSnapshot, now: datetime) -> Order:
@@ -38,22 +38,23 @@ def apply_refund(session: Session, shop: Shop, refund: RefundSnapshot, now: date
     orders = OrderRepository(session, shop.id)
     order, _ = orders.ensure_for_update(refund.order_ref, _placeholder(refund.created_at or now, now))
     _record_refund(orders, order, refund, now)
-    return reconcile_order(session, shop, order, now)
+    return reconcile_order(session, shop, order, now, at=refund.created_at)
 
 
 def apply_order_deleted(session: Session, shop: Shop, event: OrderDeleted, now: datetime) -> Order | None:
     """A deleted (trashed) order earns nothing; a later, newer snapshot may bring it back."""
-    order = OrderRepository(session, shop.id).get_by_ref(event.order_ref)
+    order = OrderRepository(session, shop.id).get_for_update(event.order_ref)
     if order is None:
         return None
-    order, _ = OrderRepository(session, shop.id).ensure_for_update(event.order_ref, {})
     order.is_cancelled = True
     order.cancelled_at = order.cancelled_at or now
     order.snapshot_at = max(order.snapshot_at, now)
     return reconcile_order(session, shop, order, now)
 
 
-def apply_fulfillment(session: Session, shop: Shop, event: FulfillmentSnapshot, now: datetime) -> Order | None:
+def apply_fulfillment(
+    session: Session, shop: Shop, event: FulfillmentSnapshot, now: datetime
+) -> Order | None:
     """Remember when an order was fulfilled (review requests are timed from it)."""
     order = OrderRepository(session, shop.id).get_by_ref(event.order_ref)
     if order is not None and order.fulfilled_at is None:
@@ -62,7 +63,7 @@ def apply_fulfillment(session: Session, shop: Shop, event: FulfillmentSnapshot, 
     return order
 
 
-def reconcile_order(session: Session, shop: Shop, order: Order, now: datetime) -> Order:
+def reconcile_order(session: Session, shop: Shop, order: Order, now: datetime, at: datetime | None = None) -> Order:
     """Post the difference between what the order should hold and what the ledger holds for it.
 
     The caller holds the order row lock; the member row is locked here (order → member, always).
@@ -84,7 +85,7 @@ def reconcile_order(session: Session, shop: Shop, order: Order, now: datetime) -
     elif diff < 0:
         reason = "order_cancelled" if order.is_cancelled or not order.is_paid else "order_refunded"
         posting = Posting("reverse", reason, "order", order.order_ref, order.id)
-        ledger.reverse(session, member, -diff, posting, now=now)
+        ledger.reverse(session, member, -diff, posting, now=now, at=at)
     order.points_earned = target
     members.after_order(session, shop, member, order, now)
     return order
@@ -105,15 +106,22 @@ def _target(order: Order) -> int:
     return earning.target_points(amounts, rules, is_paid=order.is_paid, is_cancelled=order.is_cancelled)
 
 
-def _earn(session: Session, settings: ProgramSettings, member: Member, order: Order, points: int, now: datetime) -> None:
+def _earn(
+    session: Session, settings: ProgramSettings, member: Member, order: Order, points: int, now: datetime
+) -> None:
     available_at, expires_at = lot_dates(settings, order.first_paid_at or now, now)
     posting = Posting("earn", "order_paid", "order", order.order_ref, order.id)
-    ledger.credit(session, member, points, posting, now=now, available_at=available_at, expires_at=expires_at)
+    ledger.credit(
+        session, member, points, posting, now=now, available_at=available_at, expires_at=expires_at,
+        at=order.first_paid_at,
+    )
 
 
 def _member_for(session: Session, shop: Shop, snap: OrderSnapshot, now: datetime) -> Member | None:
     if snap.customer is not None:
-        return members.ensure_member(session, shop, snap.customer, now, attach_guest_orders=False)
+        return members.ensure_member(
+            session, shop, snap.customer, now, attach_guest_orders=False, joined_at=snap.created_at
+        )
     if snap.email:
         return MemberRepository(session, shop.id).get_by_email(snap.email)
     return None
@@ -130,11 +138,7 @@ def _record_refund(orders: OrderRepository, order: Order, refund: RefundSnapshot
 
 
 def _refresh_refund_totals(session: Session, shop: Shop, order: Order) -> None:
-    from sqlalchemy import select
-
-    rows = session.scalars(
-        select(OrderRefund).where(OrderRefund.shop_id == shop.id, OrderRefund.order_id == order.id)
-    ).all()
+    rows = OrderRepository(session, shop.id).refunds(order)
     refunded = refunded_amounts(
         (RefundParts(r.lines_amount, r.lines_tax, r.shipping, r.total) for r in rows),
         order_merchandise=order.merchandise,
@@ -168,12 +172,18 @@ def _copy_state(order: Order, snap: OrderSnapshot, now: datetime) -> None:
         snap.tax,
         snap.total,
     )
-    order.email = (snap.email or (snap.customer.email if snap.customer else None) or order.email or None)
+    order.email = snap.email or (snap.customer.email if snap.customer else None) or order.email or None
     order.customer_ref = snap.customer.customer_ref if snap.customer else order.customer_ref
     order.discount_codes = list(snap.discount_codes)
     order.line_items = [
-        {"ref": li.ref, "product_ref": li.product_ref, "title": li.title, "quantity": li.quantity,
-         "amount": str(li.amount), "sku": li.sku}
+        {
+            "ref": li.ref,
+            "product_ref": li.product_ref,
+            "title": li.title,
+            "quantity": li.quantity,
+            "amount": str(li.amount),
+            "sku": li.sku,
+        }
         for li in snap.line_items
     ]
     order.shipping_address_key = snap.shipping_address_key
@@ -202,7 +212,3 @@ def _placeholder(placed_at: datetime, now: datetime) -> dict[str, object]:
         **{k: 0 for k in ("merchandise", "shipping", "tax", "total")},
         **{k: 0 for k in ("refunded_merchandise", "refunded_shipping", "refunded_tax", "refunded_total")},
     }
-
-
-__all__ = ["apply_fulfillment", "apply_order_deleted", "apply_order_snapshot", "apply_refund", "reconcile_order"]
-_ = timedelta

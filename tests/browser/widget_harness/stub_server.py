@@ -41,9 +41,10 @@ import copy
 import html
 import json
 import secrets
+import sys
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from http import cookies
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -66,8 +67,12 @@ DATA = {
             "birthday": None,
         },
         "tier": {
-            "current": {"key": "silber", "name": "Silber", "multiplier": "1.25",
-                        "perks": ["Gratisversand ab 30 €", "Früher Zugang zu neuen Röstungen"]},
+            "current": {
+                "key": "silber",
+                "name": "Silber",
+                "multiplier": "1.25",
+                "perks": ["Gratisversand ab 30 €", "Früher Zugang zu neuen Röstungen"],
+            },
             "next": {"key": "gold", "name": "Gold", "threshold": "500.00"},
             "progress": 0.62,
             "remaining": "38.00",
@@ -92,21 +97,62 @@ DATA = {
             "login_url": "/account/login",
         },
         "rewards": [
-            {"id": 1, "name": "5,00 € Rabatt", "kind": "fixed_amount", "points_cost": 500,
-             "value": "5.00", "minimum_order": "20.00"},
-            {"id": 2, "name": "10 % Rabatt", "kind": "percentage", "points_cost": 1000,
-             "value": "10", "minimum_order": None},
-            {"id": 3, "name": "Gratisversand", "kind": "free_shipping", "points_cost": 300,
-             "value": None, "minimum_order": None},
-            {"id": 4, "name": "Kaffeebecher gratis", "kind": "product", "points_cost": 1500,
-             "value": None, "minimum_order": None},
-            {"id": 5, "name": "Probierset", "kind": "product", "points_cost": 800,
-             "value": None, "minimum_order": None},
-            {"id": 6, "name": "11,00 € Rabatt", "kind": "fixed_amount", "points_cost": 1100,
-             "value": "11.00", "minimum_order": "40.00"},
+            {
+                "id": 1,
+                "name": "5,00 € Rabatt",
+                "kind": "fixed_amount",
+                "points_cost": 500,
+                "value": "5.00",
+                "minimum_order": "20.00",
+            },
+            {
+                "id": 2,
+                "name": "10 % Rabatt",
+                "kind": "percentage",
+                "points_cost": 1000,
+                "value": "10",
+                "minimum_order": None,
+            },
+            {
+                "id": 3,
+                "name": "Gratisversand",
+                "kind": "free_shipping",
+                "points_cost": 300,
+                "value": None,
+                "minimum_order": None,
+            },
+            {
+                "id": 4,
+                "name": "Kaffeebecher gratis",
+                "kind": "product",
+                "points_cost": 1500,
+                "value": None,
+                "minimum_order": None,
+            },
+            {
+                "id": 5,
+                "name": "Probierset",
+                "kind": "product",
+                "points_cost": 800,
+                "value": None,
+                "minimum_order": None,
+            },
+            {
+                "id": 6,
+                "name": "11,00 € Rabatt",
+                "kind": "fixed_amount",
+                "points_cost": 1100,
+                "value": "11.00",
+                "minimum_order": "40.00",
+            },
         ],
-        "history_labels": ["Bestellung #1042", "Bewertung geschrieben", "Prämie eingelöst: 5,00 € Rabatt",
-                           "Bestellung #1017", "Konto erstellt"],
+        "history_labels": [
+            "Bestellung #1042",
+            "Bewertung geschrieben",
+            "Prämie eingelöst: 5,00 € Rabatt",
+            "Bestellung #1017",
+            "Konto erstellt",
+        ],
         "redeemed": "Prämie eingelöst: {name}",
         "birthday_label": "Geburtstag",
     },
@@ -119,8 +165,12 @@ DATA = {
             "birthday": None,
         },
         "tier": {
-            "current": {"key": "silver", "name": "Silver", "multiplier": "1.25",
-                        "perks": ["Free shipping over £30", "Early access to new roasts"]},
+            "current": {
+                "key": "silver",
+                "name": "Silver",
+                "multiplier": "1.25",
+                "perks": ["Free shipping over £30", "Early access to new roasts"],
+            },
             "next": {"key": "gold", "name": "Gold", "threshold": "500.00"},
             "progress": 0.62,
             "remaining": "38.00",
@@ -145,21 +195,62 @@ DATA = {
             "login_url": "/account/login",
         },
         "rewards": [
-            {"id": 1, "name": "£5 off", "kind": "fixed_amount", "points_cost": 500,
-             "value": "5.00", "minimum_order": "20.00"},
-            {"id": 2, "name": "10% off", "kind": "percentage", "points_cost": 1000,
-             "value": "10", "minimum_order": None},
-            {"id": 3, "name": "Free shipping", "kind": "free_shipping", "points_cost": 300,
-             "value": None, "minimum_order": None},
-            {"id": 4, "name": "Free coffee mug", "kind": "product", "points_cost": 1500,
-             "value": None, "minimum_order": None},
-            {"id": 5, "name": "Tasting set", "kind": "product", "points_cost": 800,
-             "value": None, "minimum_order": None},
-            {"id": 6, "name": "£11 off", "kind": "fixed_amount", "points_cost": 1100,
-             "value": "11.00", "minimum_order": "40.00"},
+            {
+                "id": 1,
+                "name": "£5 off",
+                "kind": "fixed_amount",
+                "points_cost": 500,
+                "value": "5.00",
+                "minimum_order": "20.00",
+            },
+            {
+                "id": 2,
+                "name": "10% off",
+                "kind": "percentage",
+                "points_cost": 1000,
+                "value": "10",
+                "minimum_order": None,
+            },
+            {
+                "id": 3,
+                "name": "Free shipping",
+                "kind": "free_shipping",
+                "points_cost": 300,
+                "value": None,
+                "minimum_order": None,
+            },
+            {
+                "id": 4,
+                "name": "Free coffee mug",
+                "kind": "product",
+                "points_cost": 1500,
+                "value": None,
+                "minimum_order": None,
+            },
+            {
+                "id": 5,
+                "name": "Tasting set",
+                "kind": "product",
+                "points_cost": 800,
+                "value": None,
+                "minimum_order": None,
+            },
+            {
+                "id": 6,
+                "name": "£11 off",
+                "kind": "fixed_amount",
+                "points_cost": 1100,
+                "value": "11.00",
+                "minimum_order": "40.00",
+            },
         ],
-        "history_labels": ["Order #1042", "Review written", "Reward redeemed: £5 off",
-                           "Order #1017", "Account created"],
+        "history_labels": [
+            "Order #1042",
+            "Review written",
+            "Reward redeemed: £5 off",
+            "Order #1017",
+            "Account created",
+        ],
         "redeemed": "Reward redeemed: {name}",
         "birthday_label": "Birthday",
     },
@@ -167,14 +258,14 @@ DATA = {
 
 
 def _iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Session:
     """Mutable member state of one page load."""
 
     def __init__(self) -> None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         self.balance = 1240
         self.pending = 120
         self.birthday: str | None = None
@@ -207,7 +298,9 @@ def customer_payload(sess: Session, mode: str, shop: str) -> dict:
         out.update(member=None, tier=None, rewards=rewards, expiring=[], history=[])
         return out
     member = copy.deepcopy(src["member"])
-    member.update(balance=sess.balance, pending=sess.pending, spendable=sess.spendable, birthday=sess.birthday)
+    member.update(
+        balance=sess.balance, pending=sess.pending, spendable=sess.spendable, birthday=sess.birthday
+    )
     for r in rewards:
         r["affordable"] = mode == "stale" or r["points_cost"] <= sess.spendable
     history = []
@@ -218,7 +311,7 @@ def customer_payload(sess: Session, mode: str, shop: str) -> dict:
         member=member,
         tier=copy.deepcopy(src["tier"]),
         rewards=rewards,
-        expiring=[{"points": 50, "expires_at": f"{date.today().year}-12-31T00:00:00Z"}],
+        expiring=[{"points": 50, "expires_at": f"{datetime.now(UTC).date().year}-12-31T00:00:00Z"}],
         history=history,
     )
     return out
@@ -267,9 +360,12 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _json(self, status: int, payload, headers: dict | None = None) -> None:
-        self._send(status, json.dumps(payload, ensure_ascii=False).encode(), "application/json; charset=utf-8", headers)
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        self._send(status, body, "application/json; charset=utf-8", headers)
 
-    def _error(self, status: int, phrase: str, message: str, reason: str, headers: dict | None = None) -> None:
+    def _error(
+        self, status: int, phrase: str, message: str, reason: str, headers: dict | None = None
+    ) -> None:
         self._json(status, {"code": status, "status": phrase, "message": message, "reason": reason}, headers)
 
     def _body(self) -> dict:
@@ -360,7 +456,9 @@ class Handler(BaseHTTPRequestHandler):
         if reward is None:
             return self._error(404, "Not Found", "Unknown reward.", "reward_not_found")
         if rid == 3:
-            return self._error(503, "Service Unavailable", "Shopify is not reachable.", "platform_unavailable")
+            return self._error(
+                503, "Service Unavailable", "Shopify is not reachable.", "platform_unavailable"
+            )
         if rid == 5:
             return self._error(409, "Conflict", "Reward is inactive.", "reward_unavailable")
         if rid == 6:
@@ -370,13 +468,19 @@ class Handler(BaseHTTPRequestHandler):
             if reward["points_cost"] > sess.spendable:
                 return self._error(409, "Conflict", "Not enough points.", "insufficient_points")
             sess.balance -= reward["points_cost"]
-            now = datetime.now(timezone.utc)
-            sess.history.insert(0, {"at": _iso(now), "delta": -reward["points_cost"],
-                                    "label": DATA[shop]["redeemed"].format(name=reward["name"])})
+            now = datetime.now(UTC)
+            sess.history.insert(
+                0,
+                {
+                    "at": _iso(now),
+                    "delta": -reward["points_cost"],
+                    "label": DATA[shop]["redeemed"].format(name=reward["name"]),
+                },
+            )
             balance = sess.balance
         payload = {
             "code": new_code(),
-            "ends_at": _iso(datetime.now(timezone.utc) + timedelta(days=30)),
+            "ends_at": _iso(datetime.now(UTC) + timedelta(days=30)),
             "balance": balance,
             "reward": {k: reward[k] for k in ("id", "name", "kind", "points_cost", "value", "minimum_order")},
         }
@@ -392,7 +496,7 @@ class Handler(BaseHTTPRequestHandler):
             parsed = date.fromisoformat(value)
         except ValueError:
             return self._error(422, "Unprocessable Entity", "Invalid date.", "invalid_birthday")
-        if parsed > date.today():
+        if parsed > datetime.now(UTC).date():
             return self._error(422, "Unprocessable Entity", "Birthday is in the future.", "invalid_birthday")
         sess = self._session()
         with sess.lock:
@@ -424,7 +528,8 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     server = make_server(args.host, args.port, args.verbose)
-    print(f"widget harness on http://{args.host}:{server.server_port}/?mode=member&locale=de", flush=True)
+    sys.stdout.write(f"widget harness on http://{args.host}:{server.server_port}/?mode=member&locale=de\n")
+    sys.stdout.flush()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

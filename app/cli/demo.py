@@ -1,0 +1,151 @@
+"""`loyalty demo`: register a demo shop and send it 18 months of signed Shopify webhooks, with a progress bar."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import timedelta
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from app.cli import Context, pass_context
+from app.demo import history
+from app.demo import shopify_payloads as payloads
+from app.migrate import upgrade
+from app.queries import shop_summary, top_members
+from app.repositories import ShopRepository
+from app.security import hmac_sha256_base64
+from app.services.ledger_audit import verify_ledger
+from app.services.shops import NewShop, add_shop
+
+DEMO_SHOP = "demo-kaffeeroesterei.myshopify.com"
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("demo")
+    @click.option("--shoppers", default=1000, show_default=True, help="How many shoppers.")
+    @click.option("--months", default=18, show_default=True, help="How much history.")
+    @click.option("--seed", default=7, show_default=True, help="Same seed, same history.")
+    @click.option("--url", default=None, help="Send to a running server (e.g. http://127.0.0.1:8000) over HTTP.")
+    @pass_context
+    def demo(ctx: Context, shoppers: int, months: int, seed: int, url: str | None) -> None:
+        """Send a realistic shop history through the real webhook endpoint, signed, then summarise."""
+        c = ctx.container
+        upgrade(c.engine)
+        shop = _demo_shop(c)
+        now = c.clock.now()
+        rng = random.Random(seed)
+        people = history.make_shoppers(rng, shoppers)
+        orders = history.make_orders(rng, people, now - timedelta(days=months * 30), now)
+        events = history.make_events(orders, now)
+        send = _http_sender(url) if url else _in_process_sender()
+        outcomes: dict[str, int] = {}
+        for event in tqdm(events, desc="webhooks", unit="req", smoothing=0.05):
+            for topic, body, delivery_id in _deliveries(event):
+                status, outcome = send(topic, body, delivery_id, c.settings.shopify_api_secret)
+                key = outcome if status == 200 else f"HTTP {status}"
+                outcomes[key] = outcomes.get(key, 0) + 1
+        _summary(c, shop.id, len(orders), outcomes)
+
+
+def _demo_shop(c: Any) -> Any:
+    with c.uow() as uow:
+        existing = ShopRepository(uow.session).get_by_domain("shopify", DEMO_SHOP)
+    if existing is not None:
+        return existing
+    new = NewShop(
+        "shopify",
+        DEMO_SHOP,
+        name="Kaffeerösterei Müller (Demo)",
+        currency="EUR",
+        locale="de",
+        access_token="shpat_demo_token",
+    )
+    return add_shop(c.uow(), c.box, new, c.clock.now())
+
+
+def _deliveries(event: history.DemoEvent) -> list[tuple[str, dict[str, Any], str]]:
+    at = event.at
+    if event.topic == "customers/create":
+        shopper = event.subject
+        assert isinstance(shopper, history.Shopper)
+        return [("customers/create", payloads.customer(shopper, at), f"demo-c-{shopper.customer_id}")]
+    order = event.subject
+    assert isinstance(order, history.DemoOrder)
+    key = f"demo-{order.order_id}"
+    if event.topic == "orders/create":
+        return [("orders/create", payloads.order(order, at, status="pending"), f"{key}-create")]
+    if event.topic == "orders/paid":
+        return [("orders/paid", payloads.order(order, at, status="paid"), f"{key}-paid")]
+    if event.topic == "orders/cancelled":
+        body = payloads.order(order, at, status="voided", cancelled_at=at)
+        return [("orders/cancelled", body, f"{key}-cancelled")]
+    refund = payloads.refund(order, at, order.order_id + 1)
+    status = "refunded" if order.fate == "full_refund" else "partially_refunded"
+    updated = payloads.order(order, at + timedelta(seconds=1), status=status, refunds=[refund])
+    return [("refunds/create", refund, f"{key}-refund"), ("orders/updated", updated, f"{key}-updated")]
+
+
+def _headers(topic: str, body: bytes, delivery_id: str, secret: str) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": topic,
+        "X-Shopify-Shop-Domain": DEMO_SHOP,
+        "X-Shopify-Hmac-Sha256": hmac_sha256_base64(secret, body),
+        "X-Shopify-Webhook-Id": delivery_id,
+        "X-Shopify-API-Version": "2025-10",
+    }
+
+
+def _in_process_sender() -> Any:
+    from app import create_app
+
+    client = create_app().test_client()
+
+    def send(topic: str, payload: dict[str, Any], delivery_id: str, secret: str) -> tuple[int, str]:
+        body = json.dumps(payload).encode()
+        response = client.post("/webhooks/shopify", data=body, headers=_headers(topic, body, delivery_id, secret))
+        return response.status_code, (response.get_json(silent=True) or {}).get("outcome", "")
+
+    return send
+
+
+def _http_sender(url: str) -> Any:
+    import requests
+
+    session = requests.Session()
+
+    def send(topic: str, payload: dict[str, Any], delivery_id: str, secret: str) -> tuple[int, str]:
+        body = json.dumps(payload).encode()
+        response = session.post(
+            f"{url.rstrip('/')}/webhooks/shopify",
+            data=body,
+            headers=_headers(topic, body, delivery_id, secret),
+            timeout=10,
+        )
+        return response.status_code, (response.json() if response.ok else {}).get("outcome", "")
+
+    return send
+
+
+def _summary(c: Any, shop_id: int, order_count: int, outcomes: dict[str, int]) -> None:
+    with c.uow() as uow:
+        shop = ShopRepository(uow.session).get(shop_id)
+        summary = shop_summary(uow.session, shop)
+        best = top_members(uow.session, shop, limit=5)
+    checked, problems = verify_ledger(c.uow(), shop_id)
+    click.echo("")
+    click.echo(f"demo shop {summary['domain']} (id {summary['id']})")
+    click.echo(f"  deliveries: {', '.join(f'{k} {v}' for k, v in sorted(outcomes.items()))}")
+    click.echo(
+        f"  members {summary['members']}, orders {summary['orders']} (history: {order_count}), "
+        f"ledger entries {summary['ledger_entries']}"
+    )
+    click.echo(f"  points outstanding {summary['points_outstanding']} (pending {summary['points_pending']})")
+    click.echo("  top balances:")
+    for member in best:
+        click.echo(f"    {member.display_name:<28} {member.email:<40} {member.balance:>6} points")
+    click.echo(f"  ledger verify: {'ok' if not problems else f'{len(problems)} problems'} ({checked} members)")
+    click.echo(f"  try: loyalty members show {summary['domain']} {best[0].email if best else 'EMAIL'}")

@@ -1,0 +1,1 @@
+"""`loyalty demo`: a realistic shop history, sent as signed webhooks through the real endpoint."""

@@ -1,0 +1,187 @@
+"""Shopify webhook payloads (REST Order, Refund and Customer shapes, PLATFORMS §1.6) for the demo history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from app.demo.history import DemoOrder, Shopper
+
+CENT = Decimal("0.01")
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _set(value: Decimal) -> dict[str, Any]:
+    amount = {"amount": _money(value), "currency_code": "EUR"}
+    return {"shop_money": amount, "presentment_money": amount}
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat(timespec="seconds")
+
+
+def customer(shopper: Shopper, at: datetime) -> dict[str, Any]:
+    """A customers/create payload."""
+    return {
+        "id": shopper.customer_id,
+        "email": shopper.email,
+        "first_name": shopper.first_name,
+        "last_name": shopper.last_name,
+        "state": "enabled",
+        "verified_email": True,
+        "currency": "EUR",
+        "created_at": _iso(at),
+        "updated_at": _iso(at),
+        "tax_exempt": False,
+        "phone": None,
+        "email_marketing_consent": {"state": "subscribed" if shopper.accepts_marketing else "not_subscribed"},
+        "admin_graphql_api_id": f"gid://shopify/Customer/{shopper.customer_id}",
+        "default_address": _address(shopper),
+    }
+
+
+def _address(shopper: Shopper) -> dict[str, Any]:
+    return {
+        "first_name": shopper.first_name,
+        "last_name": shopper.last_name,
+        "address1": shopper.street,
+        "city": shopper.city,
+        "zip": shopper.postcode,
+        "country": "Germany",
+        "country_code": "DE",
+    }
+
+
+def _line_items(order: DemoOrder) -> list[dict[str, Any]]:
+    items = []
+    for index, (pid, title, price, rate, quantity) in enumerate(order.lines):
+        gross = price * quantity
+        tax = gross - gross / (1 + rate)
+        items.append(
+            {
+                "id": order.order_id * 10 + index,
+                "product_id": pid,
+                "variant_id": pid * 10,
+                "title": title,
+                "name": title,
+                "quantity": quantity,
+                "current_quantity": quantity,
+                "price": _money(price),
+                "price_set": _set(price),
+                "sku": f"SKU-{pid}",
+                "total_discount": "0.00",
+                "discount_allocations": [],
+                "tax_lines": [{"price": _money(tax), "rate": float(rate), "title": "MwSt."}],
+                "gift_card": False,
+            }
+        )
+    return items
+
+
+def order(
+    o: DemoOrder,
+    at: datetime,
+    *,
+    status: str,
+    refunds: list[dict[str, Any]] | None = None,
+    cancelled_at: datetime | None = None,
+) -> dict[str, Any]:
+    """An orders/* payload as of `at`."""
+    items = _line_items(o)
+    subtotal = sum((Decimal(i["price"]) * i["quantity"] for i in items), Decimal("0"))
+    line_tax = sum((Decimal(i["tax_lines"][0]["price"]) for i in items), Decimal("0"))
+    shipping_tax = o.shipping - o.shipping / Decimal("1.19")
+    total = subtotal + o.shipping
+    buyer = o.shopper
+    return {
+        "id": o.order_id,
+        "admin_graphql_api_id": f"gid://shopify/Order/{o.order_id}",
+        "name": f"#{o.number}",
+        "order_number": o.number,
+        "email": buyer.email,
+        "created_at": _iso(o.placed_at),
+        "updated_at": _iso(at),
+        "processed_at": _iso(o.placed_at),
+        "currency": "EUR",
+        "presentment_currency": "EUR",
+        "taxes_included": True,
+        "test": False,
+        "financial_status": status,
+        "fulfillment_status": None,
+        "cancelled_at": _iso(cancelled_at) if cancelled_at else None,
+        "cancel_reason": "customer" if cancelled_at else None,
+        "subtotal_price": _money(subtotal),
+        "subtotal_price_set": _set(subtotal),
+        "total_price": _money(total),
+        "total_price_set": _set(total),
+        "total_tax": _money(line_tax + shipping_tax),
+        "total_tax_set": _set(line_tax + shipping_tax),
+        "total_discounts": "0.00",
+        "total_shipping_price_set": _set(o.shipping),
+        "discount_codes": [],
+        "line_items": items,
+        "shipping_lines": [
+            {
+                "title": "DHL Paket",
+                "code": "DHL",
+                "price": _money(o.shipping),
+                "tax_lines": [{"price": _money(shipping_tax), "rate": 0.19, "title": "MwSt."}],
+            }
+        ],
+        "customer": customer(buyer, o.placed_at) if buyer.customer_id is not None else None,
+        "shipping_address": _address(buyer),
+        "billing_address": _address(buyer),
+        "refunds": refunds or [],
+        "fulfillments": [],
+        "customer_locale": "de",
+    }
+
+
+def refund(o: DemoOrder, at: datetime, refund_id: int) -> dict[str, Any]:
+    """A refunds/create payload: part of the goods, all of them, or only the shipping."""
+    items = _line_items(o)
+    if o.fate == "shipping_refund":
+        lines: list[dict[str, Any]] = []
+        shipping = o.shipping or Decimal("4.90")
+    else:
+        chosen = items if o.fate == "full_refund" else items[:1]
+        lines = [
+            {
+                "id": refund_id * 10 + n,
+                "line_item_id": i["id"],
+                "quantity": i["quantity"],
+                "restock_type": "return",
+                "subtotal": float(Decimal(i["price"]) * i["quantity"]),
+                "total_tax": float(Decimal(i["tax_lines"][0]["price"])),
+                "line_item": i,
+            }
+            for n, i in enumerate(chosen)
+        ]
+        shipping = o.shipping if o.fate == "full_refund" else Decimal("0")
+    money = sum((Decimal(str(line["subtotal"])) for line in lines), Decimal("0")) + shipping
+    return {
+        "id": refund_id,
+        "order_id": o.order_id,
+        "created_at": _iso(at),
+        "processed_at": _iso(at),
+        "note": "Rücksendung",
+        "restock": True,
+        "refund_line_items": lines,
+        "refund_shipping_lines": [{"subtotal_amount_set": _set(shipping)}] if shipping else [],
+        "order_adjustments": [],
+        "transactions": [
+            {
+                "id": refund_id + 1,
+                "order_id": o.order_id,
+                "kind": "refund",
+                "status": "success",
+                "amount": _money(money),
+                "currency": "EUR",
+                "gateway": "shopify_payments",
+            }
+        ],
+    }

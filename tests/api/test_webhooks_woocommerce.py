@@ -1,0 +1,144 @@
+"""POST /webhooks/woocommerce end to end: PHP-encoded, signed deliveries as WooCommerce sends them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.models import Order, WebhookDelivery
+from tests.support.deliveries import ledger_ok, member_by_email
+from tests.support.webhooks import load_payload, php_json, woocommerce_headers
+
+SOURCE = "https://teeladen.example.de/"
+SIGNING_SECRET = (
+    "test-woo-secret&1"  # the stored secret "test-woo-secret&amp;1", entity-decoded as WordPress does
+)
+JUERGEN = "juergen.weiss@example.de"
+
+
+def post(
+    client,
+    topic: str,
+    payload: dict | bytes,
+    *,
+    delivery_id: str | None = None,
+    secret: str = SIGNING_SECRET,
+    source: str = SOURCE,
+):  # type: ignore[no-untyped-def]
+    body = payload if isinstance(payload, bytes) else php_json(payload)
+    headers = woocommerce_headers(body, topic, source, secret, delivery_id=delivery_id)
+    return client.post("/webhooks/woocommerce", data=body, headers=headers)
+
+
+def rows(container, model) -> int:  # type: ignore[no-untyped-def]
+    with container.uow() as uow:
+        return uow.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_creation_ping_without_signature_answers_200(client, container, woo_shop):
+    response = client.post(
+        "/webhooks/woocommerce",
+        data=b"webhook_id=17",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert (response.status_code, response.json["outcome"]) == (200, "ping")
+    assert rows(container, WebhookDelivery) == 0
+
+
+def test_processing_order_earns_points_on_the_line_totals(client, container, woo_shop):
+    post(client, "customer.created", load_payload("woocommerce", "customer_created"))
+    response = post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"))
+
+    assert response.json["outcome"] == "processed"
+    assert member_by_email(container, woo_shop, JUERGEN).balance == 48  # 37.66 + 11.27 = 48.93 €
+    ledger_ok(container)
+
+
+def test_pending_order_earns_nothing_until_processing(client, container, woo_shop):
+    post(client, "order.created", load_payload("woocommerce", "order_created_pending"))
+    assert member_by_email(container, woo_shop, JUERGEN).balance == 0
+
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"))
+    assert member_by_email(container, woo_shop, JUERGEN).balance == 48
+
+
+def test_negative_refund_total_reverses_pro_rata(client, container, woo_shop):
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"))
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_partial_refund"))
+
+    # 10.00 of 63.13 refunded, spread over merchandise: 48 × (1 − 10/63.13 of the order) → 40
+    assert member_by_email(container, woo_shop, JUERGEN).balance == 40
+    ledger_ok(container)
+
+
+def test_cancelled_order_reverses_everything(client, container, woo_shop):
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"))
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_cancelled"))
+
+    assert member_by_email(container, woo_shop, JUERGEN).balance == 0
+
+
+def test_deleted_order_earns_nothing(client, container, woo_shop):
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"))
+    post(client, "order.deleted", load_payload("woocommerce", "order_deleted"))
+
+    assert member_by_email(container, woo_shop, JUERGEN).balance == 0
+
+
+def test_checkout_draft_is_ignored(client, container, woo_shop):
+    response = post(client, "order.created", load_payload("woocommerce", "order_checkout_draft"))
+
+    assert response.json["outcome"] == "ignored"
+    assert rows(container, Order) == 0
+
+
+def test_guest_order_is_credited_when_the_customer_registers(client, container, woo_shop):
+    guest = load_payload("woocommerce", "order_guest_processing")
+    post(client, "order.updated", guest)
+    customer = load_payload("woocommerce", "customer_created") | {
+        "id": 99,
+        "email": guest["billing"]["email"],
+    }
+    post(client, "customer.created", customer)
+
+    assert member_by_email(container, woo_shop, guest["billing"]["email"]).balance == 20  # 20.92 €
+
+
+def test_same_delivery_id_twice_is_a_duplicate(client, container, woo_shop):
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"), delivery_id="abc")
+    again = post(
+        client, "order.updated", load_payload("woocommerce", "order_updated_processing"), delivery_id="abc"
+    )
+
+    assert again.json["outcome"] == "duplicate"
+
+
+def test_signature_with_another_shops_secret_is_401(client, container, woo_shop):
+    response = post(
+        client,
+        "order.updated",
+        load_payload("woocommerce", "order_updated_processing"),
+        secret="another-shops-secret",
+    )
+
+    assert response.status_code == 401
+    assert rows(container, WebhookDelivery) == 0
+
+
+def test_unknown_source_is_answered_200_and_leaves_no_row(client, container, woo_shop):
+    response = post(
+        client,
+        "order.updated",
+        load_payload("woocommerce", "order_updated_processing"),
+        source="https://unbekannt.example.de/",
+    )
+
+    assert (response.status_code, response.json["outcome"]) == (200, "unknown_shop")
+    assert rows(container, WebhookDelivery) == 0
+
+
+def test_malformed_body_is_400(client, container, woo_shop):
+    response = post(client, "order.updated", b"{not json")
+
+    assert response.status_code == 400
+    assert rows(container, WebhookDelivery) == 0
