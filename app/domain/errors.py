@@ -36,6 +36,11 @@ class OrderNotFound(NotFound):
     message = "Unknown order."
 
 
+class RewardNotFound(NotFound):
+    reason = "reward_not_found"
+    message = "Unknown reward."
+
+
 class Conflict(LoyaltyError):
     reason = "conflict"
     message = "Conflicts with the current state."
@@ -125,3 +130,10 @@ class PlatformRejected(PlatformError):
 
     reason = "platform_rejected"
     message = "The shop platform refused the request."
+
+
+class InvalidLink(NotFound):
+    """A signed link (review page, unsubscribe) that is forged, malformed or expired."""
+
+    reason = "invalid_link"
+    message = "This link has expired or is not valid."

@@ -27,7 +27,9 @@ class RefundSnapshot:
 
     order_ref: str
     refund_ref: str
-    lines_amount: Decimal  # refunded line subtotals, in the shop's price basis (tax-inclusive shops: with tax)
+    lines_amount: (
+        Decimal  # refunded line subtotals, in the shop's price basis (tax-inclusive shops: with tax)
+    )
     lines_tax: Decimal  # tax on those lines
     shipping: Decimal  # refunded shipping, in the shop's price basis
     total: Decimal  # money actually refunded; what lines and shipping don't explain is an amount-only refund
