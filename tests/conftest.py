@@ -29,11 +29,33 @@ pytest_plugins = ["tests.fakes.fixtures"] if (Path(__file__).parent / "fakes" / 
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+    """SQLite in a temporary file, or LOYALTY_TEST_DATABASE_URL; with pytest-xdist, one database per worker."""
     configured = os.environ.get("LOYALTY_TEST_DATABASE_URL")
-    if configured:
+    if not configured:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if worker_id in ("master", ""):
         return configured
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    return _worker_database(configured, worker_id)
+
+
+def _worker_database(url: str, worker_id: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker_id}"
+    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    """The pytest-xdist worker ("gw0", ...), or "master" when the suite runs in one process."""
+    return str(getattr(request.config, "workerinput", {}).get("workerid", "master"))
 
 
 @pytest.fixture(scope="session")

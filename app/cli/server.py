@@ -18,7 +18,7 @@ def register(cli: click.Group) -> None:
     @pass_context
     def run(ctx: Context, host: str, port: int, no_worker: bool) -> None:
         """Migrate, then serve the app and run the scheduled jobs in this one process."""
-        from werkzeug.serving import run_simple
+        from werkzeug.serving import make_server
 
         from app import create_app
 
@@ -26,12 +26,19 @@ def register(cli: click.Group) -> None:
         app = create_app()
         scheduler = None if no_worker else _background_scheduler(app.extensions["container"])
         settings = app.extensions["container"].settings
-        click.echo(f"loyalty backend on http://{host}:{port}  (database {settings.database_url}, "
-                   f"emails: {settings.email_backend})")
+        click.echo(
+            f"loyalty backend on http://{host}:{port}  (database {settings.database_url}, "
+            f"emails: {settings.email_backend})"
+        )
+        # The embedded default: one process, threaded; production runs `loyalty serve` + `loyalty worker`.
+        server = make_server(host, port, app, threaded=True)
         try:
-            run_simple(host, port, app, threaded=True, use_reloader=False)
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopping")
         finally:
             if scheduler is not None:
+                app.extensions["container"].stopping.set()
                 scheduler.shutdown(wait=True)
 
     @cli.command("serve")

@@ -5,6 +5,7 @@ Callers hold the member row lock (`MemberRepository.get_for_update`) and own the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -109,10 +110,8 @@ def mature_lot(member: Member, lot: PointLot) -> None:
     member.pending -= lot.remaining
 
 
-def _apply(
-    member: Member, lots: list[PointLot] | tuple[PointLot, ...] | object, plan: rules.DebitPlan
-) -> None:
-    by_id = {lot.id: lot for lot in lots}  # type: ignore[attr-defined]
+def _apply(member: Member, lots: Sequence[PointLot], plan: rules.DebitPlan) -> None:
+    by_id = {lot.id: lot for lot in lots}
     for lot_id, take in plan.takes:
         lot = by_id[lot_id]
         lot.remaining -= take
