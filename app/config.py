@@ -38,9 +38,12 @@ class Settings:
     max_webhook_bytes: int = 1024 * 1024
     db_pool_size: int = 5
     testing: bool = False
+    redis_url: str = ""  # LOYALTY_REDIS_URL: storefront rate limits shared across web instances
 
     @classmethod
-    def from_env(cls, overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(
+        cls, overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
+    ) -> Settings:
         """Read settings from the environment, then apply explicit overrides (tests, CLI flags)."""
         env = dict(os.environ if environ is None else environ)
         instance = Path(env.get("LOYALTY_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
@@ -58,6 +61,7 @@ class Settings:
             "mail_from": env.get("LOYALTY_MAIL_FROM", "Treueprogramm <loyalty@localhost>"),
             "instance_path": instance,
             "db_pool_size": int(env.get("LOYALTY_DB_POOL_SIZE", "5")),
+            "redis_url": env.get("LOYALTY_REDIS_URL", ""),
         }
         known = {f.name for f in fields(cls)}
         unknown = set(overrides or {}) - known

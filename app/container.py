@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,16 @@ class Container:
         self.box = SecretBox(settings.secret_key)
         self._platform_clients = platform_clients
         self.ports = ports
+        self.stopping = threading.Event()  # set by `loyalty worker` on SIGTERM: long jobs stop between batches
+
+    @property
+    def rate_limiter(self) -> Any:
+        """Storefront rate limits: in this process, or in Redis when LOYALTY_REDIS_URL is set."""
+        if "rate_limiter" not in self.ports:
+            from app.rate_limit import build_limiter
+
+            self.ports["rate_limiter"] = build_limiter(self.settings.redis_url, self.clock)
+        return self.ports["rate_limiter"]
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work (one transaction) for one service call."""
@@ -66,6 +77,20 @@ class Container:
             ),
             "woocommerce": WooCommerceAdminClient(),
         }
+
+    @property
+    def mailer(self) -> Any:
+        """The mailer port: a test's fake, else the file (instance/outbox/) or SMTP backend from settings."""
+        if self.ports.get("mailer") is None:
+            if self.settings.email_backend == "smtp":
+                from app.mail.smtp import SmtpMailer
+
+                self.ports["mailer"] = SmtpMailer.from_url(self.settings.smtp_url)
+            else:
+                from app.mail.file import FileMailer
+
+                self.ports["mailer"] = FileMailer(self.settings.instance_path / "outbox")
+        return self.ports["mailer"]
 
     def dispose(self) -> None:
         self.engine.dispose()

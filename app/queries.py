@@ -55,8 +55,15 @@ def member_detail(session: Session, shop: Shop, email: str, now: datetime) -> di
             for entry in lots.entries(member.id, limit=500)
         ],
         "orders": [
-            {"name": o.name, "ref": o.order_ref, "paid": o.is_paid, "cancelled": o.is_cancelled,
-             "total": str(o.total), "refunded": str(o.refunded_total), "points": o.points_earned}
+            {
+                "name": o.name,
+                "ref": o.order_ref,
+                "paid": o.is_paid,
+                "cancelled": o.is_cancelled,
+                "total": str(o.total),
+                "refunded": str(o.refunded_total),
+                "points": o.points_earned,
+            }
             for o in OrderRepository(session, shop.id).list_for_member(member.id)
         ],
     }
@@ -65,7 +72,9 @@ def member_detail(session: Session, shop: Shop, email: str, now: datetime) -> di
 def shop_summary(session: Session, shop: Shop) -> dict[str, Any]:
     """Members, orders and points outstanding of one shop, for `loyalty shops list` and the demo."""
     members, outstanding = session.execute(
-        select(func.count(Member.id), func.coalesce(func.sum(Member.balance), 0)).where(Member.shop_id == shop.id)
+        select(func.count(Member.id), func.coalesce(func.sum(Member.balance), 0)).where(
+            Member.shop_id == shop.id
+        )
     ).one()
     orders = session.scalar(select(func.count(Order.id)).where(Order.shop_id == shop.id)) or 0
     entries = session.scalar(select(func.count(LedgerEntry.id)).where(LedgerEntry.shop_id == shop.id)) or 0
@@ -91,6 +100,9 @@ def top_members(session: Session, shop: Shop, limit: int = 5) -> list[Member]:
     """The members with the highest balances."""
     return list(
         session.scalars(
-            select(Member).where(Member.shop_id == shop.id).order_by(Member.balance.desc(), Member.id).limit(limit)
+            select(Member)
+            .where(Member.shop_id == shop.id)
+            .order_by(Member.balance.desc(), Member.id)
+            .limit(limit)
         )
     )

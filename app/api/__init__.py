@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
-from flask_smorest import Api
 
 from app.container import Container
 
@@ -16,8 +15,9 @@ def container() -> Container:
 def register_api(app: Flask) -> None:
     """Blueprints, the OpenAPI document at /openapi.json, and the one error map."""
     from app.api import errors, health, webhooks
+    from app.api.spec import LoyaltyApi
 
-    api = Api(app, spec_kwargs={"info": {"description": "Loyalty backend for Shopify and WooCommerce shops."}})
+    api = LoyaltyApi(app, spec_kwargs={"info": {"description": "Loyalty backend for Shopify and WooCommerce shops."}})
     api.register_blueprint(health.blp)
     api.register_blueprint(webhooks.blp)
     for module in _optional_blueprint_modules():
@@ -31,6 +31,12 @@ def _optional_blueprint_modules() -> list:  # type: ignore[type-arg]
     import importlib
 
     names = ["app.api.storefront", "app.api.auth", "app.api.admin", "app.api.reviews", "app.api.unsubscribe"]
+    names += ["app.api.admin_members", "app.api.admin_inbox", "app.api.admin_privacy"]
+    names += ["app.api.admin_rewards"]
+    names += ["app.api.admin_emails"]
+    names += ["app.api.admin_referrals"]
+    names += ["app.api.admin_sync"]
+    names += ["app.api.admin_analytics"]
     modules = []
     for name in names:
         try:

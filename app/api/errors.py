@@ -32,9 +32,17 @@ STATUS_BY_ERROR: dict[type[e.LoyaltyError], int] = {
     e.PlatformError: 502,
 }
 
-REASON_BY_STATUS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-                    422: "validation_error", 429: "rate_limited"}
+REASON_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    422: "validation_error",
+    429: "rate_limited",
+}
 
 
 def status_for(error: e.LoyaltyError) -> int:
@@ -47,7 +55,12 @@ def status_for(error: e.LoyaltyError) -> int:
 
 def error_response(code: int, message: str, reason: str, errors: dict[str, Any] | None = None) -> Response:
     """The one JSON error shape."""
-    body: dict[str, Any] = {"code": code, "status": HTTPStatus(code).phrase, "message": message, "reason": reason}
+    body: dict[str, Any] = {
+        "code": code,
+        "status": HTTPStatus(code).phrase,
+        "message": message,
+        "reason": reason,
+    }
     if errors:
         body["errors"] = errors
     response = jsonify(body)

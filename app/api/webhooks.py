@@ -16,13 +16,17 @@ from app.services import intake, shops
 
 log = logging.getLogger(__name__)
 
-blp = Blueprint("webhooks", __name__, url_prefix="/webhooks", description="Webhook deliveries from the shops.")
+blp = Blueprint(
+    "webhooks", __name__, url_prefix="/webhooks", description="Webhook deliveries from the shops."
+)
 
 
 class WebhookAckSchema(Schema):
     outcome = fields.String(
         required=True,
-        metadata={"description": "processed | duplicate | ignored | unknown_shop | inactive_shop | failed | ping"},
+        metadata={
+            "description": "processed | duplicate | ignored | unknown_shop | inactive_shop | failed | ping"
+        },
     )
 
 

@@ -55,9 +55,13 @@ def register(cli: click.Group) -> None:
         """Deliveries in a status, newest first."""
         with ctx.container.uow() as uow:
             rows = uow.session.scalars(
-                select(WebhookDelivery).where(WebhookDelivery.status == status)
-                .order_by(WebhookDelivery.id.desc()).limit(100)
+                select(WebhookDelivery)
+                .where(WebhookDelivery.status == status)
+                .order_by(WebhookDelivery.id.desc())
+                .limit(100)
             ).all()
             for r in rows:
-                click.echo(f"{r.received_at:%Y-%m-%d %H:%M} shop {r.shop_id} {r.topic:<20} {r.delivery_id} "
-                           f"attempts={r.attempts} {r.last_error or ''}")
+                click.echo(
+                    f"{r.received_at:%Y-%m-%d %H:%M} shop {r.shop_id} {r.topic:<20} {r.delivery_id} "
+                    f"attempts={r.attempts} {r.last_error or ''}"
+                )

@@ -29,11 +29,17 @@ def register(cli: click.Group) -> None:
             emit(detail, True)
             return
         click.echo(f"{detail['name']} <{detail['email']}>  member {detail['member_id']}")
-        click.echo(f"balance {detail['balance']}  pending {detail['pending']}  spendable {detail['spendable']}")
+        click.echo(
+            f"balance {detail['balance']}  pending {detail['pending']}  spendable {detail['spendable']}"
+        )
         click.echo("lots:")
         for lot in detail["lots"]:
             state = "pending" if lot["pending"] else "available"
-            click.echo(f"  #{lot['id']} {lot['remaining']}/{lot['points']} {state} expires {lot['expires_at'] or '-'}")
+            click.echo(
+                f"  #{lot['id']} {lot['remaining']}/{lot['points']} {state} expires {lot['expires_at'] or '-'}"
+            )
         click.echo("ledger (newest first):")
         for entry in detail["ledger"][:30]:
-            click.echo(f"  {entry['at'][:19]} {entry['delta']:+6d} {entry['kind']:<8} {entry['reason']} {entry['source']}")
+            click.echo(
+                f"  {entry['at'][:19]} {entry['delta']:+6d} {entry['kind']:<8} {entry['reason']} {entry['source']}"
+            )

@@ -21,15 +21,21 @@ def register(cli: click.Group) -> None:
 
     @add.command("shopify")
     @click.argument("domain")
-    @click.option("--access-token", help="Admin API token of a custom app (the install flow stores it otherwise).")
+    @click.option(
+        "--access-token", help="Admin API token of a custom app (the install flow stores it otherwise)."
+    )
     @click.option("--name", default="")
     @click.option("--currency", default="EUR", show_default=True)
     @click.option("--locale", type=click.Choice(["de", "en"]), default="de", show_default=True)
     @pass_context
-    def add_shopify(ctx: Context, domain: str, access_token: str | None, name: str, currency: str, locale: str) -> None:
+    def add_shopify(
+        ctx: Context, domain: str, access_token: str | None, name: str, currency: str, locale: str
+    ) -> None:
         """Register a Shopify shop by its myshopify.com DOMAIN (webhooks are signed with SHOPIFY_API_SECRET)."""
         c = ctx.container
-        new = NewShop("shopify", domain, name=name, currency=currency, locale=locale, access_token=access_token)
+        new = NewShop(
+            "shopify", domain, name=name, currency=currency, locale=locale, access_token=access_token
+        )
         shop = add_shop(c.uow(), c.box, new, c.clock.now())
         click.echo(f"shop {shop.id} registered: shopify {shop.domain}")
 
@@ -43,14 +49,26 @@ def register(cli: click.Group) -> None:
     @click.option("--locale", type=click.Choice(["de", "en"]), default="de", show_default=True)
     @pass_context
     def add_woocommerce(
-        ctx: Context, url: str, webhook_secret: str, consumer_key: str, consumer_secret: str,
-        name: str, currency: str, locale: str,
+        ctx: Context,
+        url: str,
+        webhook_secret: str,
+        consumer_key: str,
+        consumer_secret: str,
+        name: str,
+        currency: str,
+        locale: str,
     ) -> None:
         """Register a WooCommerce shop by its URL, with its REST API keys and webhook secret."""
         c = ctx.container
         new = NewShop(
-            "woocommerce", url, name=name, currency=currency, locale=locale, webhook_secret=webhook_secret,
-            consumer_key=consumer_key, consumer_secret=consumer_secret,
+            "woocommerce",
+            url,
+            name=name,
+            currency=currency,
+            locale=locale,
+            webhook_secret=webhook_secret,
+            consumer_key=consumer_key,
+            consumer_secret=consumer_secret,
         )
         shop = add_shop(c.uow(), c.box, new, c.clock.now())
         click.echo(f"shop {shop.id} registered: woocommerce {shop.domain}")

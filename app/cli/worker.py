@@ -26,8 +26,10 @@ def register(cli: click.Group) -> None:
         scheduler = build_scheduler(c, blocking=True)
 
         def _stop(signum: int, _frame: FrameType | None) -> None:
-            # Finish the jobs that are running (each commits or rolls back its own claim), then exit.
+            # Long jobs (outbox dispatch) see `stopping` between batches: they finish the batch in hand or give
+            # its claim back. Then wait for the running jobs (each commits or rolls back its own work) and exit.
             click.echo(f"signal {signum}: finishing running jobs, then stopping")
+            c.stopping.set()
             scheduler.shutdown(wait=True)
 
         signal.signal(signal.SIGTERM, _stop)

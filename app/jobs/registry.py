@@ -22,8 +22,105 @@ def _retry_inbox(c: Any) -> object:
     return retry_failed_deliveries(c.uow, c.webhook_adapters, c.clock.now())
 
 
+def _settle_referrals(c: Any) -> object:
+    from app.services.referrals import settle_referrals
+
+    return settle_referrals(c.uow, c.clock.now())
+
+
+def _award_birthdays(c: Any) -> object:
+    from app.services.earning_events import award_birthdays
+
+    return award_birthdays(c.uow, c.clock.now())
+
+
+def _run_campaigns(c: Any) -> object:
+    from app.services.campaigns import run_campaigns
+
+    return run_campaigns(c.uow, c.clock.now())
+
+
+def _mature_pending_points(c: Any) -> object:
+    from app.services.points_jobs import mature_pending_points
+
+    return mature_pending_points(c.uow, c.clock.now())
+
+
+def _expire_points(c: Any) -> object:
+    from app.services.points_jobs import expire_points
+
+    return expire_points(c.uow, c.clock.now())
+
+
+def _remind_expiring_points(c: Any) -> object:
+    from app.services.points_jobs import send_expiry_reminders
+
+    return send_expiry_reminders(c.uow, c.clock.now())
+
+
+def _evaluate_tiers(c: Any) -> object:
+    from app.services.tier_changes import evaluate_tiers
+
+    return evaluate_tiers(c.uow, c.clock.now())
+
+
+def _retry_coupon_pushes(c: Any) -> object:
+    from app.services.coupons import retry_coupon_pushes
+
+    return retry_coupon_pushes(c.uow, c.platform_client, c.box, c.clock.now())
+
+
+def _expire_coupons(c: Any) -> object:
+    from app.services.coupons import expire_coupons
+
+    return expire_coupons(c.uow, c.clock.now())
+
+
+def _schedule_review_requests(c: Any) -> object:
+    from app.services.review_requests import schedule_review_messages
+
+    return schedule_review_messages(c.uow, c.clock.now())
+
+
+def _dispatch_outbox(c: Any) -> object:
+    from app.services.dispatch import DispatchSettings, dispatch_due
+    from app.services.email_content import LinkBase
+
+    settings = DispatchSettings(sender=c.settings.mail_from,
+                                links=LinkBase(c.settings.public_url, c.settings.secret_key))
+    return dispatch_due(c.uow, c.mailer, settings, c.clock.now(), should_stop=c.stopping.is_set)
+
+
+def _purge_uninstalled_shops(c: Any) -> object:
+    from app.services.privacy import purge_uninstalled_shops
+
+    return purge_uninstalled_shops(c.uow, c.clock.now())
+
+
+def _reconcile_orders(c: Any) -> object:
+    from app.services.reconciliation import outcome_summary, reconcile_orders
+
+    return outcome_summary(reconcile_orders(c.uow, c.platform_client, c.box, c.clock))
+
+
 def job_specs() -> list[JobSpec]:
     """Every recurring job of the worker, in the order `--once` runs them."""
     return [
         JobSpec("retry_inbox", 60, _retry_inbox),
+        JobSpec("purge_uninstalled_shops", 3600, _purge_uninstalled_shops),
+        JobSpec("run_campaigns", 30, _run_campaigns),
+        JobSpec("settle_referrals", 900, _settle_referrals),
+        JobSpec("award_birthdays", 3600, _award_birthdays),  # hourly: idempotent, and catches a missed day
+        # Coupons written inside order transactions (thank-you, tier entry) are pushed by this job: every 30 s.
+        JobSpec("retry_coupon_pushes", 30, _retry_coupon_pushes),
+        JobSpec("mature_pending_points", 300, _mature_pending_points),
+        JobSpec("expire_points", 3600, _expire_points),
+        JobSpec("remind_expiring_points", 3600, _remind_expiring_points),
+        JobSpec("evaluate_tiers", 3600, _evaluate_tiers),
+        JobSpec("expire_coupons", 3600, _expire_coupons),
+        # Missed webhooks (WooCommerce never retries one) are repaired within one cycle of this job.
+        JobSpec("reconcile_orders", 600, _reconcile_orders),
+        JobSpec("schedule_review_requests", 300, _schedule_review_requests),
+        # Last, so that `--once` sends what the jobs above just enqueued.
+        JobSpec("dispatch_outbox", 10, _dispatch_outbox),
     ]

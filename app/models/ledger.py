@@ -28,7 +28,9 @@ class LedgerEntry(Base):
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     delta: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(24))  # earn | reverse | redeem | redeem_refund | expire | adjust | bonus
+    kind: Mapped[str] = mapped_column(
+        String(24)
+    )  # earn | reverse | redeem | redeem_refund | expire | adjust | bonus
     reason: Mapped[str] = mapped_column(String(255), default="")
     source_type: Mapped[str] = mapped_column(String(24), default="")
     source_ref: Mapped[str] = mapped_column(String(64), default="")

@@ -8,19 +8,25 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+# One statement per (dialect, table, conflict key), values passed as parameters: SQLAlchemy then reuses the
+# compiled form instead of coercing every value into a new statement on each call (the webhook's hot path).
+_INSERT_IGNORE: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+
 
 def insert_ignore(
     session: Session, model: type[Any], values: dict[str, Any], conflict: Sequence[str]
 ) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; True when a row was inserted. Races settle on the unique key."""
     dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    table = model.__table__
-    stmt = (
-        module.insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=list(conflict))
-        .returning(table.c[conflict[0]])
-    )
+    key = (dialect, model.__table__.name, tuple(conflict))
+    stmt = _INSERT_IGNORE.get(key)
+    if stmt is None:
+        module = postgresql if dialect == "postgresql" else sqlite
+        table = model.__table__
+        stmt = _INSERT_IGNORE[key] = (
+            module.insert(table)
+            .on_conflict_do_nothing(index_elements=list(conflict))
+            .returning(table.c[conflict[0]])
+        )
     # RETURNING yields a row only when the insert happened (rowcount is not reliable for this on psycopg 3).
-    return session.connection().execute(stmt).first() is not None
+    return session.connection().execute(stmt, values).first() is not None

@@ -20,6 +20,7 @@ class LotRepository:
 
     def open_lots(self, member_id: int) -> Sequence[PointLot]:
         """Lots with points left; callers hold the member lock, which guards them."""
+        self.session.flush()  # lots credited earlier in this transaction are pending until a flush
         return self.session.scalars(
             select(PointLot)
             .where(PointLot.shop_id == self.shop_id, PointLot.member_id == member_id, PointLot.remaining > 0)

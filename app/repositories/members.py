@@ -25,12 +25,28 @@ class MemberRepository:
         ).first()
 
     def get_for_update(self, member_id: int) -> Member | None:
-        return self.session.scalars(
+        """The member row, locked. A row this transaction already locked is returned as it is, unreloaded:
+        nobody else can have changed it, and reloading would drop this transaction's unflushed changes."""
+        held = self._locked().get(member_id)
+        if held is not None:
+            return held
+        member = self.session.scalars(
             select(Member)
             .where(Member.shop_id == self.shop_id, Member.id == member_id)
             .with_for_update()
             .execution_options(populate_existing=True)
         ).first()
+        if member is not None:
+            self._locked()[member.id] = member
+        return member
+
+    def _locked(self) -> dict[int, Member]:
+        # Row locks last until the transaction ends, so the record is kept per transaction.
+        transaction = self.session.get_transaction()
+        held = self.session.info.get("locked_members")
+        if held is None or held[0] is not transaction:
+            held = self.session.info["locked_members"] = (transaction, {})
+        return held[1]
 
     def get_by_customer_ref(self, customer_ref: str) -> Member | None:
         return self.session.scalars(
@@ -70,6 +86,7 @@ class MemberRepository:
             .with_for_update()
             .execution_options(populate_existing=True)
         ).one()
+        self._locked()[member.id] = member
         return member, created
 
     def search(self, text: str, limit: int = 50) -> Sequence[Member]:

@@ -25,6 +25,20 @@ class ShopRepository:
             select(Shop).where(Shop.platform == platform, Shop.domain == domain)
         ).first()
 
+    def get_by_domain_with_settings(self, platform: str, domain: str) -> Shop | None:
+        """The shop, with its program settings loaded into the session in the same round trip (webhooks)."""
+        row = self.session.execute(
+            select(Shop, ProgramSettings)
+            .outerjoin(ProgramSettings, ProgramSettings.shop_id == Shop.id)
+            .where(Shop.platform == platform, Shop.domain == domain)
+        ).first()
+        if row is None:
+            return None
+        if row[1] is not None:
+            # The identity map holds objects weakly: keep the settings for `settings()` in this session.
+            self.session.info.setdefault("program_settings", {})[row[0].id] = row[1]
+        return row[0]
+
     def find(self, ref: str) -> Shop | None:
         """A shop by id, domain or URL, as an operator types it on the command line."""
         if ref.isdigit():
@@ -35,7 +49,9 @@ class ShopRepository:
         return self.session.scalars(select(Shop).order_by(Shop.id)).all()
 
     def settings(self, shop_id: int) -> ProgramSettings:
-        settings = self.session.get(ProgramSettings, shop_id)
+        settings = self.session.info.get("program_settings", {}).get(shop_id)
+        if settings is None:
+            settings = self.session.get(ProgramSettings, shop_id)
         if settings is None:
             raise LookupError(f"shop {shop_id} has no program settings")
         return settings

@@ -11,6 +11,7 @@ import jwt
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.domain.errors import Forbidden, Unauthorized
+from app.domain.shops import is_valid_shopify_domain
 from app.models import AdminLoginNonce, Shop
 from app.repositories import ShopRepository, insert_ignore
 from app.uow import UnitOfWork
@@ -31,6 +32,21 @@ def verify_session_token(
     uow: UnitOfWork, token: str, api_key: str, secrets_: list[str], now: datetime
 ) -> AdminIdentity:
     """Check an App Bridge session token: HS256 with the app secret, aud, exp/nbf (10 s leeway), dest shop."""
+    claims = decode_session_token(token, api_key, secrets_)
+    shop = _active_shop(uow, "shopify", claims.shop_domain)
+    return AdminIdentity(shop.id, f"shopify-user:{claims.user}")
+
+
+@dataclass(frozen=True)
+class SessionClaims:
+    """What a verified session token says: the shop's myshopify domain and the staff user."""
+
+    shop_domain: str
+    user: str
+
+
+def decode_session_token(token: str, api_key: str, secrets_: list[str]) -> SessionClaims:
+    """Verify a session token without looking the shop up (token exchange installs shops not yet known)."""
     claims = None
     for secret in secrets_:
         try:
@@ -49,8 +65,9 @@ def verify_session_token(
     iss_host = (urlsplit(str(claims["iss"])).hostname or "").lower()
     if dest_host != iss_host:
         raise Unauthorized("session token iss and dest disagree")
-    shop = _active_shop(uow, "shopify", dest_host)
-    return AdminIdentity(shop.id, f"shopify-user:{claims['sub']}")
+    if not is_valid_shopify_domain(dest_host):
+        raise Unauthorized("session token names no myshopify.com shop")
+    return SessionClaims(dest_host, str(claims["sub"]))
 
 
 def issue_login_link(uow: UnitOfWork, secret_key: str, public_url: str, shop_ref: str) -> str:

@@ -20,13 +20,21 @@ MAX_ATTEMPTS = 20
 
 
 def retry_failed_deliveries(
-    uow_factory: Callable[[], UnitOfWork], adapters: Mapping[str, WebhookAdapter], now: datetime, limit: int = 500
+    uow_factory: Callable[[], UnitOfWork],
+    adapters: Mapping[str, WebhookAdapter],
+    now: datetime,
+    limit: int = 500,
 ) -> tuple[int, int]:
     """Re-parse and apply each failed delivery in its own transaction; returns (processed, still failing)."""
     with uow_factory() as uow:
         pending = uow.session.execute(
-            select(WebhookDelivery.shop_id, WebhookDelivery.delivery_id, WebhookDelivery.platform,
-                   WebhookDelivery.headers, WebhookDelivery.body)
+            select(
+                WebhookDelivery.shop_id,
+                WebhookDelivery.delivery_id,
+                WebhookDelivery.platform,
+                WebhookDelivery.headers,
+                WebhookDelivery.body,
+            )
             .where(WebhookDelivery.status == "failed", WebhookDelivery.attempts < MAX_ATTEMPTS)
             .order_by(WebhookDelivery.id)
             .limit(limit)
@@ -36,8 +44,10 @@ def retry_failed_deliveries(
         try:
             delivery = adapters[platform].parse(headers, body)
         except LoyaltyError as exc:
-            log.error("stored delivery cannot be parsed", extra={"shop_id": shop_id, "delivery_id": delivery_id,
-                                                                 "error": str(exc)})
+            log.error(
+                "stored delivery cannot be parsed",
+                extra={"shop_id": shop_id, "delivery_id": delivery_id, "error": str(exc)},
+            )
             failed += 1
             continue
         outcome = retry_delivery(uow_factory(), shop_id, delivery_id, delivery.event, now)

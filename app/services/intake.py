@@ -57,9 +57,11 @@ def receive_delivery(uow: UnitOfWork, delivery: ev.Delivery, now: datetime) -> I
     a database that cannot be reached propagates (the platform then retries).
     """
     with uow:
-        shop = ShopRepository(uow.session).get_by_domain(delivery.platform, delivery.shop_domain)
+        shop = ShopRepository(uow.session).get_by_domain_with_settings(delivery.platform, delivery.shop_domain)
         if shop is None:
-            log.info("webhook for unknown shop", extra={"shop": delivery.shop_domain, "topic": delivery.topic})
+            log.info(
+                "webhook for unknown shop", extra={"shop": delivery.shop_domain, "topic": delivery.topic}
+            )
             return IntakeResult("unknown_shop", delivery.delivery_id)
         if not shop.is_active and not isinstance(delivery.event, WHILE_INACTIVE):
             log.info("webhook for inactive shop", extra={"shop_id": shop.id, "topic": delivery.topic})
@@ -79,10 +81,14 @@ def receive_delivery(uow: UnitOfWork, delivery: ev.Delivery, now: datetime) -> I
             return _record_failure(uow, shop.id, delivery, exc, now)
     if status == "failed":
         # The platform retried a delivery that failed before: apply it now.
-        return IntakeResult(retry_delivery(uow, shop.id, delivery.delivery_id[:128], delivery.event, now),
-                            delivery.delivery_id)
+        return IntakeResult(
+            retry_delivery(uow, shop.id, delivery.delivery_id[:128], delivery.event, now),
+            delivery.delivery_id,
+        )
     if status.startswith("was_"):
-        log.info("duplicate webhook delivery", extra={"shop_id": shop.id, "delivery_id": delivery.delivery_id})
+        log.info(
+            "duplicate webhook delivery", extra={"shop_id": shop.id, "delivery_id": delivery.delivery_id}
+        )
         return IntakeResult("duplicate", delivery.delivery_id)
     return IntakeResult(status, delivery.delivery_id)
 
@@ -155,7 +161,9 @@ def _previous_status(session: Session, shop_id: int, delivery_id: str) -> str:
 def _record_failure(
     uow: UnitOfWork, shop_id: int, delivery: ev.Delivery, exc: Exception, now: datetime
 ) -> IntakeResult:
-    log.exception("webhook processing failed", extra={"shop_id": shop_id, "delivery_id": delivery.delivery_id})
+    log.exception(
+        "webhook processing failed", extra={"shop_id": shop_id, "delivery_id": delivery.delivery_id}
+    )
     uow.rollback()
     inserted = insert_ignore(
         uow.session,
@@ -182,7 +190,9 @@ def _record_failure(
 
 def _mark_failed(session: Session, shop_id: int, delivery_id: str, exc: Exception) -> None:
     row = session.scalars(
-        select(WebhookDelivery).where(WebhookDelivery.shop_id == shop_id, WebhookDelivery.delivery_id == delivery_id)
+        select(WebhookDelivery).where(
+            WebhookDelivery.shop_id == shop_id, WebhookDelivery.delivery_id == delivery_id
+        )
     ).one()
     if row.status == "failed":
         row.attempts += 1

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.domain import ledger as rules
@@ -127,20 +128,20 @@ def _when(at: datetime | None, now: datetime) -> datetime:
 def _append(session: Session, member: Member, delta: int, posting: Posting, now: datetime) -> LedgerEntry:
     member.balance += delta
     member.updated_at = now
-    entry = LedgerEntry(
-        shop_id=member.shop_id,
-        member_id=member.id,
-        delta=delta,
-        kind=posting.kind,
-        reason=posting.reason,
-        source_type=posting.source_type,
-        source_ref=posting.source_ref,
-        order_id=posting.order_id,
-        actor=posting.actor,
-        idempotency_key=posting.idempotency_key,
-        balance_after=member.balance,
-        occurred_at=now,
-    )
-    session.add(entry)
-    session.flush()
-    return entry
+    values = {
+        "shop_id": member.shop_id,
+        "member_id": member.id,
+        "delta": delta,
+        "kind": posting.kind,
+        "reason": posting.reason,
+        "source_type": posting.source_type,
+        "source_ref": posting.source_ref,
+        "order_id": posting.order_id,
+        "actor": posting.actor,
+        "idempotency_key": posting.idempotency_key,
+        "balance_after": member.balance,
+        "occurred_at": now,
+    }
+    # INSERT ... RETURNING instead of add + flush: the id comes back without flushing every pending change
+    # early, which cost the webhook an extra UPDATE of the order and of the member per posting.
+    return session.scalars(insert(LedgerEntry).returning(LedgerEntry), [values]).one()

@@ -33,11 +33,14 @@ def verify_ledger(uow: UnitOfWork, shop_id: int | None = None) -> tuple[int, lis
             select(
                 PointLot.member_id,
                 func.coalesce(func.sum(PointLot.remaining), 0).label("remaining"),
-                func.coalesce(func.sum(case((PointLot.matured.is_(False), PointLot.remaining), else_=0)), 0).label(
-                    "pending"
-                ),
                 func.coalesce(
-                    func.sum(case(((PointLot.remaining < 0) | (PointLot.remaining > PointLot.points), 1), else_=0)), 0
+                    func.sum(case((PointLot.matured.is_(False), PointLot.remaining), else_=0)), 0
+                ).label("pending"),
+                func.coalesce(
+                    func.sum(
+                        case(((PointLot.remaining < 0) | (PointLot.remaining > PointLot.points), 1), else_=0)
+                    ),
+                    0,
                 ).label("bad_lots"),
             )
             .group_by(PointLot.member_id)
@@ -69,8 +72,15 @@ def verify_ledger(uow: UnitOfWork, shop_id: int | None = None) -> tuple[int, lis
 
 
 def _problems(
-    shop_id: int, member_id: int, email: str | None, balance: int, pending: int,
-    ledger_sum: int, remaining: int, lot_pending: int, bad_lots: int,
+    shop_id: int,
+    member_id: int,
+    email: str | None,
+    balance: int,
+    pending: int,
+    ledger_sum: int,
+    remaining: int,
+    lot_pending: int,
+    bad_lots: int,
 ) -> list[Discrepancy]:
     found = []
     if balance != ledger_sum:

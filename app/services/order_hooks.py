@@ -19,12 +19,22 @@ JoinHook = Callable[[Session, Shop, Member, datetime], None]
 
 def order_hooks() -> list[OrderHook]:
     """Hooks run after every reconciliation of a member's order, in this order."""
-    return []
+    from app.services import coupons, earning_events, referrals
+    from app.services.messages import order_messages_hook
+    from app.services.next_purchase import issue_next_purchase_coupon
+    from app.services.tier_changes import upgrade_tier_on_order
+
+    rewards_hooks: list[OrderHook] = [coupons.mark_used_coupons, coupons.deactivate_order_coupons,
+                                      issue_next_purchase_coupon, upgrade_tier_on_order]
+    return [*rewards_hooks, order_messages_hook, referrals.on_order, earning_events.award_newsletter_on_order]
 
 
 def join_hooks() -> list[JoinHook]:
     """Hooks run once when a member is created."""
-    return []
+    from app.services import earning_events
+    from app.services.referrals import codes as referral_codes
+
+    return [referral_codes.join_hook, earning_events.award_signup]
 
 
 def run_order_hooks(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from app.domain.earning import EarningRules
+from app.domain.expiry import lot_expires_at
 from app.models import Member, ProgramSettings
 
 
@@ -23,14 +24,12 @@ def earning_rules(session: Session, settings: ProgramSettings, member: Member | 
     )
 
 
-def lot_dates(settings: ProgramSettings, earned_at: datetime, now: datetime) -> tuple[datetime | None, datetime | None]:
+def lot_dates(
+    settings: ProgramSettings, earned_at: datetime, now: datetime
+) -> tuple[datetime | None, datetime | None]:
     """When points earned at `earned_at` become spendable, and when they expire (per-lot policy only)."""
     available_at = earned_at + timedelta(days=settings.pending_days) if settings.pending_days else None
     if available_at is not None and available_at <= now:
         available_at = None
-    expires_at = None
-    if settings.expiry_policy == "per_lot":
-        from app.domain.calendar import add_months
-
-        expires_at = add_months(earned_at, settings.expiry_months)
+    expires_at = lot_expires_at(settings.expiry_policy, settings.expiry_months, earned_at)
     return available_at, expires_at

@@ -1,4 +1,4 @@
-"""Shop lifecycle events delivered by webhook: uninstall (privacy requests come with the install issue)."""
+"""Shop lifecycle events delivered by webhook: uninstall, and the privacy requests (app.services.privacy)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ PURGE_AFTER = timedelta(days=30)
 
 def handlers() -> dict[type, Any]:
     """Lifecycle events and the functions that apply them."""
-    return {ev.AppUninstalled: apply_uninstalled}
+    from app.services import privacy
+
+    return {ev.AppUninstalled: apply_uninstalled, **privacy.handlers()}
 
 
 def apply_uninstalled(session: Session, shop: Shop, event: ev.AppUninstalled, now: datetime) -> None:

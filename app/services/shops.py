@@ -33,7 +33,9 @@ class NewShop:
 def add_shop(uow: UnitOfWork, box: SecretBox, new: NewShop, now: datetime) -> Shop:
     """Register a shop with its credentials encrypted; refuse a duplicate."""
     domain = _normalised_domain(new.platform, new.domain)
-    if new.platform == "woocommerce" and not (new.webhook_secret and new.consumer_key and new.consumer_secret):
+    if new.platform == "woocommerce" and not (
+        new.webhook_secret and new.consumer_key and new.consumer_secret
+    ):
         raise InvalidInput("WooCommerce shops need a webhook secret, consumer key and consumer secret.")
     if new.locale not in {"de", "en"}:
         raise InvalidInput(errors={"locale": "must be 'de' or 'en'"})

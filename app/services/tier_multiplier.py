@@ -1,14 +1,22 @@
-"""The earn multiplier a member's VIP tier gives (1 until tiers are configured)."""
+"""The earn multiplier a member's VIP tier gives (1 without a tier)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Member, ProgramSettings
+from app.models import Member, MemberTier, ProgramSettings, Tier
 
 
 def multiplier_for(session: Session, settings: ProgramSettings, member: Member | None) -> Decimal:
     """Tier multiplier at earning time; kept with the order's rules so reversals match."""
-    return Decimal("1")
+    if member is None:
+        return Decimal("1")
+    multiplier = session.scalar(
+        select(Tier.multiplier)
+        .join(MemberTier, (MemberTier.shop_id == Tier.shop_id) & (MemberTier.tier_key == Tier.key))
+        .where(Tier.shop_id == settings.shop_id, MemberTier.member_id == member.id)
+    )
+    return multiplier if multiplier is not None else Decimal("1")

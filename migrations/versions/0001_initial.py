@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:01:27.394967
+Create Date: 2026-11-23 06:09:19.279070
 """
 
 from collections.abc import Sequence
@@ -63,19 +63,79 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=64), nullable=False),
         sa.Column("target", sa.String(length=120), nullable=False),
         sa.Column(
-            "details",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "details", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["shop_id"], ["shops.id"], name=op.f("fk_audit_log_shop_id_shops"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["shop_id"], ["shops.id"], name=op.f("fk_audit_log_shop_id_shops"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.create_index("ix_audit_log_shop_time", ["shop_id", "created_at"], unique=False)
 
+    op.create_table(
+        "campaigns",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column(
+            "segment", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("params", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("processed", sa.Integer(), nullable=False),
+        sa.Column("succeeded", sa.Integer(), nullable=False),
+        sa.Column("skipped", sa.Integer(), nullable=False),
+        sa.Column("failed", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("started_by", sa.String(length=120), nullable=False),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["shop_id"], ["shops.id"], name=op.f("fk_campaigns_shop_id_shops"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaigns")),
+    )
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.create_index("ix_campaigns_shop_status", ["shop_id", "status"], unique=False)
+
+    op.create_table(
+        "earning_settings",
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("signup_points", sa.Integer(), nullable=False),
+        sa.Column("newsletter_points", sa.Integer(), nullable=False),
+        sa.Column("birthday_points", sa.Integer(), nullable=False),
+        sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_earning_settings_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("shop_id", name=op.f("pk_earning_settings")),
+    )
+    op.create_table(
+        "email_settings",
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("values", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_email_settings_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("shop_id", name=op.f("pk_email_settings")),
+    )
+    op.create_table(
+        "install_states",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("state", sa.String(length=64), nullable=False),
+        sa.Column("platform", sa.String(length=20), nullable=False),
+        sa.Column("shop_domain", sa.String(length=255), nullable=False),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("shop_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_install_states_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_install_states")),
+        sa.UniqueConstraint("state", name=op.f("uq_install_states_state")),
+    )
     op.create_table(
         "members",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -94,9 +154,7 @@ def upgrade() -> None:
         sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_order_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("redacted_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["shop_id"], ["shops.id"], name=op.f("fk_members_shop_id_shops"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["shop_id"], ["shops.id"], name=op.f("fk_members_shop_id_shops"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_members")),
         sa.UniqueConstraint("shop_id", "customer_ref", name=op.f("uq_members_shop_id_customer_ref")),
     )
@@ -116,16 +174,101 @@ def upgrade() -> None:
         sa.Column("expiry_policy", sa.String(length=20), nullable=False),
         sa.Column("expiry_months", sa.Integer(), nullable=False),
         sa.Column("expiry_reminder_days", sa.Integer(), nullable=False),
-        sa.Column(
-            "extra",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("extra", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
         sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["shop_id"], ["shops.id"], name=op.f("fk_program_settings_shop_id_shops"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("shop_id", name=op.f("pk_program_settings")),
+    )
+    op.create_table(
+        "referral_settings",
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("referrer_points", sa.Integer(), nullable=False),
+        sa.Column("friend_coupon_kind", sa.String(length=16), nullable=False),
+        sa.Column("friend_coupon_value", app.models.types.MoneyType(precision=14, scale=2), nullable=False),
+        sa.Column("friend_coupon_minimum", app.models.types.MoneyType(precision=14, scale=2), nullable=False),
+        sa.Column("friend_coupon_days", sa.Integer(), nullable=False),
+        sa.Column("hold_days", sa.Integer(), nullable=False),
+        sa.Column("max_per_window", sa.Integer(), nullable=False),
+        sa.Column("window_days", sa.Integer(), nullable=False),
+        sa.Column("extra", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_referral_settings_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("shop_id", name=op.f("pk_referral_settings")),
+    )
+    op.create_table(
+        "reward_settings",
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("next_purchase_enabled", sa.Boolean(), nullable=False),
+        sa.Column("next_purchase_mode", sa.String(length=20), nullable=False),
+        sa.Column("next_purchase_threshold", app.models.types.MoneyType(precision=14, scale=2), nullable=False),
+        sa.Column("next_purchase_kind", sa.String(length=20), nullable=False),
+        sa.Column("next_purchase_value", app.models.types.MoneyType(precision=14, scale=2), nullable=False),
+        sa.Column("next_purchase_minimum_order", app.models.types.MoneyType(precision=14, scale=2), nullable=True),
+        sa.Column("next_purchase_validity_days", sa.Integer(), nullable=False),
+        sa.Column("refund_points_on_expiry", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_reward_settings_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("shop_id", name=op.f("pk_reward_settings")),
+    )
+    op.create_table(
+        "rewards",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("name_de", sa.String(length=120), nullable=False),
+        sa.Column("name_en", sa.String(length=120), nullable=False),
+        sa.Column("points_cost", sa.Integer(), nullable=False),
+        sa.Column("value", app.models.types.MoneyType(precision=14, scale=2), nullable=False),
+        sa.Column("minimum_order", app.models.types.MoneyType(precision=14, scale=2), nullable=True),
+        sa.Column("validity_days", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["shop_id"], ["shops.id"], name=op.f("fk_rewards_shop_id_shops"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rewards")),
+    )
+    with op.batch_alter_table("rewards", schema=None) as batch_op:
+        batch_op.create_index("ix_rewards_shop_active", ["shop_id", "active"], unique=False)
+
+    op.create_table(
+        "sync_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("trigger", sa.String(length=20), nullable=False),
+        sa.Column("actor", sa.String(length=120), nullable=True),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("started_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("since", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("synced_to", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("pulled", sa.Integer(), nullable=False),
+        sa.Column("repaired", sa.Integer(), nullable=False),
+        sa.Column("error_count", sa.Integer(), nullable=False),
+        sa.Column("errors", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.ForeignKeyConstraint(["shop_id"], ["shops.id"], name=op.f("fk_sync_runs_shop_id_shops"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_runs")),
+    )
+    with op.batch_alter_table("sync_runs", schema=None) as batch_op:
+        batch_op.create_index("ix_sync_runs_shop_started", ["shop_id", "started_at"], unique=False)
+
+    op.create_table(
+        "tier_programs",
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("basis", sa.String(length=10), nullable=False),
+        sa.Column("period", sa.String(length=20), nullable=False),
+        sa.Column("grace_days", sa.Integer(), nullable=False),
+        sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_tier_programs_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("shop_id", name=op.f("pk_tier_programs")),
     )
     op.create_table(
         "webhook_deliveries",
@@ -135,9 +278,7 @@ def upgrade() -> None:
         sa.Column("delivery_id", sa.String(length=128), nullable=False),
         sa.Column("topic", sa.String(length=64), nullable=False),
         sa.Column(
-            "headers",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "headers", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("body", sa.LargeBinary(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
@@ -153,6 +294,87 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
         batch_op.create_index("ix_webhook_deliveries_shop_status", ["shop_id", "status"], unique=False)
+
+    op.create_table(
+        "birthday_records",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("birthday", sa.Date(), nullable=False),
+        sa.Column("changed_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_birthday_records_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_birthday_records_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_birthday_records")),
+        sa.UniqueConstraint("shop_id", "member_id", name=op.f("uq_birthday_records_shop_id_member_id")),
+    )
+    op.create_table(
+        "campaign_recipients",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("detail", sa.String(length=255), nullable=False),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_recipients_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_campaign_recipients_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_campaign_recipients_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_recipients")),
+        sa.UniqueConstraint("campaign_id", "member_id", name=op.f("uq_campaign_recipients_campaign_id_member_id")),
+    )
+    with op.batch_alter_table("campaign_recipients", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_campaign_recipients_shop_campaign", ["shop_id", "campaign_id", "member_id"], unique=False
+        )
+
+    op.create_table(
+        "email_unsubscribes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("source", sa.String(length=32), nullable=False),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_email_unsubscribes_member_id_members"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_email_unsubscribes_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_email_unsubscribes")),
+        sa.UniqueConstraint("shop_id", "email", name=op.f("uq_email_unsubscribes_shop_id_email")),
+    )
+    op.create_table(
+        "member_tiers",
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("tier_key", sa.String(length=40), nullable=True),
+        sa.Column("since", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("below_since", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("evaluated_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_member_tiers_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_member_tiers_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("member_id", name=op.f("pk_member_tiers")),
+    )
+    with op.batch_alter_table("member_tiers", schema=None) as batch_op:
+        batch_op.create_index("ix_member_tiers_shop_evaluated", ["shop_id", "evaluated_at"], unique=False)
 
     op.create_table(
         "orders",
@@ -184,20 +406,14 @@ def upgrade() -> None:
         sa.Column("refunded_tax", app.models.types.MoneyType(precision=14, scale=2), nullable=False),
         sa.Column("refunded_total", app.models.types.MoneyType(precision=14, scale=2), nullable=False),
         sa.Column(
-            "discount_codes",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "discount_codes", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column(
-            "line_items",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
+            "line_items", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
         ),
         sa.Column("shipping_address_key", sa.String(length=64), nullable=True),
         sa.Column(
-            "earn_rules",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=True,
+            "earn_rules", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=True
         ),
         sa.Column("points_earned", sa.Integer(), nullable=False),
         sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
@@ -205,9 +421,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["member_id"], ["members.id"], name=op.f("fk_orders_member_id_members"), ondelete="SET NULL"
         ),
-        sa.ForeignKeyConstraint(
-            ["shop_id"], ["shops.id"], name=op.f("fk_orders_shop_id_shops"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["shop_id"], ["shops.id"], name=op.f("fk_orders_shop_id_shops"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sa.UniqueConstraint("shop_id", "order_ref", name=op.f("uq_orders_shop_id_order_ref")),
     )
@@ -216,6 +430,113 @@ def upgrade() -> None:
         batch_op.create_index("ix_orders_shop_email", ["shop_id", "email"], unique=False)
         batch_op.create_index("ix_orders_shop_member", ["shop_id", "member_id"], unique=False)
 
+    op.create_table(
+        "privacy_exports",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("request_ref", sa.String(length=64), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("found", sa.Boolean(), nullable=False),
+        sa.Column("data", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("downloaded_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_privacy_exports_member_id_members"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_privacy_exports_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_privacy_exports")),
+    )
+    with op.batch_alter_table("privacy_exports", schema=None) as batch_op:
+        batch_op.create_index("ix_privacy_exports_shop_time", ["shop_id", "created_at"], unique=False)
+
+    op.create_table(
+        "referral_codes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("clicks", sa.Integer(), nullable=False),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_referral_codes_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_referral_codes_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_referral_codes")),
+        sa.UniqueConstraint("shop_id", "code", name=op.f("uq_referral_codes_shop_id_code")),
+        sa.UniqueConstraint("shop_id", "member_id", name=op.f("uq_referral_codes_shop_id_member_id")),
+    )
+    op.create_table(
+        "sync_repairs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("order_ref", sa.String(length=64), nullable=False),
+        sa.Column("order_name", sa.String(length=64), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("points_before", sa.Integer(), nullable=False),
+        sa.Column("points_after", sa.Integer(), nullable=False),
+        sa.Column("repaired_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_sync_repairs_member_id_members"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["sync_runs.id"], name=op.f("fk_sync_repairs_run_id_sync_runs"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_sync_repairs_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_repairs")),
+    )
+    with op.batch_alter_table("sync_repairs", schema=None) as batch_op:
+        batch_op.create_index("ix_sync_repairs_shop_run", ["shop_id", "run_id"], unique=False)
+
+    op.create_table(
+        "tier_history",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("from_key", sa.String(length=40), nullable=True),
+        sa.Column("to_key", sa.String(length=40), nullable=True),
+        sa.Column("reason", sa.String(length=32), nullable=False),
+        sa.Column("at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_tier_history_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_tier_history_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tier_history")),
+    )
+    with op.batch_alter_table("tier_history", schema=None) as batch_op:
+        batch_op.create_index("ix_tier_history_shop_member", ["shop_id", "member_id", "id"], unique=False)
+
+    op.create_table(
+        "tiers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column("threshold", app.models.types.MoneyType(precision=14, scale=2), nullable=False),
+        sa.Column("multiplier", app.models.types.MoneyType(precision=14, scale=2), nullable=False),
+        sa.Column("entry_bonus_points", sa.Integer(), nullable=False),
+        sa.Column("entry_coupon_reward_id", sa.Integer(), nullable=True),
+        sa.Column("perks", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entry_coupon_reward_id"],
+            ["rewards.id"],
+            name=op.f("fk_tiers_entry_coupon_reward_id_rewards"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(["shop_id"], ["shops.id"], name=op.f("fk_tiers_shop_id_shops"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tiers")),
+        sa.UniqueConstraint("shop_id", "key", name=op.f("uq_tiers_shop_id_key")),
+    )
     op.create_table(
         "ledger_entries",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -232,10 +553,7 @@ def upgrade() -> None:
         sa.Column("balance_after", sa.Integer(), nullable=False),
         sa.Column("occurred_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["members.id"],
-            name=op.f("fk_ledger_entries_member_id_members"),
-            ondelete="CASCADE",
+            ["member_id"], ["members.id"], name=op.f("fk_ledger_entries_member_id_members"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["order_id"], ["orders.id"], name=op.f("fk_ledger_entries_order_id_orders"), ondelete="SET NULL"
@@ -244,14 +562,10 @@ def upgrade() -> None:
             ["shop_id"], ["shops.id"], name=op.f("fk_ledger_entries_shop_id_shops"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_entries")),
-        sa.UniqueConstraint(
-            "shop_id", "idempotency_key", name=op.f("uq_ledger_entries_shop_id_idempotency_key")
-        ),
+        sa.UniqueConstraint("shop_id", "idempotency_key", name=op.f("uq_ledger_entries_shop_id_idempotency_key")),
     )
     with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_ledger_entries_shop_kind_time", ["shop_id", "kind", "occurred_at"], unique=False
-        )
+        batch_op.create_index("ix_ledger_entries_shop_kind_time", ["shop_id", "kind", "occurred_at"], unique=False)
         batch_op.create_index("ix_ledger_entries_shop_member", ["shop_id", "member_id", "id"], unique=False)
         batch_op.create_index("ix_ledger_entries_shop_order", ["shop_id", "order_id"], unique=False)
 
@@ -278,6 +592,174 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "outbox_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("order_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("locale", sa.String(length=5), nullable=False),
+        sa.Column("to_email", sa.String(length=320), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=190), nullable=False),
+        sa.Column(
+            "context", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False
+        ),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("due_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("claimed_by", sa.String(length=64), nullable=True),
+        sa.Column("lease_until", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("subject", sa.String(length=255), nullable=True),
+        sa.Column("sent_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_outbox_messages_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_outbox_messages_order_id_orders"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_outbox_messages_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_messages")),
+        sa.UniqueConstraint("shop_id", "dedupe_key", name=op.f("uq_outbox_messages_shop_id_dedupe_key")),
+    )
+    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_messages_shop_member", ["shop_id", "member_id"], unique=False)
+        batch_op.create_index("ix_outbox_messages_shop_order", ["shop_id", "order_id"], unique=False)
+        batch_op.create_index("ix_outbox_messages_status_due", ["status", "due_at"], unique=False)
+
+    op.create_table(
+        "referrals",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("referrer_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("source", sa.String(length=12), nullable=False),
+        sa.Column("friend_key", sa.String(length=330), nullable=False),
+        sa.Column("friend_email", sa.String(length=320), nullable=True),
+        sa.Column("friend_customer_ref", sa.String(length=64), nullable=True),
+        sa.Column("friend_member_id", sa.Integer(), nullable=True),
+        sa.Column("order_id", sa.Integer(), nullable=True),
+        sa.Column("order_name", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("flags", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=False),
+        sa.Column("was_flagged", sa.Boolean(), nullable=False),
+        sa.Column("referrer_points", sa.Integer(), nullable=False),
+        sa.Column("friend_coupon_code", sa.String(length=64), nullable=True),
+        sa.Column("settle_after", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ordered_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_by", sa.String(length=120), nullable=True),
+        sa.Column("closed_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("note", sa.String(length=255), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["friend_member_id"],
+            ["members.id"],
+            name=op.f("fk_referrals_friend_member_id_members"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_referrals_order_id_orders"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["referrer_id"], ["members.id"], name=op.f("fk_referrals_referrer_id_members"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["shop_id"], ["shops.id"], name=op.f("fk_referrals_shop_id_shops"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_referrals")),
+        sa.UniqueConstraint("shop_id", "friend_key", name=op.f("uq_referrals_shop_id_friend_key")),
+    )
+    with op.batch_alter_table("referrals", schema=None) as batch_op:
+        batch_op.create_index("ix_referrals_shop_order", ["shop_id", "order_id"], unique=False)
+        batch_op.create_index("ix_referrals_shop_referrer", ["shop_id", "referrer_id", "created_at"], unique=False)
+        batch_op.create_index("ix_referrals_shop_status", ["shop_id", "status", "settle_after"], unique=False)
+        batch_op.create_index("ix_referrals_status_settle", ["status", "settle_after"], unique=False)
+
+    op.create_table(
+        "review_submissions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("recommend_score", sa.Integer(), nullable=True),
+        sa.Column("points_awarded", sa.Integer(), nullable=False),
+        sa.Column("submitted_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_review_submissions_member_id_members"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_review_submissions_order_id_orders"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_review_submissions_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_submissions")),
+        sa.UniqueConstraint("shop_id", "order_id", name=op.f("uq_review_submissions_shop_id_order_id")),
+    )
+    op.create_table(
+        "coupons",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("reward_id", sa.Integer(), nullable=True),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("title", sa.String(length=255), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("value", app.models.types.MoneyType(precision=14, scale=2), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("minimum_order", app.models.types.MoneyType(precision=14, scale=2), nullable=True),
+        sa.Column("starts_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("platform_ref", sa.String(length=128), nullable=True),
+        sa.Column("platform_deactivated", sa.Boolean(), nullable=False),
+        sa.Column("points_spent", sa.Integer(), nullable=False),
+        sa.Column("ledger_entry_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("points_returned", sa.Boolean(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=True),
+        sa.Column("used_order_id", sa.Integer(), nullable=True),
+        sa.Column("used_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("idempotency_key", sa.String(length=120), nullable=False),
+        sa.Column("actor", sa.String(length=120), nullable=False),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["ledger_entry_id"],
+            ["ledger_entries.id"],
+            name=op.f("fk_coupons_ledger_entry_id_ledger_entries"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_coupons_member_id_members"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_coupons_order_id_orders"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["reward_id"], ["rewards.id"], name=op.f("fk_coupons_reward_id_rewards"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(["shop_id"], ["shops.id"], name=op.f("fk_coupons_shop_id_shops"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["used_order_id"], ["orders.id"], name=op.f("fk_coupons_used_order_id_orders"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_coupons")),
+        sa.UniqueConstraint("shop_id", "code", name=op.f("uq_coupons_shop_id_code")),
+        sa.UniqueConstraint("shop_id", "idempotency_key", name=op.f("uq_coupons_shop_id_idempotency_key")),
+    )
+    with op.batch_alter_table("coupons", schema=None) as batch_op:
+        batch_op.create_index("ix_coupons_shop_ends", ["shop_id", "status", "ends_at"], unique=False)
+        batch_op.create_index("ix_coupons_shop_member", ["shop_id", "member_id", "id"], unique=False)
+        batch_op.create_index("ix_coupons_shop_order", ["shop_id", "order_id"], unique=False)
+        batch_op.create_index("ix_coupons_shop_status_next", ["shop_id", "status", "next_attempt_at"], unique=False)
+
+    op.create_table(
         "point_lots",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("shop_id", sa.Integer(), nullable=False),
@@ -290,10 +772,7 @@ def upgrade() -> None:
         sa.Column("expires_at", app.models.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("matured", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["entry_id"],
-            ["ledger_entries.id"],
-            name=op.f("fk_point_lots_entry_id_ledger_entries"),
-            ondelete="CASCADE",
+            ["entry_id"], ["ledger_entries.id"], name=op.f("fk_point_lots_entry_id_ledger_entries"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["member_id"], ["members.id"], name=op.f("fk_point_lots_member_id_members"), ondelete="CASCADE"
@@ -311,17 +790,76 @@ def upgrade() -> None:
         batch_op.create_index("ix_point_lots_maturing", ["shop_id", "matured", "available_at"], unique=False)
         batch_op.create_index("ix_point_lots_shop_member", ["shop_id", "member_id"], unique=False)
 
+    op.create_table(
+        "reviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("product_key", sa.String(length=64), nullable=False),
+        sa.Column("product_title", sa.String(length=255), nullable=False),
+        sa.Column("rating", sa.Integer(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("flagged", sa.Boolean(), nullable=False),
+        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_reviews_member_id_members"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_reviews_order_id_orders"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["shop_id"], ["shops.id"], name=op.f("fk_reviews_shop_id_shops"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["submission_id"],
+            ["review_submissions.id"],
+            name=op.f("fk_reviews_submission_id_review_submissions"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reviews")),
+        sa.UniqueConstraint("shop_id", "order_id", "product_key", name=op.f("uq_reviews_shop_id_order_id_product_key")),
+    )
+    with op.batch_alter_table("reviews", schema=None) as batch_op:
+        batch_op.create_index("ix_reviews_shop_member", ["shop_id", "member_id"], unique=False)
+        batch_op.create_index("ix_reviews_shop_rating", ["shop_id", "rating"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("reviews", schema=None) as batch_op:
+        batch_op.drop_index("ix_reviews_shop_rating")
+        batch_op.drop_index("ix_reviews_shop_member")
+
+    op.drop_table("reviews")
     with op.batch_alter_table("point_lots", schema=None) as batch_op:
         batch_op.drop_index("ix_point_lots_shop_member")
         batch_op.drop_index("ix_point_lots_maturing")
         batch_op.drop_index("ix_point_lots_expiring")
 
     op.drop_table("point_lots")
+    with op.batch_alter_table("coupons", schema=None) as batch_op:
+        batch_op.drop_index("ix_coupons_shop_status_next")
+        batch_op.drop_index("ix_coupons_shop_order")
+        batch_op.drop_index("ix_coupons_shop_member")
+        batch_op.drop_index("ix_coupons_shop_ends")
+
+    op.drop_table("coupons")
+    op.drop_table("review_submissions")
+    with op.batch_alter_table("referrals", schema=None) as batch_op:
+        batch_op.drop_index("ix_referrals_status_settle")
+        batch_op.drop_index("ix_referrals_shop_status")
+        batch_op.drop_index("ix_referrals_shop_referrer")
+        batch_op.drop_index("ix_referrals_shop_order")
+
+    op.drop_table("referrals")
+    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_messages_status_due")
+        batch_op.drop_index("ix_outbox_messages_shop_order")
+        batch_op.drop_index("ix_outbox_messages_shop_member")
+
+    op.drop_table("outbox_messages")
     op.drop_table("order_refunds")
     with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
         batch_op.drop_index("ix_ledger_entries_shop_order")
@@ -329,21 +867,63 @@ def downgrade() -> None:
         batch_op.drop_index("ix_ledger_entries_shop_kind_time")
 
     op.drop_table("ledger_entries")
+    op.drop_table("tiers")
+    with op.batch_alter_table("tier_history", schema=None) as batch_op:
+        batch_op.drop_index("ix_tier_history_shop_member")
+
+    op.drop_table("tier_history")
+    with op.batch_alter_table("sync_repairs", schema=None) as batch_op:
+        batch_op.drop_index("ix_sync_repairs_shop_run")
+
+    op.drop_table("sync_repairs")
+    op.drop_table("referral_codes")
+    with op.batch_alter_table("privacy_exports", schema=None) as batch_op:
+        batch_op.drop_index("ix_privacy_exports_shop_time")
+
+    op.drop_table("privacy_exports")
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_index("ix_orders_shop_member")
         batch_op.drop_index("ix_orders_shop_email")
         batch_op.drop_index("ix_orders_shop_created")
 
     op.drop_table("orders")
+    with op.batch_alter_table("member_tiers", schema=None) as batch_op:
+        batch_op.drop_index("ix_member_tiers_shop_evaluated")
+
+    op.drop_table("member_tiers")
+    op.drop_table("email_unsubscribes")
+    with op.batch_alter_table("campaign_recipients", schema=None) as batch_op:
+        batch_op.drop_index("ix_campaign_recipients_shop_campaign")
+
+    op.drop_table("campaign_recipients")
+    op.drop_table("birthday_records")
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_webhook_deliveries_shop_status")
 
     op.drop_table("webhook_deliveries")
+    op.drop_table("tier_programs")
+    with op.batch_alter_table("sync_runs", schema=None) as batch_op:
+        batch_op.drop_index("ix_sync_runs_shop_started")
+
+    op.drop_table("sync_runs")
+    with op.batch_alter_table("rewards", schema=None) as batch_op:
+        batch_op.drop_index("ix_rewards_shop_active")
+
+    op.drop_table("rewards")
+    op.drop_table("reward_settings")
+    op.drop_table("referral_settings")
     op.drop_table("program_settings")
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.drop_index("ix_members_shop_email")
 
     op.drop_table("members")
+    op.drop_table("install_states")
+    op.drop_table("email_settings")
+    op.drop_table("earning_settings")
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.drop_index("ix_campaigns_shop_status")
+
+    op.drop_table("campaigns")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_log_shop_time")
 

@@ -46,7 +46,8 @@ def test_shops_add_and_list_show_both_platforms(run, container):
     )
     listed = run("shops", "list", "--json")
 
-    assert added.exit_code == 0 and woo.exit_code == 0
+    assert added.exit_code == 0
+    assert woo.exit_code == 0
     domains = {row["domain"] for row in json.loads(listed.output)}
     assert domains == {"kaffee-mueller.myshopify.com", "https://teeladen.example.de"}
 

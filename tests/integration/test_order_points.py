@@ -68,8 +68,13 @@ def test_shipping_only_refund_reverses_nothing(container, shopify_shop):
 def test_refund_seen_twice_through_refunds_create_and_orders_updated_counts_once(container, shopify_shop):
     deliver(container, shopify_shop, order(at=START, merchandise="80.00", buyer=JUERGEN))
     deliver(container, shopify_shop, refund(lines="40.00"))
-    updated = order(at=START, merchandise="80.00", buyer=JUERGEN, version=timedelta(hours=1),
-                    refunds=(refund(lines="40.00"),))
+    updated = order(
+        at=START,
+        merchandise="80.00",
+        buyer=JUERGEN,
+        version=timedelta(hours=1),
+        refunds=(refund(lines="40.00"),),
+    )
     deliver(container, shopify_shop, updated)
 
     assert balance(container, shopify_shop) == 40
@@ -77,7 +82,9 @@ def test_refund_seen_twice_through_refunds_create_and_orders_updated_counts_once
 
 def test_cancellation_reverses_everything_the_order_earned(container, shopify_shop):
     deliver(container, shopify_shop, order(at=START, buyer=JUERGEN))
-    deliver(container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN))
+    deliver(
+        container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN)
+    )
 
     assert balance(container, shopify_shop) == 0
     ledger_ok(container)
@@ -92,7 +99,9 @@ def test_an_order_paid_again_after_a_cancellation_earns_again(container, woo_sho
 
 
 def test_an_older_snapshot_after_a_newer_one_is_ignored(container, shopify_shop):
-    deliver(container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN))
+    deliver(
+        container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN)
+    )
     deliver(container, shopify_shop, order(at=START, buyer=JUERGEN))
 
     assert balance(container, shopify_shop) == 0
@@ -134,7 +143,9 @@ def test_refund_after_points_were_spent_takes_the_balance_below_zero(container, 
         member = MemberRepository(uow.session, shopify_shop.id).get_for_update(member_id)
         ledger.spend(uow.session, member, 80, Posting("redeem", "reward"), now=START)
         uow.commit()
-    deliver(container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN))
+    deliver(
+        container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN)
+    )
 
     assert balance(container, shopify_shop) == -80
     ledger_ok(container)

@@ -298,9 +298,7 @@ def customer_payload(sess: Session, mode: str, shop: str) -> dict:
         out.update(member=None, tier=None, rewards=rewards, expiring=[], history=[])
         return out
     member = copy.deepcopy(src["member"])
-    member.update(
-        balance=sess.balance, pending=sess.pending, spendable=sess.spendable, birthday=sess.birthday
-    )
+    member.update(balance=sess.balance, pending=sess.pending, spendable=sess.spendable, birthday=sess.birthday)
     for r in rewards:
         r["affordable"] = mode == "stale" or r["points_cost"] <= sess.spendable
     history = []
@@ -363,9 +361,7 @@ class Handler(BaseHTTPRequestHandler):
         body = json.dumps(payload, ensure_ascii=False).encode()
         self._send(status, body, "application/json; charset=utf-8", headers)
 
-    def _error(
-        self, status: int, phrase: str, message: str, reason: str, headers: dict | None = None
-    ) -> None:
+    def _error(self, status: int, phrase: str, message: str, reason: str, headers: dict | None = None) -> None:
         self._json(status, {"code": status, "status": phrase, "message": message, "reason": reason}, headers)
 
     def _body(self) -> dict:
@@ -456,9 +452,7 @@ class Handler(BaseHTTPRequestHandler):
         if reward is None:
             return self._error(404, "Not Found", "Unknown reward.", "reward_not_found")
         if rid == 3:
-            return self._error(
-                503, "Service Unavailable", "Shopify is not reachable.", "platform_unavailable"
-            )
+            return self._error(503, "Service Unavailable", "Shopify is not reachable.", "platform_unavailable")
         if rid == 5:
             return self._error(409, "Conflict", "Reward is inactive.", "reward_unavailable")
         if rid == 6:

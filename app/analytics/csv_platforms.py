@@ -1,0 +1,176 @@
+"""The two platforms' export layouts, turned into customer and order snapshots (errors collected per row)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import TextIO
+
+from app.analytics.csv_formats import ZERO, RowError, Rows, yes
+from app.domain.snapshots import CustomerSnapshot, LineItem, OrderSnapshot, RefundSnapshot
+
+SHOPIFY_CUSTOMER_COLUMNS = ("Email",)
+SHOPIFY_ORDER_COLUMNS = ("Name", "Email", "Financial Status", "Created at", "Subtotal", "Total")
+SHOPIFY_PAID = {"paid", "partially_refunded", "refunded", "partially_paid"}
+WOO_CUSTOMER_COLUMNS = ("customer_id", "email")
+WOO_ORDER_COLUMNS = ("order_id", "order_date", "status", "order_total", "billing_email")
+WOO_PAID = {"completed", "processing", "refunded"}
+WOO_CANCELLED = {"cancelled", "failed", "trash"}
+
+
+def shopify_customers(handle: TextIO, errors: list[RowError]) -> list[CustomerSnapshot]:
+    """customers_export.csv: one customer per row."""
+    rows = Rows("customers", handle, SHOPIFY_CUSTOMER_COLUMNS, errors)
+    out = []
+    for n, row in rows:
+        email = rows.email(n, row, "Email", required=not row.get("Customer ID"))
+        ref = row.get("Customer ID") or (f"import:{email}" if email else "")
+        if ref:
+            consent = row.get("Accepts Email Marketing", row.get("Accepts Marketing", ""))
+            out.append(CustomerSnapshot(ref.lstrip("'"), email, row.get("First Name") or None,
+                                        row.get("Last Name") or None, accepts_marketing=yes(consent)))
+    return out
+
+
+def shopify_orders(handle: TextIO, errors: list[RowError]) -> list[OrderSnapshot]:
+    """orders_export.csv: rows grouped by "Name"; order-level fields on the first row of each order."""
+    rows = Rows("orders", handle, SHOPIFY_ORDER_COLUMNS, errors)
+    return _grouped(rows, "Name", _shopify_order, _shopify_line)
+
+
+def _shopify_order(rows: Rows, n: int, row: dict[str, str]) -> OrderSnapshot | None:
+    created = rows.moment(n, row, "Created at", required=True)
+    status = row.get("Financial Status", "").lower()
+    if not status:
+        rows.error(n, "Financial Status", "required on the first row of an order")
+    merchandise = rows.amount(n, row, "Subtotal", required=True)
+    shipping, tax = rows.amount(n, row, "Shipping"), rows.amount(n, row, "Taxes")
+    total, refunded = rows.amount(n, row, "Total", required=True), rows.amount(n, row, "Refunded Amount")
+    paid_at, cancelled_at = rows.moment(n, row, "Paid at"), rows.moment(n, row, "Cancelled at")
+    email = rows.email(n, row, "Email")
+    if refunded > total:
+        rows.error(n, "Refunded Amount", "more than the order total")
+    if created is None:
+        return None
+    ref = row.get("Id") or row["Name"]
+    codes = tuple(c.strip() for c in row.get("Discount Code", "").split(",") if c.strip())
+    refunds = (RefundSnapshot(ref, "import", ZERO, ZERO, ZERO, refunded, paid_at or created),) if refunded else ()
+    return OrderSnapshot(
+        order_ref=ref, name=row["Name"], currency=row.get("Currency") or "EUR", created_at=created,
+        updated_at=created, is_paid=status in SHOPIFY_PAID, is_cancelled=cancelled_at is not None or status == "voided",
+        merchandise=merchandise, shipping=shipping, tax=tax, total=total, email=email,
+        paid_at=(paid_at or created) if status in SHOPIFY_PAID else None, cancelled_at=cancelled_at,
+        financial_status=status, refunds=refunds, discount_codes=codes,
+        taxes_included=yes(row.get("Taxes Included", "")),
+    )
+
+
+def _shopify_line(rows: Rows, n: int, row: dict[str, str], index: int) -> LineItem | None:
+    if not row.get("Lineitem name"):
+        return None
+    quantity = row.get("Lineitem quantity") or "1"
+    if not quantity.isdigit():
+        rows.error(n, "Lineitem quantity", f"not a whole number: {quantity!r}")
+        quantity = "1"
+    price = rows.amount(n, row, "Lineitem price")
+    return LineItem(f"{index}", None, row["Lineitem name"][:255], int(quantity), price * int(quantity),
+                    row.get("Lineitem sku") or None)
+
+
+def woo_customers(handle: TextIO, errors: list[RowError]) -> list[CustomerSnapshot]:
+    """The extension's customer export: one customer per row, keyed by the WordPress user id."""
+    rows = Rows("customers", handle, WOO_CUSTOMER_COLUMNS, errors)
+    out = []
+    for n, row in rows:
+        email = rows.email(n, row, "email", required=True)
+        ref = row.get("customer_id", "")
+        if not ref.isdigit() or ref == "0":
+            rows.error(n, "customer_id", f"not a customer id: {ref!r}")
+            continue
+        out.append(CustomerSnapshot(ref, email, row.get("first_name") or None, row.get("last_name") or None,
+                                    accepts_marketing=yes(row.get("accepts_marketing", ""))))
+    return out
+
+
+def woo_orders(handle: TextIO, errors: list[RowError]) -> list[OrderSnapshot]:
+    """The extension's order export, one row per order or per item (grouped by "order_id")."""
+    rows = Rows("orders", handle, WOO_ORDER_COLUMNS, errors)
+    return _grouped(rows, "order_id", _woo_order, _woo_line)
+
+
+def _woo_order(rows: Rows, n: int, row: dict[str, str]) -> OrderSnapshot | None:
+    created = rows.moment(n, row, "order_date", required=True)
+    status = row.get("status", "").lower().removeprefix("wc-")
+    if not status:
+        rows.error(n, "status", "required")
+    total = rows.amount(n, row, "order_total", required=True)
+    shipping, tax = rows.amount(n, row, "shipping_total"), rows.amount(n, row, "tax_total")
+    refunded = rows.amount(n, row, "refunded_total")
+    email = rows.email(n, row, "billing_email")
+    if refunded > total:
+        rows.error(n, "refunded_total", "more than the order total")
+    if created is None:
+        return None
+    ref = row["order_id"]
+    customer_ref = row.get("customer_id", "")
+    customer = CustomerSnapshot(customer_ref, email, row.get("billing_first_name") or None,
+                                row.get("billing_last_name") or None) if customer_ref not in ("", "0") else None
+    refunds = (RefundSnapshot(ref, "import", ZERO, ZERO, ZERO, refunded, created),) if refunded else ()
+    return OrderSnapshot(
+        order_ref=ref, name=f"#{row.get('order_number') or ref}", currency=row.get("order_currency") or "EUR",
+        created_at=created, updated_at=created, is_paid=status in WOO_PAID, is_cancelled=status in WOO_CANCELLED,
+        merchandise=max(ZERO, total - shipping - tax), shipping=shipping, tax=tax, total=total, customer=customer,
+        email=email, paid_at=_paid_at(rows, n, row, created) if status in WOO_PAID else None,
+        cancelled_at=created if status in WOO_CANCELLED else None, financial_status=status, refunds=refunds,
+        discount_codes=_woo_codes(row.get("coupon_items", "")),
+    )
+
+
+def _paid_at(rows: Rows, n: int, row: dict[str, str], created: datetime) -> datetime:
+    return rows.moment(n, row, "paid_date") or created
+
+
+def _woo_codes(raw: str) -> tuple[str, ...]:
+    # "code:sommer10|description:|amount:10.00;code:treue-5|..." in the extension's default format
+    codes = []
+    for item in raw.split(";"):
+        fields = dict(part.split(":", 1) for part in item.split("|") if ":" in part)
+        if fields.get("code"):
+            codes.append(fields["code"].strip())
+    return tuple(codes)
+
+
+def _woo_line(rows: Rows, n: int, row: dict[str, str], index: int) -> LineItem | None:
+    if not row.get("item_name"):
+        return None
+    quantity = row.get("item_quantity") or "1"
+    if not quantity.isdigit():
+        rows.error(n, "item_quantity", f"not a whole number: {quantity!r}")
+        quantity = "1"
+    return LineItem(row.get("item_id") or f"{index}", row.get("item_product_id") or None, row["item_name"][:255],
+                    int(quantity), rows.amount(n, row, "item_total"), row.get("item_sku") or None)
+
+
+OrderParser = Callable[[Rows, int, dict[str, str]], OrderSnapshot | None]
+LineParser = Callable[[Rows, int, dict[str, str], int], LineItem | None]
+
+
+def _grouped(rows: Rows, key: str, order_of: OrderParser, line_of: LineParser) -> list[OrderSnapshot]:
+    orders: dict[str, OrderSnapshot | None] = {}
+    lines: dict[str, list[LineItem]] = {}
+    for n, row in rows:
+        ref = row.get(key, "")
+        if not ref:
+            rows.error(n, key, "required")
+            continue
+        if ref not in orders:
+            orders[ref] = order_of(rows, n, row)
+            lines[ref] = []
+        line = line_of(rows, n, row, len(lines[ref]) + 1)
+        if line is not None:
+            lines[ref].append(line)
+    return [replace(order, line_items=tuple(lines[ref])) for ref, order in orders.items() if order is not None]
+
+
+PARSERS = {"shopify": (shopify_customers, shopify_orders), "woocommerce": (woo_customers, woo_orders)}

@@ -1,0 +1,186 @@
+"""Customer and order aggregates for the retention figures: one GROUP BY per figure family, never rows in Python.
+
+A customer is a member, or a guest by their email. Orders count when paid, not cancelled and not test
+orders; revenue is what was paid minus what was refunded. Every select filters by `shop_id` and reads
+`(shop_id, placed_at)`, `(shop_id, member_id)` or `(shop_id, email)` indexes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.analytics.dialect import days_between, dialect_of, month_of, num, text_of
+from app.models import Order
+
+CENT = Decimal("0.01")
+
+
+def money(value: Any) -> Decimal:
+    """A SQL sum as Decimal cents (SQLite sums money as floating point)."""
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+def customer_key() -> ColumnElement[str]:
+    """The member id, else the guest's email."""
+    return func.coalesce(text_of(Order.member_id), Order.email)
+
+
+def qualifying(shop_id: int) -> list[ColumnElement[bool]]:
+    """Orders that count: this shop's paid, not cancelled, non-test orders of an identifiable customer."""
+    return [
+        Order.shop_id == shop_id,
+        Order.is_paid.is_(True),
+        Order.is_cancelled.is_(False),
+        Order.is_test.is_(False),
+        (Order.member_id.is_not(None)) | (Order.email.is_not(None)),
+    ]
+
+
+def revenue(dialect: str) -> ColumnElement[Any]:
+    """Net revenue of one order."""
+    return num(Order.total, dialect) - num(Order.refunded_total, dialect)
+
+
+@dataclass(frozen=True)
+class RetentionCounts:
+    """Customers at the start and end of one interval, new and lost in it."""
+
+    start: datetime
+    end: datetime
+    at_start: int
+    at_end: int
+    new: int
+    lost: int
+
+
+def retention_counts(
+    session: Session, shop_id: int, boundaries: list[datetime], window: timedelta
+) -> list[RetentionCounts]:
+    """For consecutive intervals [b0, b1), [b1, b2), ...: one scan over orders, one GROUP BY customer.
+
+    A customer "is a customer" at instant b when they ordered in [b − window, b); lost in an interval
+    when they were one at its start and are none at its end; new when their first order falls in it.
+    """
+    flags = [
+        func.max(case((and_(Order.placed_at >= b - window, Order.placed_at < b), 1), else_=0)).label(f"a{i}")
+        for i, b in enumerate(boundaries)
+    ]
+    per_customer = (
+        select(func.min(Order.placed_at).label("first"), *flags)
+        .where(*qualifying(shop_id), Order.placed_at < boundaries[-1])
+        .group_by(customer_key())
+        .subquery()
+    )
+    columns: list[ColumnElement[Any]] = [func.sum(per_customer.c[f"a{i}"]) for i in range(len(boundaries))]
+    for i in range(len(boundaries) - 1):
+        lo, hi = boundaries[i], boundaries[i + 1]
+        first = per_customer.c.first
+        columns.append(func.sum(case((and_(first >= lo, first < hi), 1), else_=0)))
+        a_now, a_next = per_customer.c[f"a{i}"], per_customer.c[f"a{i + 1}"]
+        columns.append(func.sum(case((and_(a_now == 1, a_next == 0), 1), else_=0)))
+    row = session.execute(select(*columns)).one()
+    n = len(boundaries)
+    at = [int(v or 0) for v in row[:n]]
+    return [
+        RetentionCounts(boundaries[i], boundaries[i + 1], at[i], at[i + 1],
+                        int(row[n + 2 * i] or 0), int(row[n + 2 * i + 1] or 0))
+        for i in range(n - 1)
+    ]
+
+
+@dataclass(frozen=True)
+class OrderFigures:
+    """Orders, revenue and customers of a period, for one group of customers (members or guests)."""
+
+    orders: int = 0
+    revenue: Decimal = Decimal("0.00")
+    customers: int = 0
+    repeat_customers: int = 0
+
+    def __add__(self, other: OrderFigures) -> OrderFigures:
+        return OrderFigures(self.orders + other.orders, self.revenue + other.revenue,
+                            self.customers + other.customers, self.repeat_customers + other.repeat_customers)
+
+
+def period_orders(session: Session, shop_id: int, start: datetime, end: datetime) -> dict[str, OrderFigures]:
+    """Orders, revenue, customers and customers with 2+ orders in [start, end), for members and guests."""
+    dialect = dialect_of(session)
+    is_member = case((Order.member_id.is_not(None), 1), else_=0)
+    per_customer = (
+        select(is_member.label("member"), func.count().label("n"), func.sum(revenue(dialect)).label("rev"))
+        .where(*qualifying(shop_id), Order.placed_at >= start, Order.placed_at < end)
+        .group_by(customer_key(), is_member)
+        .subquery()
+    )
+    c = per_customer.c
+    rows = session.execute(
+        select(c.member, func.sum(c.n), func.sum(c.rev), func.count(), func.sum(case((c.n >= 2, 1), else_=0)))
+        .group_by(c.member)
+    ).all()
+    found = {
+        ("members" if member else "guests"): OrderFigures(int(n or 0), money(rev), int(k), int(rep or 0))
+        for member, n, rev, k, rep in rows
+    }
+    return {"members": found.get("members", OrderFigures()), "guests": found.get("guests", OrderFigures())}
+
+
+def lifetime_days(session: Session, shop_id: int, end: datetime) -> tuple[Decimal, int]:
+    """Sum over customers of days from first to last order before `end`, and the number of customers."""
+    dialect = dialect_of(session)
+    per_customer = (
+        select(days_between(func.max(Order.placed_at), func.min(Order.placed_at), dialect).label("days"))
+        .where(*qualifying(shop_id), Order.placed_at < end)
+        .group_by(customer_key())
+        .subquery()
+    )
+    total, customers = session.execute(select(func.sum(per_customer.c.days), func.count())).one()
+    return Decimal(str(total or 0)), int(customers or 0)
+
+
+def cohort_counts(session: Session, shop_id: int, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
+    """(first-order month, order month, customers) for customers whose first order lies in [start, end)."""
+    dialect = dialect_of(session)
+    firsts = (
+        select(customer_key().label("k"), func.min(Order.placed_at).label("first"))
+        .where(*qualifying(shop_id), Order.placed_at < end)
+        .group_by(customer_key())
+        .subquery()
+    )
+    cohort = month_of(firsts.c.first, dialect)
+    active = month_of(Order.placed_at, dialect)
+    rows = session.execute(
+        select(cohort, active, func.count(func.distinct(firsts.c.k)))
+        .join_from(Order, firsts, customer_key() == firsts.c.k)
+        .where(*qualifying(shop_id), Order.placed_at >= start, Order.placed_at < end,
+               firsts.c.first >= start)
+        .group_by(cohort, active)
+        .order_by(cohort, active)
+    ).all()
+    return [(str(c), str(a), int(n)) for c, a, n in rows]
+
+
+def monthly_revenue(session: Session, shop_id: int, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Orders, revenue and customers per month of [start, end), members and guests apart."""
+    dialect = dialect_of(session)
+    month = month_of(Order.placed_at, dialect)
+    rows = session.execute(
+        select(month, func.count(), func.sum(revenue(dialect)), func.count(func.distinct(customer_key())))
+        .where(*qualifying(shop_id), Order.placed_at >= start, Order.placed_at < end)
+        .group_by(month)
+        .order_by(month)
+    ).all()
+    return [{"month": str(m), "orders": int(n), "revenue": money(r), "customers": int(k)} for m, n, r, k in rows]
+
+
+def count_orders(session: Session, shop_id: int) -> int:
+    """Every order row of the shop (the benchmark's yardstick)."""
+    return int(session.scalar(select(func.count()).select_from(Order).where(Order.shop_id == shop_id)) or 0)
+
+

@@ -1,0 +1,174 @@
+"""The retention report of one shop for one period: every figure with its definition, and the chart series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.analytics import program_queries as pq
+from app.analytics import queries as q
+from app.analytics.series import chart_series
+from app.analytics.settings import AnalyticsSettings, from_program
+from app.domain import metrics as m
+from app.i18n import translate
+from app.models import Shop
+from app.repositories import ShopRepository
+from app.uow import UnitOfWork
+
+DAYS_PER_YEAR = Decimal("365.25")
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in UTC; `first` and `last` are the calendar days the merchant chose (both included)."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(), tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=UTC)
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def period_for(first: date | None, last: date | None, today: date) -> Period:
+    """The chosen days; by default the twelve months up to today."""
+    last = last or today
+    first = first or (last - timedelta(days=364))
+    if first > last:
+        raise ValueError("the period must start before it ends")
+    return Period(first, last)
+
+
+def build_report(session: Session, shop: Shop, period: Period, now: datetime, locale: str) -> dict[str, Any]:
+    """Every figure of the dashboard and `loyalty report`, each with a label and its definition."""
+    program = ShopRepository(session).settings(shop.id)
+    options = from_program(program)
+    values = {**_customer_figures(session, shop.id, period, options), **_program_figures(session, shop.id, period)}
+    outstanding = pq.outstanding_points(session, shop.id)
+    values["points_outstanding"] = outstanding
+    values["points_liability"] = m.points_liability(outstanding, program.point_value_points,
+                                                    program.point_value_amount)
+    figures = {key: _figure(key, value, locale) for key, value in values.items()}
+    return {
+        "shop": {"id": shop.id, "domain": shop.domain, "currency": shop.currency},
+        "period": {"from": period.first.isoformat(), "to": period.last.isoformat()},
+        "settings": options.to_json(),
+        "figures": figures,
+        "charts": chart_series(session, shop.id, period.start, period.end, now, options, program),
+    }
+
+
+def _customer_figures(session: Session, shop_id: int, period: Period, options: AnalyticsSettings) -> dict[str, Any]:
+    window = timedelta(days=options.churn_window_days)
+    counts = q.retention_counts(session, shop_id, [period.start, period.end], window)[0]
+    split = q.period_orders(session, shop_id, period.start, period.end)
+    both = split["members"] + split["guests"]
+    life_days, life_customers = q.lifetime_days(session, shop_id, period.end)
+    aov = m.average_order_value(both.revenue, both.orders)
+    frequency = m.purchase_frequency(both.orders, both.customers)
+    yearly = m.purchase_frequency(Decimal(both.orders) * DAYS_PER_YEAR / period.days, both.customers)
+    lifetime = m.average_lifetime_years(life_days, life_customers)
+    clv = m.clv(aov, yearly, lifetime)
+    return {
+        "customers_at_start": counts.at_start,
+        "customers_at_end": counts.at_end,
+        "new_customers": counts.new,
+        "lost_customers": counts.lost,
+        "retention_rate": m.retention_rate(counts.at_start, counts.at_end, counts.new),
+        "churn_rate": m.churn_rate(counts.lost, counts.at_start),
+        "orders": both.orders,
+        "revenue": both.revenue,
+        "customers": both.customers,
+        "repeat_purchase_rate": m.repeat_purchase_rate(both.repeat_customers, both.customers),
+        "aov": aov,
+        "purchase_frequency": frequency,
+        "purchase_frequency_year": yearly,
+        "avg_lifetime": lifetime,
+        "clv": clv,
+        "acquisition_cost": options.acquisition_cost,
+        "ltv_cac": m.ltv_cac(clv, options.acquisition_cost),
+        "members_aov": m.average_order_value(split["members"].revenue, split["members"].orders),
+        "guests_aov": m.average_order_value(split["guests"].revenue, split["guests"].orders),
+        "members_frequency": m.purchase_frequency(split["members"].orders, split["members"].customers),
+        "guests_frequency": m.purchase_frequency(split["guests"].orders, split["guests"].customers),
+    }
+
+
+def _program_figures(session: Session, shop_id: int, period: Period) -> dict[str, Any]:
+    start, end = period.start, period.end
+    kinds = pq.points_by_kind(session, shop_id, start, end)
+    issued = sum(kinds.get(k, 0) for k in pq.ISSUING_KINDS)
+    redeemed = -(kinds.get("redeem", 0) + kinds.get("redeem_refund", 0))
+    coupons = pq.coupon_figures(session, shop_id, start, end)
+    reviews = pq.review_figures(session, shop_id, start, end)
+    return {
+        "members": pq.members_count(session, shop_id, end),
+        "active_members": pq.active_members(session, shop_id, start, end),
+        "points_issued": issued,
+        "points_redeemed": redeemed,
+        "points_expired": -kinds.get("expire", 0),
+        "redemption_rate": m.redemption_rate(redeemed, issued),
+        "coupons_issued": coupons["issued"],
+        "coupons_used": coupons["used"],
+        "coupon_use_rate": m.coupon_use_rate(coupons["used"], coupons["issued"]),
+        "coupon_orders": coupons["orders"],
+        "coupon_revenue": coupons["revenue"],
+        "review_requests": reviews["requested"],
+        "review_responses": reviews["answered"],
+        "review_response_rate": m.response_rate(reviews["answered"], reviews["requested"]),
+        "reviews": reviews["reviews"],
+        "average_rating": m.average_rating(reviews["rating_sum"], reviews["reviews"]),
+        "nps": m.nps(reviews["promoters"], reviews["passives"], reviews["detractors"]),
+    }
+
+
+UNITS = {
+    "retention_rate": "percent", "churn_rate": "percent", "repeat_purchase_rate": "percent",
+    "redemption_rate": "percent", "coupon_use_rate": "percent", "review_response_rate": "percent",
+    "revenue": "money", "aov": "money", "clv": "money", "acquisition_cost": "money", "points_liability": "money",
+    "coupon_revenue": "money", "members_aov": "money", "guests_aov": "money", "avg_lifetime": "years",
+    "ltv_cac": "ratio", "purchase_frequency": "ratio", "purchase_frequency_year": "ratio",
+    "members_frequency": "ratio", "guests_frequency": "ratio", "average_rating": "stars", "nps": "score",
+}
+
+
+def _figure(key: str, value: Any, locale: str) -> dict[str, Any]:
+    definition_key = f"analytics.def.{key}"
+    definition = translate(definition_key, locale)
+    if definition == definition_key:
+        definition = m.DEFINITIONS.get(key, {}).get(locale, "")
+    return {"value": value, "unit": UNITS.get(key, "count"),
+            "label": translate(f"analytics.figure.{key}", locale), "definition": definition}
+
+
+
+def report_for(uow: UnitOfWork, shop: Shop, first: date | None, last: date | None, now: datetime,
+               locale: str) -> dict[str, Any]:
+    """The report for the chosen days (default: the last twelve months), in its own read transaction."""
+    period = period_for(first, last, now.date())
+    with uow:
+        return build_report(uow.session, shop, period, now, locale)
+
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "retention": ("customers_at_start", "customers_at_end", "new_customers", "lost_customers", "retention_rate",
+                  "churn_rate", "repeat_purchase_rate", "avg_lifetime"),
+    "value": ("orders", "revenue", "customers", "aov", "purchase_frequency", "purchase_frequency_year", "clv",
+              "acquisition_cost", "ltv_cac", "members_aov", "guests_aov", "members_frequency", "guests_frequency"),
+    "programme": ("members", "active_members", "points_issued", "points_redeemed", "points_expired",
+                  "redemption_rate", "points_outstanding", "points_liability", "coupons_issued", "coupons_used",
+                  "coupon_use_rate", "coupon_orders", "coupon_revenue", "review_requests", "review_responses",
+                  "review_response_rate", "reviews", "average_rating", "nps"),
+}

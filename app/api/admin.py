@@ -1,0 +1,101 @@
+"""The admin page shell, sign-in by login link, who-am-I and the core program settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Response, current_app, g, redirect, render_template, request, session
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api import container
+from app.api.admin_auth import SESSION_KEY, require_admin, start_session
+from app.api.admin_schemas import LoginArgs, MeSchema, PageArgs, SettingsSchema
+from app.domain.errors import LoyaltyError
+from app.i18n import LOCALES, pick_locale, texts_for, translate
+from app.services import admin_sessions, admin_settings
+
+blp = Blueprint("admin", __name__, description="Admin page and core admin API (session token or login link).")
+
+APP_BRIDGE_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js"
+EMBED_PARAMS = ("host", "shop", "id_token")
+
+
+@blp.route("/admin")
+@blp.arguments(PageArgs, location="query", as_kwargs=True)
+@blp.doc(responses={"200": {"description": "the admin page (HTML)"}})
+def page(**args: Any) -> str:
+    """The admin page: a shell that loads every area's tab script."""
+    embedded = any(args.get(name) for name in EMBED_PARAMS)
+    locale = pick_locale(args.get("lang"), request.accept_languages.best)
+    return render_template(
+        "admin/index.html", locale=locale, embedded=embedded, app_bridge_url=APP_BRIDGE_URL,
+        api_key=container().settings.shopify_api_key, texts=texts_for(locale, "admin."),
+        tab_scripts=_tab_scripts(), signed_out={lc: translate("admin.signed_out", lc) for lc in LOCALES},
+    )
+
+
+@blp.route("/admin/login")
+@blp.arguments(LoginArgs, location="query", as_kwargs=True)
+@blp.doc(responses={"302": {"description": "signed in; on to /admin"}})
+def login(token: str) -> Any:
+    """Redeem a single-use login link (`loyalty admin-link SHOP`) and start a session."""
+    c = container()
+    try:
+        identity = admin_sessions.redeem_login_link(c.uow(), c.settings.secret_key, token, c.clock.now())
+    except LoyaltyError as exc:
+        if request.accept_mimetypes.accept_html and not request.accept_mimetypes.accept_json:
+            return _login_failed_page(exc)
+        raise
+    start_session(identity)
+    return redirect("/admin", code=303)
+
+
+@blp.route("/admin/logout", methods=["POST"])
+@blp.response(204)
+def logout() -> None:
+    """End the cookie session."""
+    session.pop(SESSION_KEY, None)
+
+
+@blp.route("/admin/api/me")
+@blp.response(200, MeSchema)
+@require_admin
+def me() -> dict[str, Any]:
+    """The signed-in shop and acting admin."""
+    return {"shop": g.shop, "actor": g.actor}
+
+
+@blp.route("/admin/api/settings")
+class SettingsView(MethodView):
+    """The core program settings of the signed-in shop."""
+
+    @blp.response(200, SettingsSchema)
+    @require_admin
+    def get(self) -> dict[str, Any]:
+        """Read the core program settings."""
+        return admin_settings.read_settings(container().uow(), g.shop.id)
+
+    @blp.arguments(SettingsSchema)
+    @blp.response(200, SettingsSchema)
+    @require_admin
+    def put(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Change the core program settings (recorded in the audit log)."""
+        c = container()
+        return admin_settings.update_settings(c.uow(), g.shop.id, data, actor=g.actor, now=c.clock.now())
+
+
+def _tab_scripts() -> list[str]:
+    static = Path(current_app.static_folder or "")
+    scripts = ["admin/charts.js"] if (static / "admin" / "charts.js").exists() else []
+    return scripts + sorted(f"admin/tabs/{p.name}" for p in (static / "admin" / "tabs").glob("*.js"))
+
+
+def _login_failed_page(exc: LoyaltyError) -> Response:
+    from app.api.errors import status_for
+
+    locale = pick_locale(request.accept_languages.best)
+    html = render_template("admin/login_failed.html", locale=locale, texts=texts_for(locale, "admin."),
+                           detail=str(exc))
+    return Response(html, status=status_for(exc), mimetype="text/html")

@@ -1,0 +1,178 @@
+"""Admin API of the analytics area: the report, segments, campaigns and CSV exports (all for g.shop only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, g
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from app.analytics import report as reports
+from app.analytics.export import export_text
+from app.analytics.read import segment_page, segments_overview
+from app.analytics.segments import ABC, FILTER_FIELDS, KINDS, RFM_GROUPS, parse_segment
+from app.analytics.settings import read_analytics_settings, update_analytics_settings
+from app.api import container
+from app.api.admin_auth import require_admin
+from app.i18n import pick_locale
+from app.services import campaigns
+
+blp = Blueprint("admin_analytics", __name__, description="Retention analytics, segments, campaigns and exports.")
+
+
+class ReportArgs(Schema):
+    """The period (both days included; default the last twelve months) and the language of the texts."""
+
+    first = fields.Date(data_key="from")
+    last = fields.Date(data_key="to")
+    lang = fields.Str(validate=validate.OneOf(["de", "en"]))
+
+
+class AnalyticsSettingsSchema(Schema):
+    """Churn window, acquisition cost (empty: none entered) and the A/B revenue shares."""
+
+    churn_window_days = fields.Int(validate=validate.Range(min=30, max=1095))
+    acquisition_cost = fields.Decimal(places=2, as_string=True, allow_none=True, validate=validate.Range(min=0))
+    a_share = fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0.05, max=0.99))
+    b_share = fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0.05, max=1))
+
+
+class SegmentArgs(Schema):
+    """A segment: kind (all | abc | rfm | tier | filter), value, and the filters."""
+
+    kind = fields.Str(required=True, validate=validate.OneOf(KINDS))
+    value = fields.Str(metadata={"description": f"A/B/C, an RFM group ({', '.join(RFM_GROUPS)}) or a tier key"})
+    last_order_before = fields.Date()
+    last_order_after = fields.Date()
+    min_orders = fields.Int(validate=validate.Range(min=0))
+    min_spend = fields.Decimal(validate=validate.Range(min=0))
+
+
+class SegmentPageArgs(SegmentArgs):
+    """A segment and the page of its members."""
+
+    after_id = fields.Int(load_default=0)
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class CampaignSchema(Schema):
+    """A new campaign: a segment and one action with its parameters."""
+
+    name = fields.Str(load_default="", validate=validate.Length(max=120))
+    segment = fields.Dict(required=True)
+    action = fields.Str(required=True, validate=validate.OneOf(campaigns.ACTIONS))
+    params = fields.Dict(load_default=dict)
+
+
+def _segment(args: dict[str, Any]) -> dict[str, Any]:
+    raw = {k: args[k] for k in ("kind", "value", *FILTER_FIELDS) if args.get(k) not in (None, "")}
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in raw.items()}
+
+
+def _csv(text: str, name: str) -> Response:
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@blp.route("/admin/api/analytics/report")
+@blp.arguments(ReportArgs, location="query")
+@require_admin
+def report(args: dict[str, Any]) -> dict[str, Any]:
+    """Every retention, value and programme figure for a period, with definitions and chart series."""
+    c = container()
+    locale = pick_locale(args.get("lang"), g.shop.locale)
+    return reports.report_for(c.uow(), g.shop, args.get("first"), args.get("last"), c.clock.now(), locale)
+
+
+@blp.route("/admin/api/analytics/settings", methods=["GET"])
+@blp.response(200, AnalyticsSettingsSchema)
+@require_admin
+def read_settings() -> Any:
+    """The analytics settings of the shop."""
+    return read_analytics_settings(container().uow(), g.shop.id)
+
+
+@blp.route("/admin/api/analytics/settings", methods=["PUT"])
+@blp.arguments(AnalyticsSettingsSchema)
+@blp.response(200, AnalyticsSettingsSchema)
+@require_admin
+def write_settings(data: dict[str, Any]) -> Any:
+    """Change the churn window, acquisition cost or A/B shares (audited)."""
+    c = container()
+    return update_analytics_settings(c.uow(), g.shop.id, data, actor=g.actor, now=c.clock.now())
+
+
+@blp.route("/admin/api/segments")
+@blp.arguments(ReportArgs(only=("lang",)), location="query")
+@require_admin
+def segments(args: dict[str, Any]) -> dict[str, Any]:
+    """Members per A/B/C class (with revenue), RFM group and tier."""
+    return {**segments_overview(container().uow(), g.shop.id, pick_locale(args.get("lang"), g.shop.locale)),
+            "classes": list(ABC)}
+
+
+@blp.route("/admin/api/segments/members")
+@blp.arguments(SegmentPageArgs, location="query")
+@require_admin
+def segment_members(args: dict[str, Any]) -> dict[str, Any]:
+    """The size of a segment and one page of its members (pass `after_id` for the next page)."""
+    return segment_page(container().uow(), g.shop.id, _segment(args), after_id=args["after_id"],
+                        limit=args["limit"])
+
+
+@blp.route("/admin/api/campaigns", methods=["GET"])
+@require_admin
+def list_campaigns() -> dict[str, Any]:
+    """The shop's campaigns with their progress, newest first."""
+    return {"campaigns": campaigns.list_campaigns(container().uow(), g.shop.id)}
+
+
+@blp.route("/admin/api/campaigns/preview")
+@blp.arguments(SegmentArgs, location="query")
+@require_admin
+def preview(args: dict[str, Any]) -> dict[str, Any]:
+    """How many members a campaign on this segment would reach."""
+    return {"count": campaigns.preview_segment(container().uow(), g.shop.id, _segment(args))}
+
+
+@blp.route("/admin/api/campaigns", methods=["POST"])
+@blp.arguments(CampaignSchema)
+@blp.response(201)
+@require_admin
+def create(data: dict[str, Any]) -> dict[str, Any]:
+    """Queue a campaign; the worker runs it in batches (recorded with who started it)."""
+    c = container()
+    return campaigns.create_campaign(c.uow(), g.shop.id, name=data["name"], segment=data["segment"],
+                                     action=data["action"], params=data["params"], actor=g.actor,
+                                     now=c.clock.now())
+
+
+@blp.route("/admin/api/campaigns/<int:campaign_id>")
+@require_admin
+def progress(campaign_id: int) -> dict[str, Any]:
+    """One campaign and its progress."""
+    return campaigns.get_campaign(container().uow(), g.shop.id, campaign_id)
+
+
+@blp.route("/admin/api/campaigns/<int:campaign_id>/cancel", methods=["POST"])
+@require_admin
+def cancel(campaign_id: int) -> dict[str, Any]:
+    """Stop a campaign's remaining batches."""
+    c = container()
+    return campaigns.cancel_campaign(c.uow(), g.shop.id, campaign_id, c.clock.now())
+
+
+@blp.route("/admin/api/export/<any(members, ledger):what>.csv")
+@require_admin
+def export(what: str) -> Response:
+    """Members or the whole ledger as CSV."""
+    return _csv(export_text(container().uow(), g.shop.id, what), f"{what}.csv")
+
+
+@blp.route("/admin/api/export/segment.csv")
+@blp.arguments(SegmentArgs, location="query")
+@require_admin
+def export_segment(args: dict[str, Any]) -> Response:
+    """A segment's members as CSV."""
+    segment = parse_segment(_segment(args))
+    return _csv(export_text(container().uow(), g.shop.id, "segment", segment), f"segment-{segment['kind']}.csv")

@@ -1,0 +1,62 @@
+"""Admin API: member search, a member's page, manual point adjustments and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from flask_smorest import Blueprint
+
+from app.api import container
+from app.api.admin_auth import require_admin
+from app.api.admin_schemas import (
+    AdjustResultSchema,
+    AdjustSchema,
+    AuditArgs,
+    AuditRowSchema,
+    MemberDetailSchema,
+    MemberRowSchema,
+    MemberSearchArgs,
+)
+from app.i18n import pick_locale
+from app.services import admin_members
+
+blp = Blueprint("admin_members", __name__, description="Members of the signed-in shop (admin).")
+
+
+@blp.route("/admin/api/members")
+@blp.arguments(MemberSearchArgs, location="query", as_kwargs=True)
+@blp.response(200, MemberRowSchema(many=True))
+@require_admin
+def search(q: str, limit: int) -> list[dict[str, Any]]:
+    """Search members by email or name."""
+    return admin_members.search_members(container().uow(), g.shop.id, q, limit)
+
+
+@blp.route("/admin/api/members/<int:member_id>")
+@blp.response(200, MemberDetailSchema)
+@require_admin
+def detail(member_id: int) -> dict[str, Any]:
+    """A member's balance, pending and spendable points, lots, ledger history and orders."""
+    return admin_members.member_page(container().uow(), g.shop.id, member_id, pick_locale(g.shop.locale))
+
+
+@blp.route("/admin/api/members/<int:member_id>/adjust", methods=["POST"])
+@blp.arguments(AdjustSchema)
+@blp.response(201, AdjustResultSchema)
+@require_admin
+def adjust(data: dict[str, Any], member_id: int) -> dict[str, Any]:
+    """Add or take back points by hand, with a required reason (recorded with the acting admin)."""
+    c = container()
+    return admin_members.adjust_points(
+        c.uow(), g.shop.id, member_id, data["points"], data["reason"], actor=g.actor, now=c.clock.now()
+    )
+
+
+@blp.route("/admin/api/audit")
+@blp.arguments(AuditArgs, location="query", as_kwargs=True)
+@blp.response(200, AuditRowSchema(many=True))
+@require_admin
+def audit(limit: int) -> list[Any]:
+    """The newest admin actions (adjustments, settings changes, privacy actions)."""
+    return admin_members.audit_log(container().uow(), g.shop.id, limit)

@@ -1,0 +1,68 @@
+"""The review page `/reviews/<token>`: no login, a signed expiring link, stars and text per product."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request
+from flask_smorest import Blueprint
+
+from app.api import container
+from app.domain.errors import InvalidInput, InvalidLink
+from app.i18n import pick_locale, texts_for
+from app.services import reviews
+from app.services.reviews import OrderNotReviewable, ProductRating
+
+blp = Blueprint("reviews", __name__, description="Review page reached from review-request emails.")
+
+
+@blp.route("/reviews/<token>", methods=["GET"])
+@blp.doc(responses={"200": {"description": "the review page (HTML)"}, "404": {"description": "bad link"}})
+def review_page(token: str) -> Any:
+    """Show the order's products to rate (or the thanks, if already reviewed)."""
+    c = container()
+    try:
+        page = reviews.review_page(c.uow(), c.settings.secret_key, token, c.clock.now())
+    except InvalidLink:
+        return _message("emails.review.expired", 404)
+    return _render(page, pick_locale(request.args.get("lang"), page.locale))
+
+
+@blp.route("/reviews/<token>", methods=["POST"])
+@blp.doc(responses={"200": {"description": "thanks (HTML)"}, "422": {"description": "incomplete"}})
+def submit(token: str) -> Any:
+    """Store the shopper's ratings (a plain form post, so it works without JavaScript)."""
+    c = container()
+    form = request.form
+    ratings = [ProductRating(key, _int(form.get(f"rating-{key}")) or 0, form.get(f"text-{key}", ""))
+               for key in form.getlist("product")]
+    try:
+        outcome = reviews.submit_review(c.uow(), c.settings.secret_key, token, ratings,
+                                        _int(form.get("recommend")), c.clock.now())
+        page = reviews.review_page(c.uow(), c.settings.secret_key, token, c.clock.now())
+    except InvalidLink:
+        return _message("emails.review.expired", 404)
+    except OrderNotReviewable:
+        return _message("emails.review.unavailable", 409)
+    except InvalidInput:
+        page = reviews.review_page(c.uow(), c.settings.secret_key, token, c.clock.now())
+        return _render(page, pick_locale(form.get("lang"), page.locale), error=True), 422
+    locale = pick_locale(form.get("lang"), page.locale)
+    return _render(page, locale, outcome=outcome)
+
+
+def _render(page: reviews.ReviewPage, locale: str, **extra: Any) -> str:
+    return render_template("reviews/page.html", page=page, locale=locale, t=texts_for(locale, "emails."), **extra)
+
+
+def _message(key: str, status: int) -> tuple[str, int]:
+    locale = pick_locale(request.args.get("lang"), request.accept_languages.best)
+    texts = texts_for(locale, "emails.")
+    return render_template("reviews/message.html", locale=locale, t=texts, message=texts[key]), status
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None

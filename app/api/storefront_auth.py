@@ -1,0 +1,84 @@
+"""Storefront request authentication for views: rate limits, then the proxy signature → `g.storefront`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import g, request
+
+from app.api import container
+from app.domain.errors import RateLimited
+from app.models import Shop
+from app.platforms.app_proxy import ProxyRequest
+from app.rate_limit import Limit
+from app.services import storefront as service
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# A shopper opens 30–70 pages per order, each one read: a burst of 60 then one a second is generous for a
+# person and stops a script. Several shoppers can share an IP (offices, mobile carriers), hence the higher cap.
+IP_LIMIT = Limit(capacity=120, per_second=2.0)
+READ_LIMIT = Limit(capacity=60, per_second=1.0)
+WRITE_LIMIT = Limit(capacity=5, per_second=0.1)  # redeem, birthday, newsletter, referral forms
+ACCOUNT_URLS = {"shopify": ("/account/register", "/account/login"), "woocommerce": ("/my-account/", "/my-account/")}
+HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
+PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
+DEFAULT_PREFIX = "/apps/loyalty"
+
+
+def storefront(view: F) -> F:
+    """Rate-limit by IP, verify the signed proxy request, rate-limit the shopper; sets `g.storefront`."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        c = container()
+        ip = client_ip()
+        _limit(f"ip:{ip}", IP_LIMIT)
+        params = list(request.args.items(multi=True))
+        shop, proxied = service.verify_request(c.uow(), c.box, c.shopify_secrets(), params, c.clock.now())
+        g.storefront = _context(shop, proxied)
+        g.shopper_key = f"{shop.id}:{proxied.customer_ref or 'guest@' + ip}"
+        _limit(f"shopper:{g.shopper_key}", READ_LIMIT)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def write_limited(view: F) -> F:
+    """The stricter per-shopper limit of actions (after `storefront`)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if request.method != "GET":
+            _limit(f"write:{g.shopper_key}", WRITE_LIMIT)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def client_ip() -> str:
+    """The shopper's address: Shopify's proxy (and the WooCommerce side) put it first in X-Forwarded-For."""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    first = forwarded.split(",")[0].strip()
+    return first[:64] or (request.remote_addr or "unknown")
+
+
+def _limit(key: str, limit: Limit) -> None:
+    wait = container().rate_limiter.take(key, limit)
+    if wait > 0:
+        raise RateLimited(retry_after=wait)
+
+
+def _context(shop: Shop, proxied: ProxyRequest) -> service.Storefront:
+    prefix = proxied.path_prefix.rstrip("/") if PREFIX.match(proxied.path_prefix.rstrip("/")) else DEFAULT_PREFIX
+    if "://" in shop.domain:
+        origin = shop.domain
+    else:
+        host = request.headers.get("X-Forwarded-Host", "")
+        origin = "https://" + (host if HOST.match(host) else shop.domain)
+    signup, login = ACCOUNT_URLS.get(shop.platform, ("/", "/"))
+    locale = request.args.get("locale") or None
+    return service.Storefront(shop, proxied.customer_ref, locale, origin + prefix, prefix, signup, login)

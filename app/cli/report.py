@@ -1,0 +1,79 @@
+"""`loyalty report SHOP [--from DATE --to DATE] [--json]`: the retention figures for scripts and people."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import click
+
+from app.analytics.report import SECTIONS, report_for
+from app.cli import Context, emit, pass_context
+from app.i18n import pick_locale
+from app.services.shops import find_shop
+
+TITLES = {"retention": ("Kundenbindung", "Retention"), "value": ("Bestellungen und Kundenwert", "Orders and value"),
+          "programme": ("Treueprogramm", "Loyalty programme")}
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("report")
+    @click.argument("shop")
+    @click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: a year ago).")
+    @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last day, included (default: today).")
+    @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+    @click.option("--lang", type=click.Choice(["de", "en"]), help="Language of labels and definitions.")
+    @pass_context
+    def report(ctx: Context, shop: str, first: Any, last: Any, as_json: bool, lang: str | None) -> None:
+        """Retention, value and programme figures of SHOP for a period, each with its definition."""
+        c = ctx.container
+        found = find_shop(c.uow(), shop)
+        locale = lang or pick_locale(found.locale)
+        try:
+            data = report_for(c.uow(), found, _day(first), _day(last), c.clock.now(), locale)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from exc
+        if as_json:
+            emit(data, True)
+            return
+        print_table(data, locale)
+
+
+def _day(value: Any) -> date | None:
+    return value.date() if value is not None else None
+
+
+def print_table(data: dict[str, Any], locale: str) -> None:
+    """The figures as a readable table, with each definition under its line."""
+    currency = data["shop"]["currency"]
+    click.echo(f"{data['shop']['domain']}  {data['period']['from']} – {data['period']['to']}")
+    for section, keys in SECTIONS.items():
+        de, en = TITLES[section]
+        click.echo("")
+        click.secho(de if locale == "de" else en, bold=True)
+        for key in keys:
+            figure = data["figures"][key]
+            click.echo(f"  {figure['label']:<42} {format_value(figure, currency):>14}")
+            click.secho(f"    {figure['definition']}", dim=True)
+    _print_forecast(data, currency, locale)
+
+
+def _print_forecast(data: dict[str, Any], currency: str, locale: str) -> None:
+    click.echo("")
+    click.secho("Verfallsprognose" if locale == "de" else "Expiry forecast", bold=True)
+    for row in data["charts"]["liability"]:
+        click.echo(f"  {row['month']}  {row['points']:>10} {'Punkte' if locale == 'de' else 'points'}"
+                   f"  {row['amount']} {currency}")
+
+
+def format_value(figure: dict[str, Any], currency: str) -> str:
+    """A figure's value with its unit; "–" when it cannot be computed (e.g. no customers at the start)."""
+    value = figure["value"]
+    if value is None:
+        return "–"
+    unit = figure["unit"]
+    if unit == "percent":
+        return f"{value} %"
+    if unit == "money":
+        return f"{value} {currency}"
+    return str(value)

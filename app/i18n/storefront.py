@@ -1,0 +1,50 @@
+"""Texts of the storefront: earning labels, readable ledger history, the referral landing page."""
+
+MESSAGES = {
+    "storefront.points_per_amount_one": {"de": "1 Punkt pro {amount}", "en": "1 point per {amount}"},
+    "storefront.points_per_amount": {"de": "{points} Punkte pro {amount}", "en": "{points} points per {amount}"},
+    "storefront.earn.signup": {"de": "Konto erstellen", "en": "Create an account"},
+    "storefront.earn.newsletter": {"de": "Newsletter abonnieren", "en": "Subscribe to the newsletter"},
+    "storefront.earn.birthday": {"de": "Geburtstag", "en": "Birthday"},
+    "storefront.earn.review": {"de": "Bewertung schreiben", "en": "Write a review"},
+    "storefront.earn.referral": {"de": "Freunde werben", "en": "Refer a friend"},
+    "storefront.history.earn": {"de": "Bestellung", "en": "Order"},
+    "storefront.history.reverse": {"de": "Rückbuchung", "en": "Reversal"},
+    "storefront.history.redeem": {"de": "Prämie eingelöst", "en": "Reward redeemed"},
+    "storefront.history.redeem_refund": {"de": "Punkte zurückerstattet", "en": "Points returned"},
+    "storefront.history.expire": {"de": "Punkte verfallen", "en": "Points expired"},
+    "storefront.history.adjust": {"de": "Manuelle Anpassung", "en": "Manual adjustment"},
+    "storefront.history.bonus": {"de": "Bonuspunkte", "en": "Bonus points"},
+    "storefront.history.bonus.newsletter": {"de": "Newsletter-Anmeldung", "en": "Newsletter sign-up"},
+    "storefront.history.bonus.tier_entry": {"de": "Willkommen im neuen Status", "en": "Welcome to your new tier"},
+    "storefront.history.signup": {"de": "Konto erstellt", "en": "Account created"},
+    "storefront.history.birthday": {"de": "Geburtstag", "en": "Birthday"},
+    "storefront.history.referral": {"de": "Freund geworben", "en": "Friend referred"},
+    "storefront.history.review": {"de": "Bewertung geschrieben", "en": "Review written"},
+    "storefront.history.campaign": {"de": "Aktion", "en": "Promotion"},
+    "storefront.history.other": {"de": "Punkte", "en": "Points"},
+    "storefront.referral.title": {"de": "Du wurdest eingeladen", "en": "You have been invited"},
+    "storefront.referral.intro": {
+        "de": "{name} lädt dich zu {shop} ein. Hinterlasse deine E-Mail-Adresse: Nach deiner ersten Bestellung "
+        "bekommst du einen Willkommensgutschein.",
+        "en": "{name} invites you to {shop}. Leave your email address: after your first order you get a welcome "
+        "coupon.",
+    },
+    "storefront.referral.email": {"de": "E-Mail-Adresse", "en": "Email address"},
+    "storefront.referral.submit": {"de": "Einladung annehmen", "en": "Accept the invitation"},
+    "storefront.referral.thanks": {
+        "de": "Danke! Bestelle mit dieser E-Mail-Adresse, dann kommt dein Willkommensgutschein nach der ersten "
+        "Bestellung.",
+        "en": "Thank you! Order with this email address and your welcome coupon follows your first order.",
+    },
+    "storefront.referral.to_shop": {"de": "Zum Shop", "en": "Go to the shop"},
+    "storefront.referral.invalid": {
+        "de": "Dieser Einladungslink ist nicht gültig.",
+        "en": "This invitation link is not valid.",
+    },
+    "storefront.referral.bad_email": {
+        "de": "Bitte gib eine gültige E-Mail-Adresse ein.",
+        "en": "Please enter a valid email address.",
+    },
+    "storefront.referral.someone": {"de": "Ein Freund", "en": "A friend"},
+}

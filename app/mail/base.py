@@ -1,0 +1,52 @@
+"""The mailer port: what services and jobs need from an email backend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from email.message import EmailMessage
+from typing import Protocol
+
+
+class MailError(Exception):
+    """Sending failed. `permanent` (a 5xx answer) means retrying the same message cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Mailer(Protocol):
+    """Sends finished MIME messages; each backend reuses one connection per batch."""
+
+    def send(self, message: EmailMessage) -> None:
+        """Send one message or raise MailError."""
+        ...
+
+    def send_batch(self, messages: Sequence[EmailMessage]) -> list[MailError | None]:
+        """Send several messages in order; one outcome per message (None: accepted)."""
+        ...
+
+
+class RecordingMailer:
+    """Keeps what it was given (tests, previews); `fail_with` makes every send fail."""
+
+    def __init__(self) -> None:
+        self.sent: list[EmailMessage] = []
+        self.fail_with: MailError | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        """Record the message, or raise the configured failure."""
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.sent.append(message)
+
+    def send_batch(self, messages: Sequence[EmailMessage]) -> list[MailError | None]:
+        """Record each message in turn."""
+        outcomes: list[MailError | None] = []
+        for message in messages:
+            try:
+                self.send(message)
+                outcomes.append(None)
+            except MailError as exc:
+                outcomes.append(exc)
+        return outcomes

@@ -1,0 +1,44 @@
+"""The file backend (the default): each message becomes an .eml file under instance/outbox/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from email.message import EmailMessage
+from pathlib import Path
+
+from app.mail.base import MailError
+
+
+class FileMailer:
+    """Writes one .eml per Message-ID, so sending the same message again rewrites the same file."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    def send(self, message: EmailMessage) -> None:
+        """Write the message atomically (temporary file, then rename)."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            path = self.directory / f"{_file_name(message)}.eml"
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(message.as_bytes())
+            tmp.replace(path)
+        except OSError as exc:
+            raise MailError(f"cannot write to {self.directory}: {exc}") from exc
+
+    def send_batch(self, messages: Sequence[EmailMessage]) -> list[MailError | None]:
+        """Write each message; a failure is reported for that message only."""
+        outcomes: list[MailError | None] = []
+        for message in messages:
+            try:
+                self.send(message)
+                outcomes.append(None)
+            except MailError as exc:
+                outcomes.append(exc)
+        return outcomes
+
+
+def _file_name(message: EmailMessage) -> str:
+    message_id = str(message.get("Message-ID", "")).strip("<>").split("@")[0]
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", message_id)[:150] or "message"

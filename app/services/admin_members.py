@@ -1,0 +1,112 @@
+"""Admin work on members: search, a member's page, manual point adjustments (audited), the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.domain.errors import MemberNotFound
+from app.i18n import catalogue, translate
+from app.models import AuditLog, LedgerEntry, Member
+from app.repositories import LotRepository, MemberRepository, OrderRepository
+from app.services import ledger
+from app.uow import UnitOfWork
+
+
+def search_members(uow: UnitOfWork, shop_id: int, text: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Members of one shop whose email or name contains `text` (newest first when `text` is empty)."""
+    with uow:
+        repo = MemberRepository(uow.session, shop_id)
+        if text.strip():
+            found: Sequence[Member] = repo.search(text, limit)
+        else:
+            found = uow.session.scalars(
+                select(Member).where(Member.shop_id == shop_id).order_by(Member.id.desc()).limit(limit)
+            ).all()
+        return [_row(member) for member in found]
+
+
+def member_page(uow: UnitOfWork, shop_id: int, member_id: int, locale: str) -> dict[str, Any]:
+    """Balance, pending, spendable, lifetime points, lots, readable ledger history and orders of one member."""
+    with uow:
+        member = MemberRepository(uow.session, shop_id).get(member_id)
+        if member is None:
+            raise MemberNotFound(member_id=member_id)
+        lots = LotRepository(uow.session, shop_id)
+        orders = OrderRepository(uow.session, shop_id).list_for_member(member.id)
+        names = {o.id: o.name for o in orders}
+        return {
+            **_row(member),
+            "customer_ref": member.customer_ref, "first_name": member.first_name, "last_name": member.last_name,
+            "spendable": max(0, member.balance - member.pending), "lifetime_points": member.lifetime_points,
+            "last_order_at": member.last_order_at,
+            "lots": [
+                {"id": lot.id, "points": lot.points, "remaining": lot.remaining, "available_at": lot.available_at,
+                 "expires_at": lot.expires_at, "pending": not lot.matured}
+                for lot in lots.lots(member.id)
+            ],
+            "ledger": [_ledger_row(entry, locale, names) for entry in lots.entries(member.id, limit=500)],
+            "orders": [
+                {"id": o.id, "name": o.name, "ref": o.order_ref, "placed_at": o.placed_at, "paid": o.is_paid,
+                 "cancelled": o.is_cancelled, "currency": o.currency, "total": o.total,
+                 "refunded": o.refunded_total, "points": o.points_earned}
+                for o in orders
+            ],
+        }
+
+
+def adjust_points(
+    uow: UnitOfWork, shop_id: int, member_id: int, points: int, reason: str, *, actor: str, now: datetime
+) -> dict[str, Any]:
+    """Add (points > 0) or take back (points < 0) points by hand, with the reason and the acting admin audited."""
+    reason = reason.strip()
+    with uow:
+        member = MemberRepository(uow.session, shop_id).get_for_update(member_id)
+        if member is None:
+            raise MemberNotFound(member_id=member_id)
+        posting = ledger.Posting("adjust", reason, "admin", actor[:64], actor=actor)
+        if points > 0:
+            entry = ledger.credit(uow.session, member, points, posting, now=now)
+        else:
+            entry = ledger.reverse(uow.session, member, -points, posting, now=now)
+        uow.session.add(AuditLog(
+            shop_id=shop_id, actor=actor, action="member.adjust", target=f"member:{member.id}",
+            details={"points": points, "reason": reason, "entry_id": entry.id, "balance_after": member.balance},
+            created_at=now,
+        ))
+        result = {"entry_id": entry.id, "delta": entry.delta, "balance": member.balance}
+        uow.commit()
+        return result
+
+
+def audit_log(uow: UnitOfWork, shop_id: int, limit: int = 100) -> list[AuditLog]:
+    """The newest admin actions of one shop."""
+    with uow:
+        return list(uow.session.scalars(
+            select(AuditLog).where(AuditLog.shop_id == shop_id).order_by(AuditLog.id.desc()).limit(limit)
+        ).all())
+
+
+def readable_reason(entry: LedgerEntry, locale: str, order_names: dict[int, str]) -> str:
+    """A ledger row's reason in the merchant's language (`ledger.<reason>` texts), else the stored text."""
+    key = f"ledger.{entry.reason}"
+    if key in catalogue():
+        name = order_names.get(entry.order_id or 0) or entry.source_ref
+        return translate(key, locale, name=name, ref=entry.source_ref)
+    if entry.kind == "adjust":
+        return f"{translate('ledger.manual', locale)}: {entry.reason}"
+    return entry.reason
+
+
+def _ledger_row(entry: LedgerEntry, locale: str, names: dict[int, str]) -> dict[str, Any]:
+    return {"id": entry.id, "at": entry.occurred_at, "delta": entry.delta, "kind": entry.kind,
+            "reason": entry.reason, "text": readable_reason(entry, locale, names), "actor": entry.actor,
+            "balance_after": entry.balance_after}
+
+
+def _row(member: Member) -> dict[str, Any]:
+    return {"id": member.id, "email": member.email, "name": member.display_name, "balance": member.balance,
+            "pending": member.pending, "joined_at": member.joined_at, "redacted": member.redacted_at is not None}

@@ -1,0 +1,243 @@
+"""Campaigns: one action (bonus points, a coupon, a message) for every member of a segment, run in batches.
+
+Each batch is one transaction: the campaign row is claimed, the next members of the segment not yet reached
+are locked in id order, and a unique (campaign, member) recipient row is written with the action, so running
+a campaign twice, or a batch again after a crash, reaches every member once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.analytics.segments import parse_segment, segment_select, segment_size
+from app.analytics.settings import from_program
+from app.domain.errors import InvalidInput, NotFound
+from app.models import Campaign, CampaignRecipient, Member, Shop
+from app.repositories import MemberRepository, ShopRepository, insert_ignore
+from app.services import ledger
+from app.services.coupons import CouponTerms, issue_coupon
+from app.services.ledger import Posting
+from app.services.messages import enqueue
+from app.services.program import lot_dates
+from app.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("bonus", "coupon", "message")
+COUPON_KINDS = ("fixed_amount", "percentage", "free_shipping")
+RUNNABLE = ("queued", "running")
+BATCH_SIZE = 200
+
+
+def preview_segment(uow: UnitOfWork, shop_id: int, segment: dict[str, Any]) -> int:
+    """How many members a campaign on this segment would reach now."""
+    definition = parse_segment(segment)
+    with uow:
+        return segment_size(uow.session, shop_id, definition, _shares(uow.session, shop_id))
+
+
+def create_campaign(
+    uow: UnitOfWork, shop_id: int, *, name: str, segment: dict[str, Any], action: str,
+    params: dict[str, Any], actor: str, now: datetime,
+) -> dict[str, Any]:
+    """Queue a campaign for the worker (who started it is recorded); its size is counted now."""
+    definition = parse_segment(segment)
+    checked = _check_params(action, params)
+    with uow:
+        total = segment_size(uow.session, shop_id, definition, _shares(uow.session, shop_id))
+        campaign = Campaign(
+            shop_id=shop_id, name=(name or action)[:120], segment=definition, action=action, params=checked,
+            status="queued", total=total, processed=0, succeeded=0, skipped=0, failed=0, started_by=actor,
+            created_at=now,
+        )
+        uow.session.add(campaign)
+        uow.session.flush()
+        result = campaign_dict(campaign)
+        uow.commit()
+        return result
+
+
+def run_campaign_batch(uow: UnitOfWork, now: datetime, *, campaign_id: int | None = None,
+                       batch_size: int = BATCH_SIZE) -> dict[str, Any] | None:
+    """Reach the next batch of one runnable campaign (the oldest, or `campaign_id`); None when none is runnable."""
+    with uow:
+        session = uow.session
+        query = select(Campaign).where(Campaign.status.in_(RUNNABLE)).order_by(Campaign.id)
+        if campaign_id is not None:
+            query = query.where(Campaign.id == campaign_id)
+        campaign = session.scalars(query.limit(1).with_for_update(skip_locked=True)).first()
+        if campaign is None:
+            return None
+        shop = ShopRepository(session).get(campaign.shop_id)
+        assert shop is not None
+        campaign.status = "running"
+        campaign.started_at = campaign.started_at or now
+        ids = _next_members(session, campaign, batch_size)
+        for member_id in ids:
+            _reach(session, shop, campaign, member_id, now)
+        if len(ids) < batch_size:
+            campaign.status, campaign.finished_at = "done", now
+            campaign.total = max(campaign.total, campaign.processed)
+        result = campaign_dict(campaign)
+        uow.commit()
+        return result
+
+
+def run_campaigns(uow_factory: Callable[[], UnitOfWork], now: datetime, *, campaign_id: int | None = None,
+                  batch_size: int = BATCH_SIZE, on_progress: Callable[[dict[str, Any]], None] | None = None) -> int:
+    """Run batches until no campaign (or the given one) is runnable; returns the batches run (worker job, CLI)."""
+    batches = 0
+    while (progress := run_campaign_batch(uow_factory(), now, campaign_id=campaign_id,
+                                          batch_size=batch_size)) is not None:
+        batches += 1
+        if on_progress is not None:
+            on_progress(progress)
+    return batches
+
+
+def get_campaign(uow: UnitOfWork, shop_id: int, campaign_id: int) -> dict[str, Any]:
+    """One campaign with its progress; NotFound for another shop's id."""
+    with uow:
+        campaign = uow.session.get(Campaign, campaign_id)
+        if campaign is None or campaign.shop_id != shop_id:
+            raise NotFound("unknown campaign")
+        return campaign_dict(campaign)
+
+
+def list_campaigns(uow: UnitOfWork, shop_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    """The shop's campaigns, newest first."""
+    with uow:
+        rows = uow.session.scalars(
+            select(Campaign).where(Campaign.shop_id == shop_id).order_by(Campaign.id.desc()).limit(limit))
+        return [campaign_dict(c) for c in rows]
+
+
+def cancel_campaign(uow: UnitOfWork, shop_id: int, campaign_id: int, now: datetime) -> dict[str, Any]:
+    """Stop a campaign before its remaining batches; members already reached keep what they got."""
+    with uow:
+        campaign = uow.session.scalars(select(Campaign).where(
+            Campaign.id == campaign_id, Campaign.shop_id == shop_id).with_for_update()).first()
+        if campaign is None:
+            raise NotFound("unknown campaign")
+        if campaign.status in RUNNABLE:
+            campaign.status, campaign.finished_at = "cancelled", now
+        result = campaign_dict(campaign)
+        uow.commit()
+        return result
+
+
+def campaign_dict(c: Campaign) -> dict[str, Any]:
+    """A campaign as the admin page and the CLI show it."""
+    percent = 100 if c.status == "done" else (min(99, c.processed * 100 // c.total) if c.total else 0)
+    return {
+        "id": c.id, "name": c.name, "segment": c.segment, "action": c.action, "params": c.params,
+        "status": c.status, "total": c.total, "processed": c.processed, "succeeded": c.succeeded,
+        "skipped": c.skipped, "failed": c.failed, "percent": percent, "started_by": c.started_by,
+        "created_at": c.created_at.isoformat(), "finished_at": c.finished_at.isoformat() if c.finished_at else None,
+        "last_error": c.last_error,
+    }
+
+
+def _shares(session: Session, shop_id: int) -> tuple[Decimal, Decimal]:
+    options = from_program(ShopRepository(session).settings(shop_id))
+    return options.a_share, options.b_share
+
+
+def _next_members(session: Session, campaign: Campaign, limit: int) -> list[int]:
+    members = segment_select(session, campaign.shop_id, campaign.segment, _shares(session, campaign.shop_id))
+    reached = select(CampaignRecipient.member_id).where(
+        CampaignRecipient.shop_id == campaign.shop_id, CampaignRecipient.campaign_id == campaign.id)
+    ids = members.subquery()
+    return list(session.scalars(
+        select(ids.c.member_id).where(ids.c.member_id.not_in(reached)).order_by(ids.c.member_id).limit(limit)))
+
+
+def _reach(session: Session, shop: Shop, campaign: Campaign, member_id: int, now: datetime) -> None:
+    member = MemberRepository(session, shop.id).get_for_update(member_id)
+    if member is None:
+        return
+    row = {"shop_id": shop.id, "campaign_id": campaign.id, "member_id": member_id, "outcome": "pending",
+           "detail": "", "created_at": now}
+    if not insert_ignore(session, CampaignRecipient, row, ("campaign_id", "member_id")):
+        return
+    try:
+        with session.begin_nested():
+            outcome, detail = _act(session, shop, campaign, member, now)
+    except Exception as exc:  # one member's failure must not stop the campaign; it is counted and shown
+        log.exception("campaign action failed", extra={"shop_id": shop.id, "campaign_id": campaign.id})
+        outcome, detail = "failed", str(exc)[:255]
+        campaign.last_error = detail
+    recipient = session.scalars(select(CampaignRecipient).where(
+        CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.member_id == member_id)).one()
+    recipient.outcome, recipient.detail = outcome, detail
+    campaign.processed += 1
+    if outcome == "done":
+        campaign.succeeded += 1
+    elif outcome == "skipped":
+        campaign.skipped += 1
+    else:
+        campaign.failed += 1
+
+
+def _act(session: Session, shop: Shop, campaign: Campaign, member: Member, now: datetime) -> tuple[str, str]:
+    key = f"campaign:{campaign.id}:{member.id}"
+    params = campaign.params
+    if campaign.action == "bonus":
+        settings = ShopRepository(session).settings(shop.id)
+        _, expires_at = lot_dates(settings, now, now)
+        posting = Posting("bonus", params.get("reason") or "campaign", "campaign", str(campaign.id),
+                          actor=campaign.started_by, idempotency_key=key)
+        ledger.credit(session, member, int(params["points"]), posting, now=now, expires_at=expires_at)
+        return "done", f"{params['points']} points"
+    if campaign.action == "coupon":
+        terms = CouponTerms(params["kind"], Decimal(params["value"]),
+                            Decimal(params["minimum_order"]) if params.get("minimum_order") else None,
+                            int(params["validity_days"]), params.get("title") or campaign.name)
+        coupon = issue_coupon(session, shop, member, terms, source="campaign", idempotency_key=key, now=now)
+        return "done", coupon.code
+    message = enqueue(session, shop, member, "campaign", due_at=now, dedupe_key=key, now=now,
+                      context={"subject": params["subject"], "body": params["body"], "campaign_id": campaign.id})
+    return ("done", "queued") if message is not None else ("skipped", "no consent or messages off")
+
+
+def _check_params(action: str, params: dict[str, Any]) -> dict[str, Any]:
+    if action not in ACTIONS:
+        raise InvalidInput("unknown action", errors={"action": [f"one of {', '.join(ACTIONS)}"]})
+    if action == "bonus":
+        points = params.get("points")
+        if not isinstance(points, int) or isinstance(points, bool) or not 0 < points <= 1_000_000:
+            raise InvalidInput("bonus points?", errors={"points": ["a whole number from 1 to 1000000"]})
+        return {"points": points, "reason": str(params.get("reason") or "campaign")[:200]}
+    if action == "coupon":
+        return _check_coupon(params)
+    errors = {k: ["required"] for k in ("subject", "body") if not str(params.get(k) or "").strip()}
+    if errors:
+        raise InvalidInput("message text?", errors=errors)
+    return {"subject": str(params["subject"]).strip()[:200], "body": str(params["body"]).strip()[:5000]}
+
+
+def _check_coupon(params: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    if params.get("kind") not in COUPON_KINDS:
+        errors["kind"] = [f"one of {', '.join(COUPON_KINDS)}"]
+    try:
+        value = Decimal(str(params.get("value", "0")))
+        minimum = Decimal(str(params["minimum_order"])) if params.get("minimum_order") else None
+    except InvalidOperation:
+        raise InvalidInput("coupon value?", errors={"value": ["an amount"]}) from None
+    if value < 0 or (params.get("kind") != "free_shipping" and value <= 0):
+        errors["value"] = ["a positive amount"]
+    days = params.get("validity_days", 30)
+    if not isinstance(days, int) or not 1 <= days <= 365:
+        errors["validity_days"] = ["1 to 365 days"]
+    if errors:
+        raise InvalidInput("invalid coupon", errors=errors)
+    return {"kind": params["kind"], "value": str(value), "minimum_order": str(minimum) if minimum else None,
+            "validity_days": days, "title": str(params.get("title") or "")[:200]}

@@ -1,0 +1,338 @@
+"""Coupons at the shop: issuing, pushing (reserve → call → confirm or compensate), retries, usage, expiry."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.errors import PlatformRejected, PlatformUnavailable
+from app.domain.rewards import coupon_window, generate_code
+from app.models import Coupon, Member, Order, RewardSettings, Shop
+from app.platforms.base import CouponSpec, PlatformClient, ShopCredentials
+from app.repositories import MemberRepository, ShopRepository
+from app.security import SecretBox
+from app.services import ledger
+from app.services.ledger import Posting
+from app.services.program import lot_dates
+from app.services.shops import credentials
+from app.services.worklist import claim_next, for_each_claimed, for_each_leased
+from app.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+PUSH_LEASE = timedelta(minutes=5)  # a claimed push not settled by then (worker died) is tried again
+BASE_BACKOFF_SECONDS = 30
+MAX_BACKOFF_SECONDS = 3600
+MAX_ATTEMPTS = 12  # about half a day of retries before the points go back
+PUSHABLE = ("reserved", "pending_push")
+LIVE = ("reserved", "pending_push", "active")
+ERROR_LIMIT = 1000
+NOTIFY_SOURCES = ("redemption", "tier_entry")
+
+PlatformFor = Callable[[str], PlatformClient]
+
+
+@dataclass(frozen=True)
+class CouponTerms:
+    """What a coupon gives, independent of why it is issued."""
+
+    kind: str
+    value: Decimal
+    minimum_order: Decimal | None
+    validity_days: int
+    title: str
+
+
+@dataclass(frozen=True)
+class PushJob:
+    """Everything a push needs, read in a short transaction so the call itself runs with none open."""
+
+    shop_id: int
+    coupon_id: int
+    platform: str
+    creds: ShopCredentials
+    spec: CouponSpec
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    """How a push ended: active | pending_push | failed (with the platform's reason)."""
+
+    status: str
+    error: str | None = None
+
+
+def code_prefix(shop: Shop) -> str:
+    """German shops hand out TREUE-… codes, others REWARD-…."""
+    return "TREUE" if shop.locale == "de" else "REWARD"
+
+
+def new_coupon(
+    shop: Shop, member: Member | None, terms: CouponTerms, *, source: str, idempotency_key: str, now: datetime,
+    status: str, order_id: int | None = None, reward_id: int | None = None, actor: str = "system",
+) -> Coupon:
+    """A coupon row with a fresh code (not yet added to the session)."""
+    starts_at, ends_at = coupon_window(now, terms.validity_days)
+    return Coupon(
+        shop_id=shop.id, member_id=member.id if member else None, reward_id=reward_id, source=source,
+        code=generate_code(code_prefix(shop)), title=terms.title[:255], kind=terms.kind, value=terms.value,
+        currency=shop.currency, minimum_order=terms.minimum_order, starts_at=starts_at, ends_at=ends_at,
+        status=status, points_spent=0, order_id=order_id, attempts=0, idempotency_key=idempotency_key,
+        next_attempt_at=now, actor=actor, created_at=now, updated_at=now, platform_deactivated=False,
+        points_returned=False,
+    )
+
+
+def issue_coupon(
+    session: Session, shop: Shop, member: Member, terms: CouponTerms, *, source: str, idempotency_key: str,
+    now: datetime, order_id: int | None = None, reward_id: int | None = None,
+) -> Coupon:
+    """Issue a coupon inside the caller's transaction (order hooks, referrals, tiers); idempotent by key.
+
+    It is written as `pending_push` and pushed after the commit by `retry_coupon_pushes` (every 30 s): hooks
+    run inside the order's transaction, where no network call may happen. The caller holds the member lock.
+    """
+    existing = session.scalars(
+        select(Coupon).where(Coupon.shop_id == shop.id, Coupon.idempotency_key == idempotency_key)
+    ).first()
+    if existing is not None:
+        return existing
+    coupon = new_coupon(shop, member, terms, source=source, idempotency_key=idempotency_key, now=now,
+                        status="pending_push", order_id=order_id, reward_id=reward_id)
+    session.add(coupon)
+    session.flush()
+    return coupon
+
+
+def push_job(session: Session, box: SecretBox, coupon: Coupon) -> PushJob:
+    """Read what the push of this coupon needs (credentials decrypted for the call only)."""
+    shop = ShopRepository(session).get(coupon.shop_id)
+    assert shop is not None
+    member = MemberRepository(session, shop.id).get(coupon.member_id) if coupon.member_id else None
+    spec = CouponSpec(
+        code=coupon.code, title=coupon.title or coupon.code, kind=coupon.kind, value=coupon.value,
+        currency=coupon.currency, customer_ref=member.customer_ref if member else None,
+        email=member.email if member else None, minimum_order=coupon.minimum_order,
+        starts_at=coupon.starts_at, ends_at=coupon.ends_at, idempotency_key=coupon.idempotency_key,
+    )
+    return PushJob(shop.id, coupon.id, shop.platform, credentials(shop, box), spec)
+
+
+def call_platform(platform: PlatformClient, job: PushJob) -> tuple[str | None, Exception | None]:
+    """Create the code at the shop; (platform_ref, None) or (None, the platform error). No transaction open."""
+    try:
+        return platform.create_coupon(job.creds, job.spec).platform_ref, None
+    except (PlatformUnavailable, PlatformRejected) as exc:
+        return None, exc
+
+
+def settle_push(
+    uow: UnitOfWork, job: PushJob, platform_ref: str | None, error: Exception | None, now: datetime
+) -> PushOutcome:
+    """Confirm (active), reschedule (pending_push, Retry-After honoured) or compensate (failed, points back)."""
+    with uow:
+        coupon = _lock_with_member(uow.session, job.shop_id, job.coupon_id)
+        outcome = _apply_outcome(uow.session, coupon, platform_ref, error, now)
+        uow.commit()
+        return outcome
+
+
+def _apply_outcome(
+    session: Session, coupon: Coupon, platform_ref: str | None, error: Exception | None, now: datetime
+) -> PushOutcome:
+    coupon.updated_at = now
+    if platform_ref is not None:
+        coupon.platform_ref = platform_ref
+        if coupon.status in PUSHABLE:
+            coupon.status, coupon.next_attempt_at, coupon.last_error = "active", None, None
+            _notify_issued(session, coupon, now)
+        elif coupon.status == "deactivated":
+            coupon.next_attempt_at = now  # pushed after its order was refunded: take it back at the shop
+        return PushOutcome(coupon.status)
+    if coupon.status not in PUSHABLE:
+        return PushOutcome(coupon.status)
+    coupon.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
+    if isinstance(error, PlatformUnavailable) and coupon.attempts < MAX_ATTEMPTS:
+        coupon.status = "pending_push"
+        coupon.next_attempt_at = now + timedelta(seconds=retry_delay(coupon.attempts, error.retry_after))
+        return PushOutcome("pending_push", str(error))
+    coupon.status, coupon.next_attempt_at = "failed", None
+    return_points(session, coupon, "coupon_failed", now)
+    return PushOutcome("failed", str(error))
+
+
+def _notify_issued(session: Session, coupon: Coupon, now: datetime) -> None:
+    # Thank-you and referral coupons travel in their own emails; these two get a "your code" email.
+    if coupon.member_id is None or coupon.source not in NOTIFY_SOURCES:
+        return
+    from app.services.messages import enqueue
+
+    shop = ShopRepository(session).get(coupon.shop_id)
+    member = MemberRepository(session, coupon.shop_id).get(coupon.member_id)
+    if shop is None or member is None:
+        return
+    context = {"reward_name": coupon.title, "code": coupon.code, "kind": coupon.kind, "value": str(coupon.value),
+               "ends_at": coupon.ends_at.isoformat() if coupon.ends_at else None}
+    enqueue(session, shop, member, "reward_issued", due_at=now, now=now, dedupe_key=f"reward_issued:{coupon.id}",
+            context=context)
+
+
+def retry_delay(attempts: int, retry_after: float | None) -> float:
+    """Exponential backoff from the attempt count, never sooner than the platform's Retry-After."""
+    backoff = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** max(0, attempts - 1))
+    return max(float(backoff), retry_after or 0.0)
+
+
+def return_points(session: Session, coupon: Coupon, reason: str, now: datetime) -> None:
+    """Give a coupon's points back once (idempotent by key); the caller holds the member lock."""
+    if coupon.points_spent <= 0 or coupon.points_returned or coupon.member_id is None:
+        return
+    member = MemberRepository(session, coupon.shop_id).get_for_update(coupon.member_id)
+    if member is None:
+        return
+    settings = ShopRepository(session).settings(coupon.shop_id)
+    _, expires_at = lot_dates(settings, now, now)
+    posting = Posting("redeem_refund", reason, "coupon", str(coupon.id),
+                      idempotency_key=f"redeem-refund:{coupon.id}")
+    ledger.credit(session, member, coupon.points_spent, posting, now=now, expires_at=expires_at)
+    coupon.points_returned = True
+
+
+def _lock_with_member(session: Session, shop_id: int, coupon_id: int) -> Coupon:
+    # Lock order everywhere: member, then its coupons (order hooks and redemptions hold the member first).
+    member_id = session.scalar(select(Coupon.member_id).where(Coupon.shop_id == shop_id, Coupon.id == coupon_id))
+    if member_id is not None:
+        MemberRepository(session, shop_id).get_for_update(member_id)
+    return session.scalars(
+        select(Coupon).where(Coupon.shop_id == shop_id, Coupon.id == coupon_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def retry_coupon_pushes(
+    uow_factory: Callable[[], UnitOfWork], platform_for: PlatformFor, box: SecretBox, now: datetime
+) -> dict[str, int]:
+    """Worker job: push coupons still waiting (pending_push, or reserved by a request that died) and take
+    back deactivated ones at the shop. A retry sends the same code, which the clients treat as done."""
+    pushed = for_each_leased(uow_factory, lambda s, skip: _claim_push(s, box, now, skip),
+                             lambda job: _push_and_settle(uow_factory, platform_for, job, now),
+                             key=lambda job: job.coupon_id, job="retry_coupon_pushes")
+    deactivated = for_each_leased(uow_factory, lambda s, skip: _claim_deactivation(s, box, now, skip),
+                                  lambda job: _deactivate_and_settle(uow_factory, platform_for, job, now),
+                                  key=lambda job: job[1], job="deactivate_coupons")
+    return {"pushed": pushed, "deactivated": deactivated}
+
+
+def _claim_push(session: Session, box: SecretBox, now: datetime, skip: set[int]) -> PushJob | None:
+    stmt = select(Coupon).where(Coupon.status.in_(PUSHABLE), Coupon.next_attempt_at <= now).order_by(
+        Coupon.next_attempt_at, Coupon.id)
+    coupon = claim_next(session, stmt, Coupon.id, skip)
+    if coupon is None:
+        return None
+    coupon.attempts += 1
+    coupon.next_attempt_at = now + PUSH_LEASE
+    coupon.updated_at = now
+    return push_job(session, box, coupon)
+
+
+def _push_and_settle(uow_factory: Callable[[], UnitOfWork], platform_for: PlatformFor, job: PushJob,
+                     now: datetime) -> None:
+    platform_ref, error = call_platform(platform_for(job.platform), job)
+    settle_push(uow_factory(), job, platform_ref, error, now)
+
+
+def _claim_deactivation(
+    session: Session, box: SecretBox, now: datetime, skip: set[int]
+) -> tuple[ShopCredentials, int, int, str, str] | None:
+    stmt = select(Coupon).where(
+        Coupon.status == "deactivated", Coupon.platform_ref.is_not(None), Coupon.platform_deactivated.is_(False),
+        Coupon.next_attempt_at <= now,
+    ).order_by(Coupon.next_attempt_at, Coupon.id)
+    coupon = claim_next(session, stmt, Coupon.id, skip)
+    if coupon is None:
+        return None
+    coupon.attempts += 1
+    coupon.next_attempt_at = now + PUSH_LEASE
+    shop = ShopRepository(session).get(coupon.shop_id)
+    assert shop is not None
+    assert coupon.platform_ref is not None
+    return credentials(shop, box), coupon.id, shop.id, shop.platform, coupon.platform_ref
+
+
+def _deactivate_and_settle(uow_factory: Callable[[], UnitOfWork], platform_for: PlatformFor,
+                           job: tuple[ShopCredentials, int, int, str, str], now: datetime) -> None:
+    creds, coupon_id, shop_id, platform, platform_ref = job
+    error: Exception | None = None
+    try:
+        platform_for(platform).deactivate_coupon(creds, platform_ref)
+    except (PlatformUnavailable, PlatformRejected) as exc:
+        error = exc
+    with uow_factory() as uow:
+        coupon = uow.session.scalars(
+            select(Coupon).where(Coupon.shop_id == shop_id, Coupon.id == coupon_id).with_for_update()
+        ).one()
+        if isinstance(error, PlatformUnavailable) and coupon.attempts < MAX_ATTEMPTS:
+            coupon.next_attempt_at = now + timedelta(seconds=retry_delay(coupon.attempts, error.retry_after))
+        else:
+            coupon.platform_deactivated, coupon.next_attempt_at = True, None
+        coupon.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT] if error else None
+        coupon.updated_at = now
+        uow.commit()
+
+
+def expire_coupons(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
+    """Worker job: unused coupons past their end become expired; by the shop setting, their points return."""
+
+    def claim(session: Session, skip: set[int]) -> Coupon | None:
+        stmt = select(Coupon.id).where(Coupon.status.in_(LIVE), Coupon.ends_at <= now)
+        if skip:
+            stmt = stmt.where(Coupon.id.not_in(skip))
+        candidate = session.scalars(stmt.order_by(Coupon.id).limit(1)).first()
+        if candidate is None:
+            return None
+        shop_id = session.scalar(select(Coupon.shop_id).where(Coupon.id == candidate))
+        assert shop_id is not None
+        return _lock_with_member(session, shop_id, candidate)
+
+    def work(session: Session, coupon: Coupon) -> bool:
+        if coupon.status not in LIVE or coupon.ends_at is None or coupon.ends_at > now:
+            return False  # another worker got there first
+        coupon.status, coupon.next_attempt_at, coupon.updated_at = "expired", None, now
+        settings = session.get(RewardSettings, coupon.shop_id)
+        if settings is not None and settings.refund_points_on_expiry:
+            return_points(session, coupon, "coupon_expired", now)
+        return True
+
+    return for_each_claimed(uow_factory, claim, work, key=lambda c: c.id, job="expire_coupons")
+
+
+def mark_used_coupons(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+    """Order hook: one of our codes on the order (case-insensitive) marks that coupon used with the order."""
+    codes = {str(code).strip().upper() for code in order.discount_codes or [] if str(code).strip()}
+    if not codes:
+        return
+    coupons = session.scalars(
+        select(Coupon).where(Coupon.shop_id == shop.id, func.upper(Coupon.code).in_(codes),
+                             Coupon.status.in_(LIVE)).with_for_update()
+    ).all()
+    for coupon in coupons:
+        coupon.status, coupon.used_order_id, coupon.used_at = "used", order.id, now
+        coupon.next_attempt_at, coupon.updated_at = None, now
+
+
+def deactivate_order_coupons(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+    """Order hook: a refund or cancellation takes back the unused coupons the order earned (thank-you, ...)."""
+    if not (order.is_cancelled or order.refunded_total > 0):
+        return
+    coupons = session.scalars(
+        select(Coupon).where(Coupon.shop_id == shop.id, Coupon.order_id == order.id, Coupon.status.in_(LIVE))
+        .with_for_update()
+    ).all()
+    for coupon in coupons:
+        coupon.status, coupon.next_attempt_at, coupon.updated_at = "deactivated", now, now

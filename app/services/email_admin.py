@@ -1,0 +1,123 @@
+"""The merchant's view of emails: the outbox (cancel, retry), reviews (low ratings first), live previews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.domain.errors import Conflict, MemberNotFound, NotFound
+from app.mail.render import RenderedEmail
+from app.models import Member, OutboxMessage, Review, ReviewSubmission, Shop
+from app.services.email_content import render_kind, sample_context
+from app.services.email_settings import EmailConfig, get_config
+from app.uow import UnitOfWork
+
+CANCELLABLE = ("pending", "failed")
+RETRYABLE = ("failed", "cancelled")
+
+
+def list_outbox(uow: UnitOfWork, shop_id: int, *, status: str | None = None, member_id: int | None = None,
+                limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """The shop's messages, newest due first, optionally by status or member; with the total count."""
+    with uow:
+        where = [OutboxMessage.shop_id == shop_id]
+        if status:
+            where.append(OutboxMessage.status == status)
+        if member_id is not None:
+            _require_member(uow, shop_id, member_id)
+            where.append(OutboxMessage.member_id == member_id)
+        total = uow.session.scalar(select(func.count()).select_from(OutboxMessage).where(*where)) or 0
+        rows = uow.session.scalars(select(OutboxMessage).where(*where)
+                                   .order_by(OutboxMessage.due_at.desc(), OutboxMessage.id.desc())
+                                   .limit(limit).offset(offset)).all()
+        return [_message(row) for row in rows], int(total)
+
+
+def cancel_message(uow: UnitOfWork, shop_id: int, message_id: int, now: datetime) -> dict[str, Any]:
+    """Cancel a pending or failed message of this shop."""
+    with uow:
+        msg = _get_for_update(uow, shop_id, message_id)
+        if msg.status not in CANCELLABLE:
+            raise Conflict(f"a {msg.status} message cannot be cancelled")
+        msg.status, msg.last_error, msg.updated_at = "cancelled", "cancelled_by_merchant", now
+        uow.commit()
+        return _message(msg)
+
+
+def retry_message(uow: UnitOfWork, shop_id: int, message_id: int, now: datetime) -> dict[str, Any]:
+    """Send a failed or cancelled message again, now, with a fresh attempt budget."""
+    with uow:
+        msg = _get_for_update(uow, shop_id, message_id)
+        if msg.status not in RETRYABLE:
+            raise Conflict(f"a {msg.status} message cannot be retried")
+        msg.status, msg.due_at, msg.attempts, msg.last_error, msg.updated_at = "pending", now, 0, None, now
+        uow.commit()
+        return _message(msg)
+
+
+def list_reviews(uow: UnitOfWork, shop_id: int, *, rating: int | None = None, member_id: int | None = None,
+                 flagged_only: bool = False, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Reviews with flagged (≤ 2 stars) first, then newest; with the order's recommend score."""
+    with uow:
+        where = [Review.shop_id == shop_id]
+        if rating is not None:
+            where.append(Review.rating == rating)
+        if member_id is not None:
+            _require_member(uow, shop_id, member_id)
+            where.append(Review.member_id == member_id)
+        if flagged_only:
+            where.append(Review.flagged.is_(True))
+        total = uow.session.scalar(select(func.count()).select_from(Review).where(*where)) or 0
+        rows = uow.session.execute(
+            select(Review, ReviewSubmission.recommend_score, Member.email, Member.first_name, Member.last_name)
+            .join(ReviewSubmission, ReviewSubmission.id == Review.submission_id)
+            .outerjoin(Member, Member.id == Review.member_id)
+            .where(*where).order_by(Review.flagged.desc(), Review.created_at.desc(), Review.id.desc())
+            .limit(limit).offset(offset)
+        ).all()
+        return [_review(*row) for row in rows], int(total)
+
+
+def preview(uow: UnitOfWork, shop_id: int, kind: str, locale: str, changes: dict[str, Any]) -> RenderedEmail:
+    """Render a kind with made-up data and the given (unsaved) subject/intro, for the live preview."""
+    with uow:
+        shop = uow.session.get(Shop, shop_id)
+        if shop is None:
+            raise NotFound()
+        config = EmailConfig.from_dict({**get_config(uow.session, shop_id).to_dict(), **changes})
+        return render_kind(kind, locale, sample_context(shop, locale, kind, config), config)
+
+
+def _require_member(uow: UnitOfWork, shop_id: int, member_id: int) -> None:
+    if uow.session.scalar(select(Member.id).where(Member.shop_id == shop_id, Member.id == member_id)) is None:
+        raise MemberNotFound()
+
+
+def _get_for_update(uow: UnitOfWork, shop_id: int, message_id: int) -> OutboxMessage:
+    msg = uow.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.shop_id == shop_id, OutboxMessage.id == message_id).with_for_update()).first()
+    if msg is None:
+        raise NotFound("Unknown message.")
+    return msg
+
+
+def _message(row: OutboxMessage) -> dict[str, Any]:
+    return {
+        "id": row.id, "kind": row.kind, "status": row.status, "to_email": row.to_email, "locale": row.locale,
+        "member_id": row.member_id, "order_id": row.order_id, "due_at": row.due_at, "sent_at": row.sent_at,
+        "attempts": row.attempts, "last_error": row.last_error, "subject": row.subject,
+        "created_at": row.created_at,
+    }
+
+
+def _review(review: Review, score: int | None, email: str | None, first: str | None,
+            last: str | None) -> dict[str, Any]:
+    name = " ".join(part for part in (first, last) if part) or (email or "")
+    return {
+        "id": review.id, "order_id": review.order_id, "member_id": review.member_id, "member_name": name,
+        "member_email": email, "product_key": review.product_key, "product_title": review.product_title,
+        "rating": review.rating, "body": review.body, "flagged": review.flagged, "recommend_score": score,
+        "created_at": review.created_at,
+    }

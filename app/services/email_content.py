@@ -1,0 +1,132 @@
+"""What goes into an email: the template context of a message, its subject and intro, and previews."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.mail.render import RenderedEmail, render_email
+from app.models import Member, Order, OutboxMessage, Shop
+from app.services.email_links import ReviewLink, UnsubscribeLink, review_token, unsubscribe_token
+from app.services.email_settings import EmailConfig
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+USABLE_COUPON = ("reserved", "active", "pending_push")  # the code reaches the shop (now or by the worker's retry)
+
+
+@dataclass(frozen=True)
+class LinkBase:
+    """Where links in emails point, and the key that signs them."""
+
+    public_url: str
+    secret_key: str
+
+
+def render_message(session: Session, msg: OutboxMessage, shop: Shop, member: Member | None, order: Order | None,
+                   config: EmailConfig, links: LinkBase, now: datetime) -> RenderedEmail:
+    """Render one outbox message as it will be sent now."""
+    context = base_context(shop, member, msg.to_email, links)
+    context.update(msg.context or {})
+    if order is not None:
+        context.update(order_context(order))
+    if msg.kind == "thank_you":
+        context.update(_thank_you(session, shop, order, msg.context or {}))
+    if msg.kind in ("review_request", "review_reminder") and order is not None and member is not None:
+        expires = now + timedelta(days=config.review_link_days)
+        token = review_token(links.secret_key, ReviewLink(shop.id, order.id, member.id), expires)
+        context.update(review_url=f"{links.public_url}/reviews/{token}", review_points=config.review_points,
+                       review_link_days=config.review_link_days)
+    return render_kind(msg.kind, msg.locale, context, config)
+
+
+def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailConfig) -> RenderedEmail:
+    """Fill the merchant's (or the default) subject and intro, then render the templates."""
+    values = {key: "" if value is None else str(value) for key, value in context.items()
+              if isinstance(value, str | int | Decimal) or value is None}
+    named = {"shop": context["shop_name"], "order": context.get("order_name"), "first_name": context.get("first_name"),
+             "tier": context.get("tier_name"), "reward": context.get("reward_name"), "points": context.get("points")}
+    values.update({key: "" if value is None else str(value) for key, value in named.items()})
+    subject = " ".join(fill(config.subject_template(kind, locale), values).split())[:255]
+    intro = fill(config.intro_template(kind, locale), values)
+    optional = {"balance": None, "shop_url": None, "benefits": [], "value_text": None, "expires_at": None,
+                "cta_url": None, "cta_label": None, "coupon": None, "items": []}
+    return render_email(kind, locale, {**optional, **context, "subject": subject, "intro": intro})
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Replace {placeholders}; unknown ones stay as typed; an empty name leaves no dangling comma."""
+    text = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    return re.sub(r"\s*,\s*([!?.])", r"\1", text) if not values.get("first_name") else text
+
+
+def base_context(shop: Shop, member: Member | None, to_email: str, links: LinkBase) -> dict[str, Any]:
+    """What every message shows: shop, greeting, currency and the signed unsubscribe link."""
+    token = unsubscribe_token(links.secret_key, UnsubscribeLink(shop.id, to_email, member.id if member else None))
+    return {
+        "shop_name": shop.name or shop.domain,
+        "first_name": (member.first_name or "").strip() if member is not None else "",
+        "currency": shop.currency,
+        "unsubscribe_url": f"{links.public_url}/unsubscribe/{token}",
+    }
+
+
+def order_context(order: Order) -> dict[str, Any]:
+    """The order's number, items and totals."""
+    items = [{"title": str(li.get("title") or ""), "quantity": int(li.get("quantity") or 1),
+              "amount": Decimal(str(li.get("amount") or "0"))} for li in order.line_items or []]
+    return {"order_name": order.name or f"#{order.order_ref}", "items": items, "currency": order.currency,
+            "merchandise": order.merchandise, "shipping": order.shipping, "tax": order.tax, "total": order.total}
+
+
+def sample_context(shop: Shop, locale: str, kind: str, config: EmailConfig) -> dict[str, Any]:
+    """Made-up data for the admin page's live preview."""
+    items = [{"title": "Espresso Bohnen 1 kg" if locale == "de" else "Espresso beans 1 kg", "quantity": 2,
+              "amount": Decimal("39.80")}, {"title": "Milchkännchen" if locale == "de" else "Milk jug",
+                                            "quantity": 1, "amount": Decimal("14.90")}]
+    return {
+        "shop_name": shop.name or shop.domain, "first_name": "Jürgen" if locale == "de" else "Alex",
+        "currency": shop.currency, "unsubscribe_url": "#", "order_name": "#1001", "items": items,
+        "merchandise": Decimal("54.70"), "shipping": Decimal("4.90"), "tax": Decimal("0"), "total": Decimal("59.60"),
+        "points_earned": 54, "balance": 320, "points_pending": False,
+        "coupon": {"code": "DANKE-7Q2X", "description": "5 €", "expires_at": "2026-12-31"} if kind == "thank_you"
+        else None,
+        "review_url": "#", "review_points": config.review_points, "review_link_days": config.review_link_days,
+        "points": 150, "expires_at": "2026-06-30", "tier_name": "Gold",
+        "benefits": ["+25 % Punkte" if locale == "de" else "+25% points"],
+        "reward_name": "5 € Gutschein" if locale == "de" else "€5 coupon", "code": "TREUE-5EUR-8K3M",
+        "value_text": "5,00 €", "body": "…", "cta_url": None,
+    }
+
+
+def _thank_you(session: Session, shop: Shop, order: Order | None, stored: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "points_earned": int(stored.get("points_earned") or 0),
+        "balance": int(stored.get("balance") or 0),
+        "points_pending": int(stored.get("pending") or 0) > 0,
+        "coupon": next_purchase_coupon(session, shop.id, order.id) if order is not None else None,
+    }
+
+
+def next_purchase_coupon(session: Session, shop_id: int, order_id: int) -> dict[str, Any] | None:
+    """The next-purchase coupon issued for this order (rewards area's `coupons` table), if one is usable."""
+    try:
+        coupon_model = importlib.import_module("app.models.rewards").Coupon
+    except (ModuleNotFoundError, AttributeError):
+        return None  # the rewards area is not installed
+    coupon = session.scalars(
+        select(coupon_model).where(
+            coupon_model.shop_id == shop_id, coupon_model.order_id == order_id,
+            coupon_model.source == "next_purchase", coupon_model.status.in_(USABLE_COUPON),
+        ).order_by(coupon_model.id)
+    ).first()
+    if coupon is None:
+        return None
+    return {"code": coupon.code, "description": coupon.title or "",
+            "expires_at": coupon.ends_at.isoformat() if coupon.ends_at else None}

@@ -1,0 +1,139 @@
+"""A shop's email settings: which kinds are on, their delays and texts, and how review requests are treated."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.i18n import LOCALES, catalogue
+from app.models import EmailSettings
+from app.uow import UnitOfWork
+
+KINDS = ("thank_you", "review_request", "review_reminder", "points_expiring", "tier_upgrade", "reward_issued",
+         "campaign")
+
+# Consent category of each kind (DESIGN §4.8, issue 4):
+# - transactional: about something the shopper did (a purchase, a redeemed reward): always sent;
+# - service: notices about the shopper's own points account: sent unless the shopper unsubscribed;
+# - review: per the shop's `review_consent` ("opt_in": only with marketing consent; "opt_out": the existing-
+#   customer rule of §7(3) UWG, sent unless the shopper objected);
+# - marketing: only with marketing consent and never after an unsubscribe.
+CATEGORY = {
+    "thank_you": "transactional",
+    "reward_issued": "transactional",
+    "points_expiring": "service",
+    "tier_upgrade": "service",
+    "review_request": "review",
+    "review_reminder": "review",
+    "campaign": "marketing",
+}
+REVIEW_CONSENT = ("opt_in", "opt_out")
+
+
+@dataclass
+class KindConfig:
+    """One message kind: on or off, and the merchant's subject and intro per locale ("" = the default)."""
+
+    enabled: bool = True
+    subject: dict[str, str] = field(default_factory=lambda: {loc: "" for loc in LOCALES})
+    intro: dict[str, str] = field(default_factory=lambda: {loc: "" for loc in LOCALES})
+
+
+@dataclass
+class EmailConfig:
+    """Everything a shop configures about its emails."""
+
+    kinds: dict[str, KindConfig] = field(default_factory=lambda: {kind: KindConfig() for kind in KINDS})
+    thank_you_delay_minutes: int = 0
+    review_delay_days: int = 7  # after fulfilment, else after payment
+    review_without_fulfilment: bool = True  # orders never fulfilled: ask N days after payment
+    review_reminder_days: int = 5  # after the request, only if no review came
+    review_window_days: int = 30  # at most one review request per shopper in this window
+    review_consent: str = "opt_in"
+    review_points: int = 50  # 0: no points for reviews
+    review_link_days: int = 60  # how long a review link works
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (stored, and served to the admin page)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EmailConfig:
+        """Stored values over the defaults; unknown keys are ignored."""
+        config = cls()
+        for kind, values in (data.get("kinds") or {}).items():
+            if kind in config.kinds and isinstance(values, dict):
+                current = config.kinds[kind]
+                current.enabled = bool(values.get("enabled", current.enabled))
+                current.subject.update({k: str(v) for k, v in (values.get("subject") or {}).items() if k in LOCALES})
+                current.intro.update({k: str(v) for k, v in (values.get("intro") or {}).items() if k in LOCALES})
+        for name in ("thank_you_delay_minutes", "review_delay_days", "review_reminder_days", "review_window_days",
+                     "review_points", "review_link_days"):
+            if name in data:
+                setattr(config, name, int(data[name]))
+        if "review_without_fulfilment" in data:
+            config.review_without_fulfilment = bool(data["review_without_fulfilment"])
+        if data.get("review_consent") in REVIEW_CONSENT:
+            config.review_consent = str(data["review_consent"])
+        return config
+
+    def subject_template(self, kind: str, locale: str) -> str:
+        """The merchant's subject for this kind and locale, else the default."""
+        return self.kinds[kind].subject.get(locale) or raw_text(f"emails.{kind}.subject", locale)
+
+    def intro_template(self, kind: str, locale: str) -> str:
+        """The merchant's intro for this kind and locale, else the default."""
+        return self.kinds[kind].intro.get(locale) or raw_text(f"emails.{kind}.intro", locale)
+
+
+def get_config(session: Session, shop_id: int) -> EmailConfig:
+    """The shop's email settings (defaults when it never saved any)."""
+    row = session.get(EmailSettings, shop_id)
+    return EmailConfig.from_dict(row.values if row is not None else {})
+
+
+def load_config(uow: UnitOfWork, shop_id: int) -> EmailConfig:
+    """The shop's email settings, in a transaction of their own (admin page)."""
+    with uow:
+        return get_config(uow.session, shop_id)
+
+
+def update_config(uow: UnitOfWork, shop_id: int, changes: dict[str, Any], now: datetime) -> EmailConfig:
+    """Merge validated changes (a partial settings document) into the shop's settings."""
+    with uow:
+        row = uow.session.get(EmailSettings, shop_id, with_for_update=True)
+        current = EmailConfig.from_dict(row.values if row is not None else {}).to_dict()
+        merged = _merge(current, changes)
+        config = EmailConfig.from_dict(merged)
+        if row is None:
+            row = EmailSettings(shop_id=shop_id, values=config.to_dict(), updated_at=now)
+            uow.session.add(row)
+        else:
+            row.values = config.to_dict()
+            row.updated_at = now
+        uow.commit()
+        return config
+
+
+def defaults() -> dict[str, dict[str, dict[str, str]]]:
+    """The default subject and intro of every kind in every locale (placeholders in the admin page)."""
+    return {kind: {part: {loc: raw_text(f"emails.{kind}.{part}", loc) for loc in LOCALES}
+                   for part in ("subject", "intro")} for kind in KINDS}
+
+
+def raw_text(key: str, locale: str) -> str:
+    """A catalogue text with its {placeholders} left in (they are filled per message)."""
+    return catalogue()[key][locale]
+
+
+def _merge(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(current)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

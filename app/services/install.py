@@ -1,0 +1,208 @@
+"""Installing and reconnecting shops: state nonces, storing credentials, webhooks from plugin_manifest.json."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from app.domain.errors import InvalidInput, PlatformError, Unauthorized
+from app.domain.shops import is_valid_shopify_domain, normalise_woocommerce_url
+from app.models import InstallState, Shop
+from app.platforms.base import PlatformClient
+from app.repositories import ShopRepository
+from app.security import SecretBox
+from app.services.shops import credentials
+from app.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+MANIFEST_PATH = Path(__file__).resolve().parents[2] / "plugin_manifest.json"
+STATE_TTL = timedelta(minutes=15)
+
+
+@cache
+def manifest() -> dict[str, Any]:
+    """The marketplace description at the repository root (the single list of scopes and webhook topics)."""
+    return json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def webhook_topics(platform: str, public_url: str) -> dict[str, str]:
+    """Topic → delivery URL for the subscriptions the manifest lists for a platform."""
+    spec = manifest()["webhooks"][platform]
+    return {topic: f"{public_url}{spec['endpoint']}" for topic in spec["topics"]}
+
+
+def shopify_scopes() -> str:
+    """The scopes the Shopify grant screen asks for."""
+    return ",".join(manifest()["scopes"]["shopify"])
+
+
+@dataclass(frozen=True)
+class Installed:
+    """The outcome of an install: which shop, and whether an uninstalled shop came back."""
+
+    shop_id: int
+    domain: str
+    reactivated: bool
+    created: bool
+    webhooks_registered: bool = False
+
+
+def begin_install(uow: UnitOfWork, platform: str, shop_domain: str, now: datetime) -> str:
+    """A fresh, unguessable, single-use state for one install attempt of one shop."""
+    state = secrets.token_urlsafe(32)
+    with uow:
+        uow.session.add(InstallState(state=state, platform=platform, shop_domain=shop_domain, created_at=now))
+        uow.commit()
+    return state
+
+
+def consume_state(uow: UnitOfWork, platform: str, state: str, now: datetime, shop_domain: str | None = None) -> str:
+    """Use a state once: unknown, used, expired or issued for another shop is refused. Returns the shop domain."""
+    with uow:
+        row = uow.session.scalars(
+            select(InstallState).where(InstallState.state == state[:64], InstallState.platform == platform)
+            .with_for_update()
+        ).first()
+        if row is None or row.used_at is not None or row.created_at + STATE_TTL < now:
+            raise Unauthorized("the install state is unknown, used or expired; start the installation again")
+        if shop_domain is not None and row.shop_domain != shop_domain:
+            raise Unauthorized("the install state was issued for another shop")
+        row.used_at = now
+        domain = row.shop_domain
+        uow.commit()
+    return domain
+
+
+def validated_shopify_domain(shop: str) -> str:
+    """The lowercased `{name}.myshopify.com`, or InvalidInput (checked before any redirect or exchange)."""
+    candidate = (shop or "").strip().lower()
+    if not is_valid_shopify_domain(candidate):
+        raise InvalidInput(errors={"shop": "must be a {name}.myshopify.com domain"})
+    return candidate
+
+
+def validated_woocommerce_url(url: str) -> str:
+    """The shop's normalised base URL, or InvalidInput."""
+    try:
+        normalised = normalise_woocommerce_url(url or "")
+    except ValueError as exc:
+        raise InvalidInput(errors={"store_url": str(exc)}) from exc
+    if not normalised.startswith(("https://", "http://")):
+        raise InvalidInput(errors={"store_url": "must be an http(s) URL"})
+    return normalised
+
+
+def install_shopify(uow: UnitOfWork, box: SecretBox, domain: str, access_token: str, scopes: str,
+                    now: datetime) -> Installed:
+    """Store the offline token encrypted; a known shop gets the new token, an uninstalled one is reactivated."""
+    return _upsert_shop(uow, box, "shopify", domain, now, access_token=access_token, scopes=scopes)
+
+
+def connect_woocommerce(uow: UnitOfWork, box: SecretBox, state: str, consumer_key: str, consumer_secret: str,
+                        now: datetime) -> Installed:
+    """wc-auth callback: bind to the single-use state, store the keys and a new webhook secret, encrypted."""
+    domain = consume_state(uow, "woocommerce", state, now)
+    installed = _upsert_shop(
+        uow, box, "woocommerce", domain, now, consumer_key=consumer_key, consumer_secret=consumer_secret,
+        webhook_secret=secrets.token_urlsafe(32), scopes="read_write",
+    )
+    with uow:
+        row = uow.session.scalars(select(InstallState).where(InstallState.state == state[:64])).one()
+        row.shop_id = installed.shop_id
+        uow.commit()
+    return installed
+
+
+def shop_for_returned_state(uow: UnitOfWork, state: str, now: datetime) -> int:
+    """The shop a finished wc-auth exchange connected (the browser comes back through return_url)."""
+    with uow:
+        row = uow.session.scalars(
+            select(InstallState).where(InstallState.state == state[:64], InstallState.platform == "woocommerce")
+        ).first()
+    if row is None or row.shop_id is None or row.created_at + STATE_TTL < now:
+        raise Unauthorized("the shop was not connected; start again")
+    return row.shop_id
+
+
+def register_webhooks(uow: UnitOfWork, box: SecretBox, client: PlatformClient, shop_id: int,
+                      public_url: str) -> int:
+    """Create the manifest's webhook subscriptions through the Admin API (after the install committed)."""
+    with uow:
+        shop = ShopRepository(uow.session).get(shop_id)
+        if shop is None:
+            raise Unauthorized("unknown shop")
+        creds = credentials(shop, box)
+        secret = box.decrypt(shop.webhook_secret_enc)
+        topics = webhook_topics(shop.platform, public_url)
+    client.register_webhooks(creds, topics, secret)
+    log.info("webhooks registered", extra={"shop_id": shop_id, "topics": len(topics)})
+    return len(topics)
+
+
+def complete_shopify_install(
+    uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient, *, domain: str,
+    state: str | None, exchange: Callable[[], tuple[str, str]], public_url: str, now: datetime,
+) -> Installed:
+    """Use the state (OAuth callback; None for token exchange), get the offline token, store it, subscribe webhooks.
+
+    The token request and the webhook subscriptions are network calls: each runs with no transaction open.
+    """
+    if state is not None:
+        consume_state(uow_factory(), "shopify", state, now, shop_domain=domain)
+    access_token, scopes = exchange()
+    installed = install_shopify(uow_factory(), box, domain, access_token, scopes, now)
+    return _with_webhooks(uow_factory, box, client, installed, public_url)
+
+
+def complete_woocommerce_connect(
+    uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient, *, state: str,
+    consumer_key: str, consumer_secret: str, public_url: str, now: datetime,
+) -> Installed:
+    """wc-auth callback: store the keys (committed first), then create the shop's webhooks through its REST API."""
+    installed = connect_woocommerce(uow_factory(), box, state, consumer_key, consumer_secret, now)
+    return _with_webhooks(uow_factory, box, client, installed, public_url)
+
+
+def _with_webhooks(uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient,
+                   installed: Installed, public_url: str) -> Installed:
+    try:
+        register_webhooks(uow_factory(), box, client, installed.shop_id, public_url)
+    except PlatformError:
+        # The shop is installed; the merchant re-registers from the admin page's webhook tab.
+        log.exception("webhook registration failed", extra={"shop_id": installed.shop_id})
+        return installed
+    return replace(installed, webhooks_registered=True)
+
+
+def _upsert_shop(uow: UnitOfWork, box: SecretBox, platform: str, domain: str, now: datetime,
+                 **secrets_and_scopes: str) -> Installed:
+    with uow:
+        shops = ShopRepository(uow.session)
+        shop = shops.get_by_domain(platform, domain)
+        created = shop is None
+        if shop is None:
+            shop = shops.add(Shop(platform=platform, domain=domain, name=domain, status="active", installed_at=now))
+        reactivated = not created and not shop.is_active
+        shop.status, shop.uninstalled_at, shop.purge_after = "active", None, None
+        if reactivated:
+            shop.installed_at = now
+        for name, value in secrets_and_scopes.items():
+            if name == "scopes":
+                shop.scopes = value
+            else:
+                setattr(shop, f"{name}_enc", box.encrypt(value))
+        uow.session.flush()
+        result = Installed(shop.id, shop.domain, reactivated, created)
+        uow.commit()
+    log.info("shop installed", extra={"shop_id": result.shop_id, "reactivated": reactivated})
+    return result

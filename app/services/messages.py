@@ -1,0 +1,128 @@
+"""Scheduling messages: `enqueue` (the one entry point every area calls), consent, and cancellation.
+
+Callers call `enqueue` inside their own transaction, so a rolled-back business change never sends mail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+
+from app.i18n import pick_locale
+from app.models import EmailUnsubscribe, Member, Order, OutboxMessage, Shop
+from app.repositories import insert_ignore
+from app.services.email_settings import CATEGORY, KINDS, EmailConfig, get_config
+
+# What the caller's context must hold for kinds rendered from it (other keys are optional).
+REQUIRED_CONTEXT = {
+    "points_expiring": ("points", "expires_at"),
+    "tier_upgrade": ("tier_name",),
+    "reward_issued": ("reward_name", "code"),
+    "campaign": ("body",),
+}
+THANK_YOU_WITHIN = timedelta(days=3)  # no thank-you for an order first seen long after payment (imports, sync)
+
+
+def enqueue(
+    session: Session,
+    shop: Shop,
+    member: Member,
+    kind: str,
+    *,
+    order: Order | None = None,
+    due_at: datetime,
+    dedupe_key: str,
+    context: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage | None:
+    """Schedule one email in the caller's transaction; None when off, not allowed, or already scheduled.
+
+    `dedupe_key` is unique per shop (e.g. f"tier_upgrade:{member.id}:{tier_id}"): a second call with the same
+    key is a no-op, so retries are safe. `context` must be JSON-serialisable (see REQUIRED_CONTEXT).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown message kind {kind!r}")
+    missing = [key for key in REQUIRED_CONTEXT.get(kind, ()) if key not in (context or {})]
+    if missing:
+        raise ValueError(f"{kind} needs context keys {missing}")
+    if not member.email or member.redacted_at is not None:
+        return None
+    config = get_config(session, shop.id)
+    if not config.kinds[kind].enabled or not may_receive(session, shop.id, member, kind, config):
+        return None
+    created = now or due_at
+    values = {
+        "shop_id": shop.id, "member_id": member.id, "order_id": order.id if order is not None else None,
+        "kind": kind, "locale": pick_locale(member.locale, shop.locale), "to_email": member.email,
+        "dedupe_key": dedupe_key[:190], "context": _jsonable(context or {}), "status": "pending",
+        "due_at": due_at, "attempts": 0, "created_at": created, "updated_at": created,
+    }
+    if not insert_ignore(session, OutboxMessage, values, ("shop_id", "dedupe_key")):
+        return None
+    return session.scalars(
+        select(OutboxMessage).where(OutboxMessage.shop_id == shop.id, OutboxMessage.dedupe_key == dedupe_key[:190])
+    ).one()
+
+
+def may_receive(session: Session, shop_id: int, member: Member, kind: str, config: EmailConfig) -> bool:
+    """Consent: transactional always; service unless unsubscribed; review per shop setting; marketing opt-in."""
+    category = CATEGORY[kind]
+    if category == "transactional":
+        return True
+    if member.email is None or is_unsubscribed(session, shop_id, member.email):
+        return False
+    if category == "service":
+        return True
+    if category == "review" and config.review_consent == "opt_out":
+        return True
+    return bool(member.accepts_marketing)
+
+
+def is_unsubscribed(session: Session, shop_id: int, email: str) -> bool:
+    """True when this address objected to the shop's non-transactional messages."""
+    return bool(session.scalar(select(exists().where(
+        EmailUnsubscribe.shop_id == shop_id, EmailUnsubscribe.email == email.strip().lower()
+    ))))
+
+
+def cancel_for_order(session: Session, shop_id: int, order_id: int, reason: str, now: datetime) -> int:
+    """Cancel what is still pending for an order (refund, cancellation); returns how many."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.shop_id == shop_id, OutboxMessage.order_id == order_id,
+               OutboxMessage.status == "pending")
+        .values(status="cancelled", last_error=reason, updated_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def order_messages_hook(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+    """Order hook: thank-you once the order is paid; a refund or cancellation cancels what is pending."""
+    if order.is_cancelled or order.refunded_total > Decimal("0"):
+        cancel_for_order(session, shop.id, order.id, "order_cancelled" if order.is_cancelled else "order_refunded",
+                         now)
+        return
+    if not order.is_paid or now - (order.paid_at or now) > THANK_YOU_WITHIN:
+        return
+    config = get_config(session, shop.id)
+    context = {"points_earned": order.points_earned, "balance": member.balance, "pending": member.pending}
+    enqueue(session, shop, member, "thank_you", order=order, context=context, now=now,
+            due_at=now + timedelta(minutes=config.thank_you_delay_minutes), dedupe_key=f"thank_you:{order.id}")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

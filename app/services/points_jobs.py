@@ -1,0 +1,172 @@
+"""Points over time: pending points mature, lots and idle balances expire, reminders go out before expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.domain.expiry import add_months, inactivity_deadline, reminder_due
+from app.models import Member, PointLot, ProgramSettings, Shop
+from app.services import ledger
+from app.services.ledger import Posting
+from app.services.worklist import claim_next, for_each_claimed
+from app.uow import UnitOfWork
+
+
+def _active_shops(uow_factory: Callable[[], UnitOfWork]) -> list[tuple[Shop, ProgramSettings]]:
+    with uow_factory() as uow:
+        return list(uow.session.execute(
+            select(Shop, ProgramSettings).join(ProgramSettings, ProgramSettings.shop_id == Shop.id)
+            .where(Shop.status == "active").order_by(Shop.id)
+        ))
+
+
+def _members_with(shop_id: int, lots_due: Select[tuple[int]]) -> Select[tuple[Member]]:
+    return select(Member).where(Member.shop_id == shop_id, Member.id.in_(lots_due)).order_by(Member.id)
+
+
+def _due_lots(session: Session, shop_id: int, member_id: int, *conditions: object) -> list[PointLot]:
+    return list(session.scalars(
+        select(PointLot).where(PointLot.shop_id == shop_id, PointLot.member_id == member_id, *conditions)
+        .order_by(PointLot.id)
+    ))
+
+
+def mature_pending_points(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
+    """Worker job: lots whose pending period is over become spendable (member by member, under its lock)."""
+    total = 0
+    for shop, _settings in _active_shops(uow_factory):
+        due = (PointLot.shop_id == shop.id, PointLot.matured.is_(False), PointLot.available_at <= now)
+        members = _members_with(shop.id, select(PointLot.member_id).where(*due))
+
+        def work(session: Session, member: Member, due: tuple[object, ...] = due) -> bool:
+            lots = _due_lots(session, member.shop_id, member.id, *due)
+            for lot in lots:
+                ledger.mature_lot(member, lot)
+            member.updated_at = now
+            return bool(lots)
+
+        total += for_each_claimed(uow_factory, lambda s, skip, q=members: claim_next(s, q, Member.id, skip),
+                                  work, key=lambda m: m.id, job="mature_pending_points")
+    return total
+
+
+def expire_points(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
+    """Worker job: expire what the shop's policy says is due, through ledger entries (idempotent per lot).
+
+    "per_lot": each lot on its own expiry date. "inactivity": the whole balance once `expiry_months` have
+    passed since the member's last purchase (or joining). "never": nothing.
+    """
+    total = 0
+    for shop, settings in _active_shops(uow_factory):
+        if settings.expiry_policy == "per_lot":
+            total += _expire_lots(uow_factory, shop.id, now)
+        elif settings.expiry_policy == "inactivity" and settings.expiry_months >= 1:
+            total += _expire_idle(uow_factory, shop.id, settings.expiry_months, now)
+    return total
+
+
+def _expire(session: Session, member: Member, lots: list[PointLot], reason: str, now: datetime) -> bool:
+    for lot in lots:
+        posting = Posting("expire", reason, "lot", str(lot.id), idempotency_key=f"expire-lot:{lot.id}")
+        ledger.expire_lot(session, member, lot, posting, now=now)
+    return bool(lots)
+
+
+def _expire_lots(uow_factory: Callable[[], UnitOfWork], shop_id: int, now: datetime) -> int:
+    due = (PointLot.shop_id == shop_id, PointLot.remaining > 0, PointLot.expires_at <= now)
+    members = _members_with(shop_id, select(PointLot.member_id).where(*due))
+
+    def work(session: Session, member: Member) -> bool:
+        return _expire(session, member, _due_lots(session, shop_id, member.id, *due), "points_expired", now)
+
+    return for_each_claimed(uow_factory, lambda s, skip: claim_next(s, members, Member.id, skip), work,
+                            key=lambda m: m.id, job="expire_points")
+
+
+def _last_activity() -> object:
+    return func.coalesce(Member.last_order_at, Member.joined_at)
+
+
+def _expire_idle(uow_factory: Callable[[], UnitOfWork], shop_id: int, months: int, now: datetime) -> int:
+    cutoff = add_months(now, -months)
+    members = select(Member).where(
+        Member.shop_id == shop_id, Member.balance > 0, _last_activity() <= cutoff  # type: ignore[operator]
+    ).order_by(Member.id)
+
+    def work(session: Session, member: Member) -> bool:
+        last = member.last_order_at or member.joined_at
+        if member.balance <= 0 or inactivity_deadline(last, months) > now:
+            return False  # bought something meanwhile, or another worker expired it already
+        lots = _due_lots(session, shop_id, member.id, PointLot.remaining > 0)
+        return _expire(session, member, lots, "points_expired_inactivity", now)
+
+    return for_each_claimed(uow_factory, lambda s, skip: claim_next(s, members, Member.id, skip), work,
+                            key=lambda m: m.id, job="expire_points")
+
+
+def send_expiry_reminders(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
+    """Worker job: a points-expiry reminder `expiry_reminder_days` before points expire, once per member and
+    expiry date (the outbox's dedupe key makes reruns and a second worker harmless)."""
+    total = 0
+    for shop, settings in _active_shops(uow_factory):
+        days = settings.expiry_reminder_days
+        if days <= 0 or settings.expiry_policy not in ("per_lot", "inactivity"):
+            continue
+        with uow_factory() as uow:
+            if settings.expiry_policy == "per_lot":
+                due = _lot_reminders(uow.session, shop.id, days, now)
+            else:
+                due = _idle_reminders(uow.session, shop.id, settings.expiry_months, days, now)
+            for member, points, expires_at in due:
+                total += _remind(uow.session, shop, member, points, expires_at, now)
+            uow.commit()
+    return total
+
+
+def _lot_reminders(session: Session, shop_id: int, days: int, now: datetime) -> list[tuple[Member, int, datetime]]:
+    soon = select(PointLot.member_id, func.min(PointLot.expires_at), func.sum(PointLot.remaining)).where(
+        PointLot.shop_id == shop_id, PointLot.remaining > 0, PointLot.expires_at > now,
+        PointLot.expires_at <= now + timedelta(days=days),
+    ).group_by(PointLot.member_id).subquery()
+    rows = session.execute(
+        select(Member, soon.c[1], soon.c[2]).join(soon, soon.c.member_id == Member.id)
+        .where(Member.shop_id == shop_id, Member.balance > 0).order_by(Member.id)
+    )
+    return [(m, int(points), _aware(expires)) for m, expires, points in rows]
+
+
+def _idle_reminders(
+    session: Session, shop_id: int, months: int, days: int, now: datetime
+) -> list[tuple[Member, int, datetime]]:
+    if months < 1:
+        return []
+    window_end = add_months(now + timedelta(days=days), -months)
+    members = session.scalars(select(Member).where(
+        Member.shop_id == shop_id, Member.balance > 0, _last_activity() <= window_end,  # type: ignore[operator]
+        _last_activity() > add_months(now, -months) - timedelta(days=1),  # type: ignore[operator]
+    ).order_by(Member.id))
+    found = []
+    for member in members:
+        deadline = inactivity_deadline(member.last_order_at or member.joined_at, months)
+        if reminder_due(deadline, days, now):
+            found.append((member, member.balance, deadline))
+    return found
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _remind(session: Session, shop: Shop, member: Member, points: int, expires_at: datetime, now: datetime) -> int:
+    from app.services.messages import enqueue
+
+    message = enqueue(
+        session, shop, member, "points_expiring", due_at=now, now=now,
+        dedupe_key=f"points_expiring:{member.id}:{expires_at.date().isoformat()}",
+        context={"points": points, "expires_at": expires_at.isoformat()},
+    )
+    return 1 if message is not None else 0

@@ -1,0 +1,155 @@
+"""Referral codes (one per member, readable and unique per shop) and recording a friend who followed one."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.domain.errors import NotFound
+from app.models import Member, Referral, ReferralCode
+from app.repositories import insert_ignore
+from app.uow import UnitOfWork
+
+SUFFIX_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed without mistakes
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "AE", "Ö": "OE", "Ü": "UE"})
+
+
+class ReferralCodeNotFound(NotFound):
+    reason = "referral_code_not_found"
+    message = "This referral link is not valid."
+
+
+def make_code(first_name: str | None) -> str:
+    """`JUERGEN-4K7M`: the first name in plain capitals (or FREUND) and four random characters."""
+    name = unicodedata.normalize("NFKD", (first_name or "").translate(UMLAUTS))
+    name = re.sub(r"[^A-Z]", "", name.encode("ascii", "ignore").decode().upper())[:10] or "FREUND"
+    return f"{name}-{''.join(secrets.choice(SUFFIX_ALPHABET) for _ in range(4))}"
+
+
+def code_for_member(session: Session, shop_id: int, member_id: int) -> str | None:
+    """The member's code, if one was made."""
+    return session.scalar(
+        select(ReferralCode.code).where(ReferralCode.shop_id == shop_id, ReferralCode.member_id == member_id)
+    )
+
+
+def ensure_code(session: Session, member: Member, now: datetime) -> str:
+    """The member's code, made on first need; a clash with another member's code draws a new suffix."""
+    for _ in range(8):
+        existing = code_for_member(session, member.shop_id, member.id)
+        if existing is not None:
+            return existing
+        values = {
+            "shop_id": member.shop_id,
+            "member_id": member.id,
+            "code": make_code(member.first_name),
+            "clicks": 0,
+            "created_at": now,
+        }
+        try:
+            with session.begin_nested():
+                insert_ignore(session, ReferralCode, values, ("shop_id", "member_id"))
+        except IntegrityError:  # the random code is taken in this shop: draw again
+            continue
+    raise RuntimeError("could not draw a free referral code")
+
+
+def ensure_code_for(uow: UnitOfWork, shop_id: int, member_id: int, now: datetime) -> str:
+    """Make the member's code in its own transaction (members who joined before the program existed)."""
+    with uow:
+        member = uow.session.get(Member, member_id)
+        if member is None or member.shop_id != shop_id:
+            raise NotFound()
+        code = ensure_code(uow.session, member, now)
+        uow.commit()
+        return code
+
+
+def join_hook(session: Session, shop: object, member: Member, now: datetime) -> None:
+    """Join hook: every new member gets a referral code."""
+    ensure_code(session, member, now)
+
+
+def record_click(uow: UnitOfWork, shop_id: int, code: str) -> str | None:
+    """Count a visit of the referral link; the referrer's first name (ReferralCodeNotFound if unknown)."""
+    with uow:
+        row = _code_row(uow.session, shop_id, code)
+        uow.session.execute(
+            update(ReferralCode).where(ReferralCode.id == row.id).values(clicks=ReferralCode.clicks + 1)
+        )
+        first_name = uow.session.scalar(select(Member.first_name).where(Member.id == row.member_id))
+        uow.commit()
+        return first_name
+
+
+def record_referral(
+    uow: UnitOfWork,
+    shop_id: int,
+    code: str,
+    now: datetime,
+    *,
+    customer_ref: str | None = None,
+    email: str | None = None,
+) -> Referral | None:
+    """A friend followed the link (logged in, or leaving an email): remembered until their first order.
+
+    A friend counts once: the first referral recorded for them wins, a later one returns it unchanged.
+    The referrer opening their own link (to try it) records nothing: None.
+    """
+    email = email.strip().lower()[:320] if email else None
+    key = f"c:{customer_ref}" if customer_ref else f"e:{email}"
+    if not customer_ref and not email:
+        raise ValueError("a referral needs the friend's customer id or email")
+    with uow:
+        row = _code_row(uow.session, shop_id, code)
+        referrer = uow.session.get(Member, row.member_id)
+        if referrer is not None and (
+            (customer_ref and referrer.customer_ref == customer_ref) or (email and referrer.email == email)
+        ):
+            return None
+        insert_ignore(
+            uow.session,
+            Referral,
+            {
+                "shop_id": shop_id,
+                "referrer_id": row.member_id,
+                "code": row.code,
+                "source": "link" if customer_ref else "email",
+                "friend_key": key,
+                "friend_email": email,
+                "friend_customer_ref": customer_ref,
+                "status": "pending",
+                "flags": [],
+                "was_flagged": False,
+                "referrer_points": 0,
+                "created_at": now,
+                "order_name": "",
+                "note": "",
+            },
+            ("shop_id", "friend_key"),
+        )
+        referral = uow.session.scalars(
+            select(Referral).where(Referral.shop_id == shop_id, Referral.friend_key == key)
+        ).one()
+        uow.commit()
+        return referral
+
+
+def find_code(session: Session, shop_id: int, code: str) -> ReferralCode | None:
+    """The code row for a code as typed (case-insensitive)."""
+    return session.scalars(
+        select(ReferralCode).where(ReferralCode.shop_id == shop_id, ReferralCode.code == code.strip().upper())
+    ).first()
+
+
+def _code_row(session: Session, shop_id: int, code: str) -> ReferralCode:
+    row = find_code(session, shop_id, code)
+    if row is None:
+        raise ReferralCodeNotFound(code=code)
+    return row

@@ -1,0 +1,194 @@
+"""The friend's first order: attribute it to the referral, check for fraud, welcome the friend, revoke on
+refund; and the job that rewards the referrer once the order has passed the hold period unrefunded."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Member, Order, Referral, Shop
+from app.repositories import MemberRepository, ShopRepository, insert_ignore
+from app.services import ledger
+from app.services.ledger import Posting
+from app.services.referrals.codes import find_code
+from app.services.referrals.fraud import fraud_reasons
+from app.services.referrals.rewards import notify_referrer, welcome_friend
+from app.services.referrals.settings import ReferralConfig, referral_config
+from app.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+OPEN = ("ordered", "flagged")  # attributed to an order, reward not yet settled
+
+
+def on_order(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+    """Order hook (runs on every reconciliation, so each step is a guarded state change: exactly once)."""
+    attributed = _locked(session, select(Referral).where(Referral.shop_id == shop.id, Referral.order_id == order.id))
+    if attributed is not None:
+        _revoke_if_refunded(attributed, order, now)
+        return
+    if not order.is_paid or order.is_cancelled or order.refunded_total > 0:
+        return
+    config = referral_config(session, shop.id)
+    if not config.enabled:
+        return
+    referral = _pending_referral(session, shop, member, order, now)
+    if referral is not None:
+        _attribute(session, shop, config, referral, member, order, now)
+
+
+def settle_referrals(uow_factory: Callable[[], UnitOfWork], now: datetime, limit: int = 500) -> int:
+    """Job: reward the referrer of every attributed referral whose hold has passed without a refund."""
+    with uow_factory() as uow:
+        due = uow.session.execute(
+            select(Referral.id, Referral.shop_id, Referral.order_id)
+            .where(Referral.status == "ordered", Referral.settle_after <= now)
+            .order_by(Referral.settle_after)
+            .limit(limit)
+        ).all()
+    settled = 0
+    for referral_id, shop_id, order_id in due:
+        try:
+            settled += _settle_one(uow_factory(), shop_id, referral_id, order_id, now)
+        except Exception:  # noqa: BLE001 - one bad row must not stop the others; it is tried next run
+            log.exception("settling a referral failed", extra={"shop_id": shop_id, "referral_id": referral_id})
+    return settled
+
+
+def _settle_one(uow: UnitOfWork, shop_id: int, referral_id: int, order_id: int | None, now: datetime) -> int:
+    with uow:
+        # Lock order → member → referral, the order every path takes (the order hook holds the order first).
+        order = _locked(uow.session, select(Order).where(Order.shop_id == shop_id, Order.id == order_id))
+        referrer_id = uow.session.scalar(select(Referral.referrer_id).where(Referral.id == referral_id))
+        referrer = MemberRepository(uow.session, shop_id).get_for_update(referrer_id) if referrer_id else None
+        referral = _locked(uow.session, select(Referral).where(Referral.shop_id == shop_id, Referral.id == referral_id))
+        if referral is None or referral.status != "ordered" or referrer is None:
+            return 0
+        if order is None or _refunded(order):
+            _close(referral, "revoked", "order_refunded" if order is not None else "order_missing", now)
+            uow.commit()
+            return 0
+        shop = ShopRepository(uow.session).get(shop_id)
+        points = referral_config(uow.session, shop_id).referrer_points
+        if points > 0 and referrer.redacted_at is None:
+            posting = Posting(
+                "referral",
+                "referral",
+                "referral",
+                str(referral.id),
+                actor="system",
+                idempotency_key=f"referral:{referral.id}",
+            )
+            ledger.credit(uow.session, referrer, points, posting, now=now)
+        referral.referrer_points = points
+        _close(referral, "rewarded", "", now)
+        if shop is not None:
+            notify_referrer(uow.session, shop, referrer, referral, points, now)
+        uow.commit()
+        return 1
+
+
+def _pending_referral(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> Referral | None:
+    keys = [f"c:{ref}" for ref in (member.customer_ref, order.customer_ref) if ref]
+    keys += [f"e:{email}" for email in (member.email, order.email) if email]
+    if keys:
+        found = _locked(
+            session,
+            select(Referral)
+            .where(Referral.shop_id == shop.id, Referral.friend_key.in_(keys), Referral.status == "pending")
+            .order_by(Referral.id),
+        )
+        if found is not None:
+            return found
+    return _referral_from_discount_code(session, shop, member, order, now)
+
+
+def _referral_from_discount_code(
+    session: Session, shop: Shop, member: Member, order: Order, now: datetime
+) -> Referral | None:
+    # A friend who typed the referral code at checkout (where the merchant made it a shop discount).
+    for typed in order.discount_codes or []:
+        row = find_code(session, shop.id, str(typed))
+        if row is None:
+            continue
+        key = f"c:{member.customer_ref}" if member.customer_ref else f"e:{member.email or order.email}"
+        insert_ignore(
+            session,
+            Referral,
+            {
+                "shop_id": shop.id,
+                "referrer_id": row.member_id,
+                "code": row.code,
+                "source": "code",
+                "friend_key": key,
+                "friend_email": member.email or order.email,
+                "friend_customer_ref": member.customer_ref,
+                "status": "pending",
+                "flags": [],
+                "was_flagged": False,
+                "referrer_points": 0,
+                "created_at": now,
+                "order_name": "",
+                "note": "",
+            },
+            ("shop_id", "friend_key"),
+        )
+        return _locked(
+            session,
+            select(Referral).where(
+                Referral.shop_id == shop.id, Referral.friend_key == key, Referral.status == "pending"
+            ),
+        )
+    return None
+
+
+def _attribute(
+    session: Session,
+    shop: Shop,
+    config: ReferralConfig,
+    referral: Referral,
+    friend: Member,
+    order: Order,
+    now: datetime,
+) -> None:
+    referrer = MemberRepository(session, shop.id).get(referral.referrer_id)
+    referral.order_id, referral.order_name = order.id, order.name[:64]
+    referral.friend_member_id = friend.id
+    referral.friend_customer_ref = referral.friend_customer_ref or friend.customer_ref
+    referral.friend_email = referral.friend_email or friend.email or order.email
+    referral.ordered_at = now
+    referral.settle_after = (order.first_paid_at or order.paid_at or now) + timedelta(days=config.hold_days)
+    flags = (
+        ["referrer_gone"]
+        if referrer is None
+        else fraud_reasons(session, config, referral, referrer, friend, order, now)
+    )
+    referral.flags = flags
+    if flags:
+        referral.status, referral.was_flagged = "flagged", True
+        return
+    referral.status = "ordered"
+    welcome_friend(session, shop, config, referral, friend, now)
+
+
+def _revoke_if_refunded(referral: Referral, order: Order, now: datetime) -> None:
+    if referral.status in OPEN and _refunded(order):
+        _close(referral, "revoked", "order_cancelled" if order.is_cancelled else "order_refunded", now)
+
+
+def _refunded(order: Order) -> bool:
+    return order.is_cancelled or not order.is_paid or order.refunded_total > 0
+
+
+def _close(referral: Referral, status: str, note: str, now: datetime) -> None:
+    referral.status, referral.closed_at = status, now
+    if note:
+        referral.note = note
+
+
+def _locked(session: Session, stmt):  # type: ignore[no-untyped-def]
+    return session.scalars(stmt.with_for_update().execution_options(populate_existing=True)).first()

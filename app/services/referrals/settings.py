@@ -1,0 +1,51 @@
+"""The shop's referral settings: what the referrer and the friend get, how long the reward is held, fraud limits."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.models import ReferralSettings
+from app.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ReferralConfig:
+    """Referral settings with their defaults (used until the merchant saves some)."""
+
+    enabled: bool = True
+    referrer_points: int = 500
+    friend_coupon_kind: str = "fixed_amount"
+    friend_coupon_value: Decimal = Decimal("5.00")
+    friend_coupon_minimum: Decimal = Decimal("0.00")
+    friend_coupon_days: int = 30
+    hold_days: int = 14
+    max_per_window: int = 10
+    window_days: int = 30
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def referral_config(session: Session, shop_id: int) -> ReferralConfig:
+    """The shop's referral settings (defaults when none were saved)."""
+    row = session.get(ReferralSettings, shop_id)
+    if row is None:
+        return ReferralConfig()
+    return ReferralConfig(**{name: getattr(row, name) for name in ReferralConfig.__dataclass_fields__})
+
+
+def save_settings(uow: UnitOfWork, shop_id: int, values: ReferralConfig, now: datetime) -> ReferralConfig:
+    """Store the shop's referral settings (admin page)."""
+    with uow:
+        row = uow.session.get(ReferralSettings, shop_id) or ReferralSettings(shop_id=shop_id, extra={})
+        for name, value in values.to_dict().items():
+            setattr(row, name, value)
+        row.updated_at = now
+        uow.session.add(row)
+        uow.commit()
+    return values

@@ -1,0 +1,106 @@
+"""Timing review requests and their one reminder (jobs `schedule_review_requests`), per shop settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.models import Member, Order, OutboxMessage, ReviewSubmission, Shop
+from app.services.email_settings import EmailConfig, get_config
+from app.services.messages import enqueue
+from app.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+LOOKBACK = timedelta(days=14)  # orders that became due longer ago than this are not asked any more
+BATCH = 500
+
+
+def schedule_review_messages(uow_factory: Callable[[], UnitOfWork], now: datetime) -> dict[str, int]:
+    """For every active shop: enqueue due review requests and reminders (one transaction per shop)."""
+    with uow_factory() as uow:
+        shop_ids = list(uow.session.scalars(select(Shop.id).where(Shop.status == "active").order_by(Shop.id)))
+    totals = {"requests": 0, "reminders": 0}
+    for shop_id in shop_ids:
+        try:
+            with uow_factory() as uow:
+                shop = uow.session.get(Shop, shop_id)
+                config = get_config(uow.session, shop_id)
+                if shop is not None:
+                    totals["requests"] += _requests(uow.session, shop, config, now)
+                    totals["reminders"] += _reminders(uow.session, shop, config, now)
+                uow.commit()
+        except Exception:  # noqa: BLE001 - one shop's problem must not stop the others
+            log.exception("review scheduling failed", extra={"shop_id": shop_id})
+    return totals
+
+
+def _requests(session: Session, shop: Shop, config: EmailConfig, now: datetime) -> int:
+    if not config.kinds["review_request"].enabled:
+        return 0
+    due_before = now - timedelta(days=config.review_delay_days)
+    basis = func.coalesce(Order.fulfilled_at, Order.paid_at) if config.review_without_fulfilment else Order.fulfilled_at
+    orders = session.scalars(
+        select(Order).where(
+            Order.shop_id == shop.id, Order.is_paid.is_(True), Order.is_cancelled.is_(False),
+            Order.member_id.is_not(None), Order.refunded_total == Decimal("0"),
+            basis <= due_before, basis >= due_before - LOOKBACK,
+            ~_message_exists(shop.id, "review_request", Order.id), ~_reviewed(shop.id, Order.id),
+        ).order_by(basis, Order.id).limit(BATCH)
+    ).all()
+    count = 0
+    for order in orders:
+        member = session.get(Member, order.member_id)
+        window_start = now - timedelta(days=config.review_window_days)
+        if member is None or _asked_recently(session, shop.id, member.id, window_start):
+            continue
+        if enqueue(session, shop, member, "review_request", order=order, due_at=now, now=now,
+                   dedupe_key=f"review_request:{order.id}") is not None:
+            count += 1
+    return count
+
+
+def _reminders(session: Session, shop: Shop, config: EmailConfig, now: datetime) -> int:
+    if not config.kinds["review_reminder"].enabled:
+        return 0
+    due_before = now - timedelta(days=config.review_reminder_days)
+    requests = session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.shop_id == shop.id, OutboxMessage.kind == "review_request",
+            OutboxMessage.status == "sent", OutboxMessage.order_id.is_not(None),
+            OutboxMessage.sent_at <= due_before, OutboxMessage.sent_at >= due_before - LOOKBACK,
+            ~_message_exists(shop.id, "review_reminder", OutboxMessage.order_id),
+            ~_reviewed(shop.id, OutboxMessage.order_id),
+        ).order_by(OutboxMessage.sent_at).limit(BATCH)
+    ).all()
+    count = 0
+    for request in requests:
+        order = session.get(Order, request.order_id)
+        member = session.get(Member, request.member_id) if request.member_id is not None else None
+        if order is None or member is None or order.is_cancelled or order.refunded_total > Decimal("0"):
+            continue
+        if enqueue(session, shop, member, "review_reminder", order=order, due_at=now, now=now,
+                   dedupe_key=f"review_reminder:{order.id}") is not None:
+            count += 1
+    return count
+
+
+def _message_exists(shop_id: int, kind: str, order_id: ColumnElement[int] | object) -> ColumnElement[bool]:
+    other = aliased(OutboxMessage)
+    return exists().where(other.shop_id == shop_id, other.kind == kind, other.order_id == order_id)
+
+
+def _reviewed(shop_id: int, order_id: ColumnElement[int] | object) -> ColumnElement[bool]:
+    return exists().where(ReviewSubmission.shop_id == shop_id, ReviewSubmission.order_id == order_id)
+
+
+def _asked_recently(session: Session, shop_id: int, member_id: int, since: datetime) -> bool:
+    return bool(session.scalar(select(exists().where(
+        OutboxMessage.shop_id == shop_id, OutboxMessage.member_id == member_id,
+        OutboxMessage.kind == "review_request", OutboxMessage.status.in_(("pending", "sending", "sent")),
+        OutboxMessage.created_at >= since,
+    ))))

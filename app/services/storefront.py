@@ -1,0 +1,170 @@
+"""The storefront widget's use cases: verify the proxy request, the shopper's picture, and their actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from app import queries_storefront as q
+from app.domain.errors import InvalidSignature, MemberNotFound, Unauthorized
+from app.domain.snapshots import CustomerSnapshot
+from app.i18n import pick_locale
+from app.models import Member, Shop
+from app.platforms import app_proxy
+from app.platforms.base import PlatformClient
+from app.repositories import ShopRepository
+from app.security import SecretBox
+from app.services import earning_events, members, referrals
+from app.services.redemptions import RedemptionResult, redeem_reward
+from app.uow import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+class LoginRequired(Unauthorized):
+    reason = "login_required"
+    message = "Please sign in to your customer account first."
+
+
+@dataclass(frozen=True)
+class Storefront:
+    """A verified storefront request: the shop, the shopper (None: a guest), and where links point."""
+
+    shop: Shop
+    customer_ref: str | None
+    locale: str | None  # the request's `locale` parameter, if any
+    base_url: str  # storefront origin + proxy prefix, e.g. https://shop.example/apps/loyalty
+    path_prefix: str  # the proxy prefix on the storefront, e.g. /apps/loyalty
+    signup_url: str
+    login_url: str
+
+
+def verify_request(
+    uow: UnitOfWork, box: SecretBox, app_secrets: Sequence[str], params: Sequence[tuple[str, str]], now: datetime
+) -> tuple[Shop, app_proxy.ProxyRequest]:
+    """The shop and shopper of a signed proxy request; InvalidSignature for anything else (also unknown shops).
+
+    A shop that signs with its own secret (WooCommerce) is checked against it; the others against the
+    app's secrets (Shopify App Proxy).
+    """
+    ref = app_proxy.claimed_shop(params)
+    with uow:
+        try:
+            shop = ShopRepository(uow.session).find(ref)
+        except ValueError:
+            shop = None
+        if shop is None or not shop.is_active:
+            raise InvalidSignature("unknown shop")
+        own = box.decrypt(shop.webhook_secret_enc) if shop.webhook_secret_enc else None
+    request = app_proxy.verify(params, [own] if own else list(app_secrets), now.timestamp())
+    return shop, request
+
+
+def customer_view(
+    uow_factory: UowFactory, sf: Storefront, now: datetime, if_none_match: str | None = None
+) -> tuple[str, dict[str, Any] | None]:
+    """(ETag, the widget's JSON); the JSON is None when `if_none_match` still matches (answer 304)."""
+    for first_try in (True, False):
+        with uow_factory() as uow:
+            row = q.shopper_row(uow.session, sf.shop.id, sf.customer_ref) if sf.customer_ref else None
+            if not (first_try and sf.customer_ref and (row is None or row[1] is None)):
+                return _view(uow, sf, row, now, if_none_match)
+        # A logged-in shopper's first visit: their member row and referral code are made once, then read.
+        _ensure_member(uow_factory, sf.shop, sf.customer_ref or "", now)
+    raise AssertionError("unreachable")
+
+
+def _view(
+    uow: UnitOfWork, sf: Storefront, row: Any, now: datetime, if_none_match: str | None
+) -> tuple[str, dict[str, Any] | None]:
+    member, code = (row[0], row[1]) if row is not None else (None, None)
+    locale = pick_locale(sf.locale, member.locale if member else None, sf.shop.locale)
+    version = q.config_version(uow.session, sf.shop.id)
+    etag = q.etag_for(sf.shop, member, code, version + sf.base_url, locale, now.date().isoformat())
+    if if_none_match and etag in {tag.strip() for tag in if_none_match.split(",")}:
+        return etag, None
+    from app.services.storefront_view import build_view
+
+    return etag, build_view(uow.session, sf, member, code, locale, now)
+
+
+def redeem(
+    uow_factory: UowFactory, platform: PlatformClient, box: SecretBox, sf: Storefront, reward_id: int, now: datetime
+) -> RedemptionResult:
+    """The shopper turns points into a code (the rewards area's redemption: reserve → push → confirm)."""
+    member_id = _shopper_id(uow_factory, sf, now)
+    locale = sf.locale or None
+    return redeem_reward(
+        uow_factory,
+        platform,
+        box,
+        shop_id=sf.shop.id,
+        member_id=member_id,
+        reward_id=reward_id,
+        now=now,
+        actor="shopper",
+        locale=locale,
+    )
+
+
+def set_birthday(uow_factory: UowFactory, sf: Storefront, birthday: date, now: datetime) -> dict[str, Any]:
+    """Store the shopper's birthday (once a year at most) and return their refreshed picture."""
+    earning_events.set_birthday(uow_factory(), sf.shop.id, _shopper_id(uow_factory, sf, now), birthday, now)
+    return _fresh(uow_factory, sf, now)
+
+
+def subscribe_newsletter(uow_factory: UowFactory, sf: Storefront, now: datetime) -> dict[str, Any]:
+    """Record the shopper's newsletter opt-in (points once) and return their refreshed picture."""
+    earning_events.subscribe_newsletter(uow_factory(), sf.shop.id, _shopper_id(uow_factory, sf, now), now)
+    return _fresh(uow_factory, sf, now)
+
+
+def follow_referral_link(
+    uow_factory: UowFactory, sf: Storefront, code: str, now: datetime, email: str | None = None
+) -> tuple[str, str | None]:
+    """A visit of a referral link, or its landing form sent: (state, the referrer's first name).
+
+    A visit is counted; a logged-in friend, or one who left an email, is remembered until their first order
+    (state "recorded"); an anonymous visitor is asked for an email ("ask_email"). Unknown codes raise
+    ReferralCodeNotFound.
+    """
+    name = referrals.record_click(uow_factory(), sf.shop.id, code) if email is None else None
+    if sf.customer_ref is None and not email:
+        return "ask_email", name
+    referrals.record_referral(uow_factory(), sf.shop.id, code, now, customer_ref=sf.customer_ref, email=email)
+    return "recorded", name
+
+
+def _fresh(uow_factory: UowFactory, sf: Storefront, now: datetime) -> dict[str, Any]:
+    _, body = customer_view(uow_factory, sf, now)
+    assert body is not None
+    return body
+
+
+def _shopper_id(uow_factory: UowFactory, sf: Storefront, now: datetime) -> int:
+    if sf.customer_ref is None:
+        raise LoginRequired()
+    return _ensure_member(uow_factory, sf.shop, sf.customer_ref, now)
+
+
+def _ensure_member(uow_factory: UowFactory, shop: Shop, customer_ref: str, now: datetime) -> int:
+    """The member of a logged-in shopper, created (with their referral code) on their first visit."""
+    with uow_factory() as uow:
+        row = q.shopper_row(uow.session, shop.id, customer_ref)
+        if row is not None and row[1] is not None:
+            return int(row[0].id)
+    with uow_factory() as uow:
+        member: Member = members.ensure_member(
+            uow.session,
+            shop,
+            CustomerSnapshot(customer_ref=customer_ref, email=None),
+            now,
+            attach_guest_orders=False,
+        )
+        if member is None:
+            raise MemberNotFound()
+        referrals.ensure_code(uow.session, member, now)
+        uow.commit()
+        return member.id

@@ -1,0 +1,61 @@
+"""Unsubscribing through the signed link in every email (RFC 8058 one-click works without a login)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+
+from app.domain.errors import InvalidLink
+from app.i18n import pick_locale
+from app.models import EmailUnsubscribe, Member, OutboxMessage, Shop
+from app.repositories import insert_ignore
+from app.services.email_links import read_unsubscribe_token
+from app.services.email_settings import CATEGORY
+from app.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class UnsubscribeTarget:
+    """Who the link unsubscribes, and in which language to ask."""
+
+    shop_name: str
+    email: str
+    locale: str
+
+
+def unsubscribe_target(uow: UnitOfWork, secret: str, token: str) -> UnsubscribeTarget:
+    """What the confirmation page shows; InvalidLink for a bad token or a shop that is gone."""
+    with uow:
+        link = read_unsubscribe_token(secret, token)
+        shop = uow.session.get(Shop, link.shop_id)
+        if shop is None:
+            raise InvalidLink()
+        member = uow.session.get(Member, link.member_id) if link.member_id is not None else None
+        return UnsubscribeTarget(shop.name or shop.domain, link.email,
+                                 pick_locale(member.locale if member else None, shop.locale))
+
+
+def unsubscribe(uow: UnitOfWork, secret: str, token: str, source: str, now: datetime) -> UnsubscribeTarget:
+    """Record the objection (idempotent) and cancel the address's pending non-transactional messages."""
+    with uow:
+        link = read_unsubscribe_token(secret, token)
+        shop = uow.session.get(Shop, link.shop_id)
+        if shop is None:
+            raise InvalidLink()
+        email = link.email.strip().lower()
+        insert_ignore(uow.session, EmailUnsubscribe, {
+            "shop_id": shop.id, "member_id": link.member_id, "email": email, "source": source, "created_at": now,
+        }, ("shop_id", "email"))
+        optional_kinds = [kind for kind, category in CATEGORY.items() if category != "transactional"]
+        uow.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.shop_id == shop.id, OutboxMessage.to_email == email,
+                   OutboxMessage.status == "pending", OutboxMessage.kind.in_(optional_kinds))
+            .values(status="cancelled", last_error="unsubscribed", updated_at=now)
+        )
+        member = uow.session.get(Member, link.member_id) if link.member_id is not None else None
+        uow.commit()
+        return UnsubscribeTarget(shop.name or shop.domain, email,
+                                 pick_locale(member.locale if member else None, shop.locale))

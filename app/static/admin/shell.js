@@ -1,0 +1,291 @@
+/* Admin page shell: tab registry, member sections, ctx helpers (api, i18n, DOM, errors, toasts). Plain JS. */
+(function () {
+  "use strict";
+
+  const LOCALE_KEY = "loyalty-admin-locale";
+  const tabs = [];
+  const memberSections = [];
+  const state = { locale: "de", shop: null, actor: "", embedded: false, root: null, started: false };
+
+  /** Tiny DOM helper: strings become text nodes (never innerHTML). */
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2).toLowerCase(), value);
+      else if (key === "class" || key === "className") el.className = value;
+      else if (key === "dataset") Object.assign(el.dataset, value);
+      else if (key === "style" && typeof value === "object") Object.assign(el.style, value);
+      else if (key === "value" && "value" in el) el.value = value;
+      else if (key === "checked" || key === "selected" || key === "disabled") el[key] = Boolean(value);
+      else el.setAttribute(key, value === true ? "" : String(value));
+    }
+    appendChildren(el, children);
+    return el;
+  }
+
+  function appendChildren(el, children) {
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      el.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+
+  function t(de, en) {
+    return state.locale === "en" ? en : de;
+  }
+
+  async function authHeaders() {
+    if (state.embedded && window.shopify && typeof window.shopify.idToken === "function") {
+      return { Authorization: "Bearer " + (await window.shopify.idToken()) };
+    }
+    return { "X-Loyalty-Admin": "1" };
+  }
+
+  /** Call the admin JSON API; rejects with {status, body} (body = the JSON error shape). */
+  async function api(path, { method = "GET", body } = {}) {
+    const headers = Object.assign({ Accept: "application/json" }, await authHeaders());
+    const init = { method, headers, credentials: "same-origin" };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch(path, init);
+    const text = await response.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch (_) {
+      json = null;
+    }
+    if (!response.ok) {
+      throw { status: response.status, body: json || { code: response.status, message: text, reason: "http_error" } };
+    }
+    return json;
+  }
+
+  /** Show 422 per-field errors next to the inputs named like the fields; clears old ones. */
+  function fieldErrors(form, errors) {
+    form.querySelectorAll(".la-field-error").forEach((node) => node.remove());
+    form.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
+    const rest = [];
+    for (const [name, messages] of Object.entries(errors || {})) {
+      const text = Array.isArray(messages) ? messages.join(" ") : typeof messages === "object" ? JSON.stringify(messages) : String(messages);
+      const input = form.querySelector(`[name="${CSS.escape(name)}"]`);
+      if (!input) {
+        rest.push(`${name}: ${text}`);
+        continue;
+      }
+      input.setAttribute("aria-invalid", "true");
+      const note = h("p", { class: "la-field-error", role: "alert", "data-testid": `error-${name}` }, text);
+      const anchor = input.closest(".la-field") || input;
+      anchor.appendChild(note);
+    }
+    if (rest.length) form.prepend(h("p", { class: "la-field-error la-form-error", role: "alert" }, rest.join("; ")));
+  }
+
+  function toast(message, kind = "ok") {
+    let box = document.getElementById("la-toasts");
+    if (!box) {
+      box = h("div", { id: "la-toasts", class: "la-toasts", "aria-live": "polite" });
+      document.body.appendChild(box);
+    }
+    const note = h("div", { class: `la-toast la-toast-${kind}`, "data-testid": `toast-${kind}` }, message);
+    box.appendChild(note);
+    setTimeout(() => note.remove(), kind === "error" ? 8000 : 4000);
+  }
+
+  function money(amount) {
+    const currency = (state.shop && state.shop.currency) || "EUR";
+    const value = Number(amount);
+    try {
+      return new Intl.NumberFormat(state.locale, { style: "currency", currency }).format(value);
+    } catch (_) {
+      return `${value.toFixed(2)} ${currency}`;
+    }
+  }
+
+  function date(iso) {
+    if (!iso) return "–";
+    const parsed = new Date(iso);
+    if (Number.isNaN(parsed.getTime())) return String(iso);
+    const withTime = String(iso).length > 10;
+    const options = withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" };
+    return new Intl.DateTimeFormat(state.locale, options).format(parsed);
+  }
+
+  function chart(el, spec) {
+    const impl = window.LoyaltyAdmin.chartImpl || (window.LoyaltyCharts && window.LoyaltyCharts.chart);
+    if (typeof impl === "function") return impl(el, spec, ctx());
+    el.appendChild(h("p", { class: "la-muted" }, t("Diagramme sind nicht verfügbar.", "Charts are not available.")));
+    return null;
+  }
+
+  /** The error message of a rejected ctx.api call, for a toast. */
+  function errorText(error) {
+    if (error && error.status === 422) return t("Bitte die markierten Felder prüfen.", "Please check the marked fields.");
+    if (error && error.status === 401) return t("Nicht mehr angemeldet.", "No longer signed in.");
+    if (error && error.body && error.body.message) return error.body.message;
+    return t("Etwas ist schiefgegangen.", "Something went wrong.");
+  }
+
+  function ctx() {
+    return {
+      api, h, t, fieldErrors, toast, money, date, chart, errorText,
+      locale: state.locale, shop: state.shop, actor: state.actor,
+      openMember: (id) => navigate(`members/${id}`),
+      go: (tabId) => navigate(tabId),
+      memberSections: () => sortedByOrder(memberSections),
+      renderMemberSections,
+    };
+  }
+
+  function sortedByOrder(list) {
+    return list.slice().sort((a, b) => (a.order || 0) - (b.order || 0) || String(a.id).localeCompare(String(b.id)));
+  }
+
+  function registerTab(tab) {
+    const at = tabs.findIndex((known) => known.id === tab.id);
+    if (at >= 0) tabs.splice(at, 1, tab);
+    else tabs.push(tab);
+    if (state.started && state.shop) renderChrome();
+  }
+
+  function registerMemberSection(section) {
+    const at = memberSections.findIndex((known) => known.id === section.id);
+    if (at >= 0) memberSections.splice(at, 1, section);
+    else memberSections.push(section);
+  }
+
+  /** Render every registered member section below a member's page; one failing section doesn't break the rest. */
+  function renderMemberSections(container, member) {
+    for (const section of sortedByOrder(memberSections)) {
+      const body = h("div", { class: "la-section-body" });
+      const box = h("section", { class: "la-card la-member-section", "data-testid": `member-section-${section.id}` },
+        h("h3", {}, section.title[state.locale] || section.title.de), body);
+      container.appendChild(box);
+      try {
+        const result = section.render(body, member, ctx());
+        if (result && typeof result.catch === "function") result.catch((error) => showFailure(body, error));
+      } catch (error) {
+        showFailure(body, error);
+      }
+    }
+  }
+
+  function showFailure(el, error) {
+    console.error(error);
+    el.appendChild(h("p", { class: "la-error" }, errorText(error)));
+  }
+
+  function navigate(route) {
+    if (location.hash === `#${route}`) renderRoute();
+    else location.hash = route;
+  }
+
+  function currentRoute() {
+    const raw = decodeURIComponent(location.hash.replace(/^#/, ""));
+    const [tabId, ...rest] = raw.split("/");
+    return { tabId, rest };
+  }
+
+  function renderChrome() {
+    const root = state.root;
+    root.textContent = "";
+    const nav = h("nav", { class: "la-tabs", "aria-label": t("Bereiche", "Sections") });
+    for (const tab of sortedByOrder(tabs)) {
+      nav.appendChild(h("button", {
+        type: "button", class: "la-tab", "data-tab": tab.id, "data-testid": `tab-${tab.id}`,
+        onclick: () => navigate(tab.id),
+      }, tab.title[state.locale] || tab.title.de));
+    }
+    const toggle = h("button", {
+      type: "button", class: "la-lang", "data-testid": "lang-toggle", lang: state.locale === "de" ? "en" : "de",
+      onclick: () => setLocale(state.locale === "de" ? "en" : "de"),
+    }, state.locale === "de" ? "English" : "Deutsch");
+    const header = h("header", { class: "la-header" },
+      h("div", { class: "la-brand" }, h("strong", {}, t("Treueprogramm", "Loyalty program")),
+        h("span", { class: "la-shop", "data-testid": "shop-name" }, state.shop.name)),
+      toggle);
+    root.appendChild(header);
+    root.appendChild(nav);
+    root.appendChild(h("main", { class: "la-main", id: "la-main" }));
+    renderRoute();
+  }
+
+  function renderRoute() {
+    const main = document.getElementById("la-main");
+    if (!main || !tabs.length) return;
+    const sorted = sortedByOrder(tabs);
+    const route = currentRoute();
+    const tab = sorted.find((known) => known.id === route.tabId) || sorted[0];
+    document.querySelectorAll(".la-tab").forEach((button) => {
+      button.classList.toggle("la-tab-active", button.dataset.tab === tab.id);
+      button.setAttribute("aria-current", button.dataset.tab === tab.id ? "page" : "false");
+    });
+    main.textContent = "";
+    const el = h("div", { class: "la-panel", "data-testid": `panel-${tab.id}` });
+    main.appendChild(el);
+    try {
+      const result = tab.render(el, Object.assign(ctx(), { route: route.rest }));
+      if (result && typeof result.catch === "function") result.catch((error) => showFailure(el, error));
+    } catch (error) {
+      showFailure(el, error);
+    }
+  }
+
+  function setLocale(locale) {
+    state.locale = locale;
+    document.documentElement.lang = locale;
+    try {
+      localStorage.setItem(LOCALE_KEY, locale);
+    } catch (_) { /* storage may be blocked inside an iframe */ }
+    renderChrome();
+  }
+
+  function storedLocale() {
+    try {
+      return localStorage.getItem(LOCALE_KEY);
+    } catch (_) {
+      return null;
+    }
+  }
+
+  /** Who is signed in; inside Shopify an unknown shop is installed first (managed install, token exchange). */
+  async function signIn() {
+    try {
+      return await api("/admin/api/me");
+    } catch (error) {
+      if (!state.embedded || !window.shopify || (error.status !== 401 && error.status !== 403)) throw error;
+      await api("/auth/shopify/token-exchange", { method: "POST" });
+      return api("/admin/api/me");
+    }
+  }
+
+  async function start() {
+    state.root = document.getElementById("loyalty-admin");
+    state.embedded = state.root.dataset.embedded === "true";
+    state.locale = state.root.dataset.locale || "de";
+    try {
+      const me = await signIn();
+      state.shop = me.shop;
+      state.actor = me.actor;
+    } catch (error) {
+      state.root.textContent = "";
+      const key = state.locale === "en" ? "signedOutEn" : "signedOutDe";
+      state.root.appendChild(h("p", { class: "la-error", "data-testid": "signed-out" },
+        error && error.status === 401 ? state.root.dataset[key] : errorText(error)));
+      return;
+    }
+    const chosen = storedLocale();
+    state.locale = chosen === "de" || chosen === "en" ? chosen : state.shop.locale === "en" ? "en" : "de";
+    document.documentElement.lang = state.locale;
+    state.started = true;
+    window.addEventListener("hashchange", renderRoute);
+    renderChrome();
+  }
+
+  window.LoyaltyAdmin = Object.assign(window.LoyaltyAdmin || {}, {
+    registerTab, registerMemberSection, start, ctx, h,
+  });
+})();

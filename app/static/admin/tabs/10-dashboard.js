@@ -1,0 +1,193 @@
+/* Analytics tabs: the dashboard (figures with definitions and charts), segments (counts, members, CSV) and
+ * campaigns (segment + action, preview, run, progress). Plain JS; every shop-supplied string via ctx.h text nodes. */
+(function () {
+  "use strict";
+
+  const STYLE = `
+    .ld-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 12px; }
+    .ld-figure { background: var(--la-bg, #f6f6f7); border-radius: 8px; padding: 10px 12px; }
+    .ld-figure strong { display: block; font-size: 20px; margin: 2px 0; }
+    .ld-figure p { margin: 0; font-size: 12px; color: var(--la-muted, #666); }
+    .ld-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 16px; }
+    .lc-figure { margin: 0; }
+    .lc-figure figcaption { font-weight: 600; margin-bottom: 4px; }
+    .lc-legend { display: flex; gap: 12px; font-size: 12px; color: #555; margin-top: 4px; }
+    .lc-swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; }
+    .ld-progress { background: #e5e5e5; border-radius: 4px; height: 8px; min-width: 120px; }
+    .ld-progress span { display: block; height: 8px; border-radius: 4px; background: var(--la-accent, #2c6ecb); }
+  `;
+
+  const SECTIONS = [
+    ["retention", "Kundenbindung", "Retention", ["customers_at_start", "customers_at_end", "new_customers",
+      "lost_customers", "retention_rate", "churn_rate", "repeat_purchase_rate", "avg_lifetime"]],
+    ["value", "Bestellungen und Kundenwert", "Orders and customer value", ["orders", "revenue", "aov",
+      "purchase_frequency", "clv", "ltv_cac", "members_aov", "guests_aov", "members_frequency", "guests_frequency"]],
+    ["programme", "Treueprogramm", "Loyalty programme", ["members", "active_members", "points_issued",
+      "points_redeemed", "points_expired", "redemption_rate", "points_outstanding", "points_liability",
+      "coupon_use_rate", "coupon_revenue", "review_response_rate", "average_rating", "nps"]],
+  ];
+
+  function injectStyle() {
+    if (document.getElementById("ld-style")) return;
+    const style = document.createElement("style");
+    style.id = "ld-style";
+    style.textContent = STYLE;
+    document.head.appendChild(style);
+  }
+
+  function isoDay(date) {
+    return date.toISOString().slice(0, 10);
+  }
+
+  function formatFigure(figure, ctx) {
+    const v = figure.value;
+    if (v === null || v === undefined) return "–";
+    const n = Number(v);
+    if (figure.unit === "money") return ctx.money(n);
+    if (figure.unit === "percent") return `${n.toLocaleString(ctx.locale)} %`;
+    if (figure.unit === "years") return ctx.t(`${n.toLocaleString("de")} Jahre`, `${n} years`);
+    return n.toLocaleString(ctx.locale);
+  }
+
+  function figureCard(key, figure, ctx) {
+    return ctx.h("div", { class: "ld-figure", "data-testid": `figure-${key}`, title: figure.definition },
+      ctx.h("span", {}, figure.label),
+      ctx.h("strong", {}, formatFigure(figure, ctx)),
+      ctx.h("p", {}, figure.definition));
+  }
+
+  function periodPicker(ctx, onChange) {
+    const today = new Date();
+    const yearAgo = new Date(today.getTime() - 364 * 86400000);
+    const from = ctx.h("input", { type: "date", name: "from", value: isoDay(yearAgo), "data-testid": "period-from" });
+    const to = ctx.h("input", { type: "date", name: "to", value: isoDay(today), "data-testid": "period-to" });
+    const preset = (days) => () => {
+      from.value = isoDay(new Date(today.getTime() - (days - 1) * 86400000));
+      to.value = isoDay(today);
+      onChange(from.value, to.value);
+    };
+    const form = ctx.h("form", { class: "la-row la-card", "data-testid": "period-form",
+      onsubmit: (event) => { event.preventDefault(); onChange(from.value, to.value); } },
+      ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t("Von", "From")), from),
+      ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t("Bis", "To")), to),
+      ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "period-apply" }, ctx.t("Anzeigen", "Show")),
+      ctx.h("button", { type: "button", class: "la-secondary", onclick: preset(90) }, ctx.t("90 Tage", "90 days")),
+      ctx.h("button", { type: "button", class: "la-secondary", onclick: preset(365) }, ctx.t("12 Monate", "12 months")));
+    return { form, from, to };
+  }
+
+  function chartCard(ctx, testid, spec) {
+    const card = ctx.h("div", { class: "la-card", "data-testid": testid });
+    ctx.chart(card, spec);
+    return card;
+  }
+
+  function charts(report, segments, ctx) {
+    const c = report.charts;
+    const pct = (n) => `${n} %`;
+    const retention = {
+      type: "line", title: ctx.t("Kundenbindung pro Monat", "Retention per month"), format: pct,
+      labels: c.retention.map((r) => r.month),
+      series: [
+        { name: ctx.t("Kundenbindungsrate", "Retention rate"), values: c.retention.map((r) => r.retention_rate === null ? null : Number(r.retention_rate)) },
+        { name: ctx.t("Abwanderungsrate", "Churn rate"), values: c.retention.map((r) => r.churn_rate === null ? null : Number(r.churn_rate)) },
+      ],
+    };
+    const width = Math.max(0, ...c.cohorts.map((row) => row.shares.length));
+    const cohorts = {
+      type: "heatmap", max: 100, format: pct,
+      title: ctx.t("Kohorten: Anteil, der in späteren Monaten wieder bestellt", "Cohorts: share ordering again in later months"),
+      rows: c.cohorts.map((row) => `${row.cohort} (${row.customers})`),
+      columns: Array.from({ length: width }, (_, i) => String(i + 1)),
+      values: c.cohorts.map((row) => Array.from({ length: width }, (_, i) => (i < row.shares.length ? Number(row.shares[i]) : null))),
+    };
+    const abc = {
+      type: "stacked", title: ctx.t("A/B/C-Kunden", "A/B/C customers"),
+      labels: [ctx.t("Kunden", "Customers"), ctx.t("Umsatz (%)", "Revenue (%)")],
+      series: segments.abc.map((row) => {
+        const revenue = segments.abc.reduce((sum, r) => sum + Number(r.revenue), 0) || 1;
+        const members = segments.abc.reduce((sum, r) => sum + r.members, 0) || 1;
+        return { name: row.label, values: [(100 * row.members) / members, (100 * Number(row.revenue)) / revenue] };
+      }),
+      format: (n) => `${Math.round(n)} %`,
+    };
+    const points = {
+      type: "bar", title: ctx.t("Ausgegebene und eingelöste Punkte", "Points issued vs redeemed"),
+      labels: c.points.map((r) => r.month),
+      series: [
+        { name: ctx.t("ausgegeben", "issued"), values: c.points.map((r) => r.issued) },
+        { name: ctx.t("eingelöst", "redeemed"), values: c.points.map((r) => r.redeemed) },
+        { name: ctx.t("verfallen", "expired"), values: c.points.map((r) => r.expired) },
+      ],
+    };
+    const liability = {
+      type: "bar", title: ctx.t("Verfallsprognose (Geldwert)", "Expiry forecast (money value)"), format: (n) => ctx.money(n),
+      labels: c.liability.map((r) => r.month),
+      series: [{ name: ctx.t("verfällt", "expires"), values: c.liability.map((r) => Number(r.amount)) }],
+    };
+    return ctx.h("div", { class: "ld-charts" },
+      chartCard(ctx, "chart-retention", retention), chartCard(ctx, "chart-cohorts", cohorts),
+      chartCard(ctx, "chart-abc", abc), chartCard(ctx, "chart-points", points),
+      chartCard(ctx, "chart-liability", liability));
+  }
+
+  function settingsForm(ctx, reload) {
+    const form = ctx.h("form", { class: "la-card la-row", "data-testid": "analytics-settings", novalidate: true });
+    ctx.api("/admin/api/analytics/settings").then((s) => {
+      const input = (name, label, value, step) => ctx.h("div", { class: "la-field" }, ctx.h("label", { for: `as-${name}` }, label),
+        ctx.h("input", { id: `as-${name}`, name, type: "number", step, value: value === null ? "" : value, "data-testid": `as-${name}` }));
+      form.append(
+        input("churn_window_days", ctx.t("Verloren nach (Tagen ohne Bestellung)", "Lost after (days without an order)"), s.churn_window_days, "1"),
+        input("acquisition_cost", ctx.t("Kundengewinnungskosten", "Acquisition cost per customer"), s.acquisition_cost, "0.01"),
+        input("a_share", ctx.t("A-Kunden: Umsatzanteil", "A customers: revenue share"), s.a_share, "0.01"),
+        input("b_share", ctx.t("A+B-Kunden: Umsatzanteil", "A+B customers: revenue share"), s.b_share, "0.01"),
+        ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "as-save" }, ctx.t("Speichern", "Save")));
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = {};
+      for (const name of ["churn_window_days", "acquisition_cost", "a_share", "b_share"]) {
+        const value = form.elements[name].value;
+        body[name] = name === "churn_window_days" ? Number(value) : (value === "" ? null : value);
+      }
+      try {
+        await ctx.api("/admin/api/analytics/settings", { method: "PUT", body });
+        ctx.fieldErrors(form, {});
+        ctx.toast(ctx.t("Gespeichert", "Saved"));
+        reload();
+      } catch (error) {
+        if (error.status === 422) ctx.fieldErrors(form, error.body.errors);
+        else ctx.toast(ctx.errorText(error), "error");
+      }
+    });
+    return form;
+  }
+
+  async function renderDashboard(el, ctx) {
+    injectStyle();
+    const body = ctx.h("div", { "data-testid": "dashboard-body" });
+    const load = async (from, to) => {
+      body.replaceChildren(ctx.h("p", { class: "la-muted" }, ctx.t("Lädt …", "Loading …")));
+      try {
+        const [report, segments] = await Promise.all([
+          ctx.api(`/admin/api/analytics/report?from=${from}&to=${to}&lang=${ctx.locale}`),
+          ctx.api(`/admin/api/segments?lang=${ctx.locale}`),
+        ]);
+        const cards = SECTIONS.map(([id, de, en, keys]) => ctx.h("section", { class: "la-card", "data-testid": `section-${id}` },
+          ctx.h("h2", {}, ctx.t(de, en)),
+          ctx.h("div", { class: "ld-grid" }, keys.map((key) => figureCard(key, report.figures[key], ctx)))));
+        body.replaceChildren(charts(report, segments, ctx), ...cards);
+      } catch (error) {
+        body.replaceChildren(ctx.h("p", { class: "la-error" }, ctx.errorText(error)));
+      }
+    };
+    const picker = periodPicker(ctx, load);
+    el.append(ctx.h("h1", {}, ctx.t("Übersicht", "Dashboard")), picker.form, body,
+      ctx.h("h2", {}, ctx.t("Einstellungen der Auswertung", "Analytics settings")),
+      settingsForm(ctx, () => load(picker.from.value, picker.to.value)));
+    await load(picker.from.value, picker.to.value);
+  }
+
+  window.LoyaltyAdmin.registerTab({ id: "dashboard", order: 10, title: { de: "Übersicht", en: "Dashboard" },
+    render: renderDashboard });
+})();

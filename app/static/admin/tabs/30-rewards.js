@@ -1,0 +1,295 @@
+/* Rewards tab: VIP tiers (preview before save), rewards catalogue, next-purchase coupon; member coupons and tier. */
+(function () {
+  "use strict";
+
+  const KINDS = [["fixed_amount", "Festbetrag", "Fixed amount"], ["percentage", "Prozent", "Percentage"],
+    ["free_shipping", "Kostenloser Versand", "Free shipping"]];
+  const STATUS = {
+    reserved: ["reserviert", "reserved"], pending_push: ["wird übertragen", "being sent"], active: ["aktiv", "active"],
+    used: ["eingelöst", "used"], expired: ["abgelaufen", "expired"], deactivated: ["deaktiviert", "deactivated"],
+    failed: ["fehlgeschlagen", "failed"],
+  };
+  const SOURCES = {
+    redemption: ["Punkte eingelöst", "Points redeemed"], next_purchase: ["Dankeschön", "Thank-you"],
+    tier_entry: ["Neue Stufe", "New tier"], referral: ["Empfehlung", "Referral"], campaign: ["Kampagne", "Campaign"],
+  };
+
+  /** {"tiers": {"1": {"threshold": ["…"]}}} → {"tiers.1.threshold": ["…"]}, so errors land next to inputs. */
+  function flatErrors(errors, prefix = "", out = {}) {
+    for (const [key, value] of Object.entries(errors || {})) {
+      const name = prefix ? `${prefix}.${key}` : key;
+      if (value && typeof value === "object" && !Array.isArray(value)) flatErrors(value, name, out);
+      else out[name] = value;
+    }
+    return out;
+  }
+
+  function input(ctx, name, value, attrs = {}) {
+    return ctx.h("input", Object.assign({ name, id: `rw-${name}`, value: value ?? "", "data-testid": `rw-${name}` }, attrs));
+  }
+
+  function select(ctx, name, value, options) {
+    return ctx.h("select", { name, id: `rw-${name}`, "data-testid": `rw-${name}` },
+      options.map(([v, de, en]) => ctx.h("option", { value: v, selected: String(value ?? "") === String(v) }, ctx.t(de, en))));
+  }
+
+  function labelled(ctx, de, en, control) {
+    return ctx.h("div", { class: "la-field" }, ctx.h("label", { for: control.id }, ctx.t(de, en)), control);
+  }
+
+  async function handle(ctx, form, promise, okText) {
+    ctx.fieldErrors(form, {});
+    try {
+      const result = await promise;
+      if (okText) ctx.toast(okText);
+      return result;
+    } catch (error) {
+      if (error.status === 422) ctx.fieldErrors(form, flatErrors(error.body.errors));
+      ctx.toast(ctx.errorText(error), "error");
+      return null;
+    }
+  }
+
+  /* ---- tiers ---- */
+
+  function tierRow(ctx, tier, i, rewards, onRemove) {
+    const rewardOptions = [["", "– kein Gutschein –", "– no coupon –"]].concat(
+      rewards.filter((r) => r.active).map((r) => [String(r.id), r.label, r.label]));
+    const p = `tiers.${i}`;
+    return ctx.h("fieldset", { class: "la-card la-tier", "data-testid": `tier-row-${i}` },
+      ctx.h("legend", {}, ctx.t(`Stufe ${i + 1}`, `Tier ${i + 1}`)),
+      labelled(ctx, "Schlüssel", "Key", input(ctx, `${p}.key`, tier.key)),
+      labelled(ctx, "Name", "Name", input(ctx, `${p}.name`, tier.name)),
+      labelled(ctx, "Schwelle", "Threshold", input(ctx, `${p}.threshold`, tier.threshold, { type: "number", step: "0.01", min: "0" })),
+      labelled(ctx, "Punkte-Multiplikator", "Points multiplier",
+        input(ctx, `${p}.multiplier`, tier.multiplier ?? "1", { type: "number", step: "0.05", min: "1" })),
+      labelled(ctx, "Bonuspunkte beim Aufstieg", "Bonus points on entry",
+        input(ctx, `${p}.entry_bonus_points`, tier.entry_bonus_points ?? 0, { type: "number", step: "1", min: "0" })),
+      labelled(ctx, "Gutschein beim Aufstieg", "Coupon on entry",
+        select(ctx, `${p}.entry_coupon_reward_id`, tier.entry_coupon_reward_id ?? "", rewardOptions)),
+      labelled(ctx, "Vorteile (eine Zeile je Vorteil)", "Perks (one per line)",
+        ctx.h("textarea", { name: `${p}.perks`, id: `rw-${p}.perks`, rows: 2 }, (tier.perks || []).join("\n"))),
+      ctx.h("button", { type: "button", class: "la-link", onclick: onRemove, "data-testid": `tier-remove-${i}` },
+        ctx.t("Stufe entfernen", "Remove tier")));
+  }
+
+  function readProgram(form, count) {
+    const value = (name) => form.elements[name] ? form.elements[name].value : "";
+    const tiers = [];
+    for (let i = 0; i < count; i += 1) {
+      const p = `tiers.${i}`;
+      const reward = value(`${p}.entry_coupon_reward_id`);
+      tiers.push({
+        key: value(`${p}.key`).trim(), name: value(`${p}.name`).trim(), threshold: value(`${p}.threshold`) || "0",
+        multiplier: value(`${p}.multiplier`) || "1", entry_bonus_points: Number(value(`${p}.entry_bonus_points`) || 0),
+        entry_coupon_reward_id: reward ? Number(reward) : null,
+        perks: value(`${p}.perks`).split("\n").map((s) => s.trim()).filter(Boolean),
+      });
+    }
+    return { basis: value("basis"), period: value("period"), grace_days: Number(value("grace_days") || 0), tiers };
+  }
+
+  function previewTable(ctx, preview) {
+    return ctx.h("table", { class: "la-table", "data-testid": "tier-preview" },
+      ctx.h("thead", {}, ctx.h("tr", {}, ctx.h("th", {}, ctx.t("Stufe", "Tier")),
+        ctx.h("th", {}, ctx.t("Mitglieder neu", "Members (new)")), ctx.h("th", {}, ctx.t("heute", "today")))),
+      ctx.h("tbody", {},
+        preview.tiers.map((row) => ctx.h("tr", { "data-testid": `tier-preview-${row.key}` },
+          ctx.h("td", {}, row.name), ctx.h("td", {}, String(row.count)), ctx.h("td", {}, String(row.current)))),
+        ctx.h("tr", {}, ctx.h("td", {}, ctx.t("ohne Stufe", "no tier")), ctx.h("td", {}, String(preview.no_tier)),
+          ctx.h("td", {}, ""))));
+  }
+
+  async function renderTiers(el, ctx, rewards) {
+    const program = await ctx.api("/admin/api/tiers");
+    let tiers = program.tiers.map((tier) => Object.assign({}, tier));
+    let previewed = false;
+    const rows = ctx.h("div", {});
+    const previewBox = ctx.h("div", { "aria-live": "polite" });
+    const save = ctx.h("button", { type: "submit", class: "la-primary", disabled: true, "data-testid": "tiers-save" },
+      ctx.t("Speichern", "Save"));
+    const form = ctx.h("form", { class: "la-card", novalidate: true, "data-testid": "tiers-form" },
+      ctx.h("h2", {}, ctx.t("VIP-Stufen", "VIP tiers")),
+      ctx.h("p", { class: "la-hint" }, ctx.t(
+        "Änderungen verschieben keine Punkte. Vor dem Speichern zeigt die Vorschau, wie viele Mitglieder in jeder Stufe landen.",
+        "Changes never move points. Before saving, the preview shows how many members land in each tier.")),
+      labelled(ctx, "Gemessen an", "Measured on", select(ctx, "basis", program.basis,
+        [["spend", "Nettoumsatz", "Net spend"], ["points", "gesammelten Punkten", "Points earned"]])),
+      labelled(ctx, "Zeitraum", "Period", select(ctx, "period", program.period,
+        [["lifetime", "gesamte Mitgliedschaft", "Lifetime"], ["calendar_year", "Kalenderjahr", "Calendar year"],
+          ["rolling_12m", "letzte 12 Monate", "Rolling 12 months"]])),
+      labelled(ctx, "Kulanzzeit vor Abstufung (Tage)", "Grace period before a downgrade (days)",
+        input(ctx, "grace_days", program.grace_days, { type: "number", step: "1", min: "0" })),
+      rows,
+      ctx.h("button", { type: "button", "data-testid": "tier-add", onclick: () => { sync(); tiers.push({ threshold: "0" }); draw(); } },
+        ctx.t("Stufe hinzufügen", "Add tier")),
+      ctx.h("button", { type: "button", "data-testid": "tiers-preview", onclick: preview }, ctx.t("Vorschau", "Preview")),
+      save, previewBox);
+
+    function sync() { tiers = readProgram(form, tiers.length).tiers; }
+    function dirty() { previewed = false; save.disabled = true; }
+    function draw() {
+      rows.replaceChildren(...tiers.map((tier, i) => tierRow(ctx, tier, i, rewards, () => { sync(); tiers.splice(i, 1); draw(); })));
+      dirty();
+    }
+    async function preview() {
+      const result = await handle(ctx, form, ctx.api("/admin/api/tiers/preview", { method: "POST", body: readProgram(form, tiers.length) }));
+      if (!result) return;
+      previewBox.replaceChildren(previewTable(ctx, result));
+      previewed = true;
+      save.disabled = false;
+    }
+    form.addEventListener("input", dirty);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!previewed) return;
+      await handle(ctx, form, ctx.api("/admin/api/tiers", { method: "PUT", body: readProgram(form, tiers.length) }),
+        ctx.t("Stufen gespeichert.", "Tiers saved."));
+    });
+    draw();
+    el.appendChild(form);
+  }
+
+  /* ---- rewards catalogue ---- */
+
+  function rewardForm(ctx, reward, onSaved) {
+    const form = ctx.h("form", { class: "la-card", novalidate: true, "data-testid": "reward-form" },
+      ctx.h("h3", {}, reward.id ? ctx.t("Prämie bearbeiten", "Edit reward") : ctx.t("Neue Prämie", "New reward")),
+      labelled(ctx, "Art", "Kind", select(ctx, "kind", reward.kind || "fixed_amount", KINDS)),
+      labelled(ctx, "Wert (Betrag oder %)", "Value (amount or %)", input(ctx, "value", reward.value ?? "5.00", { type: "number", step: "0.01", min: "0" })),
+      labelled(ctx, "Punkte", "Points", input(ctx, "points_cost", reward.points_cost ?? 500, { type: "number", step: "1", min: "1" })),
+      labelled(ctx, "Mindestbestellwert", "Minimum order", input(ctx, "minimum_order", reward.minimum_order ?? "", { type: "number", step: "0.01", min: "0" })),
+      labelled(ctx, "Gültig (Tage)", "Valid (days)", input(ctx, "validity_days", reward.validity_days ?? 30, { type: "number", step: "1", min: "1" })),
+      labelled(ctx, "Name (deutsch, optional)", "Name (German, optional)", input(ctx, "name_de", reward.name_de || "")),
+      labelled(ctx, "Name (englisch, optional)", "Name (English, optional)", input(ctx, "name_en", reward.name_en || "")),
+      ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "reward-save" }, ctx.t("Speichern", "Save")));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const v = (name) => form.elements[name].value;
+      const body = { kind: v("kind"), value: v("kind") === "free_shipping" ? "0" : v("value"), points_cost: Number(v("points_cost")),
+        minimum_order: v("minimum_order") === "" ? null : v("minimum_order"), validity_days: Number(v("validity_days")),
+        name_de: v("name_de"), name_en: v("name_en"), active: reward.active ?? true };
+      const path = reward.id ? `/admin/api/rewards/${reward.id}` : "/admin/api/rewards";
+      const saved = await handle(ctx, form, ctx.api(path, { method: reward.id ? "PUT" : "POST", body }),
+        ctx.t("Prämie gespeichert.", "Reward saved."));
+      if (saved) onSaved();
+    });
+    return form;
+  }
+
+  function renderCatalogue(el, ctx, rewards, reload) {
+    const editor = ctx.h("div", {});
+    const edit = (reward) => editor.replaceChildren(rewardForm(ctx, reward, reload));
+    const rows = rewards.map((r) => ctx.h("tr", { "data-testid": `reward-${r.id}`, class: r.active ? "" : "la-muted" },
+      ctx.h("td", {}, r.label), ctx.h("td", {}, String(r.points_cost)),
+      ctx.h("td", {}, r.minimum_order ? ctx.money(r.minimum_order) : "–"), ctx.h("td", {}, String(r.validity_days)),
+      ctx.h("td", {}, r.active ? ctx.t("aktiv", "active") : ctx.t("inaktiv", "inactive")),
+      ctx.h("td", {},
+        ctx.h("button", { type: "button", onclick: () => edit(r), "data-testid": `reward-edit-${r.id}` }, ctx.t("Bearbeiten", "Edit")),
+        r.active ? ctx.h("button", { type: "button", "data-testid": `reward-deactivate-${r.id}`, onclick: async () => {
+          try {
+            await ctx.api(`/admin/api/rewards/${r.id}`, { method: "DELETE" });
+            ctx.toast(ctx.t("Prämie deaktiviert.", "Reward deactivated."));
+            reload();
+          } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
+        } }, ctx.t("Deaktivieren", "Deactivate")) : null)));
+    el.appendChild(ctx.h("section", { class: "la-card", "data-testid": "rewards-catalogue" },
+      ctx.h("h2", {}, ctx.t("Prämien", "Rewards")),
+      ctx.h("table", { class: "la-table" },
+        ctx.h("thead", {}, ctx.h("tr", {}, [["Prämie", "Reward"], ["Punkte", "Points"], ["Mindestbestellwert", "Minimum order"],
+          ["Gültig (Tage)", "Valid (days)"], ["Status", "Status"], ["", ""]].map(([de, en]) => ctx.h("th", {}, ctx.t(de, en))))),
+        ctx.h("tbody", {}, rows)),
+      ctx.h("button", { type: "button", "data-testid": "reward-new", onclick: () => edit({}) }, ctx.t("Neue Prämie", "New reward")),
+      editor));
+  }
+
+  /* ---- next-purchase coupon and expiry refunds ---- */
+
+  async function renderSettings(el, ctx) {
+    const s = await ctx.api("/admin/api/rewards/settings");
+    const form = ctx.h("form", { class: "la-card", novalidate: true, "data-testid": "reward-settings-form" },
+      ctx.h("h2", {}, ctx.t("Dankeschön-Gutschein", "Thank-you coupon")),
+      ctx.h("div", { class: "la-field la-field-inline" },
+        ctx.h("input", { type: "checkbox", name: "next_purchase_enabled", id: "rw-np-enabled", checked: s.next_purchase_enabled, "data-testid": "rw-next_purchase_enabled" }),
+        ctx.h("label", { for: "rw-np-enabled" }, ctx.t("Nach dem Kauf einen Gutschein für den nächsten Einkauf senden", "Send a coupon for the next purchase after an order"))),
+      labelled(ctx, "Wann", "When", select(ctx, "next_purchase_mode", s.next_purchase_mode,
+        [["first_order", "nur nach der ersten Bestellung", "after the first order only"], ["every_order_above", "nach jeder Bestellung ab Betrag", "after every order above an amount"]])),
+      labelled(ctx, "Ab Bestellwert", "From order value", input(ctx, "next_purchase_threshold", s.next_purchase_threshold, { type: "number", step: "0.01", min: "0" })),
+      labelled(ctx, "Art", "Kind", select(ctx, "next_purchase_kind", s.next_purchase_kind, KINDS)),
+      labelled(ctx, "Wert", "Value", input(ctx, "next_purchase_value", s.next_purchase_value, { type: "number", step: "0.01", min: "0" })),
+      labelled(ctx, "Mindestbestellwert", "Minimum order", input(ctx, "next_purchase_minimum_order", s.next_purchase_minimum_order ?? "", { type: "number", step: "0.01", min: "0" })),
+      labelled(ctx, "Gültig (Tage)", "Valid (days)", input(ctx, "next_purchase_validity_days", s.next_purchase_validity_days, { type: "number", step: "1", min: "1" })),
+      ctx.h("div", { class: "la-field la-field-inline" },
+        ctx.h("input", { type: "checkbox", name: "refund_points_on_expiry", id: "rw-refund", checked: s.refund_points_on_expiry, "data-testid": "rw-refund_points_on_expiry" }),
+        ctx.h("label", { for: "rw-refund" }, ctx.t("Punkte abgelaufener, ungenutzter Gutscheine zurückbuchen", "Return the points of expired, unused coupons"))),
+      ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "reward-settings-save" }, ctx.t("Speichern", "Save")));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const v = (name) => form.elements[name].value;
+      const body = { next_purchase_enabled: form.elements.next_purchase_enabled.checked, next_purchase_mode: v("next_purchase_mode"),
+        next_purchase_threshold: v("next_purchase_threshold") || "0", next_purchase_kind: v("next_purchase_kind"),
+        next_purchase_value: v("next_purchase_kind") === "free_shipping" ? "0" : v("next_purchase_value"),
+        next_purchase_minimum_order: v("next_purchase_minimum_order") === "" ? null : v("next_purchase_minimum_order"),
+        next_purchase_validity_days: Number(v("next_purchase_validity_days")), refund_points_on_expiry: form.elements.refund_points_on_expiry.checked };
+      await handle(ctx, form, ctx.api("/admin/api/rewards/settings", { method: "PUT", body }), ctx.t("Gespeichert.", "Saved."));
+    });
+    el.appendChild(form);
+  }
+
+  async function render(el, ctx) {
+    const reload = () => { el.replaceChildren(); render(el, ctx); };
+    const rewards = await ctx.api("/admin/api/rewards");
+    await renderTiers(el, ctx, rewards);
+    renderCatalogue(el, ctx, rewards, reload);
+    await renderSettings(el, ctx);
+  }
+
+  /* ---- member sections ---- */
+
+  async function renderCoupons(el, member, ctx) {
+    const [coupons, rewards] = await Promise.all([ctx.api(`/admin/api/members/${member.id}/coupons`), ctx.api("/admin/api/rewards")]);
+    const table = ctx.h("table", { class: "la-table", "data-testid": "member-coupons" },
+      ctx.h("thead", {}, ctx.h("tr", {}, [["Code", "Code"], ["Herkunft", "Source"], ["Status", "Status"], ["Punkte", "Points"],
+        ["Gültig bis", "Valid until"]].map(([de, en]) => ctx.h("th", {}, ctx.t(de, en))))),
+      ctx.h("tbody", {}, coupons.length ? coupons.map((c) => ctx.h("tr", { "data-testid": `coupon-${c.id}`, title: c.last_error || "" },
+        ctx.h("td", {}, ctx.h("code", {}, c.code)), ctx.h("td", {}, ctx.t(...(SOURCES[c.source] || [c.source, c.source]))),
+        ctx.h("td", {}, ctx.t(...(STATUS[c.status] || [c.status, c.status]))), ctx.h("td", {}, String(c.points_spent)),
+        ctx.h("td", {}, ctx.date(c.ends_at))))
+        : ctx.h("tr", {}, ctx.h("td", { colspan: 5 }, ctx.t("Noch keine Gutscheine.", "No coupons yet.")))));
+    const active = rewards.filter((r) => r.active);
+    const form = ctx.h("form", { class: "la-inline-form", "data-testid": "member-redeem-form" },
+      select(ctx, "reward_id", active.length ? active[0].id : "", active.map((r) => [String(r.id), `${r.label} (${r.points_cost})`, `${r.label} (${r.points_cost})`])),
+      ctx.h("button", { type: "submit", disabled: !active.length, "data-testid": "member-redeem" }, ctx.t("Für Mitglied einlösen", "Redeem for member")));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const result = await handle(ctx, form, ctx.api(`/admin/api/members/${member.id}/redeem`,
+        { method: "POST", body: { reward_id: Number(form.elements.reward_id.value) } }));
+      if (!result) return;
+      ctx.toast(ctx.t(`Code ${result.code} erstellt.`, `Code ${result.code} created.`));
+      el.replaceChildren();
+      renderCoupons(el, member, ctx);
+    });
+    el.append(table, form);
+  }
+
+  async function renderTier(el, member, ctx) {
+    const data = await ctx.api(`/admin/api/members/${member.id}/tier`);
+    const s = data.status;
+    if (!s) {
+      el.appendChild(ctx.h("p", { class: "la-muted" }, ctx.t("Keine VIP-Stufen eingerichtet.", "No VIP tiers set up.")));
+      return;
+    }
+    const reasons = { order: ["Bestellung", "Order"], evaluation: ["Prüfung", "Evaluation"],
+      grace_expired: ["nach Kulanzzeit", "after grace period"], program_change: ["Programmänderung", "Programme change"] };
+    el.append(
+      ctx.h("p", { "data-testid": "member-tier-current" }, ctx.t("Aktuelle Stufe: ", "Current tier: "),
+        ctx.h("strong", {}, s.current ? s.current.name : ctx.t("keine", "none")), " · ", s.label),
+      ctx.h("progress", { max: 1, value: s.progress, "aria-label": s.label }),
+      ctx.h("ul", { "data-testid": "member-tier-history" }, data.history.map((row) => ctx.h("li", {},
+        `${ctx.date(row.at)}: ${row.from || "–"} → ${row.to || "–"} (${ctx.t(...(reasons[row.reason] || [row.reason, row.reason]))})`))));
+  }
+
+  window.LoyaltyAdmin.registerTab({ id: "rewards", order: 30, title: { de: "Prämien & Stufen", en: "Rewards & tiers" }, render });
+  window.LoyaltyAdmin.registerMemberSection({ id: "coupons", order: 30, title: { de: "Gutscheine", en: "Coupons" }, render: renderCoupons });
+  window.LoyaltyAdmin.registerMemberSection({ id: "tier", order: 31, title: { de: "VIP-Stufe", en: "VIP tier" }, render: renderTier });
+})();

@@ -1,0 +1,224 @@
+/* Emails tab: which emails go out and when, their subject and intro (de/en) with a live preview; the outbox
+   (filter, cancel, retry); reviews (flagged first, filter by stars). Member sections: messages, reviews. */
+(function () {
+  "use strict";
+
+  const STATUSES = [["", "alle", "all"], ["pending", "geplant", "pending"], ["sending", "wird gesendet", "sending"],
+    ["sent", "gesendet", "sent"], ["failed", "fehlgeschlagen", "failed"], ["cancelled", "storniert", "cancelled"]];
+  const NUMBERS = [
+    ["thank_you_delay_minutes", "Danke-E-Mail: Verzögerung (Minuten)", "Thank-you: delay (minutes)"],
+    ["review_delay_days", "Bewertungsanfrage: Tage nach Versand", "Review request: days after fulfilment"],
+    ["review_reminder_days", "Erinnerung: Tage nach der Anfrage", "Reminder: days after the request"],
+    ["review_window_days", "Höchstens eine Anfrage je Kunde in (Tagen)", "At most one request per shopper in (days)"],
+    ["review_points", "Punkte für eine Bewertung (0 = keine)", "Points for a review (0 = none)"],
+    ["review_link_days", "Bewertungslink gültig (Tage)", "Review link valid (days)"],
+  ];
+
+  function statusLabel(ctx, status) {
+    const found = STATUSES.find(([value]) => value === status);
+    return found ? ctx.t(found[1], found[2]) : status;
+  }
+
+  function kindName(ctx, kinds, kind) {
+    const found = kinds.find((k) => k.kind === kind);
+    return found ? found.name[ctx.locale] || kind : kind;
+  }
+
+  function kindFieldset(ctx, info, settings, defaults) {
+    const kind = info.kind;
+    const current = settings.kinds[kind];
+    const rows = ["de", "en"].map((locale) => ctx.h("div", { class: "la-row" },
+      ctx.h("div", { class: "la-field" },
+        ctx.h("label", { for: `email-${kind}-subject-${locale}` }, ctx.t("Betreff", "Subject") + ` (${locale})`),
+        ctx.h("input", { id: `email-${kind}-subject-${locale}`, name: `kinds.${kind}.subject.${locale}`, size: 48,
+          value: current.subject[locale] || "", placeholder: defaults[kind].subject[locale],
+          "data-testid": `email-${kind}-subject-${locale}` })),
+      ctx.h("div", { class: "la-field" },
+        ctx.h("label", { for: `email-${kind}-intro-${locale}` }, ctx.t("Einleitung", "Intro") + ` (${locale})`),
+        ctx.h("textarea", { id: `email-${kind}-intro-${locale}`, name: `kinds.${kind}.intro.${locale}`, rows: 2, cols: 48,
+          placeholder: defaults[kind].intro[locale], "data-testid": `email-${kind}-intro-${locale}` },
+          current.intro[locale] || ""))));
+    return ctx.h("fieldset", { class: "la-card", "data-kind": kind },
+      ctx.h("legend", {}, info.name[ctx.locale]),
+      ctx.h("div", { class: "la-field la-field-inline" },
+        ctx.h("input", { type: "checkbox", id: `email-${kind}-enabled`, name: `kinds.${kind}.enabled`,
+          checked: current.enabled, "data-testid": `email-${kind}-enabled` }),
+        ctx.h("label", { for: `email-${kind}-enabled` }, ctx.t("aktiv", "enabled"))),
+      rows);
+  }
+
+  function collect(form, kinds) {
+    const body = { kinds: {} };
+    for (const { kind } of kinds) {
+      const get = (part, locale) => form.elements[`kinds.${kind}.${part}.${locale}`].value;
+      body.kinds[kind] = {
+        enabled: form.elements[`kinds.${kind}.enabled`].checked,
+        subject: { de: get("subject", "de"), en: get("subject", "en") },
+        intro: { de: get("intro", "de"), en: get("intro", "en") },
+      };
+    }
+    for (const [name] of NUMBERS) body[name] = form.elements[name].value === "" ? null : Number(form.elements[name].value);
+    body.review_without_fulfilment = form.elements.review_without_fulfilment.checked;
+    body.review_consent = form.elements.review_consent.value;
+    return body;
+  }
+
+  function previewPane(ctx, form, kinds) {
+    const kindSelect = ctx.h("select", { "data-testid": "email-preview-kind", "aria-label": ctx.t("Vorschau für", "Preview of") },
+      kinds.map((k) => ctx.h("option", { value: k.kind }, k.name[ctx.locale])));
+    const localeSelect = ctx.h("select", { "data-testid": "email-preview-locale", "aria-label": ctx.t("Sprache", "Language") },
+      ctx.h("option", { value: "de", selected: ctx.locale === "de" }, "Deutsch"),
+      ctx.h("option", { value: "en", selected: ctx.locale === "en" }, "English"));
+    const subject = ctx.h("p", { "data-testid": "email-preview-subject" });
+    // sandbox without scripts: the preview is inert HTML even if a text slipped through unescaped
+    const frame = ctx.h("iframe", { sandbox: "", title: ctx.t("Vorschau", "Preview"), "data-testid": "email-preview-frame",
+      style: { width: "100%", height: "560px", border: "1px solid #ddd", borderRadius: "8px", background: "#fff" } });
+    let timer = null;
+    async function refresh() {
+      try {
+        const body = { kind: kindSelect.value, locale: localeSelect.value, settings: collect(form, kinds) };
+        const result = await ctx.api("/admin/api/emails/preview", { method: "POST", body });
+        subject.textContent = result.subject;
+        frame.srcdoc = result.html;
+      } catch (error) {
+        subject.textContent = ctx.errorText(error);
+      }
+    }
+    const later = () => { clearTimeout(timer); timer = setTimeout(refresh, 300); };
+    form.addEventListener("input", later);
+    kindSelect.addEventListener("change", refresh);
+    localeSelect.addEventListener("change", refresh);
+    refresh();
+    return ctx.h("div", { class: "la-card" }, ctx.h("h3", {}, ctx.t("Live-Vorschau", "Live preview")),
+      ctx.h("div", { class: "la-row" }, kindSelect, localeSelect), subject, frame);
+  }
+
+  async function settingsSection(el, ctx) {
+    const page = await ctx.api("/admin/api/emails/settings");
+    const s = page.settings;
+    const form = ctx.h("form", { "data-testid": "email-settings-form", novalidate: true },
+      ctx.h("div", { class: "la-card" },
+        ctx.h("h2", {}, ctx.t("Zeitpunkte und Bewertungen", "Timing and reviews")),
+        NUMBERS.map(([name, de, en]) => ctx.h("div", { class: "la-field" },
+          ctx.h("label", { for: `email-${name}` }, ctx.t(de, en)),
+          ctx.h("input", { type: "number", step: "1", min: "0", id: `email-${name}`, name, value: s[name],
+            "data-testid": `email-${name}` }))),
+        ctx.h("div", { class: "la-field la-field-inline" },
+          ctx.h("input", { type: "checkbox", id: "email-review-without-fulfilment", name: "review_without_fulfilment",
+            checked: s.review_without_fulfilment }),
+          ctx.h("label", { for: "email-review-without-fulfilment" },
+            ctx.t("Ohne Versandmeldung: Tage nach Zahlung zählen", "Never fulfilled: count days from payment"))),
+        ctx.h("div", { class: "la-field" },
+          ctx.h("label", { for: "email-review-consent" }, ctx.t("Bewertungsanfragen an", "Send review requests to")),
+          ctx.h("select", { id: "email-review-consent", name: "review_consent", "data-testid": "email-review-consent" },
+            ctx.h("option", { value: "opt_in", selected: s.review_consent === "opt_in" },
+              ctx.t("nur Kunden mit Werbeeinwilligung", "only shoppers with marketing consent")),
+            ctx.h("option", { value: "opt_out", selected: s.review_consent === "opt_out" },
+              ctx.t("alle Käufer, außer bei Widerspruch (§ 7 Abs. 3 UWG)", "all buyers unless they objected"))))),
+      page.kinds.map((info) => kindFieldset(ctx, info, s, page.defaults)),
+      ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "email-settings-save" }, ctx.t("Speichern", "Save")));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      ctx.fieldErrors(form, {});
+      try {
+        await ctx.api("/admin/api/emails/settings", { method: "PUT", body: collect(form, page.kinds) });
+        ctx.toast(ctx.t("E-Mail-Einstellungen gespeichert.", "Email settings saved."));
+      } catch (error) {
+        if (error.status === 422) ctx.fieldErrors(form, error.body.errors || {});
+        ctx.toast(ctx.errorText(error), "error");
+      }
+    });
+    el.append(ctx.h("div", { class: "la-row", style: { alignItems: "flex-start" } },
+      ctx.h("div", { style: { flex: "1 1 420px" } }, form),
+      ctx.h("div", { style: { flex: "1 1 420px" } }, previewPane(ctx, form, page.kinds))));
+    return page.kinds;
+  }
+
+  function messageTable(ctx, items, kinds, reload) {
+    if (!items.length) return ctx.h("p", { class: "la-muted", "data-testid": "outbox-empty" }, ctx.t("Keine Nachrichten.", "No messages."));
+    const action = (label, path, testid) => ctx.h("button", { type: "button", class: "la-secondary", "data-testid": testid,
+      onclick: async () => {
+        try { await ctx.api(path, { method: "POST" }); ctx.toast(ctx.t("Erledigt.", "Done.")); reload(); }
+        catch (error) { ctx.toast(ctx.errorText(error), "error"); }
+      } }, label);
+    return ctx.h("table", { class: "la-table", "data-testid": "outbox-table" },
+      ctx.h("thead", {}, ctx.h("tr", {}, [ctx.t("Art", "Kind"), ctx.t("Empfänger", "To"), ctx.t("Status", "Status"),
+        ctx.t("Fällig", "Due"), ctx.t("Versuche", "Attempts"), ctx.t("Fehler", "Error"), ""].map((x) => ctx.h("th", {}, x)))),
+      ctx.h("tbody", {}, items.map((m) => ctx.h("tr", { "data-testid": "outbox-row", "data-status": m.status },
+        ctx.h("td", {}, kindName(ctx, kinds, m.kind)), ctx.h("td", {}, m.to_email),
+        ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${m.status}` }, statusLabel(ctx, m.status))),
+        ctx.h("td", {}, ctx.date(m.sent_at || m.due_at)), ctx.h("td", { class: "la-num" }, m.attempts),
+        ctx.h("td", { class: "la-muted" }, m.last_error || ""),
+        ctx.h("td", {},
+          ["pending", "failed"].includes(m.status) ? action(ctx.t("Stornieren", "Cancel"), `/admin/api/outbox/${m.id}/cancel`, "outbox-cancel") : null,
+          ["failed", "cancelled"].includes(m.status) ? action(ctx.t("Erneut senden", "Retry"), `/admin/api/outbox/${m.id}/retry`, "outbox-retry") : null)))));
+  }
+
+  function outboxSection(el, ctx, kinds) {
+    const select = ctx.h("select", { "data-testid": "outbox-status", "aria-label": ctx.t("Status", "Status") },
+      STATUSES.map(([value, de, en]) => ctx.h("option", { value }, ctx.t(de, en))));
+    const body = ctx.h("div", {});
+    async function load() {
+      const query = select.value ? `?status=${encodeURIComponent(select.value)}` : "";
+      const page = await ctx.api(`/admin/api/outbox${query}`);
+      body.replaceChildren(messageTable(ctx, page.items, kinds, load),
+        ctx.h("p", { class: "la-muted" }, ctx.t(`${page.total} Nachrichten`, `${page.total} messages`)));
+    }
+    select.addEventListener("change", load);
+    el.appendChild(ctx.h("div", { class: "la-card" }, ctx.h("h2", {}, ctx.t("Postausgang", "Outbox")), select, body));
+    return load();
+  }
+
+  function stars(n) {
+    return "★".repeat(n) + "☆".repeat(5 - n);
+  }
+
+  function reviewTable(ctx, items) {
+    if (!items.length) return ctx.h("p", { class: "la-muted", "data-testid": "reviews-empty" }, ctx.t("Noch keine Bewertungen.", "No reviews yet."));
+    return ctx.h("table", { class: "la-table", "data-testid": "reviews-table" },
+      ctx.h("thead", {}, ctx.h("tr", {}, [ctx.t("Sterne", "Stars"), ctx.t("Produkt", "Product"), ctx.t("Text", "Text"),
+        ctx.t("Kunde", "Shopper"), ctx.t("Empfehlung", "Recommend"), ctx.t("Datum", "Date")].map((x) => ctx.h("th", {}, x)))),
+      ctx.h("tbody", {}, items.map((r) => ctx.h("tr", { "data-testid": "review-row", "data-flagged": String(r.flagged) },
+        ctx.h("td", { title: `${r.rating}/5` }, stars(r.rating), r.flagged ? ctx.h("span", { class: "la-badge la-badge-failed" }, ctx.t(" prüfen", " check")) : null),
+        ctx.h("td", {}, r.product_title), ctx.h("td", {}, r.body), ctx.h("td", {}, r.member_name),
+        ctx.h("td", { class: "la-num" }, r.recommend_score === null ? "–" : String(r.recommend_score)),
+        ctx.h("td", {}, ctx.date(r.created_at))))));
+  }
+
+  function reviewsSection(el, ctx) {
+    const select = ctx.h("select", { "data-testid": "reviews-rating", "aria-label": ctx.t("Sterne", "Stars") },
+      ctx.h("option", { value: "" }, ctx.t("alle Sterne", "all ratings")),
+      [5, 4, 3, 2, 1].map((n) => ctx.h("option", { value: String(n) }, stars(n))));
+    const body = ctx.h("div", {});
+    async function load() {
+      const page = await ctx.api(`/admin/api/reviews${select.value ? `?rating=${select.value}` : ""}`);
+      body.replaceChildren(reviewTable(ctx, page.items));
+    }
+    select.addEventListener("change", load);
+    el.appendChild(ctx.h("div", { class: "la-card" }, ctx.h("h2", {}, ctx.t("Bewertungen", "Reviews")), select, body));
+    return load();
+  }
+
+  async function render(el, ctx) {
+    const settingsBox = ctx.h("div", {});
+    const outboxBox = ctx.h("div", {});
+    const reviewsBox = ctx.h("div", {});
+    el.append(settingsBox, outboxBox, reviewsBox);
+    const kinds = await settingsSection(settingsBox, ctx);
+    await Promise.all([outboxSection(outboxBox, ctx, kinds), reviewsSection(reviewsBox, ctx)]);
+  }
+
+  window.LoyaltyAdmin.registerTab({ id: "emails", order: 40, title: { de: "E-Mails", en: "Emails" }, render });
+
+  window.LoyaltyAdmin.registerMemberSection({ id: "messages", order: 40, title: { de: "Nachrichten", en: "Messages" },
+    async render(el, member, ctx) {
+      const page = await ctx.api(`/admin/api/members/${member.id}/messages`);
+      el.appendChild(messageTable(ctx, page.items, [], () => {}));
+    } });
+
+  window.LoyaltyAdmin.registerMemberSection({ id: "reviews", order: 45, title: { de: "Bewertungen", en: "Reviews" },
+    async render(el, member, ctx) {
+      const page = await ctx.api(`/admin/api/members/${member.id}/reviews`);
+      el.appendChild(reviewTable(ctx, page.items));
+    } });
+})();

@@ -1,0 +1,125 @@
+/* Core tab: member search and a member's page (balances, lots, ledger, orders, adjustment, other areas' sections). */
+(function () {
+  "use strict";
+
+  function table(ctx, headers, rows, testid) {
+    return ctx.h("table", { class: "la-table", "data-testid": testid },
+      ctx.h("thead", {}, ctx.h("tr", {}, headers.map(([label, cls]) => ctx.h("th", { class: cls }, label)))),
+      ctx.h("tbody", {}, rows));
+  }
+
+  async function renderSearch(el, ctx) {
+    const results = ctx.h("div", { "data-testid": "member-results" });
+    const input = ctx.h("input", { type: "search", name: "q", "data-testid": "member-search",
+      placeholder: ctx.t("E-Mail oder Name", "Email or name"), "aria-label": ctx.t("Mitglieder suchen", "Search members") });
+    const form = ctx.h("form", { class: "la-card la-row", role: "search" },
+      ctx.h("div", { class: "la-field" }, input),
+      ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "member-search-submit" }, ctx.t("Suchen", "Search")));
+    async function run() {
+      const q = encodeURIComponent(input.value.trim());
+      try {
+        const members = await ctx.api(`/admin/api/members?q=${q}`);
+        results.textContent = "";
+        if (!members.length) {
+          results.appendChild(ctx.h("p", { class: "la-muted" }, ctx.t("Keine Mitglieder gefunden.", "No members found.")));
+          return;
+        }
+        results.appendChild(table(ctx,
+          [[ctx.t("Name", "Name")], [ctx.t("E-Mail", "Email")], [ctx.t("Punkte", "Points"), "la-num"], [ctx.t("ausstehend", "pending"), "la-num"]],
+          members.map((m) => ctx.h("tr", { class: "la-clickable", "data-testid": `member-row-${m.id}`, onclick: () => ctx.openMember(m.id) },
+            ctx.h("td", {}, m.name), ctx.h("td", {}, m.email || "–"),
+            ctx.h("td", { class: "la-num" }, String(m.balance)), ctx.h("td", { class: "la-num" }, String(m.pending)))),
+          "member-table"));
+      } catch (error) {
+        ctx.toast(ctx.errorText(error), "error");
+      }
+    }
+    form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+    el.append(form, ctx.h("div", { class: "la-card" }, results));
+    await run();
+  }
+
+  function stats(ctx, member) {
+    const items = [
+      [ctx.t("Kontostand", "Balance"), member.balance, "balance"],
+      [ctx.t("davon ausstehend", "of which pending"), member.pending, "pending"],
+      [ctx.t("einlösbar", "spendable"), member.spendable, "spendable"],
+      [ctx.t("insgesamt gesammelt", "lifetime"), member.lifetime_points, "lifetime"],
+    ];
+    return ctx.h("div", { class: "la-stats" }, items.map(([label, value, id]) =>
+      ctx.h("div", { class: "la-stat" }, ctx.h("strong", { "data-testid": `member-${id}` }, String(value)), label)));
+  }
+
+  function adjustForm(ctx, member, reload) {
+    const form = ctx.h("form", { class: "la-card", "data-testid": "adjust-form", novalidate: true },
+      ctx.h("h3", {}, ctx.t("Punkte manuell anpassen", "Adjust points manually")),
+      ctx.h("div", { class: "la-row" },
+        ctx.h("div", { class: "la-field" }, ctx.h("label", { for: "adjust-points" }, ctx.t("Punkte (+/−)", "Points (+/−)")),
+          ctx.h("input", { id: "adjust-points", name: "points", type: "number", step: "1", "data-testid": "adjust-points" })),
+        ctx.h("div", { class: "la-field" }, ctx.h("label", { for: "adjust-reason" }, ctx.t("Grund (Pflicht)", "Reason (required)")),
+          ctx.h("input", { id: "adjust-reason", name: "reason", type: "text", maxlength: "200", "data-testid": "adjust-reason" }))),
+      ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "adjust-submit" }, ctx.t("Buchen", "Post")));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      ctx.fieldErrors(form, {});
+      const raw = form.elements.points.value;
+      const body = { points: raw === "" ? null : Number(raw), reason: form.elements.reason.value };
+      try {
+        await ctx.api(`/admin/api/members/${member.id}/adjust`, { method: "POST", body });
+        ctx.toast(ctx.t("Punkte gebucht.", "Points posted."));
+        reload();
+      } catch (error) {
+        if (error.status === 422) ctx.fieldErrors(form, error.body.errors || {});
+        ctx.toast(ctx.errorText(error), "error");
+      }
+    });
+    return form;
+  }
+
+  function ledgerCard(ctx, member) {
+    return ctx.h("section", { class: "la-card" }, ctx.h("h3", {}, ctx.t("Punkteverlauf", "Points history")),
+      table(ctx, [[ctx.t("Datum", "Date")], [ctx.t("Vorgang", "Entry")], [ctx.t("von", "by")], [ctx.t("Punkte", "Points"), "la-num"], [ctx.t("Stand", "Balance"), "la-num"]],
+        member.ledger.map((row) => ctx.h("tr", { "data-testid": `ledger-row-${row.id}` },
+          ctx.h("td", {}, ctx.date(row.at)), ctx.h("td", {}, row.text), ctx.h("td", {}, row.actor),
+          ctx.h("td", { class: "la-num" }, (row.delta > 0 ? "+" : "") + row.delta), ctx.h("td", { class: "la-num" }, String(row.balance_after)))),
+        "ledger-table"));
+  }
+
+  function lotsCard(ctx, member) {
+    return ctx.h("section", { class: "la-card" }, ctx.h("h3", {}, ctx.t("Punktepakete", "Point lots")),
+      table(ctx, [[ctx.t("Punkte", "Points"), "la-num"], [ctx.t("übrig", "left"), "la-num"], [ctx.t("verfügbar ab", "available from")], [ctx.t("verfällt", "expires")]],
+        member.lots.map((lot) => ctx.h("tr", {}, ctx.h("td", { class: "la-num" }, String(lot.points)),
+          ctx.h("td", { class: "la-num" }, String(lot.remaining)), ctx.h("td", {}, ctx.date(lot.available_at) + (lot.pending ? ctx.t(" (ausstehend)", " (pending)") : "")),
+          ctx.h("td", {}, ctx.date(lot.expires_at)))), "lots-table"));
+  }
+
+  function ordersCard(ctx, member) {
+    return ctx.h("section", { class: "la-card" }, ctx.h("h3", {}, ctx.t("Bestellungen", "Orders")),
+      table(ctx, [[ctx.t("Bestellung", "Order")], [ctx.t("Datum", "Date")], [ctx.t("Summe", "Total"), "la-num"], [ctx.t("erstattet", "refunded"), "la-num"], [ctx.t("Punkte", "Points"), "la-num"]],
+        member.orders.map((o) => ctx.h("tr", {}, ctx.h("td", {}, o.name || o.ref, o.cancelled ? ctx.t(" (storniert)", " (cancelled)") : ""),
+          ctx.h("td", {}, ctx.date(o.placed_at)), ctx.h("td", { class: "la-num" }, ctx.money(o.total)),
+          ctx.h("td", { class: "la-num" }, ctx.money(o.refunded)), ctx.h("td", { class: "la-num" }, String(o.points)))), "orders-table"));
+  }
+
+  async function renderMember(el, ctx, memberId) {
+    const member = await ctx.api(`/admin/api/members/${memberId}`);
+    const reload = () => { el.textContent = ""; renderMember(el, ctx, memberId).catch((e) => ctx.toast(ctx.errorText(e), "error")); };
+    el.append(
+      ctx.h("p", {}, ctx.h("a", { href: "#members", "data-testid": "back-to-members" }, ctx.t("← alle Mitglieder", "← all members"))),
+      ctx.h("section", { class: "la-card", "data-testid": "member-page" },
+        ctx.h("h2", { "data-testid": "member-name" }, member.name),
+        ctx.h("p", { class: "la-muted" }, member.email || ctx.t("(anonymisiert)", "(anonymised)")),
+        stats(ctx, member)),
+      adjustForm(ctx, member, reload), ledgerCard(ctx, member), lotsCard(ctx, member), ordersCard(ctx, member));
+    const sections = ctx.h("div", { "data-testid": "member-sections" });
+    el.appendChild(sections);
+    ctx.renderMemberSections(sections, member);
+  }
+
+  function render(el, ctx) {
+    const memberId = ctx.route && ctx.route[0];
+    return memberId ? renderMember(el, ctx, Number(memberId)) : renderSearch(el, ctx);
+  }
+
+  window.LoyaltyAdmin.registerTab({ id: "members", order: 60, title: { de: "Mitglieder", en: "Members" }, render });
+})();

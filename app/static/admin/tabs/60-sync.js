@@ -1,0 +1,124 @@
+/* Sync tab: order reconciliation runs (pulled, repaired, errors) and the orders each one repaired. */
+(function () {
+  "use strict";
+
+  const STATUS = { ok: ["erfolgreich", "ok"], failed: ["mit Fehlern", "with errors"], running: ["läuft", "running"] };
+  const TRIGGER = { job: ["automatisch", "scheduled"], admin: ["manuell", "manual"] };
+
+  function label(map, key, ctx) {
+    const pair = map[key];
+    return pair ? ctx.t(pair[0], pair[1]) : String(key);
+  }
+
+  function errorList(run, ctx) {
+    if (!run.errors || !run.errors.length) return null;
+    return ctx.h("ul", { class: "la-errors", "data-testid": `sync-errors-${run.id}` },
+      run.errors.map((error) => ctx.h("li", {},
+        (error.texts && (error.texts[ctx.locale] || error.texts.de)) || error.reason,
+        error.order_ref ? ` (${ctx.t("Bestellung", "order")} ${error.order_ref})` : "",
+        ctx.h("span", { class: "la-muted" }, ` ${error.detail || ""}`))));
+  }
+
+  function repairTable(detail, ctx) {
+    if (!detail.repairs.length) {
+      return ctx.h("p", { class: "la-muted" }, ctx.t("Keine Punkte geändert.", "No points changed."));
+    }
+    return ctx.h("table", { class: "la-table", "data-testid": `sync-repairs-${detail.id}` },
+      ctx.h("thead", {}, ctx.h("tr", {},
+        ctx.h("th", {}, ctx.t("Bestellung", "Order")), ctx.h("th", {}, ctx.t("Mitglied", "Member")),
+        ctx.h("th", {}, ctx.t("Punkte vorher", "Points before")), ctx.h("th", {}, ctx.t("Punkte nachher", "Points after")))),
+      ctx.h("tbody", {}, detail.repairs.map((repair) => ctx.h("tr", { "data-testid": "sync-repair" },
+        ctx.h("td", {}, repair.order_name || repair.order_ref),
+        ctx.h("td", {}, repair.member_id
+          ? ctx.h("a", { href: "#", onclick: (event) => { event.preventDefault(); ctx.openMember(repair.member_id); } },
+            repair.member_email || `#${repair.member_id}`)
+          : "–"),
+        ctx.h("td", {}, String(repair.points_before)),
+        ctx.h("td", {}, String(repair.points_after))))));
+  }
+
+  async function toggleDetail(row, run, ctx) {
+    const next = row.nextElementSibling;
+    if (next && next.dataset.detailFor === String(run.id)) {
+      next.remove();
+      return;
+    }
+    const cell = ctx.h("td", { colspan: "7" }, ctx.t("Wird geladen …", "Loading …"));
+    row.after(ctx.h("tr", { class: "la-detail", dataset: { detailFor: String(run.id) } }, cell));
+    try {
+      const detail = await ctx.api(`/admin/api/sync/runs/${run.id}`);
+      cell.replaceChildren(repairTable(detail, ctx), errorList(detail, ctx) || "");
+    } catch (error) {
+      cell.replaceChildren(ctx.errorText(error));
+    }
+  }
+
+  function runRow(run, ctx) {
+    const row = ctx.h("tr", { "data-testid": `sync-run-${run.id}` },
+      ctx.h("td", {}, ctx.date(run.started_at)),
+      ctx.h("td", {}, label(TRIGGER, run.trigger, ctx)),
+      ctx.h("td", {}, label(STATUS, run.status, ctx)),
+      ctx.h("td", {}, ctx.date(run.since)),
+      ctx.h("td", {}, String(run.pulled)),
+      ctx.h("td", { "data-testid": `sync-repaired-${run.id}` }, String(run.repaired)),
+      ctx.h("td", {}, ctx.h("button", { type: "button", "data-testid": `sync-details-${run.id}`,
+        onclick: () => toggleDetail(row, run, ctx) }, ctx.t("Details", "Details"))));
+    return row;
+  }
+
+  function runTable(data, ctx) {
+    if (!data.runs.length) {
+      return ctx.h("p", { class: "la-muted", "data-testid": "sync-empty" },
+        ctx.t("Noch kein Abgleich gelaufen.", "No sync has run yet."));
+    }
+    return ctx.h("table", { class: "la-table", "data-testid": "sync-runs" },
+      ctx.h("thead", {}, ctx.h("tr", {},
+        ["Beginn|Started", "Auslöser|Trigger", "Status|Status", "Geändert seit|Changed since",
+          "Abgerufen|Pulled", "Repariert|Repaired", "|"].map((pair) => {
+          const [de, en] = pair.split("|");
+          return ctx.h("th", {}, ctx.t(de, en));
+        }))),
+      ctx.h("tbody", {}, data.runs.map((run) => runRow(run, ctx))));
+  }
+
+  async function render(el, ctx) {
+    const body = ctx.h("div", {});
+    const onlyRepaired = ctx.h("input", { type: "checkbox", id: "sync-only-repaired", "data-testid": "sync-only-repaired" });
+    async function load() {
+      const query = onlyRepaired.checked ? "?repaired_only=true" : "";
+      const data = await ctx.api(`/admin/api/sync/runs${query}`);
+      body.replaceChildren(
+        ctx.h("p", { "data-testid": "sync-last" }, ctx.t("Letzter Abgleich bis: ", "Last synced up to: "), ctx.date(data.last_synced_at)),
+        runTable(data, ctx));
+      for (const run of data.runs.filter((r) => r.errors && r.errors.length && !r.repaired).slice(0, 1)) {
+        body.appendChild(errorList(run, ctx));
+      }
+    }
+    const button = ctx.h("button", { type: "button", class: "la-primary", "data-testid": "sync-now",
+      onclick: async () => {
+        button.disabled = true;
+        try {
+          const run = await ctx.api("/admin/api/sync/run", { method: "POST" });
+          ctx.toast(ctx.t(`Abgleich fertig: ${run.pulled} abgerufen, ${run.repaired} repariert.`,
+            `Sync finished: ${run.pulled} pulled, ${run.repaired} repaired.`), run.status === "ok" ? "ok" : "error");
+          await load();
+        } catch (error) {
+          ctx.toast(ctx.errorText(error), "error");
+        } finally {
+          button.disabled = false;
+        }
+      } }, ctx.t("Jetzt abgleichen", "Sync now"));
+    onlyRepaired.addEventListener("change", load);
+    el.appendChild(ctx.h("div", { class: "la-card" },
+      ctx.h("h2", {}, ctx.t("Abgleich der Bestellungen", "Order sync")),
+      ctx.h("p", { class: "la-muted" }, ctx.t(
+        "Holt regelmäßig die geänderten Bestellungen aus dem Shop und bucht Punkte nach, deren Webhook nie ankam.",
+        "Regularly pulls changed orders from the shop and books the points of webhooks that never arrived.")),
+      ctx.h("div", { class: "la-field la-field-inline" }, button, onlyRepaired,
+        ctx.h("label", { for: "sync-only-repaired" }, ctx.t("Nur Läufe mit Reparaturen", "Only runs with repairs"))),
+      body));
+    await load();
+  }
+
+  window.LoyaltyAdmin.registerTab({ id: "sync", order: 65, title: { de: "Abgleich", en: "Sync" }, render });
+})();

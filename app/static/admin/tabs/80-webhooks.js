@@ -1,0 +1,49 @@
+/* Core tab: the webhook inbox (failed deliveries first), retry, and re-creating the shop's subscriptions. */
+(function () {
+  "use strict";
+
+  async function render(el, ctx) {
+    const status = ctx.h("select", { name: "status", "data-testid": "webhook-status" },
+      [["failed", "fehlgeschlagen", "failed"], ["processed", "verarbeitet", "processed"], ["ignored", "ignoriert", "ignored"], ["all", "alle", "all"]]
+        .map(([v, de, en]) => ctx.h("option", { value: v }, ctx.t(de, en))));
+    const list = ctx.h("div", { "data-testid": "webhook-list" });
+    const register = ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "webhooks-register" },
+      ctx.t("Webhooks neu einrichten", "Register webhooks again"));
+    register.addEventListener("click", async () => {
+      try {
+        const result = await ctx.api("/admin/api/webhooks/register", { method: "POST" });
+        ctx.toast(ctx.t(`${result.topics} Webhooks eingerichtet.`, `${result.topics} webhooks registered.`));
+      } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
+    });
+    async function load() {
+      const rows = await ctx.api(`/admin/api/webhooks?status=${status.value}`);
+      list.textContent = "";
+      if (!rows.length) {
+        list.appendChild(ctx.h("p", { class: "la-muted" }, ctx.t("Keine Zustellungen.", "No deliveries.")));
+        return;
+      }
+      list.appendChild(ctx.h("table", { class: "la-table" },
+        ctx.h("thead", {}, ctx.h("tr", {}, [ctx.t("Empfangen", "Received"), ctx.t("Thema", "Topic"), "Status",
+          ctx.t("Versuche", "Attempts"), ctx.t("Fehler", "Error"), ""].map((x) => ctx.h("th", {}, x)))),
+        ctx.h("tbody", {}, rows.map((d) => ctx.h("tr", { "data-testid": `delivery-${d.id}` },
+          ctx.h("td", {}, ctx.date(d.received_at)), ctx.h("td", {}, d.topic),
+          ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${d.status}` }, d.status)),
+          ctx.h("td", {}, String(d.attempts)), ctx.h("td", {}, d.last_error || ""),
+          ctx.h("td", {}, d.status === "failed" ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `retry-${d.id}`,
+            onclick: async () => {
+              try {
+                const result = await ctx.api(`/admin/api/webhooks/${d.id}/retry`, { method: "POST" });
+                ctx.toast(result.status === "processed" ? ctx.t("Erneut verarbeitet.", "Processed again.") : ctx.t("Weiterhin fehlerhaft.", "Still failing."),
+                  result.status === "processed" ? "ok" : "error");
+                load();
+              } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
+            } }, ctx.t("Erneut versuchen", "Retry")) : ""))))));
+    }
+    status.addEventListener("change", load);
+    el.append(ctx.h("section", { class: "la-card" }, ctx.h("h2", {}, ctx.t("Webhook-Eingang", "Webhook inbox")),
+      ctx.h("div", { class: "la-row" }, status, register), list));
+    await load();
+  }
+
+  window.LoyaltyAdmin.registerTab({ id: "webhooks", order: 80, title: { de: "Webhooks", en: "Webhooks" }, render });
+})();

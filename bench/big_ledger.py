@@ -1,0 +1,77 @@
+"""The webhook at scale: the same run on an empty database and with millions of ledger rows already present."""
+
+from __future__ import annotations
+
+import time
+
+import harness
+import psycopg
+import webhook
+import workload
+
+GOAL = 0.8
+SHOPS = webhook.SHOPS
+
+
+def load_ledger(rows: int, url: str = harness.DATABASE_URL) -> float:
+    """Add `rows` ledger entries (with their members, 100 entries each) in PostgreSQL itself; seconds taken.
+
+    generate_series inside INSERT ... SELECT writes them in one statement per table; the members' cached
+    balances are then set to their ledger sums, so `ledger verify` still holds.
+    """
+    began = time.monotonic()
+    members = max(1, rows // 100)
+    with psycopg.connect(url) as conn:
+        shop_ids = [r[0] for r in conn.execute("SELECT id FROM shops WHERE domain LIKE 'bench-shop-%' ORDER BY id")]
+        conn.execute(
+            """INSERT INTO members (shop_id, customer_ref, email, accepts_marketing, balance, pending,
+               lifetime_points, joined_at, updated_at)
+               SELECT (%(shops)s::int[])[1 + g %% cardinality(%(shops)s::int[])], 'hist-' || g,
+                      'hist' || g || '@example.de', false, 0, 0, 0, now() - interval '2 years', now()
+               FROM generate_series(1, %(members)s) g""",
+            {"shops": shop_ids, "members": members},
+        )
+        conn.execute(
+            """INSERT INTO ledger_entries (shop_id, member_id, delta, kind, reason, source_type, source_ref,
+               actor, balance_after, occurred_at)
+               SELECT m.shop_id, m.id, 10 + g %% 90, 'earn', 'order_paid', 'order', 'hist-' || g, 'system', 0,
+                      now() - (g %% 700) * interval '1 day'
+               FROM generate_series(1, %(rows)s) g
+               JOIN members m ON m.customer_ref = 'hist-' || (1 + g %% %(members)s) AND m.shop_id =
+                    (%(shops)s::int[])[1 + (1 + g %% %(members)s) %% cardinality(%(shops)s::int[])]""",
+            {"rows": rows, "members": members, "shops": shop_ids},
+        )
+        conn.execute(
+            """UPDATE members m SET balance = s.total, lifetime_points = s.total
+               FROM (SELECT member_id, sum(delta) AS total FROM ledger_entries GROUP BY member_id) s
+               WHERE s.member_id = m.id AND m.customer_ref LIKE 'hist-%%'"""
+        )
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return time.monotonic() - began
+
+
+def run(quick: bool) -> list[harness.Row]:
+    """Webhook throughput with `rows` ledger rows present, against the same run on an empty database."""
+    sizes = webhook.Sizes.of(quick)
+    rows = 200_000 if quick else 5_000_000
+    harness.reset_schema()
+    workload.register_shops(SHOPS)
+    warm = workload.build(SHOPS, sizes.warmup, tag=99)
+    empty_load = workload.build(SHOPS, sizes.requests, tag=1)
+    big_load = workload.build(SHOPS, sizes.requests, tag=2)
+    with harness.product_server() as port:
+        webhook.send(port, warm)
+        empty = webhook.send(port, empty_load)
+    seconds = load_ledger(rows)
+    with harness.product_server() as port:
+        webhook.send(port, workload.build(SHOPS, sizes.warmup, tag=98))
+        big = webhook.send(port, big_load)
+    with psycopg.connect(harness.DATABASE_URL) as conn:
+        present = conn.execute("SELECT count(*) FROM ledger_entries").fetchone()[0]
+    ratio = big.rate / empty.rate
+    note = (f"{present:,} ledger rows after the run (loaded in {seconds:.0f} s); empty: {empty.rate:.0f} req/s "
+            f"p99 {empty.p(99):.1f} ms; loaded: p50 {big.p(50):.1f} ms p99 {big.p(99):.1f} ms "
+            f"non-2xx {big.non_2xx + empty.non_2xx}")
+    return [harness.Row(f"webhook at {rows / 1e6:g} M ledger rows", f"{big.rate:.0f} req/s",
+                        f"{empty.rate:.0f} req/s (empty)", ratio, f">= {GOAL} of empty", ratio >= GOAL, note)]

@@ -1,0 +1,113 @@
+"""The analytics admin API: report, settings, segments, campaigns and CSV downloads, for the signed-in shop only."""
+
+from __future__ import annotations
+
+from tests.support.admin import admin_headers, login_with_link
+from tests.support.analytics_data import worked_example
+
+
+def test_the_report_answers_with_figures_definitions_and_charts(client, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    worked_example(container, shopify_shop)
+    response = client.get("/admin/api/analytics/report?from=2025-01-01&to=2025-12-31&lang=de",
+                          headers=admin_headers(shopify_shop))
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
+    assert body["figures"]["retention_rate"]["value"] == "50.00"
+    assert body["figures"]["retention_rate"]["label"] == "Kundenbindungsrate"
+    assert body["figures"]["ltv_cac"]["value"] is None  # no acquisition cost entered
+    assert set(body["charts"]) == {"retention", "cohorts", "points", "liability"}
+
+
+def test_a_bad_period_is_a_validation_error(client, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/admin/api/analytics/report?from=gestern", headers=admin_headers(shopify_shop))
+    assert response.status_code == 422
+    assert "from" in response.get_json()["errors"]
+
+
+def test_the_acquisition_cost_turns_on_ltv_cac(client, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    worked_example(container, shopify_shop)
+    headers = admin_headers(shopify_shop)
+    saved = client.put("/admin/api/analytics/settings", json={"acquisition_cost": "10.00"}, headers=headers)
+    assert saved.status_code == 200
+    assert saved.get_json()["acquisition_cost"] == "10.00"
+    body = client.get("/admin/api/analytics/report?from=2025-01-01&to=2025-12-31", headers=headers).get_json()
+    assert body["figures"]["ltv_cac"]["value"] == "3.51"
+    refused = client.put("/admin/api/analytics/settings", json={"a_share": "0.90", "b_share": "0.85"},
+                         headers=headers)
+    assert refused.status_code == 422
+    assert "b_share" in refused.get_json()["errors"]
+
+
+def test_segments_give_counts_and_member_pages(client, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    worked_example(container, shopify_shop)
+    headers = admin_headers(shopify_shop)
+    overview = client.get("/admin/api/segments", headers=headers).get_json()
+    assert [row["members"] for row in overview["abc"]] == [3, 1, 0]
+    page = client.get("/admin/api/segments/members?kind=filter&min_orders=2&limit=1", headers=headers).get_json()
+    assert page["count"] == 2
+    assert len(page["members"]) == 1
+    assert page["next_after_id"] is not None
+    rest = client.get(f"/admin/api/segments/members?kind=filter&min_orders=2&after_id={page['next_after_id']}",
+                      headers=headers).get_json()
+    assert {m["email"] for m in page["members"] + rest["members"]} == {"alice@example.de", "carol@example.de"}
+    bad = client.get("/admin/api/segments/members?kind=abc&value=Z", headers=headers)
+    assert bad.status_code == 422
+
+
+def test_a_campaign_is_previewed_created_and_followed(client, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    worked_example(container, shopify_shop)
+    headers = admin_headers(shopify_shop)
+    assert client.get("/admin/api/campaigns/preview?kind=abc&value=A", headers=headers).get_json() == {"count": 3}
+    created = client.post("/admin/api/campaigns", headers=headers, json={
+        "name": "Danke", "segment": {"kind": "abc", "value": "A"}, "action": "bonus", "params": {"points": 10}})
+    assert created.status_code == 201, created.get_json()
+    campaign = created.get_json()
+    assert (campaign["status"], campaign["total"], campaign["started_by"]) == ("queued", 3, "shopify-user:42")
+    from app.services.campaigns import run_campaigns
+
+    run_campaigns(container.uow, container.clock.now())
+    done = client.get(f"/admin/api/campaigns/{campaign['id']}", headers=headers).get_json()
+    assert (done["status"], done["processed"], done["percent"]) == ("done", 3, 100)
+    listed = client.get("/admin/api/campaigns", headers=headers).get_json()["campaigns"]
+    assert [c["id"] for c in listed] == [campaign["id"]]
+
+
+def test_invalid_campaign_parameters_are_field_errors(client, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/admin/api/campaigns", headers=admin_headers(shopify_shop), json={
+        "segment": {"kind": "all"}, "action": "bonus", "params": {"points": -5}})
+    assert response.status_code == 422
+    assert "points" in response.get_json()["errors"]
+
+
+def test_another_shops_campaign_answers_404(client, container, shopify_shop, woo_shop) -> None:  # type: ignore[no-untyped-def]
+    created = client.post("/admin/api/campaigns", headers=admin_headers(shopify_shop), json={
+        "segment": {"kind": "all"}, "action": "bonus", "params": {"points": 5}}).get_json()
+    write = login_with_link(container_app(client), client, woo_shop)
+    assert client.get(f"/admin/api/campaigns/{created['id']}").status_code == 404
+    assert client.post(f"/admin/api/campaigns/{created['id']}/cancel", headers=write).status_code == 404
+
+
+def container_app(client):  # type: ignore[no-untyped-def]
+    return client.application
+
+
+def test_csv_downloads(client, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    worked_example(container, shopify_shop)
+    headers = admin_headers(shopify_shop)
+    members = client.get("/admin/api/export/members.csv", headers=headers)
+    assert members.status_code == 200
+    assert members.mimetype == "text/csv"
+    assert members.headers["Content-Disposition"] == 'attachment; filename="members.csv"'
+    assert members.get_data(as_text=True).count("\n") == 5
+    ledger = client.get("/admin/api/export/ledger.csv", headers=headers).get_data(as_text=True)
+    assert ledger.splitlines()[0].startswith("id,member_id,email")
+    segment = client.get("/admin/api/export/segment.csv?kind=abc&value=B", headers=headers).get_data(as_text=True)
+    assert "bob@example.de" in segment
+    assert "alice@example.de" not in segment
+
+
+def test_everything_needs_an_admin(client) -> None:  # type: ignore[no-untyped-def]
+    for path in ("/admin/api/analytics/report", "/admin/api/segments", "/admin/api/campaigns",
+                 "/admin/api/export/members.csv"):
+        assert client.get(path).status_code == 401, path

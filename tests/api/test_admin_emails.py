@@ -1,0 +1,79 @@
+"""Admin API of the emails area: settings, live preview, the outbox (cancel), per-shop isolation."""
+
+from __future__ import annotations
+
+from tests.conftest import START
+from tests.support.admin import admin_headers
+from tests.support.deliveries import deliver, member_by_email
+from tests.support.outbox import configure, mailer_fixture, messages  # noqa: F401
+from tests.support.snapshots import customer, order
+
+BUYER = customer()
+
+
+def test_settings_show_defaults_and_save_a_partial_change(client, shopify_shop):
+    headers = admin_headers(shopify_shop)
+
+    saved = client.put("/admin/api/emails/settings", headers=headers,
+                       json={"review_delay_days": 10, "kinds": {"review_request": {"subject": {"en": "Rate us!"}}}})
+    page = client.get("/admin/api/emails/settings", headers=headers).get_json()
+
+    assert saved.status_code == 200
+    assert page["settings"]["review_delay_days"] == 10
+    assert page["settings"]["review_reminder_days"] == 5
+    assert page["settings"]["kinds"]["review_request"]["subject"] == {"de": "", "en": "Rate us!"}
+    assert page["defaults"]["thank_you"]["subject"]["de"].startswith("Vielen Dank")
+    assert {k["kind"]: k["category"] for k in page["kinds"]}["thank_you"] == "transactional"
+
+
+def test_invalid_settings_answer_422_per_field(client, shopify_shop):
+    response = client.put("/admin/api/emails/settings", headers=admin_headers(shopify_shop),
+                          json={"review_delay_days": -1, "review_consent": "whatever"})
+
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"review_delay_days", "review_consent"}
+
+
+def test_preview_renders_unsaved_texts_escaped(client, shopify_shop):
+    response = client.post("/admin/api/emails/preview", headers=admin_headers(shopify_shop), json={
+        "kind": "thank_you", "locale": "de",
+        "settings": {"kinds": {"thank_you": {"subject": {"de": "Danke, {first_name}"},
+                                             "intro": {"de": "<script>x</script>"}}}}})
+
+    body = response.get_json()
+    assert body["subject"] == "Danke, Jürgen"
+    assert "&lt;script&gt;" in body["html"]
+    assert "<script>" not in body["html"]
+
+
+def test_the_outbox_lists_by_status_and_a_pending_message_can_be_cancelled(client, container, shopify_shop, mailer):
+    configure(container, shopify_shop, thank_you_delay_minutes=60)
+    deliver(container, shopify_shop, order(at=START, buyer=BUYER))
+    headers = admin_headers(shopify_shop)
+
+    pending = client.get("/admin/api/outbox?status=pending", headers=headers).get_json()
+    cancelled = client.post(f"/admin/api/outbox/{pending['items'][0]['id']}/cancel", headers=headers)
+    twice = client.post(f"/admin/api/outbox/{pending['items'][0]['id']}/cancel", headers=headers)
+
+    assert pending["total"] == 1
+    assert pending["items"][0]["kind"] == "thank_you"
+    assert cancelled.get_json()["status"] == "cancelled"
+    assert twice.status_code == 409
+    assert [m.status for m in messages(container, shopify_shop)] == ["cancelled"]
+
+
+def test_another_shops_messages_and_members_are_not_found(client, container, shopify_shop, mailer):
+    from app.services.shops import NewShop, add_shop
+
+    other = add_shop(container.uow(), container.box, NewShop("shopify", "andere.myshopify.com", name="Andere"),
+                     container.clock.now())
+    deliver(container, shopify_shop, order(at=START, buyer=BUYER))
+    message_id = messages(container, shopify_shop)[0].id
+    member = member_by_email(container, shopify_shop, BUYER.email)
+
+    cancel = client.post(f"/admin/api/outbox/{message_id}/cancel", headers=admin_headers(other))
+    listed = client.get(f"/admin/api/members/{member.id}/messages", headers=admin_headers(other))
+    own = client.get(f"/admin/api/members/{member.id}/messages", headers=admin_headers(shopify_shop)).get_json()
+
+    assert (cancel.status_code, listed.status_code) == (404, 404)
+    assert own["total"] == 1

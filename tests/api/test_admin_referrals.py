@@ -1,0 +1,101 @@
+"""Admin API of the referral area: settings, the flagged queue with reasons, decisions, statistics, isolation."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from app.clock import FixedClock
+from app.container import Container
+from app.models import Shop
+from app.services import referrals
+from tests.support import snapshots as s
+from tests.support.admin import admin_headers
+from tests.support.deliveries import deliver, member_by_email
+
+REFERRER = s.customer("7001", "juergen.weiss@example.de")
+FRIEND = s.customer("7002", "anna@example.de", first_name="Anna")
+
+
+def _flagged_referral(container: Container, shop: Shop, clock: FixedClock) -> int:
+    deliver(container, shop, REFERRER)
+    member = member_by_email(container, shop, REFERRER.email or "")
+    with container.uow() as uow:
+        code = referrals.code_for_member(uow.session, shop.id, member.id)
+    deliver(container, shop, s.order("5003", at=clock.now(), buyer=REFERRER, discount_codes=(code or "",)))
+    return member.id
+
+
+def test_referral_settings_round_trip_and_validate(client: FlaskClient, shopify_shop: Shop) -> None:
+    headers = admin_headers(shopify_shop)
+    current = client.get("/admin/api/referrals/settings", headers=headers).get_json()
+
+    saved = client.put("/admin/api/referrals/settings", headers=headers, json={**current, "referrer_points": 750})
+    invalid = client.put("/admin/api/referrals/settings", headers=headers, json={**current, "hold_days": -1})
+
+    assert current["referrer_points"] == 500
+    assert current["friend_coupon_value"] == "5.00"
+    assert saved.status_code == 200
+    assert client.get("/admin/api/referrals/settings", headers=headers).get_json()["referrer_points"] == 750
+    assert invalid.status_code == 422
+    assert "hold_days" in invalid.get_json()["errors"]
+
+
+def test_earning_settings_round_trip(client: FlaskClient, shopify_shop: Shop) -> None:
+    headers = admin_headers(shopify_shop)
+    values = {"signup_points": 100, "newsletter_points": 50, "birthday_points": 200}
+
+    assert client.put("/admin/api/earning/settings", headers=headers, json=values).status_code == 200
+    assert client.get("/admin/api/earning/settings", headers=headers).get_json() == values
+
+
+def test_flagged_referrals_come_first_with_their_reasons_and_can_be_approved(
+    client: FlaskClient, shopify_shop: Shop, container: Container, clock: FixedClock
+) -> None:
+    _flagged_referral(container, shopify_shop, clock)
+    headers = admin_headers(shopify_shop)
+
+    queue = client.get("/admin/api/referrals", headers=headers).get_json()
+    decided = client.post(f"/admin/api/referrals/{queue[0]['id']}/approve", headers=headers)
+    again = client.post(f"/admin/api/referrals/{queue[0]['id']}/reject", headers=headers)
+
+    assert queue[0]["status"] == "flagged"
+    assert "self_referral_customer" in queue[0]["flags"]
+    assert decided.status_code == 200
+    assert decided.get_json()["status"] == "ordered"
+    assert decided.get_json()["decided_by"] == "shopify-user:42"
+    assert (again.status_code, again.get_json()["reason"]) == (409, "referral_not_flagged")
+
+
+def test_statistics_overall_and_per_member(
+    client: FlaskClient, shopify_shop: Shop, container: Container, clock: FixedClock
+) -> None:
+    member_id = _flagged_referral(container, shopify_shop, clock)
+    headers = admin_headers(shopify_shop)
+
+    stats = client.get("/admin/api/referrals/stats", headers=headers).get_json()
+    mine = client.get(f"/admin/api/members/{member_id}/referrals", headers=headers).get_json()
+
+    assert stats["by_status"]["flagged"] == 1
+    assert stats["total"] == 1
+    assert mine["code"].startswith("JUERGEN-")
+    assert mine["stats"]["total"] == 1
+    assert len(mine["referrals"]) == 1
+
+
+def test_another_shops_referrals_and_members_are_not_found(
+    client: FlaskClient, shopify_shop: Shop, container: Container, clock: FixedClock
+) -> None:
+    from app.services.shops import NewShop, add_shop
+
+    member_id = _flagged_referral(container, shopify_shop, clock)
+    other = add_shop(container.uow(), container.box, NewShop("shopify", "other-shop.myshopify.com"), clock.now())
+    headers = admin_headers(other)
+    referral_id = referrals.reports.list_referrals(container.uow(), shopify_shop.id)[0]["id"]
+
+    assert client.get("/admin/api/referrals", headers=headers).get_json() == []
+    assert client.post(f"/admin/api/referrals/{referral_id}/approve", headers=headers).status_code == 404
+    assert client.get(f"/admin/api/members/{member_id}/referrals", headers=headers).status_code == 404
+
+
+def test_the_referral_admin_needs_a_signed_in_merchant(client: FlaskClient) -> None:
+    assert client.get("/admin/api/referrals").status_code == 401

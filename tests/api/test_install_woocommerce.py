@@ -1,0 +1,138 @@
+"""WooCommerce connect: wc-auth redirect, the key callback bound to a single-use state, webhooks, the way back."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+
+from app.models import Shop
+from app.services import install
+from app.services.shops import credentials
+from tests.fakes.woocommerce_server import FakeWooCommerce
+
+
+def start(client: FlaskClient, fake: FakeWooCommerce) -> dict[str, str]:
+    response = client.get(f"/auth/woocommerce?{urlencode({'store_url': fake.url + '/'})}")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.location.startswith(f"{fake.url}/wc-auth/v1/authorize?")
+    return {k: v[0] for k, v in parse_qs(urlsplit(response.location).query).items()}
+
+
+def keys_posted(client: FlaskClient, fake: FakeWooCommerce, user_id: str):  # type: ignore[no-untyped-def]
+    """What WooCommerce posts to callback_url once the merchant approved."""
+    return client.post(
+        "/auth/woocommerce/callback",
+        json={
+            "key_id": 3,
+            "user_id": user_id,
+            "consumer_key": fake.consumer_key,
+            "consumer_secret": fake.consumer_secret,
+            "key_permissions": "read_write",
+        },
+    )
+
+
+def stored(app: Flask) -> Shop | None:
+    with app.extensions["container"].uow() as uow:
+        return uow.session.scalars(select(Shop).where(Shop.platform == "woocommerce")).first()
+
+
+def test_connect_redirects_to_wc_auth_with_an_unguessable_state(
+    client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    query = start(client, fake_woocommerce)
+    assert query["scope"] == "read_write"
+    assert query["app_name"] == install.manifest()["name"]
+    assert query["callback_url"] == "http://127.0.0.1:8000/auth/woocommerce/callback"
+    assert query["return_url"] == "http://127.0.0.1:8000/auth/woocommerce/return"
+    assert len(query["user_id"]) >= 32
+    assert start(client, fake_woocommerce)["user_id"] != query["user_id"]
+
+
+def test_without_a_shop_address_the_connect_page_asks_for_it(client: FlaskClient) -> None:
+    response = client.get("/auth/woocommerce", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert "Connect a WooCommerce shop" in response.get_data(as_text=True)
+
+
+def test_the_callback_stores_keys_encrypted_and_creates_signed_webhooks(
+    app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    state = start(client, fake_woocommerce)["user_id"]
+    response = keys_posted(app.test_client(), fake_woocommerce, state)
+    assert response.status_code == 200, response.json
+    assert response.json["webhooks_registered"] is True
+    shop = stored(app)
+    assert shop is not None
+    assert shop.domain == fake_woocommerce.url
+    c = app.extensions["container"]
+    creds = credentials(shop, c.box)
+    assert (creds.consumer_key, creds.consumer_secret) == (
+        fake_woocommerce.consumer_key,
+        fake_woocommerce.consumer_secret,
+    )
+    with c.engine.connect() as conn:
+        raw = " ".join(str(v) for v in conn.execute(text("SELECT * FROM shops")).one())
+    assert fake_woocommerce.consumer_secret not in raw
+    assert fake_woocommerce.consumer_key not in raw
+    secret = c.box.decrypt(shop.webhook_secret_enc)
+    assert secret
+    assert len(secret) >= 32
+    hooks = list(fake_woocommerce.webhooks.values())
+    assert {h["topic"] for h in hooks} == set(install.manifest()["webhooks"]["woocommerce"]["topics"])
+    assert {h["delivery_url"] for h in hooks} == {"http://127.0.0.1:8000/webhooks/woocommerce"}
+    assert {h.get("secret") for h in hooks} == {secret}
+
+
+def test_the_return_signs_the_merchant_in_to_the_connected_shop(
+    app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    state = start(client, fake_woocommerce)["user_id"]
+    keys_posted(app.test_client(), fake_woocommerce, state)
+    response = client.get(f"/auth/woocommerce/return?success=1&user_id={state}")
+    assert response.status_code == 303
+    assert response.location == "/admin"
+    assert client.get("/admin/api/me").json["shop"]["domain"] == fake_woocommerce.url
+
+
+def test_the_return_in_another_browser_signs_nobody_in(
+    app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    state = start(client, fake_woocommerce)["user_id"]
+    keys_posted(app.test_client(), fake_woocommerce, state)
+    stranger = app.test_client()
+    assert stranger.get(f"/auth/woocommerce/return?success=1&user_id={state}").status_code == 401
+    assert stranger.get("/admin/api/me").status_code == 401
+
+
+def test_a_callback_with_an_unknown_or_used_state_stores_nothing(
+    app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    assert keys_posted(client, fake_woocommerce, "x" * 43).status_code == 401
+    assert stored(app) is None
+    state = start(client, fake_woocommerce)["user_id"]
+    assert keys_posted(client, fake_woocommerce, state).status_code == 200
+    assert keys_posted(client, fake_woocommerce, state).status_code == 401
+
+
+def test_read_only_keys_are_refused(client: FlaskClient, app: Flask, fake_woocommerce: FakeWooCommerce) -> None:
+    state = start(client, fake_woocommerce)["user_id"]
+    response = client.post(
+        "/auth/woocommerce/callback",
+        json={"key_id": 3, "user_id": state, "consumer_key": "ck", "consumer_secret": "cs", "key_permissions": "read"},
+    )
+    assert response.status_code == 422
+    assert stored(app) is None
+
+
+def test_a_declined_connection_explains_and_signs_nobody_in(
+    client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    state = start(client, fake_woocommerce)["user_id"]
+    response = client.get(f"/auth/woocommerce/return?success=0&user_id={state}")
+    assert response.status_code == 400
+    assert 'data-testid="connect-denied"' in response.get_data(as_text=True)
+    assert client.get("/admin/api/me").status_code == 401

@@ -1,0 +1,137 @@
+"""The review page over HTTP: tokenised, no login, stars and text per product, points once, low ratings flagged."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.domain.snapshots import LineItem
+from app.models import LedgerEntry, Review, ReviewSubmission
+from tests.support.admin import admin_headers
+from tests.support.deliveries import deliver, member_by_email
+from tests.support.outbox import dispatch, mailer_fixture, messages, request_review, schedule_reviews  # noqa: F401
+from tests.support.snapshots import customer, refund
+
+FAN = customer(accepts_marketing=True, first_name="<script>alert(1)</script>")
+LINES = (
+    LineItem("l1", "p-espresso", "Espresso <b>Bohnen</b>", 2, Decimal("39.80")),
+    LineItem("l2", "p-kanne", "Milchkännchen", 1, Decimal("14.90")),
+)
+
+
+def _rows(container, model):  # type: ignore[no-untyped-def]
+    with container.uow() as uow:
+        return list(uow.session.scalars(select(model).order_by(model.id)))
+
+
+def test_review_page_lists_the_orders_products_escaped_without_a_login(client, container, shopify_shop, mailer):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+
+    response = client.get(path)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Espresso &lt;b&gt;Bohnen&lt;/b&gt;" in html
+    assert "Milchkännchen" in html
+    assert "<b>Bohnen</b>" not in html
+    assert 'name="viewport"' in html
+
+
+def test_submitting_stores_reviews_flags_low_ratings_and_credits_points_once(client, container, shopify_shop,
+                                                                             mailer):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    form = {"product": ["p-espresso", "p-kanne"], "rating-p-espresso": "5", "text-p-espresso": "Herrlich <i>",
+            "rating-p-kanne": "2", "text-p-kanne": "Tropft", "recommend": "9"}
+
+    first = client.post(path, data=form)
+    again = client.post(path, data=form)
+
+    assert first.status_code == 200
+    assert "Vielen Dank für Ihre Bewertung!" in first.get_data(as_text=True)
+    assert "bereits bewertet" in again.get_data(as_text=True)
+    reviews = _rows(container, Review)
+    assert [(r.product_key, r.rating, r.flagged, r.body) for r in reviews] == [
+        ("p-espresso", 5, False, "Herrlich <i>"), ("p-kanne", 2, True, "Tropft")]
+    assert [s.recommend_score for s in _rows(container, ReviewSubmission)] == [9]
+    review_entries = [e for e in _rows(container, LedgerEntry) if e.kind == "review"]
+    assert [(e.delta, e.idempotency_key) for e in review_entries] == [(50, f"review:{reviews[0].order_id}")]
+
+
+def test_review_points_follow_the_shop_setting(client, container, shopify_shop, mailer):
+    from tests.support.outbox import configure
+
+    configure(container, shopify_shop, review_points=0)
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    before = member_by_email(container, shopify_shop, FAN.email).balance
+
+    client.post(path, data={"product": ["p-espresso"], "rating-p-espresso": "4"})
+
+    assert member_by_email(container, shopify_shop, FAN.email).balance == before
+
+
+def test_a_submission_without_any_rating_is_refused_and_stores_nothing(client, container, shopify_shop, mailer):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+
+    response = client.post(path, data={"product": ["p-espresso"], "text-p-espresso": "ohne Sterne"})
+
+    assert response.status_code == 422
+    assert _rows(container, ReviewSubmission) == []
+
+
+def test_a_reviewed_order_gets_no_reminder(client, container, shopify_shop, mailer, clock):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    client.post(path, data={"product": ["p-kanne"], "rating-p-kanne": "5"})
+
+    clock.advance(days=6)
+    schedule_reviews(container)
+
+    assert messages(container, shopify_shop, "review_reminder") == []
+
+
+def test_an_expired_or_forged_link_shows_a_friendly_page(client, container, shopify_shop, mailer, clock):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+
+    clock.advance(days=61)
+    expired = client.get(path)
+    forged = client.get(path[:-3] + "xyz")
+
+    assert expired.status_code == 404
+    assert "abgelaufen" in expired.get_data(as_text=True)
+    assert forged.status_code == 404
+
+
+def test_a_refunded_order_can_no_longer_be_reviewed(client, container, shopify_shop, mailer, clock):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    deliver(container, shopify_shop, refund(lines="10.00", at=clock.now()))
+
+    response = client.post(path, data={"product": ["p-kanne"], "rating-p-kanne": "5"})
+
+    assert response.status_code == 409
+    assert _rows(container, ReviewSubmission) == []
+
+
+def test_the_page_speaks_english_to_an_english_shopper(client, container, shopify_shop, mailer):
+    english = customer(ref="7010", email="pat@example.com", first_name="Pat", locale="en", accepts_marketing=True)
+    path = request_review(container, shopify_shop, mailer, english, line_items=LINES)
+
+    html = client.get(path).get_data(as_text=True)
+
+    assert "How do you like your order #5001?" in html
+    assert mailer.sent[-1]["Subject"].startswith("How do you")
+
+
+def test_admin_sees_flagged_reviews_first_and_filters_by_rating(client, container, shopify_shop, mailer, clock):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    client.post(path, data={"product": ["p-espresso", "p-kanne"], "rating-p-espresso": "5", "rating-p-kanne": "1"})
+
+    listed = client.get("/admin/api/reviews", headers=admin_headers(shopify_shop)).get_json()
+    fives = client.get("/admin/api/reviews?rating=5", headers=admin_headers(shopify_shop)).get_json()
+    member = member_by_email(container, shopify_shop, FAN.email)
+    own = client.get(f"/admin/api/members/{member.id}/reviews", headers=admin_headers(shopify_shop)).get_json()
+
+    assert [(r["rating"], r["flagged"]) for r in listed["items"]] == [(1, True), (5, False)]
+    assert [r["product_key"] for r in fives["items"]] == ["p-espresso"]
+    assert own["total"] == 2
+    _ = timedelta

@@ -1,0 +1,61 @@
+"""In Chromium: the dashboard shows the shop's figures and charts; segments list members; a campaign runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services.admin_sessions import issue_login_link
+from app.services.campaigns import run_campaigns
+from tests.support.analytics_data import worked_example
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(app, page, live_url: str, shop) -> None:  # type: ignore[no-untyped-def]
+    c = app.extensions["container"]
+    link = issue_login_link(c.uow(), c.settings.secret_key, c.settings.public_url, str(shop.id))
+    page.goto(link.replace(c.settings.public_url, live_url))
+    page.wait_for_selector("[data-testid=tab-dashboard]")
+
+
+def test_the_dashboard_renders_figures_and_charts(app, container, shopify_shop, live_url, page, screenshot) -> None:  # type: ignore[no-untyped-def]
+    worked_example(container, shopify_shop)
+    sign_in(app, page, live_url, shopify_shop)
+    page.click("[data-testid=tab-dashboard]")
+    page.wait_for_selector("[data-testid=figure-retention_rate]")  # the default period (last twelve months)
+    page.fill("[data-testid=period-from]", "2025-01-01")
+    page.fill("[data-testid=period-to]", "2025-12-31")
+    page.click("[data-testid=period-apply]")
+    page.wait_for_selector("[data-testid=figure-retention_rate] strong:has-text('50')")
+    assert page.text_content("[data-testid=figure-orders] strong") == "6"
+    assert "Kundenbindungsrate" in page.text_content("[data-testid=figure-retention_rate]")
+    for chart in ("chart-retention", "chart-cohorts", "chart-abc", "chart-points", "chart-liability"):
+        assert page.locator(f"[data-testid={chart}] svg").count() == 1, chart
+    assert page.locator("[data-testid=chart-retention] svg circle").count() >= 10
+    assert page.locator("[data-testid=chart-cohorts] svg rect").count() >= 3
+    screenshot("dashboard")
+
+
+def test_segments_list_members_and_a_campaign_shows_its_progress(  # type: ignore[no-untyped-def]
+    app, container, shopify_shop, live_url, page, screenshot
+) -> None:
+    worked_example(container, shopify_shop)
+    sign_in(app, page, live_url, shopify_shop)
+    page.click("[data-testid=tab-segments]")
+    page.click("[data-testid=segment-row-A]")
+    page.wait_for_selector("[data-testid=segment-members]")
+    assert "3" in page.text_content("[data-testid=segment-count]")
+    assert page.locator("[data-testid=segment-members] tbody tr").count() == 3
+    screenshot("segments")
+    page.click("[data-testid=tab-campaigns]")
+    page.select_option("[data-testid=campaign-kind]", "abc")
+    page.select_option("[data-testid=campaign-value]", "A")
+    page.click("[data-testid=campaign-preview]")
+    page.wait_for_selector("[data-testid=campaign-preview-count]:has-text('3')")
+    page.fill("[data-testid=campaign-name]", "Winterbonus")
+    page.click("[data-testid=campaign-run]")
+    page.wait_for_selector("[data-testid=campaign-1-status]:has-text('queued')")
+    run_campaigns(container.uow, container.clock.now())
+    page.wait_for_selector("[data-testid=campaign-1-status]:has-text('done')")
+    assert page.text_content("[data-testid=campaign-1-processed]") == "3 / 3"
+    screenshot("campaigns")

@@ -1,0 +1,58 @@
+"""The review page in headless Chromium on a phone: rate products, write, recommend, submit, see thanks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.domain.snapshots import LineItem
+from app.models import Review, ReviewSubmission
+from tests.support.outbox import mailer_fixture, request_review  # noqa: F401
+from tests.support.snapshots import customer
+
+pytestmark = pytest.mark.browser
+
+FAN = customer(accepts_marketing=True)
+LINES = (
+    LineItem("l1", "p-espresso", "Espresso Bohnen 1 kg", 2, Decimal("39.80")),
+    LineItem("l2", "p-kanne", "Milchkännchen", 1, Decimal("14.90")),
+)
+
+
+def test_a_shopper_rates_two_products_on_a_phone_and_sees_thanks(
+    live_url, page, screenshot, container, shopify_shop, mailer
+):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(live_url + path)
+    assert page.locator('[data-testid="review-product"]').count() == 2
+    page.click('[data-testid="star-label-p-espresso-5"]')
+    page.fill('[data-testid="text-p-espresso"]', "Kräftig, schokoladig – <b>super</b>")
+    page.click('[data-testid="star-label-p-kanne-2"]')
+    page.click('[data-testid="nps-9"]')
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone
+    screenshot("filled")
+    page.click('[data-testid="review-submit"]')
+
+    page.wait_for_selector('[data-testid="review-thanks"]')
+    assert "Vielen Dank für Ihre Bewertung!" in page.inner_text('[data-testid="review-thanks"]')
+    assert "50 Punkte" in page.inner_text('[data-testid="review-points-awarded"]')
+    screenshot("thanks")
+    with container.uow() as uow:
+        reviews = list(uow.session.scalars(select(Review).order_by(Review.product_key)))
+        submission = uow.session.scalars(select(ReviewSubmission)).one()
+    assert [(r.product_key, r.rating, r.flagged) for r in reviews] == [("p-espresso", 5, False), ("p-kanne", 2, True)]
+    assert reviews[0].body == "Kräftig, schokoladig – <b>super</b>"
+    assert submission.recommend_score == 9
+
+
+def test_submitting_without_stars_asks_for_a_rating(live_url, page, container, shopify_shop, mailer):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+
+    page.goto(live_url + path)
+    page.click('[data-testid="review-submit"]')
+
+    assert page.is_visible('[data-testid="review-error"]')

@@ -1,0 +1,129 @@
+"""The widget in headless Chromium against the running app, behind a signing stand-in for Shopify's App Proxy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from app import create_app
+from app.clock import FixedClock
+from app.container import Container
+from app.models import Shop
+from app.platforms.shopify.admin import ShopifyAdminClient
+from tests.browser.proxy_shim import ShopifyProxyShim
+from tests.conftest import TEST_SHOPIFY_SECRET, _empty
+from tests.fakes.shopify_server import FakeShopify
+from tests.support.deliveries import deliver
+from tests.support.rewards import add_reward, no_sleep, shop_for
+from tests.support.snapshots import customer, order
+
+BUYER = customer("7001", "juergen.weiss@example.de")
+
+
+def shopify_client(fake: FakeShopify) -> ShopifyAdminClient:
+    """The real client against the fake, with the default timeouts (the fake may be slow on a busy machine)."""
+    return ShopifyAdminClient(api_base=fake.url, sleep=no_sleep, max_wait=0)
+
+
+@pytest.fixture
+def app(settings_overrides: dict[str, object], clock: FixedClock, fake_shopify: FakeShopify) -> Iterator[Flask]:
+    application = create_app(
+        settings_overrides,
+        clock=clock,
+        platform_clients={"shopify": shopify_client(fake_shopify)},
+    )
+    yield application
+    c: Container = application.extensions["container"]
+    _empty(c.engine)
+    c.dispose()
+
+
+@pytest.fixture
+def shop(container: Container, fake_shopify: FakeShopify) -> Shop:
+    return shop_for(container, "shopify", fake_shopify)
+
+
+@pytest.fixture
+def storefront(app: Flask, shop: Shop, clock: FixedClock, live_url: str) -> Iterator[ShopifyProxyShim]:
+    shim = ShopifyProxyShim(app.wsgi_app, shop.domain, TEST_SHOPIFY_SECRET, clock)
+    original, app.wsgi_app = app.wsgi_app, shim  # type: ignore[method-assign]
+    shim.url = live_url + "/shop"  # type: ignore[attr-defined]
+    yield shim
+    app.wsgi_app = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def member_with_rewards(container: Container, shop: Shop, clock: FixedClock, storefront: ShopifyProxyShim) -> dict:
+    deliver(container, shop, order("5001", at=clock.now(), merchandise="700.00", shipping="0.00", buyer=BUYER))
+    cheap = add_reward(container, shop, points_cost=500)
+    dear = add_reward(container, shop, points_cost=900, value="10.00")
+    storefront.customer_ref = "7001"
+    return {"cheap": cheap.id, "dear": dear.id}
+
+
+def _open(page, storefront: ShopifyProxyShim) -> None:  # type: ignore[no-untyped-def]
+    page.goto(storefront.url)  # type: ignore[attr-defined]
+    page.get_by_test_id("launcher").click()
+    page.get_by_test_id("panel").wait_for(state="visible")
+
+
+def test_the_widget_renders_a_members_balance_rewards_and_referral_link(
+    page, storefront, member_with_rewards, screenshot
+):
+    _open(page, storefront)
+
+    page.get_by_test_id("balance").wait_for()
+    assert page.get_by_test_id("balance").inner_text().strip() == "700"
+    assert page.get_by_test_id(f"reward-{member_with_rewards['cheap']}").is_visible()
+    assert (
+        page.get_by_test_id("referral-url")
+        .input_value()
+        .startswith("https://loyal-test.myshopify.com/apps/loyalty/r/JUERGEN-")
+    )
+    assert "Bestellung #5001" in page.get_by_test_id("history").inner_text()
+    screenshot("member")
+
+
+def test_redeeming_in_the_widget_shows_a_code_that_can_be_copied(
+    page, storefront, member_with_rewards, fake_shopify: FakeShopify, screenshot
+):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=storefront.url.rsplit("/", 1)[0])
+    _open(page, storefront)
+
+    page.get_by_test_id(f"redeem-{member_with_rewards['cheap']}").click()
+    code = page.get_by_test_id("code")
+    code.wait_for()
+    page.get_by_test_id("copy-code").click()
+
+    assert code.inner_text().strip() in fake_shopify.discounts
+    assert page.evaluate("navigator.clipboard.readText()") == code.inner_text().strip()
+    assert page.get_by_test_id("balance").inner_text().strip() == "200"
+    screenshot("redeemed")
+
+
+def test_the_language_can_be_switched_in_the_widget(page, storefront, member_with_rewards, screenshot):
+    _open(page, storefront)
+    redeem = page.get_by_test_id(f"redeem-{member_with_rewards['cheap']}")
+    redeem.wait_for()
+    german = redeem.inner_text()
+
+    page.get_by_test_id("lang-toggle").click()
+
+    assert "Einlösen" in german
+    assert "Redeem" in redeem.inner_text()
+    screenshot("english")
+
+
+def test_a_guest_sees_how_the_program_works_and_a_sign_up_call_to_action(page, storefront, shop, container, screenshot):
+    add_reward(container, shop, points_cost=500)
+    storefront.customer_ref = None
+
+    _open(page, storefront)
+
+    page.get_by_test_id("guest-cta").wait_for()
+    assert (page.get_by_test_id("guest-signup").get_attribute("href") or "").endswith("/account/register")
+    assert page.get_by_test_id("ways-to-earn").is_visible()
+    assert page.locator("[data-testid=balance]").count() == 0
+    screenshot("guest")

@@ -1,0 +1,182 @@
+"""Coupon life after issue: used on an order, expired (points back by setting), thank-you coupons and refunds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from app.services.coupons import expire_coupons, retry_coupon_pushes
+from app.services.redemptions import redeem_reward
+from tests.conftest import START
+from tests.fakes.shopify_server import FakeShopify
+from tests.fakes.woocommerce_server import FakeWooCommerce
+from tests.support.deliveries import deliver, ledger_ok
+from tests.support.rewards import (
+    RecordingPlatform,
+    add_reward,
+    buyer,
+    client_for,
+    coupons,
+    member,
+    member_with_points,
+    set_reward_settings,
+    shop_for,
+)
+from tests.support.snapshots import order, refund
+
+THANK_YOU = {
+    "next_purchase_enabled": True, "next_purchase_mode": "first_order", "next_purchase_threshold": Decimal("0"),
+    "next_purchase_kind": "percentage", "next_purchase_value": Decimal("10"),
+    "next_purchase_minimum_order": Decimal("30"), "next_purchase_validity_days": 60,
+}
+
+
+def redeemed(container, shop, points_cost=500):  # type: ignore[no-untyped-def]
+    buyer_member = member_with_points(container, shop, 700, ref="5001")
+    reward = add_reward(container, shop, points_cost=points_cost)
+    result = redeem_reward(container.uow, RecordingPlatform(), container.box, shop_id=shop.id,
+                           member_id=buyer_member.id, reward_id=reward.id, now=container.clock.now())
+    return buyer_member, result
+
+
+def test_an_order_carrying_our_code_marks_the_coupon_used_whatever_its_case(container, clock, shopify_shop):
+    _, result = redeemed(container, shopify_shop)
+
+    clock.advance(days=2)
+    deliver(container, shopify_shop, order("5002", at=clock.now(), buyer=buyer(1),
+                                           discount_codes=(result.code.lower(), "SOMMER10")))
+
+    [coupon] = coupons(container, shopify_shop)
+    assert (coupon.status, coupon.used_at) == ("used", clock.now())
+    assert coupon.used_order_id is not None
+    ledger_ok(container)
+
+
+def test_an_unused_coupon_expires_and_keeps_its_points_by_default(container, clock, shopify_shop):
+    buyer_member, _ = redeemed(container, shopify_shop)
+
+    clock.advance(days=31)
+    expire_coupons(container.uow, clock.now())
+
+    assert [c.status for c in coupons(container, shopify_shop)] == ["expired"]
+    assert member(container, shopify_shop, buyer_member.id).balance == 200
+
+
+def test_an_expired_coupon_returns_its_points_once_when_the_shop_says_so(container, clock, shopify_shop):
+    set_reward_settings(container, shopify_shop, refund_points_on_expiry=True)
+    buyer_member, _ = redeemed(container, shopify_shop)
+
+    clock.advance(days=31)
+    expire_coupons(container.uow, clock.now())
+    expire_coupons(container.uow, clock.now())
+
+    assert member(container, shopify_shop, buyer_member.id).balance == 700
+    ledger_ok(container)
+
+
+def test_a_used_coupon_never_expires(container, clock, shopify_shop):
+    _, result = redeemed(container, shopify_shop)
+    deliver(container, shopify_shop, order("5002", at=clock.now(), buyer=buyer(1), discount_codes=(result.code,)))
+
+    clock.advance(days=31)
+    expire_coupons(container.uow, clock.now())
+
+    assert [c.status for c in coupons(container, shopify_shop)] == ["used"]
+
+
+def test_the_first_paid_order_earns_one_thank_you_coupon_pushed_by_the_worker(container, clock):
+    with FakeShopify() as fake:
+        shop = shop_for(container, "shopify", fake)
+        set_reward_settings(container, shop, **THANK_YOU)
+        paid = order("5001", at=START, merchandise="80.00", buyer=buyer(1))
+        deliver(container, shop, paid)
+        deliver(container, shop, order("5001", at=START, merchandise="80.00", buyer=buyer(1),
+                                       version=timedelta(minutes=1)))
+        deliver(container, shop, order("5002", at=START + timedelta(days=1), buyer=buyer(1)))
+        [coupon] = coupons(container, shop)
+        assert (coupon.source, coupon.status, coupon.value) == ("next_purchase", "pending_push", Decimal("10.00"))
+
+        clock.advance(seconds=30)
+        retry_coupon_pushes(container.uow, lambda _p: client_for("shopify", fake), container.box, clock.now())
+
+        sent = fake.discounts[coupon.code]["input"]
+        assert sent["customerGets"]["value"] == {"percentage": 0.1}
+        assert sent["minimumRequirement"] == {"subtotal": {"greaterThanOrEqualToSubtotal": "30.00"}}
+    assert [c.status for c in coupons(container, shop)] == ["active"]
+
+
+def test_every_order_above_the_amount_earns_a_thank_you_coupon(container, shopify_shop):
+    set_reward_settings(container, shopify_shop, **{**THANK_YOU, "next_purchase_mode": "every_order_above",
+                                                    "next_purchase_threshold": Decimal("50")})
+
+    deliver(container, shopify_shop, order("5001", at=START, merchandise="40.00", shipping="0", buyer=buyer(1)))
+    deliver(container, shopify_shop, order("5002", at=START, merchandise="60.00", buyer=buyer(1)))
+    deliver(container, shopify_shop, order("5003", at=START, merchandise="90.00", buyer=buyer(1)))
+
+    assert len(coupons(container, shopify_shop)) == 2
+
+
+def test_a_refund_before_the_push_means_the_thank_you_coupon_never_reaches_the_shop(container, clock, shopify_shop):
+    set_reward_settings(container, shopify_shop, **THANK_YOU)
+    deliver(container, shopify_shop, order("5001", at=START, buyer=buyer(1)))
+    deliver(container, shopify_shop, refund("5001", lines="100.00"))
+
+    platform = RecordingPlatform()
+    clock.advance(minutes=1)
+    retry_coupon_pushes(container.uow, lambda _p: platform, container.box, clock.now())
+
+    assert [c.status for c in coupons(container, shopify_shop)] == ["deactivated"]
+    assert platform.calls == []
+
+
+def test_refunding_the_order_deactivates_its_pushed_thank_you_coupon_at_shopify(container, clock):
+    with FakeShopify() as fake:
+        shop = shop_for(container, "shopify", fake)
+        set_reward_settings(container, shop, **THANK_YOU)
+        deliver(container, shop, order("5001", at=START, buyer=buyer(1)))
+        run = lambda: retry_coupon_pushes(  # noqa: E731
+            container.uow, lambda _p: client_for("shopify", fake), container.box, clock.now())
+        run()
+        [coupon] = coupons(container, shop)
+        assert fake.discounts[coupon.code]["status"] == "ACTIVE"
+
+        clock.advance(days=3)
+        deliver(container, shop, refund("5001", lines="30.00"))
+        run()
+
+        assert fake.discounts[coupon.code]["status"] == "EXPIRED"
+    [coupon] = coupons(container, shop)
+    assert (coupon.status, coupon.platform_deactivated) == ("deactivated", True)
+
+
+def test_cancelling_the_order_deactivates_its_thank_you_coupon_at_woocommerce(container, clock):
+    with FakeWooCommerce() as fake:
+        shop = shop_for(container, "woocommerce", fake)
+        set_reward_settings(container, shop, **THANK_YOU)
+        deliver(container, shop, order("5001", at=START, buyer=buyer(1)))
+        run = lambda: retry_coupon_pushes(  # noqa: E731
+            container.uow, lambda _p: client_for("woocommerce", fake), container.box, clock.now())
+        run()
+        [coupon] = coupons(container, shop)
+        issued_until = fake.coupon(coupon.code)["date_expires_gmt"]
+        assert issued_until == (START + timedelta(days=60)).replace(tzinfo=None).isoformat()
+
+        deliver(container, shop, order("5001", at=START, buyer=buyer(1), cancelled=True, version=timedelta(hours=1)))
+        run()
+
+        put = fake.requests_to(f"/coupons/{coupon.platform_ref}")[-1]
+        assert put.method == "PUT"
+        assert fake.coupon(coupon.code)["date_expires_gmt"] != issued_until
+        assert not fake.coupon_is_usable(coupon.code)
+
+
+def test_a_used_thank_you_coupon_stays_used_when_its_order_is_refunded_later(container, clock, shopify_shop):
+    set_reward_settings(container, shopify_shop, **THANK_YOU)
+    deliver(container, shopify_shop, order("5001", at=START, buyer=buyer(1)))
+    [coupon] = coupons(container, shopify_shop)
+    deliver(container, shopify_shop, order("5002", at=START + timedelta(days=5), buyer=buyer(1),
+                                           discount_codes=(coupon.code,)))
+
+    deliver(container, shopify_shop, refund("5001", lines="100.00"))
+
+    assert [c.status for c in coupons(container, shopify_shop)] == ["used"]

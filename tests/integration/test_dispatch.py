@@ -1,0 +1,176 @@
+"""Dispatching the outbox: batches, leases after a crash, backoff and failure, several workers at once."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from datetime import timedelta
+from email.message import EmailMessage
+
+import pytest
+
+from app.mail.base import MailError, RecordingMailer
+from app.services.dispatch import claim_batch, dispatch_due
+from tests.conftest import START
+from tests.support.deliveries import deliver
+from tests.support.outbox import dispatch, dispatch_settings, mailer_fixture, messages  # noqa: F401
+from tests.support.snapshots import customer, order
+
+
+def _orders(container, shop, count):  # type: ignore[no-untyped-def]
+    for n in range(count):
+        buyer = customer(ref=f"c{n}", email=f"kunde{n}@example.de", first_name=f"Kunde{n}")
+        deliver(container, shop, order(f"{6000 + n}", at=START, buyer=buyer))
+
+
+def test_due_messages_are_sent_in_batches_and_marked_sent(container, shopify_shop, mailer):
+    _orders(container, shopify_shop, 5)
+
+    result = dispatch(container, batch_size=2)
+
+    assert result.sent == 5
+    assert len(mailer.sent) == 5
+    assert {m.status for m in messages(container, shopify_shop)} == {"sent"}
+    assert len({m["Message-ID"] for m in mailer.sent}) == 5
+
+
+def test_messages_not_yet_due_wait(container, shopify_shop, mailer):
+    from tests.support.outbox import configure
+
+    configure(container, shopify_shop, thank_you_delay_minutes=30)
+    _orders(container, shopify_shop, 1)
+
+    dispatch(container)
+    assert mailer.sent == []
+    container.clock.advance(minutes=31)
+    dispatch(container)
+    assert len(mailer.sent) == 1
+
+
+def test_a_worker_killed_after_claiming_loses_nothing_the_lease_returns_the_rows(container, shopify_shop, mailer):
+    _orders(container, shopify_shop, 3)
+    settings = dispatch_settings(container)
+    claim_batch(container.uow(), "dead-worker:1", settings, container.clock.now())  # then the process died
+
+    dispatch(container)
+    assert mailer.sent == []  # still leased to the dead worker
+    container.clock.advance(minutes=6)
+    dispatch(container)
+
+    assert len(mailer.sent) == 3
+    assert {m.status for m in messages(container, shopify_shop)} == {"sent"}
+
+
+class CrashingMailer(RecordingMailer):
+    """Sends the first message of a batch, then the process dies (an exception out of the worker)."""
+
+    def send_batch(self, messages: Sequence[EmailMessage]) -> list[MailError | None]:
+        self.send(messages[0])
+        raise KeyboardInterrupt("killed mid-batch")
+
+
+def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_resends_with_the_same_message_id(
+        container, shopify_shop, mailer):
+    _orders(container, shopify_shop, 3)
+    crashing = CrashingMailer()
+    with pytest.raises(KeyboardInterrupt):
+        dispatch(container, crashing)
+
+    container.clock.advance(minutes=6)
+    dispatch(container, mailer)
+
+    assert len(mailer.sent) == 3
+    assert crashing.sent[0]["Message-ID"] in {m["Message-ID"] for m in mailer.sent}
+    assert {m.status for m in messages(container, shopify_shop)} == {"sent"}
+
+
+def test_a_stop_request_releases_the_claim_instead_of_sending(container, shopify_shop, mailer):
+    _orders(container, shopify_shop, 2)
+    calls = iter([False, True])
+
+    result = dispatch_due(container.uow, mailer, dispatch_settings(container), container.clock.now(),
+                          should_stop=lambda: next(calls, True))
+
+    assert result.released == 2
+    assert mailer.sent == []
+    assert {(m.status, m.claimed_by) for m in messages(container, shopify_shop)} == {("pending", None)}
+
+
+def test_failures_back_off_exponentially_then_show_as_failed(container, shopify_shop, mailer):
+    _orders(container, shopify_shop, 1)
+    mailer.fail_with = MailError("451 try again later")
+    delays = []
+    for _ in range(4):
+        before = container.clock.now()
+        dispatch(container, max_attempts=4)
+        row = messages(container, shopify_shop)[0]
+        if row.status == "pending":
+            delays.append(row.due_at - before)
+            container.clock.set(row.due_at)
+
+    row = messages(container, shopify_shop)[0]
+    assert delays == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert (row.status, row.attempts, row.last_error) == ("failed", 4, "451 try again later")
+
+
+def test_a_permanent_refusal_fails_at_once(container, shopify_shop, mailer):
+    _orders(container, shopify_shop, 1)
+    mailer.fail_with = MailError("550 no such user", permanent=True)
+
+    dispatch(container)
+
+    assert [(m.status, m.attempts) for m in messages(container, shopify_shop)] == [("failed", 1)]
+
+
+def test_the_admin_can_retry_a_failed_message(client, container, shopify_shop, mailer):
+    from tests.support.admin import admin_headers
+
+    _orders(container, shopify_shop, 1)
+    mailer.fail_with = MailError("550 no such user", permanent=True)
+    dispatch(container)
+    failed = client.get("/admin/api/outbox?status=failed", headers=admin_headers(shopify_shop)).get_json()
+
+    mailer.fail_with = None
+    retried = client.post(f"/admin/api/outbox/{failed['items'][0]['id']}/retry", headers=admin_headers(shopify_shop))
+    dispatch(container)
+
+    assert retried.status_code == 200
+    assert len(mailer.sent) == 1
+
+
+class SlowRecordingMailer(RecordingMailer):
+    """Thread-safe, and slow enough that two workers overlap."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+
+    def send(self, message: EmailMessage) -> None:
+        threading.Event().wait(0.01)
+        with self._lock:
+            self.sent.append(message)
+
+
+@pytest.mark.postgres
+def test_two_workers_at_once_never_send_a_message_twice(container, shopify_shop, is_postgres):
+    if not is_postgres:
+        pytest.skip("SKIP LOCKED needs PostgreSQL")
+    _orders(container, shopify_shop, 20)
+    shared = SlowRecordingMailer()
+    start = threading.Barrier(3)
+
+    def worker() -> None:
+        start.wait()
+        dispatch_due(container.uow, shared, dispatch_settings(container, batch_size=5), container.clock.now())
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    counts = Counter(m["Message-ID"] for m in shared.sent)
+    assert len(counts) == 20
+    assert max(counts.values()) == 1
+    assert {m.status for m in messages(container, shopify_shop)} == {"sent"}

@@ -1,0 +1,106 @@
+"""The outbox as other areas use it: `enqueue` in their transaction, dedupe keys, consent, the file backend."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import build_cli
+from app.models import Shop
+from app.repositories import MemberRepository
+from app.services.messages import enqueue
+from tests.conftest import START
+from tests.support.deliveries import deliver, member_by_email
+from tests.support.outbox import configure, dispatch, mailer_fixture, messages  # noqa: F401
+from tests.support.snapshots import customer, order
+
+ANNA = customer(ref="8001", email="anna@example.de", first_name="Anna", accepts_marketing=False)
+
+
+def _enqueue(container, shop, kind, key, *, rollback=False, **context):  # type: ignore[no-untyped-def]
+    with container.uow() as uow:
+        member = MemberRepository(uow.session, shop.id).get_by_email(ANNA.email)
+        row = enqueue(uow.session, uow.session.get(Shop, shop.id), member, kind, due_at=START, dedupe_key=key,
+                      context=context or None)
+        if not rollback:
+            uow.commit()
+        return row
+
+
+@pytest.fixture
+def anna(container, shopify_shop):  # type: ignore[no-untyped-def]
+    deliver(container, shopify_shop, ANNA)
+    return member_by_email(container, shopify_shop, ANNA.email)
+
+
+def test_the_same_dedupe_key_schedules_one_message(container, shopify_shop, anna):
+    first = _enqueue(container, shopify_shop, "reward_issued", "reward:1", reward_name="5 €", code="A-1")
+    again = _enqueue(container, shopify_shop, "reward_issued", "reward:1", reward_name="5 €", code="A-1")
+
+    assert first is not None
+    assert again is None
+    assert len(messages(container, shopify_shop)) == 1
+
+
+def test_a_rolled_back_business_transaction_leaves_no_message(container, shopify_shop, anna):
+    _enqueue(container, shopify_shop, "reward_issued", "reward:2", rollback=True, reward_name="5 €", code="B-2")
+
+    assert messages(container, shopify_shop) == []
+
+
+def test_consent_decides_by_kind(container, shopify_shop, anna):
+    reward = _enqueue(container, shopify_shop, "reward_issued", "r:1", reward_name="5 €", code="C-3")
+    expiring = _enqueue(container, shopify_shop, "points_expiring", "e:1", points=100, expires_at="2026-06-30")
+    campaign = _enqueue(container, shopify_shop, "campaign", "c:1", body="Neue Sorten!")
+
+    assert reward is not None
+    assert expiring is not None
+    assert campaign is None  # marketing needs consent
+
+
+def test_marketing_goes_to_consenting_shoppers(container, shopify_shop):
+    deliver(container, shopify_shop, customer(ref="8001", email=ANNA.email, accepts_marketing=True))
+
+    assert _enqueue(container, shopify_shop, "campaign", "c:2", body="Neue Sorten!") is not None
+
+
+def test_a_kind_rendered_from_context_refuses_an_incomplete_context(container, shopify_shop, anna):
+    with pytest.raises(ValueError, match="tier_name"):
+        _enqueue(container, shopify_shop, "tier_upgrade", "t:1", tiers="Gold")
+
+
+def test_kinds_from_other_areas_render_from_their_context(container, shopify_shop, anna, mailer):
+    _enqueue(container, shopify_shop, "tier_upgrade", "t:2", tier_name="Gold", benefits=["+25 % Punkte"])
+    _enqueue(container, shopify_shop, "points_expiring", "e:2", points=150, expires_at="2026-06-30", balance=400)
+    _enqueue(container, shopify_shop, "reward_issued", "r:2", reward_name="5 € Gutschein", code="TREUE-5",
+             expires_at="2026-12-31")
+
+    dispatch(container)
+
+    subjects = sorted(str(m["Subject"]) for m in mailer.sent)
+    assert subjects == ["Glückwunsch: Sie sind jetzt Gold!", "Ihr Gutschein: 5 € Gutschein",
+                        "Ihre 150 Punkte verfallen bald"]
+    bodies = " ".join(m.get_body(("plain",)).get_content() for m in mailer.sent)
+    assert "TREUE-5" in bodies
+    assert "30. Juni 2026" in bodies
+    assert "+25 % Punkte" in bodies
+
+
+def test_worker_once_writes_due_emails_as_eml_files_under_instance_outbox(container, shopify_shop, settings_overrides,
+                                                                        monkeypatch):
+    deliver(container, shopify_shop, order(at=START, buyer=ANNA))
+    container.clock.advance(minutes=1)
+    monkeypatch.setenv("LOYALTY_DATABASE_URL", settings_overrides["database_url"])
+    monkeypatch.setenv("LOYALTY_SECRET_KEY", settings_overrides["secret_key"])
+    monkeypatch.setenv("LOYALTY_INSTANCE_PATH", str(settings_overrides["instance_path"]))
+
+    result = CliRunner().invoke(build_cli(), ["worker", "--once"])
+
+    assert "dispatch_outbox: ok sent=1" in result.output, result.output
+    files = list((settings_overrides["instance_path"] / "outbox").glob("*.eml"))
+    assert len(files) == 1
+    assert b"anna@example.de" in files[0].read_bytes()
+    assert [m.status for m in messages(container, shopify_shop)] == ["sent"]
+    _ = timedelta

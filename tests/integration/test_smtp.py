@@ -1,0 +1,144 @@
+"""The SMTP backend against a real aiosmtpd server on 127.0.0.1: what arrives, headers, parts, failures."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from app.mail.smtp import SmtpConfig, SmtpMailer
+from tests.conftest import START
+from tests.support.deliveries import deliver
+from tests.support.outbox import dispatch, messages
+from tests.support.snapshots import customer, order
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what arrived, or answers every RCPT with `refuse`."""
+
+    def __init__(self) -> None:
+        self.received: list[EmailMessage] = []
+        self.connections = 0
+        self.refuse: str | None = None
+
+    async def handle_EHLO(  # noqa: N802
+            self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> list[str]:
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:  # noqa: N802
+        if self.refuse:
+            return self.refuse
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.received.append(message_from_bytes(envelope.original_content, policy=policy.default))  # type: ignore[arg-type]
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_inbox() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield inbox, controller.port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_mailer(container, smtp_inbox):  # type: ignore[no-untyped-def]
+    _, port = smtp_inbox
+    mailer = SmtpMailer.from_url(f"smtp://127.0.0.1:{port}?timeout=5")
+    container.ports["mailer"] = mailer
+    return mailer
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+NASTY = customer(first_name="<script>alert('x')</script>", accepts_marketing=True)
+
+
+def test_smtp_url_forms_are_understood():
+    starttls = SmtpConfig.from_url("smtp://mailer%40shop.de:p%40ss@mail.example.de?starttls=1")
+    tls = SmtpConfig.from_url("smtps://mail.example.de")
+
+    assert (starttls.host, starttls.port, starttls.starttls, starttls.username, starttls.password) == (
+        "mail.example.de", 587, True, "mailer@shop.de", "p@ss")
+    assert (tls.port, tls.use_tls, tls.starttls) == (465, True, False)
+
+
+def test_thank_you_arrives_with_one_click_unsubscribe_headers_and_both_parts(container, shopify_shop, smtp_inbox,
+                                                                            smtp_mailer):
+    inbox, _ = smtp_inbox
+    deliver(container, shopify_shop, order(at=START, buyer=NASTY))
+
+    dispatch(container)
+
+    [mail] = inbox.received
+    assert mail["To"] == NASTY.email
+    assert mail["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/unsubscribe/")
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail["Message-ID"].startswith("<thank_you.")
+    html = mail.get_body(("html",)).get_content()
+    text = mail.get_body(("plain",)).get_content()
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "#5001" in text
+    assert "#5001" in html
+
+
+def test_a_batch_goes_over_one_connection(container, shopify_shop, smtp_inbox, smtp_mailer):
+    inbox, _ = smtp_inbox
+    for n in range(3):
+        buyer = customer(ref=f"k{n}", email=f"k{n}@example.de")
+        deliver(container, shopify_shop, order(f"70{n}", at=START, buyer=buyer))
+
+    dispatch(container)
+
+    assert len(inbox.received) == 3
+    assert inbox.connections == 1
+
+
+def test_smtp_refusing_is_retried_later_and_nothing_is_lost(container, shopify_shop, smtp_inbox, smtp_mailer):
+    inbox, _ = smtp_inbox
+    inbox.refuse = "451 4.3.0 try again later"
+    deliver(container, shopify_shop, order(at=START, buyer=NASTY))
+
+    first = dispatch(container)
+    inbox.refuse = None
+    container.clock.advance(minutes=2)
+    second = dispatch(container)
+
+    assert (first.retried, second.sent) == (1, 1)
+    assert len(inbox.received) == 1
+    assert [(m.status, m.attempts) for m in messages(container, shopify_shop)] == [("sent", 2)]
+
+
+def test_smtp_server_down_is_retried_later_and_nothing_is_lost(container, shopify_shop, smtp_inbox):
+    inbox, port = smtp_inbox
+    container.ports["mailer"] = SmtpMailer.from_url(f"smtp://127.0.0.1:{_free_port()}?timeout=2")  # nobody there
+    deliver(container, shopify_shop, order(at=START, buyer=NASTY))
+
+    down = dispatch(container)
+    container.ports["mailer"] = SmtpMailer.from_url(f"smtp://127.0.0.1:{port}?timeout=5")
+    container.clock.advance(minutes=2)
+    up = dispatch(container)
+
+    assert (down.retried, up.sent) == (1, 1)
+    assert len(inbox.received) == 1
+    [row] = messages(container, shopify_shop)
+    assert row.status == "sent"
+    assert row.attempts == 2

@@ -1,0 +1,67 @@
+"""The benchmark load generator: its percentile math and its keep-alive HTTP exchange (bench/loadgen.py)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+from loadgen import build_request, percentile, run_load  # noqa: E402
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        status = 200 if body == b"ok" else 401
+        reply = b'{"outcome":"processed"}' if status == 200 else b""
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *_args: object) -> None:
+        return
+
+
+@pytest.fixture
+def server_port() -> Iterator[int]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_percentile_is_nearest_rank_over_sorted_values() -> None:
+    values = [float(v) for v in range(1, 101)]
+
+    assert (percentile(values, 50), percentile(values, 99), percentile(values, 100)) == (50.0, 99.0, 100.0)
+    assert percentile([7.0], 99) == 7.0
+    assert percentile([], 50) == 0.0
+
+
+def test_a_small_p99_sample_takes_the_slowest_request_rather_than_averaging_it_away() -> None:
+    values = sorted([1.0] * 98 + [40.0, 45.0])
+
+    assert percentile(values, 99) == 40.0
+
+
+def test_every_request_of_every_sender_is_sent_once_and_its_status_and_body_counted(server_port: int) -> None:
+    good = build_request("POST", "/", {"Content-Type": "text/plain"}, b"ok")
+    bad = build_request("POST", "/", {"Content-Type": "text/plain"}, b"forged")
+
+    result = run_load(server_port, [[good, good, bad], [good] * 4], processes=1, keep_bodies=True)
+
+    assert result.requests == 7
+    assert dict(result.statuses) == {200: 6, 401: 1}
+    assert result.non_2xx == 1
+    assert result.bodies['{"outcome":"processed"}'] == 6

@@ -1,0 +1,100 @@
+"""Every email kind renders in German and English, HTML and text, with customer text escaped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from app.mail.render import RenderedEmail, build_message, message_id
+from app.services.email_content import fill, render_kind, sample_context
+from app.services.email_settings import KINDS, EmailConfig
+
+SHOP: Any = SimpleNamespace(name="Kaffeerösterei Müller", domain="kaffee.example", currency="EUR")
+WORDS = {"de": ("Hallo", "Viele Grüße"), "en": ("Hello", "Best regards")}
+
+
+def _render(kind: str, locale: str, config: EmailConfig | None = None, **overrides: Any) -> RenderedEmail:
+    config = config or EmailConfig()
+    context = {**sample_context(SHOP, locale, kind, config), "unsubscribe_url": "https://x.example/u/1", **overrides}
+    return render_kind(kind, locale, context, config)
+
+
+@pytest.mark.parametrize("locale", ["de", "en"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_renders_html_and_text_in_both_languages(kind, locale):
+    email = _render(kind, locale)
+
+    greeting, closing = WORDS[locale]
+    assert email.subject
+    assert "{" not in email.subject
+    for part in (email.html, email.text):
+        assert greeting in part
+        assert closing in part
+        assert "https://x.example/u/1" in part
+    assert email.html.startswith("<!doctype html>")
+    assert f'lang="{locale}"' in email.html
+
+
+def test_the_thank_you_shows_items_totals_points_and_coupon_in_local_formats():
+    de, en = _render("thank_you", "de"), _render("thank_you", "en")
+    de_text, en_text = de.text.replace("\xa0", " "), en.text.replace("\xa0", " ")  # Babel spaces are non-breaking
+
+    assert "2 × Espresso Bohnen 1 kg" in de_text
+    assert "Gesamt: 59,60 €" in de_text
+    assert "54 Punkte" in de_text
+    assert "DANKE-7Q2X" in de.html
+    assert "31. Dezember 2026" in de_text
+    assert "Total: €59.60" in en_text
+    assert "54 points" in en_text
+    assert "31 December 2026" in en_text
+
+
+def test_customer_text_is_escaped_in_html_and_kept_plain_in_text():
+    email = _render("thank_you", "de", first_name="<script>alert(1)</script>",
+                    items=[{"title": "<img src=x onerror=alert(2)>", "quantity": 1, "amount": "5.00"}])
+
+    assert "<script>" not in email.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in email.html
+    assert "<img src=x" not in email.html
+    assert "Hallo <script>alert(1)</script>," in email.text
+
+
+def test_merchant_subject_and_intro_are_used_with_placeholders_and_escaped():
+    config = EmailConfig.from_dict({"kinds": {"thank_you": {
+        "subject": {"de": "Danke {first_name} für {order}"}, "intro": {"de": "Schön, <b>dass</b> es Sie gibt."}}}})
+
+    email = _render("thank_you", "de", config)
+
+    assert email.subject == "Danke Jürgen für #1001"
+    assert "Schön, &lt;b&gt;dass&lt;/b&gt; es Sie gibt." in email.html
+
+
+def test_a_missing_first_name_leaves_no_dangling_comma():
+    assert fill("Vielen Dank für Ihren Einkauf, {first_name}!", {"first_name": ""}) == \
+        "Vielen Dank für Ihren Einkauf!"
+
+
+def test_the_mime_message_has_text_then_html_and_one_click_unsubscribe_headers():
+    email = _render("review_request", "en")
+
+    mime = build_message(email, sender="Shop <shop@kaffee.example>", to="pat@example.com",
+                         message_id=message_id(1, "review_request:7", "shop@kaffee.example"),
+                         sent_at=datetime(2026, 3, 2, tzinfo=UTC), locale="en")
+
+    assert [p.get_content_type() for p in mime.iter_parts()] == ["text/plain", "text/html"]
+    assert mime["List-Unsubscribe"] == "<https://x.example/u/1>"
+    assert mime["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mime["Message-ID"] == message_id(1, "review_request:7", "shop@kaffee.example")
+    assert mime["Message-ID"].endswith("@kaffee.example>")
+
+
+def test_a_subject_cannot_inject_headers():
+    config = EmailConfig.from_dict({"kinds": {"thank_you": {"subject": {"de": "Hallo {first_name}"}}}})
+
+    email = _render("thank_you", "de", config, first_name="Eve\r\nBcc: victim@example.com")
+
+    assert "\n" not in email.subject
+    assert "\r" not in email.subject
