@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.analytics.dialect import tune_for_analytics
 from app.analytics.segments import RFM_GROUPS, parse_segment, segment_members
 from app.analytics.settings import from_program
 from app.domain.errors import InvalidInput
@@ -49,6 +50,7 @@ def write_export(uow: UnitOfWork, shop_id: int, what: str, out: TextIO, segment:
         if what == "ledger":
             return _write(out, LEDGER_COLUMNS, _ledger(session, shop_id))
         if what == "segment" and segment is not None:
+            tune_for_analytics(session)
             options = from_program(ShopRepository(session).settings(shop_id))
             rows = segment_members(session, shop_id, segment, (options.a_share, options.b_share), limit=None)
             return _write(out, SEGMENT_COLUMNS, ([r[c] for c in SEGMENT_COLUMNS] for r in rows))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.analytics.dialect import dialect_of, month_of
+from app.analytics.dialect import dialect_of, month_label, month_of
 from app.analytics.queries import money, qualifying, revenue
 from app.models import (
     Coupon,
@@ -64,7 +64,7 @@ def points_by_month(session: Session, shop_id: int, start: datetime, end: dateti
         .group_by(month, LedgerEntry.kind)
         .order_by(month)
     ).all()
-    return [(str(m), str(k), int(s or 0)) for m, k, s in rows]
+    return [(month_label(m), str(k), int(s or 0)) for m, k, s in rows]
 
 
 def outstanding_points(session: Session, shop_id: int) -> int:
@@ -84,7 +84,7 @@ def lots_expiring_by_month(session: Session, shop_id: int, now: datetime, until:
                PointLot.remaining > 0)
         .group_by(month)
     ).all()
-    return {str(m): int(s or 0) for m, s in rows}
+    return {month_label(m): int(s or 0) for m, s in rows}
 
 
 def balances_by_last_order_month(
@@ -98,7 +98,7 @@ def balances_by_last_order_month(
         .where(Member.shop_id == shop_id, Member.balance > 0, activity >= since, activity < until)
         .group_by(month)
     ).all()
-    return {str(m): int(s or 0) for m, s in rows}
+    return {month_label(m): int(s or 0) for m, s in rows}
 
 
 def coupon_figures(session: Session, shop_id: int, start: datetime, end: datetime) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.analytics.dialect import days_between, dialect_of, month_of, num, text_of
+from app.analytics.dialect import days_between, dialect_of, month_label, month_of, num
 from app.models import Order
 
 CENT = Decimal("0.01")
@@ -27,9 +27,9 @@ def money(value: Any) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
 
 
-def customer_key() -> ColumnElement[str]:
-    """The member id, else the guest's email."""
-    return func.coalesce(text_of(Order.member_id), Order.email)
+def customer_key() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The member id, else the guest's email: two columns to GROUP BY (cheaper than one text key)."""
+    return Order.member_id, case((Order.member_id.is_(None), Order.email))
 
 
 def qualifying(shop_id: int) -> list[ColumnElement[bool]]:
@@ -75,7 +75,7 @@ def retention_counts(
     per_customer = (
         select(func.min(Order.placed_at).label("first"), *flags)
         .where(*qualifying(shop_id), Order.placed_at < boundaries[-1])
-        .group_by(customer_key())
+        .group_by(*customer_key())
         .subquery()
     )
     columns: list[ColumnElement[Any]] = [func.sum(per_customer.c[f"a{i}"]) for i in range(len(boundaries))]
@@ -112,17 +112,17 @@ class OrderFigures:
 def period_orders(session: Session, shop_id: int, start: datetime, end: datetime) -> dict[str, OrderFigures]:
     """Orders, revenue, customers and customers with 2+ orders in [start, end), for members and guests."""
     dialect = dialect_of(session)
-    is_member = case((Order.member_id.is_not(None), 1), else_=0)
     per_customer = (
-        select(is_member.label("member"), func.count().label("n"), func.sum(revenue(dialect)).label("rev"))
+        select(Order.member_id.label("member_id"), func.count().label("n"), func.sum(revenue(dialect)).label("rev"))
         .where(*qualifying(shop_id), Order.placed_at >= start, Order.placed_at < end)
-        .group_by(customer_key(), is_member)
+        .group_by(*customer_key())
         .subquery()
     )
     c = per_customer.c
+    member = case((c.member_id.is_not(None), 1), else_=0)
     rows = session.execute(
-        select(c.member, func.sum(c.n), func.sum(c.rev), func.count(), func.sum(case((c.n >= 2, 1), else_=0)))
-        .group_by(c.member)
+        select(member, func.sum(c.n), func.sum(c.rev), func.count(), func.sum(case((c.n >= 2, 1), else_=0)))
+        .group_by(member)
     ).all()
     found = {
         ("members" if member else "guests"): OrderFigures(int(n or 0), money(rev), int(k), int(rep or 0))
@@ -137,7 +137,7 @@ def lifetime_days(session: Session, shop_id: int, end: datetime) -> tuple[Decima
     per_customer = (
         select(days_between(func.max(Order.placed_at), func.min(Order.placed_at), dialect).label("days"))
         .where(*qualifying(shop_id), Order.placed_at < end)
-        .group_by(customer_key())
+        .group_by(*customer_key())
         .subquery()
     )
     total, customers = session.execute(select(func.sum(per_customer.c.days), func.count())).one()
@@ -145,38 +145,30 @@ def lifetime_days(session: Session, shop_id: int, end: datetime) -> tuple[Decima
 
 
 def cohort_counts(session: Session, shop_id: int, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
-    """(first-order month, order month, customers) for customers whose first order lies in [start, end)."""
+    """(first-order month, order month, customers) for customers whose first order lies in [start, end).
+
+    One scan: customer-months are grouped first, then each customer's first order comes from a window over
+    their months, so no join back to the orders is needed.
+    """
     dialect = dialect_of(session)
-    firsts = (
-        select(customer_key().label("k"), func.min(Order.placed_at).label("first"))
+    member_id, guest = customer_key()
+    month = month_of(Order.placed_at, dialect)
+    months = (
+        select(member_id.label("m"), guest.label("g"), month.label("month"), func.min(Order.placed_at).label("at"))
         .where(*qualifying(shop_id), Order.placed_at < end)
-        .group_by(customer_key())
+        .group_by(member_id, guest, month)
         .subquery()
     )
-    cohort = month_of(firsts.c.first, dialect)
-    active = month_of(Order.placed_at, dialect)
+    first = func.min(months.c.at).over(partition_by=(months.c.m, months.c.g))
+    firsts = select(months.c.month, first.label("first_at")).subquery()
+    cohort = month_of(firsts.c.first_at, dialect)
     rows = session.execute(
-        select(cohort, active, func.count(func.distinct(firsts.c.k)))
-        .join_from(Order, firsts, customer_key() == firsts.c.k)
-        .where(*qualifying(shop_id), Order.placed_at >= start, Order.placed_at < end,
-               firsts.c.first >= start)
-        .group_by(cohort, active)
-        .order_by(cohort, active)
+        select(cohort, firsts.c.month, func.count())
+        .where(firsts.c.first_at >= start)
+        .group_by(cohort, firsts.c.month)
+        .order_by(cohort, firsts.c.month)
     ).all()
-    return [(str(c), str(a), int(n)) for c, a, n in rows]
-
-
-def monthly_revenue(session: Session, shop_id: int, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """Orders, revenue and customers per month of [start, end), members and guests apart."""
-    dialect = dialect_of(session)
-    month = month_of(Order.placed_at, dialect)
-    rows = session.execute(
-        select(month, func.count(), func.sum(revenue(dialect)), func.count(func.distinct(customer_key())))
-        .where(*qualifying(shop_id), Order.placed_at >= start, Order.placed_at < end)
-        .group_by(month)
-        .order_by(month)
-    ).all()
-    return [{"month": str(m), "orders": int(n), "revenue": money(r), "customers": int(k)} for m, n, r, k in rows]
+    return [(month_label(c), month_label(a), int(n)) for c, a, n in rows]
 
 
 def count_orders(session: Session, shop_id: int) -> int:

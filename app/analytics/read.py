@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.analytics.dialect import tune_for_analytics
 from app.analytics.segments import parse_segment, segment_counts, segment_members, segment_size
 from app.analytics.settings import from_program
 from app.repositories import ShopRepository
@@ -22,6 +23,7 @@ def shares_of(session: Session, shop_id: int) -> tuple[Decimal, Decimal]:
 def segments_overview(uow: UnitOfWork, shop_id: int, locale: str) -> dict[str, Any]:
     """Members (and revenue) per A/B/C class, RFM group and tier."""
     with uow:
+        tune_for_analytics(uow.session)
         return segment_counts(uow.session, shop_id, shares_of(uow.session, shop_id), locale)
 
 
@@ -29,6 +31,7 @@ def segment_page(uow: UnitOfWork, shop_id: int, raw: dict[str, Any], *, after_id
     """One page of a segment's members and the segment's size."""
     definition = parse_segment(raw)
     with uow:
+        tune_for_analytics(uow.session)
         shares = shares_of(uow.session, shop_id)
         members = segment_members(uow.session, shop_id, definition, shares, limit=limit, after_id=after_id)
         return {"segment": definition, "count": segment_size(uow.session, shop_id, definition, shares),

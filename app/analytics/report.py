@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.analytics import program_queries as pq
 from app.analytics import queries as q
+from app.analytics.dialect import tune_for_analytics
 from app.analytics.series import chart_series
 from app.analytics.settings import AnalyticsSettings, from_program
 from app.domain import metrics as m
@@ -53,6 +54,7 @@ def period_for(first: date | None, last: date | None, today: date) -> Period:
 
 def build_report(session: Session, shop: Shop, period: Period, now: datetime, locale: str) -> dict[str, Any]:
     """Every figure of the dashboard and `loyalty report`, each with a label and its definition."""
+    tune_for_analytics(session)
     program = ShopRepository(session).settings(shop.id)
     options = from_program(program)
     values = {**_customer_figures(session, shop.id, period, options), **_program_figures(session, shop.id, period)}

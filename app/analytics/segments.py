@@ -73,14 +73,14 @@ def member_stats(session: Session, shop_id: int) -> Any:
                func.sum(revenue(dialect_of(session))).label("revenue"), func.max(Order.placed_at).label("last_at"))
         .where(*qualifying(shop_id), Order.member_id.is_not(None))
         .group_by(Order.member_id)
-        .subquery("stats")
+        .cte("stats")
     )
 
 
-def abc_classes(session: Session, shop_id: int, a_share: Decimal, b_share: Decimal) -> Any:
+def abc_classes(session: Session, shop_id: int, a_share: Decimal, b_share: Decimal, stats: Any = None) -> Any:
     """(member_id, revenue, class): A while the members ranked above hold < a_share of revenue, B < b_share."""
     dialect = dialect_of(session)
-    stats = member_stats(session, shop_id)
+    stats = stats if stats is not None else member_stats(session, shop_id)
     rev = greatest(stats.c.revenue, number(0, dialect), dialect)
     ranked = select(
         stats.c.member_id,
@@ -99,9 +99,9 @@ def abc_classes(session: Session, shop_id: int, a_share: Decimal, b_share: Decim
     return select(ranked.c.member_id, ranked.c.revenue, label.label("segment")).subquery("abc")
 
 
-def rfm_groups(session: Session, shop_id: int) -> Any:
+def rfm_groups(session: Session, shop_id: int, stats: Any = None) -> Any:
     """(member_id, r, f, m, segment): quintile scores 1 + ⌊5 × (members ranked worse) ÷ n⌋ and the named group."""
-    stats = member_stats(session, shop_id)
+    stats = stats if stats is not None else member_stats(session, shop_id)
     n = func.count().over()
 
     def score(column: Any) -> ColumnElement[int]:
@@ -162,17 +162,29 @@ def _day(iso: str) -> datetime:
 
 
 def segment_counts(session: Session, shop_id: int, shares: tuple[Decimal, Decimal], locale: str) -> dict[str, Any]:
-    """Members and revenue per A/B/C class, members per RFM group and per tier."""
-    abc = abc_classes(session, shop_id, *shares)
-    abc_rows = session.execute(
-        select(abc.c.segment, func.count(), func.sum(abc.c.revenue)).group_by(abc.c.segment)).all()
-    rfm = rfm_groups(session, shop_id)
-    rfm_rows = dict(session.execute(select(rfm.c.segment, func.count()).group_by(rfm.c.segment)).all())
+    """Members and revenue per A/B/C class, members per RFM group and per tier.
+
+    A/B/C and RFM share one pass over the orders (a CTE) and come back as one small (class, group) table.
+    """
+    stats = member_stats(session, shop_id)
+    abc = abc_classes(session, shop_id, *shares, stats=stats)
+    rfm = rfm_groups(session, shop_id, stats=stats)
+    cells = session.execute(
+        select(abc.c.segment, rfm.c.segment, func.count(), func.sum(abc.c.revenue))
+        .join_from(abc, rfm, rfm.c.member_id == abc.c.member_id)
+        .group_by(abc.c.segment, rfm.c.segment)).all()
+    abc_rows: dict[str, list[Any]] = {}
+    rfm_rows: dict[str, int] = {}
+    for abc_class, group, n, rev in cells:
+        row = abc_rows.setdefault(str(abc_class), [0, Decimal("0")])
+        row[0] += int(n)
+        row[1] += Decimal(str(rev or 0))
+        rfm_rows[str(group)] = rfm_rows.get(str(group), 0) + int(n)
     tier_rows = session.execute(
         select(MemberTier.tier_key, func.count()).where(MemberTier.shop_id == shop_id,
                                                         MemberTier.tier_key.is_not(None))
         .group_by(MemberTier.tier_key)).all()
-    by_class = {str(s): (int(n), money(r)) for s, n, r in abc_rows}
+    by_class = {k: (int(n), money(r)) for k, (n, r) in abc_rows.items()}
     return {
         "abc": [{"key": k, "label": SEGMENT_LABELS[k][locale], "members": by_class.get(k, (0, 0))[0],
                  "revenue": money(by_class.get(k, (0, 0))[1])} for k in ABC],

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from app.api import container
 from app.api.admin_auth import require_admin
@@ -20,6 +21,13 @@ blp = Blueprint("admin_referrals", __name__, description="Admin: referral progra
 
 MONEY = {"places": 2, "as_string": True}
 POINTS = validate.Range(min=0, max=1_000_000)
+MAX_AMOUNT = Decimal("100000")
+
+
+def _amount(value: Decimal) -> None:
+    # Not validate.Range: apispec would publish its bounds as strings (as_string), which OpenAPI refuses.
+    if not Decimal("0") <= value <= MAX_AMOUNT:
+        raise ValidationError(f"Must be between 0 and {MAX_AMOUNT}.")
 
 
 class ReferralSettingsSchema(Schema):
@@ -28,8 +36,8 @@ class ReferralSettingsSchema(Schema):
     enabled = fields.Bool(required=True)
     referrer_points = fields.Int(required=True, validate=POINTS)
     friend_coupon_kind = fields.Str(required=True, validate=validate.OneOf(KINDS))
-    friend_coupon_value = fields.Decimal(required=True, validate=validate.Range(min=0, max=100_000), **MONEY)
-    friend_coupon_minimum = fields.Decimal(load_default="0.00", validate=validate.Range(min=0), **MONEY)
+    friend_coupon_value = fields.Decimal(required=True, validate=_amount, **MONEY)
+    friend_coupon_minimum = fields.Decimal(load_default="0.00", validate=_amount, **MONEY)
     friend_coupon_days = fields.Int(required=True, validate=validate.Range(min=1, max=3650))
     hold_days = fields.Int(required=True, validate=validate.Range(min=0, max=365))
     max_per_window = fields.Int(required=True, validate=validate.Range(min=1, max=10_000))

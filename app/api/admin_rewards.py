@@ -76,7 +76,7 @@ class RewardsView(MethodView):
         return _reward(rewards.create_reward(c.uow(), g.shop.id, RewardFields(**data), c.clock.now()))
 
 
-@blp.route("/admin/api/rewards/<int:reward_id>")
+@blp.route("/admin/api/rewards/<int(max=2147483647):reward_id>")
 class RewardView(MethodView):
     """One reward."""
 
@@ -115,7 +115,7 @@ class RewardSettingsView(MethodView):
         return rewards.save_reward_settings(c.uow(), g.shop.id, data, c.clock.now())
 
 
-@blp.route("/admin/api/members/<int:member_id>/coupons")
+@blp.route("/admin/api/members/<int(max=2147483647):member_id>/coupons")
 @blp.response(200, CouponSchema(many=True))
 @require_admin
 def member_coupons(member_id: int) -> list[Any]:
@@ -123,7 +123,7 @@ def member_coupons(member_id: int) -> list[Any]:
     return redemptions.member_coupons(container().uow(), g.shop.id, member_id)
 
 
-@blp.route("/admin/api/members/<int:member_id>/tier")
+@blp.route("/admin/api/members/<int(max=2147483647):member_id>/tier")
 @blp.response(200, MemberTierSchema)
 @require_admin
 def member_tier(member_id: int) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def member_tier(member_id: int) -> dict[str, Any]:
     return tiers.member_tier(c.uow(), g.shop.id, member_id, c.clock.now(), g.shop.locale)
 
 
-@blp.route("/admin/api/members/<int:member_id>/redeem", methods=["POST"])
+@blp.route("/admin/api/members/<int(max=2147483647):member_id>/redeem", methods=["POST"])
 @blp.arguments(MemberRedeemArgs)
 @blp.response(201, MemberRedemptionSchema)
 @require_admin

@@ -11,6 +11,9 @@ from app.domain.rewards import KINDS, MAX_VALIDITY_DAYS, MODES
 from app.domain.tiers import BASES, MAX_MULTIPLIER, MAX_TIERS, PERIODS, TierDef, TierProgram
 
 MONEY = {"places": 2, "as_string": True}
+MAX_AMOUNT = 10_000_000  # keeps every amount inside NUMERIC(14,2)
+AMOUNT = validate.Range(min=0, max=MAX_AMOUNT)
+ROW_ID = validate.Range(min=1, max=2_147_483_647)
 
 
 class TierSchema(Schema):
@@ -18,11 +21,11 @@ class TierSchema(Schema):
 
     key = fields.Str(required=True, validate=[validate.Length(min=1, max=40), validate.Regexp(r"^[a-z0-9_-]+$")])
     name = fields.Str(required=True, validate=validate.Length(min=1, max=80))
-    threshold = fields.Decimal(required=True, validate=validate.Range(min=0), **MONEY)
+    threshold = fields.Decimal(required=True, validate=AMOUNT, **MONEY)
     multiplier = fields.Decimal(load_default=Decimal("1"), validate=validate.Range(min=1, max=MAX_MULTIPLIER),
                                 **MONEY)
     entry_bonus_points = fields.Int(load_default=0, validate=validate.Range(min=0, max=1_000_000))
-    entry_coupon_reward_id = fields.Int(load_default=None, allow_none=True)
+    entry_coupon_reward_id = fields.Int(load_default=None, allow_none=True, validate=ROW_ID)
     perks = fields.List(fields.Str(validate=validate.Length(max=200)), load_default=list,
                         validate=validate.Length(max=10))
 
@@ -70,8 +73,8 @@ class RewardSchema(Schema):
     name_de = fields.Str(load_default="", validate=validate.Length(max=120))
     name_en = fields.Str(load_default="", validate=validate.Length(max=120))
     points_cost = fields.Int(required=True, validate=validate.Range(min=1, max=10_000_000))
-    value = fields.Decimal(required=True, validate=validate.Range(min=0), **MONEY)
-    minimum_order = fields.Decimal(load_default=None, allow_none=True, validate=validate.Range(min=0), **MONEY)
+    value = fields.Decimal(required=True, validate=AMOUNT, **MONEY)
+    minimum_order = fields.Decimal(load_default=None, allow_none=True, validate=AMOUNT, **MONEY)
     validity_days = fields.Int(load_default=30, validate=validate.Range(min=1, max=MAX_VALIDITY_DAYS))
     active = fields.Bool(load_default=True)
     label = fields.Str(dump_only=True)
@@ -82,11 +85,11 @@ class RewardSettingsSchema(Schema):
 
     next_purchase_enabled = fields.Bool(required=True)
     next_purchase_mode = fields.Str(required=True, validate=validate.OneOf(MODES))
-    next_purchase_threshold = fields.Decimal(required=True, validate=validate.Range(min=0), **MONEY)
+    next_purchase_threshold = fields.Decimal(required=True, validate=AMOUNT, **MONEY)
     next_purchase_kind = fields.Str(required=True, validate=validate.OneOf(KINDS))
-    next_purchase_value = fields.Decimal(required=True, validate=validate.Range(min=0), **MONEY)
+    next_purchase_value = fields.Decimal(required=True, validate=AMOUNT, **MONEY)
     next_purchase_minimum_order = fields.Decimal(load_default=None, allow_none=True,
-                                                 validate=validate.Range(min=0), **MONEY)
+                                                 validate=AMOUNT, **MONEY)
     next_purchase_validity_days = fields.Int(required=True, validate=validate.Range(min=1, max=MAX_VALIDITY_DAYS))
     refund_points_on_expiry = fields.Bool(required=True)
 
@@ -114,7 +117,7 @@ class CouponSchema(Schema):
 class MemberRedeemArgs(Schema):
     """Which reward to redeem for the member."""
 
-    reward_id = fields.Int(required=True)
+    reward_id = fields.Int(required=True, validate=ROW_ID)
 
 
 class MemberRedemptionSchema(Schema):

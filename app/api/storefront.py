@@ -30,6 +30,12 @@ class BirthdayArgs(Schema):
 
 
 @blp.route("/widget.js", methods=["GET"])
+@blp.doc(
+    responses={
+        "200": {"description": "The widget script", "content": {"text/javascript": {"schema": {"type": "string"}}}},
+        "304": {"description": "Not modified (If-None-Match)"},
+    }
+)
 def widget_js() -> Response:
     """The storefront widget script (one script tag adds the launcher and panel)."""
     response = send_file(WIDGET, mimetype="text/javascript", max_age=WIDGET_MAX_AGE, etag=True, conditional=True)

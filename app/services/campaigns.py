@@ -1,8 +1,10 @@
 """Campaigns: one action (bonus points, a coupon, a message) for every member of a segment, run in batches.
 
-Each batch is one transaction: the campaign row is claimed, the next members of the segment not yet reached
-are locked in id order, and a unique (campaign, member) recipient row is written with the action, so running
-a campaign twice, or a batch again after a crash, reaches every member once.
+The first batch snapshots the segment into `campaign_recipients` (one INSERT ... SELECT in the database,
+unique per campaign and member, so the segment is computed once, not per batch). Every later batch is one
+transaction: the campaign row is claimed, the next pending recipients are taken in member-id order, each
+member is locked, the action is done and the recipient's outcome written with it. Running a campaign
+twice, or a batch again after a crash, therefore reaches every member once.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.analytics.dialect import dialect_of, tune_for_analytics
 from app.analytics.segments import parse_segment, segment_select, segment_size
 from app.analytics.settings import from_program
 from app.domain.errors import InvalidInput, NotFound
 from app.models import Campaign, CampaignRecipient, Member, Shop
-from app.repositories import MemberRepository, ShopRepository, insert_ignore
+from app.repositories import MemberRepository, ShopRepository
 from app.services import ledger
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.ledger import Posting
@@ -40,6 +44,7 @@ def preview_segment(uow: UnitOfWork, shop_id: int, segment: dict[str, Any]) -> i
     """How many members a campaign on this segment would reach now."""
     definition = parse_segment(segment)
     with uow:
+        tune_for_analytics(uow.session)
         return segment_size(uow.session, shop_id, definition, _shares(uow.session, shop_id))
 
 
@@ -51,6 +56,7 @@ def create_campaign(
     definition = parse_segment(segment)
     checked = _check_params(action, params)
     with uow:
+        tune_for_analytics(uow.session)
         total = segment_size(uow.session, shop_id, definition, _shares(uow.session, shop_id))
         campaign = Campaign(
             shop_id=shop_id, name=(name or action)[:120], segment=definition, action=action, params=checked,
@@ -75,16 +81,10 @@ def run_campaign_batch(uow: UnitOfWork, now: datetime, *, campaign_id: int | Non
         campaign = session.scalars(query.limit(1).with_for_update(skip_locked=True)).first()
         if campaign is None:
             return None
-        shop = ShopRepository(session).get(campaign.shop_id)
-        assert shop is not None
-        campaign.status = "running"
-        campaign.started_at = campaign.started_at or now
-        ids = _next_members(session, campaign, batch_size)
-        for member_id in ids:
-            _reach(session, shop, campaign, member_id, now)
-        if len(ids) < batch_size:
-            campaign.status, campaign.finished_at = "done", now
-            campaign.total = max(campaign.total, campaign.processed)
+        if campaign.status == "queued":
+            _snapshot(session, campaign, now)
+        else:
+            _run_batch(session, campaign, batch_size, now)
         result = campaign_dict(campaign)
         uow.commit()
         return result
@@ -150,32 +150,54 @@ def _shares(session: Session, shop_id: int) -> tuple[Decimal, Decimal]:
     return options.a_share, options.b_share
 
 
-def _next_members(session: Session, campaign: Campaign, limit: int) -> list[int]:
+def _snapshot(session: Session, campaign: Campaign, now: datetime) -> None:
+    """Who the campaign reaches: the segment as it is now, written as pending recipients by the database."""
+    tune_for_analytics(session)
     members = segment_select(session, campaign.shop_id, campaign.segment, _shares(session, campaign.shop_id))
-    reached = select(CampaignRecipient.member_id).where(
-        CampaignRecipient.shop_id == campaign.shop_id, CampaignRecipient.campaign_id == campaign.id)
     ids = members.subquery()
-    return list(session.scalars(
-        select(ids.c.member_id).where(ids.c.member_id.not_in(reached)).order_by(ids.c.member_id).limit(limit)))
+    rows = select(literal(campaign.shop_id), literal(campaign.id), ids.c.member_id, literal("pending"),
+                  literal(""), literal(now, CampaignRecipient.created_at.type)).where(ids.c.member_id.is_not(None))
+    # (SQLite needs a WHERE in INSERT ... SELECT ... ON CONFLICT to tell the upsert clause from a join.)
+    module = postgresql if dialect_of(session) == "postgresql" else sqlite
+    session.execute(
+        module.insert(CampaignRecipient)
+        .from_select(["shop_id", "campaign_id", "member_id", "outcome", "detail", "created_at"], rows)
+        .on_conflict_do_nothing(index_elements=["campaign_id", "member_id"])
+    )
+    campaign.total = session.scalar(select(func.count()).select_from(CampaignRecipient).where(
+        CampaignRecipient.shop_id == campaign.shop_id, CampaignRecipient.campaign_id == campaign.id)) or 0
+    campaign.status = "running"
+    campaign.started_at = campaign.started_at or now
 
 
-def _reach(session: Session, shop: Shop, campaign: Campaign, member_id: int, now: datetime) -> None:
-    member = MemberRepository(session, shop.id).get_for_update(member_id)
-    if member is None:
-        return
-    row = {"shop_id": shop.id, "campaign_id": campaign.id, "member_id": member_id, "outcome": "pending",
-           "detail": "", "created_at": now}
-    if not insert_ignore(session, CampaignRecipient, row, ("campaign_id", "member_id")):
-        return
-    try:
-        with session.begin_nested():
-            outcome, detail = _act(session, shop, campaign, member, now)
-    except Exception as exc:  # one member's failure must not stop the campaign; it is counted and shown
-        log.exception("campaign action failed", extra={"shop_id": shop.id, "campaign_id": campaign.id})
-        outcome, detail = "failed", str(exc)[:255]
-        campaign.last_error = detail
-    recipient = session.scalars(select(CampaignRecipient).where(
-        CampaignRecipient.campaign_id == campaign.id, CampaignRecipient.member_id == member_id)).one()
+def _run_batch(session: Session, campaign: Campaign, batch_size: int, now: datetime) -> None:
+    shop = ShopRepository(session).get(campaign.shop_id)
+    assert shop is not None
+    pending = session.scalars(
+        select(CampaignRecipient)
+        .where(CampaignRecipient.shop_id == campaign.shop_id, CampaignRecipient.campaign_id == campaign.id,
+               CampaignRecipient.outcome == "pending")
+        .order_by(CampaignRecipient.member_id)
+        .limit(batch_size)
+    ).all()
+    for recipient in pending:  # member-id order: the lock order every path keeps
+        _reach(session, shop, campaign, recipient, now)
+    if len(pending) < batch_size:
+        campaign.status, campaign.finished_at = "done", now
+
+
+def _reach(session: Session, shop: Shop, campaign: Campaign, recipient: CampaignRecipient, now: datetime) -> None:
+    member = MemberRepository(session, shop.id).get_for_update(recipient.member_id)
+    if member is None or member.redacted_at is not None:
+        outcome, detail = "skipped", "member gone"
+    else:
+        try:
+            with session.begin_nested():
+                outcome, detail = _act(session, shop, campaign, member, now)
+        except Exception as exc:  # one member's failure must not stop the campaign; it is counted and shown
+            log.exception("campaign action failed", extra={"shop_id": shop.id, "campaign_id": campaign.id})
+            outcome, detail = "failed", str(exc)[:255]
+            campaign.last_error = detail
     recipient.outcome, recipient.detail = outcome, detail
     campaign.processed += 1
     if outcome == "done":

@@ -12,13 +12,13 @@ from flask import Flask
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.core.failures import Failure, FailureGroup
 
 from app import create_app
 from app.clock import FixedClock
@@ -30,7 +30,7 @@ from tests.fakes.shopify_server import FakeShopify
 from tests.support.admin import admin_headers
 from tests.support.deliveries import ledger_ok
 
-EXAMPLES = int(os.environ.get("LOYALTY_FUZZ_EXAMPLES", "16"))  # per operation and generation mode
+EXAMPLES = int(os.environ.get("LOYALTY_FUZZ_EXAMPLES", "12"))  # per operation and generation mode
 PLATFORM_REASONS = {"platform_unavailable", "platform_rejected", "platform_error"}
 
 

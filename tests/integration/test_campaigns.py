@@ -67,8 +67,9 @@ def test_batches_report_progress_as_they_go(container, shopify_shop, ids) -> Non
     seen: list[tuple[str, int]] = []
     batches = run_campaigns(container.uow, NOW, batch_size=1, on_progress=lambda p: seen.append(
         (p["status"], p["processed"])))
-    assert batches == len(seen) == 5  # four members, one each, then the empty batch that finishes it
-    assert seen[:4] == [("running", 1), ("running", 2), ("running", 3), ("running", 4)]
+    # The first batch takes the segment's snapshot; then one member each; then the empty batch that ends it.
+    assert batches == len(seen) == 6
+    assert seen[:5] == [("running", 0), ("running", 1), ("running", 2), ("running", 3), ("running", 4)]
     assert seen[-1] == ("done", 4)
     assert get_campaign(container.uow(), shopify_shop.id, campaign_id)["total"] == 4
 

@@ -353,7 +353,9 @@
 
   // ---------- network ----------
   function request(path, body) {
-    const opts = { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } };
+    // Reads revalidate with the server's ETag (a cheap 304); writes are never cached.
+    const opts = { credentials: 'same-origin', cache: body === undefined ? 'no-cache' : 'no-store',
+      headers: { Accept: 'application/json' } };
     if (body !== undefined) {
       opts.method = 'POST';
       opts.headers['Content-Type'] = 'application/json';
@@ -391,7 +393,8 @@
     state.loading = true;
     state.error = null;
     render();
-    return request('/customer').then(({ res, json }) => {
+    const chosen = state.userLocale || pickLocale(attrLocale);
+    return request('/customer' + (chosen ? '?locale=' + chosen : '')).then(({ res, json }) => {
       if (my !== seq) return;
       if (!res.ok || !json || typeof json !== 'object') throw new Error('HTTP ' + res.status);
       state.data = json;
@@ -898,7 +901,7 @@
     const title = h('h2', { class: 'lw-title', id: 'lw-title', tabindex: '-1' });
     const langToggle = h('button', {
       type: 'button', class: 'lw-hbtn', tid: 'lang-toggle',
-      onclick: () => { state.userLocale = locale() === 'de' ? 'en' : 'de'; render(); }
+      onclick: () => { state.userLocale = locale() === 'de' ? 'en' : 'de'; render(); refresh(); }
     });
     const closeBtn = h('button', { type: 'button', class: 'lw-hbtn', tid: 'close', onclick: () => close(true) }, icon('close'));
     const body = h('div', { class: 'lw-body' });
@@ -940,7 +943,7 @@
     open: () => { mount(); open(); },
     close: () => close(false),
     refresh: () => { mount(); return refresh(); },
-    setLocale: (l) => { state.userLocale = pickLocale(l); render(); },
+    setLocale: (l) => { state.userLocale = pickLocale(l); render(); return refresh(); },
     get state() { return JSON.parse(JSON.stringify({ open: state.open, loading: state.loading, error: state.error, locale: locale(), data: state.data, redemption: state.redemption })); }
   };
 
