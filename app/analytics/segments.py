@@ -73,7 +73,7 @@ def member_stats(session: Session, shop_id: int) -> Any:
                func.sum(revenue(dialect_of(session))).label("revenue"), func.max(Order.placed_at).label("last_at"))
         .where(*qualifying(shop_id), Order.member_id.is_not(None))
         .group_by(Order.member_id)
-        .cte("stats")
+        .cte()
     )
 
 
