@@ -13,6 +13,7 @@ from tqdm import tqdm
 from app.cli import Context, pass_context
 from app.demo import history
 from app.demo import shopify_payloads as payloads
+from app.jobs.scheduler import run_once
 from app.migrate import upgrade
 from app.queries import shop_summary, top_members
 from app.repositories import ShopRepository
@@ -21,6 +22,8 @@ from app.services.ledger_audit import verify_ledger
 from app.services.shops import NewShop, add_shop
 
 DEMO_SHOP = "demo-kaffeeroesterei.myshopify.com"
+# Jobs that need no shop API (the demo shop has no Admin API token, so nothing is pushed to a real shop).
+LOCAL_JOBS = ("mature_pending_points", "evaluate_tiers", "schedule_review_requests", "dispatch_outbox")
 
 
 def register(cli: click.Group) -> None:
@@ -47,6 +50,9 @@ def register(cli: click.Group) -> None:
                 status, outcome = send(topic, body, delivery_id, c.settings.shopify_api_secret)
                 key = outcome if status == 200 else f"HTTP {status}"
                 outcomes[key] = outcomes.get(key, 0) + 1
+        # The messages the history scheduled (thank-you emails for recent orders, review requests) are
+        # written now as .eml files, as `loyalty worker` would send them.
+        run_once(c, only=LOCAL_JOBS)
         _summary(c, shop.id, len(orders), outcomes)
 
 
@@ -148,4 +154,7 @@ def _summary(c: Any, shop_id: int, order_count: int, outcomes: dict[str, int]) -
     for member in best:
         click.echo(f"    {member.display_name:<28} {member.email:<40} {member.balance:>6} points")
     click.echo(f"  ledger verify: {'ok' if not problems else f'{len(problems)} problems'} ({checked} members)")
+    outbox = c.settings.instance_path / "outbox"
+    emails = len(list(outbox.glob("*.eml"))) if outbox.exists() else 0
+    click.echo(f"  emails written to {outbox}: {emails}")
     click.echo(f"  try: loyalty members show {summary['domain']} {best[0].email if best else 'EMAIL'}")

@@ -33,9 +33,9 @@ def build_scheduler(container: Any, *, blocking: bool) -> BlockingScheduler | Ba
     return scheduler
 
 
-def run_once(container: Any) -> dict[str, str]:
-    """Run every job once, in order (`loyalty worker --once`, cron deployments, tests)."""
-    return {spec.id: _guarded(spec, container) for spec in job_specs()}
+def run_once(container: Any, only: tuple[str, ...] | None = None) -> dict[str, str]:
+    """Run every job (or the ones named) once, in order (`loyalty worker --once`, cron, the demo, tests)."""
+    return {spec.id: _guarded(spec, container) for spec in job_specs() if only is None or spec.id in only}
 
 
 def _guarded(spec: JobSpec, container: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import re
 from dataclasses import dataclass
@@ -56,8 +57,17 @@ def render_email(kind: str, locale: str, context: dict[str, Any]) -> RenderedEma
     html = env.get_template(f"{locale}/{kind}.html").render(values)
     text = env.get_template(f"{locale}/{kind}.txt").render(values)
     unsubscribe = str(context.get("unsubscribe_url") or "")
-    return RenderedEmail(subject=str(context["subject"]), html=html, text=_tidy(text),
-                         unsubscribe_url=unsubscribe if unsubscribe.startswith("http") else None)
+    return RenderedEmail(
+        subject=str(context["subject"]),
+        html=html,
+        text=_tidy(text),
+        unsubscribe_url=unsubscribe if unsubscribe.startswith("http") else None,
+    )
+
+
+# Long header values (the List-Unsubscribe URL) must stay plain text for mail clients to act on them: the
+# default 78-column limit would turn them into RFC 2047 encoded words. 998 is RFC 5322's hard limit.
+HEADER_POLICY = email.policy.default.clone(max_line_length=998)
 
 
 def build_message(
@@ -70,7 +80,7 @@ def build_message(
     locale: str = "de",
 ) -> EmailMessage:
     """A multipart/alternative message (text first, then HTML) with RFC 8058 one-click unsubscribe headers."""
-    message = EmailMessage()
+    message = EmailMessage(policy=HEADER_POLICY)
     message["Subject"] = rendered.subject
     message["From"] = sender
     message["To"] = Address(addr_spec=to)
@@ -81,8 +91,8 @@ def build_message(
     if rendered.unsubscribe_url:
         message["List-Unsubscribe"] = f"<{rendered.unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(rendered.text)
-    message.add_alternative(rendered.html, subtype="html")
+    message.set_content(rendered.text, cte="quoted-printable")
+    message.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
     return message
 
 

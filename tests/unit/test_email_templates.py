@@ -98,3 +98,15 @@ def test_a_subject_cannot_inject_headers():
 
     assert "\n" not in email.subject
     assert "\r" not in email.subject
+
+
+def test_a_long_unsubscribe_url_stays_a_plain_header_that_mail_clients_can_follow():
+    url = "https://loyalty.example-haendler.de/unsubscribe/" + "A" * 90
+    rendered = RenderedEmail(subject="Grüße", html="<p>Hallo</p>", text="Hallo", unsubscribe_url=url)
+    message = build_message(rendered, sender="Shop <shop@example.de>", to="kunde@example.de",
+                            message_id="<x@example.de>", sent_at=datetime(2026, 1, 1, tzinfo=UTC))
+
+    raw = message.as_bytes().decode()
+
+    assert f"List-Unsubscribe: <{url}>" in raw
+    assert "=?utf-8?q?=3Chttps" not in raw
