@@ -21,7 +21,7 @@ import harness  # noqa: E402
 
 BENCHMARKS = {  # name → module in bench/ with `run(quick) -> list[Row]`
     "webhook": "webhook",
-    "framework": "framework",
+    "widget": "widget",
     "big_ledger": "big_ledger",
 }
 

@@ -67,7 +67,6 @@ def _demo_shop(c: Any) -> Any:
         name="Kaffeerösterei Müller (Demo)",
         currency="EUR",
         locale="de",
-        access_token="shpat_demo_token",
     )
     return add_shop(c.uow(), c.box, new, c.clock.now())
 
