@@ -54,7 +54,7 @@ def load_ledger(rows: int, url: str = harness.DATABASE_URL) -> float:
 def run(quick: bool) -> list[harness.Row]:
     """Webhook throughput with `rows` ledger rows present, against the same run on an empty database."""
     sizes = webhook.Sizes.of(quick)
-    rows = 200_000 if quick else 5_000_000
+    rows = 50_000 if quick else 5_000_000
     harness.reset_schema()
     workload.register_shops(SHOPS)
     warm = workload.build(SHOPS, sizes.warmup, tag=99)

@@ -22,6 +22,7 @@ import harness  # noqa: E402
 BENCHMARKS = {  # name → module in bench/ with `run(quick) -> list[Row]`
     "webhook": "webhook",
     "widget": "widget",
+    "outbox": "outbox",
     "big_ledger": "big_ledger",
 }
 

@@ -25,7 +25,7 @@ class Sizes:
 
     @classmethod
     def of(cls, quick: bool) -> Sizes:
-        return cls(1500, 300, 3.0) if quick else cls(16000, 1500, 15.0)
+        return cls(400, 100, 2.0) if quick else cls(16000, 1500, 15.0)
 
 
 def send(port: int, load: workload.Workload) -> LoadResult:

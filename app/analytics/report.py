@@ -15,12 +15,14 @@ from app.analytics.dialect import tune_for_analytics
 from app.analytics.series import chart_series
 from app.analytics.settings import AnalyticsSettings, from_program
 from app.domain import metrics as m
+from app.domain.errors import InvalidInput
 from app.i18n import translate
 from app.models import Shop
 from app.repositories import ShopRepository
 from app.uow import UnitOfWork
 
 DAYS_PER_YEAR = Decimal("365.25")
+EARLIEST, LATEST = date(1990, 1, 1), date(2200, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,13 @@ class Period:
 
 
 def period_for(first: date | None, last: date | None, today: date) -> Period:
-    """The chosen days; by default the twelve months up to today."""
+    """The chosen days; by default the twelve months up to today. InvalidInput for an impossible period."""
     last = last or today
     first = first or (last - timedelta(days=364))
     if first > last:
-        raise ValueError("the period must start before it ends")
+        raise InvalidInput("the period must start before it ends", errors={"from": ["after the end of the period"]})
+    if first < EARLIEST or last > LATEST:
+        raise InvalidInput("the period is out of range", errors={"from": [f"{EARLIEST} to {LATEST}"]})
     return Period(first, last)
 
 

@@ -9,6 +9,7 @@ import click
 
 from app.analytics.report import SECTIONS, report_for
 from app.cli import Context, emit, pass_context
+from app.domain.errors import InvalidInput
 from app.i18n import pick_locale
 from app.services.shops import find_shop
 
@@ -31,7 +32,7 @@ def register(cli: click.Group) -> None:
         locale = lang or pick_locale(found.locale)
         try:
             data = report_for(c.uow(), found, _day(first), _day(last), c.clock.now(), locale)
-        except ValueError as exc:
+        except InvalidInput as exc:
             raise click.BadParameter(str(exc)) from exc
         if as_json:
             emit(data, True)

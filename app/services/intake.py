@@ -67,27 +67,28 @@ def receive_delivery(uow: UnitOfWork, delivery: ev.Delivery, now: datetime) -> I
             log.info("webhook for inactive shop", extra={"shop_id": shop.id, "topic": delivery.topic})
             return IntakeResult("inactive_shop", delivery.delivery_id)
         status = "ignored" if isinstance(delivery.event, ev.Ignored) else "processed"
+        shop_id = shop.id  # read now: after a failed flush the session cannot load attributes any more
         try:
             if not _insert_receipt(uow.session, shop, delivery, status, now):
-                status = _previous_status(uow.session, shop.id, delivery.delivery_id[:128])
+                status = _previous_status(uow.session, shop_id, delivery.delivery_id[:128])
             else:
                 _apply(uow.session, shop, delivery.event, now)
                 uow.commit()
         except DBAPIError as exc:
             if exc.connection_invalidated:
                 raise
-            return _record_failure(uow, shop.id, delivery, exc, now)
+            return _record_failure(uow, shop_id, delivery, exc, now)
         except Exception as exc:  # noqa: BLE001 - any processing bug is kept for retry, never lost
-            return _record_failure(uow, shop.id, delivery, exc, now)
+            return _record_failure(uow, shop_id, delivery, exc, now)
     if status == "failed":
         # The platform retried a delivery that failed before: apply it now.
         return IntakeResult(
-            retry_delivery(uow, shop.id, delivery.delivery_id[:128], delivery.event, now),
+            retry_delivery(uow, shop_id, delivery.delivery_id[:128], delivery.event, now),
             delivery.delivery_id,
         )
     if status.startswith("was_"):
         log.info(
-            "duplicate webhook delivery", extra={"shop_id": shop.id, "delivery_id": delivery.delivery_id}
+            "duplicate webhook delivery", extra={"shop_id": shop_id, "delivery_id": delivery.delivery_id}
         )
         return IntakeResult("duplicate", delivery.delivery_id)
     return IntakeResult(status, delivery.delivery_id)

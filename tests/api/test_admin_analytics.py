@@ -111,3 +111,12 @@ def test_everything_needs_an_admin(client) -> None:  # type: ignore[no-untyped-d
     for path in ("/admin/api/analytics/report", "/admin/api/segments", "/admin/api/campaigns",
                  "/admin/api/export/members.csv"):
         assert client.get(path).status_code == 401, path
+
+
+def test_a_period_that_ends_before_it_starts_is_a_validation_error(client, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    backwards = client.get("/admin/api/analytics/report?from=2025-12-31&to=2025-01-01",
+                           headers=admin_headers(shopify_shop))
+    assert backwards.status_code == 422
+    assert "from" in backwards.get_json()["errors"]
+    far = client.get("/admin/api/analytics/report?from=0001-01-01&to=9999-12-31", headers=admin_headers(shopify_shop))
+    assert far.status_code == 422

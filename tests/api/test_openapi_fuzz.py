@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,7 +30,7 @@ from tests.fakes.shopify_server import FakeShopify
 from tests.support.admin import admin_headers
 from tests.support.deliveries import ledger_ok
 
-EXAMPLES = int(os.environ.get("LOYALTY_FUZZ_EXAMPLES", "12"))  # per operation and generation mode
+EXAMPLES = int(os.environ.get("LOYALTY_FUZZ_EXAMPLES", "10"))  # per operation and generation mode
 PLATFORM_REASONS = {"platform_unavailable", "platform_rejected", "platform_error"}
 
 
@@ -102,13 +101,10 @@ def test_no_operation_answers_500_or_off_its_schema(app, container, fuzzed_shop,
 
     for operation in ops:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            started = time.monotonic()
             try:
                 found = fuzz(operation, mode, admin_headers(fuzzed_shop))
             except Exception as exc:  # noqa: BLE001 - e.g. an invalid schema: reported with the rest
                 found = [f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"]
-            if time.monotonic() - started > 1:
-                print("SLOW", operation.label, mode, round(time.monotonic() - started, 1))
             if found:
                 report.setdefault(operation.label, []).extend(f"[{mode.value}] {line}" for line in found)
 

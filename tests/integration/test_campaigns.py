@@ -118,3 +118,28 @@ def test_another_shops_campaign_is_not_found(container, shopify_shop, woo_shop, 
 def test_invalid_campaigns_are_refused(container, shopify_shop, ids, action: str, params: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
     with pytest.raises(InvalidInput):
         start(container, shopify_shop, action, params)
+
+
+def test_the_worker_job_runs_queued_campaigns(container, shopify_shop, ids) -> None:  # type: ignore[no-untyped-def]
+    from app.jobs.registry import job_specs
+
+    campaign_id = start(container, shopify_shop, "bonus", {"points": 7})
+    job = next(spec for spec in job_specs() if spec.id == "run_campaigns")
+    job.run(container)
+    assert get_campaign(container.uow(), shopify_shop.id, campaign_id)["status"] == "done"
+    assert len(bonus_entries(container, shopify_shop)) == 3
+
+
+def test_the_cli_runs_a_campaign_with_a_progress_bar(container, shopify_shop, ids) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.test_import import run_cli
+
+    created = run_cli(container, "campaigns", "create", shopify_shop.domain, "--segment", "A", "--bonus", "15")
+    assert "queued for 3 members" in created.output
+    campaign_id = created.output.split()[1]  # "campaign 12 queued for 3 members"
+    ran = run_cli(container, "campaigns", "run", "--id", campaign_id, "--batch-size", "2")
+    assert ran.exit_code == 0, ran.output
+    assert "3/3" in ran.output  # tqdm's bar
+    assert "status: done" in ran.output
+    listed = run_cli(container, "campaigns", "list", shopify_shop.domain)
+    assert "done" in listed.output
+    assert "by cli" in listed.output

@@ -110,9 +110,7 @@ class ShopifyAdminClient:
                 "sub": {"callbackUrl": callback_url, "format": "JSON"},
             }
             result = self._graphql(shop, CREATE_WEBHOOK, variables)["webhookSubscriptionCreate"]
-            errors = [
-                e for e in result.get("userErrors") or [] if "taken" not in str(e.get("message")).lower()
-            ]
+            errors = [e for e in result.get("userErrors") or [] if "taken" not in str(e.get("message")).lower()]
             _raise_user_errors("webhookSubscriptionCreate", errors)
 
     def _find_code(self, shop: ShopCredentials, code: str) -> str:
@@ -176,9 +174,7 @@ def _common(coupon: CouponSpec) -> dict[str, Any]:
     if coupon.customer_ref:
         fields["context"] = {"customers": {"add": [_customer_gid(coupon.customer_ref)]}}  # API 2025-10+
     if coupon.minimum_order is not None:
-        fields["minimumRequirement"] = {
-            "subtotal": {"greaterThanOrEqualToSubtotal": str(coupon.minimum_order)}
-        }
+        fields["minimumRequirement"] = {"subtotal": {"greaterThanOrEqualToSubtotal": str(coupon.minimum_order)}}
     return fields
 
 
@@ -222,9 +218,7 @@ def _raise_user_errors(operation: str, errors: list[dict[str, Any]]) -> None:
 
 def _raise_graphql_errors(body: Mapping[str, Any]) -> None:
     errors = body["errors"]
-    if isinstance(errors, list) and any(
-        (e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors
-    ):
+    if isinstance(errors, list) and any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors):
         raise PlatformUnavailable("Shopify GraphQL throttled", retry_after=_throttle_wait(body))
     raise PlatformRejected(f"Shopify GraphQL errors: {errors}")
 

@@ -38,9 +38,7 @@ def exchange_code(
     api_base: str, shop: str, api_key: str, api_secret: str, code: str, timeout: Timeout = DEFAULT_TIMEOUT
 ) -> tuple[str, str]:
     """Trade the callback's `code` for `(access_token, scope)` (authorization-code grant)."""
-    return _access_token(
-        api_base, shop, {"client_id": api_key, "client_secret": api_secret, "code": code}, timeout
-    )
+    return _access_token(api_base, shop, {"client_id": api_key, "client_secret": api_secret, "code": code}, timeout)
 
 
 def token_exchange(
@@ -71,7 +69,9 @@ def query_hmac_valid(params: Mapping[str, str], secret: str) -> bool:
     pairs = sorted((k, v) for k, v in params.items() if k not in UNSIGNED_PARAMS)
     key = secret.encode()
     matches = [
-        hmac.compare_digest(hmac.new(key, message.encode(), hashlib.sha256).hexdigest(), received.lower())
+        hmac.compare_digest(
+            hmac.new(key, message.encode(), hashlib.sha256).hexdigest().encode(), received.lower().encode()
+        )
         for message in _canonical_forms(pairs)
     ]
     return any(matches)
@@ -80,9 +80,7 @@ def query_hmac_valid(params: Mapping[str, str], secret: str) -> bool:
 def _canonical_forms(pairs: list[tuple[str, str]]) -> list[str]:
     """Decoded (Python library, delimiters escaped) and percent-encoded (spaces as `+` or `%20`) forms."""
     decoded = "&".join(f"{_escape(k, is_key=True)}={_escape(v, is_key=False)}" for k, v in pairs)
-    return list(
-        dict.fromkeys([decoded, urlencode(pairs, quote_via=quote_plus), urlencode(pairs, quote_via=quote)])
-    )
+    return list(dict.fromkeys([decoded, urlencode(pairs, quote_via=quote_plus), urlencode(pairs, quote_via=quote)]))
 
 
 def _escape(text: str, *, is_key: bool) -> str:

@@ -3,126 +3,31 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import Any
 
 from app.domain.errors import MalformedPayload
-from app.domain.money import to_decimal
 from app.domain.snapshots import ZERO, CustomerSnapshot, LineItem, OrderSnapshot, RefundSnapshot
+from app.platforms.payload import (
+    CURRENCY,
+    address_key,
+    amount,
+    email,
+    fail,
+    money,
+    obj,
+    objects,
+    opt_ref,
+    opt_timestamp,
+    quantity,
+    ref,
+    text,
+    timestamp,
+)
 
 PAID_STATUSES = frozenset({"paid", "partially_refunded", "refunded"})
-MAX_AMOUNT = Decimal(10) ** 12  # far above any real order; keeps Decimal arithmetic clear of overflow
-MAX_QUANTITY = 1_000_000
-TEXT_LIMIT = 255
-CURRENCY = re.compile(r"[A-Za-z]{3}")
-
-
-def fail(field: str, message: str) -> NoReturn:
-    """Raise `MalformedPayload` for one field."""
-    raise MalformedPayload(errors={field: message})
-
-
-def obj(value: object, field: str) -> dict[str, Any]:
-    """An optional JSON object: missing or null becomes `{}`."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        fail(field, "must be an object")
-    return value
-
-
-def objects(value: object, field: str) -> list[dict[str, Any]]:
-    """An optional list of JSON objects: missing or null becomes `[]`."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        fail(field, "must be a list of objects")
-    return value
-
-
-def ref(value: object, field: str) -> str:
-    """A platform id (integer or non-empty string) as a string."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**30:
-        return str(value)
-    if isinstance(value, str) and value.strip() and len(value) <= 64:
-        return value.strip()
-    return fail(field, "must be an id")
-
-
-def opt_ref(value: object, field: str) -> str | None:
-    """An optional platform id; 0 and null mean none."""
-    return None if value in (None, 0, "") else ref(value, field)
-
-
-def text(value: object, limit: int = TEXT_LIMIT) -> str | None:
-    """Display text, stripped and truncated; anything but a non-empty string is None."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return value.strip()[:limit]
-
-
-def email(value: object) -> str | None:
-    """An e-mail address, or None when absent or obviously not one."""
-    candidate = text(value, 1000)
-    return candidate if candidate and "@" in candidate and len(candidate) <= 254 else None
-
-
-def amount(value: object, field: str, default: Decimal | None = None, signed: bool = False) -> Decimal:
-    """A money value within sane bounds; negative only when `signed`."""
-    try:
-        result = to_decimal(value, default)
-    except ValueError as exc:
-        fail(field, str(exc)[:100])
-    if abs(result) > MAX_AMOUNT:
-        fail(field, "amount out of range")
-    if result < 0 and not signed:
-        fail(field, "must not be negative")
-    return result
-
-
-def quantity(value: object, field: str) -> int:
-    """A line quantity: a whole, non-negative number."""
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_QUANTITY:
-        fail(field, "must be a whole number between 0 and 1000000")
-    return value
-
-
-def timestamp(value: object, field: str) -> datetime:
-    """An ISO-8601 timestamp; naive values are UTC."""
-    if not isinstance(value, str):
-        fail(field, "must be an ISO-8601 timestamp")
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        fail(field, "must be an ISO-8601 timestamp")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def opt_timestamp(value: object, field: str) -> datetime | None:
-    """An optional ISO-8601 timestamp."""
-    return None if value in (None, "") else timestamp(value, field)
-
-
-def address_key(*parts: object) -> str | None:
-    """sha256 hex[:32] of the normalised `street|zip|country`, or None without a street or zip."""
-    cleaned = [part.strip().lower() if isinstance(part, str) else "" for part in parts]
-    if not any(cleaned[:2]):
-        return None
-    return hashlib.sha256("|".join(cleaned).encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-def money(payload: dict[str, Any], key: str, field: str, default: Decimal | None = None) -> Decimal:
-    """Prefer `<key>_set.shop_money.amount` over the flat `<key>` (presentment currency may differ)."""
-    money_set = payload.get(f"{key}_set")
-    if isinstance(money_set, dict) and isinstance(money_set.get("shop_money"), dict):
-        shop_amount = money_set["shop_money"].get("amount")
-        if shop_amount is not None:
-            return amount(shop_amount, f"{field}_set", default)
-    return amount(payload.get(key), field, default)
 
 
 def _signed_money(payload: dict[str, Any], key: str, field: str) -> Decimal:
@@ -281,13 +186,9 @@ def parse_order(payload: dict[str, Any]) -> OrderSnapshot:
         fulfilled_at=_fulfilled_at(payload),
         financial_status=financial_status,
         refunds=tuple(_refund(r, order_ref) for r in objects(payload.get("refunds"), "refunds")),
-        line_items=tuple(
-            _line_item(i, taxes_included) for i in objects(payload.get("line_items"), "line_items")
-        ),
+        line_items=tuple(_line_item(i, taxes_included) for i in objects(payload.get("line_items"), "line_items")),
         discount_codes=_discount_codes(payload),
-        shipping_address_key=address_key(
-            address.get("address1"), address.get("zip"), address.get("country_code")
-        ),
+        shipping_address_key=address_key(address.get("address1"), address.get("zip"), address.get("country_code")),
         is_test=payload.get("test") is True,
         taxes_included=taxes_included,
     )

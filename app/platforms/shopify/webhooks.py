@@ -18,7 +18,8 @@ from app.domain.snapshots import (
     OrderDeleted,
     ShopRedactRequest,
 )
-from app.platforms.shopify.parse import email, obj, parse_customer, parse_order, parse_refund, ref, timestamp
+from app.platforms.payload import email, obj, ref, timestamp
+from app.platforms.shopify.parse import parse_customer, parse_order, parse_refund
 from app.security import hmac_sha256_base64, signatures_match
 
 ORDER_TOPICS = frozenset(

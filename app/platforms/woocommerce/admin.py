@@ -33,9 +33,7 @@ class OAuth1(AuthBase):
     """One-legged OAuth 1.0a as WooCommerce checks it over plain HTTP (§5.2); signs every attempt anew,
     so a retried request never reuses a nonce."""
 
-    def __init__(
-        self, consumer_key: str, consumer_secret: str, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, consumer_key: str, consumer_secret: str, clock: Callable[[], float] = time.time) -> None:
         self.consumer_key = consumer_key
         self.consumer_secret = consumer_secret
         self.clock = clock
@@ -129,9 +127,7 @@ class WooCommerceAdminClient:
                 return str(coupon["id"])
         raise PlatformRejected(f"WooCommerce says the coupon {code!r} exists, but it cannot be found")
 
-    def _pages(
-        self, shop: ShopCredentials, path: str, params: dict[str, Any]
-    ) -> Iterator[list[dict[str, Any]]]:
+    def _pages(self, shop: ShopCredentials, path: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         page = 1
         while True:
             response = self._request(shop, "GET", path, params={**params, "page": page})

@@ -6,9 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.snapshots import ZERO, CustomerSnapshot, LineItem, OrderSnapshot, RefundSnapshot
-
-# Generic, platform-neutral field readers; they live with the Shopify parser for now.
-from app.platforms.shopify.parse import (
+from app.platforms.payload import (
     CURRENCY,
     address_key,
     amount,
@@ -136,9 +134,7 @@ def parse_order(payload: dict[str, Any]) -> OrderSnapshot:
         refunds=tuple(_refund(entry, order_ref) for entry in objects(payload.get("refunds"), "refunds")),
         line_items=line_items,
         discount_codes=tuple(
-            code
-            for c in objects(payload.get("coupon_lines"), "coupon_lines")
-            if (code := text(c.get("code")))
+            code for c in objects(payload.get("coupon_lines"), "coupon_lines") if (code := text(c.get("code")))
         ),
         shipping_address_key=_address_key(payload, billing),
         taxes_included=False,

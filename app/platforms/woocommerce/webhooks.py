@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from app.domain.errors import InvalidSignature, MalformedPayload
 from app.domain.shops import normalise_woocommerce_url
 from app.domain.snapshots import Delivery, Event, Ignored, OrderDeleted
-from app.platforms.shopify.parse import ref
+from app.platforms.payload import ref
 from app.platforms.shopify.webhooks import load_object, normalise_headers
 from app.platforms.woocommerce.parse import is_draft, order_status, parse_customer, parse_order
 from app.security import hmac_sha256_base64, signatures_match

@@ -1,0 +1,174 @@
+"""The outbox drained by the worker's dispatch job into an aiosmtpd sink, against a raw smtplib loop into it.
+
+Both senders run in their own process; the sink runs here. The worker's memory (peak RSS) is measured with
+a small and a large backlog of due messages: the dispatcher claims batches, so it should not grow.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import harness
+import psycopg
+import workload
+from aiosmtpd.controller import Controller
+
+GOAL_RATIO, GOAL_MEMORY = 0.5, 1.25  # memory: the large backlog's peak RSS at most 1.25 × the small one's
+
+WORKER = """
+import json, resource, sys, time
+from app.config import Settings
+from app.container import Container
+from app.jobs.registry import _dispatch_outbox
+settings = Settings.from_env()
+container = Container(settings)
+limit, sent, began = int(sys.argv[1]), 0, time.perf_counter()
+while sent < limit:
+    result = _dispatch_outbox(container)
+    if result.sent == 0:
+        break
+    sent += result.sent
+elapsed = time.perf_counter() - began
+print(json.dumps({"sent": sent, "seconds": elapsed, "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+RAW = """
+import json, smtplib, sys, time
+data, count = open(sys.argv[1], "rb").read(), int(sys.argv[2])
+began = time.perf_counter()
+with smtplib.SMTP("127.0.0.1", int(sys.argv[3])) as smtp:
+    for n in range(count):
+        smtp.sendmail("loyalty@localhost", [f"raw{n}@example.de"], data)
+print(json.dumps({"sent": count, "seconds": time.perf_counter() - began}))
+"""
+
+
+class _Sink:
+    """Counts what arrives; keeps one message to replay in the raw loop."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.sample: bytes = b""
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook
+        with self.lock:
+            self.count += 1
+            if not self.sample:
+                self.sample = bytes(envelope.original_content or envelope.content)
+        return "250 OK"
+
+
+@dataclass(frozen=True)
+class Drain:
+    sent: int
+    seconds: float
+    rss_kb: int
+
+    @property
+    def rate(self) -> float:
+        return self.sent / self.seconds if self.seconds else 0.0
+
+
+def seed_messages(count: int = 50, url: str = harness.DATABASE_URL) -> None:
+    """Thank-you messages for real members and their orders, written by the product's own enqueue."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from app.config import Settings
+    from app.container import Container
+    from app.models import Member, Order, Shop
+    from app.services.messages import enqueue
+
+    container = Container(Settings.from_env({"database_url": url, "secret_key": harness.SECRET_KEY}))
+    now = datetime.now(UTC)
+    try:
+        with container.uow() as uow:
+            rows = uow.session.execute(
+                select(Shop, Member, Order).join(Member, Member.shop_id == Shop.id)
+                .join(Order, Order.member_id == Member.id).where(Order.is_paid).limit(count)
+            ).all()
+            for shop, member, order in rows:
+                context = {"points_earned": order.points_earned, "balance": member.balance, "pending": 0}
+                enqueue(uow.session, shop, member, "thank_you", order=order, context=context, now=now, due_at=now,
+                        dedupe_key=f"bench-seed:{order.id}")
+            uow.commit()
+    finally:
+        container.dispose()
+
+
+def due_messages(total: int, url: str = harness.DATABASE_URL) -> None:
+    """Make `total` due thank-you messages: copies of the ones the webhooks wrote, each with its own key."""
+    with psycopg.connect(url) as conn:
+        conn.execute("UPDATE outbox_messages SET status = 'sent' WHERE status <> 'sent'")
+        columns = [r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'outbox_messages' "
+            "AND column_name NOT IN ('id', 'dedupe_key', 'status', 'due_at', 'attempts', 'claimed_by', "
+            "'lease_until', 'sent_at', 'last_error', 'subject')")]
+        listed = ", ".join(columns)
+        seeds = conn.execute(
+            "SELECT count(*) FROM outbox_messages WHERE dedupe_key LIKE 'bench-seed:%'").fetchone()[0]
+        conn.execute(
+            f"""INSERT INTO outbox_messages ({listed}, dedupe_key, status, due_at, attempts)
+                SELECT {listed}, 'bench:' || %s || ':' || g, 'pending', now() - interval '1 minute', 0
+                FROM generate_series(1, %s) g
+                JOIN LATERAL (SELECT * FROM outbox_messages WHERE dedupe_key LIKE 'bench-seed:%%'
+                              ORDER BY id OFFSET g %% %s LIMIT 1) o ON true""",
+            (total, total, max(seeds, 1)),
+        )
+
+
+def drain(port: int, limit: int) -> Drain:
+    """Run the worker's dispatch job in its own process until `limit` messages are sent or none is due."""
+    env = harness.app_env() | {"LOYALTY_EMAIL_BACKEND": "smtp", "LOYALTY_SMTP_URL": f"smtp://127.0.0.1:{port}"}
+    out = subprocess.run([sys.executable, "-c", WORKER, str(limit)], env=env, capture_output=True, check=True,
+                         cwd=harness.ROOT).stdout
+    return Drain(**json.loads(out.decode().strip().splitlines()[-1]))
+
+
+def raw_loop(port: int, sample: bytes, count: int) -> Drain:
+    """smtplib sending the product's own rendered message `count` times over one connection."""
+    path = harness.ROOT / "instance" / "bench-sample.eml"
+    path.write_bytes(sample)
+    out = subprocess.run([sys.executable, "-c", RAW, str(path), str(count), str(port)], capture_output=True,
+                         check=True).stdout
+    return Drain(rss_kb=0, **json.loads(out.decode().strip()))
+
+
+def run(quick: bool) -> list[harness.Row]:
+    """Small backlog drained fully, raw loop for the same count, then a large backlog (memory)."""
+    small, large, drained = (100, 1000, 100) if quick else (1000, 100_000, 3000)
+    harness.reset_schema()
+    workload.register_shops(2)
+    with harness.product_server() as web:
+        from loadgen import run_load
+
+        run_load(web, workload.build(2, 150, tag=6).senders)
+    seed_messages()
+    sink = _Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=harness.free_port())
+    controller.start()
+    try:
+        due_messages(small)
+        product = drain(controller.port, small)
+        raw = raw_loop(controller.port, sink.sample, product.sent)
+        due_messages(large)
+        big = drain(controller.port, drained)
+    finally:
+        controller.stop()
+    ratio = product.rate / raw.rate
+    growth = big.rss_kb / product.rss_kb
+    return [
+        harness.Row("outbox → SMTP sink (worker)", f"{product.rate:.0f} msg/s", f"{raw.rate:.0f} msg/s (smtplib)",
+                    ratio, f">= {GOAL_RATIO}", ratio >= GOAL_RATIO,
+                    f"sent {product.sent} of {small} due; sink received {sink.count}; ~{len(sink.sample)} B each"),
+        harness.Row(f"worker peak RSS, {small:,} vs {large:,} due", f"{big.rss_kb / 1024:.0f} MB",
+                    f"{product.rss_kb / 1024:.0f} MB", growth, f"flat (<= {GOAL_MEMORY}x)", growth <= GOAL_MEMORY,
+                    f"large backlog: sent {big.sent} at {big.rate:.0f} msg/s before stopping"),
+    ]
