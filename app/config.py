@@ -39,6 +39,7 @@ class Settings:
     db_pool_size: int = 5
     testing: bool = False
     redis_url: str = ""  # LOYALTY_REDIS_URL: storefront rate limits shared across web instances
+    outbox_lease_seconds: int = 300  # LOYALTY_OUTBOX_LEASE_SECONDS: how long a dead worker's claim blocks a message
 
     @classmethod
     def from_env(
@@ -62,6 +63,7 @@ class Settings:
             "instance_path": instance,
             "db_pool_size": int(env.get("LOYALTY_DB_POOL_SIZE", "5")),
             "redis_url": env.get("LOYALTY_REDIS_URL", ""),
+            "outbox_lease_seconds": int(env.get("LOYALTY_OUTBOX_LEASE_SECONDS", "300")),
         }
         known = {f.name for f in fields(cls)}
         unknown = set(overrides or {}) - known

@@ -24,15 +24,16 @@ WORKER = """
 import json, resource, sys, time
 from app.config import Settings
 from app.container import Container
-from app.jobs.registry import _dispatch_outbox
+from app.services.dispatch import DispatchSettings, dispatch_due
+from app.services.email_content import LinkBase
 settings = Settings.from_env()
 container = Container(settings)
-limit, sent, began = int(sys.argv[1]), 0, time.perf_counter()
-while sent < limit:
-    result = _dispatch_outbox(container)
-    if result.sent == 0:
-        break
-    sent += result.sent
+limit, began = int(sys.argv[1]), time.perf_counter()
+# As the worker's dispatch_outbox job does, with the run capped at `limit` messages (default batch size).
+dispatch = DispatchSettings(sender=settings.mail_from, links=LinkBase(settings.public_url, settings.secret_key))
+dispatch = DispatchSettings(sender=dispatch.sender, links=dispatch.links,
+                            max_batches=max(1, limit // dispatch.batch_size))
+sent = dispatch_due(container.uow, container.mailer, dispatch, container.clock.now()).sent
 elapsed = time.perf_counter() - began
 print(json.dumps({"sent": sent, "seconds": elapsed, "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """

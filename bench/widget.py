@@ -76,8 +76,7 @@ def measure(port: int, people: list[tuple[str, str]], etags: list[str] | None, s
 def run(quick: bool) -> list[harness.Row]:
     """Framework ceiling, then the widget uncached and with If-None-Match, in the same run."""
     seconds = 1.5 if quick else 15.0
-    ceiling_200 = framework.ceiling(seconds)
-    ceiling_304 = framework.ceiling(seconds, conditional=True)
+    ceiling_200, ceiling_304 = framework.ceilings(seconds)
     harness.reset_schema()
     workload.register_shops(SHOPS)
     with harness.product_server() as port:

@@ -66,15 +66,15 @@ def _filters(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def member_stats(session: Session, shop_id: int) -> Any:
-    """Per member with orders: order count, net revenue and last order (a subquery)."""
-    return (
+def member_stats(session: Session, shop_id: int, only: Any = None) -> Any:
+    """Per member with orders: order count, net revenue and last order (a CTE); `only`: these member ids."""
+    query = (
         select(Order.member_id.label("member_id"), func.count().label("orders"),
                func.sum(revenue(dialect_of(session))).label("revenue"), func.max(Order.placed_at).label("last_at"))
         .where(*qualifying(shop_id), Order.member_id.is_not(None))
         .group_by(Order.member_id)
-        .cte()
     )
+    return (query if only is None else query.where(Order.member_id.in_(only))).cte()
 
 
 def abc_classes(session: Session, shop_id: int, a_share: Decimal, b_share: Decimal, stats: Any = None) -> Any:
@@ -85,7 +85,8 @@ def abc_classes(session: Session, shop_id: int, a_share: Decimal, b_share: Decim
     ranked = select(
         stats.c.member_id,
         rev.label("revenue"),
-        func.sum(rev).over(order_by=(rev.desc(), stats.c.member_id), rows=(None, -1)).label("before"),
+        # A running sum minus the row itself: the plain running frame is the one PostgreSQL does in one pass.
+        (func.sum(rev).over(order_by=(rev.desc(), stats.c.member_id), rows=(None, 0)) - rev).label("before"),
         func.sum(rev).over().label("total"),
     ).subquery("ranked")
     before = func.coalesce(ranked.c.before, number(0, dialect))
@@ -206,18 +207,21 @@ def segment_members(
     session: Session, shop_id: int, definition: dict[str, Any], shares: tuple[Decimal, Decimal],
     *, limit: int | None = 100, after_id: int = 0,
 ) -> list[dict[str, Any]]:
-    """Members of a segment by id (keyset pages: pass the last id seen), with their order figures."""
-    ids = segment_select(session, shop_id, definition, shares).subquery()
-    stats = member_stats(session, shop_id)
+    """Members of a segment by id (keyset pages: pass the last id seen), with their order figures.
+
+    The page's ids are chosen first, so the order figures are summed for those members only.
+    """
+    chosen = segment_select(session, shop_id, definition, shares)
+    chosen = chosen.where(chosen.selected_columns.member_id > after_id).order_by(chosen.selected_columns.member_id)
+    ids = (chosen if limit is None else chosen.limit(limit)).subquery()
+    stats = member_stats(session, shop_id, only=select(ids.c.member_id))
     query = (
         select(Member, stats.c.orders, stats.c.revenue, stats.c.last_at)
         .join(ids, ids.c.member_id == Member.id)
         .outerjoin(stats, stats.c.member_id == Member.id)
-        .where(Member.shop_id == shop_id, Member.id > after_id)
+        .where(Member.shop_id == shop_id)
         .order_by(Member.id)
     )
-    if limit is not None:
-        query = query.limit(limit)
     return [
         {"id": mb.id, "email": mb.email, "name": mb.display_name, "balance": mb.balance,
          "orders": int(n or 0), "revenue": money(rev), "last_order_at": last.isoformat() if last else None}

@@ -13,14 +13,15 @@ from app.cli import Context, pass_context
 def register(cli: click.Group) -> None:
     @cli.command("worker")
     @click.option("--once", is_flag=True, help="Run every due job once and exit (cron, scripts).")
+    @click.option("--job", "jobs", multiple=True, help="With --once: only this job (repeatable).")
     @pass_context
-    def worker(ctx: Context, once: bool) -> None:
+    def worker(ctx: Context, once: bool, jobs: tuple[str, ...]) -> None:
         """Run the scheduler: outbox, maturing and expiring points, tiers, retries, reconciliation."""
         from app.jobs.scheduler import build_scheduler, run_once
 
         c = ctx.container
         if once:
-            for job_id, outcome in run_once(c).items():
+            for job_id, outcome in run_once(c, only=jobs or None).items():
                 click.echo(f"{job_id}: {outcome}")
             return
         scheduler = build_scheduler(c, blocking=True)

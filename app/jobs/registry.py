@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 
@@ -87,7 +88,8 @@ def _dispatch_outbox(c: Any) -> object:
     from app.services.email_content import LinkBase
 
     settings = DispatchSettings(sender=c.settings.mail_from,
-                                links=LinkBase(c.settings.public_url, c.settings.secret_key))
+                                links=LinkBase(c.settings.public_url, c.settings.secret_key),
+                                lease=timedelta(seconds=c.settings.outbox_lease_seconds))
     return dispatch_due(c.uow, c.mailer, settings, c.clock.now(), should_stop=c.stopping.is_set)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -15,6 +15,9 @@ class MailError(Exception):
         self.permanent = permanent
 
 
+OnSent = Callable[[int], None]
+
+
 class Mailer(Protocol):
     """Sends finished MIME messages; each backend reuses one connection per batch."""
 
@@ -22,8 +25,14 @@ class Mailer(Protocol):
         """Send one message or raise MailError."""
         ...
 
-    def send_batch(self, messages: Sequence[EmailMessage]) -> list[MailError | None]:
-        """Send several messages in order; one outcome per message (None: accepted)."""
+    def send_batch(
+        self, messages: Sequence[EmailMessage], on_sent: OnSent | None = None
+    ) -> list[MailError | None]:
+        """Send several messages in order; one outcome per message (None: accepted).
+
+        `on_sent(index)` runs right after each message is accepted, so the caller can record it at once:
+        a worker killed mid-batch then resends nothing that was already accepted.
+        """
         ...
 
 
@@ -40,13 +49,17 @@ class RecordingMailer:
             raise self.fail_with
         self.sent.append(message)
 
-    def send_batch(self, messages: Sequence[EmailMessage]) -> list[MailError | None]:
+    def send_batch(
+        self, messages: Sequence[EmailMessage], on_sent: OnSent | None = None
+    ) -> list[MailError | None]:
         """Record each message in turn."""
         outcomes: list[MailError | None] = []
-        for message in messages:
+        for index, message in enumerate(messages):
             try:
                 self.send(message)
                 outcomes.append(None)
+                if on_sent is not None:
+                    on_sent(index)
             except MailError as exc:
                 outcomes.append(exc)
         return outcomes

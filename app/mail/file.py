@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
-from app.mail.base import MailError
+from app.mail.base import MailError, OnSent
 
 
 class FileMailer:
@@ -27,13 +27,17 @@ class FileMailer:
         except OSError as exc:
             raise MailError(f"cannot write to {self.directory}: {exc}") from exc
 
-    def send_batch(self, messages: Sequence[EmailMessage]) -> list[MailError | None]:
+    def send_batch(
+        self, messages: Sequence[EmailMessage], on_sent: OnSent | None = None
+    ) -> list[MailError | None]:
         """Write each message; a failure is reported for that message only."""
         outcomes: list[MailError | None] = []
-        for message in messages:
+        for index, message in enumerate(messages):
             try:
                 self.send(message)
                 outcomes.append(None)
+                if on_sent is not None:
+                    on_sent(index)
             except MailError as exc:
                 outcomes.append(exc)
         return outcomes

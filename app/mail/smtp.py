@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from app.mail.base import MailError
+from app.mail.base import MailError, OnSent
 
 TRUE = {"1", "true", "yes", "on"}
 
@@ -65,7 +65,9 @@ class SmtpMailer:
         if outcome is not None:
             raise outcome
 
-    def send_batch(self, messages: Sequence[EmailMessage]) -> list[MailError | None]:
+    def send_batch(
+        self, messages: Sequence[EmailMessage], on_sent: OnSent | None = None
+    ) -> list[MailError | None]:
         """Send in order over one connection; a lost connection fails the rest of the batch (retried later)."""
         if not messages:
             return []
@@ -80,6 +82,8 @@ class SmtpMailer:
                 try:
                     connection.send_message(message)
                     outcomes.append(None)
+                    if on_sent is not None:
+                        on_sent(index)
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                     outcomes.append(_as_mail_error(exc))
                     _reset(connection)

@@ -83,7 +83,12 @@ def dispatch_due(uow_factory: Callable[[], UnitOfWork], mailer: Mailer, settings
             # Asked to stop before anything went out: give the claim back instead of holding it for a lease.
             result.released += release(uow_factory(), claim, ids, now)
             break
-        outcomes = mailer.send_batch([m for _, m, _ in prepared.messages]) if prepared.messages else []
+        def mark_sent(index: int, prepared: _Prepared = prepared, claim: str = claim) -> None:
+            msg_id, _, subject = prepared.messages[index]
+            result.sent += _mark_sent(uow_factory(), claim, msg_id, subject, now)
+
+        messages = [m for _, m, _ in prepared.messages]
+        outcomes = mailer.send_batch(messages, on_sent=mark_sent) if messages else []
         _record(uow_factory(), claim, prepared, outcomes, settings, now, result)
         if len(ids) < settings.batch_size:
             break
@@ -171,6 +176,20 @@ def _why_not(uow: UnitOfWork, msg: OutboxMessage, shop: Shop | None, member: Mem
     return None
 
 
+def _mark_sent(uow: UnitOfWork, claim: str, msg_id: int, subject: str, now: datetime) -> int:
+    # Recorded the moment the server accepted it, in its own short transaction: a worker killed later in
+    # the batch never sends this message again.
+    with uow:
+        done = uow.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == msg_id, OutboxMessage.claimed_by == claim, OutboxMessage.status == "sending")
+            .values(status="sent", sent_at=now, subject=subject, attempts=OutboxMessage.attempts + 1,
+                    last_error=None, claimed_by=None, lease_until=None, updated_at=now)
+        )
+        uow.commit()
+        return int(done.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def _record(uow: UnitOfWork, claim: str, prepared: _Prepared, outcomes: list[MailError | None],
             settings: DispatchSettings, now: datetime, result: DispatchResult) -> None:
     with uow:
@@ -180,13 +199,8 @@ def _record(uow: UnitOfWork, claim: str, prepared: _Prepared, outcomes: list[Mai
                 status="cancelled", last_error=reason, claimed_by=None, lease_until=None, updated_at=now))
             result.cancelled += 1
         failures = list(prepared.broken)
-        for (msg_id, _, subject), outcome in zip(prepared.messages, outcomes, strict=True):
-            if outcome is None:
-                uow.session.execute(update(OutboxMessage).where(OutboxMessage.id == msg_id, mine).values(
-                    status="sent", sent_at=now, subject=subject, attempts=OutboxMessage.attempts + 1,
-                    last_error=None, claimed_by=None, lease_until=None, updated_at=now))
-                result.sent += 1
-            else:
+        for (msg_id, _, _subject), outcome in zip(prepared.messages, outcomes, strict=True):
+            if outcome is not None:  # accepted messages were recorded as they went out (_mark_sent)
                 failures.append((msg_id, outcome))
         for msg_id, error in failures:
             _fail(uow, msg_id, claim, error, settings, now, result)

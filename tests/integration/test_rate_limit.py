@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,14 +12,10 @@ import pytest
 from app.clock import FixedClock
 from app.rate_limit import InProcessLimiter, Limit, RateLimiter, RedisLimiter
 from tests.conftest import START
+from tests.support.net import free_port
 
 LIMIT = Limit(capacity=3, per_second=0.5)
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +24,7 @@ def redis_url() -> Iterator[str]:
     redis = pytest.importorskip("redis")
     if server is None:
         pytest.skip("redis-server is not installed")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -14,6 +13,7 @@ from aiosmtpd.controller import Controller
 from app.mail.smtp import SmtpConfig, SmtpMailer
 from tests.conftest import START
 from tests.support.deliveries import deliver
+from tests.support.net import free_port
 from tests.support.outbox import dispatch, messages
 from tests.support.snapshots import customer, order
 
@@ -46,7 +46,7 @@ class Inbox:
 @pytest.fixture
 def smtp_inbox() -> Iterator[tuple[Inbox, int]]:
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield inbox, controller.port
@@ -61,11 +61,6 @@ def smtp_mailer(container, smtp_inbox):  # type: ignore[no-untyped-def]
     container.ports["mailer"] = mailer
     return mailer
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 NASTY = customer(first_name="<script>alert('x')</script>", accepts_marketing=True)
@@ -129,7 +124,7 @@ def test_smtp_refusing_is_retried_later_and_nothing_is_lost(container, shopify_s
 
 def test_smtp_server_down_is_retried_later_and_nothing_is_lost(container, shopify_shop, smtp_inbox):
     inbox, port = smtp_inbox
-    container.ports["mailer"] = SmtpMailer.from_url(f"smtp://127.0.0.1:{_free_port()}?timeout=2")  # nobody there
+    container.ports["mailer"] = SmtpMailer.from_url(f"smtp://127.0.0.1:{free_port()}?timeout=2")  # nobody there
     deliver(container, shopify_shop, order(at=START, buyer=NASTY))
 
     down = dispatch(container)
