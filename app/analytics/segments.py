@@ -213,7 +213,7 @@ def segment_members(
     """
     chosen = segment_select(session, shop_id, definition, shares)
     chosen = chosen.where(chosen.selected_columns.member_id > after_id).order_by(chosen.selected_columns.member_id)
-    ids = (chosen if limit is None else chosen.limit(limit)).subquery()
+    ids = (chosen if limit is None else chosen.limit(limit)).cte()
     stats = member_stats(session, shop_id, only=select(ids.c.member_id))
     query = (
         select(Member, stats.c.orders, stats.c.revenue, stats.c.last_at)

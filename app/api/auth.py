@@ -20,6 +20,7 @@ from app.api.auth_schemas import (
     WooReturnQuery,
     WooStartQuery,
 )
+from app.api.docs import html
 from app.domain.errors import InvalidSignature, Unauthorized
 from app.i18n import pick_locale, texts_for
 from app.platforms.shopify import oauth
@@ -90,7 +91,7 @@ def shopify_token_exchange() -> Any:
 
 @blp.route("/auth/woocommerce")
 @blp.arguments(WooStartQuery, location="query")
-@blp.doc(responses={"302": {"description": "to the shop's /wc-auth/v1/authorize"}})
+@blp.doc(responses={"302": {"description": "to the shop's /wc-auth/v1/authorize"}, "200": html("the store URL form")})
 def woocommerce_start(args: dict[str, Any]) -> Any:
     """Connect a WooCommerce shop: without `store_url` a form, else the wc-auth key exchange."""
     if not args.get("store_url"):
@@ -121,7 +122,8 @@ def woocommerce_callback(data: dict[str, Any]) -> Any:
 
 @blp.route("/auth/woocommerce/return")
 @blp.arguments(WooReturnQuery, location="query")
-@blp.doc(responses={"303": {"description": "connected; on to the admin page"}})
+@blp.doc(responses={"303": {"description": "connected; on to the admin page"},
+                    "400": html("the merchant declined the connection")})
 def woocommerce_return(args: dict[str, Any]) -> Any:
     """The merchant's browser comes back from WooCommerce: sign in to the connected shop, or explain."""
     c = container()

@@ -8,6 +8,7 @@ from flask import render_template, request
 from flask_smorest import Blueprint
 
 from app.api import container
+from app.api.docs import html
 from app.domain.errors import InvalidInput, InvalidLink
 from app.i18n import pick_locale, texts_for
 from app.services import reviews
@@ -17,7 +18,7 @@ blp = Blueprint("reviews", __name__, description="Review page reached from revie
 
 
 @blp.route("/reviews/<token>", methods=["GET"])
-@blp.doc(responses={"200": {"description": "the review page (HTML)"}, "404": {"description": "bad link"}})
+@blp.doc(responses={"200": html("the review page"), "404": html("the link is invalid or has expired")})
 def review_page(token: str) -> Any:
     """Show the order's products to rate (or the thanks, if already reviewed)."""
     c = container()
@@ -29,7 +30,8 @@ def review_page(token: str) -> Any:
 
 
 @blp.route("/reviews/<token>", methods=["POST"])
-@blp.doc(responses={"200": {"description": "thanks (HTML)"}, "422": {"description": "incomplete"}})
+@blp.doc(responses={"200": html("thanks"), "404": html("the link is invalid or has expired"),
+                    "409": html("the order can no longer be reviewed"), "422": html("the form is incomplete")})
 def submit(token: str) -> Any:
     """Store the shopper's ratings (a plain form post, so it works without JavaScript)."""
     c = container()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+HOSTNAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 SHOPIFY_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]\.myshopify\.com$")
 
 
@@ -18,11 +19,17 @@ def normalise_woocommerce_url(url: str) -> str:
     raw = url.strip()
     if "://" not in raw:
         raw = "https://" + raw
-    parts = urlsplit(raw)
-    host = (parts.hostname or "").lower()
-    if not host:
+    try:
+        parts = urlsplit(raw)
+        host = (parts.hostname or "").lower()
+        port_number = parts.port
+        ascii_host = host.encode("idna").decode("ascii") if host else ""
+    except (ValueError, UnicodeError) as exc:
+        raise ValueError(f"not a shop URL: {url!r}") from exc
+    if not ascii_host or not HOSTNAME.fullmatch(ascii_host) or parts.scheme.lower() not in {"http", "https"}:
         raise ValueError(f"not a shop URL: {url!r}")
-    port = f":{parts.port}" if parts.port else ""
+    host = ascii_host
+    port = f":{port_number}" if port_number else ""
     path = parts.path.rstrip("/")
     return f"{parts.scheme.lower()}://{host}{port}{path}"
 
