@@ -212,8 +212,9 @@
 
   window.LoyaltyAdmin.registerMemberSection({ id: "messages", order: 40, title: { de: "Nachrichten", en: "Messages" },
     async render(el, member, ctx) {
-      const page = await ctx.api(`/admin/api/members/${member.id}/messages`);
-      el.appendChild(messageTable(ctx, page.items, [], () => {}));
+      const [page, settings] = await Promise.all([
+        ctx.api(`/admin/api/members/${member.id}/messages`), ctx.api("/admin/api/emails/settings")]);
+      el.appendChild(messageTable(ctx, page.items, settings.kinds, () => {}));
     } });
 
   window.LoyaltyAdmin.registerMemberSection({ id: "reviews", order: 45, title: { de: "Bewertungen", en: "Reviews" },

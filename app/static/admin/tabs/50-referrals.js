@@ -167,12 +167,13 @@
 
   async function renderMember(el, member, ctx) {
     const data = await ctx.api(`/admin/api/members/${member.id}/referrals`);
-    el.append(
+    const parts = [
       ctx.h("p", {}, ctx.t("Empfehlungscode: ", "Referral code: "),
         ctx.h("code", { "data-testid": "member-referral-code" }, data.code || "–")),
       data.referred_by ? ctx.h("p", {}, ctx.t("Geworben von Mitglied #", "Referred by member #") + data.referred_by) : null,
       statsCard(ctx, data.stats, "member-referral-stats"),
-      referralTable(ctx, data.referrals, () => null));
+      referralTable(ctx, data.referrals, () => null)];
+    el.append(...parts.filter(Boolean));  // append() would print a null as the text "null"
   }
 
   window.LoyaltyAdmin.registerTab({ id: "referrals", order: 50, title: { de: "Empfehlungen", en: "Referrals" }, render });
