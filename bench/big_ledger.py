@@ -10,7 +10,6 @@ import webhook
 import workload
 
 GOAL = 0.8
-SHOPS = webhook.SHOPS
 
 
 def load_ledger(rows: int, url: str = harness.DATABASE_URL) -> float:
@@ -56,16 +55,15 @@ def run(quick: bool) -> list[harness.Row]:
     sizes = webhook.Sizes.of(quick)
     rows = 50_000 if quick else 5_000_000
     harness.reset_schema()
-    workload.register_shops(SHOPS)
-    warm = workload.build(SHOPS, sizes.warmup, tag=99)
-    empty_load = workload.build(SHOPS, sizes.requests, tag=1)
-    big_load = workload.build(SHOPS, sizes.requests, tag=2)
+    workload.register_shops(sizes.shops)
+    warm = workload.build(sizes.shops, sizes.warmup, tag=99)
+    empty_load = workload.build(sizes.shops, sizes.requests, tag=1)
+    big_load = workload.build(sizes.shops, sizes.requests, tag=2)
     with harness.product_server() as port:
         webhook.send(port, warm)
         empty = webhook.send(port, empty_load)
-    seconds = load_ledger(rows)
-    with harness.product_server() as port:
-        webhook.send(port, workload.build(SHOPS, sizes.warmup, tag=98))
+        seconds = load_ledger(rows)
+        webhook.send(port, workload.build(sizes.shops, sizes.warmup, tag=98))
         big = webhook.send(port, big_load)
     with psycopg.connect(harness.DATABASE_URL) as conn:
         present = conn.execute("SELECT count(*) FROM ledger_entries").fetchone()[0]

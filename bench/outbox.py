@@ -144,13 +144,13 @@ def raw_loop(port: int, sample: bytes, count: int) -> Drain:
 
 def run(quick: bool) -> list[harness.Row]:
     """Small backlog drained fully, raw loop for the same count, then a large backlog (memory)."""
-    small, large, drained = (100, 1000, 100) if quick else (1000, 100_000, 3000)
+    small, large, drained = (60, 600, 50) if quick else (1000, 100_000, 3000)
     harness.reset_schema()
     workload.register_shops(2)
     with harness.product_server() as web:
         from loadgen import run_load
 
-        run_load(web, workload.build(2, 150, tag=6).senders)
+        run_load(web, workload.build(2, 80, tag=6).senders)
     seed_messages()
     sink = _Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=harness.free_port())

@@ -22,10 +22,11 @@ class Sizes:
     requests: int
     warmup: int
     db_seconds: float
+    shops: int
 
     @classmethod
     def of(cls, quick: bool) -> Sizes:
-        return cls(400, 100, 2.0) if quick else cls(16000, 1500, 15.0)
+        return cls(300, 60, 1.5, 5) if quick else cls(16000, 1500, 15.0, SHOPS)
 
 
 def send(port: int, load: workload.Workload) -> LoadResult:
@@ -63,9 +64,9 @@ def run(quick: bool) -> list[harness.Row]:
     """Measure the raw limit, then the product, in the same run on the same database."""
     sizes = Sizes.of(quick)
     harness.reset_schema()
-    workload.register_shops(SHOPS)
-    warm = workload.build(SHOPS, sizes.warmup, tag=99)
-    load = workload.build(SHOPS, sizes.requests, tag=1)
+    workload.register_shops(sizes.shops)
+    warm = workload.build(sizes.shops, sizes.warmup, tag=99)
+    load = workload.build(sizes.shops, sizes.requests, tag=1)
     body = load.senders[0][0].partition(b"\r\n\r\n")[2]
     limit = db_limit.measure(sizes.db_seconds, body)
     with harness.product_server() as port:

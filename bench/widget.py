@@ -75,12 +75,12 @@ def measure(port: int, people: list[tuple[str, str]], etags: list[str] | None, s
 
 def run(quick: bool) -> list[harness.Row]:
     """Framework ceiling, then the widget uncached and with If-None-Match, in the same run."""
-    seconds = 1.5 if quick else 15.0
+    seconds, shops = (1.0, 5) if quick else (15.0, SHOPS)
     ceiling_200, ceiling_304 = framework.ceilings(seconds)
     harness.reset_schema()
-    workload.register_shops(SHOPS)
+    workload.register_shops(shops)
     with harness.product_server() as port:
-        webhook_load = workload.build(SHOPS, 200 if quick else 4000, tag=5)
+        webhook_load = workload.build(shops, 150 if quick else 4000, tag=5)
         run_load(port, webhook_load.senders)
         people = shoppers()
         etags = first_visits(port, people)

@@ -15,6 +15,7 @@ from app.analytics.segments import ABC, FILTER_FIELDS, KINDS, RFM_GROUPS, parse_
 from app.analytics.settings import read_analytics_settings, update_analytics_settings
 from app.api import container
 from app.api.admin_auth import require_admin
+from app.api.docs import text_file
 from app.i18n import pick_locale
 from app.services import campaigns
 
@@ -65,6 +66,68 @@ class CampaignSchema(Schema):
     params = fields.Dict(load_default=dict)
 
 
+class ReportSchema(Schema):
+    """The report: every figure ({value, unit, label, definition}) and the chart series."""
+
+    shop = fields.Dict()
+    period = fields.Dict()
+    settings = fields.Dict()
+    figures = fields.Dict(keys=fields.Str(), values=fields.Dict())
+    charts = fields.Dict()
+
+
+class SegmentsSchema(Schema):
+    """Members per A/B/C class (with revenue), RFM group and tier."""
+
+    abc = fields.List(fields.Dict())
+    rfm = fields.List(fields.Dict())
+    tiers = fields.List(fields.Dict())
+    members_total = fields.Int()
+    classes = fields.List(fields.Str())
+
+
+class SegmentPageSchema(Schema):
+    """A segment's size and one page of its members."""
+
+    segment = fields.Dict()
+    count = fields.Int()
+    members = fields.List(fields.Dict())
+    next_after_id = fields.Int(allow_none=True)
+
+
+class CampaignOutSchema(Schema):
+    """A campaign and its progress."""
+
+    id = fields.Int()
+    name = fields.Str()
+    segment = fields.Dict()
+    action = fields.Str()
+    params = fields.Dict()
+    status = fields.Str()
+    total = fields.Int()
+    processed = fields.Int()
+    succeeded = fields.Int()
+    skipped = fields.Int()
+    failed = fields.Int()
+    percent = fields.Int()
+    started_by = fields.Str()
+    created_at = fields.Str()
+    finished_at = fields.Str(allow_none=True)
+    last_error = fields.Str(allow_none=True)
+
+
+class CampaignListSchema(Schema):
+    """The shop's campaigns, newest first."""
+
+    campaigns = fields.List(fields.Nested(CampaignOutSchema))
+
+
+class CountSchema(Schema):
+    """How many members."""
+
+    count = fields.Int()
+
+
 def _segment(args: dict[str, Any]) -> dict[str, Any]:
     raw = {k: args[k] for k in ("kind", "value", *FILTER_FIELDS) if args.get(k) not in (None, "")}
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in raw.items()}
@@ -76,6 +139,7 @@ def _csv(text: str, name: str) -> Response:
 
 @blp.route("/admin/api/analytics/report")
 @blp.arguments(ReportArgs, location="query")
+@blp.response(200, ReportSchema)
 @require_admin
 def report(args: dict[str, Any]) -> dict[str, Any]:
     """Every retention, value and programme figure for a period, with definitions and chart series."""
@@ -104,6 +168,7 @@ def write_settings(data: dict[str, Any]) -> Any:
 
 @blp.route("/admin/api/segments")
 @blp.arguments(ReportArgs(only=("lang",)), location="query")
+@blp.response(200, SegmentsSchema)
 @require_admin
 def segments(args: dict[str, Any]) -> dict[str, Any]:
     """Members per A/B/C class (with revenue), RFM group and tier."""
@@ -113,6 +178,7 @@ def segments(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/admin/api/segments/members")
 @blp.arguments(SegmentPageArgs, location="query")
+@blp.response(200, SegmentPageSchema)
 @require_admin
 def segment_members(args: dict[str, Any]) -> dict[str, Any]:
     """The size of a segment and one page of its members (pass `after_id` for the next page)."""
@@ -121,6 +187,7 @@ def segment_members(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/campaigns", methods=["GET"])
+@blp.response(200, CampaignListSchema)
 @require_admin
 def list_campaigns() -> dict[str, Any]:
     """The shop's campaigns with their progress, newest first."""
@@ -129,6 +196,7 @@ def list_campaigns() -> dict[str, Any]:
 
 @blp.route("/admin/api/campaigns/preview")
 @blp.arguments(SegmentArgs, location="query")
+@blp.response(200, CountSchema)
 @require_admin
 def preview(args: dict[str, Any]) -> dict[str, Any]:
     """How many members a campaign on this segment would reach."""
@@ -137,7 +205,7 @@ def preview(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/admin/api/campaigns", methods=["POST"])
 @blp.arguments(CampaignSchema)
-@blp.response(201)
+@blp.response(201, CampaignOutSchema)
 @require_admin
 def create(data: dict[str, Any]) -> dict[str, Any]:
     """Queue a campaign; the worker runs it in batches (recorded with who started it)."""
@@ -148,6 +216,7 @@ def create(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/campaigns/<int:campaign_id>")
+@blp.response(200, CampaignOutSchema)
 @require_admin
 def progress(campaign_id: int) -> dict[str, Any]:
     """One campaign and its progress."""
@@ -155,6 +224,7 @@ def progress(campaign_id: int) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/campaigns/<int:campaign_id>/cancel", methods=["POST"])
+@blp.response(200, CampaignOutSchema)
 @require_admin
 def cancel(campaign_id: int) -> dict[str, Any]:
     """Stop a campaign's remaining batches."""
@@ -163,6 +233,7 @@ def cancel(campaign_id: int) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/export/<any(members, ledger):what>.csv")
+@blp.doc(responses={"200": text_file("members or the ledger as CSV", "text/csv")})
 @require_admin
 def export(what: str) -> Response:
     """Members or the whole ledger as CSV."""
@@ -171,6 +242,7 @@ def export(what: str) -> Response:
 
 @blp.route("/admin/api/export/segment.csv")
 @blp.arguments(SegmentArgs, location="query")
+@blp.doc(responses={"200": text_file("the segment's members as CSV", "text/csv")})
 @require_admin
 def export_segment(args: dict[str, Any]) -> Response:
     """A segment's members as CSV."""

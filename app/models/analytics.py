@@ -43,7 +43,8 @@ class CampaignRecipient(Base):
     __tablename__ = "campaign_recipients"
     __table_args__ = (
         UniqueConstraint("campaign_id", "member_id"),
-        Index("ix_campaign_recipients_shop_campaign", "shop_id", "campaign_id", "member_id"),
+        # the next batch: this campaign's pending recipients in member order
+        Index("ix_campaign_recipients_pending", "shop_id", "campaign_id", "outcome", "member_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

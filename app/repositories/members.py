@@ -64,6 +64,9 @@ class MemberRepository:
         self, customer_ref: str, email: str | None, now: datetime
     ) -> tuple[Member, bool]:
         """The member for this customer, locked; created on first sight. True when it was created now."""
+        for held in self._locked().values():
+            if held.customer_ref == customer_ref:
+                return held, False  # already locked by this transaction: keep its unflushed changes
         created = insert_ignore(
             self.session,
             Member,

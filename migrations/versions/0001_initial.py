@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:09:19.279070
+Create Date: 2026-11-23 07:05:38.991693
 """
 
 from collections.abc import Sequence
@@ -337,7 +337,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("campaign_recipients", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_campaign_recipients_shop_campaign", ["shop_id", "campaign_id", "member_id"], unique=False
+            "ix_campaign_recipients_pending", ["shop_id", "campaign_id", "outcome", "member_id"], unique=False
         )
 
     op.create_table(
@@ -893,7 +893,7 @@ def downgrade() -> None:
     op.drop_table("member_tiers")
     op.drop_table("email_unsubscribes")
     with op.batch_alter_table("campaign_recipients", schema=None) as batch_op:
-        batch_op.drop_index("ix_campaign_recipients_shop_campaign")
+        batch_op.drop_index("ix_campaign_recipients_pending")
 
     op.drop_table("campaign_recipients")
     op.drop_table("birthday_records")

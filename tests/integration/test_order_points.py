@@ -171,3 +171,17 @@ def test_refund_within_the_pending_period_removes_pending_points_first(container
     member = member_by_email(container, shopify_shop, JUERGEN.email)
     assert (member.balance, member.pending) == (70, 70)
     ledger_ok(container)
+
+
+def test_one_transaction_that_meets_the_same_customer_twice_keeps_every_change(container, shopify_shop):
+    from app.services import orders
+
+    with container.uow() as uow:
+        shop = uow.session.merge(shopify_shop)
+        orders.apply_order_snapshot(uow.session, shop, order("5101", at=START, merchandise="45.00", buyer=JUERGEN), START)
+        orders.apply_order_snapshot(uow.session, shop, order("5102", at=START, merchandise="30.00", buyer=JUERGEN), START)
+        uow.commit()
+
+    member = member_by_email(container, shopify_shop, JUERGEN.email)
+    assert (member.balance, member.first_name) == (75, "Jürgen")
+    ledger_ok(container)

@@ -24,8 +24,9 @@
     const refresh = () => {
       const list = options[kind.value] || [];
       value.replaceChildren(...list.map((row) => ctx.h("option", { value: row.key }, `${row.label} (${row.members})`)));
-      value.hidden = !(kind.value in options);
-      filters.hidden = kind.value !== "filter";
+      // (style, not the hidden attribute: .la-row's display: flex would override it)
+      value.style.display = kind.value in options ? "" : "none";
+      filters.style.display = kind.value === "filter" ? "" : "none";
     };
     kind.addEventListener("change", refresh);
     refresh();
@@ -124,10 +125,15 @@
     return { subject: v("subject"), body: v("body") };
   }
 
+  const STATUS = { queued: ["wartet", "queued"], running: ["läuft", "running"], done: ["fertig", "done"],
+    cancelled: ["abgebrochen", "cancelled"] };
+
   function progressRow(ctx, c) {
     const actions = { bonus: ctx.t("Bonuspunkte", "Bonus points"), coupon: ctx.t("Gutschein", "Coupon"), message: ctx.t("Nachricht", "Message") };
-    return ctx.h("tr", { "data-testid": `campaign-${c.id}` }, ctx.h("td", {}, c.name), ctx.h("td", {}, actions[c.action] || c.action),
-      ctx.h("td", { "data-testid": `campaign-${c.id}-status` }, c.status),
+    const status = STATUS[c.status] ? ctx.t(...STATUS[c.status]) : c.status;
+    return ctx.h("tr", { "data-testid": `campaign-${c.id}`, "data-status": c.status }, ctx.h("td", {}, c.name),
+      ctx.h("td", {}, actions[c.action] || c.action),
+      ctx.h("td", { "data-testid": `campaign-${c.id}-status` }, status),
       ctx.h("td", {}, ctx.h("div", { class: "ld-progress", title: `${c.percent} %` }, ctx.h("span", { style: { width: `${c.percent}%` } }))),
       ctx.h("td", { class: "la-num", "data-testid": `campaign-${c.id}-processed` }, `${c.processed} / ${c.total}`),
       ctx.h("td", {}, ctx.t(`${c.succeeded} ok, ${c.skipped} übersprungen, ${c.failed} fehlgeschlagen`, `${c.succeeded} ok, ${c.skipped} skipped, ${c.failed} failed`)),
