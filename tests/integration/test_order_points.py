@@ -82,9 +82,7 @@ def test_refund_seen_twice_through_refunds_create_and_orders_updated_counts_once
 
 def test_cancellation_reverses_everything_the_order_earned(container, shopify_shop):
     deliver(container, shopify_shop, order(at=START, buyer=JUERGEN))
-    deliver(
-        container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN)
-    )
+    deliver(container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN))
 
     assert balance(container, shopify_shop) == 0
     ledger_ok(container)
@@ -99,9 +97,7 @@ def test_an_order_paid_again_after_a_cancellation_earns_again(container, woo_sho
 
 
 def test_an_older_snapshot_after_a_newer_one_is_ignored(container, shopify_shop):
-    deliver(
-        container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN)
-    )
+    deliver(container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN))
     deliver(container, shopify_shop, order(at=START, buyer=JUERGEN))
 
     assert balance(container, shopify_shop) == 0
@@ -143,9 +139,7 @@ def test_refund_after_points_were_spent_takes_the_balance_below_zero(container, 
         member = MemberRepository(uow.session, shopify_shop.id).get_for_update(member_id)
         ledger.spend(uow.session, member, 80, Posting("redeem", "reward"), now=START)
         uow.commit()
-    deliver(
-        container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN)
-    )
+    deliver(container, shopify_shop, order(at=START, cancelled=True, version=timedelta(hours=1), buyer=JUERGEN))
 
     assert balance(container, shopify_shop) == -80
     ledger_ok(container)
@@ -178,8 +172,12 @@ def test_one_transaction_that_meets_the_same_customer_twice_keeps_every_change(c
 
     with container.uow() as uow:
         shop = uow.session.merge(shopify_shop)
-        orders.apply_order_snapshot(uow.session, shop, order("5101", at=START, merchandise="45.00", buyer=JUERGEN), START)
-        orders.apply_order_snapshot(uow.session, shop, order("5102", at=START, merchandise="30.00", buyer=JUERGEN), START)
+        orders.apply_order_snapshot(
+            uow.session, shop, order("5101", at=START, merchandise="45.00", buyer=JUERGEN), START
+        )
+        orders.apply_order_snapshot(
+            uow.session, shop, order("5102", at=START, merchandise="30.00", buyer=JUERGEN), START
+        )
         uow.commit()
 
     member = member_by_email(container, shopify_shop, JUERGEN.email)
