@@ -24,6 +24,7 @@ class OutboxMessage(Base):
         Index("ix_outbox_messages_status_due", "status", "due_at"),
         Index("ix_outbox_messages_shop_member", "shop_id", "member_id"),
         Index("ix_outbox_messages_shop_order", "shop_id", "order_id"),
+        Index("ix_outbox_messages_shop_kind_sent", "shop_id", "kind", "status", "sent_at"),  # analytics
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +71,7 @@ class Review(Base):
         UniqueConstraint("shop_id", "order_id", "product_key"),
         Index("ix_reviews_shop_rating", "shop_id", "rating"),
         Index("ix_reviews_shop_member", "shop_id", "member_id"),
+        Index("ix_reviews_shop_created", "shop_id", "created_at"),  # analytics
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -111,6 +111,8 @@ class Coupon(Base):
         Index("ix_coupons_shop_status_next", "shop_id", "status", "next_attempt_at"),
         Index("ix_coupons_shop_order", "shop_id", "order_id"),
         Index("ix_coupons_shop_ends", "shop_id", "status", "ends_at"),
+        Index("ix_coupons_shop_created", "shop_id", "created_at"),  # analytics
+        Index("ix_coupons_shop_used_order", "shop_id", "used_order_id"),  # analytics: revenue with our codes
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 07:05:38.991693
+Create Date: 2026-11-23 07:08:19.899884
 """
 
 from collections.abc import Sequence
@@ -627,6 +627,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("shop_id", "dedupe_key", name=op.f("uq_outbox_messages_shop_id_dedupe_key")),
     )
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_outbox_messages_shop_kind_sent", ["shop_id", "kind", "status", "sent_at"], unique=False
+        )
         batch_op.create_index("ix_outbox_messages_shop_member", ["shop_id", "member_id"], unique=False)
         batch_op.create_index("ix_outbox_messages_shop_order", ["shop_id", "order_id"], unique=False)
         batch_op.create_index("ix_outbox_messages_status_due", ["status", "due_at"], unique=False)
@@ -754,10 +757,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("shop_id", "idempotency_key", name=op.f("uq_coupons_shop_id_idempotency_key")),
     )
     with op.batch_alter_table("coupons", schema=None) as batch_op:
+        batch_op.create_index("ix_coupons_shop_created", ["shop_id", "created_at"], unique=False)
         batch_op.create_index("ix_coupons_shop_ends", ["shop_id", "status", "ends_at"], unique=False)
         batch_op.create_index("ix_coupons_shop_member", ["shop_id", "member_id", "id"], unique=False)
         batch_op.create_index("ix_coupons_shop_order", ["shop_id", "order_id"], unique=False)
         batch_op.create_index("ix_coupons_shop_status_next", ["shop_id", "status", "next_attempt_at"], unique=False)
+        batch_op.create_index("ix_coupons_shop_used_order", ["shop_id", "used_order_id"], unique=False)
 
     op.create_table(
         "point_lots",
@@ -820,6 +825,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("shop_id", "order_id", "product_key", name=op.f("uq_reviews_shop_id_order_id_product_key")),
     )
     with op.batch_alter_table("reviews", schema=None) as batch_op:
+        batch_op.create_index("ix_reviews_shop_created", ["shop_id", "created_at"], unique=False)
         batch_op.create_index("ix_reviews_shop_member", ["shop_id", "member_id"], unique=False)
         batch_op.create_index("ix_reviews_shop_rating", ["shop_id", "rating"], unique=False)
 
@@ -831,6 +837,7 @@ def downgrade() -> None:
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.drop_index("ix_reviews_shop_rating")
         batch_op.drop_index("ix_reviews_shop_member")
+        batch_op.drop_index("ix_reviews_shop_created")
 
     op.drop_table("reviews")
     with op.batch_alter_table("point_lots", schema=None) as batch_op:
@@ -840,10 +847,12 @@ def downgrade() -> None:
 
     op.drop_table("point_lots")
     with op.batch_alter_table("coupons", schema=None) as batch_op:
+        batch_op.drop_index("ix_coupons_shop_used_order")
         batch_op.drop_index("ix_coupons_shop_status_next")
         batch_op.drop_index("ix_coupons_shop_order")
         batch_op.drop_index("ix_coupons_shop_member")
         batch_op.drop_index("ix_coupons_shop_ends")
+        batch_op.drop_index("ix_coupons_shop_created")
 
     op.drop_table("coupons")
     op.drop_table("review_submissions")
@@ -858,6 +867,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbox_messages_status_due")
         batch_op.drop_index("ix_outbox_messages_shop_order")
         batch_op.drop_index("ix_outbox_messages_shop_member")
+        batch_op.drop_index("ix_outbox_messages_shop_kind_sent")
 
     op.drop_table("outbox_messages")
     op.drop_table("order_refunds")
