@@ -64,6 +64,19 @@
     return json;
   }
 
+  /** Download a file from the admin API with the same authentication as `api` (a plain link would carry no
+   *  session token inside Shopify's embedded admin). */
+  async function download(path, filename) {
+    const response = await fetch(path, { headers: await authHeaders(), credentials: "same-origin" });
+    if (!response.ok) throw { status: response.status, body: { code: response.status, message: response.statusText } };
+    const url = URL.createObjectURL(await response.blob());
+    const link = h("a", { href: url, download: filename });
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
   /** Show 422 per-field errors next to the inputs named like the fields; clears old ones. */
   function fieldErrors(form, errors) {
     form.querySelectorAll(".la-field-error").forEach((node) => node.remove());
@@ -131,7 +144,7 @@
 
   function ctx() {
     return {
-      api, h, t, fieldErrors, toast, money, date, chart, errorText,
+      api, download, h, t, fieldErrors, toast, money, date, chart, errorText,
       locale: state.locale, shop: state.shop, actor: state.actor,
       openMember: (id) => navigate(`members/${id}`),
       go: (tabId) => navigate(tabId),

@@ -1,6 +1,12 @@
 /* Analytics tabs, part two: segments (counts, member lists, CSV export) and campaigns (segment + action,
  * preview count, run, progress). Plain JS; member names and emails go in as text nodes via ctx.h. */
 (function () {
+  /** CSV links download through ctx.download, so they work with a session token inside Shopify too. */
+  function csv(event, ctx, filename) {
+    event.preventDefault();
+    ctx.download(event.currentTarget.getAttribute("href"), filename).catch((error) => ctx.toast(ctx.errorText(error), "error"));
+  }
+
   "use strict";
 
   const FILTERS = [
@@ -75,7 +81,8 @@
       if (!afterId) {
         result.replaceChildren(ctx.h("p", { "data-testid": "segment-count" },
           ctx.t(`${page.count} Mitglieder`, `${page.count} members`), " · ",
-          ctx.h("a", { href: `/admin/api/export/segment.csv?${picker.query()}`, "data-testid": "segment-csv" },
+          ctx.h("a", { href: `/admin/api/export/segment.csv?${picker.query()}`, "data-testid": "segment-csv",
+            onclick: (event) => csv(event, ctx, "segment.csv") },
             ctx.t("Als CSV herunterladen", "Download as CSV"))));
       }
       result.appendChild(memberTable(ctx, page.members));
@@ -90,8 +97,8 @@
       if (e.status === 422) ctx.fieldErrors(form, e.body.errors); else ctx.toast(ctx.errorText(e), "error"); }); } },
       picker.el, ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "segment-show" }, ctx.t("Mitglieder zeigen", "Show members")));
     el.append(ctx.h("h1", {}, ctx.t("Segmente", "Segments")),
-      ctx.h("p", {}, ctx.h("a", { href: "/admin/api/export/members.csv", "data-testid": "members-csv" }, ctx.t("Alle Mitglieder als CSV", "All members as CSV")),
-        " · ", ctx.h("a", { href: "/admin/api/export/ledger.csv", "data-testid": "ledger-csv" }, ctx.t("Punktebuch als CSV", "Ledger as CSV"))),
+      ctx.h("p", {}, ctx.h("a", { href: "/admin/api/export/members.csv", "data-testid": "members-csv", onclick: (event) => csv(event, ctx, "members.csv") }, ctx.t("Alle Mitglieder als CSV", "All members as CSV")),
+        " · ", ctx.h("a", { href: "/admin/api/export/ledger.csv", "data-testid": "ledger-csv", onclick: (event) => csv(event, ctx, "ledger.csv") }, ctx.t("Punktebuch als CSV", "Ledger as CSV"))),
       ctx.h("div", { class: "ld-charts" },
         countsTable(ctx, ctx.t("A/B/C nach Umsatzanteil", "A/B/C by revenue share"), overview.abc, pick("abc")),
         countsTable(ctx, ctx.t("RFM-Gruppen", "RFM groups"), overview.rfm.filter((r) => r.members), pick("rfm")),
