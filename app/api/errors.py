@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, jsonify
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.domain import errors as e
@@ -92,6 +92,14 @@ def register(app: Flask) -> None:
         for header, value in (data.get("headers") or {}).items() if isinstance(data, dict) else ():
             response.headers[header] = value
         return response
+
+    @app.errorhandler(DataError)
+    def _value_the_database_refuses(error: DataError) -> Response:
+        # Input the schemas let through but the database cannot store (a NUL in a text, an id beyond the
+        # integer range): the transaction was rolled back, nothing is written, the client gets a 422.
+        log.info("database refused a value: %s", error.orig)
+        return error_response(422, "A value is out of range or contains characters that cannot be stored.",
+                              "invalid_input")
 
     @app.errorhandler(OperationalError)
     def _database_down(error: OperationalError) -> Response:
