@@ -3,9 +3,10 @@
 Query design (storefront traffic is 30–70 page views per order, so the conditional path must be cheap):
 1. `shopper_row`: the member by the unique (shop_id, customer_ref) key, LEFT JOIN its referral code by the
    unique (shop_id, member_id) key — one row.
-2. `config_version`: one SELECT of scalar subqueries over the shop's settings rows (primary keys) and the
-   newest reward/tier change (indexed by shop_id) — one row.
-The ETag hashes both; a matching If-None-Match is answered 304 after exactly these two queries. Only a
+2. the config version: scalar subqueries over the shop's settings rows (primary keys) and the newest
+   reward/tier change (indexed by shop_id).
+`shopper_state` runs both as ONE plain-SQL statement (no expression building or cache-key work per request);
+the ETag hashes it, so a matching If-None-Match is answered 304 after that one query. Only a
 changed picture pays for the body: rewards, tier status, the last 20 ledger rows (index shop_id, member_id,
 id), and lots expiring soon.
 """
@@ -15,15 +16,16 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, TextClause, func, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.rewards import format_money
 from app.i18n import catalogue, translate
 from app.models import (
     EarningSettings,
+    EmailSettings,
     LedgerEntry,
     Member,
     Order,
@@ -51,40 +53,60 @@ def shopper_row(session: Session, shop_id: int, customer_ref: str) -> Row[Any] |
     ).first()
 
 
-def config_version(session: Session, shop_id: int) -> str:
-    """A fingerprint of everything shop-wide the widget shows (settings, rewards, tiers)."""
+class ShopperState(NamedTuple):
+    """What a conditional request needs: the member's shown fields, their referral code and the config version."""
 
-    def newest(column: Any, shop_column: Any) -> Any:
-        return select(func.max(column)).where(shop_column == shop_id).scalar_subquery()
+    member_id: int | None
+    locale: str | None
+    code: str | None
+    fingerprint: tuple[Any, ...]  # the member's shown scalar fields (balance, pending, updated_at, ...)
+    version: str
 
-    row = session.execute(
-        select(
-            newest(ProgramSettings.updated_at, ProgramSettings.shop_id),
-            newest(EarningSettings.updated_at, EarningSettings.shop_id),
-            newest(ReferralSettings.updated_at, ReferralSettings.shop_id),
-            newest(TierProgramRow.updated_at, TierProgramRow.shop_id),
-            newest(Reward.updated_at, Reward.shop_id),
-            select(func.count(Reward.id)).where(Reward.shop_id == shop_id).scalar_subquery(),
-            select(func.count(Tier.id)).where(Tier.shop_id == shop_id).scalar_subquery(),
+
+def _state_sql() -> tuple[TextClause, TextClause]:
+    """Plain SQL (nothing to build or cache-key per request): member + code + version subqueries in one row."""
+    versions = ", ".join(
+        f"(SELECT {agg} FROM {model.__table__.name} WHERE shop_id = :shop_id)"  # type: ignore[attr-defined]
+        for model, agg in (
+            (ProgramSettings, "max(updated_at)"), (EarningSettings, "max(updated_at)"),
+            (ReferralSettings, "max(updated_at)"), (EmailSettings, "max(updated_at)"),
+            (TierProgramRow, "max(updated_at)"), (Reward, "max(updated_at)"), (Reward, "count(id)"),
+            (Tier, "count(id)"),
         )
-    ).one()
-    return "|".join(str(value) for value in row)
+    )
+    member = (
+        f"SELECT m.id, m.locale, rc.code, m.balance, m.pending, m.updated_at, m.birthday, m.first_name, "
+        f"m.accepts_marketing, {versions} FROM {Member.__table__.name} m "
+        f"LEFT JOIN {ReferralCode.__table__.name} rc ON rc.shop_id = m.shop_id AND rc.member_id = m.id "
+        "WHERE m.shop_id = :shop_id AND m.customer_ref = :customer_ref"
+    )
+    return text(member), text(f"SELECT {versions}")
 
 
-def etag_for(shop: Shop, member: Member | None, code: str | None, version: str, locale: str, day: str) -> str:
+_MEMBER_STATE, _SHOP_VERSION = _state_sql()
+_FINGERPRINT = slice(3, 9)
+
+
+def shopper_state(session: Session, shop_id: int, customer_ref: str | None) -> ShopperState:
+    """The ETag's inputs in ONE statement: the member (unique shop_id, customer_ref) LEFT JOIN its referral code,
+    with the shop's config version as scalar-subquery columns; a guest (or a shopper with no member row yet)
+    gets only the version."""
+    if customer_ref:
+        row = session.execute(_MEMBER_STATE, {"shop_id": shop_id, "customer_ref": customer_ref}).first()
+        if row is not None:
+            return ShopperState(row[0], row[1], row[2], tuple(row[_FINGERPRINT]), _joined(row[9:]))
+    return ShopperState(None, None, None, (), _joined(session.execute(_SHOP_VERSION, {"shop_id": shop_id}).one()))
+
+
+def _joined(values: Any) -> str:
+    return "|".join(str(value) for value in values)
+
+
+def etag_of(shop: Shop, state: ShopperState, base_url: str, locale: str, day: str) -> str:
     """A strong validator of the customer JSON; `day` makes "expiring soon" and tier periods roll over."""
-    parts = [str(shop.id), shop.name, shop.currency, shop.locale, version, locale, day]
-    if member is not None:
-        parts += [
-            str(member.id),
-            str(member.balance),
-            str(member.pending),
-            member.updated_at.isoformat(),
-            str(member.birthday),
-            member.first_name or "",
-            code or "",
-            str(member.accepts_marketing),
-        ]
+    parts = [str(shop.id), shop.name, shop.currency, shop.locale, state.version, base_url, locale, day]
+    if state.member_id is not None:
+        parts += [str(state.member_id), state.code or "", *(str(value) for value in state.fingerprint)]
     return '"' + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32] + '"'
 
 

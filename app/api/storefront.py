@@ -50,7 +50,8 @@ def widget_js() -> Response:
 def customer() -> Response:
     """The shopper's points, tier, rewards, referral link and history (guests: how the program works)."""
     c = container()
-    etag, body = service.customer_view(c.uow, g.storefront, c.clock.now(), request.headers.get("If-None-Match"))
+    cache = c.ports.setdefault("storefront_program_cache", service.ProgramCache())  # one per process
+    etag, body = service.customer_view(c.uow, g.storefront, c.clock.now(), request.headers.get("If-None-Match"), cache)
     response = make_response("", 304) if body is None else jsonify(body)
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "private, no-cache"

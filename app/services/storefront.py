@@ -18,6 +18,7 @@ from app.repositories import ShopRepository
 from app.security import SecretBox
 from app.services import earning_events, members, referrals
 from app.services.redemptions import RedemptionResult, redeem_reward
+from app.services.storefront_view import ProgramCache, build_view
 from app.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -63,31 +64,36 @@ def verify_request(
 
 
 def customer_view(
-    uow_factory: UowFactory, sf: Storefront, now: datetime, if_none_match: str | None = None
+    uow_factory: UowFactory,
+    sf: Storefront,
+    now: datetime,
+    if_none_match: str | None = None,
+    cache: ProgramCache | None = None,
 ) -> tuple[str, dict[str, Any] | None]:
-    """(ETag, the widget's JSON); the JSON is None when `if_none_match` still matches (answer 304)."""
+    """(ETag, the widget's JSON); the JSON is None when `if_none_match` still matches (answer 304).
+
+    One transaction, one statement for the ETag's inputs; the body reuses `cache` for the shop-wide parts.
+    """
     for first_try in (True, False):
         with uow_factory() as uow:
-            row = q.shopper_row(uow.session, sf.shop.id, sf.customer_ref) if sf.customer_ref else None
-            if not (first_try and sf.customer_ref and (row is None or row[1] is None)):
-                return _view(uow, sf, row, now, if_none_match)
+            state = q.shopper_state(uow.session, sf.shop.id, sf.customer_ref)
+            if not (first_try and sf.customer_ref and state.code is None):
+                return _view(uow, sf, state, now, if_none_match, cache)
         # A logged-in shopper's first visit: their member row and referral code are made once, then read.
         _ensure_member(uow_factory, sf.shop, sf.customer_ref or "", now)
     raise AssertionError("unreachable")
 
 
 def _view(
-    uow: UnitOfWork, sf: Storefront, row: Any, now: datetime, if_none_match: str | None
+    uow: UnitOfWork, sf: Storefront, state: q.ShopperState, now: datetime, if_none_match: str | None,
+    cache: ProgramCache | None,
 ) -> tuple[str, dict[str, Any] | None]:
-    member, code = (row[0], row[1]) if row is not None else (None, None)
-    locale = pick_locale(sf.locale, member.locale if member else None, sf.shop.locale)
-    version = q.config_version(uow.session, sf.shop.id)
-    etag = q.etag_for(sf.shop, member, code, version + sf.base_url, locale, now.date().isoformat())
+    locale = pick_locale(sf.locale, state.locale, sf.shop.locale)
+    etag = q.etag_of(sf.shop, state, sf.base_url, locale, now.date().isoformat())
     if if_none_match and etag in {tag.strip() for tag in if_none_match.split(",")}:
         return etag, None
-    from app.services.storefront_view import build_view
-
-    return etag, build_view(uow.session, sf, member, code, locale, now)
+    member = uow.session.get(Member, state.member_id) if state.member_id is not None else None
+    return etag, build_view(uow.session, sf, member, state.code, locale, now, state.version, cache)
 
 
 def redeem(

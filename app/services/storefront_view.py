@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,21 +24,66 @@ if TYPE_CHECKING:
     from app.services.storefront import Storefront
 
 
+class ProgramCache:
+    """Per-shop widget parts only an admin save changes (program, ways to earn, tiers, referral switch).
+
+    Keyed by the shop's config version (the settings/rewards/tiers stamps the ETag query reads in the same
+    statement), so a save is seen by the very next request; one per process (the container's ports).
+    """
+
+    MAX_ITEMS = 4096
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[tuple[Any, ...], tuple[bool, dict[str, Any]]] = {}
+
+    def get(
+        self, key: tuple[Any, ...], build: Callable[[], tuple[bool, dict[str, Any]]]
+    ) -> tuple[bool, dict[str, Any]]:
+        """The cached value of `key`, built (outside the lock) on a miss; callers get their own copy."""
+        with self._lock:
+            hit = self._items.get(key)
+        if hit is None:
+            hit = build()
+            with self._lock:
+                if len(self._items) >= self.MAX_ITEMS:
+                    self._items.clear()  # stale versions are never asked for again
+                self._items[key] = hit
+        return hit[0], copy.deepcopy(hit[1])
+
+
 def build_view(
-    session: Session, sf: Storefront, member: Member | None, code: str | None, locale: str, now: datetime
+    session: Session,
+    sf: Storefront,
+    member: Member | None,
+    code: str | None,
+    locale: str,
+    now: datetime,
+    version: str | None = None,
+    cache: ProgramCache | None = None,
 ) -> dict[str, Any]:
-    """Everything the widget shows, in `locale`."""
+    """Everything the widget shows, in `locale` (shop-wide parts from `cache` when the `version` is known)."""
     shop = sf.shop
-    referral = referral_config(session, shop.id)
+    if cache is not None and version is not None:
+        key = (shop.id, shop.currency, version, locale, sf.signup_url, sf.login_url)
+        referral_on, program = cache.get(key, lambda: _shop_parts(session, sf, locale))
+    else:
+        referral_on, program = _shop_parts(session, sf, locale)
     return {
         "shop": {"name": shop.name, "currency": shop.currency, "locale": shop.locale},
-        "member": _member(member, code if referral.enabled else None, sf) if member else None,
+        "member": _member(member, code if referral_on else None, sf) if member else None,
         "tier": _tier(session, sf, member, locale, now) if member else None,
-        "program": _program(session, sf, locale, referral.referrer_points if referral.enabled else 0),
+        "program": program,
         "rewards": active_rewards(session, shop, member, locale),
         "expiring": q.expiring(session, shop.id, member.id, now) if member else [],
         "history": q.history(session, shop.id, member.id, locale) if member else [],
     }
+
+
+def _shop_parts(session: Session, sf: Storefront, locale: str) -> tuple[bool, dict[str, Any]]:
+    """(referral programme on?, the "program" block): what every shopper of the shop sees alike."""
+    referral = referral_config(session, sf.shop.id)
+    return referral.enabled, _program(session, sf, locale, referral.referrer_points if referral.enabled else 0)
 
 
 def _member(member: Member, code: str | None, sf: Storefront) -> dict[str, Any]:

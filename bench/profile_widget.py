@@ -1,0 +1,70 @@
+"""Profile GET /proxy/customer in-process: pyinstrument over each shopper's read, and SQL statements per request.
+
+    python bench/profile_widget.py [--mode 200|304] [--shoppers 300]
+
+Reads the shoppers the last `bench/run.py --only widget` left in the bench database (run that first);
+needs the `bench` extra (pyinstrument).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path[:0] = [str(BENCH), str(BENCH.parent)]
+
+import harness  # noqa: E402
+import widget  # noqa: E402
+
+
+def main() -> None:
+    """Warm up (first visits fill the per-process caches), then profile one read per shopper."""
+    from pyinstrument import Profiler
+    from sqlalchemy import event
+
+    from app import create_app
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mode", choices=("200", "304"), default="200")
+    parser.add_argument("--shoppers", type=int, default=300)
+    args = parser.parse_args()
+    app = create_app({"database_url": harness.DATABASE_URL, "secret_key": harness.SECRET_KEY,
+                      "shopify_api_secret": harness.SHOPIFY_SECRET})
+    client = app.test_client()
+    people = widget.shoppers()[: args.shoppers]
+    statements: Counter[str] = Counter()
+
+    @event.listens_for(app.extensions["container"].engine, "before_cursor_execute")
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements[" ".join(statement.split())[:110]] += 1
+
+    def read_all(etags: list[str] | None) -> list[str]:
+        tags = []
+        for index, (domain, customer) in enumerate(people):
+            headers = {"X-Forwarded-For": widget._ip(index)}
+            if etags:
+                headers["If-None-Match"] = etags[index]
+            tags.append(client.get(widget.signed_path(domain, customer), headers=headers).headers["ETag"])
+        return tags
+
+    etags = read_all(None)
+    statements.clear()
+    profiler = Profiler(interval=0.0005)
+    started = time.process_time()
+    profiler.start()
+    read_all(etags if args.mode == "304" else None)
+    profiler.stop()
+    cpu = time.process_time() - started
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    n = len(people)
+    print(f"CPU {cpu / n * 1000:.2f} ms per request (with the profiler); {sum(statements.values()) / n:.1f} statements")
+    for statement, times in statements.most_common(20):
+        print(f"{times / n:6.2f}  {statement}")
+
+
+if __name__ == "__main__":
+    main()
