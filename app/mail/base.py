@@ -53,13 +53,21 @@ class RecordingMailer:
         self, messages: Sequence[EmailMessage], on_sent: OnSent | None = None
     ) -> list[MailError | None]:
         """Record each message in turn."""
-        outcomes: list[MailError | None] = []
-        for index, message in enumerate(messages):
-            try:
-                self.send(message)
-                outcomes.append(None)
-                if on_sent is not None:
-                    on_sent(index)
-            except MailError as exc:
-                outcomes.append(exc)
-        return outcomes
+        return send_each(self.send, messages, on_sent)
+
+
+def send_each(
+    send: Callable[[EmailMessage], None], messages: Sequence[EmailMessage], on_sent: OnSent | None
+) -> list[MailError | None]:
+    """Send messages one by one (backends without a connection to share); a failure affects that message only."""
+    outcomes: list[MailError | None] = []
+    for index, message in enumerate(messages):
+        try:
+            send(message)
+        except MailError as exc:
+            outcomes.append(exc)
+            continue
+        outcomes.append(None)
+        if on_sent is not None:
+            on_sent(index)
+    return outcomes

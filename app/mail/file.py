@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
-from app.mail.base import MailError, OnSent
+from app.mail.base import MailError, OnSent, send_each
 
 
 class FileMailer:
@@ -31,16 +31,7 @@ class FileMailer:
         self, messages: Sequence[EmailMessage], on_sent: OnSent | None = None
     ) -> list[MailError | None]:
         """Write each message; a failure is reported for that message only."""
-        outcomes: list[MailError | None] = []
-        for index, message in enumerate(messages):
-            try:
-                self.send(message)
-                outcomes.append(None)
-                if on_sent is not None:
-                    on_sent(index)
-            except MailError as exc:
-                outcomes.append(exc)
-        return outcomes
+        return send_each(self.send, messages, on_sent)
 
 
 def _file_name(message: EmailMessage) -> str:

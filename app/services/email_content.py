@@ -29,15 +29,15 @@ class LinkBase:
     secret_key: str
 
 
-def render_message(session: Session, msg: OutboxMessage, shop: Shop, member: Member | None, order: Order | None,
-                   config: EmailConfig, links: LinkBase, now: datetime) -> RenderedEmail:
-    """Render one outbox message as it will be sent now."""
+def render_message(msg: OutboxMessage, shop: Shop, member: Member | None, order: Order | None, config: EmailConfig,
+                   links: LinkBase, now: datetime, coupon: dict[str, Any] | None = None) -> RenderedEmail:
+    """Render one outbox message as it will be sent now; `coupon`: the order's (see `next_purchase_coupons`)."""
     context = base_context(shop, member, msg.to_email, links)
     context.update(msg.context or {})
     if order is not None:
         context.update(order_context(order))
     if msg.kind == "thank_you":
-        context.update(_thank_you(session, shop, order, msg.context or {}))
+        context.update(_thank_you(coupon if order is not None else None, msg.context or {}))
     if msg.kind in ("review_request", "review_reminder") and order is not None and member is not None:
         expires = now + timedelta(days=config.review_link_days)
         token = review_token(links.secret_key, ReviewLink(shop.id, order.id, member.id), expires)
@@ -105,28 +105,35 @@ def sample_context(shop: Shop, locale: str, kind: str, config: EmailConfig) -> d
     }
 
 
-def _thank_you(session: Session, shop: Shop, order: Order | None, stored: dict[str, Any]) -> dict[str, Any]:
+def _thank_you(coupon: dict[str, Any] | None, stored: dict[str, Any]) -> dict[str, Any]:
     return {
         "points_earned": int(stored.get("points_earned") or 0),
         "balance": int(stored.get("balance") or 0),
         "points_pending": int(stored.get("pending") or 0) > 0,
-        "coupon": next_purchase_coupon(session, shop.id, order.id) if order is not None else None,
+        "coupon": coupon,
     }
 
 
-def next_purchase_coupon(session: Session, shop_id: int, order_id: int) -> dict[str, Any] | None:
-    """The next-purchase coupon issued for this order (rewards area's `coupons` table), if one is usable."""
+def next_purchase_coupons(session: Session, orders: list[tuple[int, int]]) -> dict[int, dict[str, Any]]:
+    """The usable next-purchase coupon (rewards area's `coupons` table) of each (shop id, order id), by order id."""
+    if not orders:
+        return {}
     try:
         coupon_model = importlib.import_module("app.models.rewards").Coupon
     except (ModuleNotFoundError, AttributeError):
-        return None  # the rewards area is not installed
-    coupon = session.scalars(
-        select(coupon_model).where(
-            coupon_model.shop_id == shop_id, coupon_model.order_id == order_id,
+        return {}  # the rewards area is not installed
+    wanted = set(orders)
+    rows = session.execute(
+        select(coupon_model.shop_id, coupon_model.order_id, coupon_model.code, coupon_model.title,
+               coupon_model.ends_at).where(
+            coupon_model.shop_id.in_({shop_id for shop_id, _ in wanted}),
+            coupon_model.order_id.in_({order_id for _, order_id in wanted}),
             coupon_model.source == "next_purchase", coupon_model.status.in_(USABLE_COUPON),
         ).order_by(coupon_model.id)
-    ).first()
-    if coupon is None:
-        return None
-    return {"code": coupon.code, "description": coupon.title or "",
-            "expires_at": coupon.ends_at.isoformat() if coupon.ends_at else None}
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for shop_id, order_id, code, title, ends_at in rows:
+        if (shop_id, order_id) in wanted and order_id not in found:  # the first issued, as before
+            found[order_id] = {"code": code, "description": title or "",
+                               "expires_at": ends_at.isoformat() if ends_at else None}
+    return found

@@ -30,11 +30,14 @@ class SlowSink:
 
     def __init__(self) -> None:
         self.message_ids: list[str] = []
+        self.recipients_started = 0
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         import asyncio
 
+        with self.lock:
+            self.recipients_started += 1
         await asyncio.sleep(SLOW_RCPT_SECONDS)  # the worker is killed while it waits here
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -73,8 +76,10 @@ def test_sigkill_mid_batch_loses_nothing_and_sends_nothing_twice_after_restart(
 
     first = _worker(migrated, port)
     deadline = time.monotonic() + 60
-    while len(handler.message_ids) < 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    # The worker starts a message only after it has recorded the previous one as sent, so while the 4th
+    # recipient waits, three messages are accepted and recorded: the kill lands in the middle of the batch.
+    while handler.recipients_started < 4 and time.monotonic() < deadline:
+        time.sleep(0.02)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     accepted_before_kill = list(handler.message_ids)
