@@ -84,9 +84,14 @@ class _Claim:
 def reconcile_orders(
     uow_factory: Callable[[], UnitOfWork], platform_client: PlatformFor, box: SecretBox, clock: Clock
 ) -> list[SyncOutcome]:
-    """Sync every active shop once (the worker job); a shop another worker is syncing is skipped."""
+    """Sync every active shop with Admin API credentials once (the worker job); a shop another worker is
+    syncing is skipped. A shop without credentials (a demo, a half-finished install) has nothing to pull from:
+    the job leaves it alone instead of recording a refused run every cycle; a manual sync still reports it."""
+    has_credentials = Shop.access_token_enc.is_not(None) | Shop.consumer_key_enc.is_not(None)
     with uow_factory() as uow:
-        shop_ids = list(uow.session.scalars(select(Shop.id).where(Shop.status == "active").order_by(Shop.id)))
+        shop_ids = list(
+            uow.session.scalars(select(Shop.id).where(Shop.status == "active", has_credentials).order_by(Shop.id))
+        )
     outcomes = []
     for shop_id in shop_ids:
         try:

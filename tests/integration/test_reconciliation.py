@@ -314,3 +314,13 @@ def test_a_shop_without_credentials_records_the_refusal_and_keeps_its_sync_point
     assert (outcome.status, outcome.errors[0]["reason"]) == ("failed", "platform_rejected")
     with container.uow() as uow:
         assert uow.session.get(Shop, shop.id).last_synced_at is None
+
+
+def test_the_job_leaves_a_shop_without_credentials_alone(container, clock, fake_shopify):
+    add_shop(container.uow(), container.box, NewShop("shopify", fake_shopify.shop), clock.now())
+    clock.set(SYNC_AT)
+
+    outcomes = reconciliation.reconcile_orders(container.uow, container.platform_client, container.box, clock)
+
+    assert outcomes == []
+    assert fake_shopify.requests == []
