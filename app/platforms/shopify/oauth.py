@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote, quote_plus, urlencode
 
@@ -11,6 +9,7 @@ import requests
 
 from app.domain.errors import PlatformRejected
 from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call
+from app.security import hmac_sha256_hex, signatures_match
 
 __all__ = ["authorize_url", "exchange_code", "query_hmac_valid", "token_exchange"]
 
@@ -67,12 +66,9 @@ def query_hmac_valid(params: Mapping[str, str], secret: str) -> bool:
     if not received or not secret:
         return False
     pairs = sorted((k, v) for k, v in params.items() if k not in UNSIGNED_PARAMS)
-    key = secret.encode()
+    # Every form is compared (no early exit), each in constant time.
     matches = [
-        hmac.compare_digest(
-            hmac.new(key, message.encode(), hashlib.sha256).hexdigest().encode(), received.lower().encode()
-        )
-        for message in _canonical_forms(pairs)
+        signatures_match(hmac_sha256_hex(secret, message), received.lower()) for message in _canonical_forms(pairs)
     ]
     return any(matches)
 
