@@ -174,7 +174,7 @@ def _store_without_points(session: Session, shop: Shop, snap: OrderSnapshot, now
                         "amount": str(li.amount), "sku": li.sku} for li in snap.line_items],
         **_refunded(snap),
     }
-    order, _ = OrderRepository(session, shop.id).ensure_for_update(snap.order_ref, values)
+    order = OrderRepository(session, shop.id).ensure_for_update(snap.order_ref, values)
     for refund in snap.refunds:
         OrderRepository(session, shop.id).add_refund(
             order, refund.refund_ref, {"lines_amount": refund.lines_amount, "lines_tax": refund.lines_tax,

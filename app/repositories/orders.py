@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.models import Order, OrderRefund
@@ -34,21 +36,15 @@ class OrderRepository:
             .execution_options(populate_existing=True)
         ).first()
 
-    def ensure_for_update(self, order_ref: str, defaults: dict[str, Any]) -> tuple[Order, bool]:
-        """The order row, locked (DESIGN §4.2); created empty on first sight. True when created now."""
-        created = insert_ignore(
-            self.session,
-            Order,
-            {"shop_id": self.shop_id, "order_ref": order_ref, **defaults},
-            ("shop_id", "order_ref"),
-        )
-        order = self.session.scalars(
-            select(Order)
-            .where(Order.shop_id == self.shop_id, Order.order_ref == order_ref)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one()
-        return order, created
+    def ensure_for_update(self, order_ref: str, defaults: dict[str, Any]) -> Order:
+        """The order row, locked (DESIGN §4.2); created from `defaults` on first sight.
+
+        One round trip: INSERT … ON CONFLICT DO UPDATE takes the row lock of an existing row as
+        SELECT … FOR UPDATE would, and RETURNING brings the row back either way.
+        """
+        values = {"shop_id": self.shop_id, "order_ref": order_ref, **defaults}
+        stmt = _upsert_order(self.session.get_bind().dialect.name, tuple(values))
+        return self.session.scalars(stmt, values, execution_options={"populate_existing": True}).one()
 
     def guest_orders_for_email(self, email: str) -> Sequence[Order]:
         """Orders placed without an account under this email, locked in id order."""
@@ -93,3 +89,16 @@ class OrderRepository:
             .order_by(Order.placed_at.desc())
             .limit(limit)
         ).all()
+
+
+@cache
+def _upsert_order(dialect: str, columns: tuple[str, ...]) -> Select[tuple[Order]]:
+    # Built once per dialect and column set, values bound per call; the no-op SET only makes the conflicting
+    # row lock and come back in RETURNING, loaded as an ordinary ORM row (cheaper than the bulk-insert path).
+    module = postgresql if dialect == "postgresql" else sqlite
+    table = Order.__table__
+    stmt = module.insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[table.c.shop_id, table.c.order_ref], set_={"shop_id": stmt.excluded.shop_id}
+    ).returning(*table.c)
+    return select(Order).from_statement(upsert)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput, MemberNotFound
 from app.models import BirthdayRecord, EarningSettings, LedgerEntry, Member, Order, Shop
-from app.repositories import MemberRepository
+from app.repositories import MemberRepository, shop_settings
 from app.services import ledger
 from app.services.ledger import Posting
 from app.uow import UnitOfWork
@@ -38,7 +38,7 @@ class EarningConfig:
 
 def settings_row(session: Session, shop_id: int) -> EarningSettings | None:
     """The shop's stored earning settings, if any were saved."""
-    return session.get(EarningSettings, shop_id)
+    return shop_settings.settings_row(session, EarningSettings, shop_id)
 
 
 def config(session: Session, shop_id: int) -> EarningConfig:

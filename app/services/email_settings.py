@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.i18n import LOCALES, catalogue
 from app.models import EmailSettings
+from app.repositories.shop_settings import settings_row
 from app.uow import UnitOfWork
 
 KINDS = ("thank_you", "review_request", "review_reminder", "points_expiring", "tier_upgrade", "reward_issued",
@@ -91,7 +92,7 @@ class EmailConfig:
 
 def get_config(session: Session, shop_id: int) -> EmailConfig:
     """The shop's email settings (defaults when it never saved any)."""
-    row = session.get(EmailSettings, shop_id)
+    row = settings_row(session, EmailSettings, shop_id)
     return EmailConfig.from_dict(row.values if row is not None else {})
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.domain.rewards import RewardDef, qualifies, reward_label
 from app.i18n import pick_locale, translate
 from app.models import Member, Order, RewardSettings, Shop
+from app.repositories.shop_settings import settings_row
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.rewards import next_purchase_rule
 
@@ -22,7 +23,7 @@ def issue_next_purchase_coupon(session: Session, shop: Shop, member: Member, ord
     """
     if not order.is_paid or order.is_cancelled or order.is_test or order.refunded_total > 0:
         return
-    settings = session.get(RewardSettings, shop.id)
+    settings = settings_row(session, RewardSettings, shop.id)
     if settings is None or not settings.next_purchase_enabled:
         return
     rule = next_purchase_rule(settings)

@@ -21,22 +21,21 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def apply_order_snapshot(session: Session, shop: Shop, snap: OrderSnapshot, now: datetime) -> Order:
     """Merge one order snapshot: newer state replaces older, refunds accumulate, points follow."""
     orders = OrderRepository(session, shop.id)
-    order, _ = orders.ensure_for_update(snap.order_ref, _placeholder(snap.created_at, now))
-    for refund in snap.refunds:
-        _record_refund(orders, order, refund, now)
+    order = orders.ensure_for_update(snap.order_ref, _placeholder(snap.created_at, now))
+    new_refunds = [_record_refund(orders, order, refund, now) for refund in snap.refunds]
     if snap.updated_at >= order.snapshot_at:
         _copy_state(order, snap, now)
     if order.member_id is None:
         member = _member_for(session, shop, snap, now)
         if member is not None:
             order.member_id = member.id
-    return reconcile_order(session, shop, order, now, at=snap.updated_at)
+    return reconcile_order(session, shop, order, now, at=snap.updated_at, refunds_changed=any(new_refunds))
 
 
 def apply_refund(session: Session, shop: Shop, refund: RefundSnapshot, now: datetime) -> Order:
     """A refund on its own (Shopify refunds/create): recorded once by its id, then the order reconciled."""
     orders = OrderRepository(session, shop.id)
-    order, _ = orders.ensure_for_update(refund.order_ref, _placeholder(refund.created_at or now, now))
+    order = orders.ensure_for_update(refund.order_ref, _placeholder(refund.created_at or now, now))
     _record_refund(orders, order, refund, now)
     return reconcile_order(session, shop, order, now, at=refund.created_at)
 
@@ -63,13 +62,19 @@ def apply_fulfillment(
     return order
 
 
-def reconcile_order(session: Session, shop: Shop, order: Order, now: datetime, at: datetime | None = None) -> Order:
+def reconcile_order(
+    session: Session, shop: Shop, order: Order, now: datetime, at: datetime | None = None,
+    *, refunds_changed: bool = True,
+) -> Order:
     """Post the difference between what the order should hold and what the ledger holds for it.
 
     The caller holds the order row lock; the member row is locked here (order → member, always).
+    `refunds_changed=False` says this transaction recorded no refund for the order: if none was known
+    before either (every refunded amount is zero), reading its refunds again is skipped.
     """
     settings = ShopRepository(session).settings(shop.id)
-    _refresh_refund_totals(session, shop, order)
+    if refunds_changed or _has_refunds(order):
+        _refresh_refund_totals(session, shop, order)
     if order.member_id is None:
         return order
     member = MemberRepository(session, shop.id).get_for_update(order.member_id)
@@ -127,14 +132,20 @@ def _member_for(session: Session, shop: Shop, snap: OrderSnapshot, now: datetime
     return None
 
 
-def _record_refund(orders: OrderRepository, order: Order, refund: RefundSnapshot, now: datetime) -> None:
+def _has_refunds(order: Order) -> bool:
+    # Any stored refund with a non-zero part leaves at least one refunded amount non-zero (domain/refunds.py),
+    # so all-zero amounts mean every known refund adds nothing, whatever the order's amounts are now.
+    return any((order.refunded_merchandise, order.refunded_shipping, order.refunded_tax, order.refunded_total))
+
+
+def _record_refund(orders: OrderRepository, order: Order, refund: RefundSnapshot, now: datetime) -> bool:
     amounts = {
         "lines_amount": refund.lines_amount,
         "lines_tax": refund.lines_tax,
         "shipping": refund.shipping,
         "total": refund.total,
     }
-    orders.add_refund(order, refund.refund_ref, amounts, refund.created_at or now)
+    return orders.add_refund(order, refund.refund_ref, amounts, refund.created_at or now)
 
 
 def _refresh_refund_totals(session: Session, shop: Shop, order: Order) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import InvalidInput, RewardNotFound
 from app.domain.rewards import NextPurchaseRule, RewardDef, reward_label, validate_next_purchase_rule, validate_reward
 from app.models import Member, Reward, RewardSettings, Shop
+from app.repositories.shop_settings import settings_row
 from app.uow import UnitOfWork
 
 SETTING_FIELDS = (
@@ -125,7 +126,7 @@ def active_rewards(session: Session, shop: Shop, member: Member | None, locale: 
 
 def settings_for(session: Session, shop_id: int) -> RewardSettings:
     """The shop's reward settings; defaults (not stored) when the merchant never saved any."""
-    row = session.get(RewardSettings, shop_id)
+    row = settings_row(session, RewardSettings, shop_id)
     return row if row is not None else RewardSettings(shop_id=shop_id, **DEFAULT_SETTINGS)
 
 

@@ -7,13 +7,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Member, MemberTier, ProgramSettings, Tier
+from app.models import Member, MemberTier, ProgramSettings, Tier, TierProgramRow
+from app.repositories.shop_settings import settings_row
 
 
 def multiplier_for(session: Session, settings: ProgramSettings, member: Member | None) -> Decimal:
     """Tier multiplier at earning time; kept with the order's rules so reversals match."""
-    if member is None:
-        return Decimal("1")
+    if member is None or settings_row(session, TierProgramRow, settings.shop_id) is None:
+        return Decimal("1")  # no member, or a shop without a tier programme (its tiers are saved with it)
     multiplier = session.scalar(
         select(Tier.multiplier)
         .join(MemberTier, (MemberTier.shop_id == Tier.shop_id) & (MemberTier.tier_key == Tier.key))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.domain.tiers import TierDef, TierProgram, period_start
 from app.models import LedgerEntry, Order, Tier, TierProgramRow
 from app.models.types import MoneyType
+from app.repositories.shop_settings import settings_row
 
 CENT = Decimal("0.01")
 # Points basis: what orders earned, net of their reversals; bonuses (tier entry, signup, ...) do not count,
@@ -22,7 +23,7 @@ EARNING_KINDS = ("earn", "reverse")
 
 def load_program(session: Session, shop_id: int) -> TierProgram | None:
     """The shop's tier programme, tiers by ascending threshold; None when the shop has none."""
-    row = session.get(TierProgramRow, shop_id)
+    row = settings_row(session, TierProgramRow, shop_id)
     if row is None:
         return None
     tiers = session.scalars(select(Tier).where(Tier.shop_id == shop_id).order_by(Tier.position, Tier.id)).all()

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Member, Order, Referral, Shop
-from app.repositories import MemberRepository, ShopRepository, insert_ignore
+from app.repositories import MemberRepository, ShopRepository, insert_ignore, shop_settings
+from app.repositories.shop_settings import OPEN_REFERRALS
 from app.services import ledger
 from app.services.ledger import Posting
 from app.services.referrals.codes import find_code
@@ -27,6 +28,8 @@ OPEN = ("ordered", "flagged")  # attributed to an order, reward not yet settled
 
 def on_order(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
     """Order hook (runs on every reconciliation, so each step is a guarded state change: exactly once)."""
+    if shop_settings.fact(session, OPEN_REFERRALS, shop.id) is False and not order.discount_codes:
+        return  # the shop has no referral waiting for an order or a hold, and no code was typed: nothing to do
     attributed = _locked(session, select(Referral).where(Referral.shop_id == shop.id, Referral.order_id == order.id))
     if attributed is not None:
         _revoke_if_refunded(attributed, order, now)

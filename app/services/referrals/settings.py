@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.models import ReferralSettings
+from app.repositories.shop_settings import settings_row
 from app.uow import UnitOfWork
 
 
@@ -33,7 +34,7 @@ class ReferralConfig:
 
 def referral_config(session: Session, shop_id: int) -> ReferralConfig:
     """The shop's referral settings (defaults when none were saved)."""
-    row = session.get(ReferralSettings, shop_id)
+    row = settings_row(session, ReferralSettings, shop_id)
     if row is None:
         return ReferralConfig()
     return ReferralConfig(**{name: getattr(row, name) for name in ReferralConfig.__dataclass_fields__})
