@@ -1,14 +1,13 @@
 """Read side of the storefront widget: the shopper's whole picture in a few indexed queries, and its ETag.
 
 Query design (storefront traffic is 30–70 page views per order, so the conditional path must be cheap):
-1. `shopper_row`: the member by the unique (shop_id, customer_ref) key, LEFT JOIN its referral code by the
-   unique (shop_id, member_id) key — one row.
-2. the config version: scalar subqueries over the shop's settings rows (primary keys) and the newest
-   reward/tier change (indexed by shop_id).
-`shopper_state` runs both as ONE plain-SQL statement (no expression building or cache-key work per request);
-the ETag hashes it, so a matching If-None-Match is answered 304 after that one query. Only a
-changed picture pays for the body: rewards, tier status, the last 20 ledger rows (index shop_id, member_id,
-id), and lots expiring soon.
+`shopper_state` is ONE prebuilt plain-SQL statement run on a kept autocommit connection (`app.db_reads`):
+the shop's row by primary key (it validates the per-process copy of the shop), LEFT JOIN the member by the
+unique (shop_id, customer_ref) key, its referral code and tier, the newest ledger id of the member, and the
+shop's config version as scalar subqueries over its settings rows (primary keys) and the newest reward/tier
+change (indexed by shop_id). The ETag hashes it, so a matching If-None-Match is answered 304 after that one
+query. Only a changed picture pays for the body: the last 20 ledger rows (index shop_id, member_id, id) and
+lots expiring soon; the shop-wide parts come from a per-process cache keyed by the config version.
 """
 
 from __future__ import annotations
@@ -18,30 +17,31 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, TextClause, func, select, text
+from sqlalchemy import Boolean, Date, Row, select
 from sqlalchemy.orm import Session
 
+from app.db_reads import Reader, ReadStatement
+from app.db_reads import Row as ReadRow
 from app.domain.rewards import format_money
+from app.domain.shops import normalise_shop_ref
 from app.i18n import catalogue, translate
 from app.models import (
     EarningSettings,
     EmailSettings,
-    LedgerEntry,
     Member,
-    Order,
-    PointLot,
     ProgramSettings,
     ReferralCode,
     ReferralSettings,
     Reward,
-    Shop,
     Tier,
     TierProgramRow,
 )
+from app.models.types import UTCDateTime
 
 HISTORY_SIZE = 20
 EXPIRING_WITHIN = timedelta(days=30)
 ORDER_REASONS = ("order_paid", "order_refunded", "order_cancelled")
+MAX_ID = 2_147_483_647
 
 
 def shopper_row(session: Session, shop_id: int, customer_ref: str) -> Row[Any] | None:
@@ -53,18 +53,38 @@ def shopper_row(session: Session, shop_id: int, customer_ref: str) -> Row[Any] |
     ).first()
 
 
-class ShopperState(NamedTuple):
-    """What a conditional request needs: the member's shown fields, their referral code and the config version."""
+SHOP_COLUMNS = "s.platform, s.domain, s.name, s.currency, s.locale, s.status, s.webhook_secret_enc"
+_SHOP_BY_ID = ReadStatement(f"SELECT s.id, {SHOP_COLUMNS} FROM shops s WHERE s.id = :ref")
+_SHOP_BY_DOMAIN = ReadStatement(f"SELECT s.id, {SHOP_COLUMNS} FROM shops s WHERE s.domain = :ref ORDER BY s.id LIMIT 1")
 
+
+def shop_by_ref(reader: Reader, ref: str) -> ReadRow | None:
+    """(id, platform, domain, name, currency, locale, status, webhook_secret_enc) of a shop by id or domain/URL."""
+    if ref.isdigit():
+        return reader.first(_SHOP_BY_ID, {"ref": int(ref)}) if int(ref) <= MAX_ID else None
+    try:
+        domain = normalise_shop_ref(ref)
+    except ValueError:
+        return None
+    return reader.first(_SHOP_BY_DOMAIN, {"ref": domain})
+
+
+class ShopperState(NamedTuple):
+    """What a conditional request needs: the shop as stored, the member's shown fields, their referral code,
+    what else changes the picture (newest ledger entry, tier) and the shop's config version."""
+
+    shop: tuple[Any, ...]  # SHOP_COLUMNS as stored now: validates a cached copy of the shop
     member_id: int | None
     locale: str | None
     code: str | None
-    fingerprint: tuple[Any, ...]  # the member's shown scalar fields (balance, pending, updated_at, ...)
+    shown: tuple[Any, ...]  # first_name, balance, pending, birthday, accepts_marketing
+    fingerprint: tuple[Any, ...]  # shown + updated_at, last_order_at, tier key, newest ledger entry id
     version: str
 
 
-def _state_sql() -> tuple[TextClause, TextClause]:
-    """Plain SQL (nothing to build or cache-key per request): member + code + version subqueries in one row."""
+def _state_statement() -> ReadStatement:
+    """Plain SQL: the shop's row, LEFT JOIN the member (unique shop_id, customer_ref), its referral code and
+    tier, with the newest ledger id (index shop_id, member_id, id) and the config version as scalar subqueries."""
     versions = ", ".join(
         f"(SELECT {agg} FROM {model.__table__.name} WHERE shop_id = :shop_id)"  # type: ignore[attr-defined]
         for model, agg in (
@@ -74,55 +94,73 @@ def _state_sql() -> tuple[TextClause, TextClause]:
             (Tier, "count(id)"),
         )
     )
-    member = (
-        f"SELECT m.id, m.locale, rc.code, m.balance, m.pending, m.updated_at, m.birthday, m.first_name, "
-        f"m.accepts_marketing, {versions} FROM {Member.__table__.name} m "
-        f"LEFT JOIN {ReferralCode.__table__.name} rc ON rc.shop_id = m.shop_id AND rc.member_id = m.id "
-        "WHERE m.shop_id = :shop_id AND m.customer_ref = :customer_ref"
+    sql = (
+        f"SELECT {SHOP_COLUMNS}, m.id, m.locale, rc.code, "
+        "m.first_name, m.balance, m.pending, m.birthday, m.accepts_marketing, "
+        "m.updated_at, m.last_order_at, mt.tier_key, "
+        "(SELECT max(le.id) FROM ledger_entries le WHERE le.shop_id = :shop_id AND le.member_id = m.id), "
+        f"{versions} FROM shops s "
+        "LEFT JOIN members m ON m.shop_id = s.id AND m.customer_ref = :customer_ref "
+        "LEFT JOIN referral_codes rc ON rc.shop_id = m.shop_id AND rc.member_id = m.id "
+        "LEFT JOIN member_tiers mt ON mt.member_id = m.id AND mt.shop_id = m.shop_id "
+        "WHERE s.id = :shop_id"
     )
-    return text(member), text(f"SELECT {versions}")
+    return ReadStatement(sql, columns={13: Date(), 14: Boolean()})
 
 
-_MEMBER_STATE, _SHOP_VERSION = _state_sql()
-_FINGERPRINT = slice(3, 9)
+_STATE = _state_statement()
+_SHOP, _MEMBER, _SHOWN, _FINGERPRINT, _VERSION = slice(0, 7), 7, slice(10, 15), slice(10, 19), slice(19, None)
 
 
-def shopper_state(session: Session, shop_id: int, customer_ref: str | None) -> ShopperState:
-    """The ETag's inputs in ONE statement: the member (unique shop_id, customer_ref) LEFT JOIN its referral code,
-    with the shop's config version as scalar-subquery columns; a guest (or a shopper with no member row yet)
-    gets only the version."""
-    if customer_ref:
-        row = session.execute(_MEMBER_STATE, {"shop_id": shop_id, "customer_ref": customer_ref}).first()
-        if row is not None:
-            return ShopperState(row[0], row[1], row[2], tuple(row[_FINGERPRINT]), _joined(row[9:]))
-    return ShopperState(None, None, None, (), _joined(session.execute(_SHOP_VERSION, {"shop_id": shop_id}).one()))
+def shopper_state(reader: Reader, shop_id: int, customer_ref: str | None) -> ShopperState | None:
+    """The ETag's inputs in ONE statement (guests, and shoppers without a member row yet, get the shop's part
+    only); None when the shop is gone."""
+    row = reader.first(_STATE, {"shop_id": shop_id, "customer_ref": customer_ref or None})
+    if row is None:
+        return None
+    version = "|".join(str(value) for value in row[_VERSION])
+    if row[_MEMBER] is None:
+        return ShopperState(row[_SHOP], None, None, None, (), (), version)
+    return ShopperState(row[_SHOP], row[_MEMBER], row[8], row[9], row[_SHOWN], row[_FINGERPRINT], version)
 
 
-def _joined(values: Any) -> str:
-    return "|".join(str(value) for value in values)
-
-
-def etag_of(shop: Shop, state: ShopperState, base_url: str, locale: str, day: str) -> str:
+def etag_of(shop_id: int, state: ShopperState, base_url: str, locale: str, day: str) -> str:
     """A strong validator of the customer JSON; `day` makes "expiring soon" and tier periods roll over."""
-    parts = [str(shop.id), shop.name, shop.currency, shop.locale, state.version, base_url, locale, day]
+    parts = [str(shop_id), *(str(value) for value in state.shop[:5]), state.version, base_url, locale, day]
     if state.member_id is not None:
         parts += [str(state.member_id), state.code or "", *(str(value) for value in state.fingerprint)]
     return '"' + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32] + '"'
 
 
-def history(session: Session, shop_id: int, member_id: int, locale: str) -> list[dict[str, Any]]:
-    """The last 20 ledger entries with readable reasons (order names joined in the same query)."""
-    rows = session.execute(
-        select(LedgerEntry.occurred_at, LedgerEntry.delta, LedgerEntry.kind, LedgerEntry.reason, Order.name)
-        .outerjoin(Order, Order.id == LedgerEntry.order_id)
-        .where(LedgerEntry.shop_id == shop_id, LedgerEntry.member_id == member_id)
-        .order_by(LedgerEntry.id.desc())
-        .limit(HISTORY_SIZE)
-    ).all()
-    return [
-        {"at": _iso(at), "delta": delta, "label": entry_label(kind, reason, name, locale)}
-        for at, delta, kind, reason, name in rows
-    ]
+# The last 20 ledger rows (kind 0, newest first; index shop_id, member_id, id) and the points expiring within
+# 30 days per date (kind 1, soonest first) in one statement: one round trip for the body's member parts.
+_ACTIVITY = ReadStatement(
+    "SELECT * FROM (SELECT 0 AS part, le.id AS entry_id, le.occurred_at AS at, le.delta AS points, le.kind, "
+    "le.reason, o.name FROM ledger_entries le "
+    "LEFT JOIN orders o ON o.id = le.order_id AND o.shop_id = le.shop_id "
+    f"WHERE le.shop_id = :shop_id AND le.member_id = :member_id ORDER BY le.id DESC LIMIT {HISTORY_SIZE}) history "
+    "UNION ALL "
+    "SELECT 1, 0, expires_at, sum(remaining), NULL, NULL, NULL FROM point_lots "
+    "WHERE shop_id = :shop_id AND member_id = :member_id AND remaining > 0 AND expires_at IS NOT NULL "
+    "AND expires_at <= :until GROUP BY expires_at "
+    "ORDER BY 1, 2 DESC, 3",
+    columns={2: UTCDateTime()},
+    params={"until": UTCDateTime()},
+)
+
+
+def activity(
+    reader: Reader, shop_id: int, member_id: int, locale: str, now: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(points expiring within 30 days per expiry date, the last 20 ledger entries with readable reasons)."""
+    rows = reader.rows(_ACTIVITY, {"shop_id": shop_id, "member_id": member_id, "until": now + EXPIRING_WITHIN})
+    expiring, history = [], []
+    for part, _, at, points, kind, reason, name in rows:
+        if part == 0:
+            history.append({"at": _iso(at), "delta": points, "label": entry_label(kind, reason, name, locale)})
+        elif points:
+            expiring.append({"points": int(points), "expires_at": _iso(at)})
+    return expiring, history
 
 
 def entry_label(kind: str, reason: str, order_name: str | None, locale: str) -> str:
@@ -134,23 +172,6 @@ def entry_label(kind: str, reason: str, order_name: str | None, locale: str) -> 
         if key in texts:
             return translate(key, locale)
     return translate("storefront.history.other", locale)
-
-
-def expiring(session: Session, shop_id: int, member_id: int, now: datetime) -> list[dict[str, Any]]:
-    """Points that expire within 30 days, per expiry date."""
-    rows = session.execute(
-        select(PointLot.expires_at, func.sum(PointLot.remaining))
-        .where(
-            PointLot.shop_id == shop_id,
-            PointLot.member_id == member_id,
-            PointLot.remaining > 0,
-            PointLot.expires_at.is_not(None),
-            PointLot.expires_at <= now + EXPIRING_WITHIN,
-        )
-        .group_by(PointLot.expires_at)
-        .order_by(PointLot.expires_at)
-    ).all()
-    return [{"points": int(points), "expires_at": _iso(at)} for at, points in rows if points]
 
 
 def points_label(settings: ProgramSettings, locale: str, currency: str) -> str:

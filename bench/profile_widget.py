@@ -1,9 +1,10 @@
-"""Profile GET /proxy/customer in-process: pyinstrument over each shopper's read, and SQL statements per request.
+"""Profile GET /proxy/customer in-process: CPU per request, pyinstrument, and SQL statements per request.
 
     python bench/profile_widget.py [--mode 200|304] [--shoppers 300]
 
 Reads the shoppers the last `bench/run.py --only widget` left in the bench database (run that first);
-needs the `bench` extra (pyinstrument).
+needs the `bench` extra (pyinstrument). CPU is measured without the profiler over three passes (best one),
+next to bench/minimal_app.py under the same test client: the in-process form of the benchmark's ratio.
 """
 
 from __future__ import annotations
@@ -23,17 +24,24 @@ import widget  # noqa: E402
 
 def main() -> None:
     """Warm up (first visits fill the per-process caches), then profile one read per shopper."""
+    import minimal_app
     from pyinstrument import Profiler
     from sqlalchemy import event
 
     from app import create_app
+    from app.db_reads import Reader
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", choices=("200", "304"), default="200")
     parser.add_argument("--shoppers", type=int, default=300)
     args = parser.parse_args()
-    app = create_app({"database_url": harness.DATABASE_URL, "secret_key": harness.SECRET_KEY,
-                      "shopify_api_secret": harness.SHOPIFY_SECRET})
+    app = create_app(
+        {
+            "database_url": harness.DATABASE_URL,
+            "secret_key": harness.SECRET_KEY,
+            "shopify_api_secret": harness.SHOPIFY_SECRET,
+        }
+    )
     client = app.test_client()
     people = widget.shoppers()[: args.shoppers]
     statements: Counter[str] = Counter()
@@ -41,6 +49,14 @@ def main() -> None:
     @event.listens_for(app.extensions["container"].engine, "before_cursor_execute")
     def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
         statements[" ".join(statement.split())[:110]] += 1
+
+    fetch = Reader._fetch
+
+    def counted_fetch(self: Reader, sql: str, args: object) -> object:  # the storefront's kept-connection reads
+        statements[" ".join(sql.split())[:110]] += 1
+        return fetch(self, sql, args)
+
+    Reader._fetch = counted_fetch  # type: ignore[assignment,method-assign]
 
     def read_all(etags: list[str] | None) -> list[str]:
         tags = []
@@ -52,18 +68,33 @@ def main() -> None:
         return tags
 
     etags = read_all(None)
+    wanted = etags if args.mode == "304" else None
+    n = len(people)
+    cpu_product = min(_cpu(lambda: read_all(wanted)) for _ in range(3)) / n
+    minimal = minimal_app.app.test_client()
+    headers = {"If-None-Match": '"v1"'} if args.mode == "304" else {}
+    cpu_minimal = min(_cpu(lambda: [minimal.get("/json", headers=headers) for _ in people]) for _ in range(3)) / n
     statements.clear()
     profiler = Profiler(interval=0.0005)
     started = time.process_time()
     profiler.start()
-    read_all(etags if args.mode == "304" else None)
+    read_all(wanted)
     profiler.stop()
     cpu = time.process_time() - started
     print(profiler.output_text(unicode=True, color=False, show_all=False))
-    n = len(people)
     print(f"CPU {cpu / n * 1000:.2f} ms per request (with the profiler); {sum(statements.values()) / n:.1f} statements")
+    print(
+        f"CPU {cpu_product * 1000:.3f} ms per request without the profiler; minimal Flask app "
+        f"{cpu_minimal * 1000:.3f} ms (same test client): in-process ratio {cpu_minimal / cpu_product:.2f}"
+    )
     for statement, times in statements.most_common(20):
         print(f"{times / n:6.2f}  {statement}")
+
+
+def _cpu(work: object) -> float:
+    started = time.process_time()
+    work()  # type: ignore[operator]
+    return time.process_time() - started
 
 
 if __name__ == "__main__":

@@ -10,10 +10,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.api import container
-from app.api.storefront_auth import storefront, write_limited
+from app.api.storefront_auth import reader, storefront, storefront_read, write_limited
 from app.i18n import pick_locale, translate
 from app.services import storefront as service
 from app.services.referrals.codes import ReferralCodeNotFound
+from app.services.storefront_view import ProgramCache
 
 blp = Blueprint("storefront", __name__, description="Storefront widget and App Proxy API")
 
@@ -46,12 +47,13 @@ def widget_js() -> Response:
 
 
 @blp.route("/proxy/customer", methods=["GET"])
-@storefront
+@storefront_read
 def customer() -> Response:
     """The shopper's points, tier, rewards, referral link and history (guests: how the program works)."""
     c = container()
-    cache = c.ports.setdefault("storefront_program_cache", service.ProgramCache())  # one per process
-    etag, body = service.customer_view(c.uow, g.storefront, c.clock.now(), request.headers.get("If-None-Match"), cache)
+    cache = c.ports.get("storefront_program_cache") or c.ports.setdefault("storefront_program_cache", ProgramCache())
+    if_none_match = request.headers.get("If-None-Match")
+    etag, body = service.customer_view(reader(), c.uow, g.storefront, c.clock.now(), if_none_match, cache)
     response = make_response("", 304) if body is None else jsonify(body)
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "private, no-cache"
@@ -85,7 +87,7 @@ def redeem(args: dict[str, Any]) -> tuple[Response, int]:
 def birthday(args: dict[str, Any]) -> Response:
     """Store the shopper's birthday (changeable once a year); answers the refreshed customer JSON."""
     c = container()
-    return jsonify(service.set_birthday(c.uow, g.storefront, args["birthday"], c.clock.now()))
+    return jsonify(service.set_birthday(reader(), c.uow, g.storefront, args["birthday"], c.clock.now()))
 
 
 @blp.route("/proxy/newsletter", methods=["POST"])
@@ -94,7 +96,7 @@ def birthday(args: dict[str, Any]) -> Response:
 def newsletter() -> Response:
     """Opt in to the shop's newsletter (points once); answers the refreshed customer JSON."""
     c = container()
-    return jsonify(service.subscribe_newsletter(c.uow, g.storefront, c.clock.now()))
+    return jsonify(service.subscribe_newsletter(reader(), c.uow, g.storefront, c.clock.now()))
 
 
 @blp.route("/proxy/r/<code>", methods=["GET", "POST"])

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import g, request
+from flask import current_app, g, request
 
 from app.api import container
+from app.db_reads import Reader
 from app.domain.errors import RateLimited
-from app.models import Shop
-from app.platforms.app_proxy import ProxyRequest
+from app.platforms.app_proxy import ProxyRequest, claimed_shop
 from app.rate_limit import Limit
 from app.services import storefront as service
+from app.services.storefront_shops import ShopChanged, ShopDirectory, ShopInfo
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,24 +29,66 @@ ACCOUNT_URLS = {"shopify": ("/account/register", "/account/login"), "woocommerce
 HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
 DEFAULT_PREFIX = "/apps/loyalty"
+_READER_LOCK = threading.Lock()
 
 
 def storefront(view: F) -> F:
-    """Rate-limit by IP, verify the signed proxy request, rate-limit the shopper; sets `g.storefront`."""
+    """Rate-limit by IP, verify the signed proxy request, rate-limit the shopper; sets `g.storefront`.
 
+    The shop is read from the database (actions; few requests)."""
+    return _storefront(view, cached=False)
+
+
+def storefront_read(view: F) -> F:
+    """`storefront` with the shop from the per-process directory; the view's read checks it (ShopChanged)."""
+    return _storefront(view, cached=True)
+
+
+def reader() -> Reader:
+    """The app's kept-connection reader (app.db_reads) of the storefront's hot reads; closed with the engine."""
+    found = current_app.extensions.get("storefront_reader")
+    if found is None:
+        with _READER_LOCK:
+            found = current_app.extensions.get("storefront_reader")
+            if found is None:
+                found = current_app.extensions["storefront_reader"] = Reader(container().engine)
+    return found  # type: ignore[no-any-return]
+
+
+def _storefront(view: F, *, cached: bool) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        c = container()
         ip = client_ip()
         _limit(f"ip:{ip}", IP_LIMIT)
         params = list(request.args.items(multi=True))
-        shop, proxied = service.verify_request(c.uow(), c.box, c.shopify_secrets(), params, c.clock.now())
-        g.storefront = _context(shop, proxied)
-        g.shopper_key = f"{shop.id}:{proxied.customer_ref or 'guest@' + ip}"
+        _verify(params, cached)
+        g.shopper_key = f"{g.storefront.shop.id}:{g.storefront.customer_ref or 'guest@' + ip}"
         _limit(f"shopper:{g.shopper_key}", READ_LIMIT)
+        for _ in range(2):
+            try:
+                return view(*args, **kwargs)
+            except ShopChanged:
+                # The shop was edited (secret, status, name) after this process copied it: verify anew.
+                _directory().forget(claimed_shop(params))
+                _verify(params, cached)
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _verify(params: list[tuple[str, str]], cached: bool) -> None:
+    c = container()
+    shops = _directory() if cached else None
+    shop, proxied = service.verify_request(reader(), c.box, c.shopify_secrets(), params, c.clock.now(), shops)
+    g.storefront = _context(shop, proxied)
+
+
+def _directory() -> ShopDirectory:
+    ports = container().ports
+    found = ports.get("storefront_shops")
+    if found is None:
+        found = ports.setdefault("storefront_shops", ShopDirectory())
+    return found  # type: ignore[no-any-return]
 
 
 def write_limited(view: F) -> F:
@@ -72,7 +116,7 @@ def _limit(key: str, limit: Limit) -> None:
         raise RateLimited(retry_after=wait)
 
 
-def _context(shop: Shop, proxied: ProxyRequest) -> service.Storefront:
+def _context(shop: ShopInfo, proxied: ProxyRequest) -> service.Storefront:
     prefix = proxied.path_prefix.rstrip("/") if PREFIX.match(proxied.path_prefix.rstrip("/")) else DEFAULT_PREFIX
     if "://" in shop.domain:
         origin = shop.domain

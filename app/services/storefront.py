@@ -8,16 +8,18 @@ from datetime import date, datetime
 from typing import Any
 
 from app import queries_storefront as q
+from app.db_reads import Reader
 from app.domain.errors import InvalidSignature, MemberNotFound, Unauthorized
 from app.domain.snapshots import CustomerSnapshot
 from app.i18n import pick_locale
-from app.models import Member, Shop
+from app.models import Member
 from app.platforms import app_proxy
 from app.platforms.base import PlatformClient
 from app.repositories import ShopRepository
 from app.security import SecretBox
 from app.services import earning_events, members, referrals
 from app.services.redemptions import RedemptionResult, redeem_reward
+from app.services.storefront_shops import ShopChanged, ShopDirectory, ShopInfo
 from app.services.storefront_view import ProgramCache, build_view
 from app.uow import UnitOfWork
 
@@ -33,7 +35,7 @@ class LoginRequired(Unauthorized):
 class Storefront:
     """A verified storefront request: the shop, the shopper (None: a guest), and where links point."""
 
-    shop: Shop
+    shop: ShopInfo
     customer_ref: str | None
     locale: str | None  # the request's `locale` parameter, if any
     base_url: str  # storefront origin + proxy prefix, e.g. https://shop.example/apps/loyalty
@@ -43,27 +45,34 @@ class Storefront:
 
 
 def verify_request(
-    uow: UnitOfWork, box: SecretBox, app_secrets: Sequence[str], params: Sequence[tuple[str, str]], now: datetime
-) -> tuple[Shop, app_proxy.ProxyRequest]:
+    reader: Reader,
+    box: SecretBox,
+    app_secrets: Sequence[str],
+    params: Sequence[tuple[str, str]],
+    now: datetime,
+    shops: ShopDirectory | None = None,
+) -> tuple[ShopInfo, app_proxy.ProxyRequest]:
     """The shop and shopper of a signed proxy request; InvalidSignature for anything else (also unknown shops).
 
     A shop that signs with its own secret (WooCommerce) is checked against it; the others against the
-    app's secrets (Shopify App Proxy).
+    app's secrets (Shopify App Proxy). With `shops`, a per-process copy of the shop is used; the caller's
+    next read must then check it (`customer_view` does), else the shop is read from the database.
     """
     ref = app_proxy.claimed_shop(params)
-    with uow:
-        try:
-            shop = ShopRepository(uow.session).find(ref)
-        except ValueError:
-            shop = None
-        if shop is None or not shop.is_active:
-            raise InvalidSignature("unknown shop")
-        own = box.decrypt(shop.webhook_secret_enc) if shop.webhook_secret_enc else None
-    request = app_proxy.verify(params, [own] if own else list(app_secrets), now.timestamp())
+    shop = shops.get(ref) if shops is not None else None
+    if shop is None:
+        row = q.shop_by_ref(reader, ref)
+        shop = ShopInfo.from_row(row, box) if row is not None else None
+        if shop is not None and shop.is_active and shops is not None:
+            shops.put(ref, shop)
+    if shop is None or not shop.is_active:
+        raise InvalidSignature("unknown shop")
+    request = app_proxy.verify(params, [shop.own_secret] if shop.own_secret else list(app_secrets), now.timestamp())
     return shop, request
 
 
 def customer_view(
+    reader: Reader,
     uow_factory: UowFactory,
     sf: Storefront,
     now: datetime,
@@ -72,28 +81,34 @@ def customer_view(
 ) -> tuple[str, dict[str, Any] | None]:
     """(ETag, the widget's JSON); the JSON is None when `if_none_match` still matches (answer 304).
 
-    One transaction, one statement for the ETag's inputs; the body reuses `cache` for the shop-wide parts.
+    One statement for the ETag's inputs, which also checks the shop the request was verified with
+    (ShopChanged when it was edited since); the body reuses `cache` for the shop-wide parts.
     """
     for first_try in (True, False):
-        with uow_factory() as uow:
-            state = q.shopper_state(uow.session, sf.shop.id, sf.customer_ref)
-            if not (first_try and sf.customer_ref and state.code is None):
-                return _view(uow, sf, state, now, if_none_match, cache)
+        state = q.shopper_state(reader, sf.shop.id, sf.customer_ref)
+        if state is None or state.shop != sf.shop.stored:
+            raise ShopChanged()
+        if not (first_try and sf.customer_ref and state.code is None):
+            return _view(reader, uow_factory, sf, state, now, if_none_match, cache or ProgramCache())
         # A logged-in shopper's first visit: their member row and referral code are made once, then read.
         _ensure_member(uow_factory, sf.shop, sf.customer_ref or "", now)
     raise AssertionError("unreachable")
 
 
 def _view(
-    uow: UnitOfWork, sf: Storefront, state: q.ShopperState, now: datetime, if_none_match: str | None,
-    cache: ProgramCache | None,
+    reader: Reader,
+    uow_factory: UowFactory,
+    sf: Storefront,
+    state: q.ShopperState,
+    now: datetime,
+    if_none_match: str | None,
+    cache: ProgramCache,
 ) -> tuple[str, dict[str, Any] | None]:
     locale = pick_locale(sf.locale, state.locale, sf.shop.locale)
-    etag = q.etag_of(sf.shop, state, sf.base_url, locale, now.date().isoformat())
+    etag = q.etag_of(sf.shop.id, state, sf.base_url, locale, now.date().isoformat())
     if if_none_match and etag in {tag.strip() for tag in if_none_match.split(",")}:
         return etag, None
-    member = uow.session.get(Member, state.member_id) if state.member_id is not None else None
-    return etag, build_view(uow.session, sf, member, state.code, locale, now, state.version, cache)
+    return etag, build_view(reader, uow_factory, sf, state, locale, now, cache)
 
 
 def redeem(
@@ -115,16 +130,18 @@ def redeem(
     )
 
 
-def set_birthday(uow_factory: UowFactory, sf: Storefront, birthday: date, now: datetime) -> dict[str, Any]:
+def set_birthday(
+    reader: Reader, uow_factory: UowFactory, sf: Storefront, birthday: date, now: datetime
+) -> dict[str, Any]:
     """Store the shopper's birthday (once a year at most) and return their refreshed picture."""
     earning_events.set_birthday(uow_factory(), sf.shop.id, _shopper_id(uow_factory, sf, now), birthday, now)
-    return _fresh(uow_factory, sf, now)
+    return _fresh(reader, uow_factory, sf, now)
 
 
-def subscribe_newsletter(uow_factory: UowFactory, sf: Storefront, now: datetime) -> dict[str, Any]:
+def subscribe_newsletter(reader: Reader, uow_factory: UowFactory, sf: Storefront, now: datetime) -> dict[str, Any]:
     """Record the shopper's newsletter opt-in (points once) and return their refreshed picture."""
     earning_events.subscribe_newsletter(uow_factory(), sf.shop.id, _shopper_id(uow_factory, sf, now), now)
-    return _fresh(uow_factory, sf, now)
+    return _fresh(reader, uow_factory, sf, now)
 
 
 def follow_referral_link(
@@ -143,10 +160,12 @@ def follow_referral_link(
     return "recorded", name
 
 
-def _fresh(uow_factory: UowFactory, sf: Storefront, now: datetime) -> dict[str, Any]:
-    _, body = customer_view(uow_factory, sf, now)
-    assert body is not None
-    return body
+def _fresh(reader: Reader, uow_factory: UowFactory, sf: Storefront, now: datetime) -> dict[str, Any]:
+    state = q.shopper_state(reader, sf.shop.id, sf.customer_ref)
+    if state is None:
+        raise InvalidSignature("unknown shop")
+    locale = pick_locale(sf.locale, state.locale, sf.shop.locale)
+    return build_view(reader, uow_factory, sf, state, locale, now, ProgramCache())
 
 
 def _shopper_id(uow_factory: UowFactory, sf: Storefront, now: datetime) -> int:
@@ -155,16 +174,19 @@ def _shopper_id(uow_factory: UowFactory, sf: Storefront, now: datetime) -> int:
     return _ensure_member(uow_factory, sf.shop, sf.customer_ref, now)
 
 
-def _ensure_member(uow_factory: UowFactory, shop: Shop, customer_ref: str, now: datetime) -> int:
+def _ensure_member(uow_factory: UowFactory, shop: ShopInfo, customer_ref: str, now: datetime) -> int:
     """The member of a logged-in shopper, created (with their referral code) on their first visit."""
     with uow_factory() as uow:
         row = q.shopper_row(uow.session, shop.id, customer_ref)
         if row is not None and row[1] is not None:
             return int(row[0].id)
     with uow_factory() as uow:
+        stored = ShopRepository(uow.session).get(shop.id)
+        if stored is None:
+            raise InvalidSignature("unknown shop")
         member: Member = members.ensure_member(
             uow.session,
-            shop,
+            stored,
             CustomerSnapshot(customer_ref=customer_ref, email=None),
             now,
             attach_guest_orders=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -13,7 +13,7 @@ from app.domain.errors import InvalidInput, MemberNotFound
 from app.domain.rewards import format_money
 from app.domain.tiers import TierProgram, preview, progress, qualifying_tier, validate_program
 from app.i18n import pick_locale, translate
-from app.models import Member, MemberTier, Reward, Shop, Tier, TierHistory, TierProgramRow
+from app.models import Member, MemberTier, Reward, Tier, TierHistory, TierProgramRow
 from app.repositories import MemberRepository, ShopRepository
 from app.services.tier_values import load_program, qualifying_value, qualifying_values
 from app.uow import UnitOfWork
@@ -114,7 +114,29 @@ def _key_for_zero(program: TierProgram) -> str | None:
     return tier.key if tier else None
 
 
-def current_key(session: Session, program: TierProgram, member: Member, value: Decimal) -> str | None:
+class TierMember(Protocol):
+    """What the tier status reads of a member: the ORM row, or the storefront's plain copy."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def shop_id(self) -> int: ...
+    @property
+    def locale(self) -> str | None: ...
+
+
+class TierShop(Protocol):
+    """What the tier status reads of a shop: the ORM row, or the storefront's plain copy."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def locale(self) -> str: ...
+    @property
+    def currency(self) -> str: ...
+
+
+def current_key(session: Session, program: TierProgram, member: TierMember, value: Decimal) -> str | None:
     """The member's stored tier; before the first evaluation (or if the tier was removed), what the value reaches."""
     state = session.get(MemberTier, member.id)
     keys = {t.key for t in program.tiers}
@@ -124,11 +146,11 @@ def current_key(session: Session, program: TierProgram, member: Member, value: D
     return tier.key if tier else None
 
 
-def tier_status(session: Session, shop: Shop, member: Member, now: datetime, locale: str | None = None,
-                ) -> dict[str, Any] | None:
+def tier_status(session: Session, shop: TierShop, member: TierMember, now: datetime, locale: str | None = None,
+                *, program: TierProgram | None = None) -> dict[str, Any] | None:
     """Where the member stands: current tier, the next one, progress and "noch 38,00 € bis Gold"; None when
-    the shop has no tiers."""
-    program = load_program(session, shop.id)
+    the shop has no tiers. `program`: the shop's programme when the caller already holds it."""
+    program = program or load_program(session, shop.id)
     if program is None or not program.tiers:
         return None
     value = qualifying_value(session, shop.id, member.id, program, now)

@@ -1,0 +1,171 @@
+"""Hot read paths outside the ORM: prebuilt plain-SQL reads on kept autocommit connections of the engine.
+
+The storefront widget is read 30–70 times per order; an ORM Session per request (pool checkout with its
+pre-ping round trip, BEGIN, ROLLBACK, identity map) costs more CPU than the read itself. A `Reader` keeps a
+few connections of its own (detached from the engine's pool, created through it so the engine's connect
+hooks run), in autocommit: a single SELECT is its own snapshot, so one statement is one round trip.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeEngine
+
+Row = tuple[Any, ...]
+
+
+class ReadStatement:
+    """One read: SQL with `:named` parameters, and the types of the columns/parameters that need converting."""
+
+    def __init__(
+        self,
+        sql: str,
+        columns: Mapping[int, TypeEngine[Any]] | None = None,
+        params: Mapping[str, TypeEngine[Any]] | None = None,
+    ) -> None:
+        self.sql = sql
+        self.columns = dict(columns or {})
+        self.params = dict(params or {})
+
+
+class _Compiled(NamedTuple):
+    sql: str
+    order: tuple[str, ...] | None  # parameter names in order for positional drivers (sqlite3); None: named
+    columns: tuple[tuple[int, Callable[[Any], Any]], ...]
+    params: tuple[tuple[str, Callable[[Any], Any]], ...]
+
+
+class Reader:
+    """Runs `ReadStatement`s on kept connections; one per app and process (closed when the engine is disposed)."""
+
+    MAX_IDLE = 16
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._dialect = engine.dialect
+        self._lock = threading.Lock()
+        self._idle: list[Any] = []
+        self._compiled: dict[ReadStatement, _Compiled] = {}
+        self._pid = os.getpid()
+        # Every connection to an in-memory SQLite database is a database of its own: use the engine's pool there.
+        self._keep = not (self._dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"))
+        event.listen(engine, "engine_disposed", self._on_dispose)
+
+    def rows(self, statement: ReadStatement, params: Mapping[str, Any]) -> list[Row]:
+        """All rows of `statement`, converted like the ORM would (aware UTC datetimes, dates, booleans)."""
+        compiled = self._compile(statement)
+        values = dict(params)
+        for name, bind in compiled.params:
+            values[name] = bind(values[name])
+        args: Any = values if compiled.order is None else tuple(values[name] for name in compiled.order)
+        rows = self._fetch(compiled.sql, args)
+        if not compiled.columns:
+            return rows
+        converted = []
+        for row in rows:
+            items = list(row)
+            for index, process in compiled.columns:
+                items[index] = process(items[index])
+            converted.append(tuple(items))
+        return converted
+
+    def first(self, statement: ReadStatement, params: Mapping[str, Any]) -> Row | None:
+        """The first row of `statement`, or None."""
+        rows = self.rows(statement, params)
+        return rows[0] if rows else None
+
+    @property
+    def idle(self) -> int:
+        """How many kept connections wait for the next read."""
+        return len(self._idle)
+
+    def close(self) -> None:
+        """Close the idle connections (connections in use are closed when they come back)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+
+    def _fetch(self, sql: str, args: Any) -> list[Row]:
+        if not self._keep:
+            pooled = self._engine.raw_connection()
+            try:
+                return self._execute(pooled, sql, args)
+            finally:
+                pooled.close()
+        for attempt in (1, 2):
+            connection = self._checkout()
+            try:
+                rows = self._execute(connection, sql, args)
+            except self._dialect.loaded_dbapi.Error as exc:
+                connection.close()
+                # A kept connection the server dropped (restart, idle timeout) is replaced once: reads can retry.
+                if attempt == 1 and self._dialect.is_disconnect(exc, connection, None):
+                    continue
+                raise
+            except BaseException:
+                connection.close()  # interrupted mid-read: its state is unknown, so it is not kept
+                raise
+            self._checkin(connection)
+            return rows
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _execute(connection: Any, sql: str, args: Any) -> list[Row]:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, args)
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def _checkout(self) -> Any:
+        with self._lock:
+            if self._pid != os.getpid():  # a forked child never shares its parent's sockets
+                self._idle, self._pid = [], os.getpid()
+            if self._idle:
+                return self._idle.pop()
+        pooled = self._engine.raw_connection()
+        connection = pooled.driver_connection
+        pooled.detach()
+        if self._dialect.name == "postgresql":
+            connection.autocommit = True  # sqlite3 connections run in autocommit already (app.db pragmas)
+        return connection
+
+    def _checkin(self, connection: Any) -> None:
+        with self._lock:
+            if len(self._idle) < self.MAX_IDLE and self._pid == os.getpid():
+                self._idle.append(connection)
+                return
+        connection.close()
+
+    def _compile(self, statement: ReadStatement) -> _Compiled:
+        compiled = self._compiled.get(statement)
+        if compiled is None:
+            compiled = self._compiled[statement] = self._build(statement)
+        return compiled
+
+    def _build(self, statement: ReadStatement) -> _Compiled:
+        dialect = self._dialect
+        sql = text(statement.sql).compile(dialect=dialect)
+        columns = tuple(
+            (index, process)
+            for index, type_ in statement.columns.items()
+            if (process := type_.dialect_impl(dialect).result_processor(dialect, None)) is not None
+        )
+        params = tuple(
+            (name, process)
+            for name, type_ in statement.params.items()
+            if (process := type_.dialect_impl(dialect).bind_processor(dialect)) is not None
+        )
+        order = tuple(sql.positiontup) if sql.positional and sql.positiontup is not None else None
+        return _Compiled(str(sql), order, columns, params)
+
+    def _on_dispose(self, _engine: Engine) -> None:
+        self.close()
