@@ -17,11 +17,11 @@ MESSAGES = {
     "storefront.history.bonus": {"de": "Bonuspunkte", "en": "Bonus points"},
     "storefront.history.bonus.newsletter": {"de": "Newsletter-Anmeldung", "en": "Newsletter sign-up"},
     "storefront.history.bonus.tier_entry": {"de": "Willkommen im neuen Status", "en": "Welcome to your new tier"},
+    "storefront.history.bonus.campaign": {"de": "Aktion", "en": "Promotion"},
     "storefront.history.signup": {"de": "Konto erstellt", "en": "Account created"},
     "storefront.history.birthday": {"de": "Geburtstag", "en": "Birthday"},
     "storefront.history.referral": {"de": "Freund geworben", "en": "Friend referred"},
     "storefront.history.review": {"de": "Bewertung geschrieben", "en": "Review written"},
-    "storefront.history.campaign": {"de": "Aktion", "en": "Promotion"},
     "storefront.history.other": {"de": "Punkte", "en": "Points"},
     "storefront.referral.title": {"de": "Du wurdest eingeladen", "en": "You have been invited"},
     "storefront.referral.intro": {

@@ -142,9 +142,23 @@
     return t("Etwas ist schiefgegangen.", "Something went wrong.");
   }
 
+  /** One per list that reloads on filter or search input: `const latest = ctx.latestOnly();`, then
+   *  `await latest(ctx.api(...))` in its load. A reply (or error) that arrives after a newer call of the same
+   *  `latest` was started never settles, so a slow older answer cannot overwrite the newer one. */
+  function latestOnly() {
+    let newest = 0;
+    return (promise) => {
+      const ticket = ++newest;
+      return new Promise((resolve, reject) => {
+        promise.then((value) => { if (ticket === newest) resolve(value); },
+          (error) => { if (ticket === newest) reject(error); });
+      });
+    };
+  }
+
   function ctx() {
     return {
-      api, download, h, t, fieldErrors, toast, money, date, chart, errorText,
+      api, download, h, t, fieldErrors, toast, money, date, chart, errorText, latestOnly,
       locale: state.locale, shop: state.shop, actor: state.actor,
       openMember: (id) => navigate(`members/${id}`),
       go: (tabId) => navigate(tabId),

@@ -166,13 +166,14 @@
   async function renderDashboard(el, ctx) {
     injectStyle();
     const body = ctx.h("div", { "data-testid": "dashboard-body" });
+    const latest = ctx.latestOnly();
     const load = async (from, to) => {
       body.replaceChildren(ctx.h("p", { class: "la-muted" }, ctx.t("Lädt …", "Loading …")));
       try {
-        const [report, segments] = await Promise.all([
+        const [report, segments] = await latest(Promise.all([
           ctx.api(`/admin/api/analytics/report?from=${from}&to=${to}&lang=${ctx.locale}`),
           ctx.api(`/admin/api/segments?lang=${ctx.locale}`),
-        ]);
+        ]));
         const cards = SECTIONS.map(([id, de, en, keys]) => ctx.h("section", { class: "la-card", "data-testid": `section-${id}` },
           ctx.h("h2", {}, ctx.t(de, en)),
           ctx.h("div", { class: "ld-grid" }, keys.map((key) => figureCard(key, report.figures[key], ctx)))));

@@ -76,8 +76,9 @@
     const overview = await ctx.api(`/admin/api/segments?lang=${ctx.locale}`);
     const picker = segmentPicker(ctx, overview, "segments");
     const result = ctx.h("div", { "data-testid": "segment-result" });
+    const latest = ctx.latestOnly();  // a new choice also drops a pending "load more" of the old one
     const show = async (afterId = 0) => {
-      const page = await ctx.api(`/admin/api/segments/members?${picker.query()}&after_id=${afterId}&limit=50`);
+      const page = await latest(ctx.api(`/admin/api/segments/members?${picker.query()}&after_id=${afterId}&limit=50`));
       if (!afterId) {
         result.replaceChildren(ctx.h("p", { "data-testid": "segment-count" },
           ctx.t(`${page.count} Mitglieder`, `${page.count} members`), " · ",

@@ -74,10 +74,11 @@
     const frame = ctx.h("iframe", { sandbox: "", title: ctx.t("Vorschau", "Preview"), "data-testid": "email-preview-frame",
       style: { width: "100%", height: "560px", border: "1px solid #ddd", borderRadius: "8px", background: "#fff" } });
     let timer = null;
+    const latest = ctx.latestOnly();
     async function refresh() {
       try {
         const body = { kind: kindSelect.value, locale: localeSelect.value, settings: collect(form, kinds) };
-        const result = await ctx.api("/admin/api/emails/preview", { method: "POST", body });
+        const result = await latest(ctx.api("/admin/api/emails/preview", { method: "POST", body }));
         subject.textContent = result.subject;
         frame.srcdoc = result.html;
       } catch (error) {
@@ -158,9 +159,10 @@
     const select = ctx.h("select", { "data-testid": "outbox-status", "aria-label": ctx.t("Status", "Status") },
       STATUSES.map(([value, de, en]) => ctx.h("option", { value }, ctx.t(de, en))));
     const body = ctx.h("div", {});
+    const latest = ctx.latestOnly();
     async function load() {
       const query = select.value ? `?status=${encodeURIComponent(select.value)}` : "";
-      const page = await ctx.api(`/admin/api/outbox${query}`);
+      const page = await latest(ctx.api(`/admin/api/outbox${query}`));
       body.replaceChildren(messageTable(ctx, page.items, kinds, load),
         ctx.h("p", { class: "la-muted" }, ctx.t(`${page.total} Nachrichten`, `${page.total} messages`)));
     }
@@ -190,8 +192,9 @@
       ctx.h("option", { value: "" }, ctx.t("alle Sterne", "all ratings")),
       [5, 4, 3, 2, 1].map((n) => ctx.h("option", { value: String(n) }, stars(n))));
     const body = ctx.h("div", {});
+    const latest = ctx.latestOnly();
     async function load() {
-      const page = await ctx.api(`/admin/api/reviews${select.value ? `?rating=${select.value}` : ""}`);
+      const page = await latest(ctx.api(`/admin/api/reviews${select.value ? `?rating=${select.value}` : ""}`));
       body.replaceChildren(reviewTable(ctx, page.items));
     }
     select.addEventListener("change", load);

@@ -15,10 +15,11 @@
     const form = ctx.h("form", { class: "la-card la-row", role: "search" },
       ctx.h("div", { class: "la-field" }, input),
       ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "member-search-submit" }, ctx.t("Suchen", "Search")));
+    const latest = ctx.latestOnly();
     async function run() {
       const q = encodeURIComponent(input.value.trim());
       try {
-        const members = await ctx.api(`/admin/api/members?q=${q}`);
+        const members = await latest(ctx.api(`/admin/api/members?q=${q}`));
         results.textContent = "";
         if (!members.length) {
           results.appendChild(ctx.h("p", { class: "la-muted" }, ctx.t("Keine Mitglieder gefunden.", "No members found.")));

@@ -84,9 +84,10 @@
   async function render(el, ctx) {
     const body = ctx.h("div", {});
     const onlyRepaired = ctx.h("input", { type: "checkbox", id: "sync-only-repaired", "data-testid": "sync-only-repaired" });
+    const latest = ctx.latestOnly();
     async function load() {
       const query = onlyRepaired.checked ? "?repaired_only=true" : "";
-      const data = await ctx.api(`/admin/api/sync/runs${query}`);
+      const data = await latest(ctx.api(`/admin/api/sync/runs${query}`));
       body.replaceChildren(
         ctx.h("p", { "data-testid": "sync-last" }, ctx.t("Letzter Abgleich bis: ", "Last synced up to: "), ctx.date(data.last_synced_at)),
         runTable(data, ctx));
@@ -101,12 +102,14 @@
           const run = await ctx.api("/admin/api/sync/run", { method: "POST" });
           ctx.toast(ctx.t(`Abgleich fertig: ${run.pulled} abgerufen, ${run.repaired} repariert.`,
             `Sync finished: ${run.pulled} pulled, ${run.repaired} repaired.`), run.status === "ok" ? "ok" : "error");
-          await load();
         } catch (error) {
           ctx.toast(ctx.errorText(error), "error");
+          return;
         } finally {
           button.disabled = false;
         }
+        // not awaited inside try: a reload that a newer one overtakes never settles (ctx.latestOnly)
+        load().catch((error) => ctx.toast(ctx.errorText(error), "error"));
       } }, ctx.t("Jetzt abgleichen", "Sync now"));
     onlyRepaired.addEventListener("change", load);
     el.appendChild(ctx.h("div", { class: "la-card" },

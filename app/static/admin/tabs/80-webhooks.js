@@ -15,8 +15,9 @@
         ctx.toast(ctx.t(`${result.topics} Webhooks eingerichtet.`, `${result.topics} webhooks registered.`));
       } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
     });
+    const latest = ctx.latestOnly();
     async function load() {
-      const rows = await ctx.api(`/admin/api/webhooks?status=${status.value}`);
+      const rows = await latest(ctx.api(`/admin/api/webhooks?status=${status.value}`));
       list.textContent = "";
       if (!rows.length) {
         list.appendChild(ctx.h("p", { class: "la-muted" }, ctx.t("Keine Zustellungen.", "No deliveries.")));
