@@ -16,17 +16,21 @@ _INSERT_IGNORE: dict[tuple[str, str, tuple[str, ...]], Any] = {}
 def insert_ignore(
     session: Session, model: type[Any], values: dict[str, Any], conflict: Sequence[str]
 ) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING; True when a row was inserted. Races settle on the unique key."""
+    """INSERT ... ON CONFLICT DO NOTHING; True when a row was inserted. Races settle on the unique key.
+
+    With no `conflict` columns, a clash with any unique key of the table leaves the row out.
+    """
     dialect = session.get_bind().dialect.name
     key = (dialect, model.__table__.name, tuple(conflict))
     stmt = _INSERT_IGNORE.get(key)
     if stmt is None:
         module = postgresql if dialect == "postgresql" else sqlite
         table = model.__table__
+        returned = table.c[conflict[0]] if conflict else next(iter(table.primary_key.columns))
         stmt = _INSERT_IGNORE[key] = (
             module.insert(table)
-            .on_conflict_do_nothing(index_elements=list(conflict))
-            .returning(table.c[conflict[0]])
+            .on_conflict_do_nothing(index_elements=list(conflict) or None)
+            .returning(returned)
         )
     # RETURNING yields a row only when the insert happened (rowcount is not reliable for this on psycopg 3).
     return session.connection().execute(stmt, values).first() is not None

@@ -68,16 +68,18 @@ def _on_join(session: Session, shop: Shop, member: Member, now: datetime) -> Non
 def _merge(member: Member, snap: CustomerSnapshot, now: datetime) -> None:
     if member.redacted_at is not None:
         return
-    if snap.email:
-        member.email = _email(snap.email)
-    if snap.first_name is not None:
-        member.first_name = snap.first_name[:255]
-    if snap.last_name is not None:
-        member.last_name = snap.last_name[:255]
-    if snap.locale:
-        member.locale = snap.locale[:2].lower()
-    member.accepts_marketing = snap.accepts_marketing or member.accepts_marketing
-    member.updated_at = now
+    values = {
+        "email": _email(snap.email) if snap.email else member.email,
+        "first_name": snap.first_name[:255] if snap.first_name is not None else member.first_name,
+        "last_name": snap.last_name[:255] if snap.last_name is not None else member.last_name,
+        "locale": snap.locale[:2].lower() if snap.locale else member.locale,
+        "accepts_marketing": snap.accepts_marketing or member.accepts_marketing,
+    }
+    changed = {name: value for name, value in values.items() if getattr(member, name) != value}
+    for name, value in changed.items():
+        setattr(member, name, value)
+    if changed:
+        member.updated_at = now  # an unchanged record (most order webhooks repeat it) writes nothing
 
 
 def _email(email: str | None) -> str | None:

@@ -8,7 +8,6 @@ import unicodedata
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.errors import NotFound
@@ -39,24 +38,22 @@ def code_for_member(session: Session, shop_id: int, member_id: int) -> str | Non
     )
 
 
-def ensure_code(session: Session, member: Member, now: datetime) -> str:
-    """The member's code, made on first need; a clash with another member's code draws a new suffix."""
-    for _ in range(8):
-        existing = code_for_member(session, member.shop_id, member.id)
-        if existing is not None:
-            return existing
-        values = {
-            "shop_id": member.shop_id,
-            "member_id": member.id,
-            "code": make_code(member.first_name),
-            "clicks": 0,
-            "created_at": now,
-        }
-        try:
-            with session.begin_nested():
-                insert_ignore(session, ReferralCode, values, ("shop_id", "member_id"))
-        except IntegrityError:  # the random code is taken in this shop: draw again
-            continue
+def ensure_code(session: Session, member: Member, now: datetime, *, new_member: bool = False) -> str:
+    """The member's code, made on first need; a clash with another member's code draws a new suffix.
+
+    For a member created in this transaction (`new_member`) the insert is tried first: one round trip.
+    """
+    for attempt in range(8):
+        if attempt or not new_member:
+            existing = code_for_member(session, member.shop_id, member.id)
+            if existing is not None:
+                return existing
+        code = make_code(member.first_name)
+        values = {"shop_id": member.shop_id, "member_id": member.id, "code": code, "clicks": 0, "created_at": now}
+        # No conflict target: a clash on (shop, member) or on (shop, code) both leave the row out; the next
+        # round tells them apart (the member's code exists, or the random code was taken: draw again).
+        if insert_ignore(session, ReferralCode, values, ()):
+            return code
     raise RuntimeError("could not draw a free referral code")
 
 
@@ -73,7 +70,7 @@ def ensure_code_for(uow: UnitOfWork, shop_id: int, member_id: int, now: datetime
 
 def join_hook(session: Session, shop: object, member: Member, now: datetime) -> None:
     """Join hook: every new member gets a referral code."""
-    ensure_code(session, member, now)
+    ensure_code(session, member, now, new_member=True)
 
 
 def record_click(uow: UnitOfWork, shop_id: int, code: str) -> str | None:
