@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Boolean, Select, bindparam, func, literal_column, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.models import Member
@@ -67,28 +69,32 @@ class MemberRepository:
         for held in self._locked().values():
             if held.customer_ref == customer_ref:
                 return held, False  # already locked by this transaction: keep its unflushed changes
-        created = insert_ignore(
-            self.session,
-            Member,
-            {
-                "shop_id": self.shop_id,
-                "customer_ref": customer_ref,
-                "email": email,
-                "joined_at": now,
-                "updated_at": now,
-                "balance": 0,
-                "pending": 0,
-                "lifetime_points": 0,
-                "accepts_marketing": False,
-            },
-            ("shop_id", "customer_ref"),
-        )
-        member = self.session.scalars(
-            select(Member)
-            .where(Member.shop_id == self.shop_id, Member.customer_ref == customer_ref)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one()
+        values = {
+            "shop_id": self.shop_id,
+            "customer_ref": customer_ref,
+            "email": email,
+            "joined_at": now,
+            "updated_at": now,
+            "balance": 0,
+            "pending": 0,
+            "lifetime_points": 0,
+            "accepts_marketing": False,
+        }
+        if self.session.get_bind().dialect.name == "postgresql":
+            # One round trip: the upsert locks an existing row as SELECT … FOR UPDATE would, and xmax = 0
+            # tells a row inserted now from one that was there.
+            row = self.session.execute(
+                _upsert_member(), values, execution_options={"populate_existing": True}
+            ).one()
+            member, created = row[0], bool(row[1])
+        else:
+            created = insert_ignore(self.session, Member, values, ("shop_id", "customer_ref"))
+            member = self.session.scalars(
+                select(Member)
+                .where(Member.shop_id == self.shop_id, Member.customer_ref == customer_ref)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            ).one()
         self._locked()[member.id] = member
         return member, created
 
@@ -105,3 +111,17 @@ class MemberRepository:
             .order_by(Member.id)
             .limit(limit)
         ).all()
+
+
+@cache
+def _upsert_member() -> Select[tuple[Member, bool]]:
+    # PostgreSQL only (xmax); built once, values bound per call. The no-op SET makes the row come back.
+    table = Member.__table__
+    names = ("shop_id", "customer_ref", "email", "joined_at", "updated_at", "balance", "pending",
+             "lifetime_points", "accepts_marketing")
+    stmt = postgresql.insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in names})
+    inserted = literal_column("(xmax = 0)", Boolean).label("inserted")
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[table.c.shop_id, table.c.customer_ref], set_={"shop_id": stmt.excluded.shop_id}
+    ).returning(*table.c, inserted)
+    return select(Member, inserted).from_statement(upsert)
