@@ -1,10 +1,13 @@
-"""The mailer port: what services and jobs need from an email backend."""
+"""The mailer port: what services and jobs need from an email backend, and the finished message it sends."""
 
 from __future__ import annotations
 
+import email.policy
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email import message_from_bytes
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Protocol, cast
 
 
 class MailError(Exception):
@@ -15,18 +18,38 @@ class MailError(Exception):
         self.permanent = permanent
 
 
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A finished message: its envelope and its final RFC 5322 bytes (CRLF line ends), sent or stored as they are.
+
+    Built once (`app.mail.mime.build_message`), so no backend parses or re-folds headers per send, and the
+    file backend writes exactly the bytes SMTP would carry. `smtputf8`: an address is not ASCII.
+    """
+
+    sender: str
+    recipients: tuple[str, ...]
+    message_id: str
+    data: bytes
+    smtputf8: bool = False
+
+    def parsed(self) -> EmailMessage:
+        """The message read back from the bytes with LF line ends, as a mail store keeps it (tests, previews;
+        never on the sending path)."""
+        return cast(EmailMessage, message_from_bytes(self.data.replace(b"\r\n", b"\n"), policy=email.policy.default))
+
+
 OnSent = Callable[[int], None]
 
 
 class Mailer(Protocol):
-    """Sends finished MIME messages; each backend reuses one connection per batch."""
+    """Sends finished messages; each backend reuses one connection per batch."""
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: OutgoingMessage) -> None:
         """Send one message or raise MailError."""
         ...
 
     def send_batch(
-        self, messages: Sequence[EmailMessage], on_sent: OnSent | None = None
+        self, messages: Sequence[OutgoingMessage], on_sent: OnSent | None = None
     ) -> list[MailError | None]:
         """Send several messages in order; one outcome per message (None: accepted).
 
@@ -37,27 +60,32 @@ class Mailer(Protocol):
 
 
 class RecordingMailer:
-    """Keeps what it was given (tests, previews); `fail_with` makes every send fail."""
+    """Keeps what it was given (tests, previews); `fail_with` makes every send fail.
+
+    `sent` holds each message's bytes read back as an EmailMessage, `outgoing` the messages themselves.
+    """
 
     def __init__(self) -> None:
         self.sent: list[EmailMessage] = []
+        self.outgoing: list[OutgoingMessage] = []
         self.fail_with: MailError | None = None
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: OutgoingMessage) -> None:
         """Record the message, or raise the configured failure."""
         if self.fail_with is not None:
             raise self.fail_with
-        self.sent.append(message)
+        self.outgoing.append(message)
+        self.sent.append(message.parsed())
 
     def send_batch(
-        self, messages: Sequence[EmailMessage], on_sent: OnSent | None = None
+        self, messages: Sequence[OutgoingMessage], on_sent: OnSent | None = None
     ) -> list[MailError | None]:
         """Record each message in turn."""
         return send_each(self.send, messages, on_sent)
 
 
 def send_each(
-    send: Callable[[EmailMessage], None], messages: Sequence[EmailMessage], on_sent: OnSent | None
+    send: Callable[[OutgoingMessage], None], messages: Sequence[OutgoingMessage], on_sent: OnSent | None
 ) -> list[MailError | None]:
     """Send messages one by one (backends without a connection to share); a failure affects that message only."""
     outcomes: list[MailError | None] = []

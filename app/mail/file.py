@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from email.message import EmailMessage
 from pathlib import Path
 
-from app.mail.base import MailError, OnSent, send_each
+from app.mail.base import MailError, OnSent, OutgoingMessage, send_each
 
 
 class FileMailer:
@@ -16,24 +15,24 @@ class FileMailer:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: OutgoingMessage) -> None:
         """Write the message atomically (temporary file, then rename)."""
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             path = self.directory / f"{_file_name(message)}.eml"
             tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(message.as_bytes())
+            tmp.write_bytes(message.data)  # the bytes SMTP would send
             tmp.replace(path)
         except OSError as exc:
             raise MailError(f"cannot write to {self.directory}: {exc}") from exc
 
     def send_batch(
-        self, messages: Sequence[EmailMessage], on_sent: OnSent | None = None
+        self, messages: Sequence[OutgoingMessage], on_sent: OnSent | None = None
     ) -> list[MailError | None]:
         """Write each message; a failure is reported for that message only."""
         return send_each(self.send, messages, on_sent)
 
 
-def _file_name(message: EmailMessage) -> str:
-    message_id = str(message.get("Message-ID", "")).strip("<>").split("@")[0]
+def _file_name(message: OutgoingMessage) -> str:
+    message_id = message.message_id.strip("<>").split("@")[0]
     return re.sub(r"[^A-Za-z0-9._-]+", "_", message_id)[:150] or "message"

@@ -6,11 +6,10 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
-from email.message import EmailMessage
 
 import pytest
 
-from app.mail.base import MailError, RecordingMailer
+from app.mail.base import MailError, OutgoingMessage, RecordingMailer
 from app.services.dispatch import claim_batch, dispatch_due
 from tests.conftest import START
 from tests.support.deliveries import deliver
@@ -65,7 +64,7 @@ def test_a_worker_killed_after_claiming_loses_nothing_the_lease_returns_the_rows
 class CrashingMailer(RecordingMailer):
     """Sends the first message of a batch, then the process dies (an exception out of the worker)."""
 
-    def send_batch(self, messages: Sequence[EmailMessage], on_sent=None) -> list[MailError | None]:  # type: ignore[no-untyped-def]
+    def send_batch(self, messages: Sequence[OutgoingMessage], on_sent=None) -> list[MailError | None]:  # type: ignore[no-untyped-def]
         self.send(messages[0])
         if on_sent is not None:
             on_sent(0)
@@ -125,6 +124,31 @@ def test_a_permanent_refusal_fails_at_once(container, shopify_shop, mailer):
     assert [(m.status, m.attempts) for m in messages(container, shopify_shop)] == [("failed", 1)]
 
 
+def test_a_message_that_cannot_be_rendered_fails_at_once_and_the_rest_of_the_batch_goes_out(
+    container, shopify_shop, mailer
+):
+    from sqlalchemy import update
+
+    from app.models import OutboxMessage
+
+    _orders(container, shopify_shop, 2)
+    broken = messages(container, shopify_shop)[0]
+    with container.uow() as uow:  # an address with a line break could inject headers: it must never be sent
+        uow.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == broken.id).values(to_email="a@example.de\r\nBcc: x@y.z")
+        )
+        uow.commit()
+
+    dispatch(container)
+
+    rows = {m.id: m for m in messages(container, shopify_shop)}
+    assert (rows[broken.id].status, rows[broken.id].attempts) == ("failed", 1)
+    assert rows[broken.id].last_error.startswith("render failed")
+    assert [m.status for i, m in rows.items() if i != broken.id] == ["sent"]
+    assert len(mailer.sent) == 1
+    assert "Bcc" not in mailer.sent[0]
+
+
 def test_the_admin_can_retry_a_failed_message(client, container, shopify_shop, mailer):
     from tests.support.admin import admin_headers
 
@@ -148,10 +172,10 @@ class SlowRecordingMailer(RecordingMailer):
         super().__init__()
         self._lock = threading.Lock()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: OutgoingMessage) -> None:
         threading.Event().wait(0.01)
         with self._lock:
-            self.sent.append(message)
+            super().send(message)
 
 
 @pytest.mark.postgres

@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from app.mail.file import FileMailer
+from app.mail.mime import build_message
+from app.mail.render import RenderedEmail
 from app.mail.smtp import SmtpConfig, SmtpMailer
 from tests.conftest import START
 from tests.support.deliveries import deliver
@@ -23,6 +26,7 @@ class Inbox:
 
     def __init__(self) -> None:
         self.received: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self.connections = 0
         self.refuse: str | None = None
 
@@ -39,6 +43,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.raw.append(envelope.original_content)
         self.received.append(message_from_bytes(envelope.original_content, policy=policy.default))  # type: ignore[arg-type]
         return "250 Message accepted"
 
@@ -105,6 +110,21 @@ def test_a_batch_goes_over_one_connection(container, shopify_shop, smtp_inbox, s
 
     assert len(inbox.received) == 3
     assert inbox.connections == 1
+
+
+def test_the_file_backend_writes_the_very_bytes_smtp_carries(smtp_inbox, smtp_mailer, tmp_path):
+    inbox, _ = smtp_inbox
+    rendered = RenderedEmail(subject="Grüße aus der Rösterei", html="<p>Hallo Jürgen,</p>\n<p>.</p>\n",
+                             text="Hallo Jürgen,\n.\nEnde\n", unsubscribe_url="https://x.example/unsubscribe/t")
+    message = build_message(rendered, sender="Kaffeerösterei <shop@kaffee.example>", to="kunde@example.de",
+                            message_id="<thank_you.9.abc@kaffee.example>", sent_at=START)
+
+    smtp_mailer.send(message)
+    FileMailer(tmp_path).send(message)
+
+    [written] = list(tmp_path.glob("*.eml"))
+    assert inbox.raw == [message.data]
+    assert written.read_bytes() == message.data
 
 
 def test_smtp_refusing_is_retried_later_and_nothing_is_lost(container, shopify_shop, smtp_inbox, smtp_mailer):

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.mail.render import RenderedEmail, build_message, message_id
+from app.mail.mime import build_message
+from app.mail.render import RenderedEmail, message_id
 from app.services.email_content import fill, render_kind, sample_context
 from app.services.email_settings import KINDS, EmailConfig
 
@@ -82,7 +83,7 @@ def test_the_mime_message_has_text_then_html_and_one_click_unsubscribe_headers()
 
     mime = build_message(email, sender="Shop <shop@kaffee.example>", to="pat@example.com",
                          message_id=message_id(1, "review_request:7", "shop@kaffee.example"),
-                         sent_at=datetime(2026, 3, 2, tzinfo=UTC), locale="en")
+                         sent_at=datetime(2026, 3, 2, tzinfo=UTC), locale="en").parsed()
 
     assert [p.get_content_type() for p in mime.iter_parts()] == ["text/plain", "text/html"]
     assert mime["List-Unsubscribe"] == "<https://x.example/u/1>"
@@ -106,7 +107,7 @@ def test_a_long_unsubscribe_url_stays_a_plain_header_that_mail_clients_can_follo
     message = build_message(rendered, sender="Shop <shop@example.de>", to="kunde@example.de",
                             message_id="<x@example.de>", sent_at=datetime(2026, 1, 1, tzinfo=UTC))
 
-    raw = message.as_bytes().decode()
+    raw = message.data.decode()
 
     assert f"List-Unsubscribe: <{url}>" in raw
     assert "=?utf-8?q?=3Chttps" not in raw
