@@ -14,12 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from types import TracebackType
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, select, text, update
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import and_, exists, select, text, update
 from sqlalchemy.orm import Session
 
 from app.mail.base import Mailer, MailError, OutgoingMessage
@@ -29,6 +26,7 @@ from app.models import EmailSettings, Member, Order, OutboxMessage, ReviewSubmis
 from app.services.email_content import LinkBase, next_purchase_coupons, render_message
 from app.services.email_settings import EmailConfig
 from app.services.messages import may_receive
+from app.services.sent_marks import SentMarks
 from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -99,12 +97,17 @@ def _send(uow: UnitOfWork, mailer: Mailer, prepared: _Prepared, claim: str, now:
           result: DispatchResult) -> list[MailError | None]:
     if not prepared.messages:
         return []
-    with _SentMarks(uow, claim, now) as marks:
-        def mark_sent(index: int) -> None:
-            msg_id, _, subject = prepared.messages[index]
-            result.sent += marks.mark(msg_id, subject)
+    marks = SentMarks(uow, claim, now)
 
-        return mailer.send_batch([message for _, message, _ in prepared.messages], on_sent=mark_sent)
+    def mark_sent(index: int) -> None:
+        msg_id, _, subject = prepared.messages[index]
+        marks.mark(msg_id, subject)
+
+    try:
+        with marks:
+            return mailer.send_batch([message for _, message, _ in prepared.messages], on_sent=mark_sent)
+    finally:
+        result.sent += marks.marked  # counted after the block: the last mark's answer is read on leaving it
 
 
 def claim_batch(uow: UnitOfWork, claim: str, settings: DispatchSettings, now: datetime) -> list[int]:
@@ -244,64 +247,6 @@ _ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
 _CLAIM_SETTINGS = text("SELECT set_config('synchronous_commit', 'off', true),"
                        " set_config('enable_bitmapscan', 'off', true)")
 
-# One Core statement for every mark: built once, the values bound per call.
-_MARK_SENT = (
-    update(OutboxMessage)
-    .where(OutboxMessage.id == bindparam("msg_id"), OutboxMessage.claimed_by == bindparam("claim"),
-           OutboxMessage.status == "sending")
-    .values(status="sent", sent_at=bindparam("now"), subject=bindparam("subject"),
-            attempts=OutboxMessage.attempts + 1, last_error=None, claimed_by=None, lease_until=None,
-            updated_at=bindparam("now"))
-)
-
-
-class _SentMarks:
-    """Records each accepted message the moment the server accepts it, in its own commit.
-
-    A worker killed later in the batch then never sends that message again. On PostgreSQL one connection is
-    kept for the batch in autocommit mode, so a mark is one statement and one round trip (it used to be a
-    fresh session, pool checkout with its ping, BEGIN, SET LOCAL, UPDATE and COMMIT per message), and
-    `synchronous_commit` is off on it until the batch ends: no wait for the WAL flush per message. A killed
-    worker loses nothing by that: once the statement returns, the commit is in PostgreSQL's WAL buffers and
-    PostgreSQL writes it out within moments on its own. Only a crash of the database server itself could lose
-    the last few marks; those rows stay `sending` and are resent after their lease with the same Message-ID,
-    so delivery stays at-least-once (as after any worker crash between send and mark). SQLite commits a short
-    transaction per mark.
-    """
-
-    def __init__(self, uow: UnitOfWork, claim: str, now: datetime) -> None:
-        self._uow, self._claim, self._now = uow, claim, now
-        self._kept: Connection | None = None  # PostgreSQL: the autocommit connection of the batch
-
-    def __enter__(self) -> _SentMarks:
-        self._uow.__enter__()
-        if self._uow.dialect == "postgresql":
-            self._kept = self._uow.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            self._kept.exec_driver_sql("SET synchronous_commit = off")
-        return self
-
-    def mark(self, msg_id: int, subject: str) -> int:
-        """Mark one message sent (if this claim still holds it); 1 when marked."""
-        values = {"msg_id": msg_id, "claim": self._claim, "subject": subject, "now": self._now}
-        if self._kept is not None:
-            return int(self._kept.execute(_MARK_SENT, values).rowcount or 0)
-        done = self._uow.session.connection().execute(_MARK_SENT, values)
-        self._uow.commit()
-        return int(done.rowcount or 0)
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        try:
-            if self._kept is not None:
-                try:
-                    # The pool hands this connection out again: never with asynchronous commit left on.
-                    self._kept.exec_driver_sql("RESET synchronous_commit")
-                except SQLAlchemyError:
-                    self._kept.invalidate()
-        finally:
-            self._uow.__exit__(exc_type, exc, tb)
-
-
 def _record(uow: UnitOfWork, claim: str, prepared: _Prepared, outcomes: list[MailError | None],
             settings: DispatchSettings, now: datetime, result: DispatchResult) -> None:
     if not prepared.cancelled and not prepared.broken and all(outcome is None for outcome in outcomes):
@@ -316,7 +261,7 @@ def _record(uow: UnitOfWork, claim: str, prepared: _Prepared, outcomes: list[Mai
             result.cancelled += 1
         failures = list(prepared.broken)
         for (msg_id, _, _subject), outcome in zip(prepared.messages, outcomes, strict=True):
-            if outcome is not None:  # accepted messages were recorded as they went out (_SentMarks)
+            if outcome is not None:  # accepted messages were recorded as they went out (services/sent_marks.py)
                 failures.append((msg_id, outcome))
         for msg_id, error in failures:
             _fail(uow, msg_id, claim, error, settings, now, result)
