@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
 
-from sqlalchemy import Boolean, Select, bindparam, func, literal_column, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Member
-from app.repositories.base import insert_ignore
+from app.repositories.base import insert_ignore, locking_upsert, transaction_cache
 
 
 class MemberRepository:
@@ -44,11 +42,7 @@ class MemberRepository:
 
     def _locked(self) -> dict[int, Member]:
         # Row locks last until the transaction ends, so the record is kept per transaction.
-        transaction = self.session.get_transaction()
-        held = self.session.info.get("locked_members")
-        if held is None or held[0] is not transaction:
-            held = self.session.info["locked_members"] = (transaction, {})
-        return held[1]
+        return transaction_cache(self.session, "locked_members")
 
     def get_by_customer_ref(self, customer_ref: str) -> Member | None:
         return self.session.scalars(
@@ -83,9 +77,9 @@ class MemberRepository:
         if self.session.get_bind().dialect.name == "postgresql":
             # One round trip: the upsert locks an existing row as SELECT … FOR UPDATE would, and xmax = 0
             # tells a row inserted now from one that was there.
-            row = self.session.execute(
-                _upsert_member(), values, execution_options={"populate_existing": True}
-            ).one()
+            key = ("shop_id", "customer_ref")
+            upsert = locking_upsert("postgresql", Member, tuple(values), key, tell_inserted=True)
+            row = self.session.execute(upsert, values, execution_options={"populate_existing": True}).one()
             member, created = row[0], bool(row[1])
         else:
             created = insert_ignore(self.session, Member, values, ("shop_id", "customer_ref"))
@@ -112,16 +106,3 @@ class MemberRepository:
             .limit(limit)
         ).all()
 
-
-@cache
-def _upsert_member() -> Select[tuple[Member, bool]]:
-    # PostgreSQL only (xmax); built once, values bound per call. The no-op SET makes the row come back.
-    table = Member.__table__
-    names = ("shop_id", "customer_ref", "email", "joined_at", "updated_at", "balance", "pending",
-             "lifetime_points", "accepts_marketing")
-    stmt = postgresql.insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in names})
-    inserted = literal_column("(xmax = 0)", Boolean).label("inserted")
-    upsert = stmt.on_conflict_do_update(
-        index_elements=[table.c.shop_id, table.c.customer_ref], set_={"shop_id": stmt.excluded.shop_id}
-    ).returning(*table.c, inserted)
-    return select(Member, inserted).from_statement(upsert)

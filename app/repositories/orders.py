@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Order, OrderRefund
-from app.repositories.base import insert_ignore
+from app.repositories.base import insert_ignore, locking_upsert
 
 
 class OrderRepository:
@@ -43,7 +41,7 @@ class OrderRepository:
         SELECT … FOR UPDATE would, and RETURNING brings the row back either way.
         """
         values = {"shop_id": self.shop_id, "order_ref": order_ref, **defaults}
-        stmt = _upsert_order(self.session.get_bind().dialect.name, tuple(values))
+        stmt = locking_upsert(self.session.get_bind().dialect.name, Order, tuple(values), ("shop_id", "order_ref"))
         return self.session.scalars(stmt, values, execution_options={"populate_existing": True}).one()
 
     def guest_orders_for_email(self, email: str) -> Sequence[Order]:
@@ -90,15 +88,3 @@ class OrderRepository:
             .limit(limit)
         ).all()
 
-
-@cache
-def _upsert_order(dialect: str, columns: tuple[str, ...]) -> Select[tuple[Order]]:
-    # Built once per dialect and column set, values bound per call; the no-op SET only makes the conflicting
-    # row lock and come back in RETURNING, loaded as an ordinary ORM row (cheaper than the bulk-insert path).
-    module = postgresql if dialect == "postgresql" else sqlite
-    table = Order.__table__
-    stmt = module.insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in columns})
-    upsert = stmt.on_conflict_do_update(
-        index_elements=[table.c.shop_id, table.c.order_ref], set_={"shop_id": stmt.excluded.shop_id}
-    ).returning(*table.c)
-    return select(Order).from_statement(upsert)

@@ -19,6 +19,7 @@ from app.models import (
     RewardSettings,
     TierProgramRow,
 )
+from app.repositories.base import transaction_cache
 
 T = TypeVar("T")
 
@@ -52,8 +53,4 @@ def fact(session: Session, name: str, shop_id: int) -> Any:
 
 def _known(session: Session) -> dict[tuple[Any, int], Any]:
     # Kept per transaction: the next transaction of the same session reads fresh rows.
-    transaction = session.get_transaction()
-    held = session.info.get(_KEY)
-    if held is None or held[0] is not transaction:
-        held = session.info[_KEY] = (transaction, {})
-    return held[1]  # type: ignore[no-any-return]
+    return transaction_cache(session, _KEY)
