@@ -36,6 +36,8 @@ class Container:
         self._platform_clients = platform_clients
         self.ports = ports
         self.stopping = threading.Event()  # set by `loyalty worker` on SIGTERM: long jobs stop between batches
+        self._reader: Any = None
+        self._reader_lock = threading.Lock()
 
     @property
     def rate_limiter(self) -> Any:
@@ -45,6 +47,35 @@ class Container:
 
             self.ports["rate_limiter"] = build_limiter(self.settings.redis_url, self.clock)
         return self.ports["rate_limiter"]
+
+    @property
+    def reader(self) -> Any:
+        """The kept-connection reader of the storefront's hot reads (app.db_reads); closed with the engine."""
+        if self._reader is None:
+            with self._reader_lock:
+                if self._reader is None:
+                    from app.db_reads import Reader
+
+                    self._reader = Reader(self.engine)
+        return self._reader
+
+    @property
+    def shop_directory(self) -> Any:
+        """The storefront's per-process copy of shops (app.services.storefront_shops)."""
+        if "storefront_shops" not in self.ports:
+            from app.services.storefront_shops import ShopDirectory
+
+            self.ports.setdefault("storefront_shops", ShopDirectory())
+        return self.ports["storefront_shops"]
+
+    @property
+    def program_cache(self) -> Any:
+        """The storefront's per-process cache of shop-wide programme blocks (app.services.storefront_view)."""
+        if "storefront_program_cache" not in self.ports:
+            from app.services.storefront_view import ProgramCache
+
+            self.ports.setdefault("storefront_program_cache", ProgramCache())
+        return self.ports["storefront_program_cache"]
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work (one transaction) for one service call."""

@@ -14,7 +14,6 @@ from app.api.storefront_auth import reader, storefront, storefront_read, write_l
 from app.i18n import pick_locale, translate
 from app.services import storefront as service
 from app.services.referrals.codes import ReferralCodeNotFound
-from app.services.storefront_view import ProgramCache
 
 blp = Blueprint("storefront", __name__, description="Storefront widget and App Proxy API")
 
@@ -51,9 +50,8 @@ def widget_js() -> Response:
 def customer() -> Response:
     """The shopper's points, tier, rewards, referral link and history (guests: how the program works)."""
     c = container()
-    cache = c.ports.get("storefront_program_cache") or c.ports.setdefault("storefront_program_cache", ProgramCache())
     if_none_match = request.headers.get("If-None-Match")
-    etag, body = service.customer_view(reader(), c.uow, g.storefront, c.clock.now(), if_none_match, cache)
+    etag, body = service.customer_view(c.reader, c.uow, g.storefront, c.clock.now(), if_none_match, c.program_cache)
     response = make_response("", 304) if body is None else jsonify(body)
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "private, no-cache"

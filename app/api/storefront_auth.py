@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, g, request
+from flask import g, request
 
 from app.api import container
 from app.db_reads import Reader
@@ -29,7 +28,6 @@ ACCOUNT_URLS = {"shopify": ("/account/register", "/account/login"), "woocommerce
 HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
 DEFAULT_PREFIX = "/apps/loyalty"
-_READER_LOCK = threading.Lock()
 
 
 def storefront(view: F) -> F:
@@ -45,14 +43,8 @@ def storefront_read(view: F) -> F:
 
 
 def reader() -> Reader:
-    """The app's kept-connection reader (app.db_reads) of the storefront's hot reads; closed with the engine."""
-    found = current_app.extensions.get("storefront_reader")
-    if found is None:
-        with _READER_LOCK:
-            found = current_app.extensions.get("storefront_reader")
-            if found is None:
-                found = current_app.extensions["storefront_reader"] = Reader(container().engine)
-    return found  # type: ignore[no-any-return]
+    """The app's kept-connection reader (app.db_reads) of the storefront's hot reads."""
+    return container().reader  # type: ignore[no-any-return]
 
 
 def _storefront(view: F, *, cached: bool) -> F:
@@ -84,11 +76,7 @@ def _verify(params: list[tuple[str, str]], cached: bool) -> None:
 
 
 def _directory() -> ShopDirectory:
-    ports = container().ports
-    found = ports.get("storefront_shops")
-    if found is None:
-        found = ports.setdefault("storefront_shops", ShopDirectory())
-    return found  # type: ignore[no-any-return]
+    return container().shop_directory  # type: ignore[no-any-return]
 
 
 def write_limited(view: F) -> F:
