@@ -59,7 +59,9 @@ def text(value: object, limit: int = TEXT_LIMIT) -> str | None:
     if not isinstance(value, str):
         return None
     # NUL and other control characters have no place in names and titles (PostgreSQL refuses NUL outright).
-    cleaned = "".join(ch for ch in value if ch.isprintable() or ch in "\n\t").strip()
+    if not value.isprintable():  # the rare case: filter character by character
+        value = "".join(ch for ch in value if ch.isprintable() or ch in "\n\t")
+    cleaned = value.strip()
     return cleaned[:limit] or None
 
 

@@ -1,0 +1,103 @@
+"""psycopg connection details that cost the webhook path CPU or round trips without buying anything.
+
+Two measured costs (bench/profile_webhook.py, cProfile on process time):
+
+- `Cursor.description` builds one `Column` object per result column on every statement (name decoding and a
+  type lookup each). SQLAlchemy reads the description once per compiled statement to build its result
+  metadata and afterwards only asks whether there is one: ~120 `Column`s per webhook request, about 9 % of its
+  CPU. `LazyDescriptionCursor` hands out a description that builds them when someone looks inside.
+- `pool_pre_ping` sends a query at every pool checkout, one extra round trip per transaction.
+  `drop_dead_on_checkout` asks the kernel instead: an idle connection has nothing to say, so a socket that is
+  readable means the server sent something (the FATAL of a terminated backend) or closed it; only then is a
+  real ping sent, and a connection that fails it is replaced (SQLAlchemy's "pessimistic" disconnect handling
+  through `DisconnectionError`).
+"""
+
+from __future__ import annotations
+
+import select
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+import psycopg
+from psycopg import Column
+from psycopg.pq import ExecStatus
+from sqlalchemy.exc import DisconnectionError
+
+_TUPLES = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE)
+
+
+class _ResultOf:
+    """What `Column` reads from a cursor, taken when the description is asked for (the cursor moves on)."""
+
+    __slots__ = ("_encoding", "adapters", "pgresult")
+
+    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+        self.pgresult = cursor.pgresult
+        self._encoding = cursor._encoding  # noqa: SLF001 - what psycopg's own Column reads
+        self.adapters = cursor.adapters
+
+
+class LazyDescription(Sequence[Column]):
+    """`Cursor.description` whose `Column`s are built on first look; its length is known at once."""
+
+    __slots__ = ("_columns", "_count", "_result")
+
+    def __init__(self, result: _ResultOf, count: int) -> None:
+        self._result = result
+        self._count = count
+        self._columns: list[Column] | None = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Column: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Column]: ...
+    def __getitem__(self, index: int | slice) -> Column | list[Column]:
+        return self._built()[index]
+
+    def __iter__(self) -> Iterator[Column]:
+        return iter(self._built())
+
+    def _built(self) -> list[Column]:
+        if self._columns is None:
+            self._columns = [Column(self._result, i) for i in range(self._count)]  # type: ignore[arg-type]
+        return self._columns
+
+
+class LazyDescriptionCursor(psycopg.Cursor[Any]):
+    """psycopg's cursor with `LazyDescription` (same contents, built only when read)."""
+
+    @property
+    def description(self) -> LazyDescription | None:  # type: ignore[override]
+        result = self.pgresult
+        if result is None or not (result.nfields or result.status in _TUPLES):
+            return None
+        return LazyDescription(_ResultOf(self), result.nfields)
+
+
+def connect_args() -> dict[str, Any]:
+    """psycopg keyword arguments of the app's PostgreSQL connections."""
+    # Short OLTP statements: JIT compilation costs more than it saves, and on small or freshly created tables
+    # (no statistics yet) a handful of primary-key joins is estimated high enough to trigger it on every
+    # execution (measured: the webhook's shop lookup took 60 ms instead of 0.1 ms).
+    return {"options": "-c jit=off", "cursor_factory": LazyDescriptionCursor}
+
+
+def drop_dead_on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Pool `checkout` listener: refuse a connection the server has ended, without a round trip when idle."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("connection closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+    if not poller.poll(0):
+        return  # nothing arrived while it was idle: alive as far as anyone can tell without asking
+    # An empty query at the protocol level: no transaction is begun, nothing is parsed or planned.
+    try:
+        answer = dbapi_connection.pgconn.exec_(b";")
+    except psycopg.Error as exc:
+        raise DisconnectionError(str(exc)) from exc
+    if answer.status != ExecStatus.EMPTY_QUERY:
+        raise DisconnectionError(f"connection ended by the server (status {ExecStatus(answer.status).name})")

@@ -1,0 +1,64 @@
+"""The app's PostgreSQL connections (app.db_driver): lazy cursor descriptions, dead connections found at checkout."""
+
+from __future__ import annotations
+
+import time
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from app.container import Container
+from app.db_driver import LazyDescriptionCursor
+
+
+@pytest.fixture
+def pg_url(database_url: str, is_postgres: bool) -> str:
+    if not is_postgres:
+        pytest.skip("psycopg connections are a PostgreSQL matter")
+    return database_url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def test_the_lazy_description_holds_what_psycopg_describes(pg_url: str) -> None:
+    with psycopg.connect(pg_url) as plain, psycopg.connect(pg_url, cursor_factory=LazyDescriptionCursor) as lazy:
+        query = "SELECT 1 AS id, 'x'::varchar(7) AS name, now() AS at, NULL::numeric(10, 2) AS amount"
+        expected = plain.execute(query).description
+        cursor = lazy.execute(query)
+        described = cursor.description
+        cursor.execute("SELECT 2 AS other")  # the cursor moves on before anyone looks inside
+
+        assert described is not None
+        assert expected is not None
+        assert len(described) == 4
+        assert [tuple(column) for column in described] == [tuple(column) for column in expected]
+        assert [column.name for column in described[1:3]] == ["name", "at"]
+        assert lazy.execute("CREATE TEMP TABLE t (a int)").description is None
+        assert len(lazy.execute("SELECT").description or ()) == 0
+
+
+def test_a_pooled_connection_whose_backend_was_terminated_is_replaced_at_checkout(
+    container: Container, pg_url: str
+) -> None:
+    with container.engine.connect() as conn:
+        victim = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with psycopg.connect(pg_url, autocommit=True) as other:  # not from the pool: that would hand out the victim
+        other.execute("SELECT pg_terminate_backend(%s)", (victim,))
+        for _ in range(200):
+            row = other.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (victim,)).fetchone()
+            if row is not None and not row[0]:
+                break
+            time.sleep(0.01)
+
+    with container.engine.connect() as conn:  # the pool hands out the terminated one first (LIFO)
+        backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+    assert backend != victim
+
+
+def test_an_idle_healthy_connection_is_handed_out_again_without_a_new_one(container: Container, pg_url: str) -> None:
+    with container.engine.connect() as conn:
+        first = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with container.engine.connect() as conn:
+        second = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+    assert second == first
