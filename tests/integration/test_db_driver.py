@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import psycopg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
-from app.container import Container
+from app.db import make_engine
 from app.db_driver import LazyDescriptionCursor
 
 
@@ -36,10 +38,16 @@ def test_the_lazy_description_holds_what_psycopg_describes(pg_url: str) -> None:
         assert len(lazy.execute("SELECT").description or ()) == 0
 
 
-def test_a_pooled_connection_whose_backend_was_terminated_is_replaced_at_checkout(
-    container: Container, pg_url: str
-) -> None:
-    with container.engine.connect() as conn:
+@pytest.fixture
+def engine(database_url: str, pg_url: str) -> Iterator[Engine]:
+    """The app's engine with a pool that holds one idle connection, so the next checkout gets that one."""
+    engine = make_engine(database_url, pool_size=1)
+    yield engine
+    engine.dispose()
+
+
+def test_a_pooled_connection_whose_backend_was_terminated_is_replaced_at_checkout(engine: Engine, pg_url: str) -> None:
+    with engine.connect() as conn:
         victim = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
     with psycopg.connect(pg_url, autocommit=True) as other:  # not from the pool: that would hand out the victim
         other.execute("SELECT pg_terminate_backend(%s)", (victim,))
@@ -49,16 +57,16 @@ def test_a_pooled_connection_whose_backend_was_terminated_is_replaced_at_checkou
                 break
             time.sleep(0.01)
 
-    with container.engine.connect() as conn:  # the pool hands out the terminated one first (LIFO)
+    with engine.connect() as conn:  # the pool's only idle connection is the terminated one
         backend = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
 
     assert backend != victim
 
 
-def test_an_idle_healthy_connection_is_handed_out_again_without_a_new_one(container: Container, pg_url: str) -> None:
-    with container.engine.connect() as conn:
+def test_an_idle_healthy_connection_is_handed_out_again_without_a_new_one(engine: Engine) -> None:
+    with engine.connect() as conn:
         first = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    with container.engine.connect() as conn:
+    with engine.connect() as conn:
         second = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
 
     assert second == first
