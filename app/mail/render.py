@@ -77,7 +77,7 @@ def _tidy(text: str) -> str:
 
 @pass_context
 def _money(ctx: Context, amount: Any, currency: str | None = None) -> str:
-    return _formatted_money(Decimal(str(amount)), currency or ctx.get("currency", "EUR"), _babel(ctx))
+    return _formatted_money(amount, currency or ctx.get("currency", "EUR"), _babel(ctx))
 
 
 @pass_context
@@ -96,8 +96,10 @@ def _day(ctx: Context, value: Any) -> str:
 # points and dates come up again and again across messages: each is formatted once per process and locale.
 # typed: an int, a float and a Decimal of equal value are formatted apart, as babel might format them apart.
 @lru_cache(maxsize=4096, typed=True)
-def _formatted_money(value: Decimal, currency: str, locale: str) -> str:
-    return format_currency(value, currency, locale=_locale(locale))
+def _formatted_money(value: Any, currency: str, locale: str) -> str:
+    # Keyed by the value as the template passes it (a Decimal, or a str from stored JSON): the Decimal
+    # conversion runs once per distinct amount, not on every use.
+    return format_currency(Decimal(str(value)), currency, locale=_locale(locale))
 
 
 @lru_cache(maxsize=4096, typed=True)

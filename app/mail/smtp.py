@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from app.mail.base import MailError, OnSent, OutgoingMessage
 
 TRUE = {"1", "true", "yes", "on"}
 UTF8_OPTIONS = ("SMTPUTF8", "BODY=8BITMIME")  # what smtplib's send_message asks for with non-ASCII addresses
+# An ASCII dot-atom address (what `build_message` lets through unchanged): smtplib's quoteaddr returns it as
+# "<address>", so it is bracketed without re-parsing it; anything else still goes through quoteaddr.
+DOT_ATOM = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*"
+)
 
 
 @dataclass(frozen=True)
@@ -65,9 +73,7 @@ class SmtpMailer:
         if outcome is not None:
             raise outcome
 
-    def send_batch(
-        self, messages: Sequence[OutgoingMessage], on_sent: OnSent | None = None
-    ) -> list[MailError | None]:
+    def send_batch(self, messages: Sequence[OutgoingMessage], on_sent: OnSent | None = None) -> list[MailError | None]:
         """Send in order over one connection; a lost connection fails the rest of the batch (retried later)."""
         if not messages:
             return []
@@ -81,8 +87,7 @@ class SmtpMailer:
             for index, message in enumerate(messages):
                 try:
                     # The finished bytes as they are: no parsing or re-folding per message (send_message did).
-                    connection.sendmail(message.sender, list(message.recipients), message.data,
-                                        mail_options=UTF8_OPTIONS if message.smtputf8 else ())
+                    transmit(connection, message)
                     outcomes.append(None)
                     if on_sent is not None:
                         on_sent(index)
@@ -121,6 +126,82 @@ class SmtpMailer:
         if self._ssl_context is None:
             self._ssl_context = ssl.create_default_context()
         return self._ssl_context
+
+
+def transmit(connection: smtplib.SMTP, message: OutgoingMessage) -> None:
+    """smtplib's `sendmail` for one finished message, with the same commands, replies and exceptions.
+
+    Without its per-message overheads: the envelope addresses, already validated by `build_message`, are not
+    parsed again (`quoteaddr`, half of sendmail's CPU), and the body is dot-stuffed with two `bytes.replace`
+    passes instead of a multiline regex over every byte. Raises SMTPSenderRefused, SMTPRecipientsRefused or
+    SMTPDataError after resetting the transaction (closing the connection on a 421), as sendmail does.
+    """
+    connection.ehlo_or_helo_if_needed()
+    options = _mail_options(connection, message)
+    connection.putcmd("mail", f"FROM:{_bracketed(message.sender)}{options}")
+    code, reply = connection.getreply()
+    if code != 250:
+        _abandon(connection, code)
+        raise smtplib.SMTPSenderRefused(code, reply, message.sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for recipient in message.recipients:
+        connection.putcmd("rcpt", f"TO:{_bracketed(recipient)}")
+        code, reply = connection.getreply()
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+        if code == 421:
+            connection.close()
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(message.recipients):
+        _abandon(connection, code)
+        raise smtplib.SMTPRecipientsRefused(refused)
+    connection.putcmd("data")
+    code, reply = connection.getreply()
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    connection.send(dot_stuffed(message.data))
+    code, reply = connection.getreply()
+    if code != 250:
+        _abandon(connection, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def dot_stuffed(data: bytes) -> bytes:
+    """The DATA payload: a "." doubled at the start of every line (RFC 5321 4.5.2), then the end marker.
+
+    The same bytes as smtplib's `_quote_periods` (`re.sub(br"(?m)^\\.", b"..", data)`) plus its terminator.
+    """
+    stuffed = (b"." + data if data.startswith(b".") else data).replace(b"\n.", b"\n..")
+    if not stuffed.endswith(b"\r\n"):
+        stuffed += b"\r\n"
+    return stuffed + b".\r\n"
+
+
+def _mail_options(connection: smtplib.SMTP, message: OutgoingMessage) -> str:
+    # As sendmail and mail() build them: SIZE when offered, SMTPUTF8 (switching the command encoding) when asked.
+    if not connection.does_esmtp:
+        return ""
+    options = [f"size={len(message.data)}"] if connection.has_extn("size") else []
+    if message.smtputf8:
+        if not connection.has_extn("smtputf8"):
+            raise smtplib.SMTPNotSupportedError("SMTPUTF8 not supported by server")
+        connection.command_encoding = "utf-8"
+        options.extend(UTF8_OPTIONS)
+    return " " + " ".join(options) if options else ""
+
+
+@lru_cache(maxsize=1024)
+def _bracketed(address: str) -> str:
+    # Few distinct senders and a bounded cache: each address is checked once per process while it recurs.
+    return f"<{address}>" if DOT_ATOM.fullmatch(address) else smtplib.quoteaddr(address)
+
+
+def _abandon(connection: smtplib.SMTP, code: int) -> None:
+    # sendmail's reaction to a refusal: a 421 means the server is closing, anything else ends the transaction.
+    if code == 421:
+        connection.close()
+    else:
+        _reset(connection)
 
 
 def _as_mail_error(exc: BaseException) -> MailError:

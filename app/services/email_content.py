@@ -29,8 +29,16 @@ class LinkBase:
     secret_key: str
 
 
-def render_message(msg: OutboxMessage, shop: Shop, member: Member | None, order: Order | None, config: EmailConfig,
-                   links: LinkBase, now: datetime, coupon: dict[str, Any] | None = None) -> RenderedEmail:
+def render_message(
+    msg: OutboxMessage,
+    shop: Shop,
+    member: Member | None,
+    order: Order | None,
+    config: EmailConfig,
+    links: LinkBase,
+    now: datetime,
+    coupon: dict[str, Any] | None = None,
+) -> RenderedEmail:
     """Render one outbox message as it will be sent now; `coupon`: the order's (see `next_purchase_coupons`)."""
     context = base_context(shop, member, msg.to_email, links)
     context.update(msg.context or {})
@@ -41,22 +49,43 @@ def render_message(msg: OutboxMessage, shop: Shop, member: Member | None, order:
     if msg.kind in ("review_request", "review_reminder") and order is not None and member is not None:
         expires = now + timedelta(days=config.review_link_days)
         token = review_token(links.secret_key, ReviewLink(shop.id, order.id, member.id), expires)
-        context.update(review_url=f"{links.public_url}/reviews/{token}", review_points=config.review_points,
-                       review_link_days=config.review_link_days)
+        context.update(
+            review_url=f"{links.public_url}/reviews/{token}",
+            review_points=config.review_points,
+            review_link_days=config.review_link_days,
+        )
     return render_kind(msg.kind, msg.locale, context, config)
 
 
 def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailConfig) -> RenderedEmail:
     """Fill the merchant's (or the default) subject and intro, then render the templates."""
-    values = {key: "" if value is None else str(value) for key, value in context.items()
-              if isinstance(value, str | int | Decimal) or value is None}
-    named = {"shop": context["shop_name"], "order": context.get("order_name"), "first_name": context.get("first_name"),
-             "tier": context.get("tier_name"), "reward": context.get("reward_name"), "points": context.get("points")}
+    values = {
+        key: "" if value is None else str(value)
+        for key, value in context.items()
+        if value is None or isinstance(value, (str, int, Decimal))
+    }
+    named = {
+        "shop": context["shop_name"],
+        "order": context.get("order_name"),
+        "first_name": context.get("first_name"),
+        "tier": context.get("tier_name"),
+        "reward": context.get("reward_name"),
+        "points": context.get("points"),
+    }
     values.update({key: "" if value is None else str(value) for key, value in named.items()})
     subject = " ".join(fill(config.subject_template(kind, locale), values).split())[:255]
     intro = fill(config.intro_template(kind, locale), values)
-    optional = {"balance": None, "shop_url": None, "benefits": [], "value_text": None, "expires_at": None,
-                "cta_url": None, "cta_label": None, "coupon": None, "items": []}
+    optional = {
+        "balance": None,
+        "shop_url": None,
+        "benefits": [],
+        "value_text": None,
+        "expires_at": None,
+        "cta_url": None,
+        "cta_label": None,
+        "coupon": None,
+        "items": [],
+    }
     return render_email(kind, locale, {**optional, **context, "subject": subject, "intro": intro})
 
 
@@ -79,29 +108,64 @@ def base_context(shop: Shop, member: Member | None, to_email: str, links: LinkBa
 
 def order_context(order: Order) -> dict[str, Any]:
     """The order's number, items and totals."""
-    items = [{"title": str(li.get("title") or ""), "quantity": int(li.get("quantity") or 1),
-              "amount": Decimal(str(li.get("amount") or "0"))} for li in order.line_items or []]
-    return {"order_name": order.name or f"#{order.order_ref}", "items": items, "currency": order.currency,
-            "merchandise": order.merchandise, "shipping": order.shipping, "tax": order.tax, "total": order.total}
+    items = [
+        {
+            "title": str(li.get("title") or ""),
+            "quantity": int(li.get("quantity") or 1),
+            "amount": Decimal(str(li.get("amount") or "0")),
+        }
+        for li in order.line_items or []
+    ]
+    return {
+        "order_name": order.name or f"#{order.order_ref}",
+        "items": items,
+        "currency": order.currency,
+        "merchandise": order.merchandise,
+        "shipping": order.shipping,
+        "tax": order.tax,
+        "total": order.total,
+    }
 
 
 def sample_context(shop: Shop, locale: str, kind: str, config: EmailConfig) -> dict[str, Any]:
     """Made-up data for the admin page's live preview."""
-    items = [{"title": "Espresso Bohnen 1 kg" if locale == "de" else "Espresso beans 1 kg", "quantity": 2,
-              "amount": Decimal("39.80")}, {"title": "Milchkännchen" if locale == "de" else "Milk jug",
-                                            "quantity": 1, "amount": Decimal("14.90")}]
+    items = [
+        {
+            "title": "Espresso Bohnen 1 kg" if locale == "de" else "Espresso beans 1 kg",
+            "quantity": 2,
+            "amount": Decimal("39.80"),
+        },
+        {"title": "Milchkännchen" if locale == "de" else "Milk jug", "quantity": 1, "amount": Decimal("14.90")},
+    ]
     return {
-        "shop_name": shop.name or shop.domain, "first_name": "Jürgen" if locale == "de" else "Alex",
-        "currency": shop.currency, "unsubscribe_url": "#", "order_name": "#1001", "items": items,
-        "merchandise": Decimal("54.70"), "shipping": Decimal("4.90"), "tax": Decimal("0"), "total": Decimal("59.60"),
-        "points_earned": 54, "balance": 320, "points_pending": False,
-        "coupon": {"code": "DANKE-7Q2X", "description": "5 €", "expires_at": "2026-12-31"} if kind == "thank_you"
+        "shop_name": shop.name or shop.domain,
+        "first_name": "Jürgen" if locale == "de" else "Alex",
+        "currency": shop.currency,
+        "unsubscribe_url": "#",
+        "order_name": "#1001",
+        "items": items,
+        "merchandise": Decimal("54.70"),
+        "shipping": Decimal("4.90"),
+        "tax": Decimal("0"),
+        "total": Decimal("59.60"),
+        "points_earned": 54,
+        "balance": 320,
+        "points_pending": False,
+        "coupon": {"code": "DANKE-7Q2X", "description": "5 €", "expires_at": "2026-12-31"}
+        if kind == "thank_you"
         else None,
-        "review_url": "#", "review_points": config.review_points, "review_link_days": config.review_link_days,
-        "points": 150, "expires_at": "2026-06-30", "tier_name": "Gold",
+        "review_url": "#",
+        "review_points": config.review_points,
+        "review_link_days": config.review_link_days,
+        "points": 150,
+        "expires_at": "2026-06-30",
+        "tier_name": "Gold",
         "benefits": ["+25 % Punkte" if locale == "de" else "+25% points"],
-        "reward_name": "5 € Gutschein" if locale == "de" else "€5 coupon", "code": "TREUE-5EUR-8K3M",
-        "value_text": "5,00 €", "body": "…", "cta_url": None,
+        "reward_name": "5 € Gutschein" if locale == "de" else "€5 coupon",
+        "code": "TREUE-5EUR-8K3M",
+        "value_text": "5,00 €",
+        "body": "…",
+        "cta_url": None,
     }
 
 
@@ -124,16 +188,21 @@ def next_purchase_coupons(session: Session, orders: list[tuple[int, int]]) -> di
         return {}  # the rewards area is not installed
     wanted = set(orders)
     rows = session.execute(
-        select(coupon_model.shop_id, coupon_model.order_id, coupon_model.code, coupon_model.title,
-               coupon_model.ends_at).where(
+        select(coupon_model.shop_id, coupon_model.order_id, coupon_model.code, coupon_model.title, coupon_model.ends_at)
+        .where(
             coupon_model.shop_id.in_({shop_id for shop_id, _ in wanted}),
             coupon_model.order_id.in_({order_id for _, order_id in wanted}),
-            coupon_model.source == "next_purchase", coupon_model.status.in_(USABLE_COUPON),
-        ).order_by(coupon_model.id)
+            coupon_model.source == "next_purchase",
+            coupon_model.status.in_(USABLE_COUPON),
+        )
+        .order_by(coupon_model.id)
     )
     found: dict[int, dict[str, Any]] = {}
     for shop_id, order_id, code, title, ends_at in rows:
         if (shop_id, order_id) in wanted and order_id not in found:  # the first issued, as before
-            found[order_id] = {"code": code, "description": title or "",
-                               "expires_at": ends_at.isoformat() if ends_at else None}
+            found[order_id] = {
+                "code": code,
+                "description": title or "",
+                "expires_at": ends_at.isoformat() if ends_at else None,
+            }
     return found
