@@ -40,11 +40,11 @@ class Settings:
     testing: bool = False
     redis_url: str = ""  # LOYALTY_REDIS_URL: storefront rate limits shared across web instances
     outbox_lease_seconds: int = 300  # LOYALTY_OUTBOX_LEASE_SECONDS: how long a dead worker's claim blocks a message
+    # LOYALTY_STOREFRONT_CACHE (on/off; unset: on for PostgreSQL): widget answers kept per process, LISTEN-evicted
+    storefront_cache: bool | None = None
 
     @classmethod
-    def from_env(
-        cls, overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
-    ) -> Settings:
+    def from_env(cls, overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> Settings:
         """Read settings from the environment, then apply explicit overrides (tests, CLI flags)."""
         env = dict(os.environ if environ is None else environ)
         instance = Path(env.get("LOYALTY_INSTANCE_PATH", Path.cwd() / "instance")).resolve()
@@ -64,6 +64,7 @@ class Settings:
             "db_pool_size": int(env.get("LOYALTY_DB_POOL_SIZE", "5")),
             "redis_url": env.get("LOYALTY_REDIS_URL", ""),
             "outbox_lease_seconds": int(env.get("LOYALTY_OUTBOX_LEASE_SECONDS", "300")),
+            "storefront_cache": _switch(env.get("LOYALTY_STOREFRONT_CACHE", "")),
         }
         known = {f.name for f in fields(cls)}
         unknown = set(overrides or {}) - known
@@ -85,6 +86,11 @@ class Settings:
             if self.shopify_api_secret.startswith("dev-"):
                 raise ConfigError("SHOPIFY_API_SECRET must be set in production")
 
+    @property
+    def storefront_cache_on(self) -> bool:
+        """The widget cache needs PostgreSQL's LISTEN/NOTIFY: on there unless switched off, never on SQLite."""
+        return self.database_url.startswith("postgresql") and self.storefront_cache is not False
+
     def flask_config(self) -> dict[str, Any]:
         """The subset Flask and flask-smorest read."""
         return {
@@ -98,3 +104,15 @@ class Settings:
             "OPENAPI_JSON_PATH": "openapi.json",
             "JSON_SORT_KEYS": False,
         }
+
+
+def _switch(value: str) -> bool | None:
+    """The switch's value: on/off (also 1/0, true/false, yes/no); empty or "auto": None, the database's default."""
+    word = value.strip().lower()
+    if word in {"", "auto"}:
+        return None
+    if word in {"1", "on", "true", "yes"}:
+        return True
+    if word in {"0", "off", "false", "no"}:
+        return False
+    raise ConfigError(f"not a switch: {value!r} (on, off or auto)")

@@ -77,6 +77,32 @@ class Container:
             self.ports.setdefault("storefront_program_cache", ProgramCache())
         return self.ports["storefront_program_cache"]
 
+    @property
+    def shopper_views(self) -> Any:
+        """The widget's per-process answers (app.services.storefront_cache), or None when off (SQLite, setting).
+
+        Kept coherent by one LISTEN thread per process (app.db_notify), started on first use: after a fork,
+        each gunicorn worker starts its own. Shop-wide changes also drop the shop directory's copy."""
+        if "storefront_views" not in self.ports:
+            with self._reader_lock:
+                if "storefront_views" not in self.ports:
+                    self.ports["storefront_views"] = self._shopper_views()
+        pair = self.ports["storefront_views"]
+        if pair is None:
+            return None
+        pair[1].ensure_started()
+        return pair[0]
+
+    def _shopper_views(self) -> tuple[Any, Any] | None:
+        if not self.settings.storefront_cache_on:
+            return None
+        from app.db_notify import Listener
+        from app.services.storefront_cache import ShopperViews
+
+        views = ShopperViews()
+        views.on_shop_change(self.shop_directory.forget_shop)
+        return views, Listener(self.engine, "loyalty_storefront", views.apply, views.enable, views.disable)
+
     def uow(self) -> UnitOfWork:
         """A fresh unit of work (one transaction) for one service call."""
         return UnitOfWork(self.session_factory)

@@ -93,6 +93,9 @@ def base_overrides(database_url: str, instance_path: Path) -> dict[str, object]:
         "shopify_api_secret": TEST_SHOPIFY_SECRET,
         "public_url": "http://127.0.0.1:8000",
         "db_pool_size": 30,
+        # Off for the general suite: the cache is evicted by notifications that arrive on another thread, so a
+        # test reading right after its own write could race them. tests/api/test_storefront_cache.py turns it on.
+        "storefront_cache": False,
     }
 
 
@@ -142,8 +145,12 @@ def shopify_shop(container: Container) -> Shop:
 @pytest.fixture
 def woo_shop(container: Container) -> Shop:
     new = NewShop(
-        "woocommerce", "https://teeladen.example.de/", name="Teeladen", webhook_secret=TEST_WOO_SECRET,
-        consumer_key="ck_test", consumer_secret="cs_test",
+        "woocommerce",
+        "https://teeladen.example.de/",
+        name="Teeladen",
+        webhook_secret=TEST_WOO_SECRET,
+        consumer_key="ck_test",
+        consumer_secret="cs_test",
     )
     return add_shop(container.uow(), container.box, new, container.clock.now())
 

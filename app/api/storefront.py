@@ -51,11 +51,18 @@ def customer() -> Response:
     """The shopper's points, tier, rewards, referral link and history (guests: how the program works)."""
     c = container()
     if_none_match = request.headers.get("If-None-Match")
-    etag, body = service.customer_view(c.reader, c.uow, g.storefront, c.clock.now(), if_none_match, c.program_cache)
-    response = make_response("", 304) if body is None else jsonify(body)
-    response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    etag, body = service.customer_json(
+        c.shopper_views, c.reader, c.uow, g.storefront, c.clock.now(), if_none_match, c.program_cache, _json
+    )
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if body is None:
+        return Response(status=304, headers=headers)
+    return Response(body, mimetype="application/json", headers=headers)
+
+
+def _json(body: dict[str, Any]) -> bytes:
+    """The bytes `jsonify` sends (the cache keeps them, so a hit answers exactly what a miss did)."""
+    return jsonify(body).get_data()
 
 
 @blp.route("/proxy/redeem", methods=["POST"])

@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from app.api import container
+from app.container import Container
 from app.db_reads import Reader
 from app.domain.errors import RateLimited
 from app.platforms.app_proxy import ProxyRequest, claimed_shop
-from app.rate_limit import Limit
+from app.rate_limit import Limit, RateLimiter
 from app.services import storefront as service
 from app.services.storefront_shops import ShopChanged, ShopDirectory, ShopInfo
 
@@ -50,45 +51,54 @@ def reader() -> Reader:
 def _storefront(view: F, *, cached: bool) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        c = container()
+        limiter = c.rate_limiter
         ip = client_ip()
-        _limit(f"ip:{ip}", IP_LIMIT)
+        _limit(limiter, f"ip:{ip}", IP_LIMIT)
         params = list(request.args.items(multi=True))
-        _verify(params, cached)
-        g.shopper_key = f"{g.storefront.shop.id}:{g.storefront.customer_ref or 'guest@' + ip}"
-        _limit(f"shopper:{g.shopper_key}", READ_LIMIT)
+        sf = g.storefront = _verify(c, params, cached)
+        g.shopper_key = f"{sf.shop.id}:{sf.customer_ref or 'guest@' + ip}"
+        _limit(limiter, f"shopper:{g.shopper_key}", READ_LIMIT)
         for _ in range(2):
             try:
                 return view(*args, **kwargs)
             except ShopChanged:
                 # The shop was edited (secret, status, name) after this process copied it: verify anew.
-                _directory().forget(claimed_shop(params))
-                _verify(params, cached)
+                c.shop_directory.forget(claimed_shop(params))
+                g.storefront = _verify(c, params, cached)
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
 
-def _verify(params: list[tuple[str, str]], cached: bool) -> None:
-    c = container()
-    shops = _directory() if cached else None
-    shop, proxied = service.verify_request(reader(), c.box, c.shopify_secrets(), params, c.clock.now(), shops)
-    g.storefront = _context(shop, proxied)
-
-
-def _directory() -> ShopDirectory:
-    return container().shop_directory  # type: ignore[no-any-return]
+def _verify(c: Container, params: list[tuple[str, str]], cached: bool) -> service.Storefront:
+    shops: ShopDirectory | None = c.shop_directory if cached else None
+    shop, proxied = service.verify_request(c.reader, c.box, c.shopify_secrets(), params, c.clock.now(), shops)
+    return _context(shop, proxied)
 
 
 def write_limited(view: F) -> F:
-    """The stricter per-shopper limit of actions (after `storefront`)."""
+    """The stricter per-shopper limit of actions (after `storefront`); the shopper's cached widget is forgotten."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if request.method != "GET":
-            _limit(f"write:{g.shopper_key}", WRITE_LIMIT)
-        return view(*args, **kwargs)
+            _limit(container().rate_limiter, f"write:{g.shopper_key}", WRITE_LIMIT)
+        try:
+            return view(*args, **kwargs)
+        finally:
+            _forget_shopper()
 
     return wrapper  # type: ignore[return-value]
+
+
+def _forget_shopper() -> None:
+    """Read-your-writes: the shopper's next widget read in this process is built anew (other processes
+    forget it when the write's notification arrives). Also after a failed action: it may have written."""
+    views = container().shopper_views
+    sf = g.storefront
+    if views is not None and sf.customer_ref:
+        views.evict_shopper(sf.shop.id, sf.customer_ref)
 
 
 def client_ip() -> str:
@@ -98,8 +108,8 @@ def client_ip() -> str:
     return first[:64] or (request.remote_addr or "unknown")
 
 
-def _limit(key: str, limit: Limit) -> None:
-    wait = container().rate_limiter.take(key, limit)
+def _limit(limiter: RateLimiter, key: str, limit: Limit) -> None:
+    wait = limiter.take(key, limit)
     if wait > 0:
         raise RateLimited(retry_after=wait)
 

@@ -19,6 +19,7 @@ from app.repositories import ShopRepository
 from app.security import SecretBox
 from app.services import earning_events, members, referrals
 from app.services.redemptions import RedemptionResult, redeem_reward
+from app.services.storefront_cache import ShopperViews, Token
 from app.services.storefront_shops import ShopChanged, ShopDirectory, ShopInfo
 from app.services.storefront_view import ProgramCache, build_view
 from app.uow import UnitOfWork
@@ -71,28 +72,67 @@ def verify_request(
     return shop, request
 
 
-def customer_view(
+def customer_json(
+    views: ShopperViews | None,
     reader: Reader,
     uow_factory: UowFactory,
     sf: Storefront,
     now: datetime,
-    if_none_match: str | None = None,
-    cache: ProgramCache | None = None,
-) -> tuple[str, dict[str, Any] | None]:
-    """(ETag, the widget's JSON); the JSON is None when `if_none_match` still matches (answer 304).
+    if_none_match: str | None,
+    cache: ProgramCache,
+    render: Callable[[dict[str, Any]], bytes],
+) -> tuple[str, bytes | None]:
+    """(ETag, the widget's JSON as `render` serialises it); None for the JSON when `if_none_match` matches.
 
     One statement for the ETag's inputs, which also checks the shop the request was verified with
-    (ShopChanged when it was edited since); the body reuses `cache` for the shop-wide parts.
+    (ShopChanged when it was edited since); the body reuses `cache` for the shop-wide parts. With `views`
+    (PostgreSQL, LISTEN up) an unchanged shopper is answered from memory without the database; a miss reads
+    as above and is remembered, unless a notification for the shop arrived since the read began.
     """
+    key = (sf.shop.id, sf.customer_ref or "", sf.locale, sf.base_url, now.date().isoformat())
+    hit = views.get(key, sf.shop.stored) if views is not None else None
+    if hit is not None:
+        if _matches(if_none_match, hit.etag):
+            return hit.etag, None
+        if hit.body is not None:
+            return hit.etag, hit.body
+    tokens: list[Token] = []
+    snapshot = (lambda: tokens.append(views.token(sf.shop.id))) if views is not None else None
+    etag, body, member_id = _read_view(reader, uow_factory, sf, now, if_none_match, cache, snapshot)
+    data = None if body is None else render(body)
+    # A logged-in shopper is only remembered with their member row (made on the first visit): a notification
+    # names members, so an entry without one could not be evicted by the insert that creates it.
+    if views is not None and (member_id is not None or not sf.customer_ref):
+        views.put(key, tokens[-1], etag, data, member_id, sf.shop.stored)
+    return etag, data
+
+
+def _read_view(
+    reader: Reader,
+    uow_factory: UowFactory,
+    sf: Storefront,
+    now: datetime,
+    if_none_match: str | None,
+    cache: ProgramCache,
+    snapshot: Callable[[], None] | None,
+) -> tuple[str, dict[str, Any] | None, int | None]:
+    """(ETag, JSON or None for a 304, member id); `snapshot` runs right before the state is read."""
     for first_try in (True, False):
+        if snapshot is not None:
+            snapshot()
         state = q.shopper_state(reader, sf.shop.id, sf.customer_ref)
         if state is None or state.shop != sf.shop.stored:
             raise ShopChanged()
         if not (first_try and sf.customer_ref and state.code is None):
-            return _view(reader, uow_factory, sf, state, now, if_none_match, cache or ProgramCache())
+            etag, body = _view(reader, uow_factory, sf, state, now, if_none_match, cache)
+            return etag, body, state.member_id
         # A logged-in shopper's first visit: their member row and referral code are made once, then read.
         _ensure_member(uow_factory, sf.shop, sf.customer_ref or "", now)
     raise AssertionError("unreachable")
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    return bool(if_none_match) and etag in {tag.strip() for tag in (if_none_match or "").split(",")}
 
 
 def _view(
@@ -106,7 +146,7 @@ def _view(
 ) -> tuple[str, dict[str, Any] | None]:
     locale = pick_locale(sf.locale, state.locale, sf.shop.locale)
     etag = q.etag_of(sf.shop.id, state, sf.base_url, locale, now.date().isoformat())
-    if if_none_match and etag in {tag.strip() for tag in if_none_match.split(",")}:
+    if _matches(if_none_match, etag):
         return etag, None
     return etag, build_view(reader, uow_factory, sf, state, locale, now, cache)
 

@@ -66,3 +66,15 @@ class ShopDirectory:
     def forget(self, ref: str) -> None:
         with self._lock:
             self._items.pop(ref, None)
+
+    def forget_shop(self, shop_id: int | None) -> None:
+        """Drop the copies of a shop (every reference it was claimed by); None: drop every copy.
+
+        Called for the storefront cache's shop-wide notifications: a cached answer is not preceded by a
+        database read that would see the change, so the copy must go as soon as the change is known."""
+        with self._lock:
+            if shop_id is None:
+                self._items.clear()
+                return
+            for ref in [ref for ref, shop in self._items.items() if shop.id == shop_id]:
+                del self._items[ref]
