@@ -13,7 +13,7 @@ def container() -> Container:
 
 
 def register_api(app: Flask) -> None:
-    """Blueprints, the OpenAPI document at /openapi.json, and the one error map."""
+    """Blueprints, the OpenAPI document at /openapi.json, the one error map, and the widget's remembered reads."""
     from app.api import errors, health, webhooks
     from app.api.spec import LoyaltyApi
 
@@ -24,6 +24,9 @@ def register_api(app: Flask) -> None:
         api.register_blueprint(module.blp)
     errors.register(app)
     app.extensions["loyalty_api"] = api
+    from app.api.storefront_hits import WidgetHits
+
+    app.wsgi_app = WidgetHits(app.wsgi_app, app.extensions["container"])  # type: ignore[method-assign]
 
 
 def _optional_blueprint_modules() -> list:  # type: ignore[type-arg]

@@ -29,6 +29,7 @@ ACCOUNT_URLS = {"shopify": ("/account/register", "/account/login"), "woocommerce
 HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
 DEFAULT_PREFIX = "/apps/loyalty"
+LIMITED_BEFORE_FLASK = "loyalty.storefront.retry_after"  # environ key: app.api.storefront_hits found a limit hit
 
 
 def storefront(view: F) -> F:
@@ -54,10 +55,13 @@ def _storefront(view: F, *, cached: bool) -> F:
         c = container()
         limiter = c.rate_limiter
         ip = client_ip()
+        limited = request.environ.get(LIMITED_BEFORE_FLASK)
+        if limited:  # storefront_hits took this request's tokens and found one limit exceeded
+            raise RateLimited(retry_after=limited)
         _limit(limiter, f"ip:{ip}", IP_LIMIT)
         params = list(request.args.items(multi=True))
         sf = g.storefront = _verify(c, params, cached)
-        g.shopper_key = f"{sf.shop.id}:{sf.customer_ref or 'guest@' + ip}"
+        g.shopper_key = shopper_key(sf, ip)
         _limit(limiter, f"shopper:{g.shopper_key}", READ_LIMIT)
         for _ in range(2):
             try:
@@ -74,7 +78,12 @@ def _storefront(view: F, *, cached: bool) -> F:
 def _verify(c: Container, params: list[tuple[str, str]], cached: bool) -> service.Storefront:
     shops: ShopDirectory | None = c.shop_directory if cached else None
     shop, proxied = service.verify_request(c.reader, c.box, c.shopify_secrets(), params, c.clock.now(), shops)
-    return _context(shop, proxied)
+    return storefront_context(shop, proxied, request.headers.get("X-Forwarded-Host", ""), request.args.get("locale"))
+
+
+def shopper_key(sf: service.Storefront, ip: str) -> str:
+    """Whose read budget a request spends: the logged-in shopper, or a guest by their address."""
+    return f"{sf.shop.id}:{sf.customer_ref or 'guest@' + ip}"
 
 
 def write_limited(view: F) -> F:
@@ -103,9 +112,13 @@ def _forget_shopper() -> None:
 
 def client_ip() -> str:
     """The shopper's address: Shopify's proxy (and the WooCommerce side) put it first in X-Forwarded-For."""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    first = forwarded.split(",")[0].strip()
-    return first[:64] or (request.remote_addr or "unknown")
+    return client_ip_of(request.headers.get("X-Forwarded-For", ""), request.remote_addr)
+
+
+def client_ip_of(forwarded_for: str, remote_addr: str | None) -> str:
+    """`client_ip` from the X-Forwarded-For header and the peer's address."""
+    first = forwarded_for.split(",")[0].strip()
+    return first[:64] or (remote_addr or "unknown")
 
 
 def _limit(limiter: RateLimiter, key: str, limit: Limit) -> None:
@@ -114,13 +127,14 @@ def _limit(limiter: RateLimiter, key: str, limit: Limit) -> None:
         raise RateLimited(retry_after=wait)
 
 
-def _context(shop: ShopInfo, proxied: ProxyRequest) -> service.Storefront:
+def storefront_context(
+    shop: ShopInfo, proxied: ProxyRequest, forwarded_host: str, locale: str | None
+) -> service.Storefront:
+    """The verified request's storefront: links point at the proxy's host and prefix (when well-formed)."""
     prefix = proxied.path_prefix.rstrip("/") if PREFIX.match(proxied.path_prefix.rstrip("/")) else DEFAULT_PREFIX
     if "://" in shop.domain:
         origin = shop.domain
     else:
-        host = request.headers.get("X-Forwarded-Host", "")
-        origin = "https://" + (host if HOST.match(host) else shop.domain)
+        origin = "https://" + (forwarded_host if HOST.match(forwarded_host) else shop.domain)
     signup, login = ACCOUNT_URLS.get(shop.platform, ("/", "/"))
-    locale = request.args.get("locale") or None
-    return service.Storefront(shop, proxied.customer_ref, locale, origin + prefix, prefix, signup, login)
+    return service.Storefront(shop, proxied.customer_ref, locale or None, origin + prefix, prefix, signup, login)

@@ -19,7 +19,7 @@ from app.repositories import ShopRepository
 from app.security import SecretBox
 from app.services import earning_events, members, referrals
 from app.services.redemptions import RedemptionResult, redeem_reward
-from app.services.storefront_cache import ShopperViews, Token
+from app.services.storefront_cache import ShopperViews, Token, ViewKey
 from app.services.storefront_shops import ShopChanged, ShopDirectory, ShopInfo
 from app.services.storefront_view import ProgramCache, build_view
 from app.uow import UnitOfWork
@@ -89,13 +89,10 @@ def customer_json(
     (PostgreSQL, LISTEN up) an unchanged shopper is answered from memory without the database; a miss reads
     as above and is remembered, unless a notification for the shop arrived since the read began.
     """
-    key = (sf.shop.id, sf.customer_ref or "", sf.locale, sf.base_url, now.date().isoformat())
-    hit = views.get(key, sf.shop.stored) if views is not None else None
+    key = _view_key(sf, now)
+    hit = remembered_answer(views, sf, now, if_none_match) if views is not None else None
     if hit is not None:
-        if _matches(if_none_match, hit.etag):
-            return hit.etag, None
-        if hit.body is not None:
-            return hit.etag, hit.body
+        return hit
     tokens: list[Token] = []
     snapshot = (lambda: tokens.append(views.token(sf.shop.id))) if views is not None else None
     etag, body, member_id = _read_view(reader, uow_factory, sf, now, if_none_match, cache, snapshot)
@@ -105,6 +102,24 @@ def customer_json(
     if views is not None and (member_id is not None or not sf.customer_ref):
         views.put(key, tokens[-1], etag, data, member_id, sf.shop.stored)
     return etag, data
+
+
+def remembered_answer(
+    views: ShopperViews, sf: Storefront, now: datetime, if_none_match: str | None
+) -> tuple[str, bytes | None] | None:
+    """`customer_json`'s answer from memory alone, or None when it needs the database (no statement either way)."""
+    hit = views.get(_view_key(sf, now), sf.shop.stored)
+    if hit is None:
+        return None
+    if _matches(if_none_match, hit.etag):
+        return hit.etag, None
+    if hit.body is not None:
+        return hit.etag, hit.body
+    return None
+
+
+def _view_key(sf: Storefront, now: datetime) -> ViewKey:
+    return sf.shop.id, sf.customer_ref or "", sf.locale, sf.base_url, now.date().isoformat()
 
 
 def _read_view(

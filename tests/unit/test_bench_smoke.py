@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from loadgen import build_request, percentile, run_load  # noqa: E402
+from loadgen import LoadResult, build_request, combined, percentile, run_load  # noqa: E402
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -65,3 +65,13 @@ def test_every_request_of_every_sender_is_sent_once_and_its_status_and_body_coun
     assert dict(result.statuses) == {200: 6, 401: 1}
     assert result.non_2xx == 1
     assert result.bodies['{"outcome":"processed"}'] == 6
+
+
+def test_rounds_combine_into_one_rate_over_their_summed_time_and_all_their_latencies() -> None:
+    fast = LoadResult(requests=300, seconds=1.0, latencies_ms=[1.0] * 300)
+    slow = LoadResult(requests=100, seconds=1.0, latencies_ms=[9.0] * 100, errors=1)
+
+    total = combined([fast, slow])
+
+    assert (total.requests, total.seconds, total.rate, total.errors) == (400, 2.0, 200.0, 1)
+    assert total.p(99) == 9.0
