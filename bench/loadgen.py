@@ -198,3 +198,16 @@ def run_load(port: int, senders: list[Sequence[bytes]], *, duration: float | Non
         total.errors += part.errors
         total.seconds = max(total.seconds, part.seconds)
     return total
+
+
+def combined(rounds: Sequence[LoadResult]) -> LoadResult:
+    """Several runs as one: requests, latencies and statuses added up, over the sum of their times."""
+    total = LoadResult()
+    for part in rounds:
+        total.requests += part.requests
+        total.seconds += part.seconds
+        total.latencies_ms += part.latencies_ms
+        total.statuses.update(part.statuses)
+        total.bodies.update(part.bodies)
+        total.errors += part.errors
+    return total

@@ -19,6 +19,7 @@ import workload
 from aiosmtpd.controller import Controller
 
 GOAL_RATIO, GOAL_MEMORY = 0.5, 1.25  # memory: the large backlog's peak RSS at most 1.25 × the small one's
+ROUNDS = 3
 BATCH = 25  # DispatchSettings.batch_size: the worker's first batch, timed apart (process start-up)
 
 WORKER = """
@@ -110,13 +111,25 @@ def seed_messages(count: int = 50, url: str = harness.DATABASE_URL) -> None:
     try:
         with container.uow() as uow:
             rows = uow.session.execute(
-                select(Shop, Member, Order).join(Member, Member.shop_id == Shop.id)
-                .join(Order, Order.member_id == Member.id).where(Order.is_paid).limit(count)
+                select(Shop, Member, Order)
+                .join(Member, Member.shop_id == Shop.id)
+                .join(Order, Order.member_id == Member.id)
+                .where(Order.is_paid)
+                .limit(count)
             ).all()
             for shop, member, order in rows:
                 context = {"points_earned": order.points_earned, "balance": member.balance, "pending": 0}
-                enqueue(uow.session, shop, member, "thank_you", order=order, context=context, now=now, due_at=now,
-                        dedupe_key=f"bench-seed:{order.id}")
+                enqueue(
+                    uow.session,
+                    shop,
+                    member,
+                    "thank_you",
+                    order=order,
+                    context=context,
+                    now=now,
+                    due_at=now,
+                    dedupe_key=f"bench-seed:{order.id}",
+                )
             uow.commit()
     finally:
         container.dispose()
@@ -126,13 +139,16 @@ def due_messages(total: int, url: str = harness.DATABASE_URL) -> None:
     """Make `total` due thank-you messages: copies of the ones the webhooks wrote, each with its own key."""
     with psycopg.connect(url) as conn:
         conn.execute("UPDATE outbox_messages SET status = 'sent' WHERE status <> 'sent'")
-        columns = [r[0] for r in conn.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'outbox_messages' "
-            "AND column_name NOT IN ('id', 'dedupe_key', 'status', 'due_at', 'attempts', 'claimed_by', "
-            "'lease_until', 'sent_at', 'last_error', 'subject')")]
+        columns = [
+            r[0]
+            for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'outbox_messages' "
+                "AND column_name NOT IN ('id', 'dedupe_key', 'status', 'due_at', 'attempts', 'claimed_by', "
+                "'lease_until', 'sent_at', 'last_error', 'subject')"
+            )
+        ]
         listed = ", ".join(columns)
-        seeds = conn.execute(
-            "SELECT count(*) FROM outbox_messages WHERE dedupe_key LIKE 'bench-seed:%'").fetchone()[0]
+        seeds = conn.execute("SELECT count(*) FROM outbox_messages WHERE dedupe_key LIKE 'bench-seed:%'").fetchone()[0]
         conn.execute(
             f"""INSERT INTO outbox_messages ({listed}, dedupe_key, status, due_at, attempts)
                 SELECT {listed}, 'bench:' || %s || ':' || g, 'pending', now() - interval '1 minute', 0
@@ -147,8 +163,9 @@ def drain(port: int, limit: int) -> Drain:
     """Run the worker's dispatch job in its own process: one batch (start-up), then until `limit` messages are
     sent or none is due."""
     env = harness.app_env() | {"LOYALTY_EMAIL_BACKEND": "smtp", "LOYALTY_SMTP_URL": f"smtp://127.0.0.1:{port}"}
-    out = subprocess.run([sys.executable, "-c", WORKER, str(limit)], env=env, capture_output=True, check=True,
-                         cwd=harness.ROOT).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER, str(limit)], env=env, capture_output=True, check=True, cwd=harness.ROOT
+    ).stdout
     return Drain(**json.loads(out.decode().strip().splitlines()[-1]))
 
 
@@ -156,9 +173,26 @@ def raw_loop(port: int, sample: bytes, count: int) -> Drain:
     """smtplib sending the product's own rendered message `count` times over one connection."""
     path = harness.ROOT / "instance" / "bench-sample.eml"
     path.write_bytes(sample)
-    out = subprocess.run([sys.executable, "-c", RAW, str(path), str(count), str(port)], capture_output=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", RAW, str(path), str(count), str(port)], capture_output=True, check=True
+    ).stdout
     return Drain(rss_kb=0, **json.loads(out.decode().strip()))
+
+
+def _spread(drains: list[Drain], raws: list[Drain]) -> str:
+    ratios = sorted(d.rate / r.rate for d, r in zip(drains, raws, strict=True))
+    return f"{ratios[0]:.2f}-{ratios[-1]:.2f}"
+
+
+def _combined(rounds: list[Drain]) -> Drain:
+    """Several drains as one: messages and seconds added up; the highest peak RSS; the first round's start-up."""
+    return Drain(
+        sent=sum(d.sent for d in rounds),
+        seconds=sum(d.seconds for d in rounds),
+        rss_kb=max(d.rss_kb for d in rounds),
+        first_sent=rounds[0].first_sent,
+        first_seconds=rounds[0].first_seconds,
+    )
 
 
 def run(quick: bool) -> list[harness.Row]:
@@ -175,9 +209,14 @@ def run(quick: bool) -> list[harness.Row]:
     controller = Controller(sink, hostname="127.0.0.1", port=harness.free_port())
     controller.start()
     try:
-        due_messages(small + BATCH)  # the first batch warms the worker process up
-        product = drain(controller.port, small)
-        raw = raw_loop(controller.port, sink.sample, product.sent)
+        # Alternating rounds (worker, then the raw loop for as many messages), so a change in the shared
+        # machine's speed falls on both alike; the rates are over all rounds.
+        drains, raws = [], []
+        for _ in range(1 if quick else ROUNDS):
+            due_messages(small + BATCH)  # the first batch warms the worker process up
+            drains.append(drain(controller.port, small))
+            raws.append(raw_loop(controller.port, sink.sample, drains[-1].sent))
+        product, raw = _combined(drains), _combined(raws)
         due_messages(large + BATCH)
         big = drain(controller.port, drained)
     finally:
@@ -185,12 +224,25 @@ def run(quick: bool) -> list[harness.Row]:
     ratio = product.rate / raw.rate
     growth = big.rss_kb / product.rss_kb
     return [
-        harness.Row("outbox → SMTP sink (worker)", f"{product.rate:.0f} msg/s", f"{raw.rate:.0f} msg/s (smtplib)",
-                    ratio, f">= {GOAL_RATIO}", ratio >= GOAL_RATIO,
-                    f"sent {product.sent} of {small} due after the process's first batch ({product.first_sent} at "
-                    f"{product.first_rate:.0f} msg/s, start-up); sink received {sink.count}; "
-                    f"~{len(sink.sample)} B each"),
-        harness.Row(f"worker peak RSS, {small:,} vs {large:,} due", f"{big.rss_kb / 1024:.0f} MB",
-                    f"{product.rss_kb / 1024:.0f} MB", growth, f"flat (<= {GOAL_MEMORY}x)", growth <= GOAL_MEMORY,
-                    f"large backlog: sent {big.sent} at {big.rate:.0f} msg/s before stopping"),
+        harness.Row(
+            "outbox → SMTP sink (worker)",
+            f"{product.rate:.0f} msg/s",
+            f"{raw.rate:.0f} msg/s (smtplib)",
+            ratio,
+            f">= {GOAL_RATIO}",
+            ratio >= GOAL_RATIO,
+            f"{len(drains)} rounds {_spread(drains, raws)}; "
+            f"sent {product.sent} of {len(drains) * small} due after each process's first batch "
+            f"({product.first_sent} at {product.first_rate:.0f} msg/s, start-up); sink received {sink.count}; "
+            f"~{len(sink.sample)} B each",
+        ),
+        harness.Row(
+            f"worker peak RSS, {small:,} vs {large:,} due",
+            f"{big.rss_kb / 1024:.0f} MB",
+            f"{product.rss_kb / 1024:.0f} MB",
+            growth,
+            f"flat (<= {GOAL_MEMORY}x)",
+            growth <= GOAL_MEMORY,
+            f"large backlog: sent {big.sent} at {big.rate:.0f} msg/s before stopping",
+        ),
     ]
