@@ -135,8 +135,9 @@ def seed_messages(count: int = 50, url: str = harness.DATABASE_URL) -> None:
         container.dispose()
 
 
-def due_messages(total: int, url: str = harness.DATABASE_URL) -> None:
-    """Make `total` due thank-you messages: copies of the ones the webhooks wrote, each with its own key."""
+def due_messages(total: int, tag: str, url: str = harness.DATABASE_URL) -> None:
+    """Make `total` due thank-you messages: copies of the ones the webhooks wrote, each with its own key
+    (`tag` keeps the keys of successive calls apart)."""
     with psycopg.connect(url) as conn:
         conn.execute("UPDATE outbox_messages SET status = 'sent' WHERE status <> 'sent'")
         columns = [
@@ -155,7 +156,7 @@ def due_messages(total: int, url: str = harness.DATABASE_URL) -> None:
                 FROM generate_series(1, %s) g
                 JOIN LATERAL (SELECT * FROM outbox_messages WHERE dedupe_key LIKE 'bench-seed:%%'
                               ORDER BY id OFFSET g %% %s LIMIT 1) o ON true""",
-            (total, total, max(seeds, 1)),
+            (tag, total, max(seeds, 1)),
         )
 
 
@@ -212,12 +213,12 @@ def run(quick: bool) -> list[harness.Row]:
         # Alternating rounds (worker, then the raw loop for as many messages), so a change in the shared
         # machine's speed falls on both alike; the rates are over all rounds.
         drains, raws = [], []
-        for _ in range(1 if quick else ROUNDS):
-            due_messages(small + BATCH)  # the first batch warms the worker process up
+        for round_ in range(1 if quick else ROUNDS):
+            due_messages(small + BATCH, tag=f"small-{round_}")  # the first batch warms the worker process up
             drains.append(drain(controller.port, small))
             raws.append(raw_loop(controller.port, sink.sample, drains[-1].sent))
         product, raw = _combined(drains), _combined(raws)
-        due_messages(large + BATCH)
+        due_messages(large + BATCH, tag="large")
         big = drain(controller.port, drained)
     finally:
         controller.stop()
