@@ -13,6 +13,7 @@ import time
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import cpu
 import harness
 import psycopg
 
@@ -32,8 +33,10 @@ ORDER = """INSERT INTO orders (shop_id, order_ref, member_id, email, name, curre
     snapshot_at = excluded.snapshot_at, updated_at = excluded.updated_at RETURNING id"""
 LEDGER = """INSERT INTO ledger_entries (shop_id, member_id, delta, kind, reason, source_type, source_ref, order_id,
     actor, balance_after, occurred_at) VALUES (%s, %s, %s, 'earn', 'order_paid', 'order', %s, %s, 'system', %s, %s)"""
-BALANCE = "UPDATE members SET balance = balance + %s, lifetime_points = lifetime_points + %s, updated_at = %s " \
-          "WHERE shop_id = %s AND id = %s RETURNING balance"
+BALANCE = (
+    "UPDATE members SET balance = balance + %s, lifetime_points = lifetime_points + %s, updated_at = %s "
+    "WHERE shop_id = %s AND id = %s RETURNING balance"
+)
 
 
 def seed_members(url: str, shop_id: int) -> list[int]:
@@ -50,8 +53,8 @@ def seed_members(url: str, shop_id: int) -> list[int]:
     return [row[0] for row in rows]
 
 
-def run(url: str, shop_id: int, body: bytes, seconds: float) -> tuple[int, float]:
-    """Transactions committed in `seconds` by CONNECTIONS loops; returns (count, elapsed)."""
+def run(url: str, shop_id: int, body: bytes, seconds: float) -> tuple[int, float, cpu.Split]:
+    """Transactions committed in `seconds` by CONNECTIONS loops; returns (count, elapsed, where the CPU went)."""
     member_ids = seed_members(url, shop_id)
     counts = [0] * CONNECTIONS
     barrier = threading.Barrier(CONNECTIONS + 1)
@@ -70,9 +73,28 @@ def run(url: str, shop_id: int, body: bytes, seconds: float) -> tuple[int, float
                 ref = f"raw-{index}-{n}"
                 with conn.transaction():
                     conn.execute(INBOX, (shop_id, ref, headers, body, now, now)).fetchone()
-                    order_id = conn.execute(ORDER, (
-                        shop_id, ref, member, "raw@example.de", f"#{n}", now, now, now, now, Decimal("24.90"),
-                        Decimal("0"), Decimal("1.63"), Decimal("24.90"), line_items, 23, now, now)).fetchone()[0]
+                    order_id = conn.execute(
+                        ORDER,
+                        (
+                            shop_id,
+                            ref,
+                            member,
+                            "raw@example.de",
+                            f"#{n}",
+                            now,
+                            now,
+                            now,
+                            now,
+                            Decimal("24.90"),
+                            Decimal("0"),
+                            Decimal("1.63"),
+                            Decimal("24.90"),
+                            line_items,
+                            23,
+                            now,
+                            now,
+                        ),
+                    ).fetchone()[0]
                     balance = conn.execute(BALANCE, (23, 23, now, shop_id, member)).fetchone()[0]
                     conn.execute(LEDGER, (shop_id, member, 23, ref, order_id, balance, now))
                 n += 1
@@ -81,12 +103,14 @@ def run(url: str, shop_id: int, body: bytes, seconds: float) -> tuple[int, float
     threads = [threading.Thread(target=loop, args=(i,)) for i in range(CONNECTIONS)]
     for thread in threads:
         thread.start()
-    barrier.wait()
-    began = time.perf_counter()
-    stop = began + seconds
-    for thread in threads:
-        thread.join()
-    return sum(counts), time.perf_counter() - began
+    with cpu.measure(include_self=True) as split:
+        barrier.wait()
+        began = time.perf_counter()
+        stop = began + seconds
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+    return sum(counts), elapsed, split
 
 
 def bench_shop_id(url: str) -> int:
@@ -103,7 +127,7 @@ def bench_shop_id(url: str) -> int:
     return int(row[0])
 
 
-def measure(seconds: float, body: bytes, url: str = harness.DATABASE_URL) -> float:
-    """Transactions per second of the raw loop."""
-    count, elapsed = run(url, bench_shop_id(url), body, seconds)
-    return count / elapsed
+def measure(seconds: float, body: bytes, url: str = harness.DATABASE_URL) -> tuple[float, str]:
+    """Transactions per second of the raw loop, and its CPU per transaction (psycopg side and PostgreSQL)."""
+    count, elapsed, split = run(url, bench_shop_id(url), body, seconds)
+    return count / elapsed, split.describe(count, "transaction")

@@ -28,6 +28,7 @@ SECRET_KEY = "bench-secret-key-" + "x" * 32
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 SENDERS = 16
+SERVERS: dict[int, int] = {}  # port → pid of the gunicorn master serving it (bench/cpu.py measures its tree)
 
 
 @dataclass
@@ -91,8 +92,16 @@ def product_server(env: dict[str, str] | None = None) -> Iterator[int]:
     """`loyalty serve` (gunicorn, gthread) on a free port; yields the port."""
     port = free_port()
     loyalty = Path(sys.executable).parent / "loyalty"
-    command = [str(loyalty), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-               "--threads", str(THREADS)]
+    command = [
+        str(loyalty),
+        "serve",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--threads",
+        str(THREADS),
+    ]
     with _server(command, port, env or app_env()):
         yield port
 
@@ -101,9 +110,22 @@ def product_server(env: dict[str, str] | None = None) -> Iterator[int]:
 def minimal_server() -> Iterator[int]:
     """The framework ceiling: bench/minimal_app.py under gunicorn with the product's settings."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--chdir", str(BENCH_DIR), "--bind", f"127.0.0.1:{port}",
-               "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread",
-               "minimal_app:app"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--chdir",
+        str(BENCH_DIR),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--threads",
+        str(THREADS),
+        "--worker-class",
+        "gthread",
+        "minimal_app:app",
+    ]
     with _server(command, port, dict(os.environ)):
         yield port
 
@@ -112,10 +134,12 @@ def minimal_server() -> Iterator[int]:
 def _server(command: list[str], port: int, env: dict[str, str]) -> Iterator[None]:
     log = open(ROOT / "instance" / f"bench-server-{port}.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    SERVERS[port] = process.pid
     try:
         _wait_ready(port, process)
         yield
     finally:
+        SERVERS.pop(port, None)
         process.terminate()
         try:
             process.wait(timeout=15)
@@ -143,8 +167,14 @@ def print_table(rows: list[Row]) -> None:
     """The results table: what was measured, its limit, the ratio and the goal."""
     headers = ("benchmark", "measured", "limit", "ratio", "goal", "met")
     cells = [
-        (r.name, r.measured, r.limit, "" if r.ratio is None else f"{r.ratio:.2f}", r.goal,
-         "" if r.met is None else ("yes" if r.met else "NO"))
+        (
+            r.name,
+            r.measured,
+            r.limit,
+            "" if r.ratio is None else f"{r.ratio:.2f}",
+            r.goal,
+            "" if r.met is None else ("yes" if r.met else "NO"),
+        )
         for r in rows
     ]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
