@@ -40,3 +40,29 @@ def normalise_shop_ref(ref: str) -> str:
     if is_valid_shopify_domain(candidate):
         return candidate
     return normalise_woocommerce_url(ref)
+
+
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+NAME_LIMIT = 255
+
+
+def program_locale(tag: str | None) -> str | None:
+    """The program's language for a platform's locale tag (`de`, `de-CH`, `de_DE_formal` → de; any other → en).
+
+    The program speaks German and English; a shop in another language gets English. None without a tag.
+    """
+    if not tag or not tag.strip():
+        return None
+    return "de" if re.split(r"[-_]", tag.strip().lower(), maxsplit=1)[0] == "de" else "en"
+
+
+def currency_code(code: str) -> str | None:
+    """An ISO 4217 code as platforms write it (`eur`, ` EUR `) in upper case, or None if it is not one."""
+    candidate = code.strip().upper()
+    return candidate if CURRENCY_CODE.fullmatch(candidate) else None
+
+
+def display_name(name: str) -> str | None:
+    """A shop's name as the merchant set it, without control characters and bounded; None when empty."""
+    cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in name).split())
+    return cleaned[:NAME_LIMIT] or None

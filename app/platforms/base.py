@@ -26,6 +26,7 @@ __all__ = [
     "PushedCoupon",
     "RefundSnapshot",
     "ShopCredentials",
+    "ShopDetails",
     "WebhookAdapter",
 ]
 
@@ -83,6 +84,15 @@ class PushedCoupon:
     platform_ref: str
 
 
+@dataclass(frozen=True)
+class ShopDetails:
+    """What the platform says about the shop itself (shown to shoppers and merchants), as it says it."""
+
+    name: str
+    currency: str  # ISO 4217, e.g. "EUR"
+    locale: str | None  # the shop's main language ("de", "de-DE", "en_US", ...), None when the platform has none
+
+
 class PlatformClient(Protocol):
     """The shop's Admin API, as the services need it. Raises `PlatformUnavailable` (retryable: 429, 5xx,
     timeouts; carries `retry_after`) or `PlatformRejected` (validation errors: not retryable)."""
@@ -101,4 +111,8 @@ class PlatformClient(Protocol):
 
     def register_webhooks(self, shop: ShopCredentials, topics: Mapping[str, str], secret: str | None) -> None:
         """Subscribe the topics (topic → absolute callback URL); idempotent."""
+        ...
+
+    def shop_details(self, shop: ShopCredentials) -> ShopDetails:
+        """The shop's name, currency and main language, read from its Admin API."""
         ...

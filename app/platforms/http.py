@@ -48,6 +48,18 @@ def call(
     raise PlatformUnavailable(f"{method} {_path(url)}: rate limited (429)", retry_after=delay)
 
 
+def json_object(response: requests.Response) -> dict[str, Any]:
+    """The response's JSON object; an answer that is not one (an HTML error page, a proxy's text) is a
+    transient platform failure, not a crash."""
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise PlatformUnavailable(f"{_path(response.url)}: the answer is not JSON") from exc
+    if not isinstance(body, dict):
+        raise PlatformUnavailable(f"{_path(response.url)}: the answer is not a JSON object")
+    return body
+
+
 def retry_after_seconds(response: requests.Response, default: float = DEFAULT_RETRY_AFTER) -> float:
     """The `Retry-After` header as seconds (Shopify sends fractional values such as `2.0`)."""
     try:

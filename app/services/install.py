@@ -20,6 +20,7 @@ from app.models import InstallState, Shop
 from app.platforms.base import PlatformClient
 from app.repositories import ShopRepository
 from app.security import SecretBox
+from app.services.shop_details import refresh_shop_details
 from app.services.shops import credentials
 from app.uow import UnitOfWork
 
@@ -161,7 +162,7 @@ def complete_shopify_install(
         consume_state(uow_factory(), "shopify", state, now, shop_domain=domain)
     access_token, scopes = exchange()
     installed = install_shopify(uow_factory(), box, domain, access_token, scopes, now)
-    return _with_webhooks(uow_factory, box, client, installed, public_url)
+    return _after_install(uow_factory, box, client, installed, public_url)
 
 
 def complete_woocommerce_connect(
@@ -170,11 +171,14 @@ def complete_woocommerce_connect(
 ) -> Installed:
     """wc-auth callback: store the keys (committed first), then create the shop's webhooks through its REST API."""
     installed = connect_woocommerce(uow_factory(), box, state, consumer_key, consumer_secret, now)
-    return _with_webhooks(uow_factory, box, client, installed, public_url)
+    return _after_install(uow_factory, box, client, installed, public_url)
 
 
-def _with_webhooks(uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient,
+def _after_install(uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient,
                    installed: Installed, public_url: str) -> Installed:
+    # The shop's real name, currency and (on a first install) language, then the webhook subscriptions;
+    # neither failing undoes the install.
+    refresh_shop_details(uow_factory, box, client, installed.shop_id, set_locale=installed.created)
     try:
         register_webhooks(uow_factory(), box, client, installed.shop_id, public_url)
     except PlatformError:

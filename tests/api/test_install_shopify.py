@@ -211,3 +211,44 @@ def test_token_exchange_refuses_a_forged_session_token(
     response = client.post("/auth/shopify/token-exchange", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
     assert stored_shop(shopify_app, fake_shopify.shop) is None
+
+
+def test_the_install_takes_the_shops_name_currency_and_language_from_shopify(
+    shopify_app: Flask, client: FlaskClient, fake_shopify: FakeShopify
+) -> None:
+    fake_shopify.details = {"name": "Chocolaterie Genève", "currency": "CHF", "primary_locale": "fr"}
+    callback(client, fake_shopify, start(client, fake_shopify.shop)["state"])
+    shop = stored_shop(shopify_app, fake_shopify.shop)
+    assert shop is not None
+    assert (shop.name, shop.currency, shop.locale) == ("Chocolaterie Genève", "CHF", "en")
+    assert client.get("/admin/api/me").json["shop"]["name"] == "Chocolaterie Genève"
+    assert fake_shopify.requests_to("/shop.json")[0].args["fields"] == "name,currency,primary_locale"
+
+
+def test_a_reinstall_renews_name_and_currency_but_keeps_the_merchants_language(
+    shopify_app: Flask, client: FlaskClient, fake_shopify: FakeShopify
+) -> None:
+    callback(client, fake_shopify, start(client, fake_shopify.shop)["state"])
+    chosen = {**client.get("/admin/api/settings").json, "locale": "en"}  # the merchant picks English
+    assert client.put("/admin/api/settings", json=chosen, headers={"X-Loyalty-Admin": "1"}).status_code == 200
+    fake_shopify.details = {"name": "Kaffee Müller & Söhne", "currency": "EUR", "primary_locale": "de"}
+    again = shopify_app.test_client()
+    callback(again, fake_shopify, start(again, fake_shopify.shop)["state"], code="auth-code-2")
+    shop = stored_shop(shopify_app, fake_shopify.shop)
+    assert shop is not None
+    assert (shop.name, shop.locale) == ("Kaffee Müller & Söhne", "en")
+
+
+def test_an_install_completes_when_shopify_cannot_tell_the_shops_details(
+    shopify_app: Flask, client: FlaskClient, fake_shopify: FakeShopify
+) -> None:
+    state = start(client, fake_shopify.shop)["state"]
+    fake_shopify.shop_outages = 1
+    response = callback(client, fake_shopify, state)
+    assert response.status_code == 302
+    assert response.location == "/admin"
+    shop = stored_shop(shopify_app, fake_shopify.shop)
+    assert shop is not None
+    assert shop.is_active
+    assert (shop.name, shop.currency) == (fake_shopify.shop, "EUR")
+    assert fake_shopify.webhooks

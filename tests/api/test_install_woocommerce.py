@@ -136,3 +136,16 @@ def test_a_declined_connection_explains_and_signs_nobody_in(
     assert response.status_code == 400
     assert 'data-testid="connect-denied"' in response.get_data(as_text=True)
     assert client.get("/admin/api/me").status_code == 401
+
+
+def test_the_connect_takes_the_site_title_and_store_currency_from_the_shop(
+    app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    fake_woocommerce.site_name, fake_woocommerce.currency = "Teeladen <am> Markt", "CHF"
+    state = start(client, fake_woocommerce)["user_id"]
+    assert keys_posted(app.test_client(), fake_woocommerce, state).status_code == 200
+    shop = stored(app)
+    assert shop is not None
+    assert (shop.name, shop.currency, shop.locale) == ("Teeladen <am> Markt", "CHF", "de")
+    signed = fake_woocommerce.requests_to("/data/currencies/current")[0]
+    assert signed.args["oauth_consumer_key"] == fake_woocommerce.consumer_key

@@ -21,7 +21,7 @@ from tests.fakes.shopify_graphql import (
     validate_discount,
 )
 
-API_PATH = re.compile(r"^/admin/api/(?P<version>\d{4}-\d{2})/(?P<resource>graphql|orders)\.json$")
+API_PATH = re.compile(r"^/admin/api/(?P<version>\d{4}-\d{2})/(?P<resource>graphql|orders|shop)\.json$")
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 CREATE_MUTATIONS = {
     "discountCodeBasicCreate": ("basicCodeDiscount", True),
@@ -104,6 +104,9 @@ class FakeShopify(FakeServer):
         self.orders: list[dict[str, Any]] = []
         self.graphql_throttles = 0
         self._next_id = 1
+        # GET shop.json: what the merchant set in Settings → General and Languages
+        self.details: dict[str, Any] = {"name": "Kaffeerösterei Müller", "currency": "EUR", "primary_locale": "de"}
+        self.shop_outages = 0  # the next GET shop.json requests answer 503
 
     @property
     def api_base(self) -> str:
@@ -131,9 +134,21 @@ class FakeShopify(FakeServer):
             return json_response({"errors": "[API] Invalid API key or access token"}, 401)
         if match["resource"] == "orders" and request.method == "GET":
             return self._orders(request, match["version"])
+        if match["resource"] == "shop" and request.method == "GET":
+            return self._shop(request)
         if match["resource"] == "graphql" and request.method == "POST":
             return self._graphql(request)
         return json_response({"errors": "Not Found"}, 404)
+
+    def _shop(self, request: Request) -> Response:
+        with self.lock:
+            if self.shop_outages:
+                self.shop_outages -= 1
+                return json_response({"errors": "Service Unavailable"}, 503)
+        # REST `fields` trims the resource to the listed properties, as Shopify does.
+        record = {"id": 548380009, "myshopify_domain": self.shop, "domain": self.shop, **self.details}
+        wanted = [f for f in request.args.get("fields", "").split(",") if f]
+        return json_response({"shop": {k: v for k, v in record.items() if not wanted or k in wanted}})
 
     def _access_token(self, request: Request) -> Response:
         body = request.get_json(silent=True) or request.form.to_dict()

@@ -110,6 +110,8 @@ class FakeWooCommerce(FakeServer):
         self.orders: list[dict[str, Any]] = []
         self._nonces: set[str] = set()
         self._next_id = 100
+        self.site_name = "Teeladen am Markt"  # WordPress Settings → General → Site Title
+        self.currency = "EUR"  # WooCommerce → Settings → General → Currency
 
     @property
     def credentials(self) -> ShopCredentials:
@@ -133,6 +135,8 @@ class FakeWooCommerce(FakeServer):
 
     def handle(self, request: Request) -> Response:
         """Authenticate, then route like the WP REST server."""
+        if request.path == "/wp-json/" and request.method == "GET":
+            return self._index(request)
         if not request.path.startswith(API):
             return wc_error("rest_no_route", "No route was found matching the URL and request method.", 404)
         denied = self._authenticate(request)
@@ -148,11 +152,22 @@ class FakeWooCommerce(FakeServer):
             ("orders", "GET"): self._list_orders,
             ("webhooks", "GET"): self._list_webhooks,
             ("webhooks", "POST"): self._create_webhook,
+            ("data/currencies/current", "GET"): self._current_currency,
         }
         handler = handlers.get((route, request.method))
         if handler is None:
             return wc_error("rest_no_route", "No route was found matching the URL and request method.", 404)
         return handler(request)
+
+    def _index(self, request: Request) -> Response:
+        # The public WP REST index; `_fields` keeps only the listed top-level keys, as WordPress does.
+        index = {"name": self.site_name, "description": "", "url": self.url, "home": self.url, "namespaces": ["wc/v3"]}
+        wanted = [f for f in request.args.get("_fields", "").split(",") if f]
+        return json_response({k: v for k, v in index.items() if not wanted or k in wanted})
+
+    def _current_currency(self, _request: Request) -> Response:
+        symbols = {"EUR": "&euro;", "CHF": "&#67;&#72;&#70;", "USD": "&#36;"}
+        return json_response({"code": self.currency, "name": self.currency, "symbol": symbols.get(self.currency, "")})
 
     def _authenticate(self, request: Request) -> Response | None:
         auth = request.authorization

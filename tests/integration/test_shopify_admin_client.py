@@ -197,3 +197,17 @@ def test_unreachable_shop_raises_platform_unavailable(fake_shopify: FakeShopify)
 
     with pytest.raises(PlatformUnavailable, match="connection failed"):
         ShopifyAdminClient(api_base=closed_base).create_coupon(fake_shopify.credentials, coupon())
+
+
+def test_shop_details_come_from_shop_json(fake_shopify: FakeShopify) -> None:
+    fake_shopify.details = {"name": "Kaffee & Kuchen", "currency": "CHF", "primary_locale": "de-CH"}
+    details = client_for(fake_shopify).shop_details(fake_shopify.credentials)
+    assert (details.name, details.currency, details.locale) == ("Kaffee & Kuchen", "CHF", "de-CH")
+    request = fake_shopify.requests_to("/shop.json")[0]
+    assert request.headers["X-Shopify-Access-Token"] == fake_shopify.access_token
+
+
+def test_shop_details_that_shopify_cannot_give_now_are_a_transient_failure(fake_shopify: FakeShopify) -> None:
+    fake_shopify.shop_outages = 1
+    with pytest.raises(PlatformUnavailable):
+        client_for(fake_shopify).shop_details(fake_shopify.credentials)

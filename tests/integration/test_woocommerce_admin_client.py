@@ -200,3 +200,17 @@ def test_register_webhooks_reactivates_a_disabled_webhook(fake_woocommerce: Fake
     client.register_webhooks(fake_woocommerce.credentials, topics, secret="s3cret")
 
     assert [h["status"] for h in fake_woocommerce.webhooks.values()] == ["active"]
+
+
+def test_shop_details_are_the_site_title_and_the_store_currency(fake_woocommerce: FakeWooCommerce) -> None:
+    fake_woocommerce.site_name, fake_woocommerce.currency = "Teeladen am Markt", "CHF"
+    details = client_for().shop_details(fake_woocommerce.credentials)
+    assert (details.name, details.currency, details.locale) == ("Teeladen am Markt", "CHF", None)
+    index = [r for r in fake_woocommerce.requests if r.path == "/wp-json/"]
+    assert index[0].args == {"_fields": "name"}  # the public index: no keys sent where none are needed
+
+
+def test_shop_details_with_keys_the_shop_refuses_are_rejected(fake_woocommerce: FakeWooCommerce) -> None:
+    wrong = dataclasses.replace(fake_woocommerce.credentials, consumer_secret="cs_wrong")
+    with pytest.raises(PlatformRejected):
+        client_for().shop_details(wrong)

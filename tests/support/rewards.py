@@ -14,7 +14,7 @@ from app.container import Container
 from app.domain.errors import PlatformUnavailable
 from app.domain.tiers import TierDef, TierProgram
 from app.models import Coupon, LedgerEntry, Member, ProgramSettings, Reward, RewardSettings, Shop
-from app.platforms.base import CouponSpec, PlatformClient, PushedCoupon, ShopCredentials
+from app.platforms.base import CouponSpec, PlatformClient, PushedCoupon, ShopCredentials, ShopDetails
 from app.platforms.shopify.admin import ShopifyAdminClient
 from app.platforms.woocommerce.admin import WooCommerceAdminClient
 from app.repositories import MemberRepository
@@ -166,3 +166,6 @@ class RecordingPlatform:
 
     def register_webhooks(self, shop: ShopCredentials, topics: Any, secret: str | None) -> None:
         return None
+
+    def shop_details(self, shop: ShopCredentials) -> ShopDetails:
+        return ShopDetails(name="Recording Shop", currency="EUR", locale="de")

@@ -11,8 +11,8 @@ import requests
 
 from app.domain.errors import PlatformRejected, PlatformUnavailable
 from app.domain.snapshots import OrderSnapshot
-from app.platforms.base import CouponSpec, PushedCoupon, ShopCredentials
-from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call
+from app.platforms.base import CouponSpec, PushedCoupon, ShopCredentials, ShopDetails
+from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call, json_object
 from app.platforms.shopify.parse import parse_order
 
 __all__ = ["ShopifyAdminClient"]
@@ -112,6 +112,20 @@ class ShopifyAdminClient:
             result = self._graphql(shop, CREATE_WEBHOOK, variables)["webhookSubscriptionCreate"]
             errors = [e for e in result.get("userErrors") or [] if "taken" not in str(e.get("message")).lower()]
             _raise_user_errors("webhookSubscriptionCreate", errors)
+
+    def shop_details(self, shop: ShopCredentials) -> ShopDetails:
+        """Name, currency and primary locale from `GET shop.json` (needs no scope beyond the install)."""
+        fields = {"fields": "name,currency,primary_locale"}
+        found = json_object(self._rest(shop, f"{self._base(shop)}/shop.json", fields))
+        record = found.get("shop")
+        if not isinstance(record, dict):
+            raise PlatformUnavailable("Shopify answered shop.json without a shop")
+        locale = record.get("primary_locale")
+        return ShopDetails(
+            name=str(record.get("name") or ""),
+            currency=str(record.get("currency") or ""),
+            locale=str(locale) if locale else None,
+        )
 
     def _find_code(self, shop: ShopCredentials, code: str) -> str:
         node = self._graphql(shop, FIND_BY_CODE, {"code": code}).get("codeDiscountNodeByCode")

@@ -17,8 +17,8 @@ from requests.auth import AuthBase
 
 from app.domain.errors import PlatformRejected
 from app.domain.snapshots import OrderSnapshot
-from app.platforms.base import CouponSpec, PushedCoupon, ShopCredentials
-from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call
+from app.platforms.base import CouponSpec, PushedCoupon, ShopCredentials, ShopDetails
+from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call, json_object
 from app.platforms.woocommerce.parse import parse_order
 
 __all__ = ["OAuth1", "WooCommerceAdminClient"]
@@ -119,6 +119,25 @@ class WooCommerceAdminClient:
                 self._request(shop, "POST", "webhooks", json=body)
             elif hook.get("status") != "active":
                 self._request(shop, "PUT", f"webhooks/{hook['id']}", json=body)
+
+    def shop_details(self, shop: ShopCredentials) -> ShopDetails:
+        """The site's title from the WordPress REST index and the store currency from `data/currencies/current`.
+
+        WooCommerce's REST API does not tell the site's language (only `system_status`, which also makes slow
+        outbound checks), so `locale` stays None and the shop keeps the language chosen in the admin page.
+        """
+        currency = json_object(self._request(shop, "GET", "data/currencies/current"))
+        index = json_object(call(
+            self.session,
+            "GET",
+            f"{_shop_url(shop.domain)}/wp-json/",
+            params={"_fields": "name"},
+            headers={"Accept": "application/json"},
+            timeout=self.timeout,
+            max_wait=self.max_wait,
+            sleep=self.sleep,
+        ))
+        return ShopDetails(name=str(index.get("name") or ""), currency=str(currency.get("code") or ""), locale=None)
 
     def _find_coupon(self, shop: ShopCredentials, code: str) -> str:
         found = self._request(shop, "GET", "coupons", params={"code": code}).json()
