@@ -92,16 +92,7 @@ def product_server(env: dict[str, str] | None = None) -> Iterator[int]:
     """`loyalty serve` (gunicorn, gthread) on a free port; yields the port."""
     port = free_port()
     loyalty = Path(sys.executable).parent / "loyalty"
-    command = [
-        str(loyalty),
-        "serve",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(WORKERS),
-        "--threads",
-        str(THREADS),
-    ]
+    command = [str(loyalty), "serve", *_gunicorn_shape(port)]
     with _server(command, port, env or app_env()):
         yield port
 
@@ -110,24 +101,15 @@ def product_server(env: dict[str, str] | None = None) -> Iterator[int]:
 def minimal_server() -> Iterator[int]:
     """The framework ceiling: bench/minimal_app.py under gunicorn with the product's settings."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--chdir",
-        str(BENCH_DIR),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(WORKERS),
-        "--threads",
-        str(THREADS),
-        "--worker-class",
-        "gthread",
-        "minimal_app:app",
-    ]
+    command = [sys.executable, "-m", "gunicorn", "--chdir", str(BENCH_DIR), *_gunicorn_shape(port)]
+    command += ["--worker-class", "gthread", "minimal_app:app"]
     with _server(command, port, dict(os.environ)):
         yield port
+
+
+def _gunicorn_shape(port: int) -> list[str]:
+    # The one place both servers take their shape from, so the ceiling always runs like the product.
+    return ["--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS)]
 
 
 @contextmanager
