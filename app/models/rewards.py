@@ -99,8 +99,10 @@ class Coupon(Base):
     """A single-use code issued to one member, and its life at the shop.
 
     status: reserved (points spent, push in flight) → active | pending_push (platform unavailable, the
-    worker retries) | failed (rejected; points returned); active → used | expired | deactivated.
+    worker retries) | failed (rejected, or given up); active → used | expired | deactivated.
     A deactivated coupon with a `platform_ref` and `platform_deactivated` false still needs the platform call.
+    A failed coupon with `next_attempt_at` set was given up while the platform was unavailable: its points come
+    back once the worker has looked the code up at the shop (and deactivated it if a lost answer created it).
     """
 
     __tablename__ = "coupons"

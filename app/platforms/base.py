@@ -105,6 +105,10 @@ class PlatformClient(Protocol):
         """Make an issued code unusable (refunded order's thank-you coupon)."""
         ...
 
+    def find_coupon(self, shop: ShopCredentials, code: str) -> str | None:
+        """The platform's id of the discount with exactly this code, or None when the shop has none."""
+        ...
+
     def orders_changed_since(self, shop: ShopCredentials, since: datetime) -> Iterator[OrderSnapshot]:
         """Every order changed since `since`, oldest first, paginated, within the platform's rate limits."""
         ...

@@ -29,7 +29,10 @@ log = logging.getLogger(__name__)
 PUSH_LEASE = timedelta(minutes=5)  # a claimed push not settled by then (worker died) is tried again
 BASE_BACKOFF_SECONDS = 30
 MAX_BACKOFF_SECONDS = 3600
-MAX_ATTEMPTS = 12  # about half a day of retries before the points go back
+MAX_ATTEMPTS = 12  # about half a day of pushes before the coupon is given up
+# After giving up on an unavailable platform, as long again to make sure the shop holds no usable code (an
+# answer lost on the way may have created it) before the points go back.
+CHECK_ATTEMPTS = 12
 PUSHABLE = ("reserved", "pending_push")
 LIVE = ("reserved", "pending_push", "active")
 ERROR_LIMIT = 1000
@@ -162,7 +165,12 @@ def _apply_outcome(
         coupon.status = "pending_push"
         coupon.next_attempt_at = now + timedelta(seconds=retry_delay(coupon.attempts, error.retry_after))
         return PushOutcome("pending_push", str(error))
-    coupon.status, coupon.next_attempt_at = "failed", None
+    coupon.status = "failed"
+    if isinstance(error, PlatformUnavailable):
+        # Points come back once `retry_coupon_pushes` has made sure no code of this coupon works at the shop.
+        coupon.next_attempt_at = now + timedelta(seconds=retry_delay(coupon.attempts, error.retry_after))
+        return PushOutcome("failed", str(error))
+    coupon.next_attempt_at = None  # the platform refused the code: it does not exist there
     return_points(session, coupon, "coupon_failed", now)
     return PushOutcome("failed", str(error))
 
@@ -218,15 +226,19 @@ def _lock_with_member(session: Session, shop_id: int, coupon_id: int) -> Coupon:
 def retry_coupon_pushes(
     uow_factory: Callable[[], UnitOfWork], platform_for: PlatformFor, box: SecretBox, now: datetime
 ) -> dict[str, int]:
-    """Worker job: push coupons still waiting (pending_push, or reserved by a request that died) and take
-    back deactivated ones at the shop. A retry sends the same code, which the clients treat as done."""
+    """Worker job: push coupons still waiting (pending_push, or reserved by a request that died), take back
+    deactivated ones at the shop, and settle given-up ones (any code found at the shop is deactivated, then
+    the points go back). A retry sends the same code, which the clients treat as done."""
     pushed = for_each_leased(uow_factory, lambda s, skip: _claim_push(s, box, now, skip),
                              lambda job: _push_and_settle(uow_factory, platform_for, job, now),
                              key=lambda job: job.coupon_id, job="retry_coupon_pushes")
     deactivated = for_each_leased(uow_factory, lambda s, skip: _claim_deactivation(s, box, now, skip),
                                   lambda job: _deactivate_and_settle(uow_factory, platform_for, job, now),
                                   key=lambda job: job[1], job="deactivate_coupons")
-    return {"pushed": pushed, "deactivated": deactivated}
+    settled = for_each_leased(uow_factory, lambda s, skip: _claim_given_up(s, box, now, skip),
+                              lambda job: _check_and_return(uow_factory, platform_for, job, now),
+                              key=lambda job: job[1], job="settle_given_up_coupons")
+    return {"pushed": pushed, "deactivated": deactivated, "given_up_settled": settled}
 
 
 def _claim_push(session: Session, box: SecretBox, now: datetime, skip: set[int]) -> PushJob | None:
@@ -284,6 +296,58 @@ def _deactivate_and_settle(uow_factory: Callable[[], UnitOfWork], platform_for: 
         coupon.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT] if error else None
         coupon.updated_at = now
         uow.commit()
+
+
+def _claim_given_up(
+    session: Session, box: SecretBox, now: datetime, skip: set[int]
+) -> tuple[ShopCredentials, int, int, str, str] | None:
+    stmt = select(Coupon).where(
+        Coupon.status == "failed", Coupon.platform_deactivated.is_(False), Coupon.next_attempt_at <= now,
+    ).order_by(Coupon.next_attempt_at, Coupon.id)
+    coupon = claim_next(session, stmt, Coupon.id, skip)
+    if coupon is None:
+        return None
+    coupon.attempts += 1
+    coupon.next_attempt_at = now + PUSH_LEASE
+    shop = ShopRepository(session).get(coupon.shop_id)
+    assert shop is not None
+    return credentials(shop, box), coupon.id, shop.id, shop.platform, coupon.code
+
+
+def _check_and_return(uow_factory: Callable[[], UnitOfWork], platform_for: PlatformFor,
+                      job: tuple[ShopCredentials, int, int, str, str], now: datetime) -> None:
+    # Network first, no transaction open: find the code at the shop and make it unusable if it is there.
+    creds, coupon_id, shop_id, platform, code = job
+    client = platform_for(platform)
+    found: str | None = None
+    error: Exception | None = None
+    try:
+        found = client.find_coupon(creds, code)
+        if found is not None:
+            client.deactivate_coupon(creds, found)
+    except (PlatformUnavailable, PlatformRejected) as exc:
+        error = exc
+    with uow_factory() as uow:
+        coupon = _lock_with_member(uow.session, shop_id, coupon_id)
+        if coupon.status == "failed" and not coupon.platform_deactivated:
+            _settle_given_up(uow.session, coupon, found, error, now)
+        uow.commit()
+
+
+def _settle_given_up(session: Session, coupon: Coupon, found: str | None, error: Exception | None,
+                     now: datetime) -> None:
+    coupon.updated_at = now
+    if isinstance(error, PlatformUnavailable) and coupon.attempts < MAX_ATTEMPTS + CHECK_ATTEMPTS:
+        coupon.next_attempt_at = now + timedelta(seconds=retry_delay(coupon.attempts, error.retry_after))
+        coupon.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
+        return
+    if error is not None:  # checked as long as we could: the shopper gets the points, the merchant the reason
+        coupon.last_error = f"not checked at the shop: {type(error).__name__}: {error}"[:ERROR_LIMIT]
+        log.warning("given-up coupon not checked at the shop", extra={"shop_id": coupon.shop_id,
+                                                                        "coupon_id": coupon.id})
+    coupon.platform_ref = found or coupon.platform_ref
+    coupon.platform_deactivated, coupon.next_attempt_at = True, None
+    return_points(session, coupon, "coupon_failed", now)
 
 
 def expire_coupons(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:

@@ -200,6 +200,8 @@ def test_after_the_last_attempt_the_worker_gives_up_and_returns_the_points(conta
 
     clock.advance(hours=2)
     run_retries(container, client)
+    clock.advance(hours=2)
+    run_retries(container, client)  # the shop holds no such code (tests/integration/test_coupon_give_up.py)
 
     assert [c.status for c in coupons(container, shop)] == ["failed"]
     assert member(container, shop, buyer.id).balance == 700

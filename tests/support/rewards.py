@@ -161,6 +161,10 @@ class RecordingPlatform:
         with self.lock:
             self.deactivated.append(platform_ref)
 
+    def find_coupon(self, shop: ShopCredentials, code: str) -> str | None:
+        with self.lock:
+            return f"ref-{code}" if code in self.codes else None
+
     def orders_changed_since(self, shop: ShopCredentials, since: datetime) -> Iterator[Any]:
         return iter(())
 

@@ -77,7 +77,10 @@ class ShopifyAdminClient:
         result = self._graphql(shop, query, {"d": data_input})[field]
         errors = result.get("userErrors") or []
         if any(_is_taken(error) for error in errors):
-            return PushedCoupon(platform_ref=self._find_code(shop, coupon.code))
+            found = self.find_coupon(shop, coupon.code)
+            if found is None:
+                raise PlatformRejected(f"Shopify says the code {coupon.code!r} is taken, but it cannot be found")
+            return PushedCoupon(platform_ref=found)
         _raise_user_errors(field, errors)
         return PushedCoupon(platform_ref=str(result["codeDiscountNode"]["id"]))
 
@@ -127,11 +130,10 @@ class ShopifyAdminClient:
             locale=str(locale) if locale else None,
         )
 
-    def _find_code(self, shop: ShopCredentials, code: str) -> str:
+    def find_coupon(self, shop: ShopCredentials, code: str) -> str | None:
+        """The code discount's GID by `codeDiscountNodeByCode`, or None."""
         node = self._graphql(shop, FIND_BY_CODE, {"code": code}).get("codeDiscountNodeByCode")
-        if not node:
-            raise PlatformRejected(f"Shopify says the code {code!r} is taken, but it cannot be found")
-        return str(node["id"])
+        return str(node["id"]) if node else None
 
     def _graphql(self, shop: ShopCredentials, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         response = call(

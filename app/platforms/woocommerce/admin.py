@@ -84,7 +84,11 @@ class WooCommerceAdminClient:
         except PlatformRejected as exc:
             if exc.details.get("code") != CODE_EXISTS:
                 raise
-            return PushedCoupon(platform_ref=self._find_coupon(shop, coupon.code.lower()))
+            found = self.find_coupon(shop, coupon.code)
+            if found is None:
+                message = f"WooCommerce says the coupon {coupon.code!r} exists, but it cannot be found"
+                raise PlatformRejected(message) from exc
+            return PushedCoupon(platform_ref=found)
         return PushedCoupon(platform_ref=str(created["id"]))
 
     def deactivate_coupon(self, shop: ShopCredentials, platform_ref: str) -> None:
@@ -139,12 +143,14 @@ class WooCommerceAdminClient:
         ))
         return ShopDetails(name=str(index.get("name") or ""), currency=str(currency.get("code") or ""), locale=None)
 
-    def _find_coupon(self, shop: ShopCredentials, code: str) -> str:
-        found = self._request(shop, "GET", "coupons", params={"code": code}).json()
-        for coupon in found:
-            if str(coupon.get("code", "")).lower() == code:
+    def find_coupon(self, shop: ShopCredentials, code: str) -> str | None:
+        """The coupon's id by `GET coupons?code=` (WooCommerce stores codes lower-case), or None."""
+        wanted = code.lower()
+        found = self._request(shop, "GET", "coupons", params={"code": wanted}).json()
+        for coupon in found if isinstance(found, list) else []:
+            if str(coupon.get("code", "")).lower() == wanted:
                 return str(coupon["id"])
-        raise PlatformRejected(f"WooCommerce says the coupon {code!r} exists, but it cannot be found")
+        return None
 
     def _pages(self, shop: ShopCredentials, path: str, params: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
         page = 1
