@@ -72,7 +72,7 @@ def _retry_coupon_pushes(c: Any) -> object:
 
 
 def _expire_coupons(c: Any) -> object:
-    from app.services.coupons import expire_coupons
+    from app.services.coupon_lifecycle import expire_coupons
 
     return expire_coupons(c.uow, c.clock.now())
 

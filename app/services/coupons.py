@@ -1,4 +1,4 @@
-"""Coupons at the shop: issuing, pushing (reserve → call → confirm or compensate), retries, usage, expiry."""
+"""Coupons at the shop: issuing, pushing (reserve → call → confirm or compensate), retries, giving up.
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import PlatformRejected, PlatformUnavailable
 from app.domain.rewards import coupon_window, generate_code
-from app.models import Coupon, Member, Order, RewardSettings, Shop
+from app.models import Coupon, Member, Shop
 from app.platforms.base import CouponSpec, PlatformClient, ShopCredentials
 from app.repositories import MemberRepository, ShopRepository
 from app.security import SecretBox
@@ -21,7 +21,7 @@ from app.services import ledger
 from app.services.ledger import Posting
 from app.services.program import lot_dates
 from app.services.shops import credentials
-from app.services.worklist import claim_next, for_each_claimed, for_each_leased
+from app.services.worklist import claim_next, for_each_leased
 from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def settle_push(
 ) -> PushOutcome:
     """Confirm (active), reschedule (pending_push, Retry-After honoured) or compensate (failed, points back)."""
     with uow:
-        coupon = _lock_with_member(uow.session, job.shop_id, job.coupon_id)
+        coupon = lock_with_member(uow.session, job.shop_id, job.coupon_id)
         outcome = _apply_outcome(uow.session, coupon, platform_ref, error, now)
         uow.commit()
         return outcome
@@ -212,7 +212,7 @@ def return_points(session: Session, coupon: Coupon, reason: str, now: datetime) 
     coupon.points_returned = True
 
 
-def _lock_with_member(session: Session, shop_id: int, coupon_id: int) -> Coupon:
+def lock_with_member(session: Session, shop_id: int, coupon_id: int) -> Coupon:
     # Lock order everywhere: member, then its coupons (order hooks and redemptions hold the member first).
     member_id = session.scalar(select(Coupon.member_id).where(Coupon.shop_id == shop_id, Coupon.id == coupon_id))
     if member_id is not None:
@@ -328,7 +328,7 @@ def _check_and_return(uow_factory: Callable[[], UnitOfWork], platform_for: Platf
     except (PlatformUnavailable, PlatformRejected) as exc:
         error = exc
     with uow_factory() as uow:
-        coupon = _lock_with_member(uow.session, shop_id, coupon_id)
+        coupon = lock_with_member(uow.session, shop_id, coupon_id)
         if coupon.status == "failed" and not coupon.platform_deactivated:
             _settle_given_up(uow.session, coupon, found, error, now)
         uow.commit()
@@ -348,55 +348,3 @@ def _settle_given_up(session: Session, coupon: Coupon, found: str | None, error:
     coupon.platform_ref = found or coupon.platform_ref
     coupon.platform_deactivated, coupon.next_attempt_at = True, None
     return_points(session, coupon, "coupon_failed", now)
-
-
-def expire_coupons(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
-    """Worker job: unused coupons past their end become expired; by the shop setting, their points return."""
-
-    def claim(session: Session, skip: set[int]) -> Coupon | None:
-        stmt = select(Coupon.id).where(Coupon.status.in_(LIVE), Coupon.ends_at <= now)
-        if skip:
-            stmt = stmt.where(Coupon.id.not_in(skip))
-        candidate = session.scalars(stmt.order_by(Coupon.id).limit(1)).first()
-        if candidate is None:
-            return None
-        shop_id = session.scalar(select(Coupon.shop_id).where(Coupon.id == candidate))
-        assert shop_id is not None
-        return _lock_with_member(session, shop_id, candidate)
-
-    def work(session: Session, coupon: Coupon) -> bool:
-        if coupon.status not in LIVE or coupon.ends_at is None or coupon.ends_at > now:
-            return False  # another worker got there first
-        coupon.status, coupon.next_attempt_at, coupon.updated_at = "expired", None, now
-        settings = session.get(RewardSettings, coupon.shop_id)
-        if settings is not None and settings.refund_points_on_expiry:
-            return_points(session, coupon, "coupon_expired", now)
-        return True
-
-    return for_each_claimed(uow_factory, claim, work, key=lambda c: c.id, job="expire_coupons")
-
-
-def mark_used_coupons(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
-    """Order hook: one of our codes on the order (case-insensitive) marks that coupon used with the order."""
-    codes = {str(code).strip().upper() for code in order.discount_codes or [] if str(code).strip()}
-    if not codes:
-        return
-    coupons = session.scalars(
-        select(Coupon).where(Coupon.shop_id == shop.id, func.upper(Coupon.code).in_(codes),
-                             Coupon.status.in_(LIVE)).with_for_update()
-    ).all()
-    for coupon in coupons:
-        coupon.status, coupon.used_order_id, coupon.used_at = "used", order.id, now
-        coupon.next_attempt_at, coupon.updated_at = None, now
-
-
-def deactivate_order_coupons(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
-    """Order hook: a refund or cancellation takes back the unused coupons the order earned (thank-you, ...)."""
-    if not (order.is_cancelled or order.refunded_total > 0):
-        return
-    coupons = session.scalars(
-        select(Coupon).where(Coupon.shop_id == shop.id, Coupon.order_id == order.id, Coupon.status.in_(LIVE))
-        .with_for_update()
-    ).all()
-    for coupon in coupons:
-        coupon.status, coupon.next_attempt_at, coupon.updated_at = "deactivated", now, now

@@ -19,12 +19,12 @@ JoinHook = Callable[[Session, Shop, Member, datetime], None]
 
 def order_hooks() -> list[OrderHook]:
     """Hooks run after every reconciliation of a member's order, in this order."""
-    from app.services import coupons, earning_events, referrals
+    from app.services import coupon_lifecycle, earning_events, referrals
     from app.services.messages import order_messages_hook
     from app.services.next_purchase import issue_next_purchase_coupon
     from app.services.tier_changes import upgrade_tier_on_order
 
-    rewards_hooks: list[OrderHook] = [coupons.mark_used_coupons, coupons.deactivate_order_coupons,
+    rewards_hooks: list[OrderHook] = [coupon_lifecycle.mark_used_coupons, coupon_lifecycle.deactivate_order_coupons,
                                       issue_next_purchase_coupon, upgrade_tier_on_order]
     return [*rewards_hooks, order_messages_hook, referrals.on_order, earning_events.award_newsletter_on_order]
 

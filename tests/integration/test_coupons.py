@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from app.services.coupons import expire_coupons, retry_coupon_pushes
+from app.services.coupon_lifecycle import expire_coupons
+from app.services.coupons import retry_coupon_pushes
 from app.services.redemptions import redeem_reward
 from tests.conftest import START
 from tests.fakes.shopify_server import FakeShopify
