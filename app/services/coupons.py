@@ -1,4 +1,4 @@
-"""Coupons at the shop: issuing, pushing (reserve → call → confirm or compensate), retries, giving up.
+"""Coupons at the shop: issuing, pushing (reserve → call → confirm or compensate), retries, giving up."""
 
 from __future__ import annotations
 
