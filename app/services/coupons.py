@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -259,26 +260,37 @@ def _push_and_settle(uow_factory: Callable[[], UnitOfWork], platform_for: Platfo
     settle_push(uow_factory(), job, platform_ref, error, now)
 
 
-def _claim_deactivation(
-    session: Session, box: SecretBox, now: datetime, skip: set[int]
-) -> tuple[ShopCredentials, int, int, str, str] | None:
-    stmt = select(Coupon).where(
-        Coupon.status == "deactivated", Coupon.platform_ref.is_not(None), Coupon.platform_deactivated.is_(False),
-        Coupon.next_attempt_at <= now,
-    ).order_by(Coupon.next_attempt_at, Coupon.id)
-    coupon = claim_next(session, stmt, Coupon.id, skip)
+# credentials, coupon id, shop id, platform, and the discount's platform id or the code to look up
+PlatformJob = tuple[ShopCredentials, int, int, str, str]
+
+
+def _claim_deactivation(session: Session, box: SecretBox, now: datetime, skip: set[int]) -> PlatformJob | None:
+    due = (Coupon.status == "deactivated", Coupon.platform_ref.is_not(None))
+    return _claim_platform_job(session, box, now, skip, due, lambda coupon: str(coupon.platform_ref))
+
+
+def _claim_given_up(session: Session, box: SecretBox, now: datetime, skip: set[int]) -> PlatformJob | None:
+    return _claim_platform_job(session, box, now, skip, (Coupon.status == "failed",), lambda coupon: coupon.code)
+
+
+def _claim_platform_job(
+    session: Session, box: SecretBox, now: datetime, skip: set[int], due: tuple[Any, ...],
+    target: Callable[[Coupon], str],
+) -> PlatformJob | None:
+    # A coupon that still needs a call at the shop, leased like a push (a worker that dies releases it).
+    stmt = select(Coupon).where(*due, Coupon.platform_deactivated.is_(False), Coupon.next_attempt_at <= now)
+    coupon = claim_next(session, stmt.order_by(Coupon.next_attempt_at, Coupon.id), Coupon.id, skip)
     if coupon is None:
         return None
     coupon.attempts += 1
     coupon.next_attempt_at = now + PUSH_LEASE
     shop = ShopRepository(session).get(coupon.shop_id)
     assert shop is not None
-    assert coupon.platform_ref is not None
-    return credentials(shop, box), coupon.id, shop.id, shop.platform, coupon.platform_ref
+    return credentials(shop, box), coupon.id, shop.id, shop.platform, target(coupon)
 
 
 def _deactivate_and_settle(uow_factory: Callable[[], UnitOfWork], platform_for: PlatformFor,
-                           job: tuple[ShopCredentials, int, int, str, str], now: datetime) -> None:
+                           job: PlatformJob, now: datetime) -> None:
     creds, coupon_id, shop_id, platform, platform_ref = job
     error: Exception | None = None
     try:
@@ -298,24 +310,8 @@ def _deactivate_and_settle(uow_factory: Callable[[], UnitOfWork], platform_for: 
         uow.commit()
 
 
-def _claim_given_up(
-    session: Session, box: SecretBox, now: datetime, skip: set[int]
-) -> tuple[ShopCredentials, int, int, str, str] | None:
-    stmt = select(Coupon).where(
-        Coupon.status == "failed", Coupon.platform_deactivated.is_(False), Coupon.next_attempt_at <= now,
-    ).order_by(Coupon.next_attempt_at, Coupon.id)
-    coupon = claim_next(session, stmt, Coupon.id, skip)
-    if coupon is None:
-        return None
-    coupon.attempts += 1
-    coupon.next_attempt_at = now + PUSH_LEASE
-    shop = ShopRepository(session).get(coupon.shop_id)
-    assert shop is not None
-    return credentials(shop, box), coupon.id, shop.id, shop.platform, coupon.code
-
-
 def _check_and_return(uow_factory: Callable[[], UnitOfWork], platform_for: PlatformFor,
-                      job: tuple[ShopCredentials, int, int, str, str], now: datetime) -> None:
+                      job: PlatformJob, now: datetime) -> None:
     # Network first, no transaction open: find the code at the shop and make it unusable if it is there.
     creds, coupon_id, shop_id, platform, code = job
     client = platform_for(platform)
