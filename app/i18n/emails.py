@@ -32,6 +32,11 @@ MESSAGES = {
     "emails.reward_issued.subject": {"de": "Ihr Gutschein: {reward}", "en": "Your coupon: {reward}"},
     "emails.reward_issued.intro": {"de": "hier ist Ihre Prämie von {shop}.",
                                    "en": "here is your reward from {shop}."},
+    "emails.referral_rewarded.subject": {"de": "Danke für Ihre Empfehlung: {points} Punkte für Sie",
+                                         "en": "Thanks for your referral: {points} points for you"},
+    "emails.referral_rewarded.intro": {
+        "de": "Ihre Empfehlung hat sich gelohnt: Jemand, den Sie eingeladen haben, hat bei {shop} eingekauft.",
+        "en": "your referral paid off: someone you invited has shopped at {shop}."},
     "emails.campaign.subject": {"de": "Neuigkeiten von {shop}", "en": "News from {shop}"},
     "emails.campaign.intro": {"de": "", "en": ""},
     # Names of the kinds (admin page)
@@ -41,6 +46,7 @@ MESSAGES = {
     "emails.kind.points_expiring": {"de": "Punkte verfallen bald", "en": "Points expiring"},
     "emails.kind.tier_upgrade": {"de": "Neuer Status", "en": "Tier upgrade"},
     "emails.kind.reward_issued": {"de": "Prämie / Gutschein", "en": "Reward / coupon issued"},
+    "emails.kind.referral_rewarded": {"de": "Empfehlung belohnt", "en": "Referral rewarded"},
     "emails.kind.campaign": {"de": "Kampagne", "en": "Campaign"},
     # Review page
     "emails.review.title": {"de": "Ihre Bewertung", "en": "Your review"},

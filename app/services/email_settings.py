@@ -14,7 +14,7 @@ from app.repositories.shop_settings import settings_row
 from app.uow import UnitOfWork
 
 KINDS = ("thank_you", "review_request", "review_reminder", "points_expiring", "tier_upgrade", "reward_issued",
-         "campaign")
+         "referral_rewarded", "campaign")
 
 # Consent category of each kind (DESIGN §4.8, issue 4):
 # - transactional: about something the shopper did (a purchase, a redeemed reward): always sent;
@@ -27,6 +27,7 @@ CATEGORY = {
     "reward_issued": "transactional",
     "points_expiring": "service",
     "tier_upgrade": "service",
+    "referral_rewarded": "service",
     "review_request": "review",
     "review_reminder": "review",
     "campaign": "marketing",

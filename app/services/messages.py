@@ -22,6 +22,7 @@ REQUIRED_CONTEXT = {
     "points_expiring": ("points", "expires_at"),
     "tier_upgrade": ("tier_name",),
     "reward_issued": ("reward_name", "code"),
+    "referral_rewarded": ("points", "balance"),
     "campaign": ("body",),
 }
 THANK_YOU_WITHIN = timedelta(days=3)  # no thank-you for an order first seen long after payment (imports, sync)

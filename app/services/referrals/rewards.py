@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from app.models import Member, Referral, Shop
+from app.services.messages import enqueue
 from app.services.referrals.settings import ReferralConfig
 
 
@@ -43,11 +43,13 @@ def welcome_friend(
 def notify_referrer(
     session: Session, shop: Shop, referrer: Member, referral: Referral, points: int, now: datetime
 ) -> None:
-    """Tell the referrer about their points, through the email outbox once it offers a referral message."""
-    messages = importlib.import_module("app.services.messages")
-    if "referral_rewarded" not in getattr(messages, "KINDS", ()):
-        return  # the email area has no referral template (yet): the points show in the widget's history
-    messages.enqueue(
+    """Tell the referrer about the points their referral earned (a service message: unsubscribing stops it).
+
+    The friend's name and order stay out of it: the referrer learns only that the invitation was used.
+    """
+    if points <= 0:
+        return
+    enqueue(
         session,
         shop,
         referrer,
@@ -55,5 +57,5 @@ def notify_referrer(
         due_at=now,
         now=now,
         dedupe_key=f"referral_rewarded:{referral.id}",
-        context={"points": points, "friend_order": referral.order_name},
+        context={"points": points, "balance": referrer.balance},
     )
