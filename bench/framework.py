@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import harness
+import wrk_load
 from loadgen import LoadResult, build_request, run_load
 
 PLAIN = build_request("GET", "/json")
@@ -20,4 +21,4 @@ def ceiling(port: int, *, conditional: bool, per_sender: list[int]) -> LoadResul
     The same number of requests per sender as the product's round it is compared with, so both runs have the
     same shape (all senders busy, then the last ones finishing)."""
     raw = CONDITIONAL if conditional else PLAIN
-    return run_load(port, [[raw] * count for count in per_sender])
+    return wrk_load.send_reads(port, [[raw] * count for count in per_sender])

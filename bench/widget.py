@@ -11,6 +11,7 @@ import framework
 import harness
 import psycopg
 import workload
+import wrk_load
 from loadgen import LoadResult, build_request, combined, run_load
 
 from app.platforms.app_proxy import signed_params
@@ -83,7 +84,7 @@ def requests(people: list[tuple[str, str]], etags: list[str] | None) -> list[lis
 
 def measure(port: int, lists: list[list[bytes]], repeats: int) -> LoadResult:
     """Each sender's shoppers' widgets, `repeats` times in turn."""
-    return run_load(port, [each * repeats for each in lists])
+    return wrk_load.send_reads(port, [each * repeats for each in lists])
 
 
 def run(quick: bool) -> list[harness.Row]:
@@ -157,7 +158,7 @@ def _row(name: str, result: LoadResult, ceiling: LoadResult, people: int, expect
         goal, met = f">= {GOAL_304} of the 304 ceiling", ratio >= GOAL_304
     note = (
         f"{result.requests} req over {people} shoppers, {spread}; p50 {result.p(50):.1f} ms p99 {p99:.1f} ms; "
-        f"not {expected}: {wrong} {dict(result.statuses)}"
+        f"not {expected}: {wrong} {dict(result.statuses)}; load: {wrk_load.generator()}"
     )
     return harness.Row(
         name, f"{result.rate:.0f} req/s", f"{ceiling.rate:.0f} req/s", ratio, goal, met and wrong == 0, note
