@@ -64,7 +64,7 @@ def main() -> None:
         assert sink.stdout.readline().startswith(b"ready")
         with psycopg.connect(harness.DATABASE_URL) as conn:  # the copies of an earlier run
             conn.execute("DELETE FROM outbox_messages WHERE dedupe_key LIKE 'bench:%'")
-        outbox.due_messages(args.messages + 25)
+        outbox.due_messages(args.messages + 25, tag="profile")
         with psycopg.connect(harness.DATABASE_URL, autocommit=True) as conn:  # as autovacuum would have by now
             conn.execute("VACUUM ANALYZE outbox_messages")
         container = Container(
