@@ -40,6 +40,7 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
     else:
+        event.listen(engine, "do_connect", db_driver.connect)
         event.listen(engine.pool, "checkout", db_driver.drop_dead_on_checkout)
     return engine
 

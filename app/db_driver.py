@@ -1,6 +1,6 @@
 """psycopg connection details that cost the webhook path CPU or round trips without buying anything.
 
-Two measured costs (bench/profile_webhook.py, cProfile on process time):
+Three measured costs (bench/profile_webhook.py, cProfile on process time):
 
 - `Cursor.description` builds one `Column` object per result column on every statement (name decoding and a
   type lookup each). SQLAlchemy reads the description once per compiled statement to build its result
@@ -11,6 +11,14 @@ Two measured costs (bench/profile_webhook.py, cProfile on process time):
   readable means the server sent something (the FATAL of a terminated backend) or closed it; only then is a
   real ping sent, and a connection that fails it is replaced (SQLAlchemy's "pessimistic" disconnect handling
   through `DisconnectionError`).
+- psycopg prepares a statement on the server once it ran 5 times on a connection, and forgets every prepared
+  statement at each `rollback()` (it sends `DEALLOCATE ALL`). A webhook that turns out a duplicate, a read
+  that commits nothing, a failed delivery: each rolls back, and the connection's next transactions then send
+  every statement unprepared again (parsed and planned anew, ~30 % of the webhook's statements in the
+  benchmark with 5 % duplicates). `KeepPreparedConnection` rolls back and keeps them. PostgreSQL's prepared
+  statements are not transactional (a ROLLBACK does not remove them), and one that refers to something the
+  rollback undid is re-planned or fails when next used, as it would after that object were dropped; psycopg
+  itself still forgets them all after DROP, ALTER, DISCARD ALL or a ROLLBACK sent as a statement.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from typing import Any, overload
 
 import psycopg
 from psycopg import Column
-from psycopg.pq import ExecStatus
+from psycopg.pq import ExecStatus, TransactionStatus
 from sqlalchemy.exc import DisconnectionError
 
 _TUPLES = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE)
@@ -76,6 +84,26 @@ class LazyDescriptionCursor(psycopg.Cursor[Any]):
         if result is None or not (result.nfields or result.status in _TUPLES):
             return None
         return LazyDescription(_ResultOf(self), result.nfields)
+
+
+class KeepPreparedConnection(psycopg.Connection[Any]):
+    """psycopg's connection whose `rollback()` keeps the prepared statements (see the module docstring)."""
+
+    def rollback(self) -> None:
+        # psycopg's own rollback where it does more than ROLLBACK: inside its transaction() block (refused),
+        # two-phase commit (refused) and pipeline mode (statements queued for preparation may never have run).
+        if self._num_transactions or self._tpc or self._pipeline:  # noqa: SLF001 - psycopg's own guards
+            super().rollback()
+            return
+        with self.lock:
+            if self.pgconn.transaction_status == TransactionStatus.IDLE:
+                return
+            self.wait(self._exec_command(b"ROLLBACK"))  # noqa: SLF001 - what psycopg's rollback sends
+
+
+def connect(_dialect: Any, _record: Any, cargs: Sequence[Any], cparams: dict[str, Any]) -> psycopg.Connection[Any]:
+    """Engine `do_connect` listener: the app's PostgreSQL connections are `KeepPreparedConnection`s."""
+    return KeepPreparedConnection.connect(*cargs, **cparams)
 
 
 def connect_args() -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The app's PostgreSQL connections (app.db_driver): lazy cursor descriptions, dead connections found at checkout."""
+"""The app's PostgreSQL connections (app.db_driver): lazy cursor descriptions, dead connections found at checkout,
+prepared statements kept across rollbacks."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from app.db import make_engine
 from app.db_driver import LazyDescriptionCursor
@@ -70,3 +72,33 @@ def test_an_idle_healthy_connection_is_handed_out_again_without_a_new_one(engine
         second = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
 
     assert second == first
+
+
+def _prepared_statements(conn: Connection) -> int:
+    return int(conn.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one())
+
+
+def test_a_rollback_keeps_the_statements_the_connection_prepared(engine: Engine) -> None:
+    with engine.connect() as conn:
+        for _ in range(6):  # psycopg prepares a statement on its 6th execution
+            conn.execute(text("SELECT count(*) FROM shops WHERE id = :id"), {"id": 1})
+        conn.rollback()
+        prepared_after_rollback = _prepared_statements(conn)
+        conn.rollback()
+        seen = [conn.execute(text("SELECT count(*) FROM shops WHERE id = :id"), {"id": n}).scalar_one()
+                for n in range(3)]
+
+    assert prepared_after_rollback >= 1
+    assert seen == [0, 0, 0]
+
+
+def test_a_rollback_after_a_failed_statement_leaves_the_connection_usable(engine: Engine) -> None:
+    with engine.connect() as conn:
+        for _ in range(6):
+            conn.execute(text("SELECT 1 FROM shops WHERE id = :id"), {"id": 1})
+        with pytest.raises(DBAPIError):
+            conn.execute(text("SELECT 1 / 0"))
+        conn.rollback()
+
+        assert conn.execute(text("SELECT 1 FROM shops WHERE id = :id"), {"id": 1}).first() is None
+        assert _prepared_statements(conn) >= 1
