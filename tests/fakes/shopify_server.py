@@ -1,10 +1,14 @@
-"""A fake Shopify shop: OAuth token endpoint, GraphQL discounts and webhooks, REST orders with Link pages."""
+"""A fake Shopify shop: OAuth token endpoint, GraphQL discounts and webhooks, REST orders with Link pages, and
+the REST leaky bucket (`X-Shopify-Shop-Api-Call-Limit`, 429 with Retry-After when full)."""
 
 from __future__ import annotations
 
 import base64
 import json
+import math
 import re
+import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +27,8 @@ from tests.fakes.shopify_graphql import (
 
 API_PATH = re.compile(r"^/admin/api/(?P<version>\d{4}-\d{2})/(?P<resource>graphql|orders|shop)\.json$")
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+REST_BUCKET = 40  # a standard plan's REST bucket; it leaks size / 20 calls per second (2/s)
+THROTTLED = "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."
 CREATE_MUTATIONS = {
     "discountCodeBasicCreate": ("basicCodeDiscount", True),
     "discountCodeFreeShippingCreate": ("freeShippingCodeDiscount", False),
@@ -107,6 +113,12 @@ class FakeShopify(FakeServer):
         # GET shop.json: what the merchant set in Settings → General and Languages
         self.details: dict[str, Any] = {"name": "Kaffeerösterei Müller", "currency": "EUR", "primary_locale": "de"}
         self.shop_outages = 0  # the next GET shop.json requests answer 503
+        # The REST leaky bucket, on `rest_clock` (seconds; a test may drive it); `rest_throttled` counts 429s.
+        self.rest_bucket = REST_BUCKET
+        self.rest_clock: Callable[[], float] = time.monotonic
+        self.rest_throttled = 0
+        self._rest_level = 0.0
+        self._rest_checked: float | None = None
 
     @property
     def api_base(self) -> str:
@@ -132,13 +144,32 @@ class FakeShopify(FakeServer):
             return json_response({"errors": "Not Found"}, 404)
         if request.headers.get("X-Shopify-Access-Token") != self.access_token:
             return json_response({"errors": "[API] Invalid API key or access token"}, 401)
-        if match["resource"] == "orders" and request.method == "GET":
-            return self._orders(request, match["version"])
-        if match["resource"] == "shop" and request.method == "GET":
-            return self._shop(request)
+        if match["resource"] in ("orders", "shop") and request.method == "GET":
+            used = self._take_rest_call()
+            if used is None:
+                return json_response({"errors": THROTTLED}, 429, {"Retry-After": "2.0"})
+            if match["resource"] == "orders":
+                response = self._orders(request, match["version"])
+            else:
+                response = self._shop(request)
+            response.headers["X-Shopify-Shop-Api-Call-Limit"] = f"{used}/{self.rest_bucket}"
+            return response
         if match["resource"] == "graphql" and request.method == "POST":
             return self._graphql(request)
         return json_response({"errors": "Not Found"}, 404)
+
+    def _take_rest_call(self) -> int | None:
+        """One call into the bucket after it leaked since the last; None when it is full (429)."""
+        now = self.rest_clock()
+        if self._rest_checked is not None:
+            leaked = (now - self._rest_checked) * self.rest_bucket / 20
+            self._rest_level = max(0.0, self._rest_level - leaked)
+        self._rest_checked = now
+        if self._rest_level + 1 > self.rest_bucket:
+            self.rest_throttled += 1
+            return None
+        self._rest_level += 1
+        return math.ceil(self._rest_level)
 
     def _shop(self, request: Request) -> Response:
         with self.lock:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+import requests
 
 from app.domain.errors import PlatformRejected, PlatformUnavailable
 from app.platforms.base import CouponSpec
@@ -176,6 +177,50 @@ def test_orders_changed_since_walks_every_page_oldest_first(fake_shopify: FakeSh
 
     assert refs == ["3", "4", "5", "6", "7", "8", "9"]
     assert len(fake_shopify.requests_to("/orders.json")) == 4
+
+
+class BucketTime:
+    """The fake shop's bucket clock, moved on only by the client's waits (requests take no time)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+def test_a_long_order_sync_paces_itself_by_the_call_limit_header_and_never_hits_429(
+    fake_shopify: FakeShopify,
+) -> None:
+    bucket = BucketTime()
+    fake_shopify.rest_clock = lambda: bucket.now
+    fake_shopify.orders = [shopify_order(n, f"2026-03-01T10:{n // 60:02d}:{n % 60:02d}Z") for n in range(1, 121)]
+    client = ShopifyAdminClient(api_base=fake_shopify.api_base, sleep=bucket.sleep, page_size=2)
+
+    refs = [order.order_ref for order in client.orders_changed_since(fake_shopify.credentials, STARTS.replace(month=1))]
+
+    assert refs == [str(n) for n in range(1, 121)]
+    assert fake_shopify.rest_throttled == 0
+    # 60 pages into a bucket of 40 that leaks 2 per second, a fifth kept free: the first 32 go at once, each
+    # later page waits until one call has leaked out.
+    assert bucket.waits[:1] == [0.5]
+    assert sum(bucket.waits) == pytest.approx((60 - 32) / 2, abs=0.6)
+
+
+def test_without_pacing_the_fake_shop_answers_429_once_its_bucket_is_full(fake_shopify: FakeShopify) -> None:
+    fake_shopify.rest_clock = lambda: 0.0  # no time passes, nothing leaks
+    statuses = []
+    for _ in range(41):
+        answer = requests.get(f"{fake_shopify.api_base}/admin/api/2025-10/shop.json",
+                              headers={"X-Shopify-Access-Token": fake_shopify.access_token}, timeout=5)
+        statuses.append((answer.status_code, answer.headers.get("X-Shopify-Shop-Api-Call-Limit")))
+
+    assert statuses[0] == (200, "1/40")
+    assert statuses[39] == (200, "40/40")
+    assert statuses[40][0] == 429
+    assert answer.headers["Retry-After"] == "2.0"
 
 
 def test_register_webhooks_is_idempotent(fake_shopify: FakeShopify) -> None:

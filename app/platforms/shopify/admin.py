@@ -13,6 +13,7 @@ from app.domain.errors import PlatformRejected, PlatformUnavailable
 from app.domain.snapshots import OrderSnapshot
 from app.platforms.base import CouponSpec, PushedCoupon, ShopCredentials, ShopDetails
 from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call, json_object
+from app.platforms.shopify.pacing import CALL_LIMIT_HEADER, pause_before_next_call
 from app.platforms.shopify.parse import parse_order
 
 __all__ = ["ShopifyAdminClient"]
@@ -104,6 +105,8 @@ class ShopifyAdminClient:
             for payload in response.json().get("orders", []):
                 yield parse_order(payload)
             url, params = _next_page(response, base), None  # the cursor URL carries every parameter
+            if url is not None and (pause := pause_before_next_call(response.headers.get(CALL_LIMIT_HEADER))):
+                self.sleep(pause)
 
     def register_webhooks(self, shop: ShopCredentials, topics: Mapping[str, str], secret: str | None) -> None:
         """Subscribe every topic; Shopify signs with the app secret, so `secret` is not used here."""
