@@ -7,38 +7,58 @@ import logging
 import re
 import time
 from datetime import timedelta
-from typing import Any
 
 import jwt
 import pytest
 from flask import Flask
-from sqlalchemy import JSON, LargeBinary, String, Text, select, text
+from sqlalchemy import JSON, LargeBinary, String, Text, select
 
+from app.container import Container
 from app.db import Base
 from app.models import Shop, SyncRun
 from app.services.admin_sessions import issue_login_link
 from app.services.shops import NewShop, add_shop
 from tests.conftest import TEST_SHOPIFY_SECRET, TEST_WOO_SECRET
 from tests.support.admin import admin_headers, session_token
-from tests.support.deliveries import deliver
+from tests.support.deliveries import deliver, member_by_email
 from tests.support.outbox import dispatch, mailer_fixture  # noqa: F401 - fixture
+from tests.support.platform_flows import (
+    FAKE_SHOPIFY_TOKEN,
+    FAKE_WOO_KEY,
+    FAKE_WOO_SECRET,
+    WOO_WEBHOOK_SECRET,
+    everything_logged,
+    fakes_fixture,  # noqa: F401
+    run_platform_flows,
+)
+from tests.support.rewards import RecordingPlatform, add_reward, member_with_points
 from tests.support.snapshots import customer, order
 from tests.support.storefront import proxy_url
+from tests.support.tenancy import (
+    ADJUST,
+    EDIT_REWARD,
+    REDEEM,
+    STRING_PARAMS,
+    TIERS,
+    add_one_of_each,
+    admin_routes,
+    fill,
+    ids_of,
+    tenant_state,
+    valid_request,
+)
 
 XSS = '<img src=x onerror="window.__xss=1">\'"--; DROP TABLE members;--'
 VICTIM = customer("9101", "opfer@example.de", first_name=XSS, last_name="Robert'); DROP TABLE orders;--")
-STRING_PARAMS = {"decision": "approve", "what": "members", "code": "ABC123", "token": "x"}
-ID_TABLES = {"member_id": "members", "reward_id": "rewards", "message_id": "outbox_messages",
-             "run_id": "sync_runs", "delivery_id": "webhook_deliveries", "export_id": "privacy_exports",
-             "campaign_id": "campaigns", "referral_id": "referrals"}
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
-# 422: flask-smorest validates the body before the view's authentication runs; nothing is read or changed.
-REFUSED = (401, 403, 422)
+# Only authentication may answer: every request carries a body and query its schemas accept (no 422 first).
+REFUSED = (401, 403)
+STOREFRONT_BODIES = {"/redeem": {"reward_id": 1}, "/birthday": {"birthday": "1990-05-17"}}
 
 
 @pytest.fixture
 def victim(container, clock) -> Shop:  # type: ignore[no-untyped-def]
-    """Shop A, with a member, an order, points, an outbox message, a delivery and a sync run."""
+    """Shop A, with a member, an order, points, an outbox message, a delivery, a sync run and a reward."""
     shop = add_shop(container.uow(), container.box,
                     NewShop("shopify", "opfer-shop.myshopify.com", access_token="shpat_victim_secret"), clock.now())
     deliver(container, shop, order("8001", at=clock.now(), merchandise="120.00", buyer=VICTIM))
@@ -47,8 +67,15 @@ def victim(container, clock) -> Shop:  # type: ignore[no-untyped-def]
                                 finished_at=clock.now(), since=clock.now(), pulled=1, repaired=1, error_count=0,
                                 errors=[]))
         uow.commit()
-    _try_add_reward(container, shop)
+    add_reward(container, shop, points_cost=100)
     return shop
+
+
+@pytest.fixture
+def victim_with_every_id(container: Container, victim: Shop) -> Shop:
+    """The victim, also with a privacy export, a campaign and a referral: a row of every id kind."""
+    add_one_of_each(container, victim, member_by_email(container, victim, VICTIM.email or "").id)
+    return victim
 
 
 @pytest.fixture
@@ -57,73 +84,80 @@ def attacker(container, clock) -> Shop:  # type: ignore[no-untyped-def]
                     NewShop("shopify", "angreifer.myshopify.com", access_token="shpat_attacker"), clock.now())
 
 
-def _try_add_reward(container, shop: Shop) -> None:  # type: ignore[no-untyped-def]
-    try:
-        from tests.support.rewards import add_reward
-    except ImportError:
-        return
-    add_reward(container, shop, points_cost=100)
+@pytest.fixture
+def recording_platform(container: Container) -> RecordingPlatform:
+    """Coupon pushes of every platform go to memory: a redemption that got through is seen, and no network."""
+    platform = RecordingPlatform()
+    container._platform_clients = {"shopify": platform, "woocommerce": platform}
+    return platform
 
 
-def admin_routes(app: Flask) -> list[tuple[str, str, list[str]]]:
-    """(method, rule, argument names) of every /admin/api route."""
-    found = []
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/admin/api"):
-            for method in sorted((rule.methods or set()) - SKIPPED_METHODS):
-                found.append((method, rule.rule, sorted(rule.arguments)))
-    return found
-
-
-def first_id_of(container, table: str, shop: Shop) -> int | None:  # type: ignore[no-untyped-def]
-    with container.engine.connect() as conn:
-        if table not in Base.metadata.tables:
-            return None
-        return conn.execute(text(f"SELECT min(id) FROM {table} WHERE shop_id = :s"), {"s": shop.id}).scalar()
-
-
-def fill(container, rule: str, arguments: list[str], shop: Shop) -> tuple[str, list[str]]:  # type: ignore[no-untyped-def]
-    """The rule's URL with the victim's ids; the arguments for which the victim has no object."""
-    path, missing = rule, []
-    for name in arguments:
-        if name in ID_TABLES:
-            value = first_id_of(container, ID_TABLES[name], shop)
-            if value is None:
-                missing.append(name)
-                value = 1
-        else:
-            value = STRING_PARAMS.get(name, "1")
-        path = re.sub(rf"<(?:[^:>]+:)?{name}>", str(value), path)
-    return path, missing
-
-
-def tenant_state(container, shop: Shop) -> dict[str, list[tuple[Any, ...]]]:  # type: ignore[no-untyped-def]
-    """Every row of every table that belongs to the shop."""
-    state = {}
-    with container.engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            if "shop_id" in table.c:
-                rows = conn.execute(select(table).where(table.c.shop_id == shop.id)).all()
-                state[table.name] = sorted(map(repr, rows))
-    return state
-
-
-def test_every_admin_route_refuses_another_shops_ids(app, client, container, victim, attacker):
+def test_every_admin_route_refuses_another_shops_ids(  # type: ignore[no-untyped-def]
+    app, client, container, victim_with_every_id, attacker, recording_platform
+):
+    victim = victim_with_every_id
+    ids = ids_of(container, victim)
     before = tenant_state(container, victim)
-    refused_wrongly, uncovered = [], []
+    answered, uncovered = [], []
 
     for method, rule, arguments in admin_routes(app):
         if not any(name.endswith("_id") for name in arguments):
             continue
         path, missing = fill(container, rule, arguments, victim)
         uncovered += [f"{method} {rule} ({name})" for name in missing]
-        response = client.open(path, method=method, json={}, headers=admin_headers(attacker))
-        if response.status_code < 400:
-            refused_wrongly.append(f"{method} {rule} -> {response.status_code}")
+        response = client.open(path, method=method, headers=admin_headers(attacker),
+                               **valid_request(method, rule, ids))
+        if response.status_code not in (403, 404):
+            reason = (response.get_json(silent=True) or {}).get("reason")
+            answered.append(f"{method} {rule} -> {response.status_code} {reason}")
 
-    assert refused_wrongly == []
+    assert uncovered == []
+    assert answered == []
     assert tenant_state(container, victim) == before
-    # `uncovered`: routes whose id kind the victim has no row of (they are still refused, aimed at id 1).
+    assert recording_platform.calls == []
+
+
+def test_the_id_sweeps_bodies_succeed_for_the_victims_own_admin(  # type: ignore[no-untyped-def]
+    app, client, container, victim_with_every_id, recording_platform
+):
+    victim = victim_with_every_id
+    ids = ids_of(container, victim)
+    statuses = {}
+
+    for method, rule, arguments in admin_routes(app):
+        if (method, rule) in (ADJUST, REDEEM, EDIT_REWARD):
+            response = client.open(fill(container, rule, arguments, victim)[0], method=method,
+                                   headers=admin_headers(victim), **valid_request(method, rule, ids))
+            statuses[(method, rule)] = response.status_code
+
+    assert statuses == {ADJUST: 201, REDEEM: 201, EDIT_REWARD: 200}
+    assert len(recording_platform.calls) == 1
+
+
+def test_ids_of_another_shop_in_a_request_body_are_refused(  # type: ignore[no-untyped-def]
+    client, container, victim_with_every_id, attacker, recording_platform
+):
+    victim = victim_with_every_id
+    ids = ids_of(container, victim)
+    own = member_with_points(container, attacker, 500)
+    tiers = {**TIERS, "tiers": [{**TIERS["tiers"][0], "entry_coupon_reward_id": ids["reward_id"]}]}
+    before = tenant_state(container, victim)
+    attempts = {
+        "export": ("POST", "/admin/api/privacy/exports", {"member_id": ids["member_id"]}),
+        "redact": ("POST", "/admin/api/privacy/redact", {"member_id": ids["member_id"]}),
+        "redeem": ("POST", f"/admin/api/members/{own.id}/redeem", {"reward_id": ids["reward_id"]}),
+        "tier_coupon": ("PUT", "/admin/api/tiers", tiers),
+    }
+    answers = {}
+
+    for name, (method, path, body) in attempts.items():
+        response = client.open(path, method=method, json=body, headers=admin_headers(attacker))
+        answers[name] = (response.status_code, (response.get_json(silent=True) or {}).get("reason"))
+
+    assert answers == {"export": (404, "member_not_found"), "redact": (404, "member_not_found"),
+                       "redeem": (422, "reward_unavailable"), "tier_coupon": (422, "invalid_input")}
+    assert tenant_state(container, victim) == before
+    assert recording_platform.calls == []
 
 
 def test_no_admin_list_shows_another_shops_data(app, client, container, victim, attacker):
@@ -132,7 +166,8 @@ def test_no_admin_list_shows_another_shops_data(app, client, container, victim, 
     for method, rule, arguments in admin_routes(app):
         if method != "GET" or any(name.endswith("_id") for name in arguments):
             continue
-        response = client.get(fill(container, rule, arguments, victim)[0], headers=admin_headers(attacker))
+        response = client.get(fill(container, rule, arguments, victim)[0], headers=admin_headers(attacker),
+                              query_string=valid_request(method, rule, {})["query_string"])
         body = response.get_data(as_text=True)
         if "opfer@example.de" in body or "8001" in body or "opfer-shop" in body:
             leaks.append(f"GET {rule} -> {response.status_code}")
@@ -156,9 +191,10 @@ def test_every_admin_route_refuses_forged_tokens(app, client, victim):
 
     for method, rule, _arguments in admin_routes(app):
         path = re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: STRING_PARAMS.get(m.group(1), "1"), rule)
+        request = valid_request(method, rule, {"domain": victim.domain})
         for name, token in [*forged.items(), ("none", None)]:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            response = client.open(path, method=method, json={}, headers=headers)
+            response = client.open(path, method=method, headers=headers, **request)
             if response.status_code not in REFUSED:
                 accepted.append(f"{name}: {method} {rule} -> {response.status_code}")
 
@@ -195,21 +231,30 @@ def test_every_storefront_route_refuses_another_shops_signature_and_old_timestam
     add_shop(container.uow(), container.box, NewShop(
         "woocommerce", "https://laden-b.example.de", webhook_secret="secret-of-b", consumer_key="ck_b",
         consumer_secret="cs_b"), clock.now())
-    accepted = []
+    accepted, refused_when_fresh = [], []
 
     for method, path in storefront_routes(app):
+        route, body = path.removeprefix("/proxy"), STOREFRONT_BODIES.get(path.removeprefix("/proxy"), {})
         attempts = {
-            "b_signs_for_a": proxy_url(path.removeprefix("/proxy"), woo_a.domain, "secret-of-b", clock.now(), "12"),
-            "old_timestamp": proxy_url(path.removeprefix("/proxy"), "opfer-shop.myshopify.com", TEST_SHOPIFY_SECRET,
-                                       clock.now() - timedelta(minutes=10), "9101"),
+            "b_signs_for_a": proxy_url(route, woo_a.domain, "secret-of-b", clock.now(), "12"),
+            # A's own secret, only ten minutes late: refused for the timestamp alone (the fresh twin passes).
+            "old_timestamp": proxy_url(route, woo_a.domain, TEST_WOO_SECRET, clock.now() - timedelta(minutes=10),
+                                       "12"),
             "unsigned": f"{path}?shop={woo_a.domain}&logged_in_customer_id=12",
         }
         for name, url in attempts.items():
-            response = client.open(url, method=method, json={}, headers={"X-Forwarded-For": f"10.0.0.{len(name)}"})
+            response = client.open(url, method=method, json=body, headers={"X-Forwarded-For": f"10.0.0.{len(name)}"})
             if response.status_code not in REFUSED:
                 accepted.append(f"{name}: {method} {path} -> {response.status_code}")
+        fresh = client.open(proxy_url(route, woo_a.domain, TEST_WOO_SECRET, clock.now(), "12"), method=method,
+                            json=body, headers={"X-Forwarded-For": "10.0.1.1"})
+        if fresh.status_code in REFUSED or fresh.status_code >= 500:
+            refused_when_fresh.append(f"{method} {path} -> {fresh.status_code}")
 
     assert accepted == []
+    assert refused_when_fresh == []
+    fresh_customer = proxy_url("/customer", woo_a.domain, TEST_WOO_SECRET, clock.now(), "12")
+    assert client.get(fresh_customer, headers={"X-Forwarded-For": "10.0.1.2"}).status_code == 200
 
 
 def test_a_shopper_of_one_shop_sees_nothing_of_another(client, container, clock, victim, attacker):
@@ -255,7 +300,8 @@ def test_hostile_names_are_stored_verbatim_and_served_as_json_not_markup(client,
 
 
 def secrets_of_the_test() -> list[str]:
-    return ["shpat_victim_secret", "shpat_attacker", "cs_a_secret", "secret-of-b", "test-woo-secret"]
+    return ["shpat_victim_secret", "shpat_attacker", "cs_a_secret", "secret-of-b", "test-woo-secret",
+            FAKE_SHOPIFY_TOKEN, FAKE_WOO_SECRET, WOO_WEBHOOK_SECRET]
 
 
 def test_access_tokens_and_consumer_secrets_are_not_readable_in_any_text_column(container, clock, victim, attacker):
@@ -276,15 +322,32 @@ def test_access_tokens_and_consumer_secrets_are_not_readable_in_any_text_column(
     assert found == []
 
 
-def test_tokens_and_secrets_never_reach_the_logs(client, container, clock, caplog, victim):
+def test_tokens_and_secrets_never_reach_the_logs(app, client, container, caplog, victim, fakes):
     caplog.set_level(logging.DEBUG)
-    add_shop(container.uow(), container.box, NewShop(
-        "woocommerce", "https://laden-a.example.de", webhook_secret="secret-of-b", consumer_key="ck_a",
-        consumer_secret="cs_a_secret"), clock.now())
-    from app.services import reconciliation
 
-    for shop_id in (victim.id,):
-        reconciliation.sync_shop(container.uow, container.platform_client, container.box, clock, shop_id)
-    client.get("/admin/api/sync/runs", headers=admin_headers(victim))
+    run_platform_flows(app, client, container, victim, fakes)
 
-    assert not [s for s in secrets_of_the_test() if s in caplog.text]
+    logged = everything_logged(caplog)
+    assert "sync stopped by the platform" in logged  # the error paths ran
+    # The consumer key is left out: WooCommerce's OAuth 1.0a over http puts it in the query string, which the
+    # HTTP libraries log at DEBUG; it authenticates nothing without the consumer secret.
+    assert [s for s in secrets_of_the_test() if s in logged] == []
+
+
+def test_tokens_and_secrets_never_reach_the_admin_api_answers(app, client, container, victim, fakes):
+    woo_shop, shopify_shop = run_platform_flows(app, client, container, victim, fakes)
+    answers = []
+
+    for headers in ({}, admin_headers(shopify_shop)):  # the WooCommerce shop signed in by login link
+        runs = client.get("/admin/api/sync/runs", headers=headers)
+        run_ids = [run["id"] for run in runs.json["runs"]]
+        answers += [runs, client.get("/admin/api/webhooks?status=all", headers=headers)]
+        answers += [client.get(f"/admin/api/sync/runs/{run_id}", headers=headers) for run_id in run_ids]
+    buyer = member_by_email(container, woo_shop, "kunde1@example.de")
+    answers.append(client.get(f"/admin/api/members/{buyer.id}/coupons"))
+
+    assert [a.status_code for a in answers if a.status_code != 200] == []
+    text = "\n".join(a.get_data(as_text=True) for a in answers)
+    assert "HTTP 401" in text  # the failures are on show
+    assert "HTTP 500" in text
+    assert [s for s in [*secrets_of_the_test(), FAKE_WOO_KEY] if s in text] == []
