@@ -8,14 +8,13 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from app import create_app
 from app.clock import FixedClock
 from app.container import Container
 from app.models import Shop
 from app.platforms.shopify.admin import ShopifyAdminClient
 from app.services.admin_sessions import issue_login_link
-from tests.conftest import _empty
 from tests.fakes.shopify_server import FakeShopify, shopify_order
+from tests.support.apps import app_with_platforms
 from tests.support.deliveries import member_by_email
 from tests.support.rewards import no_sleep, shop_for
 
@@ -25,11 +24,8 @@ LOST_ORDER = 4711  # paid in the shop; its webhooks never arrived
 @pytest.fixture
 def app(settings_overrides: dict[str, object], clock: FixedClock, fake_shopify: FakeShopify) -> Iterator[Flask]:
     client = ShopifyAdminClient(api_base=fake_shopify.api_base, sleep=no_sleep, max_wait=0)
-    application = create_app(settings_overrides, clock=clock, platform_clients={"shopify": client})
-    yield application
-    c: Container = application.extensions["container"]
-    _empty(c.engine)
-    c.dispose()
+    with app_with_platforms(settings_overrides, clock, {"shopify": client}) as application:
+        yield application
 
 
 @pytest.fixture

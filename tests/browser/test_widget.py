@@ -7,14 +7,14 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from app import create_app
 from app.clock import FixedClock
 from app.container import Container
 from app.models import Shop
 from app.platforms.shopify.admin import ShopifyAdminClient
 from tests.browser.proxy_shim import ShopifyProxyShim
-from tests.conftest import TEST_SHOPIFY_SECRET, _empty
+from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.fakes.shopify_server import FakeShopify
+from tests.support.apps import app_with_platforms
 from tests.support.deliveries import deliver
 from tests.support.rewards import add_reward, no_sleep, shop_for
 from tests.support.snapshots import customer, order
@@ -29,15 +29,8 @@ def shopify_client(fake: FakeShopify) -> ShopifyAdminClient:
 
 @pytest.fixture
 def app(settings_overrides: dict[str, object], clock: FixedClock, fake_shopify: FakeShopify) -> Iterator[Flask]:
-    application = create_app(
-        settings_overrides,
-        clock=clock,
-        platform_clients={"shopify": shopify_client(fake_shopify)},
-    )
-    yield application
-    c: Container = application.extensions["container"]
-    _empty(c.engine)
-    c.dispose()
+    with app_with_platforms(settings_overrides, clock, {"shopify": shopify_client(fake_shopify)}) as application:
+        yield application
 
 
 @pytest.fixture

@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
-from typing import Any
-
-import pytest
-from aiosmtpd.controller import Controller
-
 from app.mail.file import FileMailer
 from app.mail.mime import build_message
 from app.mail.render import RenderedEmail
@@ -18,55 +10,8 @@ from tests.conftest import START
 from tests.support.deliveries import deliver
 from tests.support.net import free_port
 from tests.support.outbox import dispatch, messages
+from tests.support.smtp import smtp_inbox_fixture, smtp_mailer_fixture  # noqa: F401 - fixtures
 from tests.support.snapshots import customer, order
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what arrived, or answers every RCPT with `refuse`."""
-
-    def __init__(self) -> None:
-        self.received: list[EmailMessage] = []
-        self.raw: list[bytes] = []
-        self.connections = 0
-        self.refuse: str | None = None
-
-    async def handle_EHLO(  # noqa: N802
-            self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]) -> list[str]:
-        self.connections += 1
-        session.host_name = hostname
-        return responses
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:  # noqa: N802
-        if self.refuse:
-            return self.refuse
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.raw.append(envelope.original_content)
-        self.received.append(message_from_bytes(envelope.original_content, policy=policy.default))  # type: ignore[arg-type]
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp_inbox() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def smtp_mailer(container, smtp_inbox):  # type: ignore[no-untyped-def]
-    _, port = smtp_inbox
-    mailer = SmtpMailer.from_url(f"smtp://127.0.0.1:{port}?timeout=5")
-    container.ports["mailer"] = mailer
-    return mailer
-
-
 
 NASTY = customer(first_name="<script>alert('x')</script>", accepts_marketing=True)
 

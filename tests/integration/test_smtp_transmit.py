@@ -13,11 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from app.mail.base import OutgoingMessage
 from app.mail.smtp import SmtpConfig, SmtpMailer, transmit
-from tests.support.net import free_port
+from tests.support.smtp import smtp_server
 
 DATA = (
     b"Subject: hi\r\nTo: kunde@example.de\r\n\r\n.starts with a dot\r\n..two dots\r\nend\r\n.\r\nafter a lone dot\r\n"
@@ -59,12 +58,8 @@ class ScriptedServer:
 @pytest.fixture
 def server() -> Iterator[tuple[ScriptedServer, int]]:
     handler = ScriptedServer()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield handler, controller.port
-    finally:
-        controller.stop()
+    with smtp_server(handler) as port:
+        yield handler, port
 
 
 def _outcome(port: int, send: Any) -> tuple[Any, ...]:
