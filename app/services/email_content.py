@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.mail.render import RenderedEmail, render_email
+from app.mail.render import BABEL_LOCALES, RenderedEmail, render_email
 from app.models import Member, Order, OutboxMessage, Shop
 from app.services.email_links import ReviewLink, UnsubscribeLink, review_token, unsubscribe_token
 from app.services.email_settings import EmailConfig
@@ -46,6 +47,8 @@ def render_message(
         context.update(order_context(order))
     if msg.kind == "thank_you":
         context.update(_thank_you(coupon if order is not None else None, msg.context or {}))
+    if msg.kind == "tier_upgrade" and "benefits" not in context:
+        context["benefits"] = tier_benefits(context, msg.locale)
     if msg.kind in ("review_request", "review_reminder") and order is not None and member is not None:
         expires = now + timedelta(days=config.review_link_days)
         token = review_token(links.secret_key, ReviewLink(shop.id, order.id, member.id), expires)
@@ -87,6 +90,19 @@ def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailCo
         "items": [],
     }
     return render_email(kind, locale, {**optional, **context, "subject": subject, "intro": intro})
+
+
+def tier_benefits(context: dict[str, Any], locale: str) -> list[str]:
+    """What a tier upgrade email lists: the points multiplier (when it adds anything), then the tier's perks."""
+    benefits = []
+    try:
+        multiplier = Decimal(str(context.get("multiplier") or "1"))
+    except ArithmeticError:
+        multiplier = Decimal("1")
+    if multiplier > 1:
+        percent = format_decimal((multiplier - 1) * 100, locale=BABEL_LOCALES.get(locale, "de_DE"))
+        benefits.append(f"+{percent} % Punkte" if locale == "de" else f"+{percent}% points")
+    return benefits + [str(perk) for perk in context.get("perks") or [] if str(perk).strip()]
 
 
 def fill(template: str, values: dict[str, str]) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import update
 
 from app.cli import build_cli
-from app.models import Shop
+from app.models import OutboxMessage, Shop
 from app.repositories import MemberRepository
 from app.services.messages import enqueue
 from tests.conftest import START
@@ -86,6 +88,27 @@ def test_kinds_from_other_areas_render_from_their_context(container, shopify_sho
     assert "TREUE-5" in bodies
     assert "30. Juni 2026" in bodies
     assert "+25 % Punkte" in bodies
+
+
+@pytest.mark.parametrize(("locale", "multiplier", "expected"), [
+    ("de", "1.25", ["+25 % Punkte", "Gratisversand", "Früher Zugang"]),
+    ("en", "1.125", ["+12.5% points", "Gratisversand", "Früher Zugang"]),
+    ("de", "1", ["Gratisversand", "Früher Zugang"]),
+])
+def test_a_tier_upgrade_lists_the_multiplier_and_the_tiers_perks(container, shopify_shop, anna, mailer, locale,
+                                                                  multiplier, expected):
+    # As tier_changes enqueues it: the tier's multiplier and perks, no ready-made list.
+    _enqueue(container, shopify_shop, "tier_upgrade", f"t:{locale}:{multiplier}", tier_name="Gold",
+             tier_key="gold", multiplier=multiplier, perks=["Gratisversand", "Früher Zugang", " "])
+    with container.uow() as uow:
+        uow.session.execute(update(OutboxMessage).values(locale=locale))
+        uow.commit()
+
+    dispatch(container)
+
+    html = mailer.sent[0].get_body(("html",)).get_content()
+    items = re.findall(r"<li>(.*?)</li>", html)
+    assert items == expected
 
 
 def test_worker_once_writes_due_emails_as_eml_files_under_instance_outbox(container, shopify_shop, settings_overrides,
