@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 import requests
-from sqlalchemy import event, func, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select
 
 from app.container import Container
 from app.models import LedgerEntry, Member, Order, OutboxMessage, Shop
 from app.services.shops import NewShop, add_shop
 from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.fakes.shopify_server import FakeShopify, shopify_order
+from tests.support.db_faults import connection_dies_at_first, killer
 from tests.support.deliveries import ledger_ok, member_by_email
 from tests.support.webhooks import load_payload, shopify_headers
 
@@ -36,42 +36,6 @@ def post_paid(client, shop: Shop, payload: dict[str, Any], webhook_id: str):  # 
     body = json.dumps(payload).encode()
     headers = shopify_headers(body, "orders/paid", shop.domain, TEST_SHOPIFY_SECRET, webhook_id=webhook_id)
     return client.post("/webhooks/shopify", data=body, headers=headers)
-
-
-@contextmanager
-def connection_dies_at_first(engine: Engine, table: str, kill: Any) -> Iterator[list[str]]:
-    """The first INSERT into `table` finds its connection dead (`kill(dbapi_connection)` ends it)."""
-    fired: list[str] = []
-
-    def before_execute(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if not fired and statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()}"):
-            fired.append(statement)
-            kill(conn.connection.dbapi_connection)
-
-    event.listen(engine, "before_cursor_execute", before_execute)
-    try:
-        yield fired
-    finally:
-        event.remove(engine, "before_cursor_execute", before_execute)
-
-
-def killer(container: Container, is_postgres: bool) -> Any:
-    """PostgreSQL: pg_terminate_backend from another connection, and wait until the backend is gone.
-    SQLite: close the connection under the transaction (SQLAlchemy sees a disconnect either way)."""
-    if not is_postgres:
-        return lambda dbapi_connection: dbapi_connection.close()
-
-    def terminate(dbapi_connection: Any) -> None:
-        pid = dbapi_connection.info.backend_pid
-        with container.engine.connect() as other:
-            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-            for _ in range(200):
-                alive = other.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid})
-                if not alive.scalar():
-                    return
-                time.sleep(0.01)
-
-    return terminate
 
 
 def test_connection_lost_mid_webhook_answers_5xx_and_the_retry_credits_exactly_once(

@@ -15,7 +15,7 @@ from app import create_app
 from app.clock import FixedClock
 from app.container import Container
 from app.jobs.registry import job_specs
-from app.models import Member, Shop
+from app.models import LedgerEntry, Member, Shop
 from app.platforms.shopify.admin import ShopifyAdminClient
 from app.platforms.woocommerce.admin import WooCommerceAdminClient
 from app.services import reconciliation
@@ -24,6 +24,7 @@ from tests.conftest import START, TEST_SHOPIFY_SECRET, _empty
 from tests.fakes.shopify_server import FakeShopify, shopify_order
 from tests.fakes.woocommerce_server import FakeWooCommerce, woocommerce_order
 from tests.support.admin import admin_headers
+from tests.support.db_faults import connection_dies_at_first, killer
 from tests.support.deliveries import ledger_ok
 from tests.support.webhooks import shopify_headers, woocommerce_headers
 
@@ -209,6 +210,33 @@ def test_dropped_woocommerce_webhooks_are_repaired_in_one_job_cycle(
 
     assert balances(container, synced_woo) == balances(container, control_woo)
     assert sum(balances(container, synced_woo).values()) > 0
+    ledger_ok(container)
+
+
+def test_a_woocommerce_webhook_whose_connection_died_is_credited_once_by_the_next_sync(
+    client, container, clock, fake_woocommerce, synced_woo, is_postgres
+):
+    # WooCommerce does not retry a delivery answered 5xx: the job pulling changed orders is what repairs it.
+    paid = woocommerce_order(1, woo_at(10), customer_id=1,
+                             billing={"first_name": "Ada", "last_name": "W", "email": "kunde1@example.de"})
+    fake_woocommerce.orders.append(paid)
+    body = json.dumps(paid).encode()
+    headers = woocommerce_headers(body, "order.updated", synced_woo.domain, WOO_SECRET)
+
+    with connection_dies_at_first(container.engine, "ledger_entries", killer(container, is_postgres)) as fired:
+        lost = client.post("/webhooks/woocommerce", data=body, headers=headers)
+    clock.set(SYNC_AT)
+    run_job(container)
+    run_job(container)
+
+    assert fired, "the fault was never injected"
+    assert lost.status_code >= 500
+    with container.uow() as uow:
+        earned = uow.session.scalars(
+            select(LedgerEntry.delta).where(LedgerEntry.shop_id == synced_woo.id, LedgerEntry.kind == "earn")
+        ).all()
+    assert len(earned) == 1
+    assert balances(container, synced_woo) == {"kunde1@example.de": earned[0]}
     ledger_ok(container)
 
 
