@@ -91,14 +91,20 @@ class KeepPreparedConnection(psycopg.Connection[Any]):
 
     def rollback(self) -> None:
         # psycopg's own rollback where it does more than ROLLBACK: inside its transaction() block (refused),
-        # two-phase commit (refused) and pipeline mode (statements queued for preparation may never have run).
-        if self._num_transactions or self._tpc or self._pipeline:  # noqa: SLF001 - psycopg's own guards
+        # two-phase commit (refused) and pipeline mode (statements queued for preparation may never have run),
+        # and with another psycopg whose internals differ (then prepared statements are forgotten, as before).
+        try:
+            plain = not (self._num_transactions or self._tpc or self._pipeline)  # noqa: SLF001 - psycopg's guards
+            send = self._exec_command  # noqa: SLF001 - what psycopg's rollback sends
+        except AttributeError:
+            plain = False
+        if not plain:
             super().rollback()
             return
         with self.lock:
             if self.pgconn.transaction_status == TransactionStatus.IDLE:
                 return
-            self.wait(self._exec_command(b"ROLLBACK"))  # noqa: SLF001 - what psycopg's rollback sends
+            self.wait(send(b"ROLLBACK"))
 
 
 def connect(_dialect: Any, _record: Any, cargs: Sequence[Any], cparams: dict[str, Any]) -> psycopg.Connection[Any]:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from app.db import make_engine
-from app.db_driver import LazyDescriptionCursor
+from app.db_driver import KeepPreparedConnection, LazyDescriptionCursor
 
 
 @pytest.fixture
@@ -102,3 +102,10 @@ def test_a_rollback_after_a_failed_statement_leaves_the_connection_usable(engine
 
         assert conn.execute(text("SELECT 1 FROM shops WHERE id = :id"), {"id": 1}).first() is None
         assert _prepared_statements(conn) >= 1
+
+
+def test_a_rollback_inside_psycopgs_own_transaction_block_is_still_refused(pg_url: str) -> None:
+    with KeepPreparedConnection.connect(pg_url) as conn, conn.transaction():
+        conn.execute("SELECT 1")
+        with pytest.raises(psycopg.ProgrammingError):
+            conn.rollback()
