@@ -82,6 +82,11 @@ class Split:
 
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def add(self, other: Split) -> None:
+        """Count another measurement's seconds into this one (several rounds as one)."""
+        for side, seconds in other.seconds.items():
+            self.seconds[side] = self.seconds.get(side, 0.0) + seconds
+
     def per(self, count: int) -> dict[str, float]:
         """Milliseconds per unit of work (request, transaction) for each side."""
         return {name: 1000 * value / max(count, 1) for name, value in self.seconds.items()}

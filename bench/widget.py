@@ -134,8 +134,7 @@ def _without_answer_cache(
             lists = requests(people, None)
             with cpu.measure(harness.SERVERS[port]) as split:
                 results["db"].append(measure(port, lists, REPEATS))
-            for side, seconds in split.seconds.items():
-                spent.seconds[side] = spent.seconds.get(side, 0.0) + seconds
+            spent.add(split)
             per_sender = [len(each) * REPEATS for each in lists]
             results["ceiling db"].append(framework.ceiling(ceiling_port, conditional=False, per_sender=per_sender))
     return results, spent

@@ -80,6 +80,11 @@ def _money(ctx: Context, amount: Any, currency: str | None = None) -> str:
     return _formatted_money(amount, currency or ctx.get("currency", "EUR"), _babel(ctx))
 
 
+def format_number(value: Any, locale: str) -> str:
+    """A number as an email in `locale` ("de", "en") writes it, like the templates' `number` filter."""
+    return _formatted_number(value, BABEL_LOCALES.get(locale, "de_DE"))
+
+
 @pass_context
 def _number(ctx: Context, value: Any) -> str:
     return _formatted_number(value, _babel(ctx))

@@ -9,11 +9,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.mail.render import BABEL_LOCALES, RenderedEmail, render_email
+from app.mail.render import RenderedEmail, format_number, render_email
 from app.models import Member, Order, OutboxMessage, Shop
 from app.services.email_links import ReviewLink, UnsubscribeLink, review_token, unsubscribe_token
 from app.services.email_settings import EmailConfig
@@ -100,7 +99,7 @@ def tier_benefits(context: dict[str, Any], locale: str) -> list[str]:
     except ArithmeticError:
         multiplier = Decimal("1")
     if multiplier > 1:
-        percent = format_decimal((multiplier - 1) * 100, locale=BABEL_LOCALES.get(locale, "de_DE"))
+        percent = format_number((multiplier - 1) * 100, locale)
         benefits.append(f"+{percent} % Punkte" if locale == "de" else f"+{percent}% points")
     return benefits + [str(perk) for perk in context.get("perks") or [] if str(perk).strip()]
 

@@ -23,16 +23,12 @@ from tests.browser.proxy_shim import PREFIX, ShopifyProxyShim
 from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.support.apps import app_with_platforms
 from tests.support.deliveries import deliver, member_by_email
+from tests.support.hostile import IMG, SCRIPT, SQL, SVG, TEMPLATE
 from tests.support.rewards import RecordingPlatform, save_program, tier
 from tests.support.snapshots import customer, order
 
 pytestmark = pytest.mark.browser
 
-IMG = '<img src=x onerror="window.__xss=1">'
-SCRIPT = "<script>window.__xss=2</script>"
-SVG = '"><svg onload=window.__xss=3>'
-SQL = "'; DROP TABLE members;--"
-TEMPLATE = "${7*7}{{7*7}}"
 
 SHOP_NAME = f"{SVG} Rösterei {SQL}"
 FIRST_NAME = f"{IMG} {SQL}"

@@ -23,16 +23,11 @@ from app.services.rewards import RewardFields
 from app.services.shops import NewShop, add_shop
 from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.support.deliveries import member_by_email
+from tests.support.hostile import IMG, SCRIPT, SQL, SVG, TEMPLATE
 from tests.support.outbox import dispatch, schedule_reviews
 from tests.support.rewards import RecordingPlatform, save_program, set_reward_settings, tier
 from tests.support.smtp import Inbox, smtp_inbox_fixture, smtp_mailer_fixture  # noqa: F401 - fixtures
 from tests.support.webhooks import load_payload, shopify_headers
-
-IMG = '<img src=x onerror="window.__xss=1">'
-SCRIPT = "<script>window.__xss=2</script>"
-SVG = '"><svg onload=window.__xss=3>'
-SQL = "'; DROP TABLE members;--"
-TEMPLATE = "${7*7}{{7*7}}"
 
 SHOP_NAME = f"{SVG} Rösterei"
 FIRST_NAME = f"{IMG} {TEMPLATE}"

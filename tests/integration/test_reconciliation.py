@@ -11,7 +11,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from app import create_app
 from app.clock import FixedClock
 from app.container import Container
 from app.jobs.registry import job_specs
@@ -20,10 +19,11 @@ from app.platforms.shopify.admin import ShopifyAdminClient
 from app.platforms.woocommerce.admin import WooCommerceAdminClient
 from app.services import reconciliation
 from app.services.shops import NewShop, add_shop
-from tests.conftest import START, TEST_SHOPIFY_SECRET, _empty
+from tests.conftest import START, TEST_SHOPIFY_SECRET
 from tests.fakes.shopify_server import FakeShopify, shopify_order
 from tests.fakes.woocommerce_server import FakeWooCommerce, woocommerce_order
 from tests.support.admin import admin_headers
+from tests.support.apps import app_with_platforms
 from tests.support.db_faults import connection_dies_at_first, killer
 from tests.support.deliveries import ledger_ok
 from tests.support.webhooks import shopify_headers, woocommerce_headers
@@ -41,11 +41,8 @@ def app(settings_overrides: dict[str, object], clock: FixedClock, fake_shopify: 
         "shopify": ShopifyAdminClient(api_base=fake_shopify.api_base, page_size=PAGE_SIZE),
         "woocommerce": WooCommerceAdminClient(page_size=PAGE_SIZE),
     }
-    application = create_app(settings_overrides, clock=clock, platform_clients=clients)
-    yield application
-    c: Container = application.extensions["container"]
-    _empty(c.engine)
-    c.dispose()
+    with app_with_platforms(settings_overrides, clock, clients) as application:
+        yield application
 
 
 @pytest.fixture
