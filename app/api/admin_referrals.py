@@ -8,7 +8,7 @@ from typing import Any
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from app.api import container
 from app.api.admin_auth import require_admin
@@ -30,11 +30,29 @@ def _amount(value: Decimal) -> None:
         raise ValidationError(f"Must be between 0 and {MAX_AMOUNT}.")
 
 
+DEFAULTS = ReferralConfig()
+
+
 class ReferralSettingsSchema(Schema):
-    """What the referrer and the friend get, the hold before the reward, and the fraud limit."""
+    """What the referrer and the friend get, the hold before the reward, and the fraud limit.
+
+    The referrer gets `referrer_points` or, with `referrer_reward` "coupon", a coupon on the `referrer_coupon_*`
+    terms (fields left out keep their defaults: points).
+    """
 
     enabled = fields.Bool(required=True)
     referrer_points = fields.Int(required=True, validate=POINTS)
+    referrer_reward = fields.Str(load_default=DEFAULTS.referrer_reward, validate=validate.OneOf(("points", "coupon")))
+    referrer_coupon_kind = fields.Str(load_default=DEFAULTS.referrer_coupon_kind, validate=validate.OneOf(KINDS))
+    referrer_coupon_value = fields.Decimal(
+        load_default=str(DEFAULTS.referrer_coupon_value), validate=_amount, **MONEY
+    )
+    referrer_coupon_minimum = fields.Decimal(
+        load_default=str(DEFAULTS.referrer_coupon_minimum), validate=_amount, **MONEY
+    )
+    referrer_coupon_days = fields.Int(
+        load_default=DEFAULTS.referrer_coupon_days, validate=validate.Range(min=1, max=3650)
+    )
     friend_coupon_kind = fields.Str(required=True, validate=validate.OneOf(KINDS))
     friend_coupon_value = fields.Decimal(required=True, validate=_amount, **MONEY)
     friend_coupon_minimum = fields.Decimal(load_default="0.00", validate=_amount, **MONEY)
@@ -42,6 +60,19 @@ class ReferralSettingsSchema(Schema):
     hold_days = fields.Int(required=True, validate=validate.Range(min=0, max=365))
     max_per_window = fields.Int(required=True, validate=validate.Range(min=1, max=10_000))
     window_days = fields.Int(required=True, validate=validate.Range(min=1, max=365))
+
+    @validates_schema
+    def coupons_are_valid(self, data: dict[str, Any], **_: Any) -> None:
+        errors = {}
+        for who in ("friend", "referrer"):
+            if data.get(f"{who}_coupon_kind") == "percentage" and data.get(f"{who}_coupon_value", 0) > 100:
+                errors[f"{who}_coupon_value"] = ["A percentage is at most 100."]
+        coupon_value = data.get("referrer_coupon_value", Decimal("0"))
+        if data.get("referrer_reward") == "coupon" and data.get("referrer_coupon_kind") != "free_shipping":
+            if coupon_value <= 0:
+                errors["referrer_coupon_value"] = ["A coupon for the referrer needs a value above 0."]
+        if errors:
+            raise ValidationError(errors)
 
     @post_load
     def to_config(self, data: dict[str, Any], **_: Any) -> ReferralConfig:
@@ -75,6 +106,7 @@ class ReferralSchema(Schema):
     order_id = fields.Int(allow_none=True)
     order_name = fields.Str()
     referrer_points = fields.Int()
+    referrer_coupon_code = fields.Str(allow_none=True)
     friend_coupon_code = fields.Str(allow_none=True)
     created_at = fields.DateTime()
     ordered_at = fields.DateTime(allow_none=True)
@@ -96,6 +128,7 @@ class StatsSchema(Schema):
     converted = fields.Int()
     conversion = fields.Float()
     points_awarded = fields.Int()
+    coupons_awarded = fields.Int()
 
 
 class MemberReferralsSchema(Schema):

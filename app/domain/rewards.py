@@ -154,13 +154,18 @@ def _format_percent(value: Decimal, language: str) -> str:
 
 def reward_label(reward: RewardDef, locale: str, currency: str) -> str:
     """What the reward gives, in German or English: "5,00 € Rabatt", "10% off", "Free shipping"."""
+    return coupon_label(reward.kind, reward.value, locale, currency)
+
+
+def coupon_label(kind: str, value: Decimal, locale: str, currency: str) -> str:
+    """What a coupon of this kind and value gives, in German or English (see `reward_label`)."""
     language = _language(locale)
-    if reward.kind == "fixed_amount":
-        money = format_money(reward.value, language, currency)
+    if kind == "fixed_amount":
+        money = format_money(value, language, currency)
         return f"{money} Rabatt" if language == "de" else f"{money} off"
-    if reward.kind == "percentage":
-        percent = _format_percent(reward.value, language)
+    if kind == "percentage":
+        percent = _format_percent(value, language)
         return f"{percent} Rabatt" if language == "de" else f"{percent} off"
-    if reward.kind == "free_shipping":
+    if kind == "free_shipping":
         return "Kostenloser Versand" if language == "de" else "Free shipping"
-    raise ValueError(f"unknown reward kind: {reward.kind!r}")
+    raise ValueError(f"unknown reward kind: {kind!r}")

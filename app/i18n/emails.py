@@ -32,8 +32,8 @@ MESSAGES = {
     "emails.reward_issued.subject": {"de": "Ihr Gutschein: {reward}", "en": "Your coupon: {reward}"},
     "emails.reward_issued.intro": {"de": "hier ist Ihre Prämie von {shop}.",
                                    "en": "here is your reward from {shop}."},
-    "emails.referral_rewarded.subject": {"de": "Danke für Ihre Empfehlung: {points} Punkte für Sie",
-                                         "en": "Thanks for your referral: {points} points for you"},
+    "emails.referral_rewarded.subject": {"de": "Danke für Ihre Empfehlung: {reward} für Sie",
+                                         "en": "Thanks for your referral: {reward} for you"},
     "emails.referral_rewarded.intro": {
         "de": "Ihre Empfehlung hat sich gelohnt: Jemand, den Sie eingeladen haben, hat bei {shop} eingekauft.",
         "en": "your referral paid off: someone you invited has shopped at {shop}."},

@@ -60,6 +60,7 @@ class Referral(Base):
     flags: Mapped[list[str]] = mapped_column(JSONType, default=list)
     was_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     referrer_points: Mapped[int] = mapped_column(Integer, default=0)
+    referrer_coupon_code: Mapped[str | None] = mapped_column(String(64))
     friend_coupon_code: Mapped[str | None] = mapped_column(String(64))
     settle_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -71,13 +72,21 @@ class Referral(Base):
 
 
 class ReferralSettings(Base):
-    """What referrals earn and the fraud limits; `enabled` off hides the program from the widget."""
+    """What referrals earn and the fraud limits; `enabled` off hides the program from the widget.
+
+    `referrer_reward` is "points" (`referrer_points`) or "coupon" (the `referrer_coupon_*` terms).
+    """
 
     __tablename__ = "referral_settings"
 
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     referrer_points: Mapped[int] = mapped_column(Integer, default=500)
+    referrer_reward: Mapped[str] = mapped_column(String(12), default="points")
+    referrer_coupon_kind: Mapped[str] = mapped_column(String(16), default="fixed_amount")
+    referrer_coupon_value: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("10.00"))
+    referrer_coupon_minimum: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0.00"))
+    referrer_coupon_days: Mapped[int] = mapped_column(Integer, default=90)
     friend_coupon_kind: Mapped[str] = mapped_column(String(16), default="fixed_amount")
     friend_coupon_value: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("5.00"))
     friend_coupon_minimum: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0.00"))

@@ -37,7 +37,9 @@ CHECK_ATTEMPTS = 12
 PUSHABLE = ("reserved", "pending_push")
 LIVE = ("reserved", "pending_push", "active")
 ERROR_LIMIT = 1000
-NOTIFY_SOURCES = ("redemption", "tier_entry")
+# Which email tells the member their code once the shop has it (thank-you and welcome coupons travel in
+# emails of their own).
+NOTIFY_SOURCES = {"redemption": "reward_issued", "tier_entry": "reward_issued", "referral_reward": "referral_rewarded"}
 
 PlatformFor = Callable[[str], PlatformClient]
 
@@ -177,8 +179,8 @@ def _apply_outcome(
 
 
 def _notify_issued(session: Session, coupon: Coupon, now: datetime) -> None:
-    # Thank-you and referral coupons travel in their own emails; these two get a "your code" email.
-    if coupon.member_id is None or coupon.source not in NOTIFY_SOURCES:
+    kind = NOTIFY_SOURCES.get(coupon.source)
+    if coupon.member_id is None or kind is None:
         return
     from app.services.messages import enqueue
 
@@ -188,8 +190,9 @@ def _notify_issued(session: Session, coupon: Coupon, now: datetime) -> None:
         return
     context = {"reward_name": coupon.title, "code": coupon.code, "kind": coupon.kind, "value": str(coupon.value),
                "ends_at": coupon.ends_at.isoformat() if coupon.ends_at else None}
-    enqueue(session, shop, member, "reward_issued", due_at=now, now=now, dedupe_key=f"reward_issued:{coupon.id}",
-            context=context)
+    # One email per coupon; a referral's says so by the referral's own key (one email per referral either way).
+    dedupe_key = f"reward_issued:{coupon.id}" if kind == "reward_issued" else f"{kind}:{coupon.idempotency_key}"
+    enqueue(session, shop, member, kind, due_at=now, now=now, dedupe_key=dedupe_key, context=context)
 
 
 def retry_delay(attempts: int, retry_after: float | None) -> float:

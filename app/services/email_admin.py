@@ -12,6 +12,7 @@ from app.mail.render import RenderedEmail
 from app.models import Member, OutboxMessage, Review, ReviewSubmission, Shop
 from app.services.email_content import render_kind, sample_context
 from app.services.email_settings import EmailConfig, get_config
+from app.services.referrals.settings import referral_config
 from app.uow import UnitOfWork
 
 CANCELLABLE = ("pending", "failed")
@@ -87,7 +88,8 @@ def preview(uow: UnitOfWork, shop_id: int, kind: str, locale: str, changes: dict
         if shop is None:
             raise NotFound()
         config = EmailConfig.from_dict({**get_config(uow.session, shop_id).to_dict(), **changes})
-        return render_kind(kind, locale, sample_context(shop, locale, kind, config), config)
+        coupon = kind == "referral_rewarded" and referral_config(uow.session, shop_id).rewards_referrer_with_coupon
+        return render_kind(kind, locale, sample_context(shop, locale, kind, config, coupon), config)
 
 
 def _require_member(uow: UnitOfWork, shop_id: int, member_id: int) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.rewards import coupon_label
 from app.mail.render import RenderedEmail, format_number, render_email
 from app.models import Member, Order, OutboxMessage, Shop
 from app.services.email_links import ReviewLink, UnsubscribeLink, review_token, unsubscribe_token
@@ -48,6 +49,8 @@ def render_message(
         context.update(_thank_you(coupon if order is not None else None, msg.context or {}))
     if msg.kind == "tier_upgrade" and "benefits" not in context:
         context["benefits"] = tier_benefits(context, msg.locale)
+    if context.get("code"):
+        context.update(coupon_details(context, msg.locale))
     if msg.kind in ("review_request", "review_reminder") and order is not None and member is not None:
         expires = now + timedelta(days=config.review_link_days)
         token = review_token(links.secret_key, ReviewLink(shop.id, order.id, member.id), expires)
@@ -71,7 +74,7 @@ def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailCo
         "order": context.get("order_name"),
         "first_name": context.get("first_name"),
         "tier": context.get("tier_name"),
-        "reward": context.get("reward_name"),
+        "reward": _reward_text(kind, context, locale),
         "points": context.get("points"),
     }
     values.update({key: "" if value is None else str(value) for key, value in named.items()})
@@ -86,9 +89,20 @@ def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailCo
         "cta_url": None,
         "cta_label": None,
         "coupon": None,
+        "code": None,
         "items": [],
     }
     return render_email(kind, locale, {**optional, **context, "subject": subject, "intro": intro})
+
+
+def _reward_text(kind: str, context: dict[str, Any], locale: str) -> Any:
+    # {reward} of a referral's email is what the referrer got: the coupon's value or the points.
+    if kind != "referral_rewarded":
+        return context.get("reward_name")
+    if context.get("code"):
+        return context.get("value_text") or context.get("reward_name")
+    points = format_number(int(context.get("points") or 0), locale)
+    return f"{points} Punkte" if locale == "de" else f"{points} points"
 
 
 def tier_benefits(context: dict[str, Any], locale: str) -> list[str]:
@@ -102,6 +116,20 @@ def tier_benefits(context: dict[str, Any], locale: str) -> list[str]:
         percent = format_number((multiplier - 1) * 100, locale)
         benefits.append(f"+{percent} % Punkte" if locale == "de" else f"+{percent}% points")
     return benefits + [str(perk) for perk in context.get("perks") or [] if str(perk).strip()]
+
+
+def coupon_details(context: dict[str, Any], locale: str) -> dict[str, Any]:
+    """What a "your code" email shows beside the code: what it gives and until when (from the coupon's row)."""
+    details: dict[str, Any] = {"expires_at": context.get("expires_at") or context.get("ends_at")}
+    try:
+        details["value_text"] = coupon_label(
+            str(context.get("kind")), Decimal(str(context.get("value"))), locale, str(context.get("currency") or "EUR")
+        )
+    except (ArithmeticError, ValueError):
+        details["value_text"] = context.get("value_text")  # a message written before its coupon's terms were kept
+    if str(details["value_text"] or "").casefold() == str(context.get("reward_name") or "").casefold():
+        details["value_text"] = None  # the reward's name says it already
+    return details
 
 
 def fill(template: str, values: dict[str, str]) -> str:
@@ -142,8 +170,10 @@ def order_context(order: Order) -> dict[str, Any]:
     }
 
 
-def sample_context(shop: Shop, locale: str, kind: str, config: EmailConfig) -> dict[str, Any]:
-    """Made-up data for the admin page's live preview."""
+def sample_context(
+    shop: Shop, locale: str, kind: str, config: EmailConfig, referral_coupon: bool = False
+) -> dict[str, Any]:
+    """Made-up data for the admin page's live preview (`referral_coupon`: the referrer gets a coupon)."""
     items = [
         {
             "title": "Espresso Bohnen 1 kg" if locale == "de" else "Espresso beans 1 kg",
@@ -177,7 +207,7 @@ def sample_context(shop: Shop, locale: str, kind: str, config: EmailConfig) -> d
         "tier_name": "Gold",
         "benefits": ["+25 % Punkte" if locale == "de" else "+25% points"],
         "reward_name": "5 € Gutschein" if locale == "de" else "€5 coupon",
-        "code": "TREUE-5EUR-8K3M",
+        "code": None if kind == "referral_rewarded" and not referral_coupon else "TREUE-5EUR-8K3M",
         "value_text": "5,00 €",
         "body": "…",
         "cta_url": None,

@@ -17,13 +17,13 @@ from app.models import EmailUnsubscribe, Member, Order, OutboxMessage, Shop
 from app.repositories import insert_ignore
 from app.services.email_settings import CATEGORY, KINDS, EmailConfig, get_config
 
-# What the caller's context must hold for kinds rendered from it (other keys are optional).
-REQUIRED_CONTEXT = {
-    "points_expiring": ("points", "expires_at"),
-    "tier_upgrade": ("tier_name",),
-    "reward_issued": ("reward_name", "code"),
-    "referral_rewarded": ("points", "balance"),
-    "campaign": ("body",),
+# What the caller's context must hold for kinds rendered from it (other keys are optional): one of the sets.
+REQUIRED_CONTEXT: dict[str, tuple[tuple[str, ...], ...]] = {
+    "points_expiring": (("points", "expires_at"),),
+    "tier_upgrade": (("tier_name",),),
+    "reward_issued": (("reward_name", "code"),),
+    "referral_rewarded": (("points", "balance"), ("reward_name", "code")),  # points, or a coupon
+    "campaign": (("body",),),
 }
 THANK_YOU_WITHIN = timedelta(days=3)  # no thank-you for an order first seen long after payment (imports, sync)
 
@@ -47,9 +47,9 @@ def enqueue(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown message kind {kind!r}")
-    missing = [key for key in REQUIRED_CONTEXT.get(kind, ()) if key not in (context or {})]
-    if missing:
-        raise ValueError(f"{kind} needs context keys {missing}")
+    required = REQUIRED_CONTEXT.get(kind, ((),))
+    if not any(all(key in (context or {}) for key in keys) for keys in required):
+        raise ValueError(f"{kind} needs the context keys of one of {[list(keys) for keys in required]}")
     if not member.email or member.redacted_at is not None:
         return None
     config = get_config(session, shop.id)

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from app import queries_storefront as q
 from app.db_reads import Reader
 from app.domain.errors import InvalidSignature
+from app.domain.rewards import coupon_label
 from app.domain.tiers import TierProgram
 from app.i18n import translate
 from app.repositories import ShopRepository
 from app.services import earning_events
-from app.services.referrals import referral_config
+from app.services.referrals import ReferralConfig, referral_config
 from app.services.rewards import active_rewards
 from app.services.tier_values import load_program
 from app.services.tiers import tier_status
@@ -134,7 +135,7 @@ def _shop_parts(uow_factory: Callable[[], UnitOfWork], sf: Storefront, locale: s
             raise InvalidSignature("unknown shop")
         referral = referral_config(session, shop.id)
         tiers = load_program(session, shop.id)
-        program = _program(session, sf, locale, referral.referrer_points if referral.enabled else 0, tiers)
+        program = _program(session, sf, locale, referral, tiers)
         return ShopParts(referral.enabled, program, active_rewards(session, shop, None, locale), tiers)
 
 
@@ -157,21 +158,25 @@ def _tier(
 
 
 def _program(
-    session: Session, sf: Storefront, locale: str, referral_points: int, program: TierProgram | None
+    session: Session, sf: Storefront, locale: str, referral: ReferralConfig, program: TierProgram | None
 ) -> dict[str, Any]:
     settings = ShopRepository(session).settings(sf.shop.id)
     earning = earning_events.config(session, sf.shop.id)
     label = q.points_label(settings, locale, sf.shop.currency)
     ways: list[dict[str, Any]] = [{"key": "order", "label": label}]
+    referral_points = referral.referrer_points if referral.referrer_reward == "points" else 0
     for key, points in (
         ("signup", earning.signup_points),
         ("newsletter", earning.newsletter_points),
         ("birthday", earning.birthday_points),
         ("review", _review_points(session, sf.shop.id)),
-        ("referral", referral_points),
+        ("referral", referral_points if referral.enabled else 0),
     ):
         if points > 0:
             ways.append({"key": key, "label": translate(f"storefront.earn.{key}", locale), "points": points})
+    if referral.enabled and referral.rewards_referrer_with_coupon:
+        reward = coupon_label(referral.referrer_coupon_kind, referral.referrer_coupon_value, locale, sf.shop.currency)
+        ways.append({"key": "referral", "label": translate("storefront.earn.referral", locale), "reward": reward})
     return {
         "points_label": label,
         "point_value": {"points": settings.point_value_points, "amount": str(settings.point_value_amount)},

@@ -40,6 +40,60 @@ def test_referral_settings_round_trip_and_validate(client: FlaskClient, shopify_
     assert "hold_days" in invalid.get_json()["errors"]
 
 
+COUPON_FOR_THE_REFERRER = {"referrer_reward": "coupon", "referrer_coupon_kind": "percentage",
+                           "referrer_coupon_value": "15.00", "referrer_coupon_minimum": "20.00",
+                           "referrer_coupon_days": 60}
+
+
+def test_the_referrer_can_be_rewarded_with_a_coupon_which_must_give_something(
+    client: FlaskClient, shopify_shop: Shop
+) -> None:
+    headers = admin_headers(shopify_shop)
+    current = client.get("/admin/api/referrals/settings", headers=headers).get_json()
+
+    saved = client.put("/admin/api/referrals/settings", headers=headers, json={**current, **COUPON_FOR_THE_REFERRER})
+    worthless = client.put("/admin/api/referrals/settings", headers=headers,
+                           json={**current, **COUPON_FOR_THE_REFERRER, "referrer_coupon_value": "0.00"})
+    too_much = client.put("/admin/api/referrals/settings", headers=headers,
+                          json={**current, **COUPON_FOR_THE_REFERRER, "referrer_coupon_value": "150.00",
+                                "friend_coupon_kind": "percentage", "friend_coupon_value": "101.00"})
+
+    assert current["referrer_reward"] == "points"
+    assert saved.status_code == 200
+    stored = client.get("/admin/api/referrals/settings", headers=headers).get_json()
+    assert {key: stored[key] for key in COUPON_FOR_THE_REFERRER} == COUPON_FOR_THE_REFERRER
+    assert (worthless.status_code, list(worthless.get_json()["errors"])) == (422, ["referrer_coupon_value"])
+    assert (too_much.status_code, set(too_much.get_json()["errors"])) == (
+        422, {"referrer_coupon_value", "friend_coupon_value"})
+
+
+def test_an_older_client_that_sends_no_referrer_reward_keeps_points(client: FlaskClient, shopify_shop: Shop) -> None:
+    headers = admin_headers(shopify_shop)
+    current = client.get("/admin/api/referrals/settings", headers=headers).get_json()
+    old_body = {key: value for key, value in current.items() if not key.startswith("referrer_coupon")}
+    old_body.pop("referrer_reward")
+
+    assert client.put("/admin/api/referrals/settings", headers=headers, json=old_body).status_code == 200
+    assert client.get("/admin/api/referrals/settings", headers=headers).get_json()["referrer_reward"] == "points"
+
+
+def test_the_email_preview_shows_the_referrers_coupon_when_the_shop_gives_one(
+    client: FlaskClient, shopify_shop: Shop
+) -> None:
+    headers = admin_headers(shopify_shop)
+    preview = {"kind": "referral_rewarded", "locale": "de", "settings": {}}
+    points = client.post("/admin/api/emails/preview", headers=headers, json=preview).get_json()
+    current = client.get("/admin/api/referrals/settings", headers=headers).get_json()
+    client.put("/admin/api/referrals/settings", headers=headers, json={**current, **COUPON_FOR_THE_REFERRER})
+
+    coupon = client.post("/admin/api/emails/preview", headers=headers, json=preview).get_json()
+
+    assert points["subject"] == "Danke für Ihre Empfehlung: 150 Punkte für Sie"
+    assert "gutgeschrieben" in points["text"]
+    assert "Dankeschön-Gutschein" in coupon["text"]
+    assert "TREUE-5EUR-8K3M" in coupon["text"]
+
+
 def test_earning_settings_round_trip(client: FlaskClient, shopify_shop: Shop) -> None:
     headers = admin_headers(shopify_shop)
     values = {"signup_points": 100, "newsletter_points": 50, "birthday_points": 200}

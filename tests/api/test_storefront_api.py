@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -92,6 +93,20 @@ def test_a_member_sees_balance_referral_link_rewards_and_readable_history(
     assert [r["affordable"] for r in body["rewards"]] == [True, False]
     assert body["history"] == [{"at": "2026-03-02T09:00:00Z", "delta": 700, "label": "Bestellung #5001"}]
     assert {"key": "birthday", "label": "Geburtstag", "points": 200} in body["program"]["ways_to_earn"]
+
+
+def test_a_shop_rewarding_referrers_with_a_coupon_says_what_the_coupon_gives(
+    client: FlaskClient, shop: Shop, container: Container, clock: FixedClock
+) -> None:
+    coupon = referrals.ReferralConfig(referrer_reward="coupon", referrer_coupon_value=Decimal("10.00"))
+    referrals.save_settings(container.uow(), shop.id, coupon, clock.now())
+
+    ways = client.get(url(shop, clock, "customer", customer_ref=None)).get_json()["program"]["ways_to_earn"]
+    english = client.get(url(shop, clock, "customer", customer_ref=None, locale="en")).get_json()
+
+    assert {"key": "referral", "label": "Freunde werben", "reward": "10,00 € Rabatt"} in ways
+    assert [w for w in ways if w["key"] == "referral" and "points" in w] == []
+    assert {"key": "referral", "label": "Refer a friend", "reward": "€10.00 off"} in english["program"]["ways_to_earn"]
 
 
 def test_the_locale_parameter_picks_the_language_of_the_labels(client, shop, container, clock) -> None:

@@ -45,3 +45,36 @@ def test_a_merchant_reviews_a_flagged_referral_and_changes_the_settings(
     page.get_by_test_id("member-referral-code").wait_for()
     assert page.get_by_test_id("member-referral-code").inner_text() == code
     screenshot("referrals-member")
+
+
+def test_a_merchant_switches_the_referrers_reward_from_points_to_a_coupon(
+    app, live_url, page, screenshot, shopify_shop
+):  # type: ignore[no-untyped-def]
+    c = app.extensions["container"]
+    link = issue_login_link(c.uow(), c.settings.secret_key, c.settings.public_url, str(shopify_shop.id))
+    page.goto(link.replace(c.settings.public_url, live_url))
+    page.get_by_test_id("tab-referrals").click()
+    points = page.get_by_test_id("referral-settings-referrer_points-field")
+    coupon_value = page.get_by_test_id("referral-settings-referrer_coupon_value-field")
+    points.wait_for()
+    assert coupon_value.is_hidden()
+
+    page.get_by_test_id("referral-settings-referrer_reward").select_option("coupon")
+    assert points.is_hidden()
+    assert coupon_value.is_visible()
+    page.get_by_test_id("referral-settings-referrer_coupon_value").fill("0")
+    page.get_by_test_id("referral-settings-save").click()
+    page.get_by_test_id("error-referrer_coupon_value").wait_for()
+    page.get_by_test_id("referral-settings-referrer_coupon_value").fill("12.50")
+    page.get_by_test_id("referral-settings-referrer_coupon_days").fill("45")
+    page.get_by_test_id("referral-settings-save").click()
+    page.get_by_test_id("toast-ok").first.wait_for()
+    screenshot("referrals-referrer-coupon")
+
+    with c.uow() as uow:
+        config = referrals.referral_config(uow.session, shopify_shop.id)
+    assert (config.referrer_reward, str(config.referrer_coupon_value), config.referrer_coupon_days) == (
+        "coupon", "12.50", 45)
+    page.reload()
+    page.get_by_test_id("referral-settings-referrer_coupon_value-field").wait_for()
+    assert page.get_by_test_id("referral-settings-referrer_points-field").is_hidden()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -11,6 +12,8 @@ from app.clock import FixedClock
 from app.container import Container
 from app.models import Shop
 from app.platforms.shopify.admin import ShopifyAdminClient
+from app.services import referrals
+from app.services.referrals import ReferralConfig
 from tests.browser.proxy_shim import ShopifyProxyShim
 from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.fakes.shopify_server import FakeShopify
@@ -120,3 +123,22 @@ def test_a_guest_sees_how_the_program_works_and_a_sign_up_call_to_action(page, s
     assert page.get_by_test_id("ways-to-earn").is_visible()
     assert page.locator("[data-testid=balance]").count() == 0
     screenshot("guest")
+
+
+def test_a_shop_that_rewards_referrers_with_a_coupon_says_so_in_the_widget(
+    page, storefront, member_with_rewards, container, shop, clock, screenshot
+):
+    coupon = ReferralConfig(referrer_reward="coupon", referrer_coupon_value=Decimal("10.00"))
+    referrals.save_settings(container.uow(), shop.id, coupon, clock.now())
+
+    _open(page, storefront)
+    lead = page.get_by_test_id("referral-lead")
+    lead.wait_for()
+
+    assert lead.inner_text() == (
+        "Teile deinen persönlichen Link – für jede erfolgreiche Empfehlung bekommst du einen Gutschein: 10,00 € Rabatt."
+    )
+    assert "10,00 € Rabatt" in page.get_by_test_id("earn-referral").inner_text()
+    screenshot("referral-coupon")
+    page.get_by_test_id("lang-toggle").click()
+    page.get_by_text("you get a coupon for every successful referral: €10.00 off.").wait_for()

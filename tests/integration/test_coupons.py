@@ -12,6 +12,7 @@ from tests.conftest import START
 from tests.fakes.shopify_server import FakeShopify
 from tests.fakes.woocommerce_server import FakeWooCommerce
 from tests.support.deliveries import deliver, ledger_ok
+from tests.support.outbox import dispatch, mailer_fixture  # noqa: F401
 from tests.support.rewards import (
     RecordingPlatform,
     add_reward,
@@ -181,3 +182,14 @@ def test_a_used_thank_you_coupon_stays_used_when_its_order_is_refunded_later(con
     deliver(container, shopify_shop, refund("5001", lines="100.00"))
 
     assert [c.status for c in coupons(container, shopify_shop)] == ["used"]
+
+
+def test_the_email_with_a_redeemed_code_says_what_it_gives_and_until_when(container, clock, shopify_shop, mailer):
+    _, result = redeemed(container, shopify_shop)  # the 5 € reward, pushed in the request
+
+    dispatch(container)
+
+    [sent] = [m for m in mailer.sent if result.code in m.get_body(("plain",)).get_content()]
+    text = sent.get_body(("plain",)).get_content().replace("\xa0", " ")
+    assert str(sent["Subject"]) == "Ihr Gutschein: 5,00 € Rabatt"
+    assert f"5,00 € Rabatt: {result.code} (gültig bis 1. April 2026)" in text

@@ -8,24 +8,9 @@ from app.mail.base import RecordingMailer
 from app.models import EmailUnsubscribe, Shop
 from app.services import referrals
 from app.services.referrals import ReferralConfig
-from tests.support import snapshots as s
-from tests.support.deliveries import deliver, member_by_email
+from tests.support.deliveries import member_by_email
 from tests.support.outbox import configure, dispatch, mailer_fixture, messages  # noqa: F401
-
-REFERRER = s.customer("7001", "juergen.weiss@example.de", locale="de")
-FRIEND = s.customer("7002", "anna.schmidt@example.de", first_name="Anna", last_name="Schmidt")
-
-
-def refer_a_friend_who_orders(container: Container, shop: Shop, clock: FixedClock) -> None:
-    deliver(container, shop, REFERRER)
-    referrer = member_by_email(container, shop, REFERRER.email or "")
-    with container.uow() as uow:
-        code = referrals.codes.code_for_member(uow.session, shop.id, referrer.id)
-    assert code is not None
-    referrals.record_referral(container.uow(), shop.id, code, clock.now(), email=FRIEND.email)
-    deliver(container, shop, s.order("5002", at=clock.now(), buyer=FRIEND))
-    clock.advance(days=15)
-    assert referrals.settle_referrals(container.uow, clock.now()) == 1
+from tests.support.referrals import REFERRER, refer_a_friend_who_orders
 
 
 def test_the_referrer_is_told_once_about_the_points_in_their_language(

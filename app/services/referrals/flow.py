@@ -13,11 +13,9 @@ from sqlalchemy.orm import Session
 from app.models import Member, Order, Referral, Shop
 from app.repositories import MemberRepository, ShopRepository, insert_ignore, shop_settings
 from app.repositories.shop_settings import OPEN_REFERRALS
-from app.services import ledger
-from app.services.ledger import Posting
 from app.services.referrals.codes import find_code
 from app.services.referrals.fraud import fraud_reasons
-from app.services.referrals.rewards import notify_referrer, welcome_friend
+from app.services.referrals.rewards import reward_referrer, welcome_friend
 from app.services.referrals.settings import ReferralConfig, referral_config
 from app.uow import UnitOfWork
 
@@ -76,21 +74,9 @@ def _settle_one(uow: UnitOfWork, shop_id: int, referral_id: int, order_id: int |
             uow.commit()
             return 0
         shop = ShopRepository(uow.session).get(shop_id)
-        points = referral_config(uow.session, shop_id).referrer_points
-        if points > 0 and referrer.redacted_at is None:
-            posting = Posting(
-                "referral",
-                "referral",
-                "referral",
-                str(referral.id),
-                actor="system",
-                idempotency_key=f"referral:{referral.id}",
-            )
-            ledger.credit(uow.session, referrer, points, posting, now=now)
-        referral.referrer_points = points
+        if shop is not None and referrer.redacted_at is None:
+            reward_referrer(uow.session, shop, referral_config(uow.session, shop_id), referrer, referral, now)
         _close(referral, "rewarded", "", now)
-        if shop is not None:
-            notify_referrer(uow.session, shop, referrer, referral, points, now)
         uow.commit()
         return 1
 

@@ -45,7 +45,7 @@ def list_referrals(
 
 
 def referral_stats(uow: UnitOfWork, shop_id: int, member_id: int | None = None) -> dict[str, Any]:
-    """Counts by status, link visits, conversion and points paid out (overall, or for one referrer)."""
+    """Counts by status, link visits, conversion, points and coupons paid out (overall, or for one referrer)."""
     scope = [Referral.shop_id == shop_id] + ([Referral.referrer_id == member_id] if member_id else [])
     codes = [ReferralCode.shop_id == shop_id] + ([ReferralCode.member_id == member_id] if member_id else [])
     with uow:
@@ -53,6 +53,11 @@ def referral_stats(uow: UnitOfWork, shop_id: int, member_id: int | None = None) 
             uow.session.execute(select(Referral.status, func.count()).where(*scope).group_by(Referral.status)).all()
         )
         clicks = uow.session.scalar(select(func.coalesce(func.sum(ReferralCode.clicks), 0)).where(*codes))
+        coupons = uow.session.scalar(
+            select(func.count()).where(
+                *scope, Referral.status == "rewarded", Referral.referrer_coupon_code.is_not(None)
+            )
+        )
         points = uow.session.scalar(
             select(func.coalesce(func.sum(LedgerEntry.delta), 0)).where(
                 LedgerEntry.shop_id == shop_id,
@@ -70,6 +75,7 @@ def referral_stats(uow: UnitOfWork, shop_id: int, member_id: int | None = None) 
         "converted": converted,
         "conversion": round(converted / total, 4) if total else 0.0,
         "points_awarded": int(points or 0),
+        "coupons_awarded": int(coupons or 0),
     }
 
 
@@ -111,6 +117,7 @@ def _row(
         "order_id": r.order_id,
         "order_name": r.order_name,
         "referrer_points": r.referrer_points,
+        "referrer_coupon_code": r.referrer_coupon_code,
         "friend_coupon_code": r.friend_coupon_code,
         "created_at": r.created_at,
         "ordered_at": r.ordered_at,

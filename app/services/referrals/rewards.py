@@ -1,4 +1,4 @@
-"""What a referral gives: the friend's welcome coupon and the message telling the referrer about their points."""
+"""What a referral gives: the friend's welcome coupon, and the referrer's points or coupon with its message."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.models import Member, Referral, Shop
+from app.services import ledger
+from app.services.coupons import CouponTerms, issue_coupon
+from app.services.ledger import Posting
 from app.services.messages import enqueue
 from app.services.referrals.settings import ReferralConfig
 
@@ -17,8 +20,6 @@ def welcome_friend(
     """Issue the friend's welcome coupon once (pushed to the shop after the commit by the coupon job)."""
     if config.friend_coupon_value <= 0 and config.friend_coupon_kind != "free_shipping":
         return
-    from app.services.coupons import CouponTerms, issue_coupon
-
     title = "Willkommensgutschein" if shop.locale == "de" else "Welcome coupon"
     terms = CouponTerms(
         kind=config.friend_coupon_kind,
@@ -40,15 +41,54 @@ def welcome_friend(
     referral.friend_coupon_code = coupon.code
 
 
-def notify_referrer(
-    session: Session, shop: Shop, referrer: Member, referral: Referral, points: int, now: datetime
+def reward_referrer(
+    session: Session, shop: Shop, config: ReferralConfig, referrer: Member, referral: Referral, now: datetime
 ) -> None:
-    """Tell the referrer about the points their referral earned (a service message: unsubscribing stops it).
+    """Give the referrer what the shop's settings say, once (ledger key / coupon key per referral).
 
-    The friend's name and order stay out of it: the referrer learns only that the invitation was used.
+    Points are credited now and the referrer is told at once. A coupon is written `pending_push` and pushed
+    by the coupon job; the referrer is told (with the code) only once the shop has it (`coupons._notify_issued`).
+    The caller holds the referrer's lock.
     """
+    if config.rewards_referrer_with_coupon:
+        coupon = issue_coupon(
+            session,
+            shop,
+            referrer,
+            referrer_coupon_terms(shop, config),
+            source="referral_reward",
+            idempotency_key=f"referral-reward:{referral.id}",
+            now=now,
+        )
+        referral.referrer_coupon_code = coupon.code
+        return
+    points = config.referrer_points if config.referrer_reward == "points" else 0
     if points <= 0:
         return
+    posting = Posting(
+        "referral", "referral", "referral", str(referral.id), actor="system", idempotency_key=f"referral:{referral.id}"
+    )
+    ledger.credit(session, referrer, points, posting, now=now)
+    referral.referrer_points = points
+    _notify_points(session, shop, referrer, referral, points, now)
+
+
+def referrer_coupon_terms(shop: Shop, config: ReferralConfig) -> CouponTerms:
+    """The coupon a referrer gets, titled in the shop's language."""
+    return CouponTerms(
+        kind=config.referrer_coupon_kind,
+        value=config.referrer_coupon_value,
+        minimum_order=config.referrer_coupon_minimum or None,
+        validity_days=config.referrer_coupon_days,
+        title="Dankeschön für Ihre Empfehlung" if shop.locale == "de" else "Thank you for your referral",
+    )
+
+
+def _notify_points(
+    session: Session, shop: Shop, referrer: Member, referral: Referral, points: int, now: datetime
+) -> None:
+    # A service message (unsubscribing stops it). The friend's name and order stay out of it: the referrer
+    # learns only that the invitation was used.
     enqueue(
         session,
         shop,

@@ -20,6 +20,11 @@ class ReferralConfig:
 
     enabled: bool = True
     referrer_points: int = 500
+    referrer_reward: str = "points"  # points | coupon
+    referrer_coupon_kind: str = "fixed_amount"
+    referrer_coupon_value: Decimal = Decimal("10.00")
+    referrer_coupon_minimum: Decimal = Decimal("0.00")
+    referrer_coupon_days: int = 90
     friend_coupon_kind: str = "fixed_amount"
     friend_coupon_value: Decimal = Decimal("5.00")
     friend_coupon_minimum: Decimal = Decimal("0.00")
@@ -30,6 +35,13 @@ class ReferralConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def rewards_referrer_with_coupon(self) -> bool:
+        """True when the referrer gets a coupon (with something on it) instead of points."""
+        return self.referrer_reward == "coupon" and (
+            self.referrer_coupon_value > 0 or self.referrer_coupon_kind == "free_shipping"
+        )
 
 
 def referral_config(session: Session, shop_id: int) -> ReferralConfig:

@@ -57,6 +57,7 @@
       referral: 'Freunde werben',
       referralText: 'Teile deinen persönlichen Link mit Freunden.',
       referralBonus: 'Teile deinen persönlichen Link – für jede erfolgreiche Empfehlung bekommst du {pts}.',
+      referralCoupon: 'Teile deinen persönlichen Link – für jede erfolgreiche Empfehlung bekommst du einen Gutschein: {reward}.',
       referralLabel: 'Dein Empfehlungslink',
       share: 'Teilen',
       shareText: 'Schau dir {shop} an!',
@@ -131,6 +132,7 @@
       referral: 'Refer a friend',
       referralText: 'Share your personal link with friends.',
       referralBonus: 'Share your personal link – you get {pts} for every successful referral.',
+      referralCoupon: 'Share your personal link – you get a coupon for every successful referral: {reward}.',
       referralLabel: 'Your referral link',
       share: 'Share',
       shareText: 'Check out {shop}!',
@@ -339,9 +341,13 @@
     return h('section', p, [title ? h('h3', null, [icon(iconName), title]) : null].concat(kids));
   }
 
-  function earnPoints(key) {
+  function earnWay(key) {
     const p = state.data && state.data.program;
-    const way = arr(p && p.ways_to_earn).filter((w) => w && w.key === key)[0];
+    return arr(p && p.ways_to_earn).filter((w) => w && w.key === key)[0] || null;
+  }
+
+  function earnPoints(key) {
+    const way = earnWay(key);
     return way && Number(way.points) > 0 ? Number(way.points) : 0;
   }
 
@@ -547,7 +553,8 @@
       h('ul', { class: 'lw-list', tid: 'ways-to-earn' }, ways.map((w) => h('li', { tid: 'earn-' + str(w.key) }, [
         h('span', { class: 'lw-ico' }, icon(EARN_ICONS[w.key] || 'spark')),
         h('span', { class: 'lw-grow lw-name' }, str(w.label)),
-        Number(w.points) > 0 ? h('span', { class: 'lw-pts lw-plus' }, '+' + num(Number(w.points))) : null
+        Number(w.points) > 0 ? h('span', { class: 'lw-pts lw-plus' }, '+' + num(Number(w.points)))
+          : w.reward ? h('span', { class: 'lw-pts lw-plus' }, str(w.reward)) : null
       ])))
     ]);
   }
@@ -683,8 +690,11 @@
     const refUrl = safeUrl(m.referral_url);
     if (refUrl) {
       const bonus = earnPoints('referral');
+      const coupon = bonus ? '' : str((earnWay('referral') || {}).reward || '');
+      const lead = bonus ? t('referralBonus', { pts: pts(bonus) })
+        : coupon ? t('referralCoupon', { reward: coupon }) : t('referralText');
       out.push(card(t('referral'), 'users', [
-        h('p', { class: 'lw-lead' }, bonus ? t('referralBonus', { pts: pts(bonus) }) : t('referralText')),
+        h('p', { class: 'lw-lead', tid: 'referral-lead' }, lead),
         h('label', { class: 'lw-sr', for: 'lw-ref' }, t('referralLabel')),
         h('div', { class: 'lw-row lw-ref-row' }, [
           h('input', { class: 'lw-input', id: 'lw-ref', tid: 'referral-url', readonly: true, value: refUrl, onfocus: (e) => e.target.select() }),

@@ -16,12 +16,26 @@
     flagged: ["zu prüfen", "to review"], rewarded: ["belohnt", "rewarded"], rejected: ["abgelehnt", "rejected"],
     revoked: ["widerrufen (Erstattung)", "revoked (refund)"],
   };
+  const COUPON_KINDS = [["fixed_amount", "Betrag", "Amount"], ["percentage", "Prozent", "Percent"],
+    ["free_shipping", "Gratisversand", "Free shipping"]];
   const REFERRAL_FIELDS = [
     { name: "enabled", type: "checkbox", label: ["Empfehlungsprogramm aktiv", "Referral program on"] },
-    { name: "referrer_points", type: "int", label: ["Punkte für den Werber", "Points for the referrer"] },
+    { name: "referrer_reward", type: "select", label: ["Belohnung für den Werber", "Reward for the referrer"],
+      options: [["points", "Punkte", "Points"], ["coupon", "Gutschein", "Coupon"]] },
+    { name: "referrer_points", type: "int", label: ["Punkte für den Werber", "Points for the referrer"],
+      showWhen: ["referrer_reward", "points"] },
+    { name: "referrer_coupon_kind", type: "select", label: ["Gutschein für den Werber: Art", "Referrer's coupon: kind"],
+      options: COUPON_KINDS, showWhen: ["referrer_reward", "coupon"] },
+    { name: "referrer_coupon_value", type: "money", label: ["Gutschein für den Werber: Wert", "Referrer's coupon: value"],
+      showWhen: ["referrer_reward", "coupon"] },
+    { name: "referrer_coupon_minimum", type: "money", label: ["Mindestbestellwert", "Minimum order"],
+      showWhen: ["referrer_reward", "coupon"] },
+    { name: "referrer_coupon_days", type: "int", label: ["Gültigkeit (Tage)", "Valid for (days)"],
+      showWhen: ["referrer_reward", "coupon"],
+      hint: ["Der Werber bekommt den Code per E-Mail, sobald er im Shop angelegt ist.",
+        "The referrer gets the code by email as soon as the shop has it."] },
     { name: "friend_coupon_kind", type: "select", label: ["Willkommensgutschein: Art", "Welcome coupon: kind"],
-      options: [["fixed_amount", "Betrag", "Amount"], ["percentage", "Prozent", "Percent"],
-        ["free_shipping", "Gratisversand", "Free shipping"]] },
+      options: COUPON_KINDS },
     { name: "friend_coupon_value", type: "money", label: ["Willkommensgutschein: Wert", "Welcome coupon: value"] },
     { name: "friend_coupon_minimum", type: "money", label: ["Mindestbestellwert", "Minimum order"] },
     { name: "friend_coupon_days", type: "int", label: ["Gültigkeit (Tage)", "Valid for (days)"] },
@@ -47,6 +61,11 @@
     return pair ? ctx.t(pair[0], pair[1]) : key;
   }
 
+  function rewardText(ctx, r) {
+    if (r.referrer_coupon_code) return ctx.h("code", {}, r.referrer_coupon_code);
+    return r.referrer_points ? `+${r.referrer_points} ${ctx.t("Punkte", "points")}` : "–";
+  }
+
   function field(ctx, prefix, spec, value) {
     const id = `${prefix}-${spec.name}`;
     const label = ctx.t(spec.label[0], spec.label[1]);
@@ -60,8 +79,18 @@
         spec.options.map(([v, de, en]) => ctx.h("option", { value: v, selected: String(value) === v }, ctx.t(de, en))))
       : ctx.h("input", { type: "number", step: spec.type === "money" ? "0.01" : "1", min: "0", id, name: spec.name,
         value: value, "data-testid": id });
-    return ctx.h("div", { class: "la-field" }, ctx.h("label", { for: id }, label), input,
-      spec.hint ? ctx.h("span", { class: "la-hint" }, ctx.t(spec.hint[0], spec.hint[1])) : null);
+    const wrapper = ctx.h("div", { class: "la-field", "data-testid": `${id}-field` }, ctx.h("label", { for: id }, label),
+      input, spec.hint ? ctx.h("span", { class: "la-hint" }, ctx.t(spec.hint[0], spec.hint[1])) : null);
+    if (spec.showWhen) wrapper.dataset.showWhen = spec.showWhen.join("=");
+    return wrapper;
+  }
+
+  function showChosen(form) {
+    // Fields that only matter for one choice (the referrer's points or coupon) are shown with that choice.
+    for (const el of form.querySelectorAll("[data-show-when]")) {
+      const [name, value] = el.dataset.showWhen.split("=");
+      el.hidden = form.elements[name].value !== value;
+    }
   }
 
   function collect(form, specs) {
@@ -80,6 +109,8 @@
       ctx.h("h2", {}, opts.title),
       opts.specs.map((spec) => field(ctx, opts.id, spec, opts.values[spec.name])),
       ctx.h("button", { type: "submit", class: "la-primary", "data-testid": `${opts.id}-save` }, ctx.t("Speichern", "Save")));
+    showChosen(form);
+    form.addEventListener("change", () => showChosen(form));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       ctx.fieldErrors(form, {});
@@ -103,6 +134,7 @@
       [ctx.t("belohnt", "rewarded"), stats.by_status.rewarded],
       [ctx.t("zu prüfen", "to review"), stats.by_status.flagged],
       [ctx.t("vergebene Punkte", "points awarded"), stats.points_awarded],
+      [ctx.t("vergebene Gutscheine", "coupons awarded"), stats.coupons_awarded || 0],
     ];
     return ctx.h("dl", { class: "la-stats", "data-testid": testid },
       rows.map(([label, value]) => [ctx.h("dt", {}, label), ctx.h("dd", {}, String(value))]).flat());
@@ -122,6 +154,7 @@
       ctx.h("td", {}, r.friend_email || "–"),
       ctx.h("td", {}, r.order_name || "–"),
       ctx.h("td", {}, statusText(ctx, r.status)),
+      ctx.h("td", { "data-testid": `referral-reward-${r.id}` }, rewardText(ctx, r)),
       ctx.h("td", { "data-testid": `referral-reasons-${r.id}` },
         ctx.h("ul", { class: "la-reasons" }, (r.flags || []).map((f) => ctx.h("li", {}, reasonText(ctx, f))))),
       actions);
@@ -130,7 +163,8 @@
   function referralTable(ctx, rows, onDecide) {
     if (!rows.length) return ctx.h("p", { class: "la-muted" }, ctx.t("Noch keine Empfehlungen.", "No referrals yet."));
     const head = [ctx.t("Datum", "Date"), ctx.t("Werber", "Referrer"), ctx.t("Freund", "Friend"),
-      ctx.t("Bestellung", "Order"), ctx.t("Status", "Status"), ctx.t("Gründe", "Reasons"), ""];
+      ctx.t("Bestellung", "Order"), ctx.t("Status", "Status"), ctx.t("Belohnung", "Reward"), ctx.t("Gründe", "Reasons"),
+      ""];
     return ctx.h("table", { class: "la-table", "data-testid": "referral-table" },
       ctx.h("thead", {}, ctx.h("tr", {}, head.map((label) => ctx.h("th", {}, label)))),
       ctx.h("tbody", {}, rows.map((r) => referralRow(ctx, r, onDecide))));
