@@ -122,7 +122,7 @@ def _import_customer(session: Session, shop: Shop, snap: CustomerSnapshot, now: 
     member.email = snap.email or member.email
     member.first_name = snap.first_name or member.first_name
     member.last_name = snap.last_name or member.last_name
-    member.accepts_marketing = member.accepts_marketing or snap.accepts_marketing
+    member.accepts_marketing = bool(member.accepts_marketing or snap.accepts_marketing)
     member.updated_at = now
     session.flush()
     if created:

@@ -118,8 +118,18 @@ class OrderRowSchema(Schema):
     points = fields.Int()
 
 
+class ConsentPushSchema(Schema):
+    """Where the member's newsletter opt-in stands at the shop: pending | done | failed | cancelled."""
+
+    status = fields.Str()
+    consented_at = fields.DateTime()
+    attempts = fields.Int()
+    reason = fields.Str(allow_none=True, metadata={"description": "missing_scope | rejected | unavailable | ..."})
+    last_error = fields.Str(allow_none=True)
+
+
 class MemberDetailSchema(MemberRowSchema):
-    """A member's page: balances, lots, ledger history and orders."""
+    """A member's page: balances, newsletter consent, lots, ledger history and orders."""
 
     customer_ref = fields.Str(allow_none=True)
     first_name = fields.Str(allow_none=True)
@@ -127,6 +137,8 @@ class MemberDetailSchema(MemberRowSchema):
     spendable = fields.Int()
     lifetime_points = fields.Int()
     last_order_at = fields.DateTime(allow_none=True)
+    accepts_marketing = fields.Bool()
+    newsletter_push = fields.Nested(ConsentPushSchema, allow_none=True)
     lots = fields.List(fields.Nested(LotSchema))
     ledger = fields.List(fields.Nested(LedgerRowSchema))
     orders = fields.List(fields.Nested(OrderRowSchema))

@@ -132,6 +132,13 @@ class PlatformRejected(PlatformError):
     message = "The shop platform refused the request."
 
 
+class MissingScope(PlatformRejected):
+    """The shop has not granted the app an access scope the call needs (Shopify ACCESS_DENIED)."""
+
+    reason = "missing_scope"
+    message = "The shop has not granted the app the access this needs."
+
+
 class InvalidLink(NotFound):
     """A signed link (review page, unsubscribe) that is forged, malformed or expired."""
 

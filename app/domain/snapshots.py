@@ -38,13 +38,14 @@ class RefundSnapshot:
 
 @dataclass(frozen=True)
 class CustomerSnapshot:
-    """The shop's customer record."""
+    """The shop's customer record. `accepts_marketing`: True subscribed, False consent withdrawn (unsubscribed
+    at the shop), None when the record does not say (never asked, or a platform that keeps no consent)."""
 
     customer_ref: str
     email: str | None
     first_name: str | None = None
     last_name: str | None = None
-    accepts_marketing: bool = False
+    accepts_marketing: bool | None = None
     locale: str | None = None
     updated_at: datetime | None = None
 

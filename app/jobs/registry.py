@@ -99,6 +99,12 @@ def _purge_uninstalled_shops(c: Any) -> object:
     return purge_uninstalled_shops(c.uow, c.clock.now())
 
 
+def _push_marketing_consents(c: Any) -> object:
+    from app.services.marketing_consent import push_consents
+
+    return push_consents(c.uow, c.platform_client, c.box, c.clock.now())
+
+
 def _reconcile_orders(c: Any) -> object:
     from app.services.reconciliation import outcome_summary, reconcile_orders
 
@@ -115,6 +121,8 @@ def job_specs() -> list[JobSpec]:
         JobSpec("award_birthdays", 3600, _award_birthdays),  # hourly: idempotent, and catches a missed day
         # Coupons written inside order transactions (thank-you, tier entry) are pushed by this job: every 30 s.
         JobSpec("retry_coupon_pushes", 30, _retry_coupon_pushes),
+        # Newsletter opt-ins from the widget, recorded at the shop as email marketing consent.
+        JobSpec("push_marketing_consents", 60, _push_marketing_consents),
         JobSpec("mature_pending_points", 300, _mature_pending_points),
         JobSpec("expire_points", 3600, _expire_points),
         JobSpec("remind_expiring_points", 3600, _remind_expiring_points),

@@ -6,7 +6,7 @@ from app.models.earning import BirthdayRecord, EarningSettings
 from app.models.inbox import WebhookDelivery
 from app.models.install import InstallState, PrivacyExport
 from app.models.ledger import LedgerEntry, PointLot
-from app.models.member import Member
+from app.models.member import ConsentPush, Member
 from app.models.messaging import EmailSettings, EmailUnsubscribe, OutboxMessage, Review, ReviewSubmission
 from app.models.order import Order, OrderRefund
 from app.models.referrals import Referral, ReferralCode, ReferralSettings
@@ -28,6 +28,7 @@ __all__ = [
     "BirthdayRecord",
     "Campaign",
     "CampaignRecipient",
+    "ConsentPush",
     "Coupon",
     "EarningSettings",
     "EmailSettings",

@@ -41,3 +41,27 @@ class Member(Base):
     def display_name(self) -> str:
         name = " ".join(part for part in (self.first_name, self.last_name) if part)
         return name or (self.email or f"#{self.id}")
+
+
+class ConsentPush(Base):
+    """A newsletter opt-in given in the widget, to be recorded at the shop as the customer's email marketing
+    consent (Shopify). status: pending → done | failed (`last_error` says why); retried with backoff."""
+
+    __tablename__ = "consent_pushes"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "member_id"),
+        Index("ix_consent_pushes_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    consented_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # why it is not done: missing_scope | rejected | unavailable (retried) | shop_or_member_gone | no_customer
+    reason: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

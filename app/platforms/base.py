@@ -120,3 +120,7 @@ class PlatformClient(Protocol):
     def shop_details(self, shop: ShopCredentials) -> ShopDetails:
         """The shop's name, currency and main language, read from its Admin API."""
         ...
+
+    def record_marketing_consent(self, shop: ShopCredentials, customer_ref: str, consented_at: datetime) -> None:
+        """Record that the customer opted in to email marketing (single opt-in) at `consented_at`; idempotent."""
+        ...

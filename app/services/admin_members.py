@@ -12,7 +12,7 @@ from app.domain.errors import MemberNotFound
 from app.i18n import catalogue, translate
 from app.models import AuditLog, LedgerEntry, Member
 from app.repositories import LotRepository, MemberRepository, OrderRepository
-from app.services import ledger
+from app.services import ledger, marketing_consent
 from app.uow import UnitOfWork
 
 
@@ -42,7 +42,8 @@ def member_page(uow: UnitOfWork, shop_id: int, member_id: int, locale: str) -> d
             **_row(member),
             "customer_ref": member.customer_ref, "first_name": member.first_name, "last_name": member.last_name,
             "spendable": max(0, member.balance - member.pending), "lifetime_points": member.lifetime_points,
-            "last_order_at": member.last_order_at,
+            "last_order_at": member.last_order_at, "accepts_marketing": bool(member.accepts_marketing),
+            "newsletter_push": marketing_consent.consent_status(uow.session, shop_id, member.id),
             "lots": [
                 {"id": lot.id, "points": lot.points, "remaining": lot.remaining, "available_at": lot.available_at,
                  "expires_at": lot.expires_at, "pending": not lot.matured}

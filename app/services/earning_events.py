@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput, MemberNotFound
 from app.models import BirthdayRecord, EarningSettings, LedgerEntry, Member, Order, Shop
-from app.repositories import MemberRepository, shop_settings
-from app.services import ledger
+from app.repositories import MemberRepository, ShopRepository, shop_settings
+from app.services import ledger, marketing_consent
 from app.services.ledger import Posting
 from app.uow import UnitOfWork
 
@@ -98,8 +98,12 @@ def subscribe_newsletter(uow: UnitOfWork, shop_id: int, member_id: int, now: dat
     """The shopper opted in through the widget: record the consent and award the points once."""
     with uow:
         member = _locked_member(uow.session, shop_id, member_id)
-        member.accepts_marketing = True
-        member.updated_at = now
+        if not member.accepts_marketing:
+            member.accepts_marketing = True
+            member.updated_at = now
+            shop = ShopRepository(uow.session).get(shop_id)
+            if shop is not None:
+                marketing_consent.request_push(uow.session, shop, member, now)  # the shop's list gets it too
         points = config(uow.session, shop_id).newsletter_points
         awarded = award_once(uow.session, member, points, "newsletter", f"newsletter:{member.id}", now)
         uow.commit()

@@ -20,6 +20,7 @@ from app.models import InstallState, Shop
 from app.platforms.base import PlatformClient
 from app.repositories import ShopRepository
 from app.security import SecretBox
+from app.services import marketing_consent
 from app.services.shop_details import refresh_shop_details
 from app.services.shops import credentials
 from app.uow import UnitOfWork
@@ -206,6 +207,8 @@ def _upsert_shop(uow: UnitOfWork, box: SecretBox, platform: str, domain: str, no
             else:
                 setattr(shop, f"{name}_enc", box.encrypt(value))
         uow.session.flush()
+        if platform == "shopify" and not created:
+            marketing_consent.retry_after_new_scopes(uow.session, shop.id, shop.scopes, now)
         result = Installed(shop.id, shop.domain, reactivated, created)
         uow.commit()
     log.info("shop installed", extra={"shop_id": result.shop_id, "reactivated": reactivated})

@@ -73,7 +73,8 @@ def _merge(member: Member, snap: CustomerSnapshot, now: datetime) -> None:
         "first_name": snap.first_name[:255] if snap.first_name is not None else member.first_name,
         "last_name": snap.last_name[:255] if snap.last_name is not None else member.last_name,
         "locale": snap.locale[:2].lower() if snap.locale else member.locale,
-        "accepts_marketing": snap.accepts_marketing or member.accepts_marketing,
+        # The shop's say wins where it has one (a withdrawal too); silence keeps a widget opt-in.
+        "accepts_marketing": member.accepts_marketing if snap.accepts_marketing is None else snap.accepts_marketing,
     }
     changed = {name: value for name, value in values.items() if getattr(member, name) != value}
     for name, value in changed.items():

@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app import create_app
 from app.clock import FixedClock
 from app.container import Container
-from app.models import Shop
+from app.models import ConsentPush, Shop
 from app.platforms.shopify.admin import ShopifyAdminClient
 from app.services import earning_events, referrals
 from tests.conftest import TEST_SHOPIFY_SECRET, TEST_WOO_SECRET, _empty
@@ -260,6 +261,8 @@ def test_the_newsletter_opt_in_earns_points_once(client, shop, container, clock)
 
     assert [b["member"]["balance"] for b in bodies] == [60, 60]
     assert bodies[0]["member"]["newsletter"] is True
+    with container.uow() as uow:  # and the shop's own list is to get it (once)
+        assert [p.status for p in uow.session.scalars(select(ConsentPush))] == ["pending"]
 
 
 def test_too_many_actions_from_one_shopper_are_answered_429_with_retry_after(client, shop, container, clock) -> None:

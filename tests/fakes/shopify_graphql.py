@@ -31,6 +31,14 @@ class GraphQLError(Exception):
     """A top-level `errors` entry (bad query or variables), as opposed to a mutation's userErrors."""
 
 
+class AccessDenied(GraphQLError):
+    """The app's token lacks the scope the field needs (a top-level error with code ACCESS_DENIED)."""
+
+
+MARKETING_STATES = frozenset({"SUBSCRIBED", "UNSUBSCRIBED", "PENDING"})  # the only ones input accepts
+OPT_IN_LEVELS = frozenset({"SINGLE_OPT_IN", "CONFIRMED_OPT_IN", "UNKNOWN"})
+
+
 def argument(query: str, variables: dict[str, Any], name: str) -> Any:
     """The value of argument `name`, which the query must pass as a `$variable`."""
     match = re.search(rf"\b{name}\s*:\s*\$(\w+)", query)
@@ -109,3 +117,27 @@ def _customer_gets(root: str, gets: Any) -> list[dict[str, Any]]:
     except (TypeError, ValueError):
         ok = False
     return [] if ok else [user_error([*where, "discountAmount"], "A positive amount is required")]
+
+
+def validate_marketing_consent(data: Any, deleted: set[str]) -> dict[str, Any]:
+    """CustomerEmailMarketingConsentUpdateInput checked as Shopify does: enums are top-level errors, an unknown
+    customer or a bad date a userError. Answers {"userErrors": [...]} or the customer id and consent to keep."""
+    if not isinstance(data, dict) or not isinstance(data.get("emailMarketingConsent"), dict):
+        raise GraphQLError("Variable $input: emailMarketingConsent is required")
+    consent = data["emailMarketingConsent"]
+    if consent.get("marketingState") not in MARKETING_STATES:
+        raise GraphQLError(f"Variable $input: marketingState {consent.get('marketingState')!r} is not accepted")
+    if consent.get("marketingOptInLevel", "UNKNOWN") not in OPT_IN_LEVELS:
+        raise GraphQLError(f"Variable $input: {consent.get('marketingOptInLevel')!r} is no CustomerMarketingOptInLevel")
+    customer_id = data.get("customerId")
+    if not isinstance(customer_id, str) or not CUSTOMER_GID.match(customer_id) or customer_id in deleted:
+        return {"userErrors": [user_error(["input", "customerId"], "Customer not found", "INVALID")]}
+    try:
+        given = consent.get("consentUpdatedAt")
+        moment = datetime.fromisoformat(str(given).replace("Z", "+00:00")) if given is not None else None
+    except ValueError:
+        moment = None
+    if given is not None and (moment is None or moment.tzinfo is None):
+        return {"userErrors": [user_error(["input", "emailMarketingConsent", "consentUpdatedAt"],
+                                          "Consent updated at is invalid", "INVALID")]}
+    return {"userErrors": [], "customer_id": customer_id, "consent": consent}

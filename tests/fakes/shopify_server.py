@@ -19,10 +19,12 @@ from tests.fakes.http_server import FakeServer, json_response
 from tests.fakes.shopify_graphql import (
     COST,
     WEBHOOK_TOPICS,
+    AccessDenied,
     GraphQLError,
     argument,
     user_error,
     validate_discount,
+    validate_marketing_consent,
 )
 
 API_PATH = re.compile(r"^/admin/api/(?P<version>\d{4}-\d{2})/(?P<resource>graphql|orders|shop)\.json$")
@@ -109,6 +111,9 @@ class FakeShopify(FakeServer):
         self.webhooks: list[dict[str, Any]] = []
         self.orders: list[dict[str, Any]] = []
         self.graphql_throttles = 0
+        # customerEmailMarketingConsentUpdate: customer GID → the consent last set; ids of deleted customers
+        self.marketing_consents: dict[str, dict[str, Any]] = {}
+        self.deleted_customers: set[str] = set()
         self._next_id = 1
         # GET shop.json: what the merchant set in Settings → General and Languages
         self.details: dict[str, Any] = {"name": "Kaffeerösterei Müller", "currency": "EUR", "primary_locale": "de"}
@@ -204,6 +209,9 @@ class FakeShopify(FakeServer):
             return json_response({"errors": errors, "extensions": {"cost": cost}})
         try:
             data = self._resolve(query, variables)
+        except AccessDenied as exc:
+            error = {"message": str(exc), "extensions": {"code": "ACCESS_DENIED"}}
+            return json_response({"errors": [error], "data": None, "extensions": {"cost": COST}})
         except GraphQLError as exc:
             return json_response({"errors": [{"message": str(exc)}], "extensions": {"cost": COST}})
         return json_response({"data": data, "extensions": {"cost": COST}})
@@ -217,6 +225,14 @@ class FakeShopify(FakeServer):
             return {"codeDiscountNodeByCode": {"id": found["id"]} if found else None}
         if "discountCodeDeactivate(" in query:
             return {"discountCodeDeactivate": self._deactivate(str(argument(query, variables, "id")))}
+        if "customerEmailMarketingConsentUpdate(" in query:
+            self._require_scope("write_customers", "customerEmailMarketingConsentUpdate")
+            consent = validate_marketing_consent(argument(query, variables, "input"), self.deleted_customers)
+            if consent["userErrors"]:
+                return {"customerEmailMarketingConsentUpdate": {"customer": None, **consent}}
+            customer_id = consent.pop("customer_id")
+            self.marketing_consents[customer_id] = consent.pop("consent")
+            return {"customerEmailMarketingConsentUpdate": {"customer": {"id": customer_id}, "userErrors": []}}
         if "webhookSubscriptionCreate(" in query:
             topic = argument(query, variables, "topic")
             return {
@@ -225,6 +241,10 @@ class FakeShopify(FakeServer):
                 )
             }
         raise GraphQLError("This fake does not know the requested field")
+
+    def _require_scope(self, scope: str, field: str) -> None:
+        if scope not in self.scope.split(","):
+            raise AccessDenied(f"Access denied for {field} field. Required access: `{scope}` access scope.")
 
     def _create_discount(self, root: str, data: Any, basic: bool) -> dict[str, Any]:
         errors = validate_discount(root, data, basic=basic)

@@ -145,6 +145,7 @@ class RecordingPlatform:
         self.codes: dict[str, CouponSpec] = {}
         self.calls: list[str] = []
         self.deactivated: list[str] = []
+        self.consents: list[str] = []
         self.unavailable = unavailable
         self.lock = threading.Lock()
 
@@ -173,3 +174,7 @@ class RecordingPlatform:
 
     def shop_details(self, shop: ShopCredentials) -> ShopDetails:
         return ShopDetails(name="Recording Shop", currency="EUR", locale="de")
+
+    def record_marketing_consent(self, shop: ShopCredentials, customer_ref: str, consented_at: datetime) -> None:
+        with self.lock:
+            self.consents.append(customer_ref)

@@ -365,7 +365,18 @@ def test_customer_create_becomes_customer_snapshot() -> None:
 
     assert isinstance(customer, CustomerSnapshot)
     assert (customer.customer_ref, customer.email) == ("7712345678902", "zoe.mueller@example.de")
-    assert (customer.first_name, customer.last_name, customer.accepts_marketing) == ("Zoë", "Müller", False)
+    assert (customer.first_name, customer.last_name, customer.accepts_marketing) == ("Zoë", "Müller", None)
+
+
+@pytest.mark.parametrize(("state", "accepts"), [
+    ("subscribed", True), ("not_subscribed", None), ("pending", None),
+    ("unsubscribed", False), ("redacted", False), ("invalid", False),
+])
+def test_the_customers_marketing_consent_state_says_subscribed_withdrawn_or_nothing(state, accepts) -> None:
+    payload = load_payload("shopify", "customers_create")
+    payload["email_marketing_consent"] = {"state": state, "opt_in_level": "single_opt_in", "consent_updated_at": None}
+
+    assert deliver("customers/create", payload).event.accepts_marketing is accepts
 
 
 @pytest.mark.parametrize("status", ["success", "pending"])

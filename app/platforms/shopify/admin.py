@@ -1,4 +1,5 @@
-"""Shopify Admin API client: customer-bound discount codes and webhooks (GraphQL), order sync (REST)."""
+"""Shopify Admin API client: customer-bound discount codes, marketing consent and webhooks (GraphQL), order
+sync (REST)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import requests
 
-from app.domain.errors import PlatformRejected, PlatformUnavailable
+from app.domain.errors import MissingScope, PlatformRejected, PlatformUnavailable
 from app.domain.snapshots import OrderSnapshot
 from app.platforms.base import CouponSpec, PushedCoupon, ShopCredentials, ShopDetails
 from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call, json_object
@@ -38,6 +39,11 @@ CREATE_WEBHOOK = (
     "mutation webhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $sub: WebhookSubscriptionInput!) {"
     " webhookSubscriptionCreate(topic: $topic, webhookSubscription: $sub)"
     " { webhookSubscription { id } userErrors { field message } } }"
+)
+MARKETING_CONSENT = (
+    "mutation customerEmailMarketingConsentUpdate($input: CustomerEmailMarketingConsentUpdateInput!) {"
+    " customerEmailMarketingConsentUpdate(input: $input)"
+    f" {{ customer {{ id }} {USER_ERRORS} }} }}"
 )
 ORDERS_PAGE_SIZE = 250  # REST maximum
 CODE_TAKEN = "TAKEN"
@@ -132,6 +138,14 @@ class ShopifyAdminClient:
             currency=str(record.get("currency") or ""),
             locale=str(locale) if locale else None,
         )
+
+    def record_marketing_consent(self, shop: ShopCredentials, customer_ref: str, consented_at: datetime) -> None:
+        """`customerEmailMarketingConsentUpdate` to SUBSCRIBED, single opt-in (needs `write_customers`)."""
+        consent = {"marketingState": "SUBSCRIBED", "marketingOptInLevel": "SINGLE_OPT_IN",
+                   "consentUpdatedAt": _iso(consented_at)}
+        variables = {"input": {"customerId": _customer_gid(customer_ref), "emailMarketingConsent": consent}}
+        result = self._graphql(shop, MARKETING_CONSENT, variables)["customerEmailMarketingConsentUpdate"]
+        _raise_user_errors("customerEmailMarketingConsentUpdate", result.get("userErrors") or [])
 
     def find_coupon(self, shop: ShopCredentials, code: str) -> str | None:
         """The code discount's GID by `codeDiscountNodeByCode`, or None."""
@@ -237,9 +251,15 @@ def _raise_user_errors(operation: str, errors: list[dict[str, Any]]) -> None:
 
 def _raise_graphql_errors(body: Mapping[str, Any]) -> None:
     errors = body["errors"]
-    if isinstance(errors, list) and any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors):
+    if not isinstance(errors, list):
+        raise PlatformRejected(f"Shopify GraphQL errors: {errors}")
+    codes = {(e.get("extensions") or {}).get("code") for e in errors if isinstance(e, dict)}
+    if "THROTTLED" in codes:
         raise PlatformUnavailable("Shopify GraphQL throttled", retry_after=_throttle_wait(body))
-    raise PlatformRejected(f"Shopify GraphQL errors: {errors}")
+    text = "; ".join(str(e.get("message") if isinstance(e, dict) else e) for e in errors)
+    if "ACCESS_DENIED" in codes:
+        raise MissingScope(f"Shopify: {text}")
+    raise PlatformRejected(f"Shopify GraphQL errors: {text}")
 
 
 def _throttle_wait(body: Mapping[str, Any]) -> float:

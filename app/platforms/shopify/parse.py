@@ -47,10 +47,17 @@ def _tax(lines: Iterable[dict[str, Any]], field: str) -> Decimal:
     )
 
 
+# email_marketing_consent.state values that take a consent back; "not_subscribed" only says none was given.
+WITHDRAWN = ("unsubscribed", "redacted", "invalid")
+
+
 def parse_customer(payload: dict[str, Any], fallback_email: str | None = None) -> CustomerSnapshot:
     """A Shopify customer (customers/* payload or an order's `customer`)."""
     consent = obj(payload.get("email_marketing_consent"), "customer.email_marketing_consent")
-    accepts = consent.get("state") == "subscribed" or payload.get("accepts_marketing") is True
+    state = consent.get("state")
+    accepts = True if state == "subscribed" or payload.get("accepts_marketing") is True else None
+    if state in WITHDRAWN:
+        accepts = False  # the shopper unsubscribed (or the address is gone): no marketing email from us either
     return CustomerSnapshot(
         customer_ref=ref(payload.get("id"), "customer.id"),
         email=email(payload.get("email")) or fallback_email,

@@ -143,6 +143,10 @@ class WooCommerceAdminClient:
         ))
         return ShopDetails(name=str(index.get("name") or ""), currency=str(currency.get("code") or ""), locale=None)
 
+    def record_marketing_consent(self, shop: ShopCredentials, customer_ref: str, consented_at: datetime) -> None:
+        """WooCommerce keeps no email marketing consent of its own (newsletter plugins do): nothing to record."""
+        raise PlatformRejected("WooCommerce has no email marketing consent to record")
+
     def find_coupon(self, shop: ShopCredentials, code: str) -> str | None:
         """The coupon's id by `GET coupons?code=` (WooCommerce stores codes lower-case), or None."""
         wanted = code.lower()

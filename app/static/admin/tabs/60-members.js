@@ -51,6 +51,27 @@
       ctx.h("div", { class: "la-stat" }, ctx.h("strong", { "data-testid": `member-${id}` }, String(value)), label)));
   }
 
+  const PUSH_STATES = {
+    done: [" · im Shop eingetragen", " · recorded at the shop"],
+    pending: [" · wird an den Shop übertragen", " · being sent to the shop"],
+    missing_scope: [" · nicht im Shop eingetragen: Der App fehlt die Berechtigung „Kunden bearbeiten“ " +
+      "(write_customers). Öffnen Sie die App in Shopify und bestätigen Sie die neuen Berechtigungen; " +
+      "die Anmeldung wird dann übertragen.", " · not recorded at the shop: the app lacks the permission to edit " +
+      "customers (write_customers). Open the app in Shopify and accept the new permissions; the opt-in is sent then."],
+    rejected: [" · der Shop hat die Anmeldung abgelehnt: ", " · the shop refused the opt-in: "],
+  };
+
+  function newsletterLine(ctx, member) {
+    // The opt-in, and whether the shop's own list has it (Shopify's email marketing consent).
+    const push = member.accepts_marketing ? member.newsletter_push : null;
+    const parts = [ctx.t("Newsletter: ", "Newsletter: "),
+      member.accepts_marketing ? ctx.t("angemeldet", "subscribed") : ctx.t("nicht angemeldet", "not subscribed")];
+    const state = push && (push.status === "failed" ? push.reason : push.status);
+    const text = state && PUSH_STATES[state];
+    if (text) parts.push(ctx.t(text[0], text[1]), state === "rejected" ? push.last_error || "" : "");
+    return ctx.h("p", { class: "la-muted", "data-testid": "member-newsletter" }, parts);
+  }
+
   function adjustForm(ctx, member, reload) {
     const form = ctx.h("form", { class: "la-card", "data-testid": "adjust-form", novalidate: true },
       ctx.h("h3", {}, ctx.t("Punkte manuell anpassen", "Adjust points manually")),
@@ -110,6 +131,7 @@
       ctx.h("section", { class: "la-card", "data-testid": "member-page" },
         ctx.h("h2", { "data-testid": "member-name" }, member.name),
         ctx.h("p", { class: "la-muted" }, member.email || ctx.t("(anonymisiert)", "(anonymised)")),
+        newsletterLine(ctx, member),
         stats(ctx, member)),
       adjustForm(ctx, member, reload), ledgerCard(ctx, member), lotsCard(ctx, member), ordersCard(ctx, member));
     const sections = ctx.h("div", { "data-testid": "member-sections" });
