@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import MissingScope, PlatformRejected, PlatformUnavailable
@@ -87,14 +87,6 @@ def consent_status(session: Session, shop_id: int, member_id: int) -> dict[str, 
         return None
     return {"status": push.status, "consented_at": push.consented_at, "attempts": push.attempts,
             "reason": push.reason, "last_error": push.last_error}
-
-
-def counts(session: Session, shop_id: int) -> dict[str, int]:
-    """Pushes of the shop by status."""
-    rows = session.execute(
-        select(ConsentPush.status, func.count()).where(ConsentPush.shop_id == shop_id).group_by(ConsentPush.status)
-    ).all()
-    return {str(status): int(n) for status, n in rows}
 
 
 def _claim(session: Session, box: SecretBox, now: datetime, skip: set[int]) -> ConsentJob | None:

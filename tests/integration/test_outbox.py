@@ -68,6 +68,14 @@ def test_marketing_goes_to_consenting_shoppers(container, shopify_shop):
     assert _enqueue(container, shopify_shop, "campaign", "c:2", body="Neue Sorten!") is not None
 
 
+def test_a_shopper_who_unsubscribed_at_the_shop_gets_no_more_marketing(container, shopify_shop):
+    deliver(container, shopify_shop, customer(ref="8001", email=ANNA.email, accepts_marketing=True))
+    deliver(container, shopify_shop, customer(ref="8001", email=ANNA.email, accepts_marketing=False))  # withdrawn
+    deliver(container, shopify_shop, order("5001", at=START, buyer=customer(ref="8001", email=ANNA.email)))
+
+    assert _enqueue(container, shopify_shop, "campaign", "c:3", body="Neue Sorten!") is None
+
+
 def test_a_kind_rendered_from_context_refuses_an_incomplete_context(container, shopify_shop, anna):
     with pytest.raises(ValueError, match="tier_name"):
         _enqueue(container, shopify_shop, "tier_upgrade", "t:1", tiers="Gold")
