@@ -39,6 +39,10 @@ class OutgoingMessage:
 
 
 OnSent = Callable[[int], None]
+# Work the caller wants done while the server works on a message (the dispatcher renders its next batch), run
+# where losing the process loses nothing: before the message's transaction has begun. It must not raise; a
+# backend that never waits calls it after each message.
+WhileWaiting = Callable[[], None]
 
 
 class Mailer(Protocol):
@@ -49,12 +53,16 @@ class Mailer(Protocol):
         ...
 
     def send_batch(
-        self, messages: Sequence[OutgoingMessage], on_sent: OnSent | None = None
+        self,
+        messages: Sequence[OutgoingMessage],
+        on_sent: OnSent | None = None,
+        while_waiting: WhileWaiting | None = None,
     ) -> list[MailError | None]:
         """Send several messages in order; one outcome per message (None: accepted).
 
         `on_sent(index)` runs right after each message is accepted, so the caller can record it at once:
-        a worker killed mid-batch then resends nothing that was already accepted.
+        a worker killed mid-batch then resends nothing that was already accepted. `while_waiting()` runs once
+        per message while the server answers its first command (nothing of it is accepted yet).
         """
         ...
 
@@ -78,14 +86,20 @@ class RecordingMailer:
         self.sent.append(message.parsed())
 
     def send_batch(
-        self, messages: Sequence[OutgoingMessage], on_sent: OnSent | None = None
+        self,
+        messages: Sequence[OutgoingMessage],
+        on_sent: OnSent | None = None,
+        while_waiting: WhileWaiting | None = None,
     ) -> list[MailError | None]:
         """Record each message in turn."""
-        return send_each(self.send, messages, on_sent)
+        return send_each(self.send, messages, on_sent, while_waiting)
 
 
 def send_each(
-    send: Callable[[OutgoingMessage], None], messages: Sequence[OutgoingMessage], on_sent: OnSent | None
+    send: Callable[[OutgoingMessage], None],
+    messages: Sequence[OutgoingMessage],
+    on_sent: OnSent | None,
+    while_waiting: WhileWaiting | None = None,
 ) -> list[MailError | None]:
     """Send messages one by one (backends without a connection to share); a failure affects that message only."""
     outcomes: list[MailError | None] = []
@@ -94,8 +108,10 @@ def send_each(
             send(message)
         except MailError as exc:
             outcomes.append(exc)
-            continue
-        outcomes.append(None)
-        if on_sent is not None:
-            on_sent(index)
+        else:
+            outcomes.append(None)
+            if on_sent is not None:
+                on_sent(index)
+        if while_waiting is not None:
+            while_waiting()
     return outcomes

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.mail.base import MailError, OnSent, OutgoingMessage, send_each
+from app.mail.base import MailError, OnSent, OutgoingMessage, WhileWaiting, send_each
 
 
 class FileMailer:
@@ -27,10 +27,13 @@ class FileMailer:
             raise MailError(f"cannot write to {self.directory}: {exc}") from exc
 
     def send_batch(
-        self, messages: Sequence[OutgoingMessage], on_sent: OnSent | None = None
+        self,
+        messages: Sequence[OutgoingMessage],
+        on_sent: OnSent | None = None,
+        while_waiting: WhileWaiting | None = None,
     ) -> list[MailError | None]:
         """Write each message; a failure is reported for that message only."""
-        return send_each(self.send, messages, on_sent)
+        return send_each(self.send, messages, on_sent, while_waiting)
 
 
 def _file_name(message: OutgoingMessage) -> str:

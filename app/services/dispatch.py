@@ -80,31 +80,62 @@ def dispatch_due(
     now: datetime,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> DispatchResult:
-    """Send every due message, batch by batch, until none is due, the run's cap, or a stop is requested."""
+    """Send every due message, batch by batch, until none is due, the run's cap, or a stop is requested.
+
+    A full batch has the next one claimed before it is sent, and that one renders while this one goes out
+    (one message each time the SMTP server answers a MAIL FROM): the two processes' work overlaps.
+    """
     result = DispatchResult()
-    for _ in range(settings.max_batches):
-        if should_stop():
-            break
-        claim = f"{settings.worker}:{uuid.uuid4().hex[:8]}"
-        batch = _claim_and_load(uow_factory(), claim, settings, now, result)
-        if not batch.ids:
-            break
-        prepared = _prepare(batch, settings, now)
+    if should_stop():
+        return result
+    current = _Claimed.take(uow_factory(), settings, now, result)
+    claimed = 1
+    while current is not None:
+        prepared = current.preparer.finish()
         if should_stop():
             # Asked to stop before anything went out: give the claim back instead of holding it for a lease.
-            result.released += release(uow_factory(), claim, batch.ids, now)
+            result.released += release(uow_factory(), current.claim, current.ids, now)
             break
-        outcomes = _send(uow_factory(), mailer, prepared, claim, now, result)
-        _record(uow_factory(), claim, prepared, outcomes, settings, now, result)
-        if len(batch.ids) < settings.batch_size:
-            break
+        upcoming = None
+        if len(current.ids) == settings.batch_size and claimed < settings.max_batches:
+            upcoming = _Claimed.take(uow_factory(), settings, now, result)
+            claimed += 1
+        outcomes = _send(uow_factory(), mailer, prepared, current.claim, now, result,
+                         upcoming.preparer.step if upcoming is not None else None)
+        _record(uow_factory(), current.claim, prepared, outcomes, settings, now, result)
+        current = upcoming
     return result
 
 
+@dataclass
+class _Claimed:
+    """A claimed, loaded batch and the renderer of its messages."""
+
+    claim: str
+    ids: list[int]
+    preparer: _Preparer
+
+    @classmethod
+    def take(
+        cls, uow: UnitOfWork, settings: DispatchSettings, now: datetime, result: DispatchResult
+    ) -> _Claimed | None:
+        claim = f"{settings.worker}:{uuid.uuid4().hex[:8]}"
+        batch = _claim_and_load(uow, claim, settings, now, result)
+        return cls(claim, batch.ids, _Preparer(batch, settings, now)) if batch.ids else None
+
+
 def _send(
-    uow: UnitOfWork, mailer: Mailer, prepared: _Prepared, claim: str, now: datetime, result: DispatchResult
+    uow: UnitOfWork,
+    mailer: Mailer,
+    prepared: _Prepared,
+    claim: str,
+    now: datetime,
+    result: DispatchResult,
+    while_waiting: Callable[[], None] | None = None,
 ) -> list[MailError | None]:
     if not prepared.messages:
+        if while_waiting is not None:
+            while_waiting()  # nothing to overlap with: the next batch renders now, in `finish`
         return []
     marks = SentMarks(uow, claim, now)
 
@@ -114,7 +145,9 @@ def _send(
 
     try:
         with marks:
-            return mailer.send_batch([message for _, message, _ in prepared.messages], on_sent=mark_sent)
+            return mailer.send_batch(
+                [message for _, message, _ in prepared.messages], on_sent=mark_sent, while_waiting=while_waiting
+            )
     finally:
         result.sent += marks.marked  # counted after the block: the last mark's answer is read on leaving it
 
@@ -180,10 +213,27 @@ def release(uow: UnitOfWork, claim: str, ids: list[int], now: datetime) -> int:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _prepare(batch: _Batch, settings: DispatchSettings, now: datetime) -> _Prepared:
-    # Plain CPU on the loaded rows (no session): render each message and build its bytes.
-    prepared = _Prepared()
-    for msg, shop, member, order in batch.sendable:
+class _Preparer:
+    """Renders a batch's messages and builds their bytes, one per `step` (plain CPU on the loaded rows, no
+    session); `finish` renders what is left and returns the batch ready to send."""
+
+    def __init__(self, batch: _Batch, settings: DispatchSettings, now: datetime) -> None:
+        self._batch, self._settings, self._now = batch, settings, now
+        self._rows = iter(batch.sendable)
+        self.prepared = _Prepared()
+
+    def step(self) -> None:
+        row = next(self._rows, None)
+        if row is not None:
+            self._render(*row)
+
+    def finish(self) -> _Prepared:
+        for row in self._rows:
+            self._render(*row)
+        return self.prepared
+
+    def _render(self, msg: OutboxMessage, shop: Shop, member: Member | None, order: Order | None) -> None:
+        batch, settings, now = self._batch, self._settings, self._now
         try:
             coupon = batch.coupons.get(order.id) if order is not None else None
             config = batch.configs.get(msg.shop_id) or EmailConfig()
@@ -201,10 +251,9 @@ def _prepare(batch: _Batch, settings: DispatchSettings, now: datetime) -> _Prepa
             # Rendering is deterministic: the same row fails the same way, so it fails now (visible in the
             # admin page, where it can be retried after a fix) instead of being retried for days.
             error = MailError(f"render failed: {type(exc).__name__}: {exc}"[:500], permanent=True)
-            prepared.broken.append((msg.id, error))
-            continue
-        prepared.messages.append((msg.id, mime, rendered.subject))
-    return prepared
+            self.prepared.broken.append((msg.id, error))
+            return
+        self.prepared.messages.append((msg.id, mime, rendered.subject))
 
 
 @dataclass

@@ -34,6 +34,53 @@ def test_due_messages_are_sent_in_batches_and_marked_sent(container, shopify_sho
     assert len({m["Message-ID"] for m in mailer.sent}) == 5
 
 
+class WorkLoggingMailer(RecordingMailer):
+    """Logs each send and each call of the dispatcher's work-while-waiting, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[str] = []
+
+    def send_batch(self, messages, on_sent=None, while_waiting=None):  # type: ignore[no-untyped-def]
+        self.log.append(f"batch of {len(messages)}" + (" (next batch renders meanwhile)" if while_waiting else ""))
+        return super().send_batch(messages, on_sent, while_waiting)
+
+
+def test_the_next_full_batch_is_claimed_and_rendered_while_this_one_is_sent(container, shopify_shop):
+    _orders(container, shopify_shop, 5)
+    logging_mailer = WorkLoggingMailer()
+
+    result = dispatch(container, logging_mailer, batch_size=2)
+
+    assert logging_mailer.log == [
+        "batch of 2 (next batch renders meanwhile)", "batch of 2 (next batch renders meanwhile)", "batch of 1",
+    ]
+    assert (result.sent, len(logging_mailer.sent)) == (5, 5)
+    assert len({m["Message-ID"] for m in logging_mailer.sent}) == 5
+    assert {m.status for m in messages(container, shopify_shop)} == {"sent"}
+
+
+def test_a_stop_after_a_batch_gives_back_the_batch_claimed_ahead(container, shopify_shop, mailer):
+    _orders(container, shopify_shop, 4)
+    calls = iter([False, False, True])
+
+    result = dispatch_due(container.uow, mailer, dispatch_settings(container, batch_size=2),
+                          container.clock.now(), should_stop=lambda: next(calls, True))
+
+    assert (result.sent, result.released, len(mailer.sent)) == (2, 2, 2)
+    assert Counter((m.status, m.claimed_by) for m in messages(container, shopify_shop)) == {
+        ("sent", None): 2, ("pending", None): 2}
+
+
+def test_the_run_claims_no_batch_beyond_its_cap(container, shopify_shop, mailer):
+    _orders(container, shopify_shop, 5)
+
+    result = dispatch(container, batch_size=2, max_batches=2)
+
+    assert result.sent == 4
+    assert Counter(m.status for m in messages(container, shopify_shop)) == {"sent": 4, "pending": 1}
+
+
 def test_messages_not_yet_due_wait(container, shopify_shop, mailer):
     from tests.support.outbox import configure
 
@@ -64,7 +111,9 @@ def test_a_worker_killed_after_claiming_loses_nothing_the_lease_returns_the_rows
 class CrashingMailer(RecordingMailer):
     """Sends the first message of a batch, then the process dies (an exception out of the worker)."""
 
-    def send_batch(self, messages: Sequence[OutgoingMessage], on_sent=None) -> list[MailError | None]:  # type: ignore[no-untyped-def]
+    def send_batch(  # type: ignore[no-untyped-def]
+        self, messages: Sequence[OutgoingMessage], on_sent=None, while_waiting=None
+    ) -> list[MailError | None]:
         self.send(messages[0])
         if on_sent is not None:
             on_sent(0)

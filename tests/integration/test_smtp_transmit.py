@@ -153,3 +153,18 @@ def test_a_refused_recipient_leaves_the_connection_usable_for_the_rest_of_the_ba
     assert [None if o is None else o.permanent for o in outcomes] == [True, None]
     assert sent == [1]
     assert [to for _, to, _ in handler.received] == [["kunde@example.de"]]
+
+
+def test_the_callers_work_runs_before_each_message_is_accepted_never_between_acceptance_and_its_mark(server):
+    handler, port = server
+    handler.replies = {"RCPT nobody@example.de": "550 5.1.1 no such user"}
+    mailer = SmtpMailer(SmtpConfig("127.0.0.1", port, timeout=5))
+    events: list[str] = []
+
+    mailer.send_batch(
+        [_message("kunde@example.de"), _message("nobody@example.de"), _message("anna@example.de")],
+        on_sent=lambda index: events.append(f"accepted {index}"),
+        while_waiting=lambda: events.append(f"work ({len(handler.received)} received)"),
+    )
+
+    assert events == ["work (0 received)", "accepted 0", "work (1 received)", "work (1 received)", "accepted 2"]
