@@ -100,9 +100,14 @@ def dispatch_due(
         if len(current.ids) == settings.batch_size and claimed < settings.max_batches:
             upcoming = _Claimed.take(uow_factory(), settings, now, result)
             claimed += 1
-        outcomes = _send(uow_factory(), mailer, prepared, current.claim, now, result,
-                         upcoming.preparer.step if upcoming is not None else None)
-        _record(uow_factory(), current.claim, prepared, outcomes, settings, now, result)
+        try:
+            outcomes = _send(uow_factory(), mailer, prepared, current.claim, now, result,
+                             upcoming.preparer.step if upcoming is not None else None)
+            _record(uow_factory(), current.claim, prepared, outcomes, settings, now, result)
+        except Exception:
+            if upcoming is not None:  # not sent: free it now rather than after its lease
+                result.released += release(uow_factory(), upcoming.claim, upcoming.ids, now)
+            raise
         current = upcoming
     return result
 

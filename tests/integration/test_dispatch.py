@@ -249,3 +249,19 @@ def test_two_workers_at_once_never_send_a_message_twice(container, shopify_shop,
     assert len(counts) == 20
     assert max(counts.values()) == 1
     assert {m.status for m in messages(container, shopify_shop)} == {"sent"}
+
+
+class BrokenMailer(RecordingMailer):
+    """Its connection breaks in a way the dispatcher does not handle (a bug, a lost database connection)."""
+
+    def send_batch(self, messages, on_sent=None, while_waiting=None):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+
+def test_an_error_while_sending_frees_the_batch_claimed_ahead_at_once(container, shopify_shop):
+    _orders(container, shopify_shop, 4)
+
+    with pytest.raises(RuntimeError):
+        dispatch(container, BrokenMailer(), batch_size=2)
+
+    assert Counter(m.status for m in messages(container, shopify_shop)) == {"sending": 2, "pending": 2}
