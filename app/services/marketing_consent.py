@@ -1,6 +1,6 @@
 """Newsletter opt-ins given in the widget, recorded at the shop as the customer's email marketing consent.
 
-The opt-in writes a `consent_pushes` row in its own transaction (an outbox row, DESIGN §4.8). The worker's job
+The opt-in writes a `consent_pushes` row in the opt-in's transaction (an outbox row, DESIGN §4.8). The worker's job
 leases it, calls the platform with no transaction open and settles: done; retried with backoff on 429, 5xx and
 timeouts (Retry-After honoured); or failed with the platform's reason (a shop that did not grant
 `write_customers`, an unknown customer). Only Shopify keeps a consent of its own; a WooCommerce shop's opt-ins
