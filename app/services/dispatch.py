@@ -139,9 +139,7 @@ def _send(
     while_waiting: Callable[[], None] | None = None,
 ) -> list[MailError | None]:
     if not prepared.messages:
-        if while_waiting is not None:
-            while_waiting()  # nothing to overlap with: the next batch renders now, in `finish`
-        return []
+        return []  # nothing to overlap with: the next batch renders in its `finish`
     marks = SentMarks(uow, claim, now)
 
     def mark_sent(index: int) -> None:

@@ -164,13 +164,12 @@ def _program(
     earning = earning_events.config(session, sf.shop.id)
     label = q.points_label(settings, locale, sf.shop.currency)
     ways: list[dict[str, Any]] = [{"key": "order", "label": label}]
-    referral_points = referral.referrer_points if referral.referrer_reward == "points" else 0
     for key, points in (
         ("signup", earning.signup_points),
         ("newsletter", earning.newsletter_points),
         ("birthday", earning.birthday_points),
         ("review", _review_points(session, sf.shop.id)),
-        ("referral", referral_points if referral.enabled else 0),
+        ("referral", referral.referrer_points_due if referral.enabled else 0),
     ):
         if points > 0:
             ways.append({"key": key, "label": translate(f"storefront.earn.{key}", locale), "points": points})

@@ -55,9 +55,11 @@ def parse_customer(payload: dict[str, Any], fallback_email: str | None = None) -
     """A Shopify customer (customers/* payload or an order's `customer`)."""
     consent = obj(payload.get("email_marketing_consent"), "customer.email_marketing_consent")
     state = consent.get("state")
-    accepts = True if state == "subscribed" or payload.get("accepts_marketing") is True else None
+    accepts: bool | None = None  # the record does not say: a widget opt-in stands
     if state in WITHDRAWN:
         accepts = False  # the shopper unsubscribed (or the address is gone): no marketing email from us either
+    elif state == "subscribed" or payload.get("accepts_marketing") is True:
+        accepts = True
     return CustomerSnapshot(
         customer_ref=ref(payload.get("id"), "customer.id"),
         email=email(payload.get("email")) or fallback_email,

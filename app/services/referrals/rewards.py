@@ -62,7 +62,7 @@ def reward_referrer(
         )
         referral.referrer_coupon_code = coupon.code
         return
-    points = config.referrer_points if config.referrer_reward == "points" else 0
+    points = config.referrer_points_due
     if points <= 0:
         return
     posting = Posting(

@@ -37,6 +37,11 @@ class ReferralConfig:
         return asdict(self)
 
     @property
+    def referrer_points_due(self) -> int:
+        """The points a rewarded referral credits the referrer (0 when the shop gives a coupon instead)."""
+        return self.referrer_points if self.referrer_reward == "points" else 0
+
+    @property
     def rewards_referrer_with_coupon(self) -> bool:
         """True when the referrer gets a coupon (with something on it) instead of points."""
         return self.referrer_reward == "coupon" and (
