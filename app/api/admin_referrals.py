@@ -45,17 +45,17 @@ class ReferralSettingsSchema(Schema):
     referrer_reward = fields.Str(load_default=DEFAULTS.referrer_reward, validate=validate.OneOf(("points", "coupon")))
     referrer_coupon_kind = fields.Str(load_default=DEFAULTS.referrer_coupon_kind, validate=validate.OneOf(KINDS))
     referrer_coupon_value = fields.Decimal(
-        load_default=str(DEFAULTS.referrer_coupon_value), validate=_amount, **MONEY
+        load_default=DEFAULTS.referrer_coupon_value, validate=_amount, **MONEY
     )
     referrer_coupon_minimum = fields.Decimal(
-        load_default=str(DEFAULTS.referrer_coupon_minimum), validate=_amount, **MONEY
+        load_default=DEFAULTS.referrer_coupon_minimum, validate=_amount, **MONEY
     )
     referrer_coupon_days = fields.Int(
         load_default=DEFAULTS.referrer_coupon_days, validate=validate.Range(min=1, max=3650)
     )
     friend_coupon_kind = fields.Str(required=True, validate=validate.OneOf(KINDS))
     friend_coupon_value = fields.Decimal(required=True, validate=_amount, **MONEY)
-    friend_coupon_minimum = fields.Decimal(load_default="0.00", validate=_amount, **MONEY)
+    friend_coupon_minimum = fields.Decimal(load_default=DEFAULTS.friend_coupon_minimum, validate=_amount, **MONEY)
     friend_coupon_days = fields.Int(required=True, validate=validate.Range(min=1, max=3650))
     hold_days = fields.Int(required=True, validate=validate.Range(min=0, max=365))
     max_per_window = fields.Int(required=True, validate=validate.Range(min=1, max=10_000))
@@ -67,10 +67,9 @@ class ReferralSettingsSchema(Schema):
         for who in ("friend", "referrer"):
             if data.get(f"{who}_coupon_kind") == "percentage" and data.get(f"{who}_coupon_value", 0) > 100:
                 errors[f"{who}_coupon_value"] = ["A percentage is at most 100."]
-        coupon_value = data.get("referrer_coupon_value", Decimal("0"))
-        if data.get("referrer_reward") == "coupon" and data.get("referrer_coupon_kind") != "free_shipping":
-            if coupon_value <= 0:
-                errors["referrer_coupon_value"] = ["A coupon for the referrer needs a value above 0."]
+        gives_nothing = data.get("referrer_coupon_kind") != "free_shipping" and data["referrer_coupon_value"] <= 0
+        if data.get("referrer_reward") == "coupon" and gives_nothing:
+            errors["referrer_coupon_value"] = ["A coupon for the referrer needs a value above 0."]
         if errors:
             raise ValidationError(errors)
 

@@ -77,6 +77,21 @@ def test_an_older_client_that_sends_no_referrer_reward_keeps_points(client: Flas
     assert client.get("/admin/api/referrals/settings", headers=headers).get_json()["referrer_reward"] == "points"
 
 
+def test_a_percentage_coupon_whose_value_is_left_out_takes_the_default_value(
+    client: FlaskClient, shopify_shop: Shop
+) -> None:
+    headers = admin_headers(shopify_shop)
+    current = client.get("/admin/api/referrals/settings", headers=headers).get_json()
+    body = {key: value for key, value in current.items() if key != "referrer_coupon_value"}
+
+    saved = client.put("/admin/api/referrals/settings", headers=headers,
+                       json={**body, "referrer_reward": "coupon", "referrer_coupon_kind": "percentage"})
+
+    assert saved.status_code == 200
+    assert (saved.get_json()["referrer_coupon_kind"], saved.get_json()["referrer_coupon_value"]) == (
+        "percentage", "10.00")
+
+
 def test_the_email_preview_shows_the_referrers_coupon_when_the_shop_gives_one(
     client: FlaskClient, shopify_shop: Shop
 ) -> None:
