@@ -65,6 +65,9 @@ def _raw_body() -> bytes:
     limit = container().settings.max_webhook_bytes
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(limit=limit)
+    # A chunked body has no Content-Length: werkzeug stops reading at the request's limit without saying so,
+    # which would hand a truncated body to the signature check (401). One byte more shows it is too large.
+    request.max_content_length = limit + 1
     body = request.get_data(cache=True)
     if len(body) > limit:
         raise PayloadTooLarge(limit=limit)

@@ -146,6 +146,35 @@ def test_body_over_one_mebibyte_is_413_and_leaves_no_row(client, container, shop
     assert count(container, WebhookDelivery) == 0
 
 
+def test_chunked_body_over_one_mebibyte_is_413_not_a_signature_failure(app, container, shopify_shop):
+    # Through werkzeug's own server (`loyalty run`): its chunked input has no length, and reading it stopped
+    # at the limit without a word, so the signature check saw a truncated body (401).
+    import http.client
+    import threading
+
+    from werkzeug.serving import make_server
+
+    huge = b'{"id": 1, "note": "' + b"x" * (1024 * 1024) + b'"}'
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+        chunks = (huge[i : i + 65536] for i in range(0, len(huge), 65536))
+        connection.request(
+            "POST", "/webhooks/shopify", body=chunks, encode_chunked=True,
+            headers=shopify_headers(huge, "orders/paid", SHOP, TEST_SHOPIFY_SECRET),
+        )
+        response = connection.getresponse()
+        answer = json.loads(response.read())
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert (response.status, answer["code"]) == (413, 413)
+    assert count(container, WebhookDelivery) == 0
+
+
 def test_unknown_shop_is_answered_200_and_leaves_no_row(client, container, shopify_shop):
     response = post(
         client, "orders/paid", load_payload("shopify", "orders_paid"), shop="someone-else.myshopify.com"
