@@ -176,10 +176,7 @@ def _store_without_points(session: Session, shop: Shop, snap: OrderSnapshot, now
     }
     order = OrderRepository(session, shop.id).ensure_for_update(snap.order_ref, values)
     for refund in snap.refunds:
-        OrderRepository(session, shop.id).add_refund(
-            order, refund.refund_ref, {"lines_amount": refund.lines_amount, "lines_tax": refund.lines_tax,
-                                       "shipping": refund.shipping, "total": refund.total},
-            refund.created_at or snap.created_at)
+        OrderRepository(session, shop.id).add_refund(order, refund, refund.created_at or snap.created_at)
     if member is not None and snap.is_paid and not snap.is_cancelled and snap.paid_at is not None:
         if member.last_order_at is None or snap.paid_at > member.last_order_at:
             member.last_order_at = snap.paid_at

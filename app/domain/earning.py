@@ -71,16 +71,12 @@ def countable(amounts: OrderAmounts, rules: EarningRules) -> tuple[Decimal, Deci
 def target_points(amounts: OrderAmounts, rules: EarningRules, *, is_paid: bool, is_cancelled: bool) -> int:
     """What the ledger should hold for this order now.
 
-    The order earns on its gross countable amount when paid; refunds reverse pro rata to the refunded share
-    of that amount (so a shipping-only refund reverses nothing by default), and cancellation reverses all.
+    A paid order holds what its countable amount earns, less what was refunded of that amount: a partial
+    refund leaves the points the kept goods earn, rounded as the shop chose (95.50 € earns 95 at 1 per euro;
+    36.21 € refunded leaves 59.29 € and 59 points). A shipping-only refund reverses nothing by default;
+    cancellation reverses all.
     """
     if not is_paid or is_cancelled:
         return 0
     gross, refunded = countable(amounts, rules)
-    earned = points_for(gross, rules)
-    if earned == 0 or refunded <= 0:
-        return earned
-    if refunded >= gross:
-        return 0
-    kept = Decimal(earned) * (gross - refunded) / gross
-    return int(kept.quantize(Decimal("1"), rounding=ROUND_DOWN))
+    return points_for(gross - max(refunded, Decimal("0")), rules)

@@ -17,6 +17,7 @@ class RefundParts:
     lines_tax: Decimal
     shipping: Decimal
     total: Decimal
+    shipping_tax: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -40,19 +41,19 @@ def refunded_amounts(
 ) -> Refunded:
     """Sum the refunds onto the order's basis.
 
-    Refunded lines count with their tax taken out (tax-inclusive shops) and shipping separately, so a
-    shipping-only refund touches no merchandise. Money that neither lines nor shipping explain (an amount-only
-    refund, or WooCommerce, whose order payload carries only refund totals) is spread over the order's parts
-    in proportion to what each is of the order total.
+    Refunded lines count with their tax taken out (tax-inclusive shops) and shipping (net, its tax apart)
+    separately, so a shipping-only refund touches no merchandise. Money that neither lines nor shipping
+    explain (an amount-only refund, or WooCommerce, whose order payload carries only refund totals) is spread
+    over the order's parts in proportion to what each is of the order total.
     """
     merchandise = shipping = tax = total = ZERO
     for refund in refunds:
         lines_net = refund.lines_amount - refund.lines_tax if taxes_included else refund.lines_amount
         lines_gross = refund.lines_amount if taxes_included else refund.lines_amount + refund.lines_tax
-        unexplained = max(ZERO, refund.total - lines_gross - refund.shipping)
+        unexplained = max(ZERO, refund.total - lines_gross - refund.shipping - refund.shipping_tax)
         merchandise += lines_net
         shipping += refund.shipping
-        tax += refund.lines_tax
+        tax += refund.lines_tax + refund.shipping_tax
         total += refund.total
         if unexplained and order_total > 0:
             merchandise += unexplained * order_merchandise / order_total

@@ -31,9 +31,10 @@ class RefundSnapshot:
         Decimal  # refunded line subtotals, in the shop's price basis (tax-inclusive shops: with tax)
     )
     lines_tax: Decimal  # tax on those lines
-    shipping: Decimal  # refunded shipping, in the shop's price basis
+    shipping: Decimal  # refunded shipping without its tax
     total: Decimal  # money actually refunded; what lines and shipping don't explain is an amount-only refund
     created_at: datetime | None = None
+    shipping_tax: Decimal = ZERO  # tax on the refunded shipping
 
 
 @dataclass(frozen=True)

@@ -77,5 +77,6 @@ class OrderRefund(Base):
     lines_amount: Mapped[Decimal] = mapped_column(MoneyType())
     lines_tax: Mapped[Decimal] = mapped_column(MoneyType())
     shipping: Mapped[Decimal] = mapped_column(MoneyType())
+    shipping_tax: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0"), server_default="0")
     total: Mapped[Decimal] = mapped_column(MoneyType())
     refunded_at: Mapped[datetime] = mapped_column(UTCDateTime())

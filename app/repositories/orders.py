@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.snapshots import RefundSnapshot
 from app.models import Order, OrderRefund
 from app.repositories.base import insert_ignore, locking_upsert
 
@@ -57,19 +58,21 @@ class OrderRepository:
             .with_for_update()
         ).all()
 
-    def add_refund(
-        self, order: Order, refund_ref: str, amounts: dict[str, Any], refunded_at: datetime
-    ) -> bool:
-        """Record a refund once; True when it was new."""
+    def add_refund(self, order: Order, refund: RefundSnapshot, refunded_at: datetime) -> bool:
+        """Record a refund once (by its platform id); True when it was new."""
         return insert_ignore(
             self.session,
             OrderRefund,
             {
                 "shop_id": self.shop_id,
                 "order_id": order.id,
-                "refund_ref": refund_ref,
+                "refund_ref": refund.refund_ref,
                 "refunded_at": refunded_at,
-                **amounts,
+                "lines_amount": refund.lines_amount,
+                "lines_tax": refund.lines_tax,
+                "shipping": refund.shipping,
+                "shipping_tax": refund.shipping_tax,
+                "total": refund.total,
             },
             ("shop_id", "order_id", "refund_ref"),
         )

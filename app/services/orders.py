@@ -139,19 +139,13 @@ def _has_refunds(order: Order) -> bool:
 
 
 def _record_refund(orders: OrderRepository, order: Order, refund: RefundSnapshot, now: datetime) -> bool:
-    amounts = {
-        "lines_amount": refund.lines_amount,
-        "lines_tax": refund.lines_tax,
-        "shipping": refund.shipping,
-        "total": refund.total,
-    }
-    return orders.add_refund(order, refund.refund_ref, amounts, refund.created_at or now)
+    return orders.add_refund(order, refund, refund.created_at or now)
 
 
 def _refresh_refund_totals(session: Session, shop: Shop, order: Order) -> None:
     rows = OrderRepository(session, shop.id).refunds(order)
     refunded = refunded_amounts(
-        (RefundParts(r.lines_amount, r.lines_tax, r.shipping, r.total) for r in rows),
+        (RefundParts(r.lines_amount, r.lines_tax, r.shipping, r.total, r.shipping_tax) for r in rows),
         order_merchandise=order.merchandise,
         order_shipping=order.shipping,
         order_tax=order.tax,

@@ -62,12 +62,12 @@ def test_pending_order_earns_nothing_until_processing(client, container, woo_sho
     assert member_by_email(container, woo_shop, JUERGEN).balance == 48
 
 
-def test_negative_refund_total_reverses_pro_rata(client, container, woo_shop):
+def test_negative_refund_total_keeps_the_points_of_what_was_kept(client, container, woo_shop):
     post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"))
     post(client, "order.updated", load_payload("woocommerce", "order_updated_partial_refund"))
 
-    # 10.00 of 63.13 refunded, spread over merchandise: 48 × (1 − 10/63.13 of the order) → 40
-    assert member_by_email(container, woo_shop, JUERGEN).balance == 40
+    # 10.00 of 63.13 refunded, spread over the order's parts: 48.93 € × (1 − 10/63.13) = 41.18 € kept → 41
+    assert member_by_email(container, woo_shop, JUERGEN).balance == 41
     ledger_ok(container)
 
 

@@ -58,6 +58,15 @@ def test_partial_refund_reverses_points_pro_rata_to_refunded_merchandise(contain
     ledger_ok(container)
 
 
+def test_partial_refund_leaves_the_points_the_kept_goods_earn(container, shopify_shop):
+    deliver(container, shopify_shop, order(at=START, merchandise="95.50", buyer=JUERGEN))
+    deliver(container, shopify_shop, refund(lines="36.21", at=START + timedelta(days=2)))
+
+    # 95.50 € earned 95; 59.29 € kept earns 59 (pro rata of the 95 points it would be 58.98 → 58)
+    assert balance(container, shopify_shop) == 59
+    ledger_ok(container)
+
+
 def test_shipping_only_refund_reverses_nothing(container, shopify_shop):
     deliver(container, shopify_shop, order(at=START, merchandise="80.00", shipping="4.90", buyer=JUERGEN))
     deliver(container, shopify_shop, refund(shipping="4.90"))

@@ -24,7 +24,8 @@ from app.domain.snapshots import (
     RefundSnapshot,
     ShopRedactRequest,
 )
-from app.platforms.shopify.parse import parse_order, parse_refund
+from app.platforms.shopify.parse import parse_order
+from app.platforms.shopify.refunds import parse_refund
 from app.platforms.shopify.webhooks import ShopifyWebhookAdapter
 from tests.support.webhooks import load_payload, php_json, shopify_headers
 
@@ -333,10 +334,11 @@ def test_refund_of_one_line_reports_line_amount_tax_and_money_refunded() -> None
 def test_shipping_only_refund_counts_shipping_once() -> None:
     refund = parse_refund(load_payload("shopify", "refunds_create_shipping_only"))
 
-    # reported both as refund_shipping_lines (4.90) and as a shipping_refund adjustment (−4.12 + −0.78 tax)
-    assert (refund.lines_amount, refund.shipping, refund.total) == (
+    # reported both as refund_shipping_lines (4.90 with tax) and as a shipping_refund adjustment (−4.12 + −0.78 tax)
+    assert (refund.lines_amount, refund.shipping, refund.shipping_tax, refund.total) == (
         Decimal("0"),
-        Decimal("4.90"),
+        Decimal("4.12"),
+        Decimal("0.78"),
         Decimal("4.90"),
     )
 

@@ -1,4 +1,4 @@
-"""Pure functions that turn Shopify REST payloads (orders, refunds, customers) into neutral snapshots."""
+"""Pure functions that turn Shopify REST payloads (orders, customers) into neutral snapshots; refunds: refunds.py."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from app.domain.errors import MalformedPayload
-from app.domain.snapshots import ZERO, CustomerSnapshot, LineItem, OrderSnapshot, RefundSnapshot
+from app.domain.snapshots import ZERO, CustomerSnapshot, LineItem, OrderSnapshot
 from app.platforms.payload import (
     CURRENCY,
     address_key,
-    amount,
     email,
     fail,
     money,
@@ -26,14 +25,9 @@ from app.platforms.payload import (
     text,
     timestamp,
 )
+from app.platforms.shopify.refunds import refund_snapshot
 
 PAID_STATUSES = frozenset({"paid", "partially_refunded", "refunded"})
-
-
-def _signed_money(payload: dict[str, Any], key: str, field: str) -> Decimal:
-    money_set = obj(payload.get(f"{key}_set"), f"{field}_set")
-    raw = obj(money_set.get("shop_money"), f"{field}_set").get("amount", payload.get(key))
-    return amount(raw, field, signed=True)
 
 
 def _tax(lines: Iterable[dict[str, Any]], field: str) -> Decimal:
@@ -68,44 +62,6 @@ def parse_customer(payload: dict[str, Any], fallback_email: str | None = None) -
         accepts_marketing=accepts,
         updated_at=opt_timestamp(payload.get("updated_at"), "customer.updated_at"),
     )
-
-
-def _refund(payload: dict[str, Any], order_ref: str | None = None) -> RefundSnapshot:
-    if order_ref is None or payload.get("order_id") is not None:
-        order_ref = ref(payload.get("order_id"), "order_id")
-    lines = objects(payload.get("refund_line_items"), "refund_line_items")
-    lines_amount = sum((money(line, "subtotal", "refund_line_items.subtotal") for line in lines), ZERO)
-    lines_tax = sum((money(line, "total_tax", "refund_line_items.total_tax", ZERO) for line in lines), ZERO)
-    shipping = _refunded_shipping(payload)
-    transactions = objects(payload.get("transactions"), "transactions")
-    refunded = [t for t in transactions if t.get("kind") == "refund" and t.get("status") == "success"]
-    total = sum((amount(t.get("amount"), "transactions.amount") for t in refunded), ZERO)
-    return RefundSnapshot(
-        order_ref=order_ref,
-        refund_ref=ref(payload.get("id"), "id"),
-        lines_amount=lines_amount,
-        lines_tax=lines_tax,
-        shipping=shipping,
-        total=total if transactions else lines_amount + shipping,
-        created_at=opt_timestamp(payload.get("created_at"), "created_at"),
-    )
-
-
-def _refunded_shipping(payload: dict[str, Any]) -> Decimal:
-    # Current API versions report a shipping refund twice: as `refund_shipping_lines` and as a
-    # `shipping_refund` order adjustment (shopify-app-js 2025-04 refund fixtures). Count it once.
-    shipping_lines = objects(payload.get("refund_shipping_lines"), "refund_shipping_lines")
-    if shipping_lines:
-        field = "refund_shipping_lines.subtotal_amount"
-        return sum((money(line, "subtotal_amount", field) for line in shipping_lines), ZERO)
-    adjustments = objects(payload.get("order_adjustments"), "order_adjustments")
-    shipping_refunds = [a for a in adjustments if a.get("kind") == "shipping_refund"]
-    return sum((-_signed_money(a, "amount", "order_adjustments.amount") for a in shipping_refunds), ZERO)
-
-
-def parse_refund(payload: dict[str, Any]) -> RefundSnapshot:
-    """A refunds/create payload (or one entry of an order's `refunds`)."""
-    return _refund(payload)
 
 
 def _line_item(item: dict[str, Any], taxes_included: bool) -> LineItem:
@@ -194,7 +150,7 @@ def parse_order(payload: dict[str, Any]) -> OrderSnapshot:
         cancelled_at=opt_timestamp(payload.get("cancelled_at"), "cancelled_at"),
         fulfilled_at=_fulfilled_at(payload),
         financial_status=financial_status,
-        refunds=tuple(_refund(r, order_ref) for r in objects(payload.get("refunds"), "refunds")),
+        refunds=tuple(refund_snapshot(r, order_ref, payload) for r in objects(payload.get("refunds"), "refunds")),
         line_items=tuple(_line_item(i, taxes_included) for i in objects(payload.get("line_items"), "line_items")),
         discount_codes=_discount_codes(payload),
         shipping_address_key=address_key(address.get("address1"), address.get("zip"), address.get("country_code")),

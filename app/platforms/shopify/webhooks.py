@@ -19,7 +19,8 @@ from app.domain.snapshots import (
     ShopRedactRequest,
 )
 from app.platforms.payload import email, obj, ref, timestamp
-from app.platforms.shopify.parse import parse_customer, parse_order, parse_refund
+from app.platforms.shopify.parse import parse_customer, parse_order
+from app.platforms.shopify.refunds import parse_refund
 from app.security import hmac_sha256_base64, signatures_match
 
 ORDER_TOPICS = frozenset(
