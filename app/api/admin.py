@@ -28,9 +28,11 @@ EMBED_PARAMS = ("host", "shop", "id_token")
 def page(**args: Any) -> str:
     """The admin page: a shell that loads every area's tab script."""
     embedded = any(args.get(name) for name in EMBED_PARAMS)
-    locale = pick_locale(args.get("lang"), request.accept_languages.best)
+    asked = _asked_locale(args.get("lang"), args.get("locale"))
+    locale = asked or pick_locale(request.accept_languages.best)
     return render_template(
-        "admin/index.html", locale=locale, embedded=embedded, app_bridge_url=APP_BRIDGE_URL,
+        "admin/index.html", locale=locale, locale_explicit=asked is not None, embedded=embedded,
+        app_bridge_url=APP_BRIDGE_URL,
         api_key=container().settings.shopify_api_key, texts=texts_for(locale, "admin."),
         tab_scripts=_tab_scripts(), signed_out={lc: translate("admin.signed_out", lc) for lc in LOCALES},
     )
@@ -45,7 +47,8 @@ def login(token: str) -> Any:
     try:
         identity = admin_sessions.redeem_login_link(c.uow(), c.settings.secret_key, token, c.clock.now())
     except LoyaltyError as exc:
-        if request.accept_mimetypes.accept_html and not request.accept_mimetypes.accept_json:
+        # A browser's navigation also accepts */*: only a client preferring JSON gets the JSON error.
+        if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "text/html":
             return _login_failed_page(exc)
         raise
     start_session(identity)
@@ -84,6 +87,14 @@ class SettingsView(MethodView):
         """Change the core program settings (recorded in the audit log)."""
         c = container()
         return admin_settings.update_settings(c.uow(), g.shop.id, data, actor=g.actor, now=c.clock.now())
+
+
+def _asked_locale(*names: str | None) -> str | None:
+    """The supported language a URL parameter asked for (`lang=en`, Shopify's `locale=en-US`), if any."""
+    for name in names:
+        if name and pick_locale(name, "-") == name.replace("_", "-").split("-")[0].lower():
+            return pick_locale(name)
+    return None
 
 
 def _tab_scripts() -> list[str]:

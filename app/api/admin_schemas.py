@@ -40,6 +40,7 @@ class PageArgs(Schema):
     id_token = fields.Str()
     embedded = fields.Str()
     lang = fields.Str(validate=validate.OneOf(["de", "en"]))
+    locale = fields.Str(validate=validate.Length(max=35), metadata={"description": "Shopify's language, e.g. en-US"})
 
 
 class SettingsSchema(Schema):

@@ -44,7 +44,7 @@
 
   /** Call the admin JSON API; rejects with {status, body} (body = the JSON error shape). */
   async function api(path, { method = "GET", body } = {}) {
-    const headers = Object.assign({ Accept: "application/json" }, await authHeaders());
+    const headers = Object.assign({ Accept: "application/json", "Accept-Language": state.locale }, await authHeaders());
     const init = { method, headers, credentials: "same-origin" };
     if (body !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -67,7 +67,8 @@
   /** Download a file from the admin API with the same authentication as `api` (a plain link would carry no
    *  session token inside Shopify's embedded admin). */
   async function download(path, filename) {
-    const response = await fetch(path, { headers: await authHeaders(), credentials: "same-origin" });
+    const headers = Object.assign({ "Accept-Language": state.locale }, await authHeaders());
+    const response = await fetch(path, { headers, credentials: "same-origin" });
     if (!response.ok) throw { status: response.status, body: { code: response.status, message: response.statusText } };
     const url = URL.createObjectURL(await response.blob());
     const link = h("a", { href: url, download: filename });
@@ -304,8 +305,11 @@
         error && error.status === 401 ? state.root.dataset[key] : errorText(error)));
       return;
     }
+    // The toggle's stored choice, then a language the URL asked for (?lang=, Shopify's ?locale=), then the shop's.
     const chosen = storedLocale();
-    state.locale = chosen === "de" || chosen === "en" ? chosen : state.shop.locale === "en" ? "en" : "de";
+    const explicit = state.root.dataset.localeExplicit === "true";
+    if (chosen === "de" || chosen === "en") state.locale = chosen;
+    else if (!explicit) state.locale = state.shop.locale === "en" ? "en" : "de";
     document.documentElement.lang = state.locale;
     state.started = true;
     window.addEventListener("hashchange", renderRoute);
