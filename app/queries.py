@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import MemberNotFound
-from app.models import LedgerEntry, Member, Order, PointLot, Shop
+from app.models import LedgerEntry, Member, MemberTier, Order, PointLot, Shop, Tier
 from app.repositories import LotRepository, MemberRepository, OrderRepository
 
 
@@ -106,3 +106,24 @@ def top_members(session: Session, shop: Shop, limit: int = 5) -> list[Member]:
             .limit(limit)
         )
     )
+
+
+def member_list(session: Session, shop_id: int, text: str, *, offset: int, limit: int) -> dict[str, Any]:
+    """One page of a shop's members (newest first), matching `text` in email or name, with the total and tiers."""
+    where = [Member.shop_id == shop_id]
+    if text.strip():
+        like = f"%{text.strip().lower()}%"
+        where.append(func.lower(Member.email).like(like) | func.lower(Member.first_name).like(like)
+                     | func.lower(Member.last_name).like(like))
+    total = session.scalar(select(func.count(Member.id)).where(*where)) or 0
+    rows = session.execute(
+        select(Member, Tier.name)
+        .outerjoin(MemberTier, (MemberTier.member_id == Member.id) & (MemberTier.shop_id == shop_id))
+        .outerjoin(Tier, (Tier.shop_id == shop_id) & (Tier.key == MemberTier.tier_key))
+        .where(*where)
+        .order_by(Member.id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return {"total": total, "offset": offset, "limit": limit,
+            "members": [{"member": member, "tier": tier} for member, tier in rows]}

@@ -15,7 +15,7 @@ from app.api.admin_schemas import (
     AuditArgs,
     AuditRowSchema,
     MemberDetailSchema,
-    MemberRowSchema,
+    MemberListSchema,
     MemberSearchArgs,
 )
 from app.i18n import pick_locale
@@ -26,11 +26,11 @@ blp = Blueprint("admin_members", __name__, description="Members of the signed-in
 
 @blp.route("/admin/api/members")
 @blp.arguments(MemberSearchArgs, location="query", as_kwargs=True)
-@blp.response(200, MemberRowSchema(many=True))
+@blp.response(200, MemberListSchema)
 @require_admin
-def search(q: str, limit: int) -> list[dict[str, Any]]:
-    """Search members by email or name."""
-    return admin_members.search_members(container().uow(), g.shop.id, q, limit)
+def search(q: str, offset: int, limit: int) -> dict[str, Any]:
+    """One page of members (newest first), optionally searched by email or name, with the total."""
+    return admin_members.search_members(container().uow(), g.shop.id, q, offset=offset, limit=limit)
 
 
 @blp.route("/admin/api/members/<int:member_id>")

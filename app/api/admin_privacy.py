@@ -31,8 +31,8 @@ def exports() -> list[Any]:
 def create_export(data: dict[str, Any]) -> dict[str, Any]:
     """Export one member's data (profile, ledger, orders, reviews, messages) as JSON."""
     c = container()
-    export_id = privacy.export_member_by_admin(c.uow(), g.shop.id, data["member_id"], actor=g.actor,
-                                               now=c.clock.now())
+    export_id = privacy.export_member_by_admin(c.uow(), g.shop.id, data.get("member_id", data.get("member", "")),
+                                               actor=g.actor, now=c.clock.now())
     return {"id": export_id}
 
 
@@ -55,7 +55,8 @@ def download(export_id: int) -> Response:
 def redact(data: dict[str, Any]) -> None:
     """Anonymise one member: no name, email, address or birthday left; ledger amounts stay."""
     c = container()
-    privacy.redact_member_by_admin(c.uow(), g.shop.id, data["member_id"], actor=g.actor, now=c.clock.now())
+    member = data.get("member_id", data.get("member", ""))
+    privacy.redact_member_by_admin(c.uow(), g.shop.id, member, actor=g.actor, now=c.clock.now())
 
 
 @blp.route("/admin/api/privacy/shop", methods=["DELETE"])

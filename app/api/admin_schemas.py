@@ -71,6 +71,7 @@ class MemberSearchArgs(Schema):
     """Search members by email or name."""
 
     q = fields.Str(load_default="", validate=validate.Length(max=200))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0))
     limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -84,6 +85,21 @@ class MemberRowSchema(Schema):
     pending = fields.Int()
     joined_at = fields.DateTime()
     redacted = fields.Bool()
+
+
+class MemberListRowSchema(MemberRowSchema):
+    """A member in the members list, with the current tier's name."""
+
+    tier = fields.Str(allow_none=True)
+
+
+class MemberListSchema(Schema):
+    """One page of the members list and how many match in all."""
+
+    members = fields.List(fields.Nested(MemberListRowSchema))
+    total = fields.Int()
+    offset = fields.Int()
+    limit = fields.Int()
 
 
 class LotSchema(Schema):
@@ -148,7 +164,7 @@ class MemberDetailSchema(MemberRowSchema):
 class AdjustSchema(Schema):
     """A manual adjustment: points to add (positive) or take (negative), with a required reason."""
 
-    points = fields.Int(required=True, validate=validate.Range(min=-1_000_000, max=1_000_000))
+    points = fields.Int(required=True, strict=True, validate=validate.Range(min=-1_000_000, max=1_000_000))
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=200))
 
     @validates("points")
@@ -209,9 +225,17 @@ class RegisteredSchema(Schema):
 
 
 class PrivacyMemberSchema(Schema):
-    """Which member a privacy action is about."""
+    """Which member a privacy action is about: `member` (member number or email address) or `member_id`."""
 
-    member_id = fields.Int(required=True)
+    member = fields.Str(validate=validate.Length(min=1, max=320),
+                        metadata={"description": "the member number (as on the member's page) or email address"})
+    member_id = fields.Int(strict=True)
+
+    @validates_schema
+    def _one_member(self, data: dict, **_: object) -> None:  # type: ignore[type-arg]
+        text = str(data.get("member", "")).strip()
+        if "member_id" not in data and not (text.isdigit() or "@" in text):
+            raise ValidationError("a member number or an email address is required", "member")
 
 
 class ShopDeleteSchema(Schema):

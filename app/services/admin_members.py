@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from app.domain.errors import MemberNotFound
+from app import queries
+from app.domain.errors import InsufficientPoints, MemberNotFound
 from app.i18n import catalogue, translate
 from app.models import AuditLog, LedgerEntry, Member
 from app.repositories import LotRepository, MemberRepository, OrderRepository
@@ -16,17 +16,13 @@ from app.services import ledger, marketing_consent
 from app.uow import UnitOfWork
 
 
-def search_members(uow: UnitOfWork, shop_id: int, text: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Members of one shop whose email or name contains `text` (newest first when `text` is empty)."""
+def search_members(uow: UnitOfWork, shop_id: int, text: str, *, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+    """One page of a shop's members whose email or name contains `text` (all when empty), newest first,
+    with the number of all matches."""
     with uow:
-        repo = MemberRepository(uow.session, shop_id)
-        if text.strip():
-            found: Sequence[Member] = repo.search(text, limit)
-        else:
-            found = uow.session.scalars(
-                select(Member).where(Member.shop_id == shop_id).order_by(Member.id.desc()).limit(limit)
-            ).all()
-        return [_row(member) for member in found]
+        found = queries.member_list(uow.session, shop_id, text, offset=offset, limit=limit)
+        found["members"] = [{**_row(row["member"]), "tier": row["tier"]} for row in found["members"]]
+        return found
 
 
 def member_page(uow: UnitOfWork, shop_id: int, member_id: int, locale: str) -> dict[str, Any]:
@@ -62,12 +58,19 @@ def member_page(uow: UnitOfWork, shop_id: int, member_id: int, locale: str) -> d
 def adjust_points(
     uow: UnitOfWork, shop_id: int, member_id: int, points: int, reason: str, *, actor: str, now: datetime
 ) -> dict[str, Any]:
-    """Add (points > 0) or take back (points < 0) points by hand, with the reason and the acting admin audited."""
+    """Add (points > 0) or take back (points < 0) points by hand, with the reason and the acting admin audited.
+
+    Taking back more than the balance is refused (InsufficientPoints): a hand edit never makes it negative.
+    """
     reason = reason.strip()
     with uow:
         member = MemberRepository(uow.session, shop_id).get_for_update(member_id)
         if member is None:
             raise MemberNotFound(member_id=member_id)
+        if points < 0 and member.balance + points < 0:
+            # Only a refund of spent points may leave a balance below zero (DESIGN §4.4), never a hand edit.
+            raise InsufficientPoints("The adjustment would take the balance below zero.",
+                                     needed=-points, available=member.balance)
         posting = ledger.Posting("adjust", reason, "admin", actor[:64], actor=actor)
         if points > 0:
             entry = ledger.credit(uow.session, member, points, posting, now=now)

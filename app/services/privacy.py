@@ -68,25 +68,22 @@ def apply_shop_redact(session: Session, shop: Shop, event: ev.ShopRedactRequest,
     log.info("shop data deleted", extra={"shop_id": shop.id})
 
 
-def export_member_by_admin(uow: UnitOfWork, shop_id: int, member_id: int, *, actor: str, now: datetime) -> int:
-    """The admin page's data export of one member (WooCommerce, or on request); returns the export id."""
+def export_member_by_admin(uow: UnitOfWork, shop_id: int, member_ref: int | str, *, actor: str, now: datetime) -> int:
+    """The admin page's data export of one member (by member number or email); returns the export id."""
     with uow:
-        member = MemberRepository(uow.session, shop_id).get(member_id)
-        if member is None:
-            raise MemberNotFound(member_id=member_id)
+        member = _member_for_admin(uow.session, shop_id, member_ref, for_update=False)
         export = _store_export(uow.session, shop_id, member, "admin", "", now, {})
-        uow.session.add(AuditLog(shop_id=shop_id, actor=actor, action="privacy.export", target=f"member:{member_id}",
+        uow.session.add(AuditLog(shop_id=shop_id, actor=actor, action="privacy.export", target=f"member:{member.id}",
                                  details={"export_id": export.id}, created_at=now))
         uow.commit()
         return export.id
 
 
-def redact_member_by_admin(uow: UnitOfWork, shop_id: int, member_id: int, *, actor: str, now: datetime) -> None:
-    """The admin page's anonymisation of one member."""
+def redact_member_by_admin(uow: UnitOfWork, shop_id: int, member_ref: int | str, *, actor: str, now: datetime) -> None:
+    """The admin page's anonymisation of one member (by member number or email)."""
     with uow:
-        member = MemberRepository(uow.session, shop_id).get_for_update(member_id)
-        if member is None:
-            raise MemberNotFound(member_id=member_id)
+        member = _member_for_admin(uow.session, shop_id, member_ref, for_update=True)
+        member_id = member.id
         privacy_data.redact_member(uow.session, shop_id, member, (), now)
         uow.session.add(AuditLog(shop_id=shop_id, actor=actor, action="privacy.redact", target=f"member:{member_id}",
                                  details={}, created_at=now))
@@ -146,6 +143,20 @@ def purge_uninstalled_shops(uow_factory: Callable[[], UnitOfWork], now: datetime
             purged += 1
             log.info("uninstalled shop purged", extra={"shop_id": shop_id})
     return purged
+
+
+def _member_for_admin(session: Session, shop_id: int, member_ref: int | str, *, for_update: bool) -> Member:
+    """The shop's member a merchant named by member number (digits) or email address, else MemberNotFound."""
+    members = MemberRepository(session, shop_id)
+    text = str(member_ref).strip()
+    if text.isdigit():
+        member = members.get_for_update(int(text)) if for_update else members.get(int(text))
+    else:
+        found = members.get_by_email(text) if "@" in text else None
+        member = members.get_for_update(found.id) if found is not None and for_update else found
+    if member is None:
+        raise MemberNotFound(member=text)
+    return member
 
 
 def _find_member(session: Session, shop_id: int, customer_ref: str | None, email: str | None) -> Member | None:

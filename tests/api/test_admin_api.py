@@ -177,8 +177,8 @@ def test_members_are_found_by_email_or_name(client: FlaskClient, container: Cont
     _member(container, shopify_shop)
     _member(container, shopify_shop, email="anna@example.de", ref="7002", first_name="Anna", last_name="Berg")
     headers = admin_headers(shopify_shop)
-    by_email = client.get("/admin/api/members?q=WEISS@example", headers=headers).json
-    by_name = client.get("/admin/api/members?q=jürgen", headers=headers).json
+    by_email = client.get("/admin/api/members?q=WEISS@example", headers=headers).json["members"]
+    by_name = client.get("/admin/api/members?q=jürgen", headers=headers).json["members"]
     assert [m["email"] for m in by_email] == ["juergen.weiss@example.de"]
     assert [m["email"] for m in by_name] == ["juergen.weiss@example.de"]
 
@@ -203,16 +203,16 @@ def test_adjusting_points_posts_to_the_ledger_with_the_actor_and_an_audit_row(
         f"/admin/api/members/{member.id}/adjust", json={"points": 25, "reason": "Kulanz"}, headers=headers
     )
     taken = client.post(
-        f"/admin/api/members/{member.id}/adjust", json={"points": -100, "reason": "Betrug"}, headers=headers
+        f"/admin/api/members/{member.id}/adjust", json={"points": -75, "reason": "Betrug"}, headers=headers
     )
     assert (added.status_code, taken.status_code) == (201, 201)
-    assert taken.json["balance"] == -25
+    assert taken.json["balance"] == 0
     page = client.get(f"/admin/api/members/{member.id}", headers=headers).json
     newest = page["ledger"][0]
-    assert (newest["delta"], newest["actor"], newest["text"]) == (-100, "shopify-user:42", "Manuelle Anpassung: Betrug")
+    assert (newest["delta"], newest["actor"], newest["text"]) == (-75, "shopify-user:42", "Manuelle Anpassung: Betrug")
     audit = client.get("/admin/api/audit", headers=headers).json
     assert [(a["action"], a["details"]["points"], a["actor"]) for a in audit[:2]] == [
-        ("member.adjust", -100, "shopify-user:42"),
+        ("member.adjust", -75, "shopify-user:42"),
         ("member.adjust", 25, "shopify-user:42"),
     ]
 
@@ -224,6 +224,8 @@ def test_adjusting_points_posts_to_the_ledger_with_the_actor_and_an_audit_row(
         ({"points": 5}, "reason"),
         ({"points": 5, "reason": "  "}, "reason"),
         ({"reason": "x"}, "points"),
+        ({"points": 1.5, "reason": "x"}, "points"),
+        ({"points": "5", "reason": "x"}, "points"),
     ],
 )
 def test_an_adjustment_needs_non_zero_points_and_a_reason(
@@ -239,6 +241,19 @@ def test_an_adjustment_needs_non_zero_points_and_a_reason(
     assert field in _error_shape(response)["errors"]
 
 
+def test_an_adjustment_that_would_take_the_balance_below_zero_is_refused_and_books_nothing(
+    client: FlaskClient, container: Container, shopify_shop: Shop
+) -> None:
+    member = _member(container, shopify_shop)
+    headers = admin_headers(shopify_shop)
+    response = client.post(
+        f"/admin/api/members/{member.id}/adjust", json={"points": -(member.balance + 1), "reason": "x"}, headers=headers
+    )
+    assert response.status_code == 409
+    assert _error_shape(response)["reason"] == "insufficient_points"
+    assert client.get(f"/admin/api/members/{member.id}", headers=headers).json["balance"] == member.balance
+
+
 def test_another_shops_member_is_not_found(client: FlaskClient, container: Container, shopify_shop: Shop) -> None:
     other = add_shop(
         container.uow(), container.box, NewShop("shopify", "other-shop.myshopify.com"), container.clock.now()
@@ -249,7 +264,7 @@ def test_another_shops_member_is_not_found(client: FlaskClient, container: Conta
     adjust = client.post(f"/admin/api/members/{foreign.id}/adjust", json={"points": 5, "reason": "x"}, headers=headers)
     assert adjust.status_code == 404
     assert _error_shape(adjust)["reason"] == "member_not_found"
-    assert client.get("/admin/api/members?q=fremd", headers=headers).json == []
+    assert client.get("/admin/api/members?q=fremd", headers=headers).json["members"] == []
     assert member_by_email(container, other, "fremd@example.de").balance == foreign.balance
 
 

@@ -136,6 +136,30 @@ def test_a_woocommerce_merchant_exports_and_anonymises_from_the_admin_page(
     assert personal_data_left(container, [EMAIL])  # the other shop's customer is untouched
 
 
+def test_the_merchant_names_the_member_by_email_or_member_number_within_the_shop(
+    app: Flask, client: FlaskClient, container: Container, shopify_shop: Shop, woo_shop: Shop
+) -> None:
+    member = customer_with_history(client, container, shopify_shop)
+    headers = admin_headers(shopify_shop)
+    by_email = client.post("/admin/api/privacy/exports", json={"member": EMAIL.upper()}, headers=headers)
+    by_number = client.post("/admin/api/privacy/exports", json={"member": f" {member.id} "}, headers=headers)
+    exports = client.get("/admin/api/privacy/exports", headers=headers).json
+    assert (by_email.status_code, by_number.status_code) == (201, 201)
+    assert {x["member_id"] for x in exports} == {member.id}
+    other_admin = app.test_client()
+    foreign = other_admin.post("/admin/api/privacy/redact", json={"member": EMAIL},
+                               headers=login_with_link(app, other_admin, woo_shop))
+    assert foreign.status_code == 404
+
+
+def test_a_privacy_request_naming_neither_a_number_nor_an_email_is_refused_with_a_field_error(
+    client: FlaskClient, shopify_shop: Shop
+) -> None:
+    response = client.post("/admin/api/privacy/redact", json={"member": "Jürgen"}, headers=admin_headers(shopify_shop))
+    assert response.status_code == 422
+    assert "member" in response.json["errors"]
+
+
 def test_shop_redact_deletes_every_row_of_an_uninstalled_shop(
     client: FlaskClient, container: Container, shopify_shop: Shop, woo_shop: Shop
 ) -> None:

@@ -119,6 +119,34 @@
     }
   }
 
+  /** A count or points in the page's grouping: 98160 → "98.160" (de), "98,160" (en); "–" for nothing. */
+  function number(value, options) {
+    if (value === null || value === undefined || value === "" || Number.isNaN(Number(value))) return "–";
+    return new Intl.NumberFormat(state.locale, options).format(Number(value));
+  }
+
+  /** A percentage given as 0–100 (what the API sends): 36.7 → "36,7 %" (de), "36.7%" (en). */
+  function percent(value, digits = 1) {
+    if (value === null || value === undefined || value === "" || Number.isNaN(Number(value))) return "–";
+    return new Intl.NumberFormat(state.locale, { style: "percent", maximumFractionDigits: digits }).format(Number(value) / 100);
+  }
+
+  /** Who made a ledger entry or started a campaign, in words: "system", "link:…", "shopify-user:42", … */
+  function actorLabel(actor) {
+    const raw = String(actor || "");
+    const [kind, rest] = [raw.split(":")[0], raw.split(":").slice(1).join(":")];
+    const platform = (name) => (name === "woocommerce" ? "WooCommerce" : "Shopify");
+    if (!raw || raw === "system") return t("System", "System");
+    if (kind === "link") return t("Admin (Login-Link)", "Admin (login link)");
+    if (kind === "shopify-user") return t(`Shopify-Mitarbeiter ${rest}`, `Shopify staff ${rest}`);
+    if (raw === "cli") return t("Kommandozeile", "Command line");
+    if (raw === "shopper") return t("Kunde (Shop)", "Customer (shop)");
+    if (raw === "admin") return "Admin";
+    if (raw.endsWith("-install")) return t(`Admin (${platform(raw.split("-")[0])}-Installation)`, `Admin (${platform(raw.split("-")[0])} install)`);
+    if (raw.endsWith("-webhook")) return `${platform(raw.split("-")[0])} (Webhook)`;
+    return raw;
+  }
+
   function date(iso) {
     if (!iso) return "–";
     const parsed = new Date(iso);
@@ -159,7 +187,7 @@
 
   function ctx() {
     return {
-      api, download, h, t, fieldErrors, toast, money, date, chart, errorText, latestOnly,
+      api, download, h, t, fieldErrors, toast, money, number, percent, actorLabel, date, chart, errorText, latestOnly,
       locale: state.locale, shop: state.shop, actor: state.actor,
       openMember: (id) => navigate(`members/${id}`),
       go: (tabId) => navigate(tabId),

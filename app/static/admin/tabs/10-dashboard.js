@@ -44,9 +44,9 @@
     if (v === null || v === undefined) return "–";
     const n = Number(v);
     if (figure.unit === "money") return ctx.money(n);
-    if (figure.unit === "percent") return `${n.toLocaleString(ctx.locale)} %`;
-    if (figure.unit === "years") return ctx.t(`${n.toLocaleString("de")} Jahre`, `${n} years`);
-    return n.toLocaleString(ctx.locale);
+    if (figure.unit === "percent") return ctx.percent(n);
+    if (figure.unit === "years") return ctx.t(`${ctx.number(n)} Jahre`, `${ctx.number(n)} years`);
+    return ctx.number(n);
   }
 
   function figureCard(key, figure, ctx) {
@@ -84,7 +84,7 @@
 
   function charts(report, segments, ctx) {
     const c = report.charts;
-    const pct = (n) => `${n} %`;
+    const pct = (n) => ctx.percent(n);
     const retention = {
       type: "line", title: ctx.t("Kundenbindung pro Monat", "Retention per month"), format: pct,
       labels: c.retention.map((r) => r.month),
@@ -109,7 +109,7 @@
         const members = segments.abc.reduce((sum, r) => sum + r.members, 0) || 1;
         return { name: row.label, values: [(100 * row.members) / members, (100 * Number(row.revenue)) / revenue] };
       }),
-      format: (n) => `${Math.round(n)} %`,
+      format: (n) => ctx.percent(n, 0),
     };
     const points = {
       type: "bar", title: ctx.t("Ausgegebene und eingelöste Punkte", "Points issued vs redeemed"),

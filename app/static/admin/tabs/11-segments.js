@@ -29,7 +29,7 @@
     const options = { abc: overview.abc, rfm: overview.rfm, tier: overview.tiers };
     const refresh = () => {
       const list = options[kind.value] || [];
-      value.replaceChildren(...list.map((row) => ctx.h("option", { value: row.key }, `${row.label} (${row.members})`)));
+      value.replaceChildren(...list.map((row) => ctx.h("option", { value: row.key }, `${row.label} (${ctx.number(row.members)})`)));
       // (style, not the hidden attribute: .la-row's display: flex would override it)
       value.style.display = kind.value in options ? "" : "none";
       filters.style.display = kind.value === "filter" ? "" : "none";
@@ -57,7 +57,7 @@
     return ctx.h("div", { class: "la-card" }, ctx.h("h3", {}, title),
       ctx.h("table", { class: "la-table" }, ctx.h("tbody", {}, rows.map((row) =>
         ctx.h("tr", { class: "la-clickable", "data-testid": `segment-row-${row.key}`, onclick: () => onPick(row.key) },
-          ctx.h("td", {}, row.label), ctx.h("td", { class: "la-num" }, String(row.members)),
+          ctx.h("td", {}, row.label), ctx.h("td", { class: "la-num" }, ctx.number(row.members)),
           row.revenue !== undefined ? ctx.h("td", { class: "la-num" }, ctx.money(row.revenue)) : null)))));
   }
 
@@ -67,8 +67,8 @@
         ctx.t("Bestellungen", "Orders"), ctx.t("Umsatz", "Revenue"), ctx.t("Letzte Bestellung", "Last order")]
         .map((label) => ctx.h("th", {}, label)))),
       ctx.h("tbody", {}, members.map((m) => ctx.h("tr", { class: "la-clickable", onclick: () => ctx.openMember(m.id) },
-        ctx.h("td", {}, m.name), ctx.h("td", {}, m.email || ""), ctx.h("td", { class: "la-num" }, String(m.balance)),
-        ctx.h("td", { class: "la-num" }, String(m.orders)), ctx.h("td", { class: "la-num" }, ctx.money(m.revenue)),
+        ctx.h("td", {}, m.name), ctx.h("td", {}, m.email || ""), ctx.h("td", { class: "la-num" }, ctx.number(m.balance)),
+        ctx.h("td", { class: "la-num" }, ctx.number(m.orders)), ctx.h("td", { class: "la-num" }, ctx.money(m.revenue)),
         ctx.h("td", {}, ctx.date(m.last_order_at))))));
   }
 
@@ -81,7 +81,7 @@
       const page = await latest(ctx.api(`/admin/api/segments/members?${picker.query()}&after_id=${afterId}&limit=50`));
       if (!afterId) {
         result.replaceChildren(ctx.h("p", { "data-testid": "segment-count" },
-          ctx.t(`${page.count} Mitglieder`, `${page.count} members`), " · ",
+          ctx.t(`${ctx.number(page.count)} Mitglieder`, `${ctx.number(page.count)} members`), " · ",
           ctx.h("a", { href: `/admin/api/export/segment.csv?${picker.query()}`, "data-testid": "segment-csv",
             onclick: (event) => csv(event, ctx, "segment.csv") },
             ctx.t("Als CSV herunterladen", "Download as CSV"))));
@@ -142,10 +142,10 @@
     return ctx.h("tr", { "data-testid": `campaign-${c.id}`, "data-status": c.status }, ctx.h("td", {}, c.name),
       ctx.h("td", {}, actions[c.action] || c.action),
       ctx.h("td", { "data-testid": `campaign-${c.id}-status` }, status),
-      ctx.h("td", {}, ctx.h("div", { class: "ld-progress", title: `${c.percent} %` }, ctx.h("span", { style: { width: `${c.percent}%` } }))),
-      ctx.h("td", { class: "la-num", "data-testid": `campaign-${c.id}-processed` }, `${c.processed} / ${c.total}`),
+      ctx.h("td", {}, ctx.h("div", { class: "ld-progress", title: ctx.percent(c.percent) }, ctx.h("span", { style: { width: `${c.percent}%` } }))),
+      ctx.h("td", { class: "la-num", "data-testid": `campaign-${c.id}-processed` }, `${ctx.number(c.processed)} / ${ctx.number(c.total)}`),
       ctx.h("td", {}, ctx.t(`${c.succeeded} ok, ${c.skipped} übersprungen, ${c.failed} fehlgeschlagen`, `${c.succeeded} ok, ${c.skipped} skipped, ${c.failed} failed`)),
-      ctx.h("td", {}, c.started_by), ctx.h("td", {}, ctx.date(c.created_at)));
+      ctx.h("td", { title: c.started_by }, ctx.actorLabel(c.started_by)), ctx.h("td", {}, ctx.date(c.created_at)));
   }
 
   async function renderCampaigns(el, ctx) {
@@ -175,7 +175,7 @@
         ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "campaign-preview", onclick: async () => {
           try {
             const { count } = await ctx.api(`/admin/api/campaigns/preview?${picker.query()}`);
-            preview.textContent = ctx.t(`${count} Mitglieder erreicht`, `reaches ${count} members`);
+            preview.textContent = ctx.t(`${ctx.number(count)} Mitglieder erreicht`, `reaches ${ctx.number(count)} members`);
           } catch (e) { ctx.toast(ctx.errorText(e), "error"); }
         } }, ctx.t("Vorschau", "Preview")),
         ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "campaign-run" }, ctx.t("Starten", "Run")), preview));

@@ -95,8 +95,8 @@
         ctx.h("th", {}, ctx.t("Mitglieder neu", "Members (new)")), ctx.h("th", {}, ctx.t("heute", "today")))),
       ctx.h("tbody", {},
         preview.tiers.map((row) => ctx.h("tr", { "data-testid": `tier-preview-${row.key}` },
-          ctx.h("td", {}, row.name), ctx.h("td", {}, String(row.count)), ctx.h("td", {}, String(row.current)))),
-        ctx.h("tr", {}, ctx.h("td", {}, ctx.t("ohne Stufe", "no tier")), ctx.h("td", {}, String(preview.no_tier)),
+          ctx.h("td", {}, row.name), ctx.h("td", {}, ctx.number(row.count)), ctx.h("td", {}, ctx.number(row.current)))),
+        ctx.h("tr", {}, ctx.h("td", {}, ctx.t("ohne Stufe", "no tier")), ctx.h("td", {}, ctx.number(preview.no_tier)),
           ctx.h("td", {}, ""))));
   }
 
@@ -181,7 +181,7 @@
     const editor = ctx.h("div", {});
     const edit = (reward) => editor.replaceChildren(rewardForm(ctx, reward, reload));
     const rows = rewards.map((r) => ctx.h("tr", { "data-testid": `reward-${r.id}`, class: r.active ? "" : "la-muted" },
-      ctx.h("td", {}, r.label), ctx.h("td", {}, String(r.points_cost)),
+      ctx.h("td", {}, r.label), ctx.h("td", {}, ctx.number(r.points_cost)),
       ctx.h("td", {}, r.minimum_order ? ctx.money(r.minimum_order) : "–"), ctx.h("td", {}, String(r.validity_days)),
       ctx.h("td", {}, r.active ? ctx.t("aktiv", "active") : ctx.t("inaktiv", "inactive")),
       ctx.h("td", {},
@@ -253,12 +253,12 @@
         ["Gültig bis", "Valid until"]].map(([de, en]) => ctx.h("th", {}, ctx.t(de, en))))),
       ctx.h("tbody", {}, coupons.length ? coupons.map((c) => ctx.h("tr", { "data-testid": `coupon-${c.id}`, title: c.last_error || "" },
         ctx.h("td", {}, ctx.h("code", {}, c.code)), ctx.h("td", {}, ctx.t(...(SOURCES[c.source] || [c.source, c.source]))),
-        ctx.h("td", {}, ctx.t(...(STATUS[c.status] || [c.status, c.status]))), ctx.h("td", {}, String(c.points_spent)),
+        ctx.h("td", {}, ctx.t(...(STATUS[c.status] || [c.status, c.status]))), ctx.h("td", {}, ctx.number(c.points_spent)),
         ctx.h("td", {}, ctx.date(c.ends_at))))
         : ctx.h("tr", {}, ctx.h("td", { colspan: 5 }, ctx.t("Noch keine Gutscheine.", "No coupons yet.")))));
     const active = rewards.filter((r) => r.active);
     const form = ctx.h("form", { class: "la-inline-form", "data-testid": "member-redeem-form" },
-      select(ctx, "reward_id", active.length ? active[0].id : "", active.map((r) => [String(r.id), `${r.label} (${r.points_cost})`, `${r.label} (${r.points_cost})`])),
+      select(ctx, "reward_id", active.length ? active[0].id : "", active.map((r) => [String(r.id), `${r.label} (${ctx.number(r.points_cost)})`, `${r.label} (${ctx.number(r.points_cost)})`])),
       ctx.h("button", { type: "submit", disabled: !active.length, "data-testid": "member-redeem" }, ctx.t("Für Mitglied einlösen", "Redeem for member")));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();

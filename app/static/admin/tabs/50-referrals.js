@@ -130,14 +130,14 @@
       [ctx.t("Link-Aufrufe", "Link visits"), stats.clicks],
       [ctx.t("Empfehlungen", "Referrals"), stats.total],
       [ctx.t("mit Bestellung", "with an order"), stats.converted],
-      [ctx.t("Quote", "Conversion"), `${Math.round((stats.conversion || 0) * 1000) / 10} %`],
+      [ctx.t("Quote", "Conversion"), ctx.percent((stats.conversion || 0) * 100)],
       [ctx.t("belohnt", "rewarded"), stats.by_status.rewarded],
       [ctx.t("zu prüfen", "to review"), stats.by_status.flagged],
       [ctx.t("vergebene Punkte", "points awarded"), stats.points_awarded],
       [ctx.t("vergebene Gutscheine", "coupons awarded"), stats.coupons_awarded || 0],
     ];
     return ctx.h("dl", { class: "la-stats", "data-testid": testid },
-      rows.map(([label, value]) => [ctx.h("dt", {}, label), ctx.h("dd", {}, String(value))]).flat());
+      rows.map(([label, value]) => [ctx.h("dt", {}, label), ctx.h("dd", {}, typeof value === "number" ? ctx.number(value) : String(value))]).flat());
   }
 
   function referralRow(ctx, r, onDecide) {

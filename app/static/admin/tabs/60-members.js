@@ -8,6 +8,30 @@
       ctx.h("tbody", {}, rows));
   }
 
+  const PAGE_SIZE = 50;
+
+  /** One row of the members list; the name is a real link, so each row is reachable and opens by keyboard. */
+  function memberRow(ctx, m) {
+    const link = ctx.h("a", { href: `#members/${m.id}`, "data-testid": `member-link-${m.id}` }, m.name || ctx.t("(ohne Namen)", "(no name)"));
+    return ctx.h("tr", { class: "la-clickable", "data-testid": `member-row-${m.id}`,
+      onclick: (event) => { if (event.target !== link) ctx.openMember(m.id); } },
+      ctx.h("td", {}, link), ctx.h("td", {}, m.email || "–"), ctx.h("td", {}, m.tier || "–"),
+      ctx.h("td", { class: "la-num" }, ctx.number(m.balance)), ctx.h("td", { class: "la-num" }, ctx.number(m.pending)));
+  }
+
+  function pager(ctx, page, go) {
+    const first = page.total ? page.offset + 1 : 0;
+    const last = page.offset + page.members.length;
+    return ctx.h("div", { class: "la-row la-pager" },
+      ctx.h("span", { class: "la-muted", "data-testid": "member-count" },
+        ctx.t(`${ctx.number(first)}–${ctx.number(last)} von ${ctx.number(page.total)} Mitgliedern`,
+          `${ctx.number(first)}–${ctx.number(last)} of ${ctx.number(page.total)} members`)),
+      ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "member-prev", disabled: page.offset <= 0,
+        onclick: () => go(Math.max(0, page.offset - PAGE_SIZE)) }, ctx.t("← Zurück", "← Previous")),
+      ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "member-next", disabled: last >= page.total,
+        onclick: () => go(page.offset + PAGE_SIZE) }, ctx.t("Weiter →", "Next →")));
+  }
+
   async function renderSearch(el, ctx) {
     const results = ctx.h("div", { "data-testid": "member-results" });
     const input = ctx.h("input", { type: "search", name: "q", "data-testid": "member-search",
@@ -16,21 +40,19 @@
       ctx.h("div", { class: "la-field" }, input),
       ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "member-search-submit" }, ctx.t("Suchen", "Search")));
     const latest = ctx.latestOnly();
-    async function run() {
+    async function run(offset = 0) {
       const q = encodeURIComponent(input.value.trim());
       try {
-        const members = await latest(ctx.api(`/admin/api/members?q=${q}`));
+        const page = await latest(ctx.api(`/admin/api/members?q=${q}&offset=${offset}&limit=${PAGE_SIZE}`));
         results.textContent = "";
-        if (!members.length) {
+        if (!page.members.length) {
           results.appendChild(ctx.h("p", { class: "la-muted" }, ctx.t("Keine Mitglieder gefunden.", "No members found.")));
           return;
         }
-        results.appendChild(table(ctx,
-          [[ctx.t("Name", "Name")], [ctx.t("E-Mail", "Email")], [ctx.t("Punkte", "Points"), "la-num"], [ctx.t("ausstehend", "pending"), "la-num"]],
-          members.map((m) => ctx.h("tr", { class: "la-clickable", "data-testid": `member-row-${m.id}`, onclick: () => ctx.openMember(m.id) },
-            ctx.h("td", {}, m.name), ctx.h("td", {}, m.email || "–"),
-            ctx.h("td", { class: "la-num" }, String(m.balance)), ctx.h("td", { class: "la-num" }, String(m.pending)))),
-          "member-table"));
+        results.append(pager(ctx, page, run), table(ctx,
+          [[ctx.t("Name", "Name")], [ctx.t("E-Mail", "Email")], [ctx.t("Stufe", "Tier")], [ctx.t("Punkte", "Points"), "la-num"],
+            [ctx.t("ausstehend", "pending"), "la-num"]],
+          page.members.map((m) => memberRow(ctx, m)), "member-table"));
       } catch (error) {
         ctx.toast(ctx.errorText(error), "error");
       }
@@ -48,7 +70,7 @@
       [ctx.t("insgesamt gesammelt", "lifetime"), member.lifetime_points, "lifetime"],
     ];
     return ctx.h("div", { class: "la-stats" }, items.map(([label, value, id]) =>
-      ctx.h("div", { class: "la-stat" }, ctx.h("strong", { "data-testid": `member-${id}` }, String(value)), label)));
+      ctx.h("div", { class: "la-stat" }, ctx.h("strong", { "data-testid": `member-${id}` }, ctx.number(value)), label)));
   }
 
   const PUSH_STATES = {
@@ -84,7 +106,11 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       ctx.fieldErrors(form, {});
-      const raw = form.elements.points.value;
+      const raw = form.elements.points.value.trim();
+      if (raw !== "" && !/^[-+]?\d+$/.test(raw)) {
+        ctx.fieldErrors(form, { points: [ctx.t("Bitte eine ganze Zahl eingeben.", "Please enter a whole number.")] });
+        return;
+      }
       const body = { points: raw === "" ? null : Number(raw), reason: form.elements.reason.value };
       try {
         await ctx.api(`/admin/api/members/${member.id}/adjust`, { method: "POST", body });
@@ -92,6 +118,13 @@
         reload();
       } catch (error) {
         if (error.status === 422) ctx.fieldErrors(form, error.body.errors || {});
+        if (error.body && error.body.reason === "insufficient_points") {
+          const text = ctx.t(`Abgelehnt: Der Kontostand (${ctx.number(member.balance)}) darf durch eine Anpassung nicht unter null fallen.`,
+            `Refused: an adjustment must not take the balance (${ctx.number(member.balance)}) below zero.`);
+          ctx.fieldErrors(form, { points: [text] });
+          ctx.toast(text, "error");
+          return;
+        }
         ctx.toast(ctx.errorText(error), "error");
       }
     });
@@ -102,16 +135,16 @@
     return ctx.h("section", { class: "la-card" }, ctx.h("h3", {}, ctx.t("Punkteverlauf", "Points history")),
       table(ctx, [[ctx.t("Datum", "Date")], [ctx.t("Vorgang", "Entry")], [ctx.t("von", "by")], [ctx.t("Punkte", "Points"), "la-num"], [ctx.t("Stand", "Balance"), "la-num"]],
         member.ledger.map((row) => ctx.h("tr", { "data-testid": `ledger-row-${row.id}` },
-          ctx.h("td", {}, ctx.date(row.at)), ctx.h("td", {}, row.text), ctx.h("td", {}, row.actor),
-          ctx.h("td", { class: "la-num" }, (row.delta > 0 ? "+" : "") + row.delta), ctx.h("td", { class: "la-num" }, String(row.balance_after)))),
+          ctx.h("td", {}, ctx.date(row.at)), ctx.h("td", {}, row.text), ctx.h("td", { title: row.actor }, ctx.actorLabel(row.actor)),
+          ctx.h("td", { class: "la-num" }, ctx.number(row.delta, { signDisplay: "exceptZero" })), ctx.h("td", { class: "la-num" }, ctx.number(row.balance_after)))),
         "ledger-table"));
   }
 
   function lotsCard(ctx, member) {
     return ctx.h("section", { class: "la-card" }, ctx.h("h3", {}, ctx.t("Punktepakete", "Point lots")),
       table(ctx, [[ctx.t("Punkte", "Points"), "la-num"], [ctx.t("übrig", "left"), "la-num"], [ctx.t("verfügbar ab", "available from")], [ctx.t("verfällt", "expires")]],
-        member.lots.map((lot) => ctx.h("tr", {}, ctx.h("td", { class: "la-num" }, String(lot.points)),
-          ctx.h("td", { class: "la-num" }, String(lot.remaining)), ctx.h("td", {}, ctx.date(lot.available_at) + (lot.pending ? ctx.t(" (ausstehend)", " (pending)") : "")),
+        member.lots.map((lot) => ctx.h("tr", {}, ctx.h("td", { class: "la-num" }, ctx.number(lot.points)),
+          ctx.h("td", { class: "la-num" }, ctx.number(lot.remaining)), ctx.h("td", {}, ctx.date(lot.available_at) + (lot.pending ? ctx.t(" (ausstehend)", " (pending)") : "")),
           ctx.h("td", {}, ctx.date(lot.expires_at)))), "lots-table"));
   }
 
@@ -120,7 +153,7 @@
       table(ctx, [[ctx.t("Bestellung", "Order")], [ctx.t("Datum", "Date")], [ctx.t("Summe", "Total"), "la-num"], [ctx.t("erstattet", "refunded"), "la-num"], [ctx.t("Punkte", "Points"), "la-num"]],
         member.orders.map((o) => ctx.h("tr", {}, ctx.h("td", {}, o.name || o.ref, o.cancelled ? ctx.t(" (storniert)", " (cancelled)") : ""),
           ctx.h("td", {}, ctx.date(o.placed_at)), ctx.h("td", { class: "la-num" }, ctx.money(o.total)),
-          ctx.h("td", { class: "la-num" }, ctx.money(o.refunded)), ctx.h("td", { class: "la-num" }, String(o.points)))), "orders-table"));
+          ctx.h("td", { class: "la-num" }, ctx.money(o.refunded)), ctx.h("td", { class: "la-num" }, ctx.number(o.points)))), "orders-table"));
   }
 
   async function renderMember(el, ctx, memberId) {
@@ -130,7 +163,8 @@
       ctx.h("p", {}, ctx.h("a", { href: "#members", "data-testid": "back-to-members" }, ctx.t("← alle Mitglieder", "← all members"))),
       ctx.h("section", { class: "la-card", "data-testid": "member-page" },
         ctx.h("h2", { "data-testid": "member-name" }, member.name),
-        ctx.h("p", { class: "la-muted" }, member.email || ctx.t("(anonymisiert)", "(anonymised)")),
+        ctx.h("p", { class: "la-muted" }, member.email || ctx.t("(anonymisiert)", "(anonymised)"), " · ",
+          ctx.h("span", { "data-testid": "member-number" }, ctx.t(`Mitglieds-Nr. ${member.id}`, `Member no. ${member.id}`))),
         newsletterLine(ctx, member),
         stats(ctx, member)),
       adjustForm(ctx, member, reload), ledgerCard(ctx, member), lotsCard(ctx, member), ordersCard(ctx, member));

@@ -33,8 +33,8 @@
           ? ctx.h("a", { href: "#", onclick: (event) => { event.preventDefault(); ctx.openMember(repair.member_id); } },
             repair.member_email || `#${repair.member_id}`)
           : "–"),
-        ctx.h("td", {}, String(repair.points_before)),
-        ctx.h("td", {}, String(repair.points_after))))));
+        ctx.h("td", {}, ctx.number(repair.points_before)),
+        ctx.h("td", {}, ctx.number(repair.points_after))))));
   }
 
   async function toggleDetail(row, run, ctx) {
@@ -59,8 +59,8 @@
       ctx.h("td", {}, label(TRIGGER, run.trigger, ctx)),
       ctx.h("td", {}, label(STATUS, run.status, ctx)),
       ctx.h("td", {}, ctx.date(run.since)),
-      ctx.h("td", {}, String(run.pulled)),
-      ctx.h("td", { "data-testid": `sync-repaired-${run.id}` }, String(run.repaired)),
+      ctx.h("td", {}, ctx.number(run.pulled)),
+      ctx.h("td", { "data-testid": `sync-repaired-${run.id}` }, ctx.number(run.repaired)),
       ctx.h("td", {}, ctx.h("button", { type: "button", "data-testid": `sync-details-${run.id}`,
         onclick: () => toggleDetail(row, run, ctx) }, ctx.t("Details", "Details"))));
     return row;

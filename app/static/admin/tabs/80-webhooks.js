@@ -29,7 +29,7 @@
         ctx.h("tbody", {}, rows.map((d) => ctx.h("tr", { "data-testid": `delivery-${d.id}` },
           ctx.h("td", {}, ctx.date(d.received_at)), ctx.h("td", {}, d.topic),
           ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${d.status}` }, d.status)),
-          ctx.h("td", {}, String(d.attempts)), ctx.h("td", {}, d.last_error || ""),
+          ctx.h("td", {}, ctx.number(d.attempts)), ctx.h("td", {}, d.last_error || ""),
           ctx.h("td", {}, d.status === "failed" ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `retry-${d.id}`,
             onclick: async () => {
               try {

@@ -14,18 +14,25 @@
   function memberForm(ctx, { testid, label, button, danger, confirmText, run }) {
     const form = ctx.h("form", { class: "la-card", "data-testid": testid, novalidate: true }, ctx.h("h3", {}, label),
       ctx.h("div", { class: "la-row" },
-        ctx.h("div", { class: "la-field" }, ctx.h("label", { for: `${testid}-member` }, ctx.t("Mitglieds-Nr.", "Member no.")),
-          ctx.h("input", { id: `${testid}-member`, name: "member_id", type: "number", step: "1" })),
+        ctx.h("div", { class: "la-field" },
+          ctx.h("label", { for: `${testid}-member` }, ctx.t("E-Mail-Adresse oder Mitglieds-Nr.", "Email address or member no.")),
+          ctx.h("input", { id: `${testid}-member`, name: "member", type: "text", maxlength: "320", autocomplete: "off",
+            "aria-describedby": `${testid}-member-hint`, "data-testid": `${testid}-member` }),
+          ctx.h("span", { class: "la-hint", id: `${testid}-member-hint` },
+            ctx.t("Die Mitglieds-Nr. steht auf der Seite des Mitglieds (Tab „Mitglieder“).",
+              "The member no. is shown on the member's page (Members tab)."))),
         ctx.h("button", { type: "submit", class: danger ? "la-danger" : "la-primary" }, button)));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       ctx.fieldErrors(form, {});
       if (confirmText && !window.confirm(confirmText)) return;
-      const value = form.elements.member_id.value;
       try {
-        await run({ member_id: value === "" ? null : Number(value) });
+        await run({ member: form.elements.member.value.trim() });
       } catch (error) {
         if (error.status === 422) ctx.fieldErrors(form, error.body.errors || {});
+        if (error.status === 404) {
+          ctx.fieldErrors(form, { member: [ctx.t("Kein Mitglied mit dieser E-Mail-Adresse oder Nummer.", "No member with this email address or number.")] });
+        }
         ctx.toast(ctx.errorText(error), "error");
       }
     });
@@ -43,7 +50,7 @@
       }
       list.appendChild(ctx.h("table", { class: "la-table" }, ctx.h("tbody", {}, rows.map((x) => ctx.h("tr", {},
         ctx.h("td", {}, ctx.date(x.created_at)), ctx.h("td", {}, x.source === "webhook" ? "Shopify" : ctx.t("Admin", "Admin")),
-        ctx.h("td", {}, x.found ? ctx.t(`Mitglied ${x.member_id ?? "–"}`, `member ${x.member_id ?? "–"}`) : ctx.t("keine Daten gespeichert", "no data held")),
+        ctx.h("td", {}, x.found ? ctx.t(`Mitglieds-Nr. ${x.member_id ?? "–"}`, `member no. ${x.member_id ?? "–"}`) : ctx.t("keine Daten gespeichert", "no data held")),
         ctx.h("td", {}, ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `export-download-${x.id}`,
           onclick: () => download(ctx, x.id).catch((e) => ctx.toast(ctx.errorText(e), "error")) }, ctx.t("Herunterladen", "Download"))))))));
     }
@@ -63,8 +70,8 @@
     const confirm = ctx.h("input", { id: "privacy-shop-confirm", name: "confirm", type: "text", placeholder: ctx.shop.domain });
     const shopForm = ctx.h("form", { class: "la-card", "data-testid": "privacy-shop", novalidate: true },
       ctx.h("h3", {}, ctx.t("Alle Daten des Shops löschen", "Delete all of the shop's data")),
-      ctx.h("p", { class: "la-muted" }, ctx.t("Zum Bestätigen die Shop-Adresse eingeben.", "Type the shop's address to confirm.")),
-      ctx.h("div", { class: "la-field" }, confirm),
+      ctx.h("div", { class: "la-field" }, ctx.h("label", { for: "privacy-shop-confirm" },
+        ctx.t("Zum Bestätigen die Shop-Adresse eingeben", "Type the shop's address to confirm")), confirm),
       ctx.h("button", { type: "submit", class: "la-danger" }, ctx.t("Endgültig löschen", "Delete for good")));
     shopForm.addEventListener("submit", async (event) => {
       event.preventDefault();

@@ -1,0 +1,68 @@
+"""Admin API: the members list pages through all of a shop's members, with the total and each member's tier."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask.testing import FlaskClient
+
+from app.container import Container
+from app.models import Member, MemberTier, Shop, Tier
+from app.services.shops import NewShop, add_shop
+from tests.support.admin import admin_headers
+
+
+def _members(container: Container, shop: Shop, count: int, now: datetime) -> list[int]:
+    with container.uow() as uow:
+        rows = [Member(shop_id=shop.id, customer_ref=f"c{i}", email=f"m{i}@example.de", first_name=f"M{i}",
+                       joined_at=now, updated_at=now) for i in range(count)]
+        uow.session.add_all(rows)
+        uow.session.flush()
+        ids = [row.id for row in rows]
+        uow.commit()
+    return ids
+
+
+def _give_tier(container: Container, shop: Shop, member_id: int, now: datetime) -> None:
+    with container.uow() as uow:
+        uow.session.add(Tier(shop_id=shop.id, key="gold", name="Gold", threshold=500, position=0))
+        uow.session.add(MemberTier(member_id=member_id, shop_id=shop.id, tier_key="gold", since=now))
+        uow.commit()
+
+
+def test_the_members_list_pages_by_offset_and_tells_the_total(
+    client: FlaskClient, container: Container, shopify_shop: Shop
+) -> None:
+    ids = _members(container, shopify_shop, 7, container.clock.now())
+    headers = admin_headers(shopify_shop)
+    first = client.get("/admin/api/members?limit=5", headers=headers).json
+    second = client.get("/admin/api/members?limit=5&offset=5", headers=headers).json
+    assert (first["total"], second["total"]) == (7, 7)
+    assert [m["id"] for m in first["members"] + second["members"]] == sorted(ids, reverse=True)
+
+
+def test_a_search_counts_only_its_matches(client: FlaskClient, container: Container, shopify_shop: Shop) -> None:
+    _members(container, shopify_shop, 12, container.clock.now())
+    page = client.get("/admin/api/members?q=m1", headers=admin_headers(shopify_shop)).json
+    assert page["total"] == 3  # m1, m10, m11
+    assert {m["email"] for m in page["members"]} == {"m1@example.de", "m10@example.de", "m11@example.de"}
+
+
+def test_each_member_in_the_list_shows_the_current_tier_name(
+    client: FlaskClient, container: Container, shopify_shop: Shop
+) -> None:
+    gold, plain = _members(container, shopify_shop, 2, container.clock.now())
+    _give_tier(container, shopify_shop, gold, container.clock.now())
+    rows = client.get("/admin/api/members", headers=admin_headers(shopify_shop)).json["members"]
+    assert {m["id"]: m["tier"] for m in rows} == {gold: "Gold", plain: None}
+
+
+def test_the_total_and_the_rows_are_those_of_the_signed_in_shop_only(
+    client: FlaskClient, container: Container, shopify_shop: Shop
+) -> None:
+    other = add_shop(container.uow(), container.box, NewShop("shopify", "other.myshopify.com"), container.clock.now())
+    _members(container, other, 4, container.clock.now())
+    mine = _members(container, shopify_shop, 2, container.clock.now())
+    page = client.get("/admin/api/members", headers=admin_headers(shopify_shop)).json
+    assert page["total"] == 2
+    assert sorted(m["id"] for m in page["members"]) == sorted(mine)
