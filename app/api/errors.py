@@ -6,11 +6,12 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, has_request_context, jsonify, request
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.domain import errors as e
+from app.i18n.validation import localize, localize_errors
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +55,16 @@ def status_for(error: e.LoyaltyError) -> int:
 
 
 def error_response(code: int, message: str, reason: str, errors: dict[str, Any] | None = None) -> Response:
-    """The one JSON error shape."""
+    """The one JSON error shape; messages in the reader's language (`Accept-Language`: German or English)."""
+    locale = _reader_locale()
     body: dict[str, Any] = {
         "code": code,
         "status": HTTPStatus(code).phrase,
-        "message": message,
+        "message": localize(message, locale),
         "reason": reason,
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = localize_errors(errors, locale)
     response = jsonify(body)
     response.status_code = code
     return response
@@ -75,7 +77,12 @@ def register(app: Flask) -> None:
     def _domain(error: e.LoyaltyError) -> Response:
         code = status_for(error)
         errors = getattr(error, "errors", None) or None
-        response = error_response(code, str(error), error.reason, errors)
+        message = str(error)
+        if isinstance(error, e.PlatformError) and message != error.message:
+            # The platform's own words (URLs, its error texts) are for the log; the reader gets the class's sentence.
+            log.warning("platform error: %s", message, extra={"reason": error.reason})
+            message = error.message
+        response = error_response(code, message, error.reason, errors)
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
             response.headers["Retry-After"] = str(max(1, round(retry_after)))
@@ -110,6 +117,13 @@ def register(app: Flask) -> None:
     def _unexpected(error: Exception) -> Response:
         log.exception("unhandled error")
         return error_response(500, "An unexpected error occurred.", "internal_error")
+
+
+def _reader_locale() -> str:
+    # English unless the client asks for German: API clients get the texts they were written in.
+    if not has_request_context():
+        return "en"
+    return "de" if request.accept_languages.best_match(("en", "de")) == "de" else "en"
 
 
 def _flatten_locations(messages: dict[str, Any]) -> dict[str, Any]:

@@ -132,6 +132,13 @@ class PlatformRejected(PlatformError):
     message = "The shop platform refused the request."
 
 
+class PlatformNotConnected(PlatformRejected):
+    """The shop has no access token (Shopify) or API keys (WooCommerce) yet: nothing can be pushed to it."""
+
+    reason = "platform_not_connected"
+    message = "This shop is not connected to its platform yet."
+
+
 class MissingScope(PlatformRejected):
     """The shop has not granted the app an access scope the call needs (Shopify ACCESS_DENIED)."""
 

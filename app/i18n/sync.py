@@ -11,6 +11,12 @@ MESSAGES = {
         "de": "Der Shop hat die Anfrage abgelehnt (Zugangsdaten oder Berechtigungen prüfen).",
         "en": "The shop refused the request (check the credentials and permissions).",
     },
+    "sync.error.platform_not_connected": {
+        "de": "Der Shop ist noch nicht verbunden: es fehlen Zugangstoken oder API-Schlüssel "
+              "(App in Shopify installieren bzw. WooCommerce verbinden).",
+        "en": "The shop is not connected yet: its access token or API keys are missing "
+              "(install the app in Shopify, or connect WooCommerce).",
+    },
     "sync.error.malformed_payload": {
         "de": "Der Shop hat eine Bestellung geliefert, die nicht gelesen werden konnte.",
         "en": "The shop returned an order that could not be read.",

@@ -336,7 +336,7 @@ def test_a_shop_without_credentials_records_the_refusal_and_keeps_its_sync_point
 
     outcome = reconciliation.sync_shop(container.uow, container.platform_client, container.box, clock, shop.id)
 
-    assert (outcome.status, outcome.errors[0]["reason"]) == ("failed", "platform_rejected")
+    assert (outcome.status, outcome.errors[0]["reason"]) == ("failed", "platform_not_connected")
     with container.uow() as uow:
         assert uow.session.get(Shop, shop.id).last_synced_at is None
 

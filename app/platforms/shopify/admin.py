@@ -10,7 +10,7 @@ from typing import Any
 
 import requests
 
-from app.domain.errors import MissingScope, PlatformRejected, PlatformUnavailable
+from app.domain.errors import MissingScope, PlatformNotConnected, PlatformRejected, PlatformUnavailable
 from app.domain.snapshots import OrderSnapshot
 from app.platforms.base import CouponSpec, PushedCoupon, ShopCredentials, ShopDetails
 from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call, json_object
@@ -189,7 +189,7 @@ class ShopifyAdminClient:
     @staticmethod
     def _headers(shop: ShopCredentials) -> dict[str, str]:
         if not shop.access_token:
-            raise PlatformRejected("No Shopify access token for this shop")
+            raise PlatformNotConnected("No Shopify access token for this shop")
         return {"X-Shopify-Access-Token": shop.access_token, "Accept": "application/json"}
 
 

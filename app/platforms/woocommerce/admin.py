@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import requests
 from requests.auth import AuthBase
 
-from app.domain.errors import PlatformRejected
+from app.domain.errors import PlatformNotConnected, PlatformRejected
 from app.domain.snapshots import OrderSnapshot
 from app.platforms.base import CouponSpec, PushedCoupon, ShopCredentials, ShopDetails
 from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call, json_object
@@ -205,7 +205,7 @@ def _coupon_body(coupon: CouponSpec) -> dict[str, Any]:
 
 def _auth(shop: ShopCredentials, base: str) -> AuthBase | tuple[str, str]:
     if not shop.consumer_key or not shop.consumer_secret:
-        raise PlatformRejected("No WooCommerce API keys for this shop")
+        raise PlatformNotConnected("No WooCommerce API keys for this shop")
     if base.startswith("https://"):
         return (shop.consumer_key, shop.consumer_secret)
     return OAuth1(shop.consumer_key, shop.consumer_secret)

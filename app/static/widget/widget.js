@@ -361,7 +361,7 @@
   function request(path, body) {
     // Reads revalidate with the server's ETag (a cheap 304); writes are never cached.
     const opts = { credentials: 'same-origin', cache: body === undefined ? 'no-cache' : 'no-store',
-      headers: { Accept: 'application/json' } };
+      headers: { Accept: 'application/json', 'Accept-Language': locale() } };  // error texts in the widget's language
     if (body !== undefined) {
       opts.method = 'POST';
       opts.headers['Content-Type'] = 'application/json';

@@ -1,0 +1,169 @@
+"""German for the API's error texts: marshmallow's standard messages, the domain's validation and error messages.
+
+The API speaks English to a client that asks for nothing else; the admin page and the widget send the
+reader's language (`Accept-Language`), and `api/errors.py` passes every message through `localize`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Whole messages, English → German.
+EXACT: dict[str, str] = {
+    # marshmallow's field and validator defaults
+    "Missing data for required field.": "Pflichtfeld: bitte ausfüllen.",
+    "Field may not be null.": "Darf nicht leer sein.",
+    "Not a valid integer.": "Bitte eine ganze Zahl eingeben.",
+    "Not a valid number.": "Bitte eine Zahl eingeben.",
+    "Not a valid string.": "Bitte einen Text eingeben.",
+    "Not a valid boolean.": "Bitte ja oder nein wählen.",
+    "Not a valid datetime.": "Kein gültiger Zeitpunkt.",
+    "Not a valid date.": "Kein gültiges Datum.",
+    "Not a valid email address.": "Keine gültige E-Mail-Adresse.",
+    "Not a valid URL.": "Keine gültige Adresse (URL).",
+    "Not a valid list.": "Keine gültige Liste.",
+    "Not a valid mapping type.": "Kein gültiges Objekt.",
+    "Invalid input type.": "Ungültiger Eingabetyp.",
+    "Invalid value.": "Ungültiger Wert.",
+    "Invalid input.": "Ungültige Eingabe.",
+    "Unknown field.": "Unbekanntes Feld.",
+    "Number too large.": "Die Zahl ist zu groß.",
+    "Special numeric values (nan or infinity) are not permitted.": "Sonderwerte (NaN, unendlich) sind nicht erlaubt.",
+    "String does not match expected pattern.": "Das Format stimmt nicht.",
+    # the domain's field messages
+    "Must be 0 or more.": "Muss 0 oder größer sein.",
+    "Must be more than 0.": "Muss größer als 0 sein.",
+    "Must be more than 0 and at most 100.": "Muss größer als 0 und höchstens 100 sein.",
+    "Must be 0 for free shipping.": "Muss bei Gratisversand 0 sein.",
+    "Must not be empty.": "Darf nicht leer sein.",
+    "Keys must be unique.": "Schlüssel müssen eindeutig sein.",
+    "Names must be unique.": "Namen müssen eindeutig sein.",
+    "Must be higher than the previous tier's threshold.": "Muss höher als die Schwelle der vorigen Stufe sein.",
+    "must not be zero": "darf nicht 0 sein",
+    "must be shorter than the expiry period": "muss kürzer als die Verfallsfrist sein",
+    "a reason is required": "Bitte einen Grund angeben",
+    "must be a date in the past": "muss in der Vergangenheit liegen",
+    "a whole number from 1 to 1000000": "eine ganze Zahl von 1 bis 1.000.000",
+    "an amount": "ein Betrag",
+    "a positive amount": "ein Betrag größer als 0",
+    "1 to 365 days": "1 bis 365 Tage",
+    "after the end of the period": "liegt nach dem Ende des Zeitraums",
+    "must be larger than a_share": "muss größer als der A-Anteil sein",
+    "a tier key": "der Schlüssel einer Stufe",
+    "one of A, B, C": "A, B oder C",
+    "must be 'de' or 'en'": "muss 'de' oder 'en' sein",
+    "a rating is 1 to 5 stars": "eine Bewertung hat 1 bis 5 Sterne",
+    "rate at least one product": "bitte mindestens ein Produkt bewerten",
+    "one rating per product": "eine Bewertung je Produkt",
+    "0 to 10": "0 bis 10",
+    "a coupon is valid for at least one day": "ein Gutschein gilt mindestens einen Tag",
+    "inactivity expiry needs at least one month": "der Verfall nach Inaktivität braucht mindestens einen Monat",
+    "per-lot expiry needs at least one month": "der Verfall je Gutschrift braucht mindestens einen Monat",
+    "not enough available points": "nicht genug verfügbare Punkte",
+    # the domain errors' own messages (the response's `message`)
+    "Not found.": "Nicht gefunden.",
+    "Unknown shop.": "Unbekannter Shop.",
+    "Unknown member.": "Unbekanntes Mitglied.",
+    "Unknown order.": "Unbekannte Bestellung.",
+    "Unknown reward.": "Unbekannte Prämie.",
+    "Conflicts with the current state.": "Widerspricht dem aktuellen Stand.",
+    "This shop is already registered.": "Dieser Shop ist bereits registriert.",
+    "Not enough points.": "Nicht genug Punkte.",
+    "Already redeemed.": "Bereits eingelöst.",
+    "This reward is not available.": "Diese Prämie ist gerade nicht verfügbar.",
+    "The input is not valid.": "Die Eingabe ist nicht gültig.",
+    "The payload is malformed.": "Die Daten sind fehlerhaft.",
+    "The payload is too large.": "Die Daten sind zu groß.",
+    "Authentication failed.": "Anmeldung fehlgeschlagen.",
+    "The signature is missing or does not match.": "Die Signatur fehlt oder stimmt nicht.",
+    "Not allowed.": "Nicht erlaubt.",
+    "Too many requests.": "Zu viele Anfragen. Bitte einen Moment warten.",
+    "The shop platform failed.": "Die Shop-Plattform hat einen Fehler gemeldet.",
+    "The shop platform is not reachable right now.": "Die Shop-Plattform ist gerade nicht erreichbar.",
+    "The shop platform refused the request.": "Die Shop-Plattform hat die Anfrage abgelehnt.",
+    "The shop has not granted the app the access this needs.":
+        "Der Shop hat der App die dafür nötige Berechtigung nicht erteilt.",
+    "This shop is not connected to its platform yet.": "Dieser Shop ist noch nicht mit seiner Plattform verbunden.",
+    "This link has expired or is not valid.": "Dieser Link ist abgelaufen oder ungültig.",
+    "This link has expired.": "Dieser Link ist abgelaufen.",
+    "The tier programme is not valid.": "Das Stufenprogramm ist nicht gültig.",
+    "The reward is not valid.": "Die Prämie ist nicht gültig.",
+    "The review is not complete.": "Die Bewertung ist noch nicht vollständig.",
+    "The next-purchase rule is not valid.": "Die Regel für den Gutschein zum nächsten Einkauf ist nicht gültig.",
+    "The service is temporarily unavailable.": "Der Dienst ist vorübergehend nicht erreichbar.",
+    "An unexpected error occurred.": "Ein unerwarteter Fehler ist aufgetreten.",
+    "A value is out of range or contains characters that cannot be stored.":
+        "Ein Wert liegt außerhalb des zulässigen Bereichs oder enthält Zeichen, die nicht gespeichert werden können.",
+    "Please sign in to your customer account first.": "Bitte melde dich zuerst in deinem Kundenkonto an.",
+    "this login link is not valid": "Dieser Login-Link ist ungültig.",
+    "this login link was already used": "Dieser Login-Link wurde schon benutzt.",
+    "this login link has expired; create a new one with `loyalty admin-link`":
+        "Dieser Login-Link ist abgelaufen; einen neuen erzeugt `loyalty admin-link`.",
+    "the request is too old (or from the future)": "Die Anfrage ist zu alt (oder aus der Zukunft).",
+    "the signed request is too old": "Die signierte Anfrage ist zu alt.",
+    "unknown shop": "Unbekannter Shop.",
+    "this shop is not active": "Dieser Shop ist nicht aktiv.",
+    "the period must start before it ends": "Der Zeitraum muss vor seinem Ende beginnen.",
+    "the period is out of range": "Der Zeitraum liegt außerhalb des möglichen Bereichs.",
+    "unknown segment": "Unbekanntes Segment.",
+    "unknown campaign": "Unbekannte Kampagne.",
+    "unknown referral": "Unbekannte Empfehlung.",
+    "invalid coupon": "Der Gutschein ist nicht gültig.",
+    "invalid filter": "Der Filter ist nicht gültig.",
+    # werkzeug's and flask-smorest's descriptions
+    "The request was well-formed but was unable to be followed due to semantic errors.":
+        "Die Eingaben sind nicht gültig.",
+    "The requested URL was not found on the server. If you entered the URL manually please check your spelling "
+    "and try again.": "Diese Adresse gibt es nicht.",
+    "The method is not allowed for the requested URL.": "Diese Methode ist für diese Adresse nicht erlaubt.",
+}
+
+# Messages with values in them: a pattern and its German, with the pattern's named groups.
+PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), german)
+    for pattern, german in (
+        (r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\.",
+         "Muss zwischen {min} und {max} liegen."),
+        (r"Must be greater than (?P<min>\S+) and less than (?P<max>\S+)\.",
+         "Muss größer als {min} und kleiner als {max} sein."),
+        (r"Must be greater than or equal to (?P<min>\S+)\.", "Muss mindestens {min} sein."),
+        (r"Must be less than or equal to (?P<max>\S+)\.", "Darf höchstens {max} sein."),
+        (r"Must be greater than (?P<min>\S+)\.", "Muss größer als {min} sein."),
+        (r"Must be less than (?P<max>\S+)\.", "Muss kleiner als {max} sein."),
+        (r"Must be between (?P<min>\S+) and (?P<max>\S+)\.", "Muss zwischen {min} und {max} liegen."),
+        (r"Shorter than minimum length (?P<min>\d+)\.", "Mindestens {min} Zeichen."),
+        (r"Longer than maximum length (?P<max>\d+)\.", "Höchstens {max} Zeichen."),
+        (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.", "{min} bis {max} Zeichen."),
+        (r"Length must be (?P<equal>\d+)\.", "Genau {equal} Zeichen."),
+        (r"Must be one of: (?P<choices>.+)\.", "Erlaubt: {choices}."),
+        (r"At most (?P<max>\d+) tiers\.", "Höchstens {max} Stufen."),
+        (r"one of (?P<choices>.+)", "eines von: {choices}"),
+        (r"unknown product (?P<product>.+)", "unbekanntes Produkt {product}"),
+    )
+)
+
+
+def localize(text: str, locale: str) -> str:
+    """`text` in `locale`: German where a translation is known, else as it is (English)."""
+    if locale != "de":
+        return text
+    known = EXACT.get(text)
+    if known is not None:
+        return known
+    for pattern, german in PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return german.format(**match.groupdict())
+    return text
+
+
+def localize_errors(errors: Any, locale: str) -> Any:
+    """Per-field errors (nested dicts and lists of messages) with every message localized."""
+    if isinstance(errors, str):
+        return localize(errors, locale)
+    if isinstance(errors, dict):
+        return {key: localize_errors(value, locale) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [localize_errors(value, locale) for value in errors]
+    return errors
