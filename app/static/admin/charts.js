@@ -57,7 +57,9 @@
       svg.appendChild(svgEl("text", { x: PAD.left - 6, y: y(tick) + 4, "text-anchor": "end", "font-size": 11,
         fill: "#666" }, format(tick)));
     }
-    const every = Math.max(1, Math.ceil(labels.length / 12));
+    // Skip labels so that none overlaps its neighbour: about 6.5 units per character at font-size 11, plus a gap.
+    const widest = Math.max(1, ...labels.map((label) => String(label).length)) * 6.5 + 10;
+    const every = Math.max(1, Math.ceil((labels.length * widest) / (W - PAD.left - PAD.right)));
     labels.forEach((label, i) => {
       if (i % every) return;
       svg.appendChild(svgEl("text", { x: band.center(i), y: H - PAD.bottom + 16, "text-anchor": "middle",

@@ -10,7 +10,8 @@
     .ld-figure p { margin: 0; font-size: 12px; color: var(--la-muted, #666); }
     .ld-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 16px; }
     .lc-figure { margin: 0; }
-    .lc-figure figcaption { font-weight: 600; margin-bottom: 4px; }
+    .lc-figure figcaption, .ld-chart-title { font-weight: 600; margin: 0 0 4px; font-size: 14px; }
+    .ld-caption { font-size: 12px; margin: 6px 0 0; }
     .lc-legend { display: flex; gap: 12px; font-size: 12px; color: #555; margin-top: 4px; }
     .lc-swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; }
     .ld-progress { background: #e5e5e5; border-radius: 4px; height: 8px; min-width: 120px; }
@@ -76,10 +77,36 @@
     return { form, from, to };
   }
 
+  /** A chart, or the sentence `spec.empty` when there is nothing to draw; `spec.caption` says what it measures. */
   function chartCard(ctx, testid, spec) {
     const card = ctx.h("div", { class: "la-card", "data-testid": testid });
+    if (spec.empty) {
+      card.append(ctx.h("h3", { class: "ld-chart-title" }, spec.title),
+        ctx.h("p", { class: "la-muted", "data-testid": `${testid}-empty` }, spec.empty));
+      return card;
+    }
     ctx.chart(card, spec);
+    if (spec.caption) card.appendChild(ctx.h("p", { class: "la-muted ld-caption", "data-testid": `${testid}-caption` }, spec.caption));
     return card;
+  }
+
+  /** "2026-01" → "Jan. 26" (de) / "Jan 26" (en). */
+  function monthLabel(ctx, month) {
+    const match = /^(\d{4})-(\d{2})/.exec(String(month));
+    if (!match) return String(month);
+    const when = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
+    return new Intl.DateTimeFormat(ctx.locale, { month: "short", year: "2-digit", timeZone: "UTC" }).format(when);
+  }
+
+  function liabilitySpec(ctx, rows) {
+    const title = ctx.t("Verfallsprognose (Geldwert)", "Expiry forecast (money value)");
+    if (!rows.some((r) => Number(r.amount) > 0)) {
+      return { title, empty: ctx.t("Keine Punkte verfallen in den kommenden Monaten: Entweder ist kein Verfall eingestellt " +
+        "(Einstellungen) oder es gibt noch keine Punkte, die verfallen.", "No points expire in the coming months: either " +
+        "no expiry is set (Settings) or there are no points yet that will expire.") };
+    }
+    return { type: "bar", title, format: (n) => ctx.money(n), labels: rows.map((r) => monthLabel(ctx, r.month)),
+      series: [{ name: ctx.t("verfällt", "expires"), values: rows.map((r) => Number(r.amount)) }] };
   }
 
   function charts(report, segments, ctx) {
@@ -87,7 +114,11 @@
     const pct = (n) => ctx.percent(n);
     const retention = {
       type: "line", title: ctx.t("Kundenbindung pro Monat", "Retention per month"), format: pct,
-      labels: c.retention.map((r) => r.month),
+      labels: c.retention.map((r) => monthLabel(ctx, r.month)),
+      caption: ctx.t("Je Monat die Rechnung der Kennzahl „Kundenbindungsrate“: Anteil der Kunden am Monatsanfang, die am " +
+        "Monatsende noch Kunden sind (eine Bestellung im Verlustzeitraum). Die Kennzahl rechnet über den ganzen Zeitraum.",
+      "Per month, the calculation of the “Retention rate” figure: share of the customers at the month's start still " +
+        "customers at its end (an order within the churn window). The figure covers the whole chosen period."),
       series: [
         { name: ctx.t("Kundenbindungsrate", "Retention rate"), values: c.retention.map((r) => r.retention_rate === null ? null : Number(r.retention_rate)) },
         { name: ctx.t("Abwanderungsrate", "Churn rate"), values: c.retention.map((r) => r.churn_rate === null ? null : Number(r.churn_rate)) },
@@ -97,7 +128,11 @@
     const cohorts = {
       type: "heatmap", max: 100, format: pct,
       title: ctx.t("Kohorten: Anteil, der in späteren Monaten wieder bestellt", "Cohorts: share ordering again in later months"),
-      rows: c.cohorts.map((row) => `${row.cohort} (${row.customers})`),
+      rows: c.cohorts.map((row) => `${monthLabel(ctx, row.cohort)} (${ctx.number(row.customers)})`),
+      caption: ctx.t("Jede Zeile: die Neukunden eines Monats; Spalte n: Anteil, der genau im n-ten Monat danach wieder " +
+        "bestellte. Die Kundenbindungsrate zählt dagegen jeden, der im Verlustzeitraum noch bestellt hat – daher höher.",
+      "Each row: a month's new customers; column n: the share who ordered again exactly n months later. The retention " +
+        "rate counts anyone who still ordered within the churn window, so it is higher."),
       columns: Array.from({ length: width }, (_, i) => String(i + 1)),
       values: c.cohorts.map((row) => Array.from({ length: width }, (_, i) => (i < row.shares.length ? Number(row.shares[i]) : null))),
     };
@@ -113,22 +148,23 @@
     };
     const points = {
       type: "bar", title: ctx.t("Ausgegebene und eingelöste Punkte", "Points issued vs redeemed"),
-      labels: c.points.map((r) => r.month),
+      labels: c.points.map((r) => monthLabel(ctx, r.month)),
       series: [
         { name: ctx.t("ausgegeben", "issued"), values: c.points.map((r) => r.issued) },
         { name: ctx.t("eingelöst", "redeemed"), values: c.points.map((r) => r.redeemed) },
         { name: ctx.t("verfallen", "expired"), values: c.points.map((r) => r.expired) },
       ],
     };
-    const liability = {
-      type: "bar", title: ctx.t("Verfallsprognose (Geldwert)", "Expiry forecast (money value)"), format: (n) => ctx.money(n),
-      labels: c.liability.map((r) => r.month),
-      series: [{ name: ctx.t("verfällt", "expires"), values: c.liability.map((r) => Number(r.amount)) }],
-    };
+    const liability = liabilitySpec(ctx, c.liability || []);
     return ctx.h("div", { class: "ld-charts" },
       chartCard(ctx, "chart-retention", retention), chartCard(ctx, "chart-cohorts", cohorts),
       chartCard(ctx, "chart-abc", abc), chartCard(ctx, "chart-points", points),
       chartCard(ctx, "chart-liability", liability));
+  }
+
+  /** The API keeps shares as fractions ("0.80"); the merchant reads and types percentages (80). */
+  function asPercent(share) {
+    return share === null || share === undefined || share === "" ? null : String(Math.round(Number(share) * 10000) / 100);
   }
 
   function settingsForm(ctx, reload) {
@@ -139,8 +175,8 @@
       form.append(
         input("churn_window_days", ctx.t("Verloren nach (Tagen ohne Bestellung)", "Lost after (days without an order)"), s.churn_window_days, "1"),
         input("acquisition_cost", ctx.t("Kundengewinnungskosten", "Acquisition cost per customer"), s.acquisition_cost, "0.01"),
-        input("a_share", ctx.t("A-Kunden: Umsatzanteil", "A customers: revenue share"), s.a_share, "0.01"),
-        input("b_share", ctx.t("A+B-Kunden: Umsatzanteil", "A+B customers: revenue share"), s.b_share, "0.01"),
+        input("a_share", ctx.t("A-Kunden: Umsatzanteil (%)", "A customers: revenue share (%)"), asPercent(s.a_share), "1"),
+        input("b_share", ctx.t("A+B-Kunden: Umsatzanteil (%)", "A+B customers: revenue share (%)"), asPercent(s.b_share), "1"),
         ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "as-save" }, ctx.t("Speichern", "Save")));
     });
     form.addEventListener("submit", async (event) => {
@@ -148,7 +184,9 @@
       const body = {};
       for (const name of ["churn_window_days", "acquisition_cost", "a_share", "b_share"]) {
         const value = form.elements[name].value;
-        body[name] = name === "churn_window_days" ? Number(value) : (value === "" ? null : value);
+        if (name === "churn_window_days") body[name] = Number(value);
+        else if (value === "") body[name] = null;
+        else body[name] = name.endsWith("_share") ? String(Number(value) / 100) : value;
       }
       try {
         await ctx.api("/admin/api/analytics/settings", { method: "PUT", body });

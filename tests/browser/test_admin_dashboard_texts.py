@@ -1,0 +1,63 @@
+"""In Chromium: the dashboard explains empty and easily misread charts and formats months, shares and percentages
+for the page's language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.test_admin_language import sign_in
+from tests.support.analytics_data import worked_example
+
+pytestmark = pytest.mark.browser
+
+AXIS_LABELS = """(testid) => [...document.querySelectorAll(`[data-testid=${testid}] svg > text`)]
+  .filter((t) => t.getAttribute("text-anchor") === "middle")
+  .map((t) => { const b = t.getBBox(); return { text: t.textContent, left: b.x, right: b.x + b.width }; })"""
+
+
+def _dashboard(app, page, live_url, shop) -> None:  # type: ignore[no-untyped-def]
+    sign_in(app, page, live_url, shop)
+    page.get_by_test_id("tab-dashboard").click()
+    page.fill("[data-testid=period-from]", "2025-01-01")
+    page.fill("[data-testid=period-to]", "2025-12-31")
+    page.click("[data-testid=period-apply]")
+    page.get_by_test_id("chart-retention").locator("svg").wait_for()
+
+
+def test_an_expiry_forecast_without_data_says_so_instead_of_an_empty_chart(  # type: ignore[no-untyped-def]
+    app, live_url, page, shopify_shop
+) -> None:
+    _dashboard(app, page, live_url, shopify_shop)
+    assert "Keine Punkte verfallen" in page.get_by_test_id("chart-liability-empty").inner_text()
+    assert page.locator("[data-testid=chart-liability] svg").count() == 0
+
+
+def test_retention_months_are_readable_labels_that_never_overlap(  # type: ignore[no-untyped-def]
+    app, container, live_url, page, shopify_shop
+) -> None:
+    worked_example(container, shopify_shop)
+    _dashboard(app, page, live_url, shopify_shop)
+    labels = page.evaluate(AXIS_LABELS, "chart-retention")
+    assert labels
+    assert not [x["text"] for x in labels if re.fullmatch(r"\d{4}-\d{2}", x["text"])]
+    assert all(a["right"] < b["left"] for a, b in zip(labels, labels[1:], strict=False)), labels
+    assert "Kundenbindungsrate" in page.get_by_test_id("chart-retention-caption").inner_text()
+    assert "Kundenbindungsrate" in page.get_by_test_id("chart-cohorts-caption").inner_text()
+
+
+def test_revenue_shares_are_shown_as_percentages(app, live_url, page, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    _dashboard(app, page, live_url, shopify_shop)
+    page.get_by_test_id("as-a_share").wait_for()
+    assert page.get_by_test_id("as-a_share").input_value() == "80"
+    assert "(%)" in page.locator("label[for=as-a_share]").inner_text()
+
+
+def test_english_percentages_use_english_formatting(app, container, live_url, page, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    worked_example(container, shopify_shop)
+    sign_in(app, page, live_url, shopify_shop)
+    page.get_by_test_id("lang-toggle").click()
+    _dashboard(app, page, live_url, shopify_shop)
+    page.wait_for_selector("[data-testid=figure-retention_rate] strong:has-text('50')")
+    assert page.text_content("[data-testid=figure-retention_rate] strong") == "50%"
