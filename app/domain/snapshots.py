@@ -78,6 +78,9 @@ class OrderSnapshot:
     shipping_address_key: str | None = None  # normalised address, for referral fraud checks
     is_test: bool = False
     taxes_included: bool = False  # prices (and refund line subtotals) include tax
+    # `refunds` lists every refund the order has (WooCommerce, where a refund can be deleted): one missing
+    # from a newer snapshot was deleted. False where refunds are only ever added (Shopify).
+    refunds_complete: bool = False
 
 
 @dataclass(frozen=True)

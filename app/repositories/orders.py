@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.snapshots import RefundSnapshot
@@ -76,6 +76,14 @@ class OrderRepository:
             },
             ("shop_id", "order_id", "refund_ref"),
         )
+
+    def remove_refunds_except(self, order: Order, kept: set[str]) -> int:
+        """Forget the order's refunds that are not in `kept` (deleted in the shop); how many were removed."""
+        condition = [OrderRefund.shop_id == self.shop_id, OrderRefund.order_id == order.id]
+        if kept:
+            condition.append(OrderRefund.refund_ref.not_in(sorted(kept)))
+        result = self.session.execute(delete(OrderRefund).where(*condition))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def refunds(self, order: Order) -> Sequence[OrderRefund]:
         """Every refund known for the order."""

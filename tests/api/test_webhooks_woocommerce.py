@@ -71,6 +71,26 @@ def test_negative_refund_total_keeps_the_points_of_what_was_kept(client, contain
     ledger_ok(container)
 
 
+def test_a_refund_deleted_in_the_shop_gives_its_points_back(client, container, woo_shop):
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"))
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_partial_refund"))
+    # WooCommerce fires order.updated when a refund is deleted (woocommerce_delete_order_refund, PLATFORMS §4.4)
+    deleted = load_payload("woocommerce", "order_updated_partial_refund") | {
+        "refunds": [], "date_modified_gmt": "2025-03-20T14:00:00",
+    }
+    post(client, "order.updated", deleted)
+
+    assert member_by_email(container, woo_shop, JUERGEN).balance == 48
+    ledger_ok(container)
+
+
+def test_an_older_snapshot_without_the_refund_does_not_undo_it(client, container, woo_shop):
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_partial_refund"))
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"))
+
+    assert member_by_email(container, woo_shop, JUERGEN).balance == 41
+
+
 def test_cancelled_order_reverses_everything(client, container, woo_shop):
     post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"))
     post(client, "order.updated", load_payload("woocommerce", "order_updated_cancelled"))

@@ -132,6 +132,7 @@ def parse_order(payload: dict[str, Any]) -> OrderSnapshot:
         fulfilled_at=completed_at if status == "completed" else None,
         financial_status=status,
         refunds=tuple(_refund(entry, order_ref) for entry in objects(payload.get("refunds"), "refunds")),
+        refunds_complete=True,
         line_items=line_items,
         discount_codes=tuple(
             code for c in objects(payload.get("coupon_lines"), "coupon_lines") if (code := text(c.get("code")))
