@@ -106,8 +106,11 @@
     let previewed = false;
     const rows = ctx.h("div", {});
     const previewBox = ctx.h("div", { "aria-live": "polite" });
-    const save = ctx.h("button", { type: "submit", class: "la-primary", disabled: true, "data-testid": "tiers-save" },
-      ctx.t("Speichern", "Save"));
+    const save = ctx.h("button", { type: "submit", class: "la-primary", disabled: true, "data-testid": "tiers-save",
+      "aria-describedby": "tiers-save-hint" }, ctx.t("Speichern", "Save"));
+    const saveHint = ctx.h("p", { class: "la-hint", id: "tiers-save-hint", "data-testid": "tiers-save-hint" },
+      ctx.t("Speichern wird möglich, sobald die Vorschau für den aktuellen Stand gezeigt wurde.",
+        "Saving becomes possible once the preview for the current changes has been shown."));
     const form = ctx.h("form", { class: "la-card", novalidate: true, "data-testid": "tiers-form" },
       ctx.h("h2", {}, ctx.t("VIP-Stufen", "VIP tiers")),
       ctx.h("p", { class: "la-hint" }, ctx.t(
@@ -121,13 +124,14 @@
       labelled(ctx, "Kulanzzeit vor Abstufung (Tage)", "Grace period before a downgrade (days)",
         input(ctx, "grace_days", program.grace_days, { type: "number", step: "1", min: "0" })),
       rows,
-      ctx.h("button", { type: "button", "data-testid": "tier-add", onclick: () => { sync(); tiers.push({ threshold: "0" }); draw(); } },
+      ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "tier-add", onclick: () => { sync(); tiers.push({ threshold: "0" }); draw(); } },
         ctx.t("Stufe hinzufügen", "Add tier")),
-      ctx.h("button", { type: "button", "data-testid": "tiers-preview", onclick: preview }, ctx.t("Vorschau", "Preview")),
-      save, previewBox);
+      ctx.h("div", { class: "la-row la-actions" },
+        ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "tiers-preview", onclick: preview }, ctx.t("Vorschau", "Preview")),
+        save), saveHint, previewBox);
 
     function sync() { tiers = readProgram(form, tiers.length).tiers; }
-    function dirty() { previewed = false; save.disabled = true; }
+    function dirty() { previewed = false; save.disabled = true; saveHint.hidden = false; }
     function draw() {
       rows.replaceChildren(...tiers.map((tier, i) => tierRow(ctx, tier, i, rewards, () => { sync(); tiers.splice(i, 1); draw(); })));
       dirty();
@@ -138,6 +142,7 @@
       previewBox.replaceChildren(previewTable(ctx, result));
       previewed = true;
       save.disabled = false;
+      saveHint.hidden = true;
     }
     form.addEventListener("input", dirty);
     form.addEventListener("submit", async (event) => {
@@ -185,8 +190,8 @@
       ctx.h("td", {}, r.minimum_order ? ctx.money(r.minimum_order) : "–"), ctx.h("td", {}, String(r.validity_days)),
       ctx.h("td", {}, r.active ? ctx.t("aktiv", "active") : ctx.t("inaktiv", "inactive")),
       ctx.h("td", {},
-        ctx.h("button", { type: "button", onclick: () => edit(r), "data-testid": `reward-edit-${r.id}` }, ctx.t("Bearbeiten", "Edit")),
-        r.active ? ctx.h("button", { type: "button", "data-testid": `reward-deactivate-${r.id}`, onclick: async () => {
+        ctx.h("button", { type: "button", class: "la-secondary", onclick: () => edit(r), "data-testid": `reward-edit-${r.id}` }, ctx.t("Bearbeiten", "Edit")),
+        r.active ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `reward-deactivate-${r.id}`, onclick: async () => {
           try {
             await ctx.api(`/admin/api/rewards/${r.id}`, { method: "DELETE" });
             ctx.toast(ctx.t("Prämie deaktiviert.", "Reward deactivated."));
@@ -198,8 +203,9 @@
       ctx.h("table", { class: "la-table" },
         ctx.h("thead", {}, ctx.h("tr", {}, [["Prämie", "Reward"], ["Punkte", "Points"], ["Mindestbestellwert", "Minimum order"],
           ["Gültig (Tage)", "Valid (days)"], ["Status", "Status"], ["", ""]].map(([de, en]) => ctx.h("th", {}, ctx.t(de, en))))),
-        ctx.h("tbody", {}, rows)),
-      ctx.h("button", { type: "button", "data-testid": "reward-new", onclick: () => edit({}) }, ctx.t("Neue Prämie", "New reward")),
+        ctx.h("tbody", {}, rows.length ? rows : ctx.h("tr", {}, ctx.h("td", { colspan: "6", class: "la-muted", "data-testid": "rewards-empty" },
+          ctx.t("Noch keine Prämien. Mit „Neue Prämie“ legen Sie die erste an.", "No rewards yet. Create the first with “New reward”."))))),
+      ctx.h("button", { type: "button", class: "la-primary", "data-testid": "reward-new", onclick: () => edit({}) }, ctx.t("Neue Prämie", "New reward")),
       editor));
   }
 
@@ -259,7 +265,7 @@
     const active = rewards.filter((r) => r.active);
     const form = ctx.h("form", { class: "la-inline-form", "data-testid": "member-redeem-form" },
       select(ctx, "reward_id", active.length ? active[0].id : "", active.map((r) => [String(r.id), `${r.label} (${ctx.number(r.points_cost)})`, `${r.label} (${ctx.number(r.points_cost)})`])),
-      ctx.h("button", { type: "submit", disabled: !active.length, "data-testid": "member-redeem" }, ctx.t("Für Mitglied einlösen", "Redeem for member")));
+      ctx.h("button", { type: "submit", class: "la-primary", disabled: !active.length, "data-testid": "member-redeem" }, ctx.t("Für Mitglied einlösen", "Redeem for member")));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const result = await handle(ctx, form, ctx.api(`/admin/api/members/${member.id}/redeem`,
