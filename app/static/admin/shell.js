@@ -21,7 +21,21 @@
       else el.setAttribute(key, value === true ? "" : String(value));
     }
     appendChildren(el, children);
+    if (tag === "div" && /(^|\s)la-field(\s|$)/.test(el.className)) labelField(el);
     return el;
+  }
+
+  let fieldIds = 0;
+
+  /** A `.la-field` with one label and one control: tie them (for/id), so the control has an accessible name even
+   *  where a tab wrote the visible label without `for`. */
+  function labelField(field) {
+    const label = field.querySelector(":scope > label:not([for])");
+    const controls = field.querySelectorAll(":scope > input, :scope > select, :scope > textarea");
+    if (!label || controls.length !== 1) return;
+    const control = controls[0];
+    if (!control.id) control.id = `la-field-${++fieldIds}`;
+    label.htmlFor = control.id;
   }
 
   function appendChildren(el, children) {

@@ -22,7 +22,7 @@
       [["abc", "A/B/C", "A/B/C"], ["rfm", "RFM-Gruppe", "RFM group"], ["tier", "Stufe", "Tier"],
         ["filter", "Filter", "Filter"], ["all", "Alle Mitglieder", "All members"]]
         .map(([v, de, en]) => ctx.h("option", { value: v }, ctx.t(de, en))));
-    const value = ctx.h("select", { name: "value", "data-testid": `${testid}-value` });
+    const value = ctx.h("select", { name: "value", "data-testid": `${testid}-value`, "aria-label": ctx.t("Gruppe", "Group") });
     const filters = ctx.h("div", { class: "la-row" }, FILTERS.map(([name, type, de, en]) =>
       ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t(de, en)),
         ctx.h("input", { name, type, step: type === "number" ? "any" : undefined, "data-testid": `${testid}-${name}` }))));

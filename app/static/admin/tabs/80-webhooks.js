@@ -3,7 +3,7 @@
   "use strict";
 
   async function render(el, ctx) {
-    const status = ctx.h("select", { name: "status", "data-testid": "webhook-status" },
+    const status = ctx.h("select", { name: "status", "data-testid": "webhook-status", "aria-label": ctx.t("Status der Zustellungen", "Delivery status") },
       [["failed", "fehlgeschlagen", "failed"], ["processed", "verarbeitet", "processed"], ["ignored", "ignoriert", "ignored"], ["all", "alle", "all"]]
         .map(([v, de, en]) => ctx.h("option", { value: v }, ctx.t(de, en))));
     const list = ctx.h("div", { "data-testid": "webhook-list" });
