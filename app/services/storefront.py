@@ -248,6 +248,6 @@ def _ensure_member(uow_factory: UowFactory, shop: ShopInfo, customer_ref: str, n
         )
         if member is None:
             raise MemberNotFound()
-        referrals.ensure_code(uow.session, member, now)
+        referrals.ensure_code(uow.session, member, now, shop_locale=stored.locale)
         uow.commit()
         return member.id

@@ -54,6 +54,22 @@ def test_every_new_member_gets_a_readable_unique_referral_code(container: Contai
     assert len(code) == len("JUERGEN-") + 4
 
 
+def test_a_member_without_a_first_name_gets_a_code_in_the_shops_language(
+    container: Container, shopify_shop: Shop
+) -> None:
+    from app.services.shops import NewShop, add_shop
+
+    english = add_shop(container.uow(), container.box, NewShop("shopify", "corner.myshopify.com", name="Corner",
+                                                               locale="en"), container.clock.now())
+    nameless = s.customer("7100", "someone@example.com", first_name=None)
+    deliver(container, english, nameless)
+    deliver(container, shopify_shop, nameless)
+
+    in_english = _code(container, english, member_by_email(container, english, "someone@example.com"))
+    in_german = _code(container, shopify_shop, member_by_email(container, shopify_shop, "someone@example.com"))
+    assert (in_english[:7], in_german[:7]) == ("FRIEND-", "FREUND-")
+
+
 def test_a_referred_friends_first_paid_order_welcomes_the_friend_and_later_rewards_the_referrer(
     container: Container, shopify_shop: Shop, clock: FixedClock
 ) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import NotFound
-from app.models import Member, Referral, ReferralCode
+from app.models import Member, Referral, ReferralCode, Shop
 from app.repositories import insert_ignore
 from app.uow import UnitOfWork
 
@@ -24,10 +24,11 @@ class ReferralCodeNotFound(NotFound):
     message = "This referral link is not valid."
 
 
-def make_code(first_name: str | None) -> str:
-    """`JUERGEN-4K7M`: the first name in plain capitals (or FREUND) and four random characters."""
+def make_code(first_name: str | None, locale: str | None = None) -> str:
+    """`JUERGEN-4K7M`: the first name in plain capitals (or FREUND / FRIEND) and four random characters."""
     name = unicodedata.normalize("NFKD", (first_name or "").translate(UMLAUTS))
-    name = re.sub(r"[^A-Z]", "", name.encode("ascii", "ignore").decode().upper())[:10] or "FREUND"
+    fallback = "FRIEND" if locale == "en" else "FREUND"
+    name = re.sub(r"[^A-Z]", "", name.encode("ascii", "ignore").decode().upper())[:10] or fallback
     return f"{name}-{''.join(secrets.choice(SUFFIX_ALPHABET) for _ in range(4))}"
 
 
@@ -38,8 +39,12 @@ def code_for_member(session: Session, shop_id: int, member_id: int) -> str | Non
     )
 
 
-def ensure_code(session: Session, member: Member, now: datetime, *, new_member: bool = False) -> str:
+def ensure_code(
+    session: Session, member: Member, now: datetime, *, new_member: bool = False, shop_locale: str | None = None
+) -> str:
     """The member's code, made on first need; a clash with another member's code draws a new suffix.
+
+    A member without a first name gets FREUND-… or FRIEND-…, in the member's language or else the shop's.
 
     For a member created in this transaction (`new_member`) the insert is tried first: one round trip.
     """
@@ -48,7 +53,7 @@ def ensure_code(session: Session, member: Member, now: datetime, *, new_member: 
             existing = code_for_member(session, member.shop_id, member.id)
             if existing is not None:
                 return existing
-        code = make_code(member.first_name)
+        code = make_code(member.first_name, member.locale or shop_locale)
         values = {"shop_id": member.shop_id, "member_id": member.id, "code": code, "clicks": 0, "created_at": now}
         # No conflict target: a clash on (shop, member) or on (shop, code) both leave the row out; the next
         # round tells them apart (the member's code exists, or the random code was taken: draw again).
@@ -63,14 +68,15 @@ def ensure_code_for(uow: UnitOfWork, shop_id: int, member_id: int, now: datetime
         member = uow.session.get(Member, member_id)
         if member is None or member.shop_id != shop_id:
             raise NotFound()
-        code = ensure_code(uow.session, member, now)
+        shop = uow.session.get(Shop, shop_id)
+        code = ensure_code(uow.session, member, now, shop_locale=shop.locale if shop else None)
         uow.commit()
         return code
 
 
-def join_hook(session: Session, shop: object, member: Member, now: datetime) -> None:
+def join_hook(session: Session, shop: Shop, member: Member, now: datetime) -> None:
     """Join hook: every new member gets a referral code."""
-    ensure_code(session, member, now, new_member=True)
+    ensure_code(session, member, now, new_member=True, shop_locale=shop.locale)
 
 
 def record_click(uow: UnitOfWork, shop_id: int, code: str) -> str | None:
