@@ -165,6 +165,10 @@
     const refresh = async () => {
       const { campaigns } = await ctx.api("/admin/api/campaigns");
       list.replaceChildren(...campaigns.map((c) => progressRow(ctx, c)));
+      if (!campaigns.length) {
+        list.appendChild(ctx.h("tr", {}, ctx.h("td", { class: "la-muted", "data-testid": "campaigns-empty" },
+          ctx.t("Noch keine Kampagnen. Oben eine anlegen und starten.", "No campaigns yet. Set one up above and run it."))));
+      }
       clearTimeout(timer);
       if (campaigns.some((c) => c.status === "queued" || c.status === "running") && el.isConnected) timer = setTimeout(refresh, 2000);
     };

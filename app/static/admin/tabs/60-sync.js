@@ -100,8 +100,14 @@
         button.disabled = true;
         try {
           const run = await ctx.api("/admin/api/sync/run", { method: "POST" });
-          ctx.toast(ctx.t(`Abgleich fertig: ${run.pulled} abgerufen, ${run.repaired} repariert.`,
-            `Sync finished: ${run.pulled} pulled, ${run.repaired} repaired.`), run.status === "ok" ? "ok" : "error");
+          const counts = [ctx.number(run.pulled), ctx.number(run.repaired), ctx.number(run.error_count)];
+          if (run.status === "ok") {
+            ctx.toast(ctx.t(`Abgleich fertig: ${counts[0]} abgerufen, ${counts[1]} repariert.`,
+              `Sync finished: ${counts[0]} pulled, ${counts[1]} repaired.`), "ok");
+          } else {
+            ctx.toast(ctx.t(`Abgleich mit ${counts[2]} Fehlern beendet (${counts[0]} abgerufen, ${counts[1]} repariert); Details unten.`,
+              `Sync ended with ${counts[2]} errors (${counts[0]} pulled, ${counts[1]} repaired); details below.`), "error");
+          }
         } catch (error) {
           ctx.toast(ctx.errorText(error), "error");
           return;
