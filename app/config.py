@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 
@@ -61,9 +62,9 @@ class Settings:
             "smtp_url": env.get("LOYALTY_SMTP_URL", ""),
             "mail_from": env.get("LOYALTY_MAIL_FROM", "Treueprogramm <loyalty@localhost>"),
             "instance_path": instance,
-            "db_pool_size": int(env.get("LOYALTY_DB_POOL_SIZE", "5")),
+            "db_pool_size": _whole_number(env, "LOYALTY_DB_POOL_SIZE", 5),
             "redis_url": env.get("LOYALTY_REDIS_URL", ""),
-            "outbox_lease_seconds": int(env.get("LOYALTY_OUTBOX_LEASE_SECONDS", "300")),
+            "outbox_lease_seconds": _whole_number(env, "LOYALTY_OUTBOX_LEASE_SECONDS", 300),
             "storefront_cache": _switch(env.get("LOYALTY_STOREFRONT_CACHE", "")),
         }
         known = {f.name for f in fields(cls)}
@@ -80,6 +81,9 @@ class Settings:
             raise ConfigError("LOYALTY_EMAIL_BACKEND must be 'file' or 'smtp'")
         if self.email_backend == "smtp" and not self.smtp_url:
             raise ConfigError("LOYALTY_SMTP_URL is required with LOYALTY_EMAIL_BACKEND=smtp")
+        if self.email_backend == "smtp":
+            _check_smtp_url(self.smtp_url)
+        _check_database_url(self.database_url)
         if self.env == "production":
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 raise ConfigError("LOYALTY_SECRET_KEY must be set to at least 32 characters in production")
@@ -104,6 +108,49 @@ class Settings:
             "OPENAPI_JSON_PATH": "openapi.json",
             "JSON_SORT_KEYS": False,
         }
+
+
+def _whole_number(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return number
+
+
+def _check_smtp_url(url: str) -> None:
+    """The mailer is built lazily by the first job that sends: a typo must stop the process at start instead."""
+    hint = "LOYALTY_SMTP_URL must look like smtp://user:password@host:587?starttls=1 or smtps://host"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is no number
+    except ValueError as exc:
+        raise ConfigError(f"{hint} (the port is not valid)") from exc
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise ConfigError(f"{hint}, not {parts.scheme + '://...' if parts.scheme else repr(url)}")
+    if not parts.hostname:
+        raise ConfigError(f"{hint} (no host given)")
+
+
+def _check_database_url(url: str) -> None:
+    """An unknown scheme (foo://) or a driver that is not installed, named before an engine is built."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    hint = "LOYALTY_DATABASE_URL must be sqlite:///path/to/loyalty.db or postgresql://user:password@host/db"
+    try:
+        parsed = make_url(url)
+        if parsed.drivername == "postgresql":
+            return  # app.db.make_engine picks psycopg 3 for it
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        shown = url.split("://", 1)[0] + "://..." if "://" in url else repr(url)
+        raise ConfigError(f"{hint}, not {shown}") from exc
 
 
 def _switch(value: str) -> bool | None:

@@ -8,7 +8,9 @@ import sys
 from typing import Any
 
 import click
+from sqlalchemy.exc import DBAPIError
 
+from app.cli.errors import database_message, error_message
 from app.config import ConfigError, Settings
 from app.container import Container
 from app.domain.errors import LoyaltyError
@@ -42,20 +44,38 @@ def emit(data: Any, as_json: bool) -> None:
 
 
 class LoyaltyGroup(click.Group):
-    """Turns domain and configuration errors into one readable line and exit code 1."""
+    """Turns domain, configuration and database set-up errors into one readable line and exit code 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (LoyaltyError, ConfigError) as exc:
-            details = getattr(exc, "errors", None) or getattr(exc, "details", None) or ""
-            raise click.ClickException(f"{exc} {details}".rstrip()) from exc
+        except (LoyaltyError, ConfigError, DBAPIError) as exc:
+            if ctx.params.get("debug"):
+                raise
+            message = _operator_message(ctx, exc)
+            if message is None:
+                raise
+            raise click.ClickException(message) from exc
+
+
+def _operator_message(ctx: click.Context, exc: Exception) -> str | None:
+    if isinstance(exc, LoyaltyError):
+        return error_message(exc)
+    if isinstance(exc, DBAPIError):
+        context = ctx.find_object(Context)
+        built = context._container if context is not None else None  # noqa: SLF001 - only when it was built
+        url = built.settings.database_url if built is not None else ""
+        return database_message(exc, url)
+    return str(exc)
 
 
 @click.group(cls=LoyaltyGroup)
 @click.option("-v", "--verbose", is_flag=True, help="Log at INFO level.")
-def cli(verbose: bool) -> None:
+@click.option("--debug", is_flag=True, help="Show the full traceback of a failure instead of one line.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool, debug: bool) -> None:
     """Loyalty backend for Shopify and WooCommerce shops."""
+    ctx.ensure_object(Context)  # on the group, so that its error handling sees the settings in use
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -96,7 +116,7 @@ def main() -> None:
     """Console entry point: domain errors become one readable line and exit code 1."""
     group = build_cli()
     try:
-        group(standalone_mode=False)
+        code = group(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -105,3 +125,5 @@ def main() -> None:
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
+    # Without standalone mode, click returns the code of `ctx.exit(n)` instead of exiting with it.
+    sys.exit(code if isinstance(code, int) else 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from alembic.util import CommandError
 
 from app.cli import Context, pass_context
 from app.migrate import upgrade
@@ -18,5 +19,9 @@ def register(cli: click.Group) -> None:
     @pass_context
     def db_upgrade(ctx: Context, revision: str) -> None:
         """Apply migrations up to REVISION (default: head)."""
-        upgrade(ctx.container.engine, revision)
+        try:
+            upgrade(ctx.container.engine, revision)
+        except CommandError as exc:
+            # Alembic's own wording ("Can't locate revision identified by 'x'") without its traceback.
+            raise click.ClickException(f"cannot upgrade to {revision!r}: {exc}") from exc
         click.echo(f"database at {revision}")

@@ -13,7 +13,7 @@ from app.migrate import upgrade
 def register(cli: click.Group) -> None:
     @cli.command("run")
     @click.option("--host", default="127.0.0.1", show_default=True)
-    @click.option("--port", default=8000, show_default=True, type=int)
+    @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
     @click.option("--no-worker", is_flag=True, help="Do not run the scheduler in this process.")
     @pass_context
     def run(ctx: Context, host: str, port: int, no_worker: bool) -> None:
@@ -43,8 +43,8 @@ def register(cli: click.Group) -> None:
 
     @cli.command("serve")
     @click.option("--bind", default="127.0.0.1:8000", show_default=True)
-    @click.option("--workers", default=2, show_default=True, type=int)
-    @click.option("--threads", default=4, show_default=True, type=int)
+    @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Processes.")
+    @click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1), help="Threads each.")
     def serve(bind: str, workers: int, threads: int) -> None:
         """Serve the web tier under gunicorn (stateless; run `loyalty worker` separately)."""
         from gunicorn.app.base import BaseApplication

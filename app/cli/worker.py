@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 import signal
+import sys
 from types import FrameType
 
 import click
 
 from app.cli import Context, pass_context
+from app.jobs.registry import job_ids
 
 
 def register(cli: click.Group) -> None:
     @cli.command("worker")
     @click.option("--once", is_flag=True, help="Run every due job once and exit (cron, scripts).")
-    @click.option("--job", "jobs", multiple=True, help="With --once: only this job (repeatable).")
+    @click.option("--job", "jobs", multiple=True, type=click.Choice(job_ids()),
+                  help="With --once: only this job (repeatable).")
     @pass_context
     def worker(ctx: Context, once: bool, jobs: tuple[str, ...]) -> None:
-        """Run the scheduler: outbox, maturing and expiring points, tiers, retries, reconciliation."""
+        """Run the scheduler: outbox, maturing and expiring points, tiers, retries, reconciliation.
+
+        With --once, the exit code is 1 when a job failed (its traceback is in the log), so cron notices."""
         from app.jobs.scheduler import build_scheduler, run_once
 
+        if jobs and not once:
+            raise click.UsageError("--job only goes with --once (the scheduler always runs every job)")
         c = ctx.container
         if once:
-            for job_id, outcome in run_once(c, only=jobs or None).items():
+            outcomes = run_once(c, only=jobs or None)
+            for job_id, outcome in outcomes.items():
                 click.echo(f"{job_id}: {outcome}")
+            if "failed" in outcomes.values():
+                sys.exit(1)
             return
         scheduler = build_scheduler(c, blocking=True)
 

@@ -134,3 +134,8 @@ def job_specs() -> list[JobSpec]:
         # Last, so that `--once` sends what the jobs above just enqueued.
         JobSpec("dispatch_outbox", 10, _dispatch_outbox),
     ]
+
+
+def job_ids() -> list[str]:
+    """The names `loyalty worker --once --job` accepts, in run order."""
+    return [spec.id for spec in job_specs()]
