@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.api import container
+from app.api import storefront_docs as docs
 from app.api.storefront_auth import reader, storefront, storefront_read, write_limited
 from app.i18n import pick_locale, translate
 from app.services import storefront as service
@@ -46,6 +47,7 @@ def widget_js() -> Response:
 
 
 @blp.route("/proxy/customer", methods=["GET"])
+@blp.doc(**docs.read_doc())
 @storefront_read
 def customer() -> Response:
     """The shopper's points, tier, rewards, referral link and history (guests: how the program works)."""
@@ -67,6 +69,7 @@ def _json(body: dict[str, Any]) -> bytes:
 
 @blp.route("/proxy/redeem", methods=["POST"])
 @blp.arguments(RedeemArgs, location="json")
+@blp.doc(**docs.redeem_doc())
 @storefront
 @write_limited
 def redeem(args: dict[str, Any]) -> tuple[Response, int]:
@@ -87,6 +90,7 @@ def redeem(args: dict[str, Any]) -> tuple[Response, int]:
 
 @blp.route("/proxy/birthday", methods=["POST"])
 @blp.arguments(BirthdayArgs, location="json")
+@blp.doc(**docs.write_doc())
 @storefront
 @write_limited
 def birthday(args: dict[str, Any]) -> Response:
@@ -96,6 +100,7 @@ def birthday(args: dict[str, Any]) -> Response:
 
 
 @blp.route("/proxy/newsletter", methods=["POST"])
+@blp.doc(**docs.write_doc())
 @storefront
 @write_limited
 def newsletter() -> Response:

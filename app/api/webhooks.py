@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.api import container
+from app.api.spec import ErrorSchema
 from app.domain.errors import PayloadTooLarge
 from app.platforms.woocommerce.webhooks import is_ping
 from app.services import intake, shops
@@ -32,6 +33,9 @@ class WebhookAckSchema(Schema):
 
 @blp.route("/shopify", methods=["POST"])
 @blp.response(200, WebhookAckSchema)
+@blp.alt_response(400, schema=ErrorSchema, description="malformed body")
+@blp.alt_response(401, schema=ErrorSchema, description="missing or wrong HMAC")
+@blp.alt_response(413, schema=ErrorSchema, description="body over 1 MiB")
 def shopify_webhook() -> dict[str, Any]:
     """Receive a Shopify webhook (HMAC of the raw body with the app secret)."""
     c = container()
@@ -44,6 +48,9 @@ def shopify_webhook() -> dict[str, Any]:
 
 @blp.route("/woocommerce", methods=["POST"])
 @blp.response(200, WebhookAckSchema)
+@blp.alt_response(400, schema=ErrorSchema, description="malformed body")
+@blp.alt_response(401, schema=ErrorSchema, description="missing or wrong signature")
+@blp.alt_response(413, schema=ErrorSchema, description="body over 1 MiB")
 def woocommerce_webhook() -> dict[str, Any]:
     """Receive a WooCommerce webhook (HMAC of the raw body with the shop's webhook secret); pings answer 200."""
     c = container()
