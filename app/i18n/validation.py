@@ -61,6 +61,7 @@ EXACT: dict[str, str] = {
     "inactivity expiry needs at least one month": "der Verfall nach Inaktivität braucht mindestens einen Monat",
     "per-lot expiry needs at least one month": "der Verfall je Gutschrift braucht mindestens einen Monat",
     "not enough available points": "nicht genug verfügbare Punkte",
+    "The adjustment would take the balance below zero.": "Die Korrektur würde den Kontostand unter null bringen.",
     # the domain errors' own messages (the response's `message`)
     "Not found.": "Nicht gefunden.",
     "Unknown shop.": "Unbekannter Shop.",

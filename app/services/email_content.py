@@ -209,7 +209,10 @@ def sample_context(
         "reward_name": "5 € Gutschein" if locale == "de" else "€5 coupon",
         "code": None if kind == "referral_rewarded" and not referral_coupon else "TREUE-5EUR-8K3M",
         "value_text": "5,00 €",
-        "body": "…",
+        "body": (  # a campaign's own text, as a merchant might write it
+            "Diese Woche gibt es doppelte Punkte auf alle Kaffeesorten – schau vorbei!"
+            if locale == "de" else "This week every coffee earns double points – come and have a look!"
+        ),
         "cta_url": None,
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import START
 from tests.support.admin import admin_headers
 from tests.support.deliveries import deliver, member_by_email
@@ -77,3 +79,11 @@ def test_another_shops_messages_and_members_are_not_found(client, container, sho
 
     assert (cancel.status_code, listed.status_code) == (404, 404)
     assert own["total"] == 1
+
+
+@pytest.mark.parametrize(("locale", "sample"), [("de", "doppelte Punkte"), ("en", "double points")])
+def test_the_campaign_preview_shows_a_sample_text_in_its_language(client, shopify_shop, locale, sample):
+    response = client.post("/admin/api/emails/preview", headers=admin_headers(shopify_shop),
+                           json={"kind": "campaign", "locale": locale})
+
+    assert sample in response.get_json()["html"]
