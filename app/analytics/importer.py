@@ -146,11 +146,14 @@ def _import_order(
         result.orders_skipped += 1
         return
     if award_points:
+        known = _has_member(session, shop, snap)
         order = apply_order_snapshot(session, shop, snap, now)
         result.points_awarded += order.points_earned
         member = MemberRepository(session, shop.id).get(order.member_id) if order.member_id else None
+        # An order's customer who was not in the customer file becomes a member here: count them too.
+        result.members_created += int(member is not None and not known)
     else:
-        member = _store_without_points(session, shop, snap, now)
+        member = _store_without_points(session, shop, snap, now, result)
     if member is not None and member.joined_at > snap.created_at:
         member.joined_at = snap.created_at  # a customer since their first order, not since the import
     # The next order of this customer locks the member again with a reload from the database (the session
@@ -159,8 +162,12 @@ def _import_order(
     result.orders_created += 1
 
 
-def _store_without_points(session: Session, shop: Shop, snap: OrderSnapshot, now: datetime) -> Member | None:
+def _store_without_points(
+    session: Session, shop: Shop, snap: OrderSnapshot, now: datetime, result: ImportResult
+) -> Member | None:
+    known = _has_member(session, shop, snap)
     member = _member_of(session, shop, snap)
+    result.members_created += int(member is not None and not known)
     values = {
         "placed_at": snap.created_at, "snapshot_at": snap.updated_at, "created_at": now, "updated_at": now,
         "name": snap.name[:64], "currency": snap.currency, "financial_status": snap.financial_status[:32],
@@ -189,6 +196,14 @@ def _refunded(snap: OrderSnapshot) -> dict[str, object]:
     # booked against merchandise, where it lowers revenue the same way.
     return {"refunded_total": total, "refunded_merchandise": min(total, snap.merchandise),
             "refunded_shipping": Decimal("0"), "refunded_tax": Decimal("0")}
+
+
+def _has_member(session: Session, shop: Shop, snap: OrderSnapshot) -> bool:
+    """Whether the order's customer, or the member its email finds, is already a member (summary counts)."""
+    members = MemberRepository(session, shop.id)
+    if snap.customer is not None:
+        return members.get_by_customer_ref(snap.customer.customer_ref) is not None
+    return bool(snap.email) and members.get_by_email(snap.email) is not None
 
 
 def _member_of(session: Session, shop: Shop, snap: OrderSnapshot) -> Member | None:

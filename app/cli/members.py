@@ -1,4 +1,4 @@
-"""`loyalty members show SHOP EMAIL`: a member's balance, pending points, lots and ledger."""
+"""`loyalty members show SHOP EMAIL`: a member's balance, pending points, tier, lots and ledger."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import click
 from app.cli import Context, emit, pass_context
 from app.queries import member_detail
 from app.services.shops import find_shop
+from app.services.tiers import member_tier
 
 
 def register(cli: click.Group) -> None:
@@ -25,6 +26,10 @@ def register(cli: click.Group) -> None:
         found = find_shop(c.uow(), shop)
         with c.uow() as uow:
             detail = member_detail(uow.session, found, email, c.clock.now())
+        status = member_tier(c.uow(), found.id, detail["member_id"], c.clock.now(), found.locale)["status"]
+        current = status["current"] if status else None
+        # None: the shop has no tier programme, or the member has not reached its first tier.
+        detail["tier"] = {"key": current["key"], "name": current["name"]} if current else None
         if as_json:
             emit(detail, True)
             return
@@ -32,6 +37,8 @@ def register(cli: click.Group) -> None:
         click.echo(
             f"balance {detail['balance']}  pending {detail['pending']}  spendable {detail['spendable']}"
         )
+        tier = detail["tier"]
+        click.echo(f"tier {tier['name']} ({tier['key']})" if tier else "tier none")
         click.echo("lots:")
         for lot in detail["lots"]:
             state = "pending" if lot["pending"] else "available"

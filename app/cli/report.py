@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import click
+from babel import Locale
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from app.analytics.report import SECTIONS, report_for
 from app.cli import Context, emit, pass_context
@@ -54,7 +57,7 @@ def print_table(data: dict[str, Any], locale: str) -> None:
         click.secho(de if locale == "de" else en, bold=True)
         for key in keys:
             figure = data["figures"][key]
-            click.echo(f"  {figure['label']:<42} {format_value(figure, currency):>14}")
+            click.echo(f"  {figure['label']:<42} {format_value(figure, currency, locale):>14}")
             click.secho(f"    {figure['definition']}", dim=True)
     _print_forecast(data, currency, locale)
 
@@ -64,17 +67,36 @@ def _print_forecast(data: dict[str, Any], currency: str, locale: str) -> None:
     click.secho("Verfallsprognose" if locale == "de" else "Expiry forecast", bold=True)
     for row in data["charts"]["liability"]:
         click.echo(f"  {row['month']}  {row['points']:>10} {'Punkte' if locale == 'de' else 'points'}"
-                   f"  {row['amount']} {currency}")
+                   f"  {format_money(row['amount'], currency, locale)}")
 
 
-def format_value(figure: dict[str, Any], currency: str) -> str:
-    """A figure's value with its unit; "–" when it cannot be computed (e.g. no customers at the start)."""
+def format_value(figure: dict[str, Any], currency: str, locale: str) -> str:
+    """A figure's value as the report's language writes it ("119,00 €", "100,0 %"; "€119.00", "100.0%");
+    "–" when it cannot be computed (e.g. no customers at the start). `--json` keeps the plain numbers."""
     value = figure["value"]
     if value is None:
         return "–"
     unit = figure["unit"]
     if unit == "percent":
-        return f"{value} %"
+        return format_percentage(value, locale)
     if unit == "money":
-        return f"{value} {currency}"
-    return str(value)
+        return format_money(value, currency, locale)
+    if isinstance(value, int | str) and str(value).lstrip("-").isdigit():
+        return str(value)  # counts and points: no thousands separator, as `--json` and the ledger print them
+    return _plain(format_decimal(Decimal(str(value)), locale=locale))
+
+
+def format_money(value: Any, currency: str, locale: str) -> str:
+    """An amount with the currency where the locale puts it: "1.234,50 €" (de), "€1,234.50" (en)."""
+    return _plain(format_currency(Decimal(str(value)), currency, locale=locale))
+
+
+def format_percentage(value: Any, locale: str) -> str:
+    """A value already in percent (50.00 means half) with one decimal: "50,0 %" (de), "50.0%" (en)."""
+    pattern = Locale.parse(locale).percent_formats[None].pattern.replace("#,##0", "#,##0.0", 1)
+    return _plain(format_percent(Decimal(str(value)) / 100, pattern, locale=locale))
+
+
+def _plain(text: str) -> str:
+    # CLDR puts no-break spaces before € and %; a terminal shows them as spaces, but grep and scripts look for one.
+    return text.replace("\xa0", " ").replace("\u202f", " ")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from app.domain.errors import InvalidInput, ShopAlreadyExists, ShopNotFound
 from app.domain.shops import is_valid_shopify_domain, normalise_woocommerce_url
@@ -101,7 +103,22 @@ def _normalised_domain(platform: str, domain: str) -> str:
         return candidate
     if platform == "woocommerce":
         try:
-            return normalise_woocommerce_url(domain)
+            url = normalise_woocommerce_url(domain)
         except ValueError as exc:
             raise InvalidInput(errors={"domain": str(exc)}) from exc
+        if not _is_public_host(urlsplit(url).hostname or ""):
+            # "notaurl" would become https://notaurl: a host no shop on the internet can have.
+            raise InvalidInput(errors={"domain": f"not a shop URL: {domain!r}, give its address like https://shop.example.de"})
+        return url
     raise InvalidInput(errors={"platform": "must be 'shopify' or 'woocommerce'"})
+
+
+def _is_public_host(host: str) -> bool:
+    """A dotted name (shop.example.de), localhost or an IP address (a shop on 127.0.0.1 in tests)."""
+    if host == "localhost" or ("." in host.strip(".") and not host.endswith(".")):
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
