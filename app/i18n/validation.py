@@ -86,6 +86,8 @@ EXACT: dict[str, str] = {
     "The shop has not granted the app the access this needs.":
         "Der Shop hat der App die dafür nötige Berechtigung nicht erteilt.",
     "This shop is not connected to its platform yet.": "Dieser Shop ist noch nicht mit seiner Plattform verbunden.",
+    "The shop is not connected to its platform yet, so it cannot issue codes.":
+        "Der Shop ist noch nicht mit seiner Plattform verbunden und kann daher keine Codes ausgeben.",
     "This link has expired or is not valid.": "Dieser Link ist abgelaufen oder ungültig.",
     "This link has expired.": "Dieser Link ist abgelaufen.",
     "The tier programme is not valid.": "Das Stufenprogramm ist nicht gültig.",

@@ -40,6 +40,13 @@ class Shop(Base):
     def is_active(self) -> bool:
         return self.status == "active"
 
+    @property
+    def is_connected(self) -> bool:
+        """The app can call the shop's API: Shopify granted an access token, WooCommerce gave API keys."""
+        if self.platform == "shopify":
+            return self.access_token_enc is not None
+        return self.consumer_key_enc is not None and self.consumer_secret_enc is not None
+
 
 class ProgramSettings(Base):
     """One row per shop: how points are earned, what they are worth, when they mature and expire."""

@@ -20,6 +20,7 @@ from app.services.ledger import Posting
 from app.services.rewards import reward_name
 from app.uow import UnitOfWork
 
+NOT_CONNECTED = "The shop is not connected to its platform yet, so it cannot issue codes."
 # A reservation whose request died before settling is pushed by the retry job once this has passed.
 RESERVATION_LEASE = timedelta(minutes=10)
 
@@ -83,6 +84,8 @@ def _reserve(
         shop = ShopRepository(session).get(shop_id)
         if shop is None or not shop.is_active:
             raise ShopNotFound(shop=shop_id)
+        if not shop.is_connected:  # no code could reach the shop: spend nothing rather than spend and refund
+            raise RewardUnavailable(NOT_CONNECTED, reward_id=reward_id, not_connected=True)
         member = MemberRepository(session, shop_id).get_for_update(member_id)
         if member is None:
             raise MemberNotFound(member_id=member_id)

@@ -102,6 +102,23 @@ def test_redeeming_pushes_an_email_restricted_coupon_to_woocommerce(container):
     ledger_ok(container)
 
 
+def test_a_shop_not_connected_yet_refuses_a_redemption_before_spending_anything(container):
+    from app.services.shops import NewShop, add_shop
+
+    shop = add_shop(container.uow(), container.box, NewShop("shopify", "demo.myshopify.com", name="Demo"),
+                    container.clock.now())
+    shopper = member_with_points(container, shop, 500)
+    reward = add_reward(container, shop)
+
+    with pytest.raises(RewardUnavailable) as refused:
+        redeem(container, shop, RecordingPlatform(), shopper.id, reward.id)
+
+    assert refused.value.details["not_connected"] is True
+    assert [entry.kind for entry in entries(container, shop)] == ["earn"]  # no redeem, no refund
+    assert coupons(container, shop) == []
+    ledger_ok(container)
+
+
 def test_codes_are_unique_and_hard_to_guess(container, setup):
     shop, _fake, client = setup
     buyer = member_with_points(container, shop, 2000)
