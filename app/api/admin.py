@@ -40,7 +40,12 @@ def page(**args: Any) -> str:
 
 @blp.route("/admin/login")
 @blp.arguments(LoginArgs, location="query", as_kwargs=True)
-@blp.doc(responses={"302": {"description": "signed in; on to /admin"}})
+@blp.doc(responses={
+    "302": {"description": "signed in; on to /admin"},
+    "401": {"description": "used, expired or forged link: a page for browsers, the error shape for JSON clients",
+            "content": {"text/html": {"schema": {"type": "string"}},
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+})
 def login(token: str) -> Any:
     """Redeem a single-use login link (`loyalty admin-link SHOP`) and start a session."""
     c = container()

@@ -71,7 +71,7 @@ class MemberSearchArgs(Schema):
     """Search members by email or name."""
 
     q = fields.Str(load_default="", validate=validate.Length(max=200))
-    offset = fields.Int(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0, max=10_000_000))
     limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
