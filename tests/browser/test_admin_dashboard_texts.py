@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.test_admin_language import sign_in
+from tests.support.admin import sign_in_page as sign_in
 from tests.support.analytics_data import worked_example
 
 pytestmark = pytest.mark.browser

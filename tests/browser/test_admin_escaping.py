@@ -10,7 +10,6 @@ from functools import partial
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Dialog, Page, expect
 from sqlalchemy import func, select
@@ -18,10 +17,10 @@ from sqlalchemy import func, select
 from app.container import Container
 from app.mail.base import RecordingMailer
 from app.models import Member, Order, Review, Shop
-from app.services.admin_sessions import issue_login_link
 from app.services.campaigns import run_campaigns
 from app.services.referrals import code_for_member
 from tests.conftest import TEST_SHOPIFY_SECRET
+from tests.support.admin import sign_in_page as sign_in
 from tests.support.deliveries import ledger_ok, member_by_email
 from tests.support.outbox import dispatch, mailer_fixture, review_path, schedule_reviews  # noqa: F401 - fixture
 from tests.support.webhooks import load_payload, shopify_headers
@@ -110,11 +109,6 @@ def row_counts(container: Container) -> list[int]:
         return [uow.session.scalar(select(func.count()).select_from(m)) or 0 for m in (Member, Order, Review)]
 
 
-def sign_in(app: Flask, page: Page, live_url: str, shop: Shop) -> None:
-    c = app.extensions["container"]
-    link = issue_login_link(c.uow(), c.settings.secret_key, c.settings.public_url, str(shop.id))
-    page.goto(link.replace(c.settings.public_url, live_url))
-    page.get_by_test_id("tab-dashboard").wait_for()
 
 
 def check_view(page: Page, dialogs: list[str], name: str, testid: str, *texts: str) -> None:

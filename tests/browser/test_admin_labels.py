@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_admin_language import sign_in
+from tests.support.admin import sign_in_page as sign_in
 from tests.support.rewards import member_with_points
 
 pytestmark = pytest.mark.browser

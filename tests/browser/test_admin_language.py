@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.admin_sessions import issue_login_link
+from tests.support.admin import sign_in_page as sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(app, page, live_url: str, shop) -> None:  # type: ignore[no-untyped-def]
-    c = app.extensions["container"]
-    link = issue_login_link(c.uow(), c.settings.secret_key, c.settings.public_url, str(shop.id))
-    page.goto(link.replace(c.settings.public_url, live_url))
-    page.wait_for_selector("[data-testid=tab-members]")
 
 
 def test_every_admin_api_call_asks_for_the_pages_language(app, live_url, page, shopify_shop) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ import pytest
 
 from app.models import Member, MemberTier, Tier
 from app.services.admin_members import adjust_points
-from tests.browser.test_admin_language import sign_in
+from tests.support.admin import sign_in_page as sign_in
 from tests.support.rewards import member_with_points
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_admin_language import sign_in
+from tests.support.admin import sign_in_page as sign_in
 
 pytestmark = pytest.mark.browser
 

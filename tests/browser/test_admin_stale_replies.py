@@ -8,11 +8,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Page, Route, expect
 
-from app.models import Shop
-from app.services.admin_sessions import issue_login_link
+from tests.support.admin import sign_in_page as sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -76,11 +74,6 @@ def narrow(page: Page, case: Case) -> None:
         control.select_option(case.value)
 
 
-def sign_in(app: Flask, page: Page, live_url: str, shop: Shop) -> None:
-    c = app.extensions["container"]
-    link = issue_login_link(c.uow(), c.settings.secret_key, c.settings.public_url, str(shop.id))
-    page.goto(link.replace(c.settings.public_url, live_url))
-    page.get_by_test_id("tab-dashboard").wait_for()
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.path.rsplit("/", 1)[-1])

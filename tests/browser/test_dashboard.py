@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.admin_sessions import issue_login_link
 from app.services.campaigns import run_campaigns
+from tests.support.admin import sign_in_page as sign_in
 from tests.support.analytics_data import worked_example
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(app, page, live_url: str, shop) -> None:  # type: ignore[no-untyped-def]
-    c = app.extensions["container"]
-    link = issue_login_link(c.uow(), c.settings.secret_key, c.settings.public_url, str(shop.id))
-    page.goto(link.replace(c.settings.public_url, live_url))
-    page.wait_for_selector("[data-testid=tab-dashboard]")
 
 
 def test_the_dashboard_renders_figures_and_charts(app, container, shopify_shop, live_url, page, screenshot) -> None:  # type: ignore[no-untyped-def]

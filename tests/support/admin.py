@@ -38,3 +38,13 @@ def login_with_link(app: Flask, client, shop: Shop) -> dict[str, str]:  # type: 
     response = client.get(link.replace(c.settings.public_url, ""))
     assert response.status_code in (302, 303), response.get_data(as_text=True)
     return {"X-Loyalty-Admin": "1"}
+
+
+def sign_in_page(app: Flask, page, live_url: str, shop: Shop) -> None:  # type: ignore[no-untyped-def]
+    """Open a fresh login link in Chromium (`page`) against the live server and wait for the admin's tabs."""
+    from app.services.admin_sessions import issue_login_link
+
+    c = app.extensions["container"]
+    link = issue_login_link(c.uow(), c.settings.secret_key, c.settings.public_url, str(shop.id))
+    page.goto(link.replace(c.settings.public_url, live_url))
+    page.get_by_test_id("tab-dashboard").wait_for()
