@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.domain.errors import Conflict, MemberNotFound, NotFound
+from app.domain.rewards import coupon_label
 from app.mail.render import RenderedEmail
-from app.models import Member, OutboxMessage, Review, ReviewSubmission, Shop
+from app.models import Member, OutboxMessage, Review, ReviewSubmission, RewardSettings, Shop
 from app.services.email_content import render_kind, sample_context
 from app.services.email_settings import EmailConfig, get_config
 from app.services.referrals.settings import referral_config
@@ -89,7 +90,19 @@ def preview(uow: UnitOfWork, shop_id: int, kind: str, locale: str, changes: dict
             raise NotFound()
         config = EmailConfig.from_dict({**get_config(uow.session, shop_id).to_dict(), **changes})
         coupon = kind == "referral_rewarded" and referral_config(uow.session, shop_id).rewards_referrer_with_coupon
-        return render_kind(kind, locale, sample_context(shop, locale, kind, config, coupon), config)
+        context = sample_context(shop, locale, kind, config, coupon)
+        if kind == "thank_you":
+            context["coupon"] = _sample_next_purchase_coupon(uow.session.get(RewardSettings, shop_id), shop, locale)
+        return render_kind(kind, locale, context, config)
+
+
+def _sample_next_purchase_coupon(rule: RewardSettings | None, shop: Shop, locale: str) -> dict[str, Any] | None:
+    # The thank-you preview shows the coupon the shop's next-purchase rule would give, or none when it is off.
+    if rule is None or not rule.next_purchase_enabled:
+        return None
+    description = coupon_label(rule.next_purchase_kind, rule.next_purchase_value, locale, shop.currency)
+    return {"code": "DANKE-7Q2X" if locale == "de" else "THANKS-7Q2X", "description": description,
+            "expires_at": "2026-12-31"}
 
 
 def _require_member(uow: UnitOfWork, shop_id: int, member_id: int) -> None:

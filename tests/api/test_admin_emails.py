@@ -87,3 +87,18 @@ def test_the_campaign_preview_shows_a_sample_text_in_its_language(client, shopif
                            json={"kind": "campaign", "locale": locale})
 
     assert sample in response.get_json()["html"]
+
+
+def test_the_thank_you_preview_shows_the_coupon_the_next_purchase_rule_gives(client, shopify_shop):
+    headers = admin_headers(shopify_shop)
+    ask = {"kind": "thank_you", "locale": "de"}
+    without_rule = client.post("/admin/api/emails/preview", headers=headers, json=ask).get_json()["html"]
+    client.put("/admin/api/rewards/settings", headers=headers, json={
+        "next_purchase_enabled": True, "next_purchase_mode": "first_order", "next_purchase_threshold": "0",
+        "next_purchase_kind": "percentage", "next_purchase_value": "10", "next_purchase_minimum_order": None,
+        "next_purchase_validity_days": 30, "refund_points_on_expiry": True})
+    with_rule = client.post("/admin/api/emails/preview", headers=headers, json=ask).get_json()["html"]
+
+    assert "DANKE-7Q2X" not in without_rule
+    assert "DANKE-7Q2X" in with_rule
+    assert "10 %" in with_rule
