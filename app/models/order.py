@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -68,7 +68,11 @@ class OrderRefund(Base):
     """A refund seen in an order snapshot or a refunds/create delivery; merged by its platform id."""
 
     __tablename__ = "order_refunds"
-    __table_args__ = (UniqueConstraint("shop_id", "order_id", "refund_ref"),)
+    __table_args__ = (
+        UniqueConstraint("shop_id", "order_id", "refund_ref"),
+        Index("ix_order_refunds_unitemised", "shop_id", "refunded_at",
+              postgresql_where=text("NOT itemised"), sqlite_where=text("NOT itemised")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
@@ -80,3 +84,5 @@ class OrderRefund(Base):
     shipping_tax: Mapped[Decimal] = mapped_column(MoneyType(), default=Decimal("0"), server_default="0")
     total: Mapped[Decimal] = mapped_column(MoneyType())
     refunded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # False while only the refund's total is known (WooCommerce's order payload): the worker fetches its lines.
+    itemised: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -44,6 +45,8 @@ class Tier(Base):
     entry_coupon_reward_id: Mapped[int | None] = mapped_column(ForeignKey("rewards.id", ondelete="SET NULL"))
     perks: Mapped[list[str]] = mapped_column(JSONType, default=list)
     position: Mapped[int] = mapped_column(Integer)
+    # Name and perks in a language other than `name`'s: {"en": {"name": "Silver", "perks": ["Free shipping"]}}.
+    translations: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, server_default="{}")
 
 
 class MemberTier(Base):
