@@ -15,6 +15,7 @@ from app.api.storefront_auth import reader, storefront, storefront_read, write_l
 from app.i18n import pick_locale, translate
 from app.services import storefront as service
 from app.services.referrals.codes import ReferralCodeNotFound
+from app.services.referrals.settings import welcome_coupon_text
 
 blp = Blueprint("storefront", __name__, description="Storefront widget and App Proxy API")
 
@@ -138,6 +139,7 @@ def _landing_page(sf: service.Storefront, code: str, state: str, name: str | Non
         email=email,
         shop_name=sf.shop.name,
         referrer_name=name or translate("storefront.referral.someone", locale),
+        welcome=welcome_coupon_text(container().uow(), sf.shop.id, locale, sf.shop.currency),
         action=f"{sf.path_prefix}/r/{code}",
         t=lambda key, **kw: translate(key, locale, **kw),
     )

@@ -30,6 +30,8 @@ MESSAGES = {
         "en": "{name} invites you to {shop}. Leave your email address: after your first order you get a welcome "
         "coupon.",
     },
+    "storefront.referral.welcome": {"de": "Dein Willkommensgutschein: {coupon}", "en": "Your welcome coupon: {coupon}"},
+    "storefront.referral.minimum": {"de": " ab {minimum} Bestellwert", "en": " on orders from {minimum}"},
     "storefront.referral.email": {"de": "E-Mail-Adresse", "en": "Email address"},
     "storefront.referral.submit": {"de": "Einladung annehmen", "en": "Accept the invitation"},
     "storefront.referral.thanks": {

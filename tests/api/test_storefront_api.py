@@ -341,6 +341,26 @@ def test_an_anonymous_visitor_of_a_referral_link_is_asked_for_an_email_with_the_
         assert uow.session.scalars(select(ReferralCode.clicks).where(ReferralCode.code == code)).one() == 1
 
 
+def test_the_referral_landing_page_says_what_the_welcome_coupon_gives(
+    client: FlaskClient, shop: Shop, container: Container, clock: FixedClock
+) -> None:
+    from app.services.referrals import ReferralConfig, save_settings
+
+    save_settings(container.uow(), shop.id, ReferralConfig(friend_coupon_value=Decimal("7.50"),
+                                                           friend_coupon_minimum=Decimal("30.00")), clock.now())
+    deliver(container, shop, customer("7001", "juergen.weiss@example.de"))
+    code = client.get(url(shop, clock, "customer")).get_json()["member"]["referral_code"]
+
+    def page(locale: str) -> str:
+        html = client.get(url(shop, clock, f"r/{code}", customer_ref=None, locale=locale)).get_data(as_text=True)
+        return " ".join(html.replace("\xa0", " ").split())  # money is formatted with a no-break space
+
+    german, english = page("de"), page("en")
+
+    assert "Dein Willkommensgutschein: 7,50 € Rabatt ab 30,00 € Bestellwert" in german
+    assert "Your welcome coupon: €7.50 off on orders from €30.00" in english
+
+
 def test_a_logged_in_friend_following_a_referral_link_is_recorded_and_sent_to_the_shop(
     client: FlaskClient, shop: Shop, container: Container, clock: FixedClock
 ) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.rewards import coupon_label, format_money
+from app.i18n import translate
 from app.models import ReferralSettings
 from app.repositories.shop_settings import settings_row
 from app.uow import UnitOfWork
@@ -47,6 +49,20 @@ class ReferralConfig:
         return self.referrer_reward == "coupon" and (
             self.referrer_coupon_value > 0 or self.referrer_coupon_kind == "free_shipping"
         )
+
+
+def welcome_coupon_text(uow: UnitOfWork, shop_id: int, locale: str, currency: str) -> str | None:
+    """What the referred friend's welcome coupon gives ("5,00 € Rabatt ab 20,00 €"), for the landing page;
+    None when the program is off or the coupon gives nothing."""
+    with uow:
+        config = referral_config(uow.session, shop_id)
+    if not config.enabled or (config.friend_coupon_value <= 0 and config.friend_coupon_kind != "free_shipping"):
+        return None
+    text = coupon_label(config.friend_coupon_kind, config.friend_coupon_value, locale, currency)
+    if config.friend_coupon_minimum > 0:
+        minimum = format_money(config.friend_coupon_minimum, locale, currency)
+        text += translate("storefront.referral.minimum", locale, minimum=minimum)
+    return text
 
 
 def referral_config(session: Session, shop_id: int) -> ReferralConfig:

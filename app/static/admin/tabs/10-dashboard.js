@@ -23,7 +23,7 @@
       "lost_customers", "retention_rate", "churn_rate", "repeat_purchase_rate", "avg_lifetime"]],
     ["value", "Bestellungen und Kundenwert", "Orders and customer value", ["orders", "revenue", "aov",
       "purchase_frequency", "clv", "ltv_cac", "members_aov", "guests_aov", "members_frequency", "guests_frequency"]],
-    ["programme", "Treueprogramm", "Loyalty programme", ["members", "active_members", "points_issued",
+    ["programme", "Treueprogramm", "Loyalty program", ["members", "active_members", "points_issued",
       "points_redeemed", "points_expired", "redemption_rate", "points_outstanding", "points_liability",
       "coupon_use_rate", "coupon_revenue", "review_response_rate", "average_rating", "nps"]],
   ];
