@@ -45,11 +45,13 @@ def test_a_member_row_is_reached_and_opened_by_keyboard(app, container, live_url
     member = member_with_points(container, shopify_shop, 50)
     sign_in(app, page, live_url, shopify_shop)
     page.get_by_test_id("tab-members").click()
+    page.get_by_test_id(f"member-link-{member.id}").wait_for()  # the list loads after the tab opens
     page.get_by_test_id("member-search").focus()
     for _ in range(10):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.dataset.testid") == f"member-link-{member.id}":
             break
+    assert page.evaluate("document.activeElement.dataset.testid") == f"member-link-{member.id}"
     page.keyboard.press("Enter")
     page.get_by_test_id("member-page").wait_for()
     assert page.get_by_test_id("member-number").inner_text() == f"Mitglieds-Nr. {member.id}"
