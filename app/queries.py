@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import MemberNotFound
+from app.domain.tiers import translated_label, translations_from_dict
 from app.models import LedgerEntry, Member, MemberTier, Order, PointLot, Shop, Tier
 from app.repositories import LotRepository, MemberRepository, OrderRepository
 
@@ -108,8 +109,10 @@ def top_members(session: Session, shop: Shop, limit: int = 5) -> list[Member]:
     )
 
 
-def member_list(session: Session, shop_id: int, text: str, *, offset: int, limit: int) -> dict[str, Any]:
-    """One page of a shop's members (newest first), matching `text` in email or name, with the total and tiers."""
+def member_list(session: Session, shop_id: int, text: str, *, offset: int, limit: int,
+                locale: str | None = None) -> dict[str, Any]:
+    """One page of a shop's members (newest first), matching `text` in email or name, with the total and tiers
+    (their names in `locale`; None: as the merchant wrote them)."""
     where = [Member.shop_id == shop_id]
     if text.strip():
         like = f"%{text.strip().lower()}%"
@@ -117,7 +120,7 @@ def member_list(session: Session, shop_id: int, text: str, *, offset: int, limit
                      | func.lower(Member.last_name).like(like))
     total = session.scalar(select(func.count(Member.id)).where(*where)) or 0
     rows = session.execute(
-        select(Member, Tier.name)
+        select(Member, Tier.name, Tier.translations)
         .outerjoin(MemberTier, (MemberTier.member_id == Member.id) & (MemberTier.shop_id == shop_id))
         .outerjoin(Tier, (Tier.shop_id == shop_id) & (Tier.key == MemberTier.tier_key))
         .where(*where)
@@ -126,4 +129,11 @@ def member_list(session: Session, shop_id: int, text: str, *, offset: int, limit
         .limit(limit)
     ).all()
     return {"total": total, "offset": offset, "limit": limit,
-            "members": [{"member": member, "tier": tier} for member, tier in rows]}
+            "members": [{"member": member, "tier": _tier_name(name, translations, locale)}
+                        for member, name, translations in rows]}
+
+
+def _tier_name(name: str | None, translations: object, locale: str | None) -> str | None:
+    if name is None:
+        return None
+    return translated_label(name, (), translations_from_dict(translations), locale)[0]

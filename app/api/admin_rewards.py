@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -21,6 +21,7 @@ from app.api.admin_rewards_schemas import (
     TierProgramSchema,
 )
 from app.domain.tiers import TierProgram
+from app.i18n import LOCALES, pick_locale
 from app.models import Reward
 from app.services import redemptions, rewards, tiers
 from app.services.rewards import RewardFields
@@ -127,9 +128,9 @@ def member_coupons(member_id: int) -> list[Any]:
 @blp.response(200, MemberTierSchema)
 @require_admin
 def member_tier(member_id: int) -> dict[str, Any]:
-    """A member's tier, progress and tier history."""
+    """A member's tier, progress and tier history, in the admin page's language (its Accept-Language)."""
     c = container()
-    return tiers.member_tier(c.uow(), g.shop.id, member_id, c.clock.now(), g.shop.locale)
+    return tiers.member_tier(c.uow(), g.shop.id, member_id, c.clock.now(), admin_locale())
 
 
 @blp.route("/admin/api/members/<int(max=2147483647):member_id>/redeem", methods=["POST"])
@@ -143,6 +144,11 @@ def redeem(args: dict[str, Any], member_id: int) -> Any:
         c.uow, c.platform_client(g.shop.platform), c.box, shop_id=g.shop.id, member_id=member_id,
         reward_id=args["reward_id"], now=c.clock.now(), actor=g.actor,
     )
+
+
+def admin_locale() -> str:
+    """The language the admin page asks in (Accept-Language), else the shop's."""
+    return pick_locale(request.accept_languages.best_match(LOCALES), g.shop.locale)
 
 
 def _reward(reward: Reward) -> dict[str, Any]:

@@ -8,12 +8,39 @@ from typing import Any
 from marshmallow import Schema, fields, post_load, validate
 
 from app.domain.rewards import KINDS, MAX_VALIDITY_DAYS, MODES
-from app.domain.tiers import BASES, MAX_MULTIPLIER, MAX_TIERS, PERIODS, TierDef, TierProgram
+from app.domain.tiers import (
+    BASES,
+    MAX_MULTIPLIER,
+    MAX_NAME_LENGTH,
+    MAX_PERK_LENGTH,
+    MAX_PERKS,
+    MAX_TIERS,
+    PERIODS,
+    TRANSLATION_LOCALES,
+    TierDef,
+    TierProgram,
+    TierTranslation,
+)
 
 MONEY = {"places": 2, "as_string": True}
 MAX_AMOUNT = 10_000_000  # keeps every amount inside NUMERIC(14,2)
 AMOUNT = validate.Range(min=0, max=MAX_AMOUNT)
 ROW_ID = validate.Range(min=1, max=2_147_483_647)
+
+
+class TierTranslationSchema(Schema):
+    """A tier's name and perks in another language; left empty, readers of it see `name` and `perks`."""
+
+    name = fields.Str(load_default="", validate=validate.Length(max=MAX_NAME_LENGTH))
+    perks = fields.List(fields.Str(validate=validate.Length(max=MAX_PERK_LENGTH)), load_default=list,
+                        validate=validate.Length(max=MAX_PERKS))
+
+
+class TierTranslationsSchema(Schema):
+    """Translations by language (only German and English; an unknown language is a 422)."""
+
+    de = fields.Nested(TierTranslationSchema)
+    en = fields.Nested(TierTranslationSchema)
 
 
 class TierSchema(Schema):
@@ -28,6 +55,10 @@ class TierSchema(Schema):
     entry_coupon_reward_id = fields.Int(load_default=None, allow_none=True, validate=ROW_ID)
     perks = fields.List(fields.Str(validate=validate.Length(max=200)), load_default=list,
                         validate=validate.Length(max=10))
+    translations = fields.Nested(
+        TierTranslationsSchema, load_default=dict,
+        metadata={"description": 'Name and perks in the other language: {"en": {"name": "Silver", "perks": [...]}}'},
+    )
 
 
 class TierProgramSchema(Schema):
@@ -43,8 +74,14 @@ class TierProgramSchema(Schema):
         return TierProgram(
             basis=data["basis"], period=data["period"], grace_days=data["grace_days"],
             tiers=tuple(TierDef(t["key"], t["name"], t["threshold"], t["multiplier"], t["entry_bonus_points"],
-                                t["entry_coupon_reward_id"], tuple(t["perks"])) for t in data["tiers"]),
+                                t["entry_coupon_reward_id"], tuple(t["perks"]), _translations(t["translations"]))
+                        for t in data["tiers"]),
         )
+
+
+def _translations(data: dict[str, Any]) -> tuple[TierTranslation, ...]:
+    return tuple(TierTranslation(locale, data[locale]["name"], tuple(data[locale]["perks"]))
+                 for locale in TRANSLATION_LOCALES if locale in data)
 
 
 class TierCountSchema(Schema):

@@ -17,9 +17,22 @@ Change = Literal["up", "down", "none"]
 BASES = ("spend", "points")
 PERIODS = ("lifetime", "calendar_year", "rolling_12m")
 MAX_TIERS = 6
+TRANSLATION_LOCALES = ("de", "en")
+MAX_NAME_LENGTH = 80
+MAX_PERKS = 10
+MAX_PERK_LENGTH = 120
 MIN_MULTIPLIER = Decimal("1")
 MAX_MULTIPLIER = Decimal("10")
 RATIO_STEP = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class TierTranslation:
+    """A tier's name and perks in another language than `TierDef.name`'s; empty parts fall back to it."""
+
+    locale: str
+    name: str = ""
+    perks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,6 +46,7 @@ class TierDef:
     entry_bonus_points: int = 0
     entry_coupon_reward_id: int | None = None
     perks: tuple[str, ...] = ()
+    translations: tuple[TierTranslation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,9 @@ def validate_program(program: TierProgram) -> None:
     if len(program.tiers) > MAX_TIERS:
         errors["tiers"] = f"At most {MAX_TIERS} tiers."
     errors.update(_tier_errors(program.tiers))
+    for i, tier in enumerate(program.tiers):
+        errors.update(_translation_errors(tier, f"tiers.{i}.translations"))
+    errors.update(_translated_name_clashes(program.tiers, errors))
     if errors:
         raise InvalidInput("The tier programme is not valid.", errors=errors)
 
@@ -107,6 +124,89 @@ def _tier_errors(tiers: tuple[TierDef, ...]) -> dict[str, str]:
         names.add(tier.name.strip().casefold())
         previous = tier.threshold
     return errors
+
+
+def _translation_errors(tier: TierDef, field: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    seen: set[str] = set()
+    for translation in tier.translations:
+        prefix = f"{field}.{translation.locale}"
+        if translation.locale not in TRANSLATION_LOCALES:
+            errors[field] = f"Languages must be one of: {', '.join(TRANSLATION_LOCALES)}."
+            continue
+        if translation.locale in seen:
+            errors[prefix] = "One translation per language."
+        seen.add(translation.locale)
+        if len(translation.name.strip()) > MAX_NAME_LENGTH:
+            errors[f"{prefix}.name"] = f"At most {MAX_NAME_LENGTH} characters."
+        if len(translation.perks) > MAX_PERKS:
+            errors[f"{prefix}.perks"] = f"At most {MAX_PERKS} perks."
+        elif any(len(perk) > MAX_PERK_LENGTH for perk in translation.perks):
+            errors[f"{prefix}.perks"] = f"Each perk at most {MAX_PERK_LENGTH} characters."
+    return errors
+
+
+def _translated_name_clashes(tiers: tuple[TierDef, ...], found: dict[str, str]) -> dict[str, str]:
+    """Names as each language's readers see them (translation, else `name`) must be unique too."""
+    errors: dict[str, str] = {}
+    for locale in TRANSLATION_LOCALES:
+        shown: dict[str, int] = {}
+        for i, tier in enumerate(tiers):
+            name = tier_label(tier, locale)[0].strip().casefold()
+            earlier = shown.setdefault(name, i)
+            if not name or earlier == i:
+                continue
+            # Two untranslated names clashing are reported on `name` already.
+            culprit = next((j for j in (i, earlier) if _translated_name(tiers[j], locale)), None)
+            field = f"tiers.{culprit}.translations.{locale}.name"
+            if culprit is not None and field not in found:
+                errors.setdefault(field, "Names must be unique.")
+    return errors
+
+
+def _translated_name(tier: TierDef, locale: str) -> str:
+    return next((t.name.strip() for t in tier.translations if t.locale == locale), "")
+
+
+def tier_label(tier: TierDef, locale: str | None) -> tuple[str, tuple[str, ...]]:
+    """The tier's (name, perks) for a reader of `locale`: its translation, else `name` and `perks` as written."""
+    return translated_label(tier.name, tier.perks, tier.translations, locale)
+
+
+def translated_label(
+    name: str, perks: tuple[str, ...], translations: tuple[TierTranslation, ...], locale: str | None
+) -> tuple[str, tuple[str, ...]]:
+    """`tier_label` on the parts of a tier (for reads that hold no `TierDef`); empty translated parts fall back."""
+    short = (locale or "").replace("_", "-").split("-")[0].lower()
+    translation = next((t for t in translations if t.locale == short), None)
+    if translation is None:
+        return name, perks
+    shown = tuple(perk for perk in translation.perks if perk.strip())
+    return translation.name.strip() or name, shown or perks
+
+
+def translations_from_dict(stored: object) -> tuple[TierTranslation, ...]:
+    """Stored translations ({"en": {"name": ..., "perks": [...]}}) as values, in locale order; junk is skipped."""
+    if not isinstance(stored, dict):
+        return ()
+    found: list[TierTranslation] = []
+    for locale in TRANSLATION_LOCALES:
+        entry = stored.get(locale)
+        if isinstance(entry, dict):
+            perks = entry.get("perks") or []
+            found.append(TierTranslation(locale, str(entry.get("name") or ""),
+                                         tuple(str(p) for p in perks) if isinstance(perks, list) else ()))
+    return tuple(found)
+
+
+def translations_to_dict(translations: tuple[TierTranslation, ...]) -> dict[str, Any]:
+    """Translations as plain data (how they are stored); empty ones (no name, no perks) are left out."""
+    stored: dict[str, Any] = {}
+    for t in translations:
+        name, perks = t.name.strip(), [perk.strip() for perk in t.perks if perk.strip()]
+        if name or perks:
+            stored[t.locale] = {"name": name, "perks": perks}
+    return stored
 
 
 def period_start(period: Period | str, now: datetime) -> datetime | None:

@@ -16,11 +16,12 @@ from app.services import ledger, marketing_consent
 from app.uow import UnitOfWork
 
 
-def search_members(uow: UnitOfWork, shop_id: int, text: str, *, offset: int = 0, limit: int = 50) -> dict[str, Any]:
+def search_members(uow: UnitOfWork, shop_id: int, text: str, *, offset: int = 0, limit: int = 50,
+                   locale: str | None = None) -> dict[str, Any]:
     """One page of a shop's members whose email or name contains `text` (all when empty), newest first,
-    with the number of all matches."""
+    with the number of all matches; tier names in `locale` (None: as the merchant wrote them)."""
     with uow:
-        found = queries.member_list(uow.session, shop_id, text, offset=offset, limit=limit)
+        found = queries.member_list(uow.session, shop_id, text, offset=offset, limit=limit, locale=locale)
         found["members"] = [{**_row(row["member"]), "tier": row["tier"]} for row in found["members"]]
         return found
 

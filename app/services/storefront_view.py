@@ -13,7 +13,7 @@ from app import queries_storefront as q
 from app.db_reads import Reader
 from app.domain.errors import InvalidSignature
 from app.domain.rewards import coupon_label
-from app.domain.tiers import TierProgram
+from app.domain.tiers import TierProgram, tier_label
 from app.i18n import translate
 from app.repositories import ShopRepository
 from app.services import earning_events
@@ -180,7 +180,8 @@ def _program(
         "points_label": label,
         "point_value": {"points": settings.point_value_points, "amount": str(settings.point_value_amount)},
         "ways_to_earn": ways,
-        "tiers": [{"key": t.key, "name": t.name, "threshold": str(t.threshold)} for t in program.tiers]
+        "tiers": [{"key": t.key, "name": tier_label(t, locale)[0], "threshold": str(t.threshold)}
+                  for t in program.tiers]
         if program
         else [],
         "signup_url": sf.signup_url,

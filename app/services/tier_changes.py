@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.domain.tiers import TierDef, TierProgram, evaluate, upgrade_on_order
+from app.domain.tiers import TierDef, TierProgram, evaluate, tier_label, upgrade_on_order
+from app.i18n import pick_locale
 from app.models import LedgerEntry, Member, MemberTier, Order, Reward, Shop, TierHistory, TierProgramRow
 from app.repositories import ShopRepository
 from app.services import ledger
@@ -71,8 +72,9 @@ def _congratulate(
 ) -> None:
     from app.services.messages import enqueue
 
-    context = {"tier_name": tier.name, "tier_key": tier.key, "multiplier": str(tier.multiplier),
-               "perks": list(tier.perks)}
+    # The email goes out in the member's language (as `enqueue` picks it), so the tier's name and perks do too.
+    name, perks = tier_label(tier, pick_locale(member.locale, shop.locale))
+    context = {"tier_name": name, "tier_key": tier.key, "multiplier": str(tier.multiplier), "perks": list(perks)}
     enqueue(session, shop, member, "tier_upgrade", due_at=now, now=now, context=context,
             dedupe_key=f"tier_upgrade:{member.id}:{tier.key}:{_period_suffix(program, now)}")
 

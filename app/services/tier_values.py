@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.domain.tiers import TierDef, TierProgram, period_start
+from app.domain.tiers import TierDef, TierProgram, period_start, translations_from_dict
 from app.models import LedgerEntry, Order, Tier, TierProgramRow
 from app.models.types import MoneyType
 from app.repositories.shop_settings import settings_row
@@ -33,7 +33,7 @@ def load_program(session: Session, shop_id: int) -> TierProgram | None:
         grace_days=row.grace_days,
         tiers=tuple(
             TierDef(t.key, t.name, t.threshold, t.multiplier, t.entry_bonus_points, t.entry_coupon_reward_id,
-                    tuple(t.perks or ()))
+                    tuple(t.perks or ()), translations_from_dict(t.translations))
             for t in tiers
         ),
     )

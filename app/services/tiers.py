@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import InvalidInput, MemberNotFound
 from app.domain.rewards import format_money
-from app.domain.tiers import TierProgram, preview, progress, qualifying_tier, validate_program
+from app.domain.tiers import (
+    TierDef,
+    TierProgram,
+    preview,
+    progress,
+    qualifying_tier,
+    tier_label,
+    translations_to_dict,
+    validate_program,
+)
 from app.i18n import pick_locale, translate
 from app.models import Member, MemberTier, Reward, Tier, TierHistory, TierProgramRow
 from app.repositories import MemberRepository, ShopRepository
@@ -35,7 +44,7 @@ def program_dict(program: TierProgram) -> dict[str, Any]:
         "tiers": [
             {"key": t.key, "name": t.name, "threshold": t.threshold, "multiplier": t.multiplier,
              "entry_bonus_points": t.entry_bonus_points, "entry_coupon_reward_id": t.entry_coupon_reward_id,
-             "perks": list(t.perks)}
+             "perks": list(t.perks), "translations": translations_to_dict(t.translations)}
             for t in program.tiers
         ],
     }
@@ -59,7 +68,7 @@ def save_tier_program(uow: UnitOfWork, shop_id: int, program: TierProgram, now: 
             session.add(Tier(shop_id=shop_id, key=t.key, name=t.name.strip(), threshold=t.threshold,
                              multiplier=t.multiplier, entry_bonus_points=t.entry_bonus_points,
                              entry_coupon_reward_id=t.entry_coupon_reward_id, perks=list(t.perks),
-                             position=position))
+                             translations=translations_to_dict(t.translations), position=position))
         session.execute(update(MemberTier).where(MemberTier.shop_id == shop_id).values(evaluated_at=None))
         uow.commit()
         return program_dict(program)
@@ -156,18 +165,23 @@ def tier_status(session: Session, shop: TierShop, member: TierMember, now: datet
     value = qualifying_value(session, shop.id, member.id, program, now)
     step = progress(program, current_key(session, program, member, value), value)
     language = pick_locale(locale, member.locale, shop.locale)
-    current = step.current
+    current, following = step.current, step.next
+    next_name = tier_label(following, language)[0] if following else None
     return {
         "basis": program.basis,
         "value": str(value) if program.basis == "spend" else int(value),
-        "current": {"key": current.key, "name": current.name, "multiplier": str(current.multiplier),
-                    "perks": list(current.perks)} if current else None,
-        "next": {"key": step.next.key, "name": step.next.name, "threshold": str(step.next.threshold)}
-        if step.next else None,
+        "current": _current(current, language) if current else None,
+        "next": {"key": following.key, "name": next_name, "threshold": str(following.threshold)}
+        if following else None,
         "progress": float(step.ratio),
         "remaining": str(step.remaining) if program.basis == "spend" else int(step.remaining),
-        "label": _label(program, step.next.name if step.next else None, step.remaining, language, shop.currency),
+        "label": _label(program, next_name, step.remaining, language, shop.currency),
     }
+
+
+def _current(tier: TierDef, language: str) -> dict[str, Any]:
+    name, perks = tier_label(tier, language)
+    return {"key": tier.key, "name": name, "multiplier": str(tier.multiplier), "perks": list(perks)}
 
 
 def _label(program: TierProgram, next_name: str | None, remaining: Decimal, language: str, currency: str) -> str:

@@ -49,7 +49,7 @@ def test_the_tier_programme_is_saved_and_read_back(client, shopify_shop):
     assert saved.status_code == 200, saved.get_json()
     assert read.get_json()["tiers"][1] == {
         "key": "gold", "name": "Gold", "threshold": "500.00", "multiplier": "2.00", "entry_bonus_points": 0,
-        "entry_coupon_reward_id": None, "perks": ["Gratisversand"],
+        "entry_coupon_reward_id": None, "perks": ["Gratisversand"], "translations": {},
     }
 
 
