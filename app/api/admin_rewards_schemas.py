@@ -55,8 +55,9 @@ class TierSchema(Schema):
     entry_coupon_reward_id = fields.Int(load_default=None, allow_none=True, validate=ROW_ID)
     perks = fields.List(fields.Str(validate=validate.Length(max=200)), load_default=list,
                         validate=validate.Length(max=10))
+    # Left out (older clients): the tier keeps its stored translations.
     translations = fields.Nested(
-        TierTranslationsSchema, load_default=dict,
+        TierTranslationsSchema, load_default=None,
         metadata={"description": 'Name and perks in the other language: {"en": {"name": "Silver", "perks": [...]}}'},
     )
 
@@ -79,7 +80,9 @@ class TierProgramSchema(Schema):
         )
 
 
-def _translations(data: dict[str, Any]) -> tuple[TierTranslation, ...]:
+def _translations(data: dict[str, Any] | None) -> tuple[TierTranslation, ...] | None:
+    if data is None:
+        return None
     return tuple(TierTranslation(locale, data[locale]["name"], tuple(data[locale]["perks"]))
                  for locale in TRANSLATION_LOCALES if locale in data)
 

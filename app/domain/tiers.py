@@ -46,7 +46,8 @@ class TierDef:
     entry_bonus_points: int = 0
     entry_coupon_reward_id: int | None = None
     perks: tuple[str, ...] = ()
-    translations: tuple[TierTranslation, ...] = ()
+    # None: not given (an older admin client); saving keeps what the tier had.
+    translations: tuple[TierTranslation, ...] | None = ()
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _tier_errors(tiers: tuple[TierDef, ...]) -> dict[str, str]:
 def _translation_errors(tier: TierDef, field: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     seen: set[str] = set()
-    for translation in tier.translations:
+    for translation in tier.translations or ():
         prefix = f"{field}.{translation.locale}"
         if translation.locale not in TRANSLATION_LOCALES:
             errors[field] = f"Languages must be one of: {', '.join(TRANSLATION_LOCALES)}."
@@ -165,12 +166,12 @@ def _translated_name_clashes(tiers: tuple[TierDef, ...], found: dict[str, str]) 
 
 
 def _translated_name(tier: TierDef, locale: str) -> str:
-    return next((t.name.strip() for t in tier.translations if t.locale == locale), "")
+    return next((t.name.strip() for t in tier.translations or () if t.locale == locale), "")
 
 
 def tier_label(tier: TierDef, locale: str | None) -> tuple[str, tuple[str, ...]]:
     """The tier's (name, perks) for a reader of `locale`: its translation, else `name` and `perks` as written."""
-    return translated_label(tier.name, tier.perks, tier.translations, locale)
+    return translated_label(tier.name, tier.perks, tier.translations or (), locale)
 
 
 def translated_label(
@@ -199,10 +200,10 @@ def translations_from_dict(stored: object) -> tuple[TierTranslation, ...]:
     return tuple(found)
 
 
-def translations_to_dict(translations: tuple[TierTranslation, ...]) -> dict[str, Any]:
+def translations_to_dict(translations: tuple[TierTranslation, ...] | None) -> dict[str, Any]:
     """Translations as plain data (how they are stored); empty ones (no name, no perks) are left out."""
     stored: dict[str, Any] = {}
-    for t in translations:
+    for t in translations or ():
         name, perks = t.name.strip(), [perk.strip() for perk in t.perks if perk.strip()]
         if name or perks:
             stored[t.locale] = {"name": name, "perks": perks}

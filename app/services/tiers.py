@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -18,6 +19,7 @@ from app.domain.tiers import (
     progress,
     qualifying_tier,
     tier_label,
+    translations_from_dict,
     translations_to_dict,
     validate_program,
 )
@@ -52,10 +54,12 @@ def program_dict(program: TierProgram) -> dict[str, Any]:
 
 def save_tier_program(uow: UnitOfWork, shop_id: int, program: TierProgram, now: datetime) -> dict[str, Any]:
     """Replace the programme. Balances are never touched; members are re-evaluated by the next tier job run
-    (upgrades at once, downgrades after the grace period, one tier per run)."""
-    validate_program(program)
+    (upgrades at once, downgrades after the grace period, one tier per run). A tier sent without translations
+    (None) keeps the ones its key had."""
     with uow:
         session = uow.session
+        program = _with_stored_translations(session, shop_id, program)
+        validate_program(program)
         _check_entry_rewards(session, shop_id, program)
         row = session.get(TierProgramRow, shop_id)
         if row is None:
@@ -72,6 +76,18 @@ def save_tier_program(uow: UnitOfWork, shop_id: int, program: TierProgram, now: 
         session.execute(update(MemberTier).where(MemberTier.shop_id == shop_id).values(evaluated_at=None))
         uow.commit()
         return program_dict(program)
+
+
+def _with_stored_translations(session: Session, shop_id: int, program: TierProgram) -> TierProgram:
+    if all(t.translations is not None for t in program.tiers):
+        return program
+    rows = session.execute(select(Tier.key, Tier.translations).where(Tier.shop_id == shop_id))
+    stored = {key: translations for key, translations in rows}
+    tiers = tuple(
+        t if t.translations is not None else replace(t, translations=translations_from_dict(stored.get(t.key)))
+        for t in program.tiers
+    )
+    return replace(program, tiers=tiers)
 
 
 def _check_entry_rewards(session: Session, shop_id: int, program: TierProgram) -> None:
