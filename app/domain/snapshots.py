@@ -35,6 +35,7 @@ class RefundSnapshot:
     total: Decimal  # money actually refunded; what lines and shipping don't explain is an amount-only refund
     created_at: datetime | None = None
     shipping_tax: Decimal = ZERO  # tax on the refunded shipping
+    itemised: bool = True  # False when only `total` is known (WooCommerce's order payload): lines come later
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,12 @@ def _reconcile_orders(c: Any) -> object:
     return outcome_summary(reconcile_orders(c.uow, c.platform_client, c.box, c.clock))
 
 
+def _itemise_refunds(c: Any) -> object:
+    from app.services.refund_items import itemise_refunds
+
+    return itemise_refunds(c.uow, c.platform_client, c.box, c.clock).summary()
+
+
 def job_specs() -> list[JobSpec]:
     """Every recurring job of the worker, in the order `--once` runs them."""
     return [
@@ -130,6 +136,8 @@ def job_specs() -> list[JobSpec]:
         JobSpec("expire_coupons", 3600, _expire_coupons),
         # Missed webhooks (WooCommerce never retries one) are repaired within one cycle of this job.
         JobSpec("reconcile_orders", 600, _reconcile_orders),
+        # WooCommerce's order payload has only refund totals: their lines are fetched, then points reconciled.
+        JobSpec("itemise_refunds", 180, _itemise_refunds),
         JobSpec("schedule_review_requests", 300, _schedule_review_requests),
         # Last, so that `--once` sends what the jobs above just enqueued.
         JobSpec("dispatch_outbox", 10, _dispatch_outbox),

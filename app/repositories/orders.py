@@ -73,6 +73,7 @@ class OrderRepository:
                 "shipping": refund.shipping,
                 "shipping_tax": refund.shipping_tax,
                 "total": refund.total,
+                "itemised": refund.itemised,
             },
             ("shop_id", "order_id", "refund_ref"),
         )
@@ -89,6 +90,29 @@ class OrderRepository:
         """Every refund known for the order."""
         return self.session.scalars(
             select(OrderRefund).where(OrderRefund.shop_id == self.shop_id, OrderRefund.order_id == order.id)
+        ).all()
+
+    def unitemised_refunds(self, limit: int) -> list[tuple[str, str]]:
+        """(order ref, refund ref) of refunds whose lines are not known yet, oldest first, at most `limit`."""
+        rows = self.session.execute(
+            select(Order.order_ref, OrderRefund.refund_ref)
+            .join(Order, Order.id == OrderRefund.order_id)
+            .where(OrderRefund.shop_id == self.shop_id, ~OrderRefund.itemised)
+            .order_by(OrderRefund.refunded_at, OrderRefund.id)
+            .limit(limit)
+        )
+        return [(order_ref, refund_ref) for order_ref, refund_ref in rows]
+
+    def unitemised_refunds_of(self, order: Order) -> Sequence[OrderRefund]:
+        """The order's refunds still waiting for their lines (the caller holds the order lock)."""
+        return self.session.scalars(
+            select(OrderRefund)
+            .where(
+                OrderRefund.shop_id == self.shop_id,
+                OrderRefund.order_id == order.id,
+                ~OrderRefund.itemised,
+            )
+            .order_by(OrderRefund.id)
         ).all()
 
     def list_for_member(self, member_id: int, limit: int = 100) -> Sequence[Order]:

@@ -1,4 +1,4 @@
-"""A fake WooCommerce shop: REST v3 coupons, orders and webhooks behind Basic or OAuth 1.0a auth."""
+"""A fake WooCommerce shop: REST v3 coupons, orders, order refunds and webhooks behind Basic or OAuth 1.0a auth."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tests.fakes.http_server import FakeServer, json_response
 
 API = "/wp-json/wc/v3/"
 ITEM = re.compile(r"^(?P<resource>coupons|webhooks)/(?P<id>\d+)$")
+ORDER_REFUNDS = re.compile(r"^orders/(?P<id>\d+)/refunds$")
 DISCOUNT_TYPES = frozenset({"percent", "fixed_cart", "fixed_product"})
 TOPICS = frozenset(
     {
@@ -98,8 +99,34 @@ def woocommerce_order(order_id: int, modified_gmt: str, **overrides: Any) -> dic
     return order | overrides
 
 
+def woocommerce_refund(
+    refund_id: int, amount: str, *, lines: tuple[tuple[int, int, str, str], ...] = (),
+    shipping: tuple[str, str] | None = None, created_gmt: str = "2026-03-02T10:00:00",
+) -> dict[str, Any]:
+    """A `GET orders/{id}/refunds` entry as WooCommerce stores it: `amount` positive, the refunded lines with
+    negative quantities and amounts. `lines`: (line item id, quantity, total, total tax), positive here;
+    `shipping`: (total, total tax)."""
+    line_items = [
+        {"id": 5000 + n, "name": "Refunded item", "product_id": 1, "variation_id": 0, "quantity": -quantity,
+         "tax_class": "", "subtotal": f"-{total}", "subtotal_tax": f"-{tax}", "total": f"-{total}",
+         "total_tax": f"-{tax}", "taxes": [{"id": 1, "total": f"-{tax}", "subtotal": f"-{tax}"}],
+         "meta_data": [{"key": "_refunded_item_id", "value": str(item_id)}], "sku": "", "price": 0}
+        for n, (item_id, quantity, total, tax) in enumerate(lines)
+    ]
+    shipping_lines = [] if shipping is None else [
+        {"id": 6000, "method_title": "Versand", "method_id": "flat_rate", "total": f"-{shipping[0]}",
+         "total_tax": f"-{shipping[1]}", "taxes": [{"id": 1, "total": f"-{shipping[1]}"}], "meta_data": []}
+    ]
+    return {
+        "id": refund_id, "date_created": created_gmt, "date_created_gmt": created_gmt, "amount": amount,
+        "reason": "", "refunded_by": 1, "refunded_payment": False, "meta_data": [], "line_items": line_items,
+        "shipping_lines": shipping_lines, "tax_lines": [], "fee_lines": [],
+    }
+
+
 class FakeWooCommerce(FakeServer):
-    """One shop's REST API. `coupons` and `webhooks` map id → record; seed `orders`."""
+    """One shop's REST API. `coupons` and `webhooks` map id → record; seed `orders` and `refunds`
+    (order id → its refund objects, newest first as WooCommerce lists them)."""
 
     def __init__(self, consumer_key: str = "ck_fake", consumer_secret: str = "cs_fake") -> None:
         super().__init__()
@@ -108,6 +135,7 @@ class FakeWooCommerce(FakeServer):
         self.coupons: dict[int, dict[str, Any]] = {}
         self.webhooks: dict[int, dict[str, Any]] = {}
         self.orders: list[dict[str, Any]] = []
+        self.refunds: dict[int, list[dict[str, Any]]] = {}
         self._nonces: set[str] = set()
         self._next_id = 100
         self.site_name = "Teeladen am Markt"  # WordPress Settings → General → Site Title
@@ -146,6 +174,9 @@ class FakeWooCommerce(FakeServer):
         item = ITEM.match(route)
         if item and request.method == "PUT":
             return self._update(item["resource"], int(item["id"]), request.get_json(silent=True) or {})
+        refunds_of = ORDER_REFUNDS.match(route)
+        if refunds_of and request.method == "GET":
+            return self._list_refunds(request, int(refunds_of["id"]))
         handlers = {
             ("coupons", "POST"): self._create_coupon,
             ("coupons", "GET"): self._list_coupons,
@@ -262,6 +293,12 @@ class FakeWooCommerce(FakeServer):
                 key=lambda o: (o["date_modified_gmt"], o["id"]), reverse=request.args.get("order") == "desc"
             )
         return self._paginated(request, found)
+
+    def _list_refunds(self, request: Request, order_id: int) -> Response:
+        known = order_id in self.refunds or any(o["id"] == order_id for o in self.orders)
+        if not known:
+            return wc_error("woocommerce_rest_invalid_order_id", "Invalid order ID.", 404)
+        return self._paginated(request, list(self.refunds.get(order_id, [])))
 
     def _list_webhooks(self, request: Request) -> Response:
         return self._paginated(request, list(self.webhooks.values()))

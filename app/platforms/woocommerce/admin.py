@@ -16,16 +16,19 @@ import requests
 from requests.auth import AuthBase
 
 from app.domain.errors import PlatformNotConnected, PlatformRejected
-from app.domain.snapshots import OrderSnapshot
+from app.domain.snapshots import OrderSnapshot, RefundSnapshot
 from app.platforms.base import CouponSpec, PushedCoupon, ShopCredentials, ShopDetails
 from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call, json_object
-from app.platforms.woocommerce.parse import parse_order
+from app.platforms.payload import objects
+from app.platforms.woocommerce.parse import parse_order, parse_refund
 
 __all__ = ["OAuth1", "WooCommerceAdminClient"]
 
 API_PATH = "/wp-json/wc/v3"
 CODE_EXISTS = "woocommerce_rest_coupon_code_already_exists"
 PAGE_SIZE = 100  # WP REST maximum
+# What WooCommerce answers for an order it no longer has (`rest_no_route`, a broken site, is not among them).
+ORDER_GONE = frozenset({"woocommerce_rest_invalid_order_id", "woocommerce_rest_shop_order_invalid_id"})
 DISCOUNT_TYPES = {"fixed_amount": "fixed_cart", "percentage": "percent", "free_shipping": "fixed_cart"}
 
 
@@ -107,6 +110,17 @@ class WooCommerceAdminClient:
         }
         for page in self._pages(shop, "orders", params):
             yield from (parse_order(payload) for payload in page)
+
+    def refunds(self, shop: ShopCredentials, order_ref: str) -> list[RefundSnapshot]:
+        """Every refund of the order, itemised (`GET orders/{id}/refunds`, page by page); none for an order
+        the shop no longer has (404), so what was known of its refunds is kept as it is."""
+        try:
+            pages = list(self._pages(shop, f"orders/{quote(order_ref, safe='')}/refunds", {"per_page": self.page_size}))
+        except PlatformRejected as exc:
+            if exc.details.get("status") == 404 and exc.details.get("code") in ORDER_GONE:
+                return []
+            raise
+        return [parse_refund(entry, order_ref) for page in pages for entry in objects(page, "refunds")]
 
     def register_webhooks(self, shop: ShopCredentials, topics: Mapping[str, str], secret: str | None) -> None:
         """Create the missing (topic, delivery URL) webhooks and re-activate ones WooCommerce disabled."""

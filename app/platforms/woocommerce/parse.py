@@ -73,7 +73,29 @@ def _refund(entry: dict[str, Any], order_ref: str) -> RefundSnapshot:
         lines_tax=ZERO,
         shipping=ZERO,
         total=abs(refunded),
+        itemised=False,  # its lines come from GET orders/{id}/refunds (app/services/refund_items.py)
     )
+
+
+def parse_refund(payload: dict[str, Any], order_ref: str) -> RefundSnapshot:
+    """A `GET orders/{id}/refunds` entry, itemised: WooCommerce stores the refunded lines with negative
+    quantities and amounts, line and shipping `total` without tax, `total_tax` apart; `amount` is positive."""
+    lines = objects(payload.get("line_items"), "line_items")
+    shipping = objects(payload.get("shipping_lines"), "shipping_lines")
+    return RefundSnapshot(
+        order_ref=order_ref,
+        refund_ref=ref(payload.get("id"), "id"),
+        lines_amount=_sum_abs(lines, "total", "line_items"),
+        lines_tax=_sum_abs(lines, "total_tax", "line_items"),
+        shipping=_sum_abs(shipping, "total", "shipping_lines"),
+        shipping_tax=_sum_abs(shipping, "total_tax", "shipping_lines"),
+        total=abs(amount(payload.get("amount"), "amount", ZERO, signed=True)),
+        created_at=opt_timestamp(payload.get("date_created_gmt"), "date_created_gmt"),
+    )
+
+
+def _sum_abs(entries: list[dict[str, Any]], key: str, field: str) -> Decimal:
+    return sum((abs(amount(e.get(key), f"{field}.{key}", ZERO, signed=True)) for e in entries), ZERO)
 
 
 def _customer(payload: dict[str, Any], billing: dict[str, Any]) -> CustomerSnapshot | None:
