@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -240,3 +241,18 @@ def test_the_client_returns_neutral_itemised_refunds_of_the_order(fake_woocommer
     assert (refund.order_ref, refund.refund_ref, refund.itemised) == ("41", "77", True)
     assert (refund.shipping, refund.shipping_tax, refund.total) == (Decimal("4.16"), Decimal("0.79"), Decimal("4.95"))
     assert refund.created_at == datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+def test_two_workers_at_once_give_the_points_back_once(
+    client: FlaskClient, container: Container, fake_woocommerce: FakeWooCommerce, woo: Shop
+) -> None:
+    post_order(client, woo, woocommerce_order(41, PAID_AT))
+    post_order(client, woo, refunded(41, SHIPPING_ONLY))
+    fake_woocommerce.refunds[41] = [SHIPPING_ONLY]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(lambda _: run_job(container), range(2)))
+
+    assert sum(o.refunds for o in outcomes) == 1  # the second to take the order lock finds nothing left
+    assert points(container, woo, "41") == (46, 46)
+    ledger_ok(container)
