@@ -223,7 +223,7 @@ def test_pending_order_is_not_paid() -> None:
     assert order.paid_at is None
 
 
-def test_partial_refund_becomes_amount_only_refund() -> None:
+def test_partial_refund_becomes_an_amount_only_refund_to_be_itemised_later() -> None:
     order = order_event("order_updated_partial_refund")
 
     assert order.is_paid
@@ -235,6 +235,7 @@ def test_partial_refund_becomes_amount_only_refund() -> None:
             lines_tax=Decimal("0"),
             shipping=Decimal("0"),
             total=Decimal("10.00"),
+            itemised=False,
         ),
     )
 
