@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from app.clock import FixedClock
 from app.container import Container
-from app.domain.tiers import TierProgram
+from app.domain.tiers import TierProgram, TierTranslation
 from app.models import Member, Reward, Shop
 from app.services import rewards
 from app.services.referrals import code_for_member
@@ -38,6 +38,8 @@ REWARD_EN = f"{SCRIPT} voucher {SQL}"
 CURRENT_TIER = f"{SVG} Bronze"
 NEXT_TIER = f"{IMG} Gold"
 PERK = f"{SCRIPT} {SQL} {TEMPLATE}"
+CURRENT_TIER_EN = f"{IMG} Bronze tier"
+PERK_EN = f"{SVG} free shipping {SQL}"
 BUYER = customer("7001", "eve@example.de", first_name=FIRST_NAME, last_name=SCRIPT)
 # Markup a text could turn into; the widget's own icons are <svg class="lw-icon">, its script tag has a src.
 INJECTED = "img, iframe, object, embed, script:not([src]), svg:not(.lw-icon), [onerror], [onload]"
@@ -70,9 +72,11 @@ def storefront(app: Flask, shop: Shop, clock: FixedClock, live_url: str) -> Iter
 
 @pytest.fixture
 def reward(container: Container, shop: Shop) -> Reward:
-    """Hostile merchant texts: a reward named in both languages and a tier programme with a perk."""
+    """Hostile merchant texts: a reward named in both languages and a tier programme with a perk (the first tier
+    also in English)."""
     save_program(container, shop, TierProgram("spend", "lifetime", 0, (
-        tier("bronze", CURRENT_TIER, "0", perks=(PERK,)),
+        tier("bronze", CURRENT_TIER, "0", perks=(PERK,),
+             translations=(TierTranslation("en", CURRENT_TIER_EN, (PERK_EN,)),)),
         tier("gold", NEXT_TIER, "5000"),
     )))
     fields = RewardFields(kind="fixed_amount", points_cost=500, value=Decimal("5.00"), name_de=REWARD_DE,
@@ -119,7 +123,7 @@ def test_a_members_hostile_texts_show_as_text_in_the_widget_in_german_and_englis
 
     check(page, "rewards (en)", "rewards", REWARD_EN)
     check(page, "header (en)", "panel", SHOP_NAME, f"Hi {FIRST_NAME}!")
-    check(page, "tier (en)", "tier", CURRENT_TIER, PERK, NEXT_TIER)
+    check(page, "tier (en)", "tier", CURRENT_TIER_EN, PERK_EN, NEXT_TIER)
     check(page, "history (en)", "history", f"Order {ORDER_NAME}")
     screenshot("en")
     # The check can fail: the same text put into the widget as HTML does run here.

@@ -52,6 +52,40 @@
 
   /* ---- tiers ---- */
 
+  // A tier's `name` and perks are in the shop's language; the translation is for the other one.
+  const OTHER_LANGUAGE = {
+    en: { de: "Englisch", en: "English" },
+    de: { de: "Deutsch", en: "German" },
+  };
+
+  function otherLocale(ctx) {
+    return ctx.shop && ctx.shop.locale === "en" ? "de" : "en";
+  }
+
+  function translationFields(ctx, tier, p) {
+    const other = otherLocale(ctx);
+    const language = OTHER_LANGUAGE[other];
+    const translated = (tier.translations || {})[other] || {};
+    const name = `${p}.translations.${other}.name`;
+    const perks = `${p}.translations.${other}.perks`;
+    return [
+      labelled(ctx, `Name (${language.de}, optional)`, `Name (${language.en}, optional)`,
+        input(ctx, name, translated.name || "", { maxlength: "80", lang: other })),
+      labelled(ctx, `Vorteile (${language.de}, eine Zeile je Vorteil)`, `Perks (${language.en}, one per line)`,
+        ctx.h("textarea", { name: perks, id: `rw-${perks}`, "data-testid": `rw-${perks}`, rows: 2, lang: other },
+          (translated.perks || []).join("\n"))),
+    ];
+  }
+
+  /** The edited language from the form; a translation the editor does not show (sent by the API) is kept. */
+  function readTranslations(value, p, other, stored) {
+    const kept = Object.assign({}, stored || {});
+    delete kept[other];
+    const name = value(`${p}.translations.${other}.name`).trim();
+    const perks = value(`${p}.translations.${other}.perks`).split("\n").map((s) => s.trim()).filter(Boolean);
+    return name || perks.length ? Object.assign(kept, { [other]: { name, perks } }) : kept;
+  }
+
   function tierRow(ctx, tier, i, rewards, onRemove) {
     const rewardOptions = [["", "– kein Gutschein –", "– no coupon –"]].concat(
       rewards.filter((r) => r.active).map((r) => [String(r.id), r.label, r.label]));
@@ -69,14 +103,15 @@
         select(ctx, `${p}.entry_coupon_reward_id`, tier.entry_coupon_reward_id ?? "", rewardOptions)),
       labelled(ctx, "Vorteile (eine Zeile je Vorteil)", "Perks (one per line)",
         ctx.h("textarea", { name: `${p}.perks`, id: `rw-${p}.perks`, rows: 2 }, (tier.perks || []).join("\n"))),
+      ...translationFields(ctx, tier, p),
       ctx.h("button", { type: "button", class: "la-link", onclick: onRemove, "data-testid": `tier-remove-${i}` },
         ctx.t("Stufe entfernen", "Remove tier")));
   }
 
-  function readProgram(form, count) {
+  function readProgram(form, current, other) {
     const value = (name) => form.elements[name] ? form.elements[name].value : "";
     const tiers = [];
-    for (let i = 0; i < count; i += 1) {
+    for (let i = 0; i < current.length; i += 1) {
       const p = `tiers.${i}`;
       const reward = value(`${p}.entry_coupon_reward_id`);
       tiers.push({
@@ -84,6 +119,7 @@
         multiplier: value(`${p}.multiplier`) || "1", entry_bonus_points: Number(value(`${p}.entry_bonus_points`) || 0),
         entry_coupon_reward_id: reward ? Number(reward) : null,
         perks: value(`${p}.perks`).split("\n").map((s) => s.trim()).filter(Boolean),
+        translations: readTranslations(value, p, other, current[i].translations),
       });
     }
     return { basis: value("basis"), period: value("period"), grace_days: Number(value("grace_days") || 0), tiers };
@@ -130,14 +166,14 @@
         ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "tiers-preview", onclick: preview }, ctx.t("Vorschau", "Preview")),
         save), saveHint, previewBox);
 
-    function sync() { tiers = readProgram(form, tiers.length).tiers; }
+    function sync() { tiers = readProgram(form, tiers, otherLocale(ctx)).tiers; }
     function dirty() { previewed = false; save.disabled = true; saveHint.hidden = false; }
     function draw() {
       rows.replaceChildren(...tiers.map((tier, i) => tierRow(ctx, tier, i, rewards, () => { sync(); tiers.splice(i, 1); draw(); })));
       dirty();
     }
     async function preview() {
-      const result = await handle(ctx, form, ctx.api("/admin/api/tiers/preview", { method: "POST", body: readProgram(form, tiers.length) }));
+      const result = await handle(ctx, form, ctx.api("/admin/api/tiers/preview", { method: "POST", body: readProgram(form, tiers, otherLocale(ctx)) }));
       if (!result) return;
       previewBox.replaceChildren(previewTable(ctx, result));
       previewed = true;
@@ -148,7 +184,7 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       if (!previewed) return;
-      await handle(ctx, form, ctx.api("/admin/api/tiers", { method: "PUT", body: readProgram(form, tiers.length) }),
+      await handle(ctx, form, ctx.api("/admin/api/tiers", { method: "PUT", body: readProgram(form, tiers, otherLocale(ctx)) }),
         ctx.t("Stufen gespeichert.", "Tiers saved."));
     });
     draw();
