@@ -8,8 +8,10 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask.testing import FlaskClient
 
+from app.cli import Context, build_cli
 from app.clock import FixedClock
 from app.container import Container
 from app.mail.base import RecordingMailer
@@ -260,3 +262,20 @@ def test_the_member_list_names_tiers_in_the_language_asked_for(
     as_written = search_members(container.uow(), shopify_shop.id, "")["members"]
     assert [m["tier"] for m in english] == ["Silver"]
     assert [m["tier"] for m in as_written] == ["Silber"]
+
+
+@pytest.mark.parametrize(("args", "shown"), [((), "tier Silber (silber)"), (("--lang", "en"), "tier Silver (silber)")])
+def test_members_show_names_the_tier_in_the_shops_language_or_the_one_asked_for(
+    client: FlaskClient, container: Container, shopify_shop: Shop, clock: FixedClock, args: tuple[str, ...],
+    shown: str,
+) -> None:
+    put_program(client, shopify_shop, PROGRAM)
+    shopper_with_silber(container, shopify_shop, clock)
+    ctx = Context()
+    ctx._container = container
+
+    result = CliRunner().invoke(build_cli(), ["members", "show", shopify_shop.domain, "juergen.weiss@example.de",
+                                              *args], obj=ctx)
+
+    assert result.exit_code == 0, result.output
+    assert shown in result.output
