@@ -40,6 +40,7 @@ def test_every_form_control_on_every_tab_has_an_accessible_name(  # type: ignore
         unnamed[f"campaigns/{action}"] = page.evaluate(UNNAMED)
     page.goto(f"{live_url}/admin#members/{member.id}")
     page.get_by_test_id("member-page").wait_for()
+    page.get_by_test_id("member-redeem-form").wait_for()  # the member's sections load after the page opens
     page.wait_for_load_state("networkidle")
     unnamed["member page"] = page.evaluate(UNNAMED)
     assert len(tabs) >= 10

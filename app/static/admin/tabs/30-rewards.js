@@ -299,8 +299,10 @@
         ctx.h("td", {}, ctx.date(c.ends_at))))
         : ctx.h("tr", {}, ctx.h("td", { colspan: 5 }, ctx.t("Noch keine Gutscheine.", "No coupons yet.")))));
     const active = rewards.filter((r) => r.active);
-    const form = ctx.h("form", { class: "la-inline-form", "data-testid": "member-redeem-form" },
-      select(ctx, "reward_id", active.length ? active[0].id : "", active.map((r) => [String(r.id), `${r.label} (${ctx.number(r.points_cost)})`, `${r.label} (${ctx.number(r.points_cost)})`])),
+    const rewardSelect = select(ctx, "reward_id", active.length ? active[0].id : "",
+      active.map((r) => [String(r.id), `${r.label} (${ctx.number(r.points_cost)})`, `${r.label} (${ctx.number(r.points_cost)})`]));
+    rewardSelect.setAttribute("aria-label", ctx.t("Prämie", "Reward"));
+    const form = ctx.h("form", { class: "la-inline-form", "data-testid": "member-redeem-form" }, rewardSelect,
       ctx.h("button", { type: "submit", class: "la-primary", disabled: !active.length, "data-testid": "member-redeem" }, ctx.t("Für Mitglied einlösen", "Redeem for member")));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
