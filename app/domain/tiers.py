@@ -95,7 +95,7 @@ def validate_program(program: TierProgram) -> None:
         errors.update(_translation_errors(tier, f"tiers.{i}.translations"))
     errors.update(_translated_name_clashes(program.tiers, errors))
     if errors:
-        raise InvalidInput("The tier programme is not valid.", errors=errors)
+        raise InvalidInput("The tier program is not valid.", errors=errors)
 
 
 def _tier_errors(tiers: tuple[TierDef, ...]) -> dict[str, str]:

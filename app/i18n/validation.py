@@ -90,7 +90,7 @@ EXACT: dict[str, str] = {
         "Der Shop ist noch nicht mit seiner Plattform verbunden und kann daher keine Codes ausgeben.",
     "This link has expired or is not valid.": "Dieser Link ist abgelaufen oder ungültig.",
     "This link has expired.": "Dieser Link ist abgelaufen.",
-    "The tier programme is not valid.": "Das Stufenprogramm ist nicht gültig.",
+    "The tier program is not valid.": "Das Stufenprogramm ist nicht gültig.",
     "The reward is not valid.": "Die Prämie ist nicht gültig.",
     "The review is not complete.": "Die Bewertung ist noch nicht vollständig.",
     "The next-purchase rule is not valid.": "Die Regel für den Gutschein zum nächsten Einkauf ist nicht gültig.",

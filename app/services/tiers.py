@@ -101,7 +101,7 @@ def _check_entry_rewards(session: Session, shop_id: int, program: TierProgram) -
         if t.entry_coupon_reward_id is not None and t.entry_coupon_reward_id not in known
     }
     if errors:
-        raise InvalidInput("The tier programme is not valid.", errors=errors)
+        raise InvalidInput("The tier program is not valid.", errors=errors)
 
 
 def preview_tier_program(uow: UnitOfWork, shop_id: int, program: TierProgram, now: datetime) -> dict[str, Any]:
