@@ -40,6 +40,7 @@ EXACT: dict[str, str] = {
     "Keys must be unique.": "Schlüssel müssen eindeutig sein.",
     "Names must be unique.": "Namen müssen eindeutig sein.",
     "Must be higher than the previous tier's threshold.": "Muss höher als die Schwelle der vorigen Stufe sein.",
+    "One translation per language.": "Eine Übersetzung je Sprache.",
     "must not be zero": "darf nicht 0 sein",
     "must be shorter than the expiry period": "muss kürzer als die Verfallsfrist sein",
     "a reason is required": "Bitte einen Grund angeben",
@@ -141,6 +142,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Length must be (?P<equal>\d+)\.", "Genau {equal} Zeichen."),
         (r"Must be one of: (?P<choices>.+)\.", "Erlaubt: {choices}."),
         (r"At most (?P<max>\d+) tiers\.", "Höchstens {max} Stufen."),
+        (r"At most (?P<max>\d+) characters\.", "Höchstens {max} Zeichen."),
+        (r"At most (?P<max>\d+) perks\.", "Höchstens {max} Vorteile."),
+        (r"Each perk at most (?P<max>\d+) characters\.", "Jeder Vorteil höchstens {max} Zeichen."),
+        (r"Languages must be one of: (?P<choices>.+)\.", "Erlaubte Sprachen: {choices}."),
         (r"one of (?P<choices>.+)", "eines von: {choices}"),
         (r"unknown product (?P<product>.+)", "unbekanntes Produkt {product}"),
     )
