@@ -26,6 +26,7 @@ from tests.support.admin import admin_headers
 from tests.support.apps import app_with_platforms
 from tests.support.db_faults import connection_dies_at_first, killer
 from tests.support.deliveries import ledger_ok
+from tests.support.rewards import shop_for
 from tests.support.webhooks import shopify_headers, woocommerce_headers
 
 PAGE_SIZE = 2  # small pages, so a handful of orders walks the pagination
@@ -61,10 +62,7 @@ def control_shopify(container: Container) -> Shop:
 
 @pytest.fixture
 def synced_woo(container: Container, fake_woocommerce: FakeWooCommerce) -> Shop:
-    creds = fake_woocommerce.credentials
-    new = NewShop("woocommerce", creds.domain, name="Synced Woo", webhook_secret=WOO_SECRET,
-                  consumer_key=creds.consumer_key, consumer_secret=creds.consumer_secret)
-    return add_shop(container.uow(), container.box, new, container.clock.now())
+    return shop_for(container, "woocommerce", fake_woocommerce, name="Synced Woo", webhook_secret=WOO_SECRET)
 
 
 @pytest.fixture

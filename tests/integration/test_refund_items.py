@@ -20,10 +20,10 @@ from app.jobs.registry import job_specs
 from app.models import LedgerEntry, Order, OrderRefund, Shop
 from app.platforms.woocommerce.admin import WooCommerceAdminClient
 from app.services.refund_items import ItemisingOutcome, itemise_refunds
-from app.services.shops import NewShop, add_shop
 from tests.fakes.woocommerce_server import FakeWooCommerce, woocommerce_order, woocommerce_refund
 from tests.support.apps import app_with_platforms
 from tests.support.deliveries import ledger_ok
+from tests.support.rewards import shop_for
 from tests.support.webhooks import woocommerce_headers
 
 WOO_SECRET = "woo-webhook-secret"
@@ -49,10 +49,7 @@ def sleeps() -> list[float]:
 
 @pytest.fixture
 def woo(container: Container, fake_woocommerce: FakeWooCommerce) -> Shop:
-    creds = fake_woocommerce.credentials
-    new = NewShop("woocommerce", creds.domain, name="Teeladen", webhook_secret=WOO_SECRET,
-                  consumer_key=creds.consumer_key, consumer_secret=creds.consumer_secret)
-    return add_shop(container.uow(), container.box, new, container.clock.now())
+    return shop_for(container, "woocommerce", fake_woocommerce, webhook_secret=WOO_SECRET)
 
 
 def post_order(client: FlaskClient, shop: Shop, order: dict[str, Any]) -> None:

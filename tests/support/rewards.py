@@ -33,13 +33,14 @@ def no_sleep(_seconds: float) -> None:
     """The clients must not wait out a 429 in tests: the worker honours Retry-After instead."""
 
 
-def shop_for(container: Container, platform: str, fake: FakeShopify | FakeWooCommerce) -> Shop:
+def shop_for(container: Container, platform: str, fake: FakeShopify | FakeWooCommerce, *,
+             name: str | None = None, webhook_secret: str = "whsec") -> Shop:
     """A shop whose stored credentials the fake accepts (the Woo shop's URL is the fake's)."""
     creds = fake.credentials
     if platform == "shopify":
-        new = NewShop("shopify", creds.domain, name="Kaffeerösterei Müller", access_token=creds.access_token)
+        new = NewShop("shopify", creds.domain, name=name or "Kaffeerösterei Müller", access_token=creds.access_token)
     else:
-        new = NewShop("woocommerce", creds.domain, name="Teeladen", webhook_secret="whsec",
+        new = NewShop("woocommerce", creds.domain, name=name or "Teeladen", webhook_secret=webhook_secret,
                       consumer_key=creds.consumer_key, consumer_secret=creds.consumer_secret)
     return add_shop(container.uow(), container.box, new, container.clock.now())
 
