@@ -62,6 +62,18 @@ EXACT: dict[str, str] = {
     "inactivity expiry needs at least one month": "der Verfall nach Inaktivität braucht mindestens einen Monat",
     "per-lot expiry needs at least one month": "der Verfall je Gutschrift braucht mindestens einen Monat",
     "not enough available points": "nicht genug verfügbare Punkte",
+    "a member number or an email address is required": "Bitte eine Mitgliedsnummer oder E-Mail-Adresse angeben",
+    "sign in through Shopify or with a login link (`loyalty admin-link SHOP`)":
+        "Bitte über Shopify oder mit einem Login-Link anmelden (`loyalty admin-link SHOP`).",
+    "missing the admin request header": "Der Admin-Header der Anfrage fehlt.",
+    "the install state does not match this browser; start the installation again":
+        "Die Installation passt nicht zu diesem Browser; bitte neu starten.",
+    "the install state is unknown, used or expired; start the installation again":
+        "Die Installation ist unbekannt, schon benutzt oder abgelaufen; bitte neu starten.",
+    "the install state was issued for another shop": "Die Installation wurde für einen anderen Shop begonnen.",
+    "this browser did not start the connection; start again":
+        "Dieser Browser hat die Verbindung nicht begonnen; bitte neu starten.",
+    "the shop was not connected; start again": "Der Shop wurde nicht verbunden; bitte neu starten.",
     "The adjustment would take the balance below zero.": "Die Korrektur würde den Kontostand unter null bringen.",
     # the domain errors' own messages (the response's `message`)
     "Not found.": "Nicht gefunden.",
