@@ -26,12 +26,17 @@ from app.models import EmailSettings, Member, Order, OutboxMessage, ReviewSubmis
 from app.services.email_content import LinkBase, next_purchase_coupons, render_message
 from app.services.email_settings import EmailConfig
 from app.services.messages import may_receive
-from app.services.outbox_claims import cancel_claimed, claim_ids, release
+from app.services.outbox_claims import cancel_claimed, claim_ids, postpone_claimed, release
 from app.services.sent_marks import SentMarks
 from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 ORDER_KINDS = ("thank_you", "review_request", "review_reminder")
+# A thank-you whose next-purchase code is still being pushed to the shop waits for it (DESIGN §4.8: a code in an
+# email must work), checked again every COUPON_RECHECK; after COUPON_WAIT it goes out anyway, since the worker's
+# retries bring the code to the shop.
+COUPON_RECHECK = timedelta(seconds=30)
+COUPON_WAIT = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -58,11 +63,12 @@ class DispatchResult:
     failed: int = 0
     cancelled: int = 0
     released: int = 0
+    postponed: int = 0
 
     def __str__(self) -> str:
         return (
             f"sent={self.sent} retried={self.retried} failed={self.failed} cancelled={self.cancelled}"
-            f" released={self.released}"
+            f" released={self.released} postponed={self.postponed}"
         )
 
 
@@ -179,6 +185,10 @@ def _claim_and_load(
         if unsendable:
             cancel_claimed(uow, claim, unsendable, now)
             result.cancelled += len(unsendable)
+        waiting = batch.waiting_for_coupons(now)
+        if waiting:
+            postpone_claimed(uow, claim, waiting, now + COUPON_RECHECK, now)
+            result.postponed += len(waiting)
         uow.commit()
     return batch
 
@@ -250,6 +260,17 @@ class _Batch:
         thank_you = [(m.shop_id, m.order_id) for m, *_ in batch.rows if m.kind == "thank_you" and m.order_id]
         batch.coupons = next_purchase_coupons(session, thank_you)
         return batch
+
+    def waiting_for_coupons(self, now: datetime) -> list[int]:
+        """Take the sendable thank-yous whose coupon the worker is still pushing out of the batch; their ids."""
+        waiting: list[int] = []
+        for row in list(self.sendable):
+            msg, order = row[0], row[3]
+            coupon = self.coupons.get(order.id) if msg.kind == "thank_you" and order is not None else None
+            if coupon is not None and not coupon["at_shop"] and now - msg.created_at < COUPON_WAIT:
+                waiting.append(msg.id)
+                self.sendable.remove(row)
+        return waiting
 
     def unsendable(self, session: Session) -> list[tuple[OutboxMessage, str]]:
         """Sort the rows: what may be sent now goes to `sendable`, the rest is returned with the reason."""

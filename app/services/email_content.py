@@ -236,7 +236,8 @@ def next_purchase_coupons(session: Session, orders: list[tuple[int, int]]) -> di
         return {}  # the rewards area is not installed
     wanted = set(orders)
     rows = session.execute(
-        select(coupon_model.shop_id, coupon_model.order_id, coupon_model.code, coupon_model.title, coupon_model.ends_at)
+        select(coupon_model.shop_id, coupon_model.order_id, coupon_model.code, coupon_model.title, coupon_model.ends_at,
+               coupon_model.status)
         .where(
             coupon_model.shop_id.in_({shop_id for shop_id, _ in wanted}),
             coupon_model.order_id.in_({order_id for _, order_id in wanted}),
@@ -246,11 +247,12 @@ def next_purchase_coupons(session: Session, orders: list[tuple[int, int]]) -> di
         .order_by(coupon_model.id)
     )
     found: dict[int, dict[str, Any]] = {}
-    for shop_id, order_id, code, title, ends_at in rows:
+    for shop_id, order_id, code, title, ends_at, status in rows:
         if (shop_id, order_id) in wanted and order_id not in found:  # the first issued, as before
             found[order_id] = {
                 "code": code,
                 "description": title or "",
                 "expires_at": ends_at.isoformat() if ends_at else None,
+                "at_shop": status == "active",  # False while the worker still pushes it
             }
     return found

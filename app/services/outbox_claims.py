@@ -43,6 +43,15 @@ def cancel_claimed(uow: UnitOfWork, claim: str, reasons: list[tuple[int, str]], 
     uow.session.connection().execute(_CANCEL, rows)
 
 
+def postpone_claimed(uow: UnitOfWork, claim: str, ids: list[int], due_at: datetime, now: datetime) -> None:
+    """Give claimed rows back as pending, due again at `due_at` (what they wait for is not there yet)."""
+    uow.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == claim, OutboxMessage.status == "sending")
+        .values(status="pending", claimed_by=None, lease_until=None, due_at=due_at, updated_at=now)
+    )
+
+
 def release(uow: UnitOfWork, claim: str, ids: list[int], now: datetime) -> int:
     """Give claimed rows back unsent (a worker shutting down)."""
     with uow:

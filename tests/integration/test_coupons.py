@@ -193,3 +193,38 @@ def test_the_email_with_a_redeemed_code_says_what_it_gives_and_until_when(contai
     text = sent.get_body(("plain",)).get_content().replace("\xa0", " ")
     assert str(sent["Subject"]) == "Ihr Gutschein: 5,00 € Rabatt"
     assert f"5,00 € Rabatt: {result.code} (gültig bis 1. April 2026)" in text
+
+
+def test_the_thank_you_waits_until_its_next_purchase_code_is_at_the_shop(container, clock, mailer):
+    with FakeShopify() as fake:
+        shop = shop_for(container, "shopify", fake)
+        set_reward_settings(container, shop, **THANK_YOU)
+        deliver(container, shop, order("5001", at=START, merchandise="80.00", buyer=buyer(1)))
+
+        before_push = dispatch(container, mailer)
+        clock.advance(seconds=30)
+        retry_coupon_pushes(container.uow, lambda _p: client_for("shopify", fake), container.box, clock.now())
+        after_push = dispatch(container, mailer)
+
+        [coupon] = coupons(container, shop)
+        assert (before_push.sent, before_push.postponed, after_push.sent) == (0, 1, 1)
+        assert coupon.code in fake.discounts  # the code in the email works at the shop
+        assert coupon.code in mailer.sent[0].get_body(("plain",)).get_content()
+
+
+def test_a_thank_you_whose_code_cannot_be_pushed_goes_out_after_half_an_hour(container, clock, mailer):
+    with FakeShopify() as fake:
+        shop = shop_for(container, "shopify", fake)
+        set_reward_settings(container, shop, **THANK_YOU)
+        deliver(container, shop, order("5001", at=START, merchandise="80.00", buyer=buyer(1)))
+        fake.fail(status=503, times=100)  # the shop is down: the worker keeps retrying the push
+
+        waited = []
+        for _ in range(2):
+            clock.advance(minutes=10)
+            waited.append(dispatch(container, mailer).postponed)
+        clock.advance(minutes=15)
+        sent = dispatch(container, mailer)
+
+    assert (waited, sent.sent) == ([1, 1], 1)
+    assert coupons(container, shop)[0].code in mailer.sent[0].get_body(("plain",)).get_content()

@@ -25,7 +25,7 @@ from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.support.deliveries import member_by_email
 from tests.support.hostile import IMG, SCRIPT, SQL, SVG, TEMPLATE
 from tests.support.outbox import dispatch, schedule_reviews
-from tests.support.rewards import RecordingPlatform, save_program, set_reward_settings, tier
+from tests.support.rewards import RecordingPlatform, coupons, save_program, set_reward_settings, tier, update_coupon
 from tests.support.smtp import Inbox, smtp_inbox_fixture, smtp_mailer_fixture  # noqa: F401 - fixtures
 from tests.support.webhooks import load_payload, shopify_headers
 
@@ -131,6 +131,8 @@ def test_the_thank_you_email_shows_hostile_names_titles_and_the_coupon_escaped(
     inbox, _ = smtp_inbox
     set_reward_settings(container, shop, **NEXT_PURCHASE)  # its title names the order
     pay_order(client, container, shop, locale)
+    for coupon in coupons(container, shop):  # the worker pushed it: the thank-you waits for that
+        update_coupon(container, coupon.id, status="active")
 
     dispatch(container)
 
