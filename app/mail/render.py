@@ -59,7 +59,7 @@ def render_email(kind: str, locale: str, context: dict[str, Any]) -> RenderedEma
         subject=str(context["subject"]),
         html=html,
         text=_tidy(text),
-        unsubscribe_url=unsubscribe if unsubscribe.startswith("http") else None,
+        unsubscribe_url=unsubscribe if unsubscribe.startswith("http") and not context.get("transactional") else None,
     )
 
 

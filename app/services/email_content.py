@@ -16,7 +16,7 @@ from app.domain.rewards import coupon_label
 from app.mail.render import RenderedEmail, format_number, render_email
 from app.models import Member, Order, OutboxMessage, Shop
 from app.services.email_links import ReviewLink, UnsubscribeLink, review_token, unsubscribe_token
-from app.services.email_settings import EmailConfig
+from app.services.email_settings import CATEGORY, EmailConfig
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 USABLE_COUPON = ("reserved", "active", "pending_push")  # the code reaches the shop (now or by the worker's retry)
@@ -92,7 +92,11 @@ def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailCo
         "code": None,
         "items": [],
     }
-    return render_email(kind, locale, {**optional, **context, "subject": subject, "intro": intro})
+    # Order and reward emails are sent whatever the shopper unsubscribed from: their footer offers to stop the
+    # others, and they carry no one-click List-Unsubscribe (RFC 8058 is for mail the click stops).
+    transactional = CATEGORY.get(kind) == "transactional"
+    return render_email(kind, locale, {**optional, **context, "subject": subject, "intro": intro,
+                                       "transactional": transactional})
 
 
 def _reward_text(kind: str, context: dict[str, Any], locale: str) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from app.mail.file import FileMailer
 from app.mail.mime import build_message
 from app.mail.render import RenderedEmail
@@ -9,7 +11,7 @@ from app.mail.smtp import SmtpConfig, SmtpMailer
 from tests.conftest import START
 from tests.support.deliveries import deliver
 from tests.support.net import free_port
-from tests.support.outbox import dispatch, messages
+from tests.support.outbox import dispatch, messages, schedule_reviews
 from tests.support.smtp import smtp_inbox_fixture, smtp_mailer_fixture  # noqa: F401 - fixtures
 from tests.support.snapshots import customer, order
 
@@ -25,8 +27,9 @@ def test_smtp_url_forms_are_understood():
     assert (tls.port, tls.use_tls, tls.starttls) == (465, True, False)
 
 
-def test_thank_you_arrives_with_one_click_unsubscribe_headers_and_both_parts(container, shopify_shop, smtp_inbox,
-                                                                            smtp_mailer):
+def test_thank_you_arrives_with_both_parts_and_no_one_click_unsubscribe_as_it_is_always_sent(
+    container, shopify_shop, smtp_inbox, smtp_mailer
+):
     inbox, _ = smtp_inbox
     deliver(container, shopify_shop, order(at=START, buyer=NASTY))
 
@@ -34,8 +37,9 @@ def test_thank_you_arrives_with_one_click_unsubscribe_headers_and_both_parts(con
 
     [mail] = inbox.received
     assert mail["To"] == NASTY.email
-    assert mail["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/unsubscribe/")
-    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert (mail["List-Unsubscribe"], mail["List-Unsubscribe-Post"]) == (None, None)
+    assert "Bewertungsanfragen, Erinnerungen und Neuigkeiten abbestellen: http://127.0.0.1:8000/unsubscribe/" in (
+        mail.get_body(("plain",)).get_content())
     assert mail["Message-ID"].startswith("<thank_you.")
     html = mail.get_body(("html",)).get_content()
     text = mail.get_body(("plain",)).get_content()
@@ -43,6 +47,20 @@ def test_thank_you_arrives_with_one_click_unsubscribe_headers_and_both_parts(con
     assert "&lt;script&gt;" in html
     assert "#5001" in text
     assert "#5001" in html
+
+
+def test_a_review_request_carries_the_one_click_unsubscribe_it_honours(container, shopify_shop, smtp_inbox,
+                                                                        smtp_mailer, clock):
+    inbox, _ = smtp_inbox
+    deliver(container, shopify_shop, order(at=START, buyer=NASTY, fulfilled_at=START))
+    clock.set(START + timedelta(days=8))
+    schedule_reviews(container)
+
+    dispatch(container)
+
+    review = next(mail for mail in inbox.received if mail["Message-ID"].startswith("<review_request."))
+    assert review["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/unsubscribe/")
+    assert review["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_a_batch_goes_over_one_connection(container, shopify_shop, smtp_inbox, smtp_mailer):
