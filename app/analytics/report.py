@@ -92,7 +92,8 @@ def _customer_figures(session: Session, shop_id: int, period: Period, options: A
         "customers_at_end": counts.at_end,
         "new_customers": counts.new,
         "lost_customers": counts.lost,
-        "retention_rate": m.retention_rate(counts.at_start, counts.at_end, counts.new),
+        "won_back_customers": m.won_back(counts.at_start, counts.at_end, counts.new, counts.lost),
+        "retention_rate": m.retention_rate(counts.at_start, counts.lost),
         "churn_rate": m.churn_rate(counts.lost, counts.at_start),
         "orders": both.orders,
         "revenue": both.revenue,
@@ -169,7 +170,8 @@ def report_for(uow: UnitOfWork, shop: Shop, first: date | None, last: date | Non
 
 
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "retention": ("customers_at_start", "customers_at_end", "new_customers", "lost_customers", "retention_rate",
+    "retention": ("customers_at_start", "customers_at_end", "new_customers", "lost_customers", "won_back_customers",
+                  "retention_rate",
                   "churn_rate", "repeat_purchase_rate", "avg_lifetime"),
     "value": ("orders", "revenue", "customers", "aov", "purchase_frequency", "purchase_frequency_year", "clv",
               "acquisition_cost", "ltv_cac", "members_aov", "guests_aov", "members_frequency", "guests_frequency"),

@@ -48,7 +48,7 @@ def retention_by_month(session: Session, shop_id: int, end: datetime, window: ti
     boundaries = [add_months(last, -i) for i in range(CHART_MONTHS - 1, -1, -1)] + [add_months(last, 1)]
     return [
         {"month": month_label(c.start), "customers": c.at_end, "new": c.new, "lost": c.lost,
-         "retention_rate": m.retention_rate(c.at_start, c.at_end, c.new),
+         "retention_rate": m.retention_rate(c.at_start, c.lost),
          "churn_rate": m.churn_rate(c.lost, c.at_start)}
         for c in q.retention_counts(session, shop_id, boundaries, window)
     ]

@@ -23,8 +23,8 @@ TITLES = {"retention": ("Kundenbindung", "Retention"), "value": ("Bestellungen u
 def register(cli: click.Group) -> None:
     @cli.command("report")
     @click.argument("shop")
-    @click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: a year ago).")
-    @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last day, included (default: today).")
+    @click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First UTC day (default: a year ago).")
+    @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last UTC day, included (default: today).")
     @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
     @click.option("--lang", type=click.Choice(["de", "en"]), help="Language of labels and definitions.")
     @pass_context

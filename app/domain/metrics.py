@@ -28,11 +28,19 @@ def _percent(part: Number, whole: Number) -> Decimal | None:
     return None if ratio is None else _round(ratio * HUNDRED)
 
 
-def retention_rate(
-    customers_at_start: Number, customers_at_end: Number, new_customers: Number
-) -> Decimal | None:
-    """Share of the period's starting customers still customers at its end: (end − new) ÷ start × 100."""
-    return _percent(Decimal(customers_at_end) - Decimal(new_customers), customers_at_start)
+def retention_rate(customers_at_start: Number, lost: Number) -> Decimal | None:
+    """Share of the period's starting customers still customers at its end: (start − lost) ÷ start × 100.
+
+    Not the textbook (end − new) ÷ start: a lapsed customer who comes back during the period is neither new
+    nor was a customer at its start, and that formula counts them as retained (above 100 % at the extreme).
+    Retention and churn add up to 100 %; customers won back are told apart (`won_back`).
+    """
+    return _percent(Decimal(customers_at_start) - Decimal(lost), customers_at_start)
+
+
+def won_back(customers_at_start: Number, customers_at_end: Number, new_customers: Number, lost: Number) -> int:
+    """Customers at the end who were neither customers at the start nor new: lapsed ones who came back."""
+    return max(0, int(customers_at_end) - int(new_customers) - (int(customers_at_start) - int(lost)))
 
 
 def churn_rate(lost: Number, customers_at_start: Number) -> Decimal | None:
@@ -118,9 +126,11 @@ def average_rating(sum_of_ratings: Number, reviews: Number) -> Decimal | None:
 DEFINITIONS: dict[str, dict[str, str]] = {
     "retention_rate": {
         "de": "Anteil der Kunden vom Periodenbeginn, die am Periodenende noch Kunden sind: "
-        "(Kunden am Ende − Neukunden) ÷ Kunden am Anfang.",
+        "(Kunden am Anfang − verlorene Kunden) ÷ Kunden am Anfang. Zurückgewonnene Kunden (vorher abgewandert, "
+        "in der Periode wieder gekauft) zählen nicht als gehalten; Bindungs- und Abwanderungsrate ergeben 100 %.",
         "en": "Share of the customers at the start of the period who are still customers at its end: "
-        "(customers at end − new customers) ÷ customers at start.",
+        "(customers at start − lost customers) ÷ customers at start. Customers won back (lapsed, then buying "
+        "again in the period) do not count as retained; retention and churn add up to 100 %.",
     },
     "churn_rate": {
         "de": "Anteil der Kunden vom Periodenbeginn, die in der Periode verloren gingen.",
@@ -160,8 +170,10 @@ DEFINITIONS: dict[str, dict[str, str]] = {
         "en": "Members who earned or redeemed points in the period.",
     },
     "points_issued": {
-        "de": "Im Zeitraum gutgeschriebene Punkte, abzüglich Stornierungen.",
-        "en": "Points credited in the period, net of reversals.",
+        "de": "Im Zeitraum gutgeschriebene Punkte, abzüglich Stornierungen. Aus dem Punktekonto: auch Punkte von "
+        "Testbestellungen (so lässt sich das Programm in einem Entwicklungsshop ausprobieren).",
+        "en": "Points credited in the period, net of reversals. From the ledger: test orders earn points too (so "
+        "the program can be tried in a development store).",
     },
     "points_redeemed": {
         "de": "Im Zeitraum gegen Prämien eingelöste Punkte.",

@@ -7,6 +7,7 @@ _FIGURES: dict[str, tuple[str, str]] = {
     "customers_at_end": ("Kunden am Periodenende", "Customers at end"),
     "new_customers": ("Neukunden", "New customers"),
     "lost_customers": ("Verlorene Kunden", "Lost customers"),
+    "won_back_customers": ("Zurückgewonnene Kunden", "Customers won back"),
     "retention_rate": ("Kundenbindungsrate", "Retention rate"),
     "churn_rate": ("Abwanderungsrate", "Churn rate"),
     "orders": ("Bestellungen", "Orders"),
@@ -57,13 +58,16 @@ _DEFINITIONS: dict[str, tuple[str, str]] = {
     "lost_customers": (
         "Kunden vom Periodenbeginn ohne Bestellung im Abwanderungsfenster vor dem Periodenende.",
         "Customers at the start with no order within the churn window before the period ends."),
+    "won_back_customers": (
+        "Kunden am Periodenende, die weder am Periodenbeginn Kunden noch neu waren: abgewandert und wieder gekauft.",
+        "Customers at the end who were neither customers at the start nor new: lapsed, then bought again."),
     "churn_rate": (
         "Verlorene Kunden ÷ Kunden am Periodenbeginn; verloren heißt: keine Bestellung im Abwanderungsfenster "
         "(Standard 365 Tage).",
         "Lost customers ÷ customers at the start; lost means no order within the churn window "
         "(default 365 days)."),
-    "orders": ("Bezahlte, nicht stornierte Bestellungen der Periode.",
-               "Paid, not cancelled orders in the period."),
+    "orders": ("Bezahlte, nicht stornierte Bestellungen der Periode, ohne Testbestellungen. Tage sind UTC-Tage.",
+               "Paid, not cancelled orders in the period, test orders left out. Days are UTC days."),
     "revenue": ("Bezahlter Betrag dieser Bestellungen abzüglich Erstattungen.",
                 "What those orders paid, less refunds."),
     "customers": ("Kunden (Mitglieder und Gäste nach E-Mail) mit einer Bestellung in der Periode.",

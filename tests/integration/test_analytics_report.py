@@ -160,7 +160,7 @@ def test_the_cli_prints_a_readable_table_with_definitions(report, container, sho
     assert result.exit_code == 0, result.output
     assert "Retention rate" in result.output
     assert "50.0%" in result.output
-    assert "(customers at end − new customers) ÷ customers at start" in result.output
+    assert "(customers at start − lost customers) ÷ customers at start" in result.output
     assert "€520.00" in result.output
 
 

@@ -24,6 +24,7 @@ from app.domain.metrics import (
     repeat_purchase_rate,
     response_rate,
     retention_rate,
+    won_back,
 )
 
 METRIC_KEYS = {
@@ -35,14 +36,20 @@ METRIC_KEYS = {
 
 
 def test_retention_counts_only_customers_who_were_there_at_the_start() -> None:
-    # 200 at the start, 230 at the end of whom 50 are new: 180 of the 200 stayed → 90 %.
-    assert retention_rate(200, 230, 50) == Decimal("90.00")
+    # 200 at the start, 20 of them lost: 180 of the 200 stayed → 90 %.
+    assert retention_rate(200, 20) == Decimal("90.00")
+
+
+def test_customers_won_back_do_not_push_retention_above_the_starting_customers() -> None:
+    # 5 at the start, 2 lost; at the end 6 customers: 3 stayed, 0 new, so 3 came back after lapsing.
+    # The textbook (end − new) ÷ start would say 120 %.
+    assert (retention_rate(5, 2), churn_rate(2, 5), won_back(5, 6, 0, 2)) == (Decimal("60.00"), Decimal("40.00"), 3)
 
 
 def test_retention_rounds_half_up_to_two_places() -> None:
-    # (10 − 0) ÷ 16 × 100 = 62.5 exactly; (2 − 0) ÷ 3 × 100 = 66.666… → 66.67.
-    assert retention_rate(16, 10, 0) == Decimal("62.50")
-    assert retention_rate(3, 2, 0) == Decimal("66.67")
+    # (16 − 6) ÷ 16 × 100 = 62.5 exactly; (3 − 1) ÷ 3 × 100 = 66.666… → 66.67.
+    assert retention_rate(16, 6) == Decimal("62.50")
+    assert retention_rate(3, 1) == Decimal("66.67")
 
 
 def test_churn_is_the_share_of_starting_customers_lost() -> None:
@@ -123,7 +130,7 @@ def test_average_rating_is_the_mean_of_the_stars() -> None:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda: retention_rate(0, 5, 5),
+        lambda: retention_rate(0, 0),
         lambda: churn_rate(0, 0),
         lambda: repeat_purchase_rate(0, 0),
         lambda: average_order_value(Decimal("0"), 0),

@@ -20,7 +20,7 @@
 
   const SECTIONS = [
     ["retention", "Kundenbindung", "Retention", ["customers_at_start", "customers_at_end", "new_customers",
-      "lost_customers", "retention_rate", "churn_rate", "repeat_purchase_rate", "avg_lifetime"]],
+      "lost_customers", "won_back_customers", "retention_rate", "churn_rate", "repeat_purchase_rate", "avg_lifetime"]],
     ["value", "Bestellungen und Kundenwert", "Orders and customer value", ["orders", "revenue", "aov",
       "purchase_frequency", "clv", "ltv_cac", "members_aov", "guests_aov", "members_frequency", "guests_frequency"]],
     ["programme", "Treueprogramm", "Loyalty program", ["members", "active_members", "points_issued",
