@@ -19,6 +19,7 @@ class LineItem:
     quantity: int
     amount: Decimal  # after line discounts, without tax
     sku: str | None = None
+    paid: Decimal | None = None  # what the shopper paid for it in the shop's price basis (with tax where included)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,7 @@ def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailCo
         "coupon": None,
         "code": None,
         "items": [],
+        "taxes_included": False,
     }
     # Order and reward emails are sent whatever the shopper unsubscribed from: their footer offers to stop the
     # others, and they carry no one-click List-Unsubscribe (RFC 8058 is for mail the click stops).
@@ -154,21 +155,30 @@ def base_context(shop: Shop, member: Member | None, to_email: str, links: LinkBa
 
 
 def order_context(order: Order) -> dict[str, Any]:
-    """The order's number, items and totals."""
+    """The order's number, items and totals, as the shop's own confirmation shows them.
+
+    In a shop whose prices include tax (German shops) lines show what was paid for them, with the tax in it,
+    and the tax is named as included; elsewhere lines are net and the tax is added. Orders stored before lines
+    kept what was paid show net lines either way.
+    """
+    lines = order.line_items or []
+    included = order.taxes_included and bool(lines) and all("paid" in li for li in lines)
     items = [
         {
             "title": str(li.get("title") or ""),
             "quantity": int(li.get("quantity") or 1),
-            "amount": Decimal(str(li.get("amount") or "0")),
+            "amount": Decimal(str(li.get("paid" if included else "amount") or "0")),
         }
-        for li in order.line_items or []
+        for li in lines
     ]
+    merchandise = sum((item["amount"] for item in items), Decimal("0")) if included else order.merchandise
     return {
         "order_name": order.name or f"#{order.order_ref}",
         "items": items,
         "currency": order.currency,
-        "merchandise": order.merchandise,
-        "shipping": order.shipping,
+        "taxes_included": included,
+        "merchandise": merchandise,
+        "shipping": max(Decimal("0"), order.total - merchandise) if included else order.shipping,
         "tax": order.tax,
         "total": order.total,
     }

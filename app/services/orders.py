@@ -190,6 +190,7 @@ def _copy_state(order: Order, snap: OrderSnapshot, now: datetime) -> None:
             "quantity": li.quantity,
             "amount": str(li.amount),
             "sku": li.sku,
+            **({"paid": str(li.paid)} if li.paid is not None else {}),
         }
         for li in snap.line_items
     ]

@@ -197,3 +197,22 @@ def test_thank_you_shows_the_next_purchase_coupon_issued_for_the_order(container
     assert "DANKE-7Q2X" in text
     assert "10 % Rabatt" in text
     assert "1. April 2026" in text
+
+
+def test_a_tax_inclusive_shops_thank_you_shows_what_the_shopper_paid_with_the_tax_included(
+    container, shopify_shop, mailer
+):
+    from app.platforms.shopify.parse import parse_order
+    from tests.support.webhooks import load_payload
+
+    stamp = START.isoformat()
+    paid = load_payload("shopify", "orders_paid") | {"created_at": stamp, "processed_at": stamp, "updated_at": stamp}
+    deliver(container, shopify_shop, parse_order(paid))
+
+    dispatch(container)
+
+    text = " ".join(mailer.sent[0].get_body(("plain",)).get_content().replace("\xa0", " ").split())
+    # 2 × 24.90 − 4.98 discount and 14.90 − 1.49, with their VAT in them, as the shop's own confirmation shows
+    assert "2 × Bio-Kaffee „Morgenglück“ 500 g: 44,82 €" in text
+    assert "1 × Keramiktasse Weiß: 13,41 €" in text
+    assert "Zwischensumme: 58,23 € Versand: 4,90 € Gesamt: 63,13 € (darin enthaltene MwSt.: 10,08 €)" in text

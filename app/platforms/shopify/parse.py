@@ -79,6 +79,7 @@ def _line_item(item: dict[str, Any], taxes_included: bool) -> LineItem:
         quantity=count,
         amount=max(ZERO, gross - discount - tax),
         sku=text(item.get("sku")),
+        paid=max(ZERO, gross - discount),
     )
 
 
