@@ -211,7 +211,9 @@ def test_a_tax_inclusive_shops_thank_you_shows_what_the_shopper_paid_with_the_ta
 
     dispatch(container)
 
-    text = " ".join(mailer.sent[0].get_body(("plain",)).get_content().replace("\xa0", " ").split())
+    plain = mailer.sent[0].get_body(("plain",)).get_content().replace("\xa0", " ")
+    assert "(darin enthaltene MwSt.: 10,08 €)\n\nFür diese Bestellung" in plain  # its own paragraph, as before
+    text = " ".join(plain.split())
     # 2 × 24.90 − 4.98 discount and 14.90 − 1.49, with their VAT in them, as the shop's own confirmation shows
     assert "2 × Bio-Kaffee „Morgenglück“ 500 g: 44,82 €" in text
     assert "1 × Keramiktasse Weiß: 13,41 €" in text
