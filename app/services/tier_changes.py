@@ -102,8 +102,9 @@ def _entry_rewards(
             select(Reward).where(Reward.shop_id == shop.id, Reward.id == tier.entry_coupon_reward_id)
         ).first()
         if reward is not None:
-            terms = CouponTerms(reward.kind, reward.value, reward.minimum_order, reward.validity_days,
-                                f"{tier.name}: {reward_name(reward, shop.locale, shop.currency)}")
+            locale = pick_locale(member.locale, shop.locale)  # the title is what the shopper reads
+            title = f"{tier_label(tier, locale)[0]}: {reward_name(reward, locale, shop.currency)}"
+            terms = CouponTerms(reward.kind, reward.value, reward.minimum_order, reward.validity_days, title)
             issue_coupon(session, shop, member, terms, source="tier_entry", idempotency_key=key, now=now,
                          reward_id=reward.id)
 

@@ -24,7 +24,7 @@ from tests.support.rewards import (
     save_program,
     tier,
 )
-from tests.support.snapshots import order, refund
+from tests.support.snapshots import customer, order, refund
 
 JUERGEN = buyer(1)
 
@@ -78,6 +78,17 @@ def test_entering_a_tier_credits_its_bonus_once_and_issues_its_coupon(container,
     [coupon] = coupons(container, shopify_shop)
     assert (coupon.source, coupon.status, coupon.points_spent) == ("tier_entry", "pending_push", 0)
     ledger_ok(container)
+
+
+def test_a_tier_entry_coupon_is_titled_in_the_shoppers_language(container, shopify_shop):
+    reward = add_reward(container, shopify_shop, points_cost=1000, value="10.00")
+    save_program(container, shopify_shop, bronze_silber_gold(entry_coupon_reward_id=reward.id))
+    alex = customer("7009", "alex@example.com", first_name="Alex", locale="en")
+
+    deliver(container, shopify_shop, order("5009", at=START, merchandise="600.00", buyer=alex))
+
+    [coupon] = coupons(container, shopify_shop)
+    assert coupon.title.endswith("€10.00 off")  # the German shop's English shopper reads English
 
 
 def test_the_tier_multiplier_applies_to_later_orders_and_their_refunds_match(container, shopify_shop):
