@@ -115,9 +115,7 @@ def member_list(session: Session, shop_id: int, text: str, *, offset: int, limit
     (their names in `locale`; None: as the merchant wrote them)."""
     where = [Member.shop_id == shop_id]
     if text.strip():
-        like = f"%{text.strip().lower()}%"
-        where.append(func.lower(Member.email).like(like) | func.lower(Member.first_name).like(like)
-                     | func.lower(Member.last_name).like(like))
+        where.append(MemberRepository.matching(text))
     total = session.scalar(select(func.count(Member.id)).where(*where)) or 0
     rows = session.execute(
         select(Member, Tier.name, Tier.translations)

@@ -97,8 +97,9 @@ class SettingsView(MethodView):
 def _asked_locale(*names: str | None) -> str | None:
     """The supported language a URL parameter asked for (`lang=en`, Shopify's `locale=en-US`), if any."""
     for name in names:
-        if name and pick_locale(name, "-") == name.replace("_", "-").split("-")[0].lower():
-            return pick_locale(name)
+        short = (name or "").replace("_", "-").split("-")[0].lower()
+        if short in LOCALES:
+            return short
     return None
 
 

@@ -10,12 +10,18 @@ from flask import g, request, session
 
 from app.api import container
 from app.domain.errors import Forbidden, Unauthorized
+from app.i18n import LOCALES, pick_locale
 from app.services import admin_sessions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 SESSION_KEY = "admin"
 CSRF_HEADER = "X-Loyalty-Admin"  # cookie-authenticated writes must carry it (a cross-site form cannot)
+
+
+def admin_locale() -> str:
+    """The language the admin page asks in (its Accept-Language), else the signed-in shop's."""
+    return pick_locale(request.accept_languages.best_match(LOCALES), g.shop.locale)
 
 
 def require_admin(view: F) -> F:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import g
 from flask_smorest import Blueprint
 
 from app.api import container
-from app.api.admin_auth import require_admin
+from app.api.admin_auth import admin_locale, require_admin
 from app.api.admin_schemas import (
     AdjustResultSchema,
     AdjustSchema,
@@ -18,7 +18,7 @@ from app.api.admin_schemas import (
     MemberListSchema,
     MemberSearchArgs,
 )
-from app.i18n import LOCALES, pick_locale
+from app.i18n import pick_locale
 from app.services import admin_members
 
 blp = Blueprint("admin_members", __name__, description="Members of the signed-in shop (admin).")
@@ -30,8 +30,8 @@ blp = Blueprint("admin_members", __name__, description="Members of the signed-in
 @require_admin
 def search(q: str, offset: int, limit: int) -> dict[str, Any]:
     """One page of members (newest first), optionally searched by email or name, with the total."""
-    locale = pick_locale(request.accept_languages.best_match(LOCALES), g.shop.locale)
-    return admin_members.search_members(container().uow(), g.shop.id, q, offset=offset, limit=limit, locale=locale)
+    return admin_members.search_members(container().uow(), g.shop.id, q, offset=offset, limit=limit,
+                                        locale=admin_locale())
 
 
 @blp.route("/admin/api/members/<int:member_id>")

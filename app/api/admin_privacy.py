@@ -31,8 +31,8 @@ def exports() -> list[Any]:
 def create_export(data: dict[str, Any]) -> dict[str, Any]:
     """Export one member's data (profile, ledger, orders, reviews, messages) as JSON."""
     c = container()
-    export_id = privacy.export_member_by_admin(c.uow(), g.shop.id, data.get("member_id", data.get("member", "")),
-                                               actor=g.actor, now=c.clock.now())
+    export_id = privacy.export_member_by_admin(c.uow(), g.shop.id, _named_member(data), actor=g.actor,
+                                               now=c.clock.now())
     return {"id": export_id}
 
 
@@ -55,8 +55,7 @@ def download(export_id: int) -> Response:
 def redact(data: dict[str, Any]) -> None:
     """Anonymise one member: no name, email, address or birthday left; ledger amounts stay."""
     c = container()
-    member = data.get("member_id", data.get("member", ""))
-    privacy.redact_member_by_admin(c.uow(), g.shop.id, member, actor=g.actor, now=c.clock.now())
+    privacy.redact_member_by_admin(c.uow(), g.shop.id, _named_member(data), actor=g.actor, now=c.clock.now())
 
 
 @blp.route("/admin/api/privacy/shop", methods=["DELETE"])
@@ -67,3 +66,8 @@ def delete_shop(data: dict[str, Any]) -> None:
     """Delete all of this shop's data now (type the shop's address to confirm); signs out."""
     privacy.delete_shop_by_admin(container().uow(), g.shop.id, data["confirm"])
     session.pop(SESSION_KEY, None)
+
+
+def _named_member(data: dict[str, Any]) -> int | str:
+    # `member_id` (older clients) or `member`: a member number or an email address.
+    return data.get("member_id", data.get("member", ""))

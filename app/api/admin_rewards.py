@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import container
-from app.api.admin_auth import require_admin
+from app.api.admin_auth import admin_locale, require_admin
 from app.api.admin_rewards_schemas import (
     CouponSchema,
     MemberRedeemArgs,
@@ -21,7 +21,6 @@ from app.api.admin_rewards_schemas import (
     TierProgramSchema,
 )
 from app.domain.tiers import TierProgram
-from app.i18n import LOCALES, pick_locale
 from app.models import Reward
 from app.services import redemptions, rewards, tiers
 from app.services.rewards import RewardFields
@@ -144,11 +143,6 @@ def redeem(args: dict[str, Any], member_id: int) -> Any:
         c.uow, c.platform_client(g.shop.platform), c.box, shop_id=g.shop.id, member_id=member_id,
         reward_id=args["reward_id"], now=c.clock.now(), actor=g.actor,
     )
-
-
-def admin_locale() -> str:
-    """The language the admin page asks in (Accept-Language), else the shop's."""
-    return pick_locale(request.accept_languages.best_match(LOCALES), g.shop.locale)
 
 
 def _reward(reward: Reward) -> dict[str, Any]:

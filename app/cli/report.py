@@ -8,10 +8,11 @@ from typing import Any
 
 import click
 from babel import Locale
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent
 
 from app.analytics.report import SECTIONS, report_for
 from app.cli import Context, emit, pass_context
+from app.domain import rewards
 from app.domain.errors import InvalidInput
 from app.i18n import pick_locale
 from app.services.shops import find_shop
@@ -88,7 +89,7 @@ def format_value(figure: dict[str, Any], currency: str, locale: str) -> str:
 
 def format_money(value: Any, currency: str, locale: str) -> str:
     """An amount with the currency where the locale puts it: "1.234,50 €" (de), "€1,234.50" (en)."""
-    return _plain(format_currency(Decimal(str(value)), currency, locale=locale))
+    return rewards.format_money(Decimal(str(value)), locale, currency)
 
 
 def format_percentage(value: Any, locale: str) -> str:

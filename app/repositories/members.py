@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Member
 from app.repositories.base import insert_ignore, locking_upsert, transaction_cache
@@ -92,17 +92,13 @@ class MemberRepository:
         self._locked()[member.id] = member
         return member, created
 
-    def search(self, text: str, limit: int = 50) -> Sequence[Member]:
+    @staticmethod
+    def matching(text: str) -> ColumnElement[bool]:
+        """Members whose email or name contains `text` (case-insensitive): the admin's member search."""
         like = f"%{text.strip().lower()}%"
-        return self.session.scalars(
-            select(Member)
-            .where(
-                Member.shop_id == self.shop_id,
-                func.lower(Member.email).like(like)
-                | func.lower(Member.first_name).like(like)
-                | func.lower(Member.last_name).like(like),
-            )
-            .order_by(Member.id)
-            .limit(limit)
-        ).all()
+        return (
+            func.lower(Member.email).like(like)
+            | func.lower(Member.first_name).like(like)
+            | func.lower(Member.last_name).like(like)
+        )
 

@@ -319,12 +319,6 @@ def _why_not(
 
 
 _ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
-# For the claim's transaction. A lease is visible to other workers as soon as COMMIT returns; only its
-# durability is deferred, and a lease lost with a database crash just makes its rows due again (at-least-once,
-# as after any crash), so the commit does not wait for the WAL flush. No bitmap scans: right after a bulk
-# insert of due rows (a campaign), before autovacuum has analysed the table, the planner expects a handful of
-# due rows and reads and sorts all of them (34 ms per batch with 100 k due); the ordered index scan stops at
-# the batch size whatever the statistics say.
 # A batch's messages with their shop, member, order and email settings in one round trip (was five queries).
 _LOAD = (
     select(OutboxMessage, Shop, Member, Order, EmailSettings.values)

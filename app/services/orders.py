@@ -24,7 +24,7 @@ def apply_order_snapshot(session: Session, shop: Shop, snap: OrderSnapshot, now:
     order = orders.ensure_for_update(snap.order_ref, _placeholder(snap.created_at, now))
     new_refunds = [_record_refund(orders, order, refund, now) for refund in snap.refunds]
     if snap.updated_at >= order.snapshot_at:
-        if snap.refunds_complete:  # a refund deleted in the shop gives its points back
+        if snap.refunds_complete and _has_refunds(order):  # a refund deleted in the shop gives its points back
             new_refunds.append(orders.remove_refunds_except(order, {r.refund_ref for r in snap.refunds}) > 0)
         _copy_state(order, snap, now)
     if order.member_id is None:
