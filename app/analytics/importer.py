@@ -24,6 +24,7 @@ from app.domain.errors import InvalidInput, NotFound
 from app.domain.snapshots import CustomerSnapshot, OrderSnapshot
 from app.models import Member, Shop
 from app.repositories import MemberRepository, OrderRepository, ShopRepository
+from app.repositories.member_records import MemberRecords, forget_saved
 from app.services.orders import apply_order_snapshot
 from app.uow import UnitOfWork
 
@@ -110,7 +111,9 @@ def import_history(
 def _tick(session: Session, progress: Callable[[int], None] | None, done: int) -> None:
     if done % BATCH == 0:
         session.flush()
-        session.expunge_all()  # keeps memory flat on large files; rows are re-read by key when needed
+        # Keeps memory flat on large files; rows are re-read by key when needed (locks are held either way).
+        session.expunge_all()
+        forget_saved(session)
     if progress is not None:
         progress(1)
 
@@ -149,13 +152,17 @@ def _import_order(
         known = _has_member(session, shop, snap)
         order = apply_order_snapshot(session, shop, snap, now)
         result.points_awarded += order.points_earned
-        member = MemberRepository(session, shop.id).get(order.member_id) if order.member_id else None
+        records = MemberRecords(session, shop.id)
+        member = records.lock(order.member_id) if order.member_id else None
         # An order's customer who was not in the customer file becomes a member here: count them too.
         result.members_created += int(member is not None and not known)
+        if member is not None and member.joined_at > snap.created_at:
+            member.joined_at = snap.created_at  # a customer since their first order, not since the import
+            records.save(member)
     else:
-        member = _store_without_points(session, shop, snap, now, result)
-    if member is not None and member.joined_at > snap.created_at:
-        member.joined_at = snap.created_at  # a customer since their first order, not since the import
+        stored = _store_without_points(session, shop, snap, now, result)
+        if stored is not None and stored.joined_at > snap.created_at:
+            stored.joined_at = snap.created_at
     # The next order of this customer locks the member again with a reload from the database (the session
     # does not autoflush), so this order's changes must be there first.
     session.flush()

@@ -1,14 +1,35 @@
-"""Point lots and ledger entries of one shop."""
+"""Point lots and ledger entries of one shop: the ledger's own writes are prebuilt statements."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from app import db_statements as sql
 from app.domain.ledger import LotView
 from app.models import LedgerEntry, PointLot
+from app.repositories.statements import bound, insert_values
+
+_ENTRIES = LedgerEntry.__table__
+_LOTS = PointLot.__table__
+ENTRY_VALUES = ("shop_id", "member_id", "delta", "kind", "reason", "source_type", "source_ref", "order_id", "actor",
+                "idempotency_key", "balance_after", "occurred_at")
+LOT_VALUES = ("shop_id", "member_id", "entry_id", "order_id", "points", "remaining", "available_at", "expires_at",
+              "matured")
+
+_APPEND = sql.Statement(lambda _: insert_values(_ENTRIES, ENTRY_VALUES).returning(_ENTRIES.c.id))
+_ADD_LOT = sql.Statement(lambda _: insert_values(_LOTS, LOT_VALUES))
+_OPEN_LOTS = sql.Statement(lambda _: select(
+    _LOTS.c.id, _LOTS.c.remaining, _LOTS.c.expires_at, _LOTS.c.matured, _LOTS.c.order_id
+).where(
+    _LOTS.c.shop_id == bindparam("shop_id"), _LOTS.c.member_id == bindparam("member_id"), _LOTS.c.remaining > 0
+).order_by(_LOTS.c.id))
+_TAKE = sql.Statement(lambda _: update(_LOTS).where(
+    _LOTS.c.shop_id == bindparam("shop_id"), _LOTS.c.id == bindparam("lot_id")
+).values(remaining=_LOTS.c.remaining - bindparam("take")))
 
 
 class LotRepository:
@@ -18,28 +39,28 @@ class LotRepository:
         self.session = session
         self.shop_id = shop_id
 
-    def open_lots(self, member_id: int) -> Sequence[PointLot]:
-        """Lots with points left; callers hold the member lock, which guards them."""
-        self.session.flush()  # lots credited earlier in this transaction are pending until a flush
-        return self.session.scalars(
-            select(PointLot)
-            .where(PointLot.shop_id == self.shop_id, PointLot.member_id == member_id, PointLot.remaining > 0)
-            .order_by(PointLot.id)
-        ).all()
+    def append(self, values: dict[str, Any]) -> int:
+        """Insert a ledger entry (ENTRY_VALUES without shop_id); its id."""
+        row = sql.first(self.session, _APPEND, bound({"shop_id": self.shop_id, **values}))
+        assert row is not None
+        return int(row[0])
 
-    @staticmethod
-    def views(lots: Sequence[PointLot]) -> list[LotView]:
+    def add_lot(self, values: dict[str, Any]) -> None:
+        """Insert a lot (LOT_VALUES without shop_id)."""
+        sql.execute(self.session, _ADD_LOT, bound({"shop_id": self.shop_id, **values}))
+
+    def open_lots(self, member_id: int) -> list[LotView]:
+        """Lots with points left, oldest first; callers hold the member lock, which guards them."""
+        found = sql.rows(self.session, _OPEN_LOTS, {"shop_id": self.shop_id, "member_id": member_id})
         return [
-            LotView(
-                id=lot.id,
-                remaining=lot.remaining,
-                expires_at=lot.expires_at,
-                available=lot.matured,
-                order_id=lot.order_id,
-                created_seq=lot.id,
-            )
-            for lot in lots
+            LotView(id=lot_id, remaining=remaining, expires_at=expires_at, available=matured, order_id=order_id,
+                    created_seq=lot_id)
+            for lot_id, remaining, expires_at, matured, order_id in found
         ]
+
+    def take(self, lot_id: int, points: int) -> None:
+        """Take points out of a lot (the caller's plan never takes more than it holds)."""
+        sql.execute(self.session, _TAKE, {"shop_id": self.shop_id, "lot_id": lot_id, "take": points})
 
     def entries(self, member_id: int, limit: int = 50) -> Sequence[LedgerEntry]:
         return self.session.scalars(
@@ -55,3 +76,4 @@ class LotRepository:
             .where(PointLot.shop_id == self.shop_id, PointLot.member_id == member_id)
             .order_by(PointLot.id)
         ).all()
+

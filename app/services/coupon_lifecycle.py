@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Coupon, Member, Order, RewardSettings, Shop
+from app.models import Coupon, RewardSettings, Shop
+from app.repositories.records import MemberRecord, OrderRecord
 from app.services.coupons import LIVE, lock_with_member, return_points
 from app.services.worklist import for_each_claimed
 from app.uow import UnitOfWork
@@ -40,7 +41,7 @@ def expire_coupons(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
     return for_each_claimed(uow_factory, claim, work, key=lambda c: c.id, job="expire_coupons")
 
 
-def mark_used_coupons(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+def mark_used_coupons(session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime) -> None:
     """Order hook: one of our codes on the order (case-insensitive) marks that coupon used with the order."""
     codes = {str(code).strip().upper() for code in order.discount_codes or [] if str(code).strip()}
     if not codes:
@@ -54,7 +55,9 @@ def mark_used_coupons(session: Session, shop: Shop, member: Member, order: Order
         coupon.next_attempt_at, coupon.updated_at = None, now
 
 
-def deactivate_order_coupons(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+def deactivate_order_coupons(
+    session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime
+) -> None:
     """Order hook: a refund or cancellation takes back the unused coupons the order earned (thank-you, ...)."""
     if not (order.is_cancelled or order.refunded_total > 0):
         return

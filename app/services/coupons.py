@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import PlatformRejected, PlatformUnavailable
 from app.domain.rewards import coupon_window, generate_code
-from app.models import Coupon, Member, Shop
+from app.models import Coupon, Shop
 from app.platforms.base import CouponSpec, PlatformClient, ShopCredentials
 from app.repositories import MemberRepository, ShopRepository
+from app.repositories.records import AnyMember
 from app.security import SecretBox
 from app.services import ledger
 from app.services.ledger import Posting
@@ -80,7 +81,7 @@ def code_prefix(shop: Shop) -> str:
 
 
 def new_coupon(
-    shop: Shop, member: Member | None, terms: CouponTerms, *, source: str, idempotency_key: str, now: datetime,
+    shop: Shop, member: AnyMember | None, terms: CouponTerms, *, source: str, idempotency_key: str, now: datetime,
     status: str, order_id: int | None = None, reward_id: int | None = None, actor: str = "system",
 ) -> Coupon:
     """A coupon row with a fresh code (not yet added to the session)."""
@@ -96,7 +97,7 @@ def new_coupon(
 
 
 def issue_coupon(
-    session: Session, shop: Shop, member: Member, terms: CouponTerms, *, source: str, idempotency_key: str,
+    session: Session, shop: Shop, member: AnyMember, terms: CouponTerms, *, source: str, idempotency_key: str,
     now: datetime, order_id: int | None = None, reward_id: int | None = None,
 ) -> Coupon:
     """Issue a coupon inside the caller's transaction (order hooks, referrals, tiers); idempotent by key.

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.errors import Conflict, InvalidInput, MemberNotFound
-from app.models import BirthdayRecord, EarningSettings, LedgerEntry, Member, Order, Shop
+from app.models import BirthdayRecord, EarningSettings, LedgerEntry, Member, Shop
 from app.repositories import MemberRepository, ShopRepository, shop_settings
+from app.repositories.records import AnyMember, MemberRecord, OrderRecord
 from app.services import ledger, marketing_consent
 from app.services.ledger import Posting
 from app.uow import UnitOfWork
@@ -60,7 +61,7 @@ def save_settings(uow: UnitOfWork, shop_id: int, values: EarningConfig, now: dat
     return values
 
 
-def award_once(session: Session, member: Member, points: int, reason: str, key: str, now: datetime) -> bool:
+def award_once(session: Session, member: AnyMember, points: int, reason: str, key: str, now: datetime) -> bool:
     """Credit a one-off award unless the ledger already holds `key`; the caller holds the member lock."""
     if points <= 0 or member.redacted_at is not None:
         return False
@@ -77,7 +78,7 @@ def award_once(session: Session, member: Member, points: int, reason: str, key: 
     return True
 
 
-def award_signup(session: Session, shop: Shop, member: Member, now: datetime) -> None:
+def award_signup(session: Session, shop: Shop, member: MemberRecord, now: datetime) -> None:
     """Join hook: points for creating an account, and for joining already subscribed to the newsletter."""
     settings = config(session, shop.id)
     award_once(session, member, settings.signup_points, "signup", f"signup:{member.id}", now)
@@ -86,7 +87,7 @@ def award_signup(session: Session, shop: Shop, member: Member, now: datetime) ->
 
 
 def award_newsletter_on_order(
-    session: Session, shop: Shop, member: Member, order: Order, now: datetime
+    session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime
 ) -> None:
     """Order hook: a member who opted in to marketing since joining gets the newsletter points once."""
     if member.accepts_marketing:

@@ -1,6 +1,8 @@
 """Posting to the append-only ledger: the only code that changes balances, lots and their caches.
 
-Callers hold the member row lock (`MemberRepository.get_for_update`) and own the transaction.
+Callers hold the member row lock and own the transaction. Entries and lots are written at once (prebuilt
+statements); the member's cached balances are changed on the member given, an ORM `Member` (written by the
+session's flush) or a `MemberRecord` of the order path (written by its repository's `save`).
 """
 
 from __future__ import annotations
@@ -9,13 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.domain import ledger as rules
 from app.domain.errors import InsufficientPoints
-from app.models import LedgerEntry, Member, PointLot
+from app.models import Member, PointLot
 from app.repositories import LotRepository
+from app.repositories.records import MemberRecord
+
+Account = Member | MemberRecord
 
 
 @dataclass(frozen=True)
@@ -31,9 +35,18 @@ class Posting:
     idempotency_key: str | None = None
 
 
+@dataclass(frozen=True)
+class PostedEntry:
+    """The ledger row a posting wrote."""
+
+    id: int
+    delta: int
+    balance_after: int
+
+
 def credit(
     session: Session,
-    member: Member,
+    member: Account,
     points: int,
     posting: Posting,
     *,
@@ -41,7 +54,7 @@ def credit(
     available_at: datetime | None = None,
     expires_at: datetime | None = None,
     at: datetime | None = None,
-) -> LedgerEntry:
+) -> PostedEntry:
     """Add points as a new lot; a negative balance is paid back first; pending until `available_at`.
 
     `at` is when it happened in the shop (an order's payment time), if that differs from `now`.
@@ -49,19 +62,10 @@ def credit(
     remaining = rules.credit_remaining(points, member.balance)
     entry = _append(session, member, points, posting, _when(at, now))
     matured = available_at is None or available_at <= now
-    session.add(
-        PointLot(
-            shop_id=member.shop_id,
-            member_id=member.id,
-            entry_id=entry.id,
-            order_id=posting.order_id,
-            points=points,
-            remaining=remaining,
-            available_at=available_at or now,
-            expires_at=expires_at,
-            matured=matured,
-        )
-    )
+    LotRepository(session, member.shop_id).add_lot({
+        "member_id": member.id, "entry_id": entry.id, "order_id": posting.order_id, "points": points,
+        "remaining": remaining, "available_at": available_at or now, "expires_at": expires_at, "matured": matured,
+    })
     if not matured:
         member.pending += remaining
     if posting.kind in {"earn", "bonus", "adjust", "referral", "review", "signup", "birthday", "campaign"}:
@@ -70,31 +74,31 @@ def credit(
 
 
 def reverse(
-    session: Session, member: Member, points: int, posting: Posting, *, now: datetime, at: datetime | None = None
-) -> LedgerEntry:
+    session: Session, member: Account, points: int, posting: Posting, *, now: datetime, at: datetime | None = None
+) -> PostedEntry:
     """Take points back (refund, cancellation, negative adjustment): may take the balance below zero."""
-    lots = LotRepository(session, member.shop_id).open_lots(member.id)
-    plan = rules.plan_reversal(LotRepository.views(lots), points, order_id=posting.order_id)
-    _apply(member, lots, plan)
+    lots = LotRepository(session, member.shop_id)
+    views = lots.open_lots(member.id)
+    _apply(lots, member, views, rules.plan_reversal(views, points, order_id=posting.order_id))
     if posting.kind == "reverse":
         member.lifetime_points = max(0, member.lifetime_points - points)
     return _append(session, member, -points, posting, _when(at, now))
 
 
-def spend(session: Session, member: Member, points: int, posting: Posting, *, now: datetime) -> LedgerEntry:
+def spend(session: Session, member: Account, points: int, posting: Posting, *, now: datetime) -> PostedEntry:
     """Redeem points from available lots, soonest-expiring first; never below zero."""
     available = rules.spendable(member.balance, member.pending)
     if points > available:
         raise InsufficientPoints(needed=points, available=available)
-    lots = LotRepository(session, member.shop_id).open_lots(member.id)
-    plan = rules.plan_redemption(LotRepository.views(lots), points)
-    _apply(member, lots, plan)
+    lots = LotRepository(session, member.shop_id)
+    views = lots.open_lots(member.id)
+    _apply(lots, member, views, rules.plan_redemption(views, points))
     return _append(session, member, -points, posting, now)
 
 
 def expire_lot(
     session: Session, member: Member, lot: PointLot, posting: Posting, *, now: datetime
-) -> LedgerEntry:
+) -> PostedEntry:
     """Expire what is left of one lot."""
     points = lot.remaining
     if not lot.matured:
@@ -111,12 +115,11 @@ def mature_lot(member: Member, lot: PointLot) -> None:
     member.pending -= lot.remaining
 
 
-def _apply(member: Member, lots: Sequence[PointLot], plan: rules.DebitPlan) -> None:
-    by_id = {lot.id: lot for lot in lots}
+def _apply(lots: LotRepository, member: Account, views: Sequence[rules.LotView], plan: rules.DebitPlan) -> None:
+    by_id = {lot.id: lot for lot in views}
     for lot_id, take in plan.takes:
-        lot = by_id[lot_id]
-        lot.remaining -= take
-        if not lot.matured:
+        lots.take(lot_id, take)
+        if not by_id[lot_id].available:
             member.pending -= take
 
 
@@ -125,11 +128,10 @@ def _when(at: datetime | None, now: datetime) -> datetime:
     return min(at, now) if at is not None else now
 
 
-def _append(session: Session, member: Member, delta: int, posting: Posting, now: datetime) -> LedgerEntry:
+def _append(session: Session, member: Account, delta: int, posting: Posting, now: datetime) -> PostedEntry:
     member.balance += delta
     member.updated_at = now
     values = {
-        "shop_id": member.shop_id,
         "member_id": member.id,
         "delta": delta,
         "kind": posting.kind,
@@ -142,6 +144,5 @@ def _append(session: Session, member: Member, delta: int, posting: Posting, now:
         "balance_after": member.balance,
         "occurred_at": now,
     }
-    # INSERT ... RETURNING instead of add + flush: the id comes back without flushing every pending change
-    # early, which cost the webhook an extra UPDATE of the order and of the member per posting.
-    return session.scalars(insert(LedgerEntry).returning(LedgerEntry), [values]).one()
+    entry_id = LotRepository(session, member.shop_id).append(values)
+    return PostedEntry(entry_id, delta, member.balance)

@@ -7,11 +7,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.domain.snapshots import CustomerSnapshot
-from app.models import Member, Order, Shop
-from app.repositories import MemberRepository, OrderRepository
+from app.models import Shop
+from app.repositories.member_records import MemberRecords
+from app.repositories.order_records import OrderRecords
+from app.repositories.records import MemberRecord, OrderRecord
+from app.repositories.records import save as save_record
 
 
-def apply_customer(session: Session, shop: Shop, snap: CustomerSnapshot, now: datetime) -> Member:
+def apply_customer(session: Session, shop: Shop, snap: CustomerSnapshot, now: datetime) -> MemberRecord:
     """A customer record arrived (customers/create|update, customer.created|updated)."""
     return ensure_member(session, shop, snap, now, attach_guest_orders=True)
 
@@ -24,21 +27,21 @@ def ensure_member(
     *,
     attach_guest_orders: bool,
     joined_at: datetime | None = None,
-) -> Member:
-    """The locked member for this customer, created on first sight, with the record's details merged in.
+) -> MemberRecord:
+    """The locked member for this customer, created on first sight, with the record's details merged in (saved).
 
     With `attach_guest_orders`, orders placed earlier without an account under the same email are attached
     and credited. Their rows are locked before the member row (order → member, the order every path keeps).
     """
     guest_orders = []
     if attach_guest_orders and snap.email:
-        guest_orders = list(OrderRepository(session, shop.id).guest_orders_for_email(snap.email))
-    member, created = MemberRepository(session, shop.id).ensure_by_customer_ref(
-        snap.customer_ref, _email(snap.email), min(joined_at or now, now)
-    )
+        guest_orders = OrderRecords(session, shop.id).guest_orders_for_email(snap.email)
+    records = MemberRecords(session, shop.id)
+    member, created = records.lock_by_customer(snap.customer_ref, _email(snap.email), min(joined_at or now, now))
     _merge(member, snap, now)
     if created:
         _on_join(session, shop, member, now)
+    records.save(member)
     if guest_orders:
         from app.services.orders import reconcile_order
 
@@ -48,24 +51,31 @@ def ensure_member(
     return member
 
 
-def after_order(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
-    """Everything that follows an order's reconciliation for its member (tiers, messages, referrals)."""
+def after_order(session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime) -> None:
+    """Everything that follows an order's reconciliation for its member (tiers, messages, referrals).
+
+    The member is written before the hooks (their queries see its balance) and, with the order, again after
+    them: a hook may credit the member (a tier's entry bonus) or change the order.
+    """
     from app.services.order_hooks import run_order_hooks
 
     if order.is_paid and not order.is_cancelled:
         paid_at = order.paid_at or now
         if member.last_order_at is None or paid_at > member.last_order_at:
             member.last_order_at = paid_at
+    save_record(session, member)
     run_order_hooks(session, shop, member, order, now)
+    save_record(session, member)
+    save_record(session, order)
 
 
-def _on_join(session: Session, shop: Shop, member: Member, now: datetime) -> None:
+def _on_join(session: Session, shop: Shop, member: MemberRecord, now: datetime) -> None:
     from app.services.order_hooks import run_join_hooks
 
     run_join_hooks(session, shop, member, now)
 
 
-def _merge(member: Member, snap: CustomerSnapshot, now: datetime) -> None:
+def _merge(member: MemberRecord, snap: CustomerSnapshot, now: datetime) -> None:
     if member.redacted_at is not None:
         return
     values = {

@@ -13,8 +13,9 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from app.i18n import pick_locale
-from app.models import EmailUnsubscribe, Member, Order, OutboxMessage, Shop
+from app.models import EmailUnsubscribe, OutboxMessage, Shop
 from app.repositories import insert_ignore
+from app.repositories.records import AnyMember, AnyOrder, MemberRecord, OrderRecord
 from app.services.email_settings import CATEGORY, KINDS, EmailConfig, get_config
 
 # What the caller's context must hold for kinds rendered from it (other keys are optional): one of the sets.
@@ -31,10 +32,10 @@ THANK_YOU_WITHIN = timedelta(days=3)  # no thank-you for an order first seen lon
 def enqueue(
     session: Session,
     shop: Shop,
-    member: Member,
+    member: AnyMember,
     kind: str,
     *,
-    order: Order | None = None,
+    order: AnyOrder | None = None,
     due_at: datetime,
     dedupe_key: str,
     context: dict[str, Any] | None = None,
@@ -69,7 +70,7 @@ def enqueue(
     ).one()
 
 
-def may_receive(session: Session, shop_id: int, member: Member, kind: str, config: EmailConfig) -> bool:
+def may_receive(session: Session, shop_id: int, member: AnyMember, kind: str, config: EmailConfig) -> bool:
     """Consent: transactional always; service unless unsubscribed; review per shop setting; marketing opt-in."""
     category = CATEGORY[kind]
     if category == "transactional":
@@ -101,7 +102,7 @@ def cancel_for_order(session: Session, shop_id: int, order_id: int, reason: str,
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def order_messages_hook(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+def order_messages_hook(session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime) -> None:
     """Order hook: thank-you once the order is paid; a refund or cancellation cancels what is pending."""
     if order.is_cancelled or order.refunded_total > Decimal("0"):
         cancel_for_order(session, shop.id, order.id, "order_cancelled" if order.is_cancelled else "order_refunded",

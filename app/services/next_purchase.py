@@ -9,13 +9,16 @@ from sqlalchemy.orm import Session
 
 from app.domain.rewards import RewardDef, qualifies, reward_label
 from app.i18n import pick_locale, translate
-from app.models import Member, Order, RewardSettings, Shop
+from app.models import Order, RewardSettings, Shop
+from app.repositories.records import MemberRecord, OrderRecord
 from app.repositories.shop_settings import settings_row
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.rewards import next_purchase_rule
 
 
-def issue_next_purchase_coupon(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+def issue_next_purchase_coupon(
+    session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime
+) -> None:
     """Order hook: after a qualifying paid order, write the thank-you coupon (once per order, by key).
 
     It is pushed to the shop after the order's transaction commits, by the `retry_coupon_pushes` job

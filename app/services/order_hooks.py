@@ -11,10 +11,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.models import Member, Order, Shop
+from app.models import Shop
+from app.repositories.records import MemberRecord, OrderRecord
 
-OrderHook = Callable[[Session, Shop, Member, Order, datetime], None]
-JoinHook = Callable[[Session, Shop, Member, datetime], None]
+OrderHook = Callable[[Session, Shop, MemberRecord, OrderRecord, datetime], None]
+JoinHook = Callable[[Session, Shop, MemberRecord, datetime], None]
 
 
 def order_hooks() -> list[OrderHook]:
@@ -37,11 +38,11 @@ def join_hooks() -> list[JoinHook]:
     return [referral_codes.join_hook, earning_events.award_signup]
 
 
-def run_order_hooks(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+def run_order_hooks(session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime) -> None:
     for hook in order_hooks():
         hook(session, shop, member, order, now)
 
 
-def run_join_hooks(session: Session, shop: Shop, member: Member, now: datetime) -> None:
+def run_join_hooks(session: Session, shop: Shop, member: MemberRecord, now: datetime) -> None:
     for hook in join_hooks():
         hook(session, shop, member, now)

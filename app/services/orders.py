@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from app.domain import earning
-from app.domain.refunds import RefundParts, refunded_amounts
+from app.domain.refunds import refunded_amounts
 from app.domain.snapshots import FulfillmentSnapshot, OrderDeleted, OrderSnapshot, RefundSnapshot
-from app.models import Member, Order, ProgramSettings, Shop
-from app.repositories import MemberRepository, OrderRepository, ShopRepository
+from app.models import ProgramSettings, Shop
+from app.repositories import ShopRepository
+from app.repositories.member_records import MemberRecords
+from app.repositories.order_records import OrderRecords
+from app.repositories.records import MemberRecord, OrderRecord
 from app.services import ledger, members
 from app.services.ledger import Posting
 from app.services.program import earning_rules, lot_dates
@@ -18,33 +21,31 @@ from app.services.program import earning_rules, lot_dates
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def apply_order_snapshot(session: Session, shop: Shop, snap: OrderSnapshot, now: datetime) -> Order:
+def apply_order_snapshot(session: Session, shop: Shop, snap: OrderSnapshot, now: datetime) -> OrderRecord:
     """Merge one order snapshot: newer state replaces older, refunds accumulate, points follow."""
-    orders = OrderRepository(session, shop.id)
-    order = orders.ensure_for_update(snap.order_ref, _placeholder(snap.created_at, now))
+    orders = OrderRecords(session, shop.id)
+    order = orders.lock_or_create(snap.order_ref, _placeholder(snap.created_at, now))
     new_refunds = [_record_refund(orders, order, refund, now) for refund in snap.refunds]
     if snap.updated_at >= order.snapshot_at:
         if snap.refunds_complete and _has_refunds(order):  # a refund deleted in the shop gives its points back
             new_refunds.append(orders.remove_refunds_except(order, {r.refund_ref for r in snap.refunds}) > 0)
         _copy_state(order, snap, now)
     if order.member_id is None:
-        member = _member_for(session, shop, snap, now)
-        if member is not None:
-            order.member_id = member.id
+        order.member_id = _member_id_for(session, shop, snap, now)
     return reconcile_order(session, shop, order, now, at=snap.updated_at, refunds_changed=any(new_refunds))
 
 
-def apply_refund(session: Session, shop: Shop, refund: RefundSnapshot, now: datetime) -> Order:
+def apply_refund(session: Session, shop: Shop, refund: RefundSnapshot, now: datetime) -> OrderRecord:
     """A refund on its own (Shopify refunds/create): recorded once by its id, then the order reconciled."""
-    orders = OrderRepository(session, shop.id)
-    order = orders.ensure_for_update(refund.order_ref, _placeholder(refund.created_at or now, now))
+    orders = OrderRecords(session, shop.id)
+    order = orders.lock_or_create(refund.order_ref, _placeholder(refund.created_at or now, now))
     _record_refund(orders, order, refund, now)
     return reconcile_order(session, shop, order, now, at=refund.created_at)
 
 
-def apply_order_deleted(session: Session, shop: Shop, event: OrderDeleted, now: datetime) -> Order | None:
+def apply_order_deleted(session: Session, shop: Shop, event: OrderDeleted, now: datetime) -> OrderRecord | None:
     """A deleted (trashed) order earns nothing; a later, newer snapshot may bring it back."""
-    order = OrderRepository(session, shop.id).get_for_update(event.order_ref)
+    order = OrderRecords(session, shop.id).lock(event.order_ref)
     if order is None:
         return None
     order.is_cancelled = True
@@ -55,32 +56,36 @@ def apply_order_deleted(session: Session, shop: Shop, event: OrderDeleted, now: 
 
 def apply_fulfillment(
     session: Session, shop: Shop, event: FulfillmentSnapshot, now: datetime
-) -> Order | None:
+) -> OrderRecord | None:
     """Remember when an order was fulfilled (review requests are timed from it)."""
-    order = OrderRepository(session, shop.id).get_by_ref(event.order_ref)
+    orders = OrderRecords(session, shop.id)
+    order = orders.lock(event.order_ref)
     if order is not None and order.fulfilled_at is None:
         order.fulfilled_at = event.fulfilled_at
         order.updated_at = now
+        orders.save(order)
     return order
 
 
 def reconcile_order(
-    session: Session, shop: Shop, order: Order, now: datetime, at: datetime | None = None,
+    session: Session, shop: Shop, order: OrderRecord, now: datetime, at: datetime | None = None,
     *, refunds_changed: bool = True,
-) -> Order:
-    """Post the difference between what the order should hold and what the ledger holds for it.
+) -> OrderRecord:
+    """Post the difference between what the order should hold and what the ledger holds for it, and save both.
 
     The caller holds the order row lock; the member row is locked here (order → member, always).
     `refunds_changed=False` says this transaction recorded no refund for the order: if none was known
-    before either (every refunded amount is zero), reading its refunds again is skipped.
+    before either (every refunded amount is zero), reading its refunds again is skipped. The order and the
+    member are written before the order hooks run (their queries count this order), and the member again
+    after them if a hook credited it.
     """
     settings = ShopRepository(session).settings(shop.id)
+    orders = OrderRecords(session, shop.id)
     if refunds_changed or _has_refunds(order):
-        _refresh_refund_totals(session, shop, order)
-    if order.member_id is None:
-        return order
-    member = MemberRepository(session, shop.id).get_for_update(order.member_id)
+        _refresh_refund_totals(orders, order)
+    member = MemberRecords(session, shop.id).lock(order.member_id) if order.member_id is not None else None
     if member is None:
+        orders.save(order)
         return order
     if order.is_paid and order.earn_rules is None:
         order.earn_rules = earning_rules(session, settings, member).to_dict()
@@ -94,11 +99,12 @@ def reconcile_order(
         posting = Posting("reverse", reason, "order", order.order_ref, order.id)
         ledger.reverse(session, member, -diff, posting, now=now, at=at)
     order.points_earned = target
+    orders.save(order)
     members.after_order(session, shop, member, order, now)
     return order
 
 
-def _target(order: Order) -> int:
+def _target(order: OrderRecord) -> int:
     if order.earn_rules is None:
         return 0
     amounts = earning.OrderAmounts(
@@ -114,7 +120,7 @@ def _target(order: Order) -> int:
 
 
 def _earn(
-    session: Session, settings: ProgramSettings, member: Member, order: Order, points: int, now: datetime
+    session: Session, settings: ProgramSettings, member: MemberRecord, order: OrderRecord, points: int, now: datetime
 ) -> None:
     available_at, expires_at = lot_dates(settings, order.first_paid_at or now, now)
     posting = Posting("earn", "order_paid", "order", order.order_ref, order.id)
@@ -124,30 +130,29 @@ def _earn(
     )
 
 
-def _member_for(session: Session, shop: Shop, snap: OrderSnapshot, now: datetime) -> Member | None:
+def _member_id_for(session: Session, shop: Shop, snap: OrderSnapshot, now: datetime) -> int | None:
     if snap.customer is not None:
         return members.ensure_member(
             session, shop, snap.customer, now, attach_guest_orders=False, joined_at=snap.created_at
-        )
+        ).id
     if snap.email:
-        return MemberRepository(session, shop.id).get_by_email(snap.email)
+        return MemberRecords(session, shop.id).id_by_email(snap.email)
     return None
 
 
-def _has_refunds(order: Order) -> bool:
+def _has_refunds(order: OrderRecord) -> bool:
     # Any stored refund with a non-zero part leaves at least one refunded amount non-zero (domain/refunds.py),
     # so all-zero amounts mean every known refund adds nothing, whatever the order's amounts are now.
     return any((order.refunded_merchandise, order.refunded_shipping, order.refunded_tax, order.refunded_total))
 
 
-def _record_refund(orders: OrderRepository, order: Order, refund: RefundSnapshot, now: datetime) -> bool:
+def _record_refund(orders: OrderRecords, order: OrderRecord, refund: RefundSnapshot, now: datetime) -> bool:
     return orders.add_refund(order, refund, refund.created_at or now)
 
 
-def _refresh_refund_totals(session: Session, shop: Shop, order: Order) -> None:
-    rows = OrderRepository(session, shop.id).refunds(order)
+def _refresh_refund_totals(orders: OrderRecords, order: OrderRecord) -> None:
     refunded = refunded_amounts(
-        (RefundParts(r.lines_amount, r.lines_tax, r.shipping, r.total, r.shipping_tax) for r in rows),
+        orders.refunds(order),
         order_merchandise=order.merchandise,
         order_shipping=order.shipping,
         order_tax=order.tax,
@@ -160,7 +165,7 @@ def _refresh_refund_totals(session: Session, shop: Shop, order: Order) -> None:
     order.refunded_total = refunded.total
 
 
-def _copy_state(order: Order, snap: OrderSnapshot, now: datetime) -> None:
+def _copy_state(order: OrderRecord, snap: OrderSnapshot, now: datetime) -> None:
     order.snapshot_at = snap.updated_at
     order.name = snap.name[:64]
     order.currency = snap.currency

@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 
 from app.domain.earning import EarningRules
 from app.domain.expiry import lot_expires_at
-from app.models import Member, ProgramSettings
+from app.models import ProgramSettings
+from app.repositories.records import AnyMember
 
 
-def earning_rules(session: Session, settings: ProgramSettings, member: Member | None) -> EarningRules:
+def earning_rules(session: Session, settings: ProgramSettings, member: AnyMember | None) -> EarningRules:
     """The rules an order paid now earns under, including the member's tier multiplier."""
     from app.services.tier_multiplier import multiplier_for
 

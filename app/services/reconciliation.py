@@ -15,7 +15,8 @@ from app.domain.errors import Conflict, LoyaltyError, NotFound, PlatformError, S
 from app.domain.snapshots import OrderSnapshot
 from app.models import Member, Shop, SyncRepair, SyncRun
 from app.platforms.base import PlatformClient, ShopCredentials
-from app.repositories import OrderRepository, ShopRepository
+from app.repositories import ShopRepository
+from app.repositories.order_records import OrderRecords
 from app.security import SecretBox
 from app.services.orders import apply_order_snapshot
 from app.services.shops import credentials
@@ -200,7 +201,7 @@ def _apply_snapshot(uow: UnitOfWork, shop_id: int, run_id: int, snap: OrderSnaps
         shop = ShopRepository(uow.session).get(shop_id)
         if shop is None or not shop.is_active:
             return False
-        existing = OrderRepository(uow.session, shop_id).get_for_update(snap.order_ref)
+        existing = OrderRecords(uow.session, shop_id).lock(snap.order_ref)
         before = existing.points_earned if existing is not None else 0
         order = apply_order_snapshot(uow.session, shop, snap, now)
         changed = order.points_earned != before

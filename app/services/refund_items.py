@@ -23,6 +23,7 @@ from app.domain.snapshots import RefundSnapshot
 from app.models import OrderRefund, Shop
 from app.platforms.base import ShopCredentials
 from app.repositories import OrderRepository, ShopRepository
+from app.repositories.order_records import OrderRecords
 from app.security import SecretBox
 from app.services.orders import reconcile_order
 from app.services.shops import credentials
@@ -138,11 +139,11 @@ def _apply(
     one the shop no longer lists was deleted there and keeps what it had. Returns (refunds, points posted)."""
     with uow:
         shop = ShopRepository(uow.session).get(shop_id)
-        orders = OrderRepository(uow.session, shop_id)
-        order = orders.get_for_update(order_ref)
+        order = OrderRecords(uow.session, shop_id).lock(order_ref)
         if shop is None or order is None:
             return 0, 0
-        rows = [row for row in orders.unitemised_refunds_of(order) if row.refund_ref in refund_refs]
+        refunds = OrderRepository(uow.session, shop_id).unitemised_refunds_of(order)
+        rows = [row for row in refunds if row.refund_ref in refund_refs]
         if not rows:
             return 0, 0  # another worker was first
         for row in rows:
@@ -155,6 +156,7 @@ def _apply(
                 row.shipping, row.shipping_tax = refund.shipping, refund.shipping_tax
             row.itemised = True  # `total` stays: the money refunded, as the order snapshot said
         before = order.points_earned
+        uow.session.flush()  # the refunds' new lines, for the reconciliation's own read of them
         reconcile_order(uow.session, shop, order, now, refunds_changed=True)
         points = order.points_earned - before
         uow.commit()

@@ -12,7 +12,6 @@ from app.db_reads import Reader
 from app.domain.errors import InvalidSignature, MemberNotFound, Unauthorized
 from app.domain.snapshots import CustomerSnapshot
 from app.i18n import pick_locale
-from app.models import Member
 from app.platforms import app_proxy
 from app.platforms.base import PlatformClient
 from app.repositories import ShopRepository
@@ -239,7 +238,7 @@ def _ensure_member(uow_factory: UowFactory, shop: ShopInfo, customer_ref: str, n
         stored = ShopRepository(uow.session).get(shop.id)
         if stored is None:
             raise InvalidSignature("unknown shop")
-        member: Member = members.ensure_member(
+        member = members.ensure_member(
             uow.session,
             stored,
             CustomerSnapshot(customer_ref=customer_ref, email=None),

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.domain.tiers import TierDef, TierProgram, evaluate, tier_label, upgrade_on_order
 from app.i18n import pick_locale
-from app.models import LedgerEntry, Member, MemberTier, Order, Reward, Shop, TierHistory, TierProgramRow
+from app.models import LedgerEntry, Member, MemberTier, Reward, Shop, TierHistory, TierProgramRow
 from app.repositories import ShopRepository
+from app.repositories.records import AnyMember, MemberRecord, OrderRecord
 from app.services import ledger
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.ledger import Posting
@@ -25,7 +26,9 @@ from app.uow import UnitOfWork
 EVALUATION_INTERVAL = timedelta(hours=20)
 
 
-def upgrade_tier_on_order(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+def upgrade_tier_on_order(
+    session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime
+) -> None:
     """Order hook: a paid order that lifts the member's qualifying value over a threshold upgrades at once.
 
     Refunds that drop the member below a threshold are left to `evaluate_tiers` (grace period).
@@ -43,7 +46,7 @@ def upgrade_tier_on_order(session: Session, shop: Shop, member: Member, order: O
         change_tier(session, shop, member, state, program, target.key, "order", now)
 
 
-def _state(session: Session, member: Member, now: datetime) -> MemberTier:
+def _state(session: Session, member: AnyMember, now: datetime) -> MemberTier:
     state = session.get(MemberTier, member.id)
     if state is None:
         state = MemberTier(member_id=member.id, shop_id=member.shop_id, tier_key=None, since=now)
@@ -52,7 +55,7 @@ def _state(session: Session, member: Member, now: datetime) -> MemberTier:
 
 
 def change_tier(
-    session: Session, shop: Shop, member: Member, state: MemberTier, program: TierProgram, new_key: str | None,
+    session: Session, shop: Shop, member: AnyMember, state: MemberTier, program: TierProgram, new_key: str | None,
     reason: str, now: datetime,
 ) -> None:
     """Move the member (locked by the caller) to `new_key`, record the history, and reward an upward move."""
@@ -68,7 +71,7 @@ def change_tier(
 
 
 def _congratulate(
-    session: Session, shop: Shop, member: Member, program: TierProgram, tier: TierDef, now: datetime
+    session: Session, shop: Shop, member: AnyMember, program: TierProgram, tier: TierDef, now: datetime
 ) -> None:
     from app.services.messages import enqueue
 
@@ -88,7 +91,7 @@ def _index(program: TierProgram, key: str | None) -> int:
 
 
 def _entry_rewards(
-    session: Session, shop: Shop, member: Member, program: TierProgram, tier: TierDef, now: datetime
+    session: Session, shop: Shop, member: AnyMember, program: TierProgram, tier: TierDef, now: datetime
 ) -> None:
     # Once per tier and year (or once ever for lifetime programmes): falling back and climbing again in the
     # same year earns nothing twice.

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.domain.errors import NotFound
 from app.models import Member, Referral, ReferralCode, Shop
 from app.repositories import insert_ignore
+from app.repositories.records import AnyMember, MemberRecord
 from app.uow import UnitOfWork
 
 SUFFIX_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed without mistakes
@@ -40,7 +41,7 @@ def code_for_member(session: Session, shop_id: int, member_id: int) -> str | Non
 
 
 def ensure_code(
-    session: Session, member: Member, now: datetime, *, new_member: bool = False, shop_locale: str | None = None
+    session: Session, member: AnyMember, now: datetime, *, new_member: bool = False, shop_locale: str | None = None
 ) -> str:
     """The member's code, made on first need; a clash with another member's code draws a new suffix.
 
@@ -74,7 +75,7 @@ def ensure_code_for(uow: UnitOfWork, shop_id: int, member_id: int, now: datetime
         return code
 
 
-def join_hook(session: Session, shop: Shop, member: Member, now: datetime) -> None:
+def join_hook(session: Session, shop: Shop, member: MemberRecord, now: datetime) -> None:
     """Join hook: every new member gets a referral code."""
     ensure_code(session, member, now, new_member=True, shop_locale=shop.locale)
 

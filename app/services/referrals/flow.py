@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Member, Order, Referral, Shop
+from app.models import Order, Referral, Shop
 from app.repositories import MemberRepository, ShopRepository, insert_ignore, shop_settings
+from app.repositories.records import AnyOrder, MemberRecord, OrderRecord
 from app.repositories.shop_settings import OPEN_REFERRALS
 from app.services.referrals.codes import find_code
 from app.services.referrals.fraud import fraud_reasons
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 OPEN = ("ordered", "flagged")  # attributed to an order, reward not yet settled
 
 
-def on_order(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> None:
+def on_order(session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime) -> None:
     """Order hook (runs on every reconciliation, so each step is a guarded state change: exactly once)."""
     if shop_settings.fact(session, OPEN_REFERRALS, shop.id) is False and not order.discount_codes:
         return  # the shop has no referral waiting for an order or a hold, and no code was typed: nothing to do
@@ -81,7 +82,9 @@ def _settle_one(uow: UnitOfWork, shop_id: int, referral_id: int, order_id: int |
         return 1
 
 
-def _pending_referral(session: Session, shop: Shop, member: Member, order: Order, now: datetime) -> Referral | None:
+def _pending_referral(
+    session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime
+) -> Referral | None:
     keys = [f"c:{ref}" for ref in (member.customer_ref, order.customer_ref) if ref]
     keys += [f"e:{email}" for email in (member.email, order.email) if email]
     if keys:
@@ -97,7 +100,7 @@ def _pending_referral(session: Session, shop: Shop, member: Member, order: Order
 
 
 def _referral_from_discount_code(
-    session: Session, shop: Shop, member: Member, order: Order, now: datetime
+    session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime
 ) -> Referral | None:
     # A friend who typed the referral code at checkout (where the merchant made it a shop discount).
     for typed in order.discount_codes or []:
@@ -140,8 +143,8 @@ def _attribute(
     shop: Shop,
     config: ReferralConfig,
     referral: Referral,
-    friend: Member,
-    order: Order,
+    friend: MemberRecord,
+    order: OrderRecord,
     now: datetime,
 ) -> None:
     referrer = MemberRepository(session, shop.id).get(referral.referrer_id)
@@ -164,12 +167,12 @@ def _attribute(
     welcome_friend(session, shop, config, referral, friend, now)
 
 
-def _revoke_if_refunded(referral: Referral, order: Order, now: datetime) -> None:
+def _revoke_if_refunded(referral: Referral, order: AnyOrder, now: datetime) -> None:
     if referral.status in OPEN and _refunded(order):
         _close(referral, "revoked", "order_cancelled" if order.is_cancelled else "order_refunded", now)
 
 
-def _refunded(order: Order) -> bool:
+def _refunded(order: AnyOrder) -> bool:
     return order.is_cancelled or not order.is_paid or order.refunded_total > 0
 
 

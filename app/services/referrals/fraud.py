@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Member, Order, Referral
+from app.repositories.records import MemberRecord, OrderRecord
 from app.services.referrals.settings import ReferralConfig
 
 KNOWN_BEFORE = timedelta(days=1)  # an account opened the day the friend followed the link is still new
@@ -24,8 +25,8 @@ def fraud_reasons(
     config: ReferralConfig,
     referral: Referral,
     referrer: Member,
-    friend: Member,
-    order: Order,
+    friend: MemberRecord,
+    order: OrderRecord,
     now: datetime,
 ) -> list[str]:
     """Every rule the friend's first order breaks, in a stable order (empty: clean)."""
@@ -45,7 +46,7 @@ def fraud_reasons(
     return reasons
 
 
-def _referrer_shipped_there(session: Session, referrer: Member, order: Order) -> bool:
+def _referrer_shipped_there(session: Session, referrer: Member, order: OrderRecord) -> bool:
     return (
         session.scalar(
             select(Order.id)
@@ -60,7 +61,9 @@ def _referrer_shipped_there(session: Session, referrer: Member, order: Order) ->
     )
 
 
-def _email_known(session: Session, referral: Referral, friend: Member, order: Order, emails: set[str]) -> bool:
+def _email_known(
+    session: Session, referral: Referral, friend: MemberRecord, order: OrderRecord, emails: set[str]
+) -> bool:
     """The friend was a customer before: an earlier order, or an account older than the referral."""
     if friend.joined_at < referral.created_at - KNOWN_BEFORE:
         return True

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.models import Member, Referral, Shop
+from app.repositories.records import AnyMember
 from app.services import ledger
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.ledger import Posting
@@ -15,7 +16,7 @@ from app.services.referrals.settings import ReferralConfig
 
 
 def welcome_friend(
-    session: Session, shop: Shop, config: ReferralConfig, referral: Referral, friend: Member, now: datetime
+    session: Session, shop: Shop, config: ReferralConfig, referral: Referral, friend: AnyMember, now: datetime
 ) -> None:
     """Issue the friend's welcome coupon once (pushed to the shop after the commit by the coupon job)."""
     if config.friend_coupon_value <= 0 and config.friend_coupon_kind != "free_shipping":
