@@ -4,11 +4,11 @@ The webhook's shop lookup loads the shop with every area's settings row and reme
 absent, for the rest of the transaction; the order hooks of each area then read their row from here instead
 of one round trip each. Outside that path `settings_row` is a plain primary-key get.
 
-On PostgreSQL the lookup reads only an md5 of each settings row as the database holds it now; when those
-match the copies this process loaded before, the copies are used (`shared` / `share`): loading seven
-entities was a sixth of the webhook's CPU. The copies are transient objects built column by column from rows
-of one statement together with their fingerprints, so a copy always matches its fingerprint; nothing in a
-webhook's transaction writes settings, and no session ever holds a copy.
+On PostgreSQL the lookup reads only an md5 of the shop row and of each settings row as the database holds
+them now; when those match the copies this process loaded before, the copies are used (`shared` / `share`):
+loading seven entities was a sixth of the webhook's CPU. The copies are transient objects built column by
+column from rows of one statement together with their fingerprints, so a copy always matches its fingerprint;
+nothing in a webhook's transaction writes settings, and no session ever holds a copy.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ SETTINGS_MODELS: tuple[type[Any], ...] = (
 _KEY = "shop_settings"
 OPEN_REFERRALS = "open_referrals"
 
-# shop id -> (the rows' fingerprints, {model: transient copy or None}); one entry per shop, replaced whole.
+# shop id -> (the rows' fingerprints, {Shop or settings model: transient copy or None}); one entry per shop,
+# replaced whole.
 _SHARED: dict[int, tuple[tuple[Any, ...], dict[Any, Any]]] = {}
 
 
@@ -73,14 +74,17 @@ def _known(session: Session) -> dict[tuple[Any, int], Any]:
 
 
 def shared(shop_id: int, fingerprints: tuple[Any, ...]) -> dict[Any, Any] | None:
-    """This process's copies of the shop's settings rows if they still match `fingerprints`, else None."""
+    """This process's copies of the shop row and its settings rows if they still match `fingerprints`, else None."""
     held = _SHARED.get(shop_id)
     return held[1] if held is not None and held[0] == fingerprints else None
 
 
-def share(shop_id: int, fingerprints: tuple[Any, ...], rows: dict[Any, Any]) -> None:
-    """Keep copies of `rows` (loaded by the statement that computed `fingerprints`) for later transactions."""
-    _SHARED[shop_id] = (fingerprints, {model: _copy(row) for model, row in rows.items()})
+def share(shop_id: int, fingerprints: tuple[Any, ...], rows: dict[Any, Any]) -> dict[Any, Any]:
+    """Keep copies of `rows` (loaded by the statement that computed `fingerprints`) for later transactions;
+    returns the copies."""
+    copies = {model: _copy(row) for model, row in rows.items()}
+    _SHARED[shop_id] = (fingerprints, copies)
+    return copies
 
 
 def _copy(row: Any) -> Any:

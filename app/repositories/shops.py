@@ -6,13 +6,16 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Text, bindparam, exists, func, literal_column, select
+from sqlalchemy import Select, Text, bindparam, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
+from app import db_statements as sql
 from app.domain.shops import normalise_shop_ref
 from app.models import ProgramSettings, Referral, Shop
 from app.repositories import shop_settings
 from app.repositories.shop_settings import OPEN_REFERRALS, SETTINGS_MODELS
+
+OPEN_STATUSES = ("pending", "ordered", "flagged")  # referrals that may still change with an order
 
 
 class ShopRepository:
@@ -28,24 +31,26 @@ class ShopRepository:
         return self.session.scalars(select(Shop).where(Shop.platform == platform, Shop.domain == domain)).first()
 
     def get_by_domain_with_settings(self, platform: str, domain: str) -> Shop | None:
-        """The shop with every settings row and whether it has open referrals (webhooks).
+        """The shop with every settings row and whether it has open referrals (webhooks), to read, not to change.
 
         The rows are remembered for this transaction (`shop_settings`), so the order hooks read none again. On
-        PostgreSQL the shop comes with a fingerprint of each settings row and the rows themselves only when the
-        process's shared copies no longer match; elsewhere everything comes in one statement.
+        PostgreSQL one prebuilt statement reads a fingerprint of the shop row and of each settings row; when
+        they match the copies this process loaded before, the copies are used (nothing else is read), else
+        everything comes again in one statement. Elsewhere everything comes in one statement every time. The
+        shop returned is a copy attached to no session: a caller that changes the shop loads it itself.
         """
         params = {"platform": platform, "domain": domain}
         if self.session.get_bind().dialect.name != "postgresql":
             return self._load_with_settings(params)
-        row = self.session.execute(_shop_with_fingerprints(), params).first()
+        row = sql.first(self.session, _FINGERPRINTS, params)
         if row is None:
             return None
-        shop, *fingerprints, open_referrals = row
-        rows = shop_settings.shared(shop.id, tuple(fingerprints))
+        shop_id, *fingerprints, open_referrals = row
+        rows = shop_settings.shared(shop_id, tuple(fingerprints))
         if rows is None:
             return self._load_with_settings(params, share=True)
-        shop_settings.remember(self.session, shop.id, {**rows, OPEN_REFERRALS: open_referrals})
-        return shop  # type: ignore[no-any-return]
+        shop_settings.remember(self.session, shop_id, {**rows, OPEN_REFERRALS: open_referrals})
+        return rows[Shop]  # type: ignore[no-any-return]
 
     def _load_with_settings(self, params: dict[str, str], share: bool = False) -> Shop | None:
         row = self.session.execute(_shop_with_settings(share), params).first()
@@ -53,11 +58,11 @@ class ShopRepository:
             return None
         shop, *rows = row
         open_referrals = rows.pop()
-        loaded = dict(zip(SETTINGS_MODELS, rows[: len(SETTINGS_MODELS)], strict=True))
+        loaded = {Shop: shop, **dict(zip(SETTINGS_MODELS, rows[: len(SETTINGS_MODELS)], strict=True))}
         if share:
-            shop_settings.share(shop.id, tuple(rows[len(SETTINGS_MODELS) :]), loaded)
+            loaded = shop_settings.share(shop.id, tuple(rows[len(SETTINGS_MODELS) :]), loaded)
         shop_settings.remember(self.session, shop.id, {**loaded, OPEN_REFERRALS: open_referrals})
-        return shop  # type: ignore[no-any-return]
+        return loaded[Shop]  # type: ignore[no-any-return]
 
     def find(self, ref: str) -> Shop | None:
         """A shop by id, domain or URL, as an operator types it on the command line."""
@@ -85,14 +90,16 @@ class ShopRepository:
 def _open_referrals() -> Any:
     return (
         exists()
-        .where(Referral.shop_id == Shop.id, Referral.status.in_(("pending", "ordered", "flagged")))
+        # Equalities, not IN (…): an IN list of literals is expanded when run, which prebuilt statements are not.
+        .where(Referral.shop_id == Shop.id, or_(*(Referral.status == status for status in OPEN_STATUSES)))
         .label("open_referrals")
     )
 
 
 def _fingerprints() -> list[Any]:
-    # md5 of each settings row as PostgreSQL prints it (NULL when the shop has none): equal text, equal row.
-    return [
+    # md5 of the shop row and of each settings row as PostgreSQL prints it (NULL when the shop has none):
+    # equal text, equal row.
+    return [func.md5(literal_column("shops").cast(Text))] + [
         select(func.md5(literal_column(model.__table__.name).cast(Text)))  # type: ignore[attr-defined]
         .where(model.shop_id == Shop.id)
         .correlate(Shop)
@@ -101,12 +108,9 @@ def _fingerprints() -> list[Any]:
     ]
 
 
-@cache
-def _shop_with_fingerprints() -> Select[Any]:
-    # Built once: the webhook path only binds the two values.
-    return select(Shop, *_fingerprints(), _open_referrals()).where(
-        Shop.platform == bindparam("platform"), Shop.domain == bindparam("domain")
-    )
+# The webhook path's lookup: only the shop's id, the fingerprints and the open-referrals fact.
+_FINGERPRINTS = sql.Statement(lambda _: select(Shop.id, *_fingerprints(), _open_referrals()).where(
+    Shop.platform == bindparam("platform"), Shop.domain == bindparam("domain")))
 
 
 @cache
@@ -114,6 +118,7 @@ def _shop_with_settings(fingerprinted: bool = False) -> Select[Any]:
     # The shop and every settings row (outer joins by primary key), with their fingerprints when they are to
     # be shared, and the open-referrals fact last.
     stmt = select(Shop, *SETTINGS_MODELS, *(_fingerprints() if fingerprinted else ()), _open_referrals())
+    # The shop's fingerprint comes first among them; it is the row of the shop itself (FROM shops).
     for model in SETTINGS_MODELS:
         stmt = stmt.outerjoin(model, model.shop_id == Shop.id)
     return stmt.where(Shop.platform == bindparam("platform"), Shop.domain == bindparam("domain"))

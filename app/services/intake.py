@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.domain import snapshots as ev
-from app.models import Shop, WebhookDelivery
-from app.repositories import ShopRepository, insert_ignore
+from app.models import Shop
+from app.repositories import ShopRepository
+from app.repositories.inbox import InboxRepository
 from app.services import members, orders
 from app.uow import UnitOfWork
 
@@ -39,6 +39,9 @@ def handlers() -> dict[type, Handler]:
 
 # Events that still matter once the merchant has uninstalled (privacy law, the uninstall itself).
 WHILE_INACTIVE = (ev.AppUninstalled, ev.ShopRedactRequest, ev.CustomerRedactRequest, ev.CustomerDataRequest)
+# Events whose handlers only read the shop: they take the lookup's shared copy; the others load the shop row.
+READ_SHOP = (ev.OrderSnapshot, ev.RefundSnapshot, ev.OrderDeleted, ev.FulfillmentSnapshot, ev.CustomerSnapshot,
+             ev.Ignored)
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,13 @@ def receive_delivery(uow: UnitOfWork, delivery: ev.Delivery, now: datetime) -> I
             log.info("webhook for inactive shop", extra={"shop_id": shop.id, "topic": delivery.topic})
             return IntakeResult("inactive_shop", delivery.delivery_id)
         status = "ignored" if isinstance(delivery.event, ev.Ignored) else "processed"
-        shop_id = shop.id  # read now: after a failed flush the session cannot load attributes any more
+        shop_id = shop.id
+        if not isinstance(delivery.event, READ_SHOP):
+            shop = uow.session.get(Shop, shop_id) or shop
+        inbox = InboxRepository(uow.session, shop_id)
         try:
-            if not _insert_receipt(uow.session, shop, delivery, status, now):
-                status = _previous_status(uow.session, shop_id, delivery.delivery_id[:128])
+            if not inbox.store(_stored(delivery, status, now)):
+                status = _previous_status(inbox, delivery.delivery_id[:128])
             else:
                 _apply(uow.session, shop, delivery.event, now)
                 uow.commit()
@@ -97,11 +103,8 @@ def receive_delivery(uow: UnitOfWork, delivery: ev.Delivery, now: datetime) -> I
 def retry_delivery(uow: UnitOfWork, shop_id: int, delivery_id: str, event: ev.Event, now: datetime) -> str:
     """Apply a stored failed delivery again (re-parsed by the caller); 'processed' or 'failed'."""
     with uow:
-        row = uow.session.scalars(
-            select(WebhookDelivery)
-            .where(WebhookDelivery.shop_id == shop_id, WebhookDelivery.delivery_id == delivery_id)
-            .with_for_update()
-        ).one()
+        row = InboxRepository(uow.session, shop_id).get(delivery_id, for_update=True)
+        assert row is not None, "a delivery to retry is stored"
         if row.status != "failed":
             return row.status
         shop = ShopRepository(uow.session).get(shop_id)
@@ -129,33 +132,23 @@ def _apply(session: Session, shop: Shop, event: ev.Event, now: datetime) -> None
     handler(session, shop, event, now)
 
 
-def _insert_receipt(session: Session, shop: Shop, delivery: ev.Delivery, status: str, now: datetime) -> bool:
-    return insert_ignore(
-        session,
-        WebhookDelivery,
-        {
-            "shop_id": shop.id,
-            "platform": delivery.platform,
-            "delivery_id": delivery.delivery_id[:128],
-            "topic": delivery.topic[:64],
-            "headers": delivery.headers,
-            "body": delivery.body,
-            "status": status,
-            "attempts": 1,
-            "received_at": now,
-            "processed_at": now,
-        },
-        ("shop_id", "delivery_id"),
-    )
+def _stored(delivery: ev.Delivery, status: str, now: datetime) -> dict[str, Any]:
+    return {
+        "platform": delivery.platform,
+        "delivery_id": delivery.delivery_id[:128],
+        "topic": delivery.topic[:64],
+        "headers": delivery.headers,
+        "body": delivery.body,
+        "status": status,
+        "attempts": 1,
+        "received_at": now,
+        "processed_at": now if status != "failed" else None,
+    }
 
 
-def _previous_status(session: Session, shop_id: int, delivery_id: str) -> str:
+def _previous_status(inbox: InboxRepository, delivery_id: str) -> str:
     # A delivery we already hold: "failed" is applied again, anything else is a duplicate ("was_…").
-    status = session.scalars(
-        select(WebhookDelivery.status).where(
-            WebhookDelivery.shop_id == shop_id, WebhookDelivery.delivery_id == delivery_id
-        )
-    ).one()
+    status = inbox.status(delivery_id)
     return "failed" if status == "failed" else f"was_{status}"
 
 
@@ -166,36 +159,16 @@ def _record_failure(
         "webhook processing failed", extra={"shop_id": shop_id, "delivery_id": delivery.delivery_id}
     )
     uow.rollback()
-    inserted = insert_ignore(
-        uow.session,
-        WebhookDelivery,
-        {
-            "shop_id": shop_id,
-            "platform": delivery.platform,
-            "delivery_id": delivery.delivery_id[:128],
-            "topic": delivery.topic[:64],
-            "headers": delivery.headers,
-            "body": delivery.body,
-            "status": "failed",
-            "attempts": 1,
-            "last_error": _describe(exc),
-            "received_at": now,
-        },
-        ("shop_id", "delivery_id"),
-    )
-    if not inserted:
+    inbox = InboxRepository(uow.session, shop_id)
+    if not inbox.store({**_stored(delivery, "failed", now), "last_error": _describe(exc)}):
         _mark_failed(uow.session, shop_id, delivery.delivery_id[:128], exc)
     uow.commit()
     return IntakeResult("failed", delivery.delivery_id)
 
 
 def _mark_failed(session: Session, shop_id: int, delivery_id: str, exc: Exception) -> None:
-    row = session.scalars(
-        select(WebhookDelivery).where(
-            WebhookDelivery.shop_id == shop_id, WebhookDelivery.delivery_id == delivery_id
-        )
-    ).one()
-    if row.status == "failed":
+    row = InboxRepository(session, shop_id).get(delivery_id)
+    if row is not None and row.status == "failed":
         row.attempts += 1
         row.last_error = _describe(exc)
 
