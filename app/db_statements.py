@@ -61,9 +61,10 @@ class Statement:
 def compile_for(element: ClauseElement, dialect: Dialect) -> Compiled:
     """The SQL text, parameter order and conversions of `element` on `dialect`."""
     compiled = element.compile(dialect=dialect)
+    rendered = compiled.bind_names  # each bindparam and the name it has in the SQL text
     binds = tuple(
         (name, process)
-        for name, bind in compiled.binds.items()
+        for bind, name in rendered.items()
         if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
     )
     results = tuple(
@@ -72,7 +73,7 @@ def compile_for(element: ClauseElement, dialect: Dialect) -> Compiled:
         if (process := _result_processor(column[-1], dialect)) is not None
     )
     order = tuple(compiled.positiontup or ()) if compiled.positional else None
-    literals = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
+    literals = {name: bind.value for bind, name in rendered.items() if not bind.required}
     returns_rows = bool(compiled._result_columns)  # noqa: SLF001
     return Compiled(str(compiled), order, literals, binds, results, returns_rows)
 
