@@ -3,17 +3,27 @@
 It stays out of the measurement's way: requests are serialised once up front, each sender thread sends its
 own list over one kept-alive socket and only reads the status line, the Content-Length and (optionally) a
 short body. Senders are spread over a few processes so the GIL of one process is never the limit.
+
+Closed loop (the default): each sender sends its next request as soon as the previous answer is in, so the
+server's speed sets the rate and the latency is that of a saturated server. Open loop (`rate=`): every request
+has a scheduled send time, the senders together keep `rate` req/s, and a request's latency runs from its
+scheduled time to the end of its answer, so time spent queued behind a slow answer counts (wrk2's way, no
+coordinated omission).
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
 import multiprocessing
+import multiprocessing.queues
+import multiprocessing.synchronize
 import socket
 import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 
@@ -44,9 +54,12 @@ class LoadResult:
     statuses: Counter[int] = field(default_factory=Counter)
     bodies: Counter[str] = field(default_factory=Counter)
     errors: int = 0
+    offered: float = 0.0  # open loop: the scheduled rate in req/s (0.0: closed loop)
+    wake_ms: list[float] = field(default_factory=list)  # open loop: how late senders woke for their send time
 
     @property
     def rate(self) -> float:
+        """Requests per second over the run (open loop: from the first scheduled send to the last answer)."""
         return self.requests / self.seconds if self.seconds else 0.0
 
     @property
@@ -54,7 +67,40 @@ class LoadResult:
         return self.errors + sum(n for status, n in self.statuses.items() if not 200 <= status < 300)
 
     def p(self, q: float) -> float:
+        """Nearest-rank latency percentile in ms (p(100) is the slowest answer)."""
         return percentile(sorted(self.latencies_ms), q)
+
+    def add(self, part: LoadResult) -> None:
+        """Add another run's requests, latencies, statuses, bodies, errors and wake-ups (not its time)."""
+        self.requests += part.requests
+        self.latencies_ms += part.latencies_ms
+        self.statuses.update(part.statuses)
+        self.bodies.update(part.bodies)
+        self.errors += part.errors
+        self.wake_ms += part.wake_ms
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Open loop: a sender's k-th request is due `offset + k * interval` seconds after the common start."""
+
+    offset: float
+    interval: float
+
+    def due(self, start: float, k: int) -> float:
+        return start + self.offset + k * self.interval
+
+
+def paces(senders: Sequence[Sequence[bytes]], rate: float) -> list[Pace]:
+    """Send times for `rate` req/s in all: each sender spreads its list evenly over the same span, staggered.
+
+    With lists of equal length this is sender i's k-th request at (k * len(senders) + i) / rate. Lists of
+    different lengths (a workload's senders carry whole shoppers) each get their own interval, so every sender
+    finishes with the others instead of running on alone at the end, one connection at the whole rate.
+    """
+    span = sum(len(requests) for requests in senders) / rate
+    intervals = [span / max(len(requests), 1) for requests in senders]
+    return [Pace(interval * i / len(senders), interval) for i, interval in enumerate(intervals)]
 
 
 class _Connection:
@@ -63,14 +109,17 @@ class _Connection:
         self.sock: socket.socket | None = None
         self.buffer = b""
 
+    def open(self) -> socket.socket:
+        self.sock = socket.create_connection(("127.0.0.1", self.port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buffer = b""
+        return self.sock
+
     def exchange(self, raw: bytes) -> tuple[int, bytes]:
         for attempt in (1, 2):
-            if self.sock is None:
-                self.sock = socket.create_connection(("127.0.0.1", self.port))
-                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                self.buffer = b""
+            sock = self.sock if self.sock is not None else self.open()
             try:
-                self.sock.sendall(raw)
+                sock.sendall(raw)
                 return self._read()
             except (ConnectionError, _Closed):
                 # The server closed an idle keep-alive connection before this request: reconnect once.
@@ -120,82 +169,123 @@ class _Closed(Exception):
     pass
 
 
-def _sender(port: int, requests: Sequence[bytes], until: float | None, keep_bodies: bool, out: LoadResult,
-            lock: threading.Lock, start: threading.Barrier) -> None:
-    conn = _Connection(port)
-    local = LoadResult()
-    start.wait()
-    index = 0
-    while True:
-        if index >= len(requests) or (until is not None and time.perf_counter() >= until):
+OPEN_LOOP_LEAD = 0.05  # s from the parent's go to the first scheduled send, so every sender thread is awake by then
+
+
+@dataclass
+class _Sync:
+    """What the parent and its sender processes share (fork: inherited, never pickled)."""
+
+    ready: multiprocessing.synchronize.Barrier  # every process's senders connected and waiting, and the parent
+    go: multiprocessing.synchronize.Event
+    start: ctypes.c_double  # the common start on the monotonic clock (CLOCK_MONOTONIC: system-wide on Linux)
+    queue: multiprocessing.queues.Queue[LoadResult]
+
+
+@dataclass
+class _Senders:
+    """What the sender threads of one process share."""
+
+    port: int
+    keep_bodies: bool
+    duration: float | None
+    threads: int
+    start: float = 0.0
+    out: LoadResult = field(default_factory=LoadResult)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    begin: threading.Event = field(default_factory=threading.Event)
+    ready: threading.Barrier = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ready = threading.Barrier(self.threads + 1)
+
+
+def _sender(group: _Senders, requests: Sequence[bytes], pace: Pace | None) -> None:
+    conn, local = _Connection(group.port), LoadResult()
+    if pace is not None:
+        with suppress(OSError):  # open loop: connect before the clock starts (a failure shows at the first send)
+            conn.open()
+    group.ready.wait()
+    group.begin.wait()
+    until = group.start + group.duration if group.duration else None
+    for index, raw in enumerate(requests):
+        now = time.monotonic()
+        began = now if pace is None else pace.due(group.start, index)
+        if until is not None and max(now, began) >= until:
             break
-        raw = requests[index]
-        index += 1
-        began = time.perf_counter()
+        if now < began:
+            time.sleep(began - now)
+            local.wake_ms.append((time.monotonic() - began) * 1000)
+        # A late sender (its previous answer came after this send time) sends at once; its latency still runs
+        # from the scheduled time, so the wait behind the slow answer is counted.
         try:
             status, body = conn.exchange(raw)
         except OSError:
             local.errors += 1
             conn.close()
             continue
-        local.latencies_ms.append((time.perf_counter() - began) * 1000)
+        local.latencies_ms.append((time.monotonic() - began) * 1000)
         local.statuses[status] += 1
-        if keep_bodies and len(body) <= 200:
+        if group.keep_bodies and len(body) <= 200:
             local.bodies[body.decode("utf-8", "replace").strip()] += 1
     conn.close()
-    with lock:
-        out.requests += len(local.latencies_ms) + local.errors
-        out.latencies_ms += local.latencies_ms
-        out.statuses.update(local.statuses)
-        out.bodies.update(local.bodies)
-        out.errors += local.errors
+    local.requests = len(local.latencies_ms) + local.errors
+    with group.lock:
+        group.out.add(local)
 
 
-def _process(port: int, senders: list[Sequence[bytes]], duration: float | None, keep_bodies: bool,
-             go: multiprocessing.synchronize.Event, queue: multiprocessing.Queue) -> None:  # type: ignore[name-defined]
-    out, lock = LoadResult(), threading.Lock()
-    start = threading.Barrier(len(senders) + 1)
-    threads = []
-    go.wait()
-    began = time.perf_counter()
-    until = began + duration if duration else None
-    for requests in senders:
-        thread = threading.Thread(target=_sender, args=(port, requests, until, keep_bodies, out, lock, start))
+def _process(group: _Senders, senders: Sequence[Sequence[bytes]], plan: Sequence[Pace | None], sync: _Sync) -> None:
+    threads = [threading.Thread(target=_sender, args=(group, requests, pace))
+               for requests, pace in zip(senders, plan, strict=True)]
+    for thread in threads:
         thread.start()
-        threads.append(thread)
-    start.wait()
+    group.ready.wait()
+    sync.ready.wait()
+    sync.go.wait()
+    group.start = sync.start.value
+    group.begin.set()
     for thread in threads:
         thread.join()
-    out.seconds = time.perf_counter() - began
-    queue.put(out)
+    group.out.seconds = time.monotonic() - group.start
+    sync.queue.put(group.out)
 
 
-def run_load(port: int, senders: list[Sequence[bytes]], *, duration: float | None = None,
-             processes: int = 2, keep_bodies: bool = False) -> LoadResult:
+def run_load(port: int, senders: Sequence[Sequence[bytes]], *, duration: float | None = None,
+             processes: int = 2, keep_bodies: bool = False, rate: float | None = None) -> LoadResult:
     """Run one sender thread per request list, spread over `processes` processes.
 
     Every sender sends its list once, in order (unique webhook deliveries stay unique); with `duration`
-    it stops early when the time is up. The result's `seconds` is the longest process's
-    wall time, so `rate` is the overall throughput.
+    it stops early when the time is up. Closed loop by default; with `rate` open loop: the requests go out on
+    the schedule of `paces` and latencies run from the scheduled send time. The result's `seconds` runs from
+    the common start to the last process's end, so `rate` is the overall throughput.
     """
     context = multiprocessing.get_context("fork")
-    go, queue = context.Event(), context.Queue()
-    groups = [senders[i::processes] for i in range(processes) if senders[i::processes]]
-    workers = [context.Process(target=_process, args=(port, group, duration, keep_bodies, go, queue))
-               for group in groups]
+    plan: list[Pace | None] = list(paces(senders, rate)) if rate else [None] * len(senders)
+    indices = [i for i in range(processes) if senders[i::processes]]
+    start = context.RawValue(ctypes.c_double, 0.0)
+    sync = _Sync(context.Barrier(len(indices) + 1), context.Event(), start, context.Queue())
+    workers = [
+        context.Process(target=_process, args=(
+            _Senders(port, keep_bodies, duration, len(senders[i::processes])), senders[i::processes],
+            plan[i::processes], sync))
+        for i in indices
+    ]
     for worker in workers:
         worker.start()
-    go.set()
-    parts = [queue.get() for _ in workers]
+    try:
+        sync.ready.wait(timeout=60)
+    except threading.BrokenBarrierError:
+        for worker in workers:
+            worker.terminate()
+        raise
+    sync.start.value = time.monotonic() + (OPEN_LOOP_LEAD if rate else 0.0)
+    sync.go.set()
+    parts = [sync.queue.get() for _ in workers]
     for worker in workers:
         worker.join()
-    total = LoadResult()
+    total = LoadResult(offered=rate or 0.0)
     for part in parts:
-        total.requests += part.requests
-        total.latencies_ms += part.latencies_ms
-        total.statuses.update(part.statuses)
-        total.bodies.update(part.bodies)
-        total.errors += part.errors
+        total.add(part)
         total.seconds = max(total.seconds, part.seconds)
     return total
 
@@ -204,10 +294,6 @@ def combined(rounds: Sequence[LoadResult]) -> LoadResult:
     """Several runs as one: requests, latencies and statuses added up, over the sum of their times."""
     total = LoadResult()
     for part in rounds:
-        total.requests += part.requests
+        total.add(part)
         total.seconds += part.seconds
-        total.latencies_ms += part.latencies_ms
-        total.statuses.update(part.statuses)
-        total.bodies.update(part.bodies)
-        total.errors += part.errors
     return total
