@@ -12,6 +12,7 @@ from marshmallow import Schema, fields
 from app.api import container
 from app.api.spec import ErrorSchema
 from app.domain.errors import PayloadTooLarge
+from app.platforms.shopify.webhooks import normalise_headers
 from app.platforms.woocommerce.webhooks import is_ping
 from app.services import intake, shops
 
@@ -40,9 +41,10 @@ def shopify_webhook() -> dict[str, Any]:
     """Receive a Shopify webhook (HMAC of the raw body with the app secret)."""
     c = container()
     body = _raw_body()
+    headers = normalise_headers(request.headers)  # once: werkzeug's headers are slow to walk
     adapter = c.webhook_adapters["shopify"]
-    adapter.verify(request.headers, body, c.shopify_secrets())
-    delivery = adapter.parse(request.headers, body)
+    adapter.verify(headers, body, c.shopify_secrets())
+    delivery = adapter.parse(headers, body)
     return {"outcome": intake.receive_delivery(c.uow(), delivery, c.clock.now()).outcome}
 
 
@@ -55,16 +57,17 @@ def woocommerce_webhook() -> dict[str, Any]:
     """Receive a WooCommerce webhook (HMAC of the raw body with the shop's webhook secret); pings answer 200."""
     c = container()
     body = _raw_body()
-    if is_ping(request.headers, body):
+    headers = normalise_headers(request.headers)
+    if is_ping(headers, body):
         return {"outcome": "ping"}
     adapter = c.webhook_adapters["woocommerce"]
-    domain = adapter.shop_domain(request.headers)
+    domain = adapter.shop_domain(headers)
     secrets = shops.webhook_secrets(c.uow(), c.box, "woocommerce", domain) if domain else []
     if domain and not secrets:
         log.info("webhook for unknown shop", extra={"shop": domain})
         return {"outcome": "unknown_shop"}
-    adapter.verify(request.headers, body, secrets)
-    delivery = adapter.parse(request.headers, body)
+    adapter.verify(headers, body, secrets)
+    delivery = adapter.parse(headers, body)
     return {"outcome": intake.receive_delivery(c.uow(), delivery, c.clock.now()).outcome}
 
 
