@@ -29,6 +29,8 @@ from sqlalchemy.types import TypeEngine
 Row = tuple[Any, ...]
 Processor = Callable[[Any], Any]
 PG_NUMERIC = 1700  # the type oid psycopg reports for NUMERIC; SQLAlchemy's numeric processor asks for it
+_HELD = "db_statements.connection"
+_CURSOR = "db_statements.cursor"
 
 
 class Compiled(NamedTuple):
@@ -62,11 +64,12 @@ def compile_for(element: ClauseElement, dialect: Dialect) -> Compiled:
     """The SQL text, parameter order and conversions of `element` on `dialect`."""
     compiled = element.compile(dialect=dialect)
     rendered = compiled.bind_names  # each bindparam and the name it has in the SQL text
-    binds = tuple(
-        (name, process)
-        for bind, name in rendered.items()
-        if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-    )
+    processors: dict[str, Processor] = {}  # one per name: a name bound twice is converted once
+    for bind, name in rendered.items():
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            processors.setdefault(name, process)
+    binds = tuple(processors.items())
     results = tuple(
         (index, process)
         for index, column in enumerate(compiled._result_columns)  # noqa: SLF001 - the compiler's own list
@@ -87,7 +90,7 @@ def _result_processor(type_: TypeEngine[Any], dialect: Dialect) -> Processor | N
 
 def rows(session: Session, statement: Statement, params: Mapping[str, Any]) -> list[Row]:
     """Every row `statement` returns, converted like SQLAlchemy would (aware datetimes, Decimals, JSON)."""
-    connection = session.connection()
+    connection = _connection(session)
     compiled = statement.compiled(connection.dialect)
     found = _run(connection, compiled, params)
     if not compiled.results:
@@ -109,9 +112,21 @@ def first(session: Session, statement: Statement, params: Mapping[str, Any]) -> 
 
 def execute(session: Session, statement: Statement, params: Mapping[str, Any]) -> int:
     """Run a statement that returns no rows; how many rows it changed."""
-    connection = session.connection()
+    connection = _connection(session)
     compiled = statement.compiled(connection.dialect)
     return _run(connection, compiled, params, count=True)  # type: ignore[return-value]
+
+
+def _connection(session: Session) -> Connection:
+    # The session's connection for its current transaction, looked up once per transaction (asking the
+    # session costs more than a statement's own Python at these sizes).
+    transaction = session.get_transaction()
+    held = session.info.get(_HELD)
+    if held is not None and transaction is not None and held[0] is transaction:
+        return held[1]  # type: ignore[no-any-return]
+    connection = session.connection()
+    session.info[_HELD] = (session.get_transaction(), connection)
+    return connection
 
 
 def _run(connection: Connection, compiled: Compiled, params: Mapping[str, Any], count: bool = False) -> Any:
@@ -119,8 +134,7 @@ def _run(connection: Connection, compiled: Compiled, params: Mapping[str, Any], 
     for name, process in compiled.binds:
         values[name] = process(values[name])
     args: Any = values if compiled.order is None else tuple(values[name] for name in compiled.order)
-    dbapi = connection.connection.dbapi_connection
-    cursor = dbapi.cursor()  # type: ignore[union-attr]
+    cursor = _cursor(connection)
     try:
         if connection.dispatch.before_cursor_execute:
             for listener in connection.dispatch.before_cursor_execute:
@@ -131,15 +145,16 @@ def _run(connection: Connection, compiled: Compiled, params: Mapping[str, Any], 
         return cursor.fetchall() if compiled.returns_rows else []
     except connection.dialect.loaded_dbapi.Error as exc:
         raise _translated(connection, cursor, compiled.sql, args, exc) from exc
-    finally:
-        _close(cursor, connection.dialect.loaded_dbapi.Error)
 
 
-def _close(cursor: Any, errors: type[Exception]) -> None:
-    try:
-        cursor.close()
-    except errors:
-        pass  # the connection died under the statement: its error is the one raised
+def _cursor(connection: Connection) -> Any:
+    # One cursor per driver connection, kept with it: a cursor is cheap to reuse and costly to make.
+    pooled = connection.connection
+    dbapi = pooled.dbapi_connection
+    cursor = pooled.info.get(_CURSOR)
+    if cursor is None or cursor.connection is not dbapi or getattr(cursor, "closed", False):
+        cursor = pooled.info[_CURSOR] = dbapi.cursor()  # type: ignore[union-attr]
+    return cursor
 
 
 def _translated(connection: Connection, cursor: Any, sql: str, args: Any, exc: Exception) -> DBAPIError:

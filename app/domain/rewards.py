@@ -18,6 +18,7 @@ NextPurchaseMode = Literal["first_order", "every_order_above"]
 KINDS = ("fixed_amount", "percentage", "free_shipping")
 MODES = ("first_order", "every_order_above")
 MAX_VALIDITY_DAYS = 3650
+LIVE_COUPONS = ("reserved", "pending_push", "active")  # coupon statuses: issued and not used, expired or taken back
 # No 0/O, 1/I/L: codes are read off emails and typed in by hand.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 # 31 symbols give 4.95 bits each; three groups of four would be 59.4 bits, so a fourth group makes 79.

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Coupon, RewardSettings, Shop
+from app.repositories.order_effects import OrderEffects
 from app.repositories.records import MemberRecord, OrderRecord
 from app.services.coupons import LIVE, lock_with_member, return_points
 from app.services.worklist import for_each_claimed
@@ -61,9 +62,4 @@ def deactivate_order_coupons(
     """Order hook: a refund or cancellation takes back the unused coupons the order earned (thank-you, ...)."""
     if not (order.is_cancelled or order.refunded_total > 0):
         return
-    coupons = session.scalars(
-        select(Coupon).where(Coupon.shop_id == shop.id, Coupon.order_id == order.id, Coupon.status.in_(LIVE))
-        .with_for_update()
-    ).all()
-    for coupon in coupons:
-        coupon.status, coupon.next_attempt_at, coupon.updated_at = "deactivated", now, now
+    OrderEffects(session, shop.id, order.id).deactivate_live_coupons(now)

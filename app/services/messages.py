@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.i18n import pick_locale
 from app.models import EmailUnsubscribe, OutboxMessage, Shop
 from app.repositories import insert_ignore
+from app.repositories.order_effects import OrderEffects
 from app.repositories.records import AnyMember, AnyOrder, MemberRecord, OrderRecord
 from app.services.email_settings import CATEGORY, KINDS, EmailConfig, get_config
 
@@ -93,13 +94,7 @@ def is_unsubscribed(session: Session, shop_id: int, email: str) -> bool:
 
 def cancel_for_order(session: Session, shop_id: int, order_id: int, reason: str, now: datetime) -> int:
     """Cancel what is still pending for an order (refund, cancellation); returns how many."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.shop_id == shop_id, OutboxMessage.order_id == order_id,
-               OutboxMessage.status == "pending")
-        .values(status="cancelled", last_error=reason, updated_at=now)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return OrderEffects(session, shop_id, order_id).cancel_pending_messages(reason, now)
 
 
 def order_messages_hook(session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime) -> None:
