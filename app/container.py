@@ -38,6 +38,7 @@ class Container:
         self.stopping = threading.Event()  # set by `loyalty worker` on SIGTERM: long jobs stop between batches
         self._reader: Any = None
         self._reader_lock = threading.Lock()
+        self._feed: tuple[Any, Any] | None = None
 
     @property
     def rate_limiter(self) -> Any:
@@ -83,25 +84,51 @@ class Container:
 
         Kept coherent by one LISTEN thread per process (app.db_notify), started on first use: after a fork,
         each gunicorn worker starts its own. Shop-wide changes also drop the shop directory's copy."""
-        if "storefront_views" not in self.ports:
+        return self._listening("storefront_views", self._new_shopper_views)
+
+    @property
+    def shop_copies(self) -> Any:
+        """The webhook's per-process copies of shops (app.services.shop_copies), or None when off; the same
+        LISTEN thread keeps them coherent."""
+        return self._listening("shop_copies", self._new_shop_copies)
+
+    def _listening(self, port: str, build: Any) -> Any:
+        if port not in self.ports:
             with self._reader_lock:
-                if "storefront_views" not in self.ports:
-                    self.ports["storefront_views"] = self._shopper_views()
-        pair = self.ports["storefront_views"]
+                if port not in self.ports:
+                    self.ports[port] = build() if self.settings.storefront_cache_on else None
+        pair = self.ports[port]
         if pair is None:
             return None
         pair[1].ensure_started()
         return pair[0]
 
-    def _shopper_views(self) -> tuple[Any, Any] | None:
-        if not self.settings.storefront_cache_on:
-            return None
-        from app.db_notify import Listener
+    def _change_feed(self) -> tuple[Any, Any]:
+        # One LISTEN connection per process for every cache that needs one, for the container's life (called
+        # under _reader_lock); the caches themselves are ports, replaced by name when a test resets them.
+        if self._feed is None:
+            from app.db_notify import ChangeFeed, Listener
+
+            feed = ChangeFeed()
+            self._feed = (feed, Listener(self.engine, "loyalty_storefront", feed.apply, feed.enable, feed.disable))
+        return self._feed
+
+    def _new_shopper_views(self) -> tuple[Any, Any]:
         from app.services.storefront_cache import ShopperViews
 
         views = ShopperViews()
         views.on_shop_change(self.shop_directory.forget_shop)
-        return views, Listener(self.engine, "loyalty_storefront", views.apply, views.enable, views.disable)
+        feed, listener = self._change_feed()
+        feed.subscribe("storefront_views", views)
+        return views, listener
+
+    def _new_shop_copies(self) -> tuple[Any, Any]:
+        from app.services.shop_copies import ShopCopies
+
+        copies = ShopCopies()
+        feed, listener = self._change_feed()
+        feed.subscribe("shop_copies", copies)
+        return copies, listener
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work (one transaction) for one service call."""

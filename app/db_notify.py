@@ -101,3 +101,39 @@ class Listener:
         pooled.detach()
         connection.autocommit = True
         return connection
+
+
+class ChangeFeed:
+    """One LISTEN connection's news for every per-process cache that depends on it.
+
+    Each subscriber has `apply(payload)`, `enable()` (LISTEN in place: start afresh) and `disable()` (lost:
+    stop trusting yourself); it is subscribed under a name, and a new one of the same name replaces the old.
+    One subscribing while LISTEN is already in place is enabled at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscribers: dict[str, Any] = {}
+        self._ready = False
+
+    def subscribe(self, name: str, subscriber: Any) -> None:
+        with self._lock:
+            self._subscribers[name] = subscriber
+            if self._ready:
+                subscriber.enable()
+
+    def apply(self, payload: str) -> None:
+        for subscriber in list(self._subscribers.values()):
+            subscriber.apply(payload)
+
+    def enable(self) -> None:
+        with self._lock:
+            self._ready = True
+            for subscriber in self._subscribers.values():
+                subscriber.enable()
+
+    def disable(self) -> None:
+        with self._lock:
+            self._ready = False
+            for subscriber in self._subscribers.values():
+                subscriber.disable()

@@ -45,7 +45,7 @@ def shopify_webhook() -> dict[str, Any]:
     adapter = c.webhook_adapters["shopify"]
     adapter.verify(headers, body, c.shopify_secrets())
     delivery = adapter.parse(headers, body)
-    return {"outcome": intake.receive_delivery(c.uow(), delivery, c.clock.now()).outcome}
+    return {"outcome": intake.receive_delivery(c.uow(), delivery, c.clock.now(), c.shop_copies).outcome}
 
 
 @blp.route("/woocommerce", methods=["POST"])
@@ -68,7 +68,7 @@ def woocommerce_webhook() -> dict[str, Any]:
         return {"outcome": "unknown_shop"}
     adapter.verify(headers, body, secrets)
     delivery = adapter.parse(headers, body)
-    return {"outcome": intake.receive_delivery(c.uow(), delivery, c.clock.now()).outcome}
+    return {"outcome": intake.receive_delivery(c.uow(), delivery, c.clock.now(), c.shop_copies).outcome}
 
 
 def _raw_body() -> bytes:

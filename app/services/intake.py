@@ -16,6 +16,7 @@ from app.models import Shop
 from app.repositories import ShopRepository
 from app.repositories.inbox import InboxRepository
 from app.services import members, orders
+from app.services.shop_copies import ShopCopies, find_shop
 from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -52,15 +53,18 @@ class IntakeResult:
     delivery_id: str
 
 
-def receive_delivery(uow: UnitOfWork, delivery: ev.Delivery, now: datetime) -> IntakeResult:
+def receive_delivery(
+    uow: UnitOfWork, delivery: ev.Delivery, now: datetime, shops: ShopCopies | None = None
+) -> IntakeResult:
     """Store the delivery (unique per shop and delivery id) and apply it, all in one transaction.
 
     A duplicate is recognised by the unique key alone. If applying fails, the transaction rolls back and
     the raw delivery is stored as failed in a second one, for `loyalty inbox retry` and the worker; only
-    a database that cannot be reached propagates (the platform then retries).
+    a database that cannot be reached propagates (the platform then retries). `shops`: the process's copies
+    of its shops, when there are any (PostgreSQL with LISTEN).
     """
     with uow:
-        shop = ShopRepository(uow.session).get_by_domain_with_settings(delivery.platform, delivery.shop_domain)
+        shop = find_shop(uow.session, shops, delivery.platform, delivery.shop_domain)
         if shop is None:
             log.info(
                 "webhook for unknown shop", extra={"shop": delivery.shop_domain, "topic": delivery.topic}

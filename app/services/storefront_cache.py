@@ -94,8 +94,11 @@ class ShopperViews:
             return True
 
     def apply(self, payload: str) -> None:
-        """A notification: "<shop_id>" (shop-wide), "<shop_id>:<member_id>", or "*" (everything)."""
+        """A notification: "<shop_id>" (shop-wide), "<shop_id>:<member_id>", or "*" (everything); the widget
+        reads no referrals, so "<shop_id>:referrals" (for the webhook's shop copies) changes nothing here."""
         shop, _, member = payload.partition(":")
+        if member == "referrals" and shop.isdigit():
+            return
         if not shop.isdigit() or (member and not member.isdigit()):
             self.clear()  # not ours to understand: forgetting everything is always safe
         elif member:

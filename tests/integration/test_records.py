@@ -1,0 +1,95 @@
+"""Records of the order path (app.repositories.records): every column, converted both ways, saved when changed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from app.models import Member, Order
+from app.repositories.member_records import MemberRecords
+from app.repositories.order_records import OrderRecords
+from app.repositories.records import MemberRecord, OrderRecord, columns
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("record", "model"), [(MemberRecord, Member), (OrderRecord, Order)])
+def test_a_record_has_every_column_of_its_table_in_table_order(record: Any, model: Any) -> None:
+    assert columns(record) == tuple(model.__table__.columns.keys())
+
+
+def updates_of(container: Any, action: Any) -> list[str]:
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("UPDATE"):
+            seen.append(statement)
+
+    event.listen(container.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(container.engine, "before_cursor_execute", record)
+    return seen
+
+
+def new_order(orders: OrderRecords) -> OrderRecord:
+    return orders.lock_or_create("5001", {
+        "placed_at": NOW, "snapshot_at": NOW, "created_at": NOW, "updated_at": NOW, "name": "#1001",
+        "currency": "EUR", "financial_status": "paid", "is_paid": True, "is_cancelled": False, "is_test": False,
+        "taxes_included": True, "points_earned": 0, "discount_codes": ["TREUE-1"],
+        "line_items": [{"ref": "1", "title": "Espresso", "quantity": 2, "amount": "24.90"}],
+        **{k: Decimal("0") for k in ("merchandise", "shipping", "tax", "total", "refunded_merchandise",
+                                     "refunded_shipping", "refunded_tax", "refunded_total")},
+    })
+
+
+def test_an_order_record_comes_back_with_every_type_as_written(container, shopify_shop) -> None:
+    with container.uow() as uow:
+        created = new_order(OrderRecords(uow.session, shopify_shop.id))
+        created.merchandise, created.earn_rules = Decimal("49.90"), {"points_per_unit": "1", "rounding": "down"}
+        created.paid_at = NOW + timedelta(minutes=5)
+        OrderRecords(uow.session, shopify_shop.id).save(created)
+        uow.commit()
+
+    with container.uow() as uow:
+        found = OrderRecords(uow.session, shopify_shop.id).lock("5001")
+
+    assert found is not None
+    assert (found.merchandise, found.paid_at, found.is_paid) == (Decimal("49.90"), NOW + timedelta(minutes=5), True)
+    assert found.paid_at.tzinfo is not None
+    assert found.discount_codes == ["TREUE-1"]
+    assert found.line_items[0]["title"] == "Espresso"
+    assert found.earn_rules == {"points_per_unit": "1", "rounding": "down"}
+
+
+def test_saving_writes_only_the_changed_columns_and_nothing_when_nothing_changed(container, shopify_shop) -> None:
+    with container.uow() as uow:
+        members = MemberRecords(uow.session, shopify_shop.id)
+        member, created = members.lock_by_customer("7001", "juergen.weiss@example.de", NOW)
+
+        unchanged = updates_of(container, lambda: members.save(member))
+        member.balance += 50
+        changed = updates_of(container, lambda: members.save(member))
+        again = updates_of(container, lambda: members.save(member))
+
+    assert created
+    assert unchanged == []
+    assert again == []
+    assert len(changed) == 1
+    assert "balance" in changed[0]
+    assert "email" not in changed[0]
+
+
+def test_a_member_locked_twice_in_a_transaction_is_the_same_record(container, shopify_shop) -> None:
+    with container.uow() as uow:
+        members = MemberRecords(uow.session, shopify_shop.id)
+        member, _ = members.lock_by_customer("7001", None, NOW)
+        member.balance = 70
+
+        assert members.lock(member.id) is member
+        assert members.lock_by_customer("7001", None, NOW) == (member, False)
