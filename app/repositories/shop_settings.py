@@ -50,6 +50,9 @@ _SHARED: dict[int, tuple[tuple[Any, ...], dict[Any, Any]]] = {}
 
 def remember(session: Session, shop_id: int, rows: dict[Any, Any]) -> None:
     """Keep `rows` ({model or fact name: row, None or value}) for this shop until the transaction ends."""
+    # The transaction they are kept for must exist now: remembered before it began, they would be kept for
+    # "no transaction" and never found again (every hook would then read its row anew).
+    session.connection()
     known = _known(session)
     for key, row in rows.items():
         known[(key, shop_id)] = row

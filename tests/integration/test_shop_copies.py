@@ -117,3 +117,13 @@ def test_copies_are_not_used_while_the_listen_connection_is_lost(container, shop
 
     assert [sql for sql in seen if "FROM shops" in sql]
     assert copied(copies, shopify_shop) is None
+
+
+def test_a_delivery_from_a_copied_shop_reads_no_settings_row(container, shopify_shop, copies, clock) -> None:
+    deliver(container, shopify_shop, s.order("5001", at=clock.now(), buyer=s.customer("7001")))
+    wait_until(lambda: copied(copies, shopify_shop))
+
+    seen = statements_of(container, lambda: deliver(
+        container, shopify_shop, s.order("5002", at=clock.now(), buyer=s.customer("7001"))))
+
+    assert not [sql for sql in seen if "_settings" in sql or "tier_programs" in sql]
