@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app import db_statements as sql
 from app.domain.ledger import LotView
 from app.models import LedgerEntry, PointLot
-from app.repositories.statements import bound, insert_values
+from app.repositories.statements import bound, insert_values, values_of
 
 _ENTRIES = LedgerEntry.__table__
 _LOTS = PointLot.__table__
@@ -22,6 +22,17 @@ LOT_VALUES = ("shop_id", "member_id", "entry_id", "order_id", "points", "remaini
 
 _APPEND = sql.Statement(lambda _: insert_values(_ENTRIES, ENTRY_VALUES).returning(_ENTRIES.c.id))
 _ADD_LOT = sql.Statement(lambda _: insert_values(_LOTS, LOT_VALUES))
+
+
+def _entry_with_lot(_dialect: str) -> Any:
+    # PostgreSQL: the entry and its lot in one statement (a data-modifying WITH), the entry's id returned.
+    entry = insert(_ENTRIES).values(values_of(_ENTRIES, ENTRY_VALUES, "e_")).returning(_ENTRIES.c.id).cte("entry")
+    lot_values = values_of(_LOTS, LOT_VALUES, "l_")
+    columns = [lot_values[name] if name != "entry_id" else entry.c.id for name in LOT_VALUES]
+    return insert(_LOTS).from_select(list(LOT_VALUES), select(*columns)).returning(_LOTS.c.entry_id)
+
+
+_APPEND_WITH_LOT = sql.Statement(_entry_with_lot)
 _OPEN_LOTS = sql.Statement(lambda _: select(
     _LOTS.c.id, _LOTS.c.remaining, _LOTS.c.expires_at, _LOTS.c.matured, _LOTS.c.order_id
 ).where(
@@ -48,6 +59,17 @@ class LotRepository:
     def add_lot(self, values: dict[str, Any]) -> None:
         """Insert a lot (LOT_VALUES without shop_id)."""
         sql.execute(self.session, _ADD_LOT, bound({"shop_id": self.shop_id, **values}))
+
+    def append_with_lot(self, entry: dict[str, Any], lot: dict[str, Any]) -> int:
+        """Insert a ledger entry and the lot it forms (without shop_id, the lot without entry_id); the entry's id."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            entry_id = self.append(entry)
+            self.add_lot({**lot, "entry_id": entry_id})
+            return entry_id
+        params = {**bound({"shop_id": self.shop_id, **entry}, "e_"), **bound({"shop_id": self.shop_id, **lot}, "l_")}
+        row = sql.first(self.session, _APPEND_WITH_LOT, params)
+        assert row is not None
+        return int(row[0])
 
     def open_lots(self, member_id: int) -> list[LotView]:
         """Lots with points left, oldest first; callers hold the member lock, which guards them."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from app.repositories.statements import bound, insert_ignore
 _MEMBERS = Member.__table__
 _COLUMNS = [_MEMBERS.c[name] for name in columns(MemberRecord)]
 _NEW = ("shop_id", "customer_ref", "email", "joined_at", "updated_at", "balance", "pending", "lifetime_points",
-        "accepts_marketing")
+        "accepts_marketing", "first_name", "last_name", "locale")
 
 _LOCK_BY_ID = sql.Statement(lambda _: select(*_COLUMNS).where(
     _MEMBERS.c.shop_id == bindparam("shop_id"), _MEMBERS.c.id == bindparam("member_id")).with_for_update())
@@ -50,8 +51,11 @@ class MemberRecords:
         row = sql.first(self.session, _LOCK_BY_ID, {"shop_id": self.shop_id, "member_id": member_id})
         return None if row is None else self._hold(from_row(MemberRecord, row))
 
-    def lock_by_customer(self, customer_ref: str, email: str | None, joined_at: datetime) -> tuple[MemberRecord, bool]:
-        """The member for this customer, locked; created on first sight. True when it was created now.
+    def lock_by_customer(
+        self, customer_ref: str, email: str | None, joined_at: datetime, details: dict[str, Any] | None = None
+    ) -> tuple[MemberRecord, bool]:
+        """The member for this customer, locked; created on first sight (with `details`: first_name, last_name,
+        locale, accepts_marketing, updated_at). True when it was created now.
 
         An existing member is locked by SELECT … FOR UPDATE (no write: the row's triggers stay quiet); a new
         one is inserted, and a concurrent insert of the same customer is waited for and then locked.
@@ -64,7 +68,8 @@ class MemberRecords:
         if row is not None:
             return self._hold(from_row(MemberRecord, row)), False
         values = {**key, "email": email, "joined_at": joined_at, "updated_at": joined_at, "balance": 0,
-                  "pending": 0, "lifetime_points": 0, "accepts_marketing": False}
+                  "pending": 0, "lifetime_points": 0, "accepts_marketing": False, "first_name": None,
+                  "last_name": None, "locale": None, **(details or {})}
         row = sql.first(self.session, _INSERT, bound(values))
         if row is not None:
             return self._hold(from_row(MemberRecord, row)), True

@@ -101,6 +101,9 @@ class OrderRecord:
 
 
 Record = MemberRecord | OrderRecord
+# What code shared by the order path (records) and the rest (ORM objects) accepts: both have every column.
+AnyMember = Member | MemberRecord
+AnyOrder = Order | OrderRecord
 
 
 def columns(record_type: type[Record]) -> tuple[str, ...]:
@@ -125,41 +128,56 @@ def changes(record: Record) -> dict[str, Any]:
     }
 
 
-def save(session: Session, record: Record) -> bool:
-    """Write the changed columns of a locked record (scoped by its shop); False when nothing changed."""
-    changed = changes(record)
-    if not changed:
+def save(session: Session, *records: Record) -> bool:
+    """Write the changed columns of locked records (each scoped by its shop); False when nothing changed.
+
+    On PostgreSQL several changed records go in one statement (data-modifying WITH): each statement costs the
+    webhook about as much as the work in it.
+    """
+    dirty = [(record, changed) for record in records if (changed := changes(record))]
+    if not dirty:
         return False
-    statement = _update_statement(type(record), tuple(sorted(changed)))
-    sql.execute(session, statement, {**bound(changed), "pk": record.id, "pk_shop": record.shop_id})
-    record.loaded = tuple(getattr(record, name) for name in _COLUMNS[type(record)])
+    if len(dirty) > 1 and session.get_bind().dialect.name != "postgresql":
+        for record, _ in dirty:
+            save(session, record)
+        return True
+    shape = tuple((type(record), tuple(sorted(changed))) for record, changed in dirty)
+    params: dict[str, Any] = {}
+    for index, (record, changed) in enumerate(dirty):
+        prefix = f"r{index}_"
+        params.update(bound(changed, prefix))
+        params[f"{prefix}pk"], params[f"{prefix}pk_shop"] = record.id, record.shop_id
+    sql.execute(session, _update_statement(shape), params)
+    for record, _ in dirty:
+        record.loaded = tuple(getattr(record, name) for name in _COLUMNS[type(record)])
     return True
 
 
 _COLUMNS: dict[type[Any], tuple[str, ...]] = {
     kind: tuple(f.name for f in fields(kind) if f.name != "loaded") for kind in (MemberRecord, OrderRecord)
 }
-_UPDATES: dict[tuple[type[Any], tuple[str, ...]], sql.Statement] = {}
+Shape = tuple[tuple[type[Any], tuple[str, ...]], ...]  # per record written: its type and changed columns
+_UPDATES: dict[Shape, sql.Statement] = {}
 
 
-def _update_statement(record_type: type[Record], names: tuple[str, ...]) -> sql.Statement:
-    # One statement per set of changed columns; an order path changes the same few sets again and again.
-    key = (record_type, names)
-    found = _UPDATES.get(key)
+def _update_statement(shape: Shape) -> sql.Statement:
+    # One statement per shape; an order path writes the same few shapes again and again.
+    found = _UPDATES.get(shape)
     if found is None:
-        table = record_type.table
-
-        def build(_dialect: str) -> Any:
-            return (
-                update(table)
-                .where(table.c.id == bindparam("pk"), table.c.shop_id == bindparam("pk_shop"))
-                .values(values_of(table, names))
-            )
-
-        found = _UPDATES[key] = sql.Statement(build)
+        found = _UPDATES[shape] = sql.Statement(lambda _dialect: _updates(shape))
     return found
 
 
-# What code shared by the order path (records) and the rest (ORM objects) accepts: both have every column.
-AnyMember = Member | MemberRecord
-AnyOrder = Order | OrderRecord
+def _updates(shape: Shape) -> Any:
+    statements = []
+    for index, (record_type, names) in enumerate(shape):
+        table, prefix = record_type.table, f"r{index}_"
+        statements.append(
+            update(table)
+            .where(table.c.id == bindparam(f"{prefix}pk"), table.c.shop_id == bindparam(f"{prefix}pk_shop"))
+            .values(values_of(table, names, prefix))
+        )
+    *before, last = statements
+    for index, statement in enumerate(before):
+        last = last.add_cte(statement.returning(statement.table.c.id).cte(f"r{index}"))
+    return last

@@ -9,14 +9,14 @@ from sqlalchemy import Table, bindparam, insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 
-def values_of(table: Table, names: Iterable[str]) -> dict[str, Any]:
+def values_of(table: Table, names: Iterable[str], prefix: str = "v_") -> dict[str, Any]:
     """`{column: bindparam("v_<column>")}` with each column's type (a plain name would clash with the column's)."""
-    return {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in names}
+    return {name: bindparam(f"{prefix}{name}", type_=table.c[name].type) for name in names}
 
 
-def bound(values: dict[str, Any]) -> dict[str, Any]:
+def bound(values: dict[str, Any], prefix: str = "v_") -> dict[str, Any]:
     """Parameters for `values_of`'s binds."""
-    return {f"v_{name}": value for name, value in values.items()}
+    return {f"{prefix}{name}": value for name, value in values.items()}
 
 
 def insert_values(table: Table, names: Iterable[str]) -> Any:

@@ -60,17 +60,18 @@ def credit(
     `at` is when it happened in the shop (an order's payment time), if that differs from `now`.
     """
     remaining = rules.credit_remaining(points, member.balance)
-    entry = _append(session, member, points, posting, _when(at, now))
     matured = available_at is None or available_at <= now
-    LotRepository(session, member.shop_id).add_lot({
-        "member_id": member.id, "entry_id": entry.id, "order_id": posting.order_id, "points": points,
-        "remaining": remaining, "available_at": available_at or now, "expires_at": expires_at, "matured": matured,
-    })
+    entry = _entry_values(member, points, posting, _when(at, now))
+    lot = {
+        "member_id": member.id, "order_id": posting.order_id, "points": points, "remaining": remaining,
+        "available_at": available_at or now, "expires_at": expires_at, "matured": matured,
+    }
+    entry_id = LotRepository(session, member.shop_id).append_with_lot(entry, lot)
     if not matured:
         member.pending += remaining
     if posting.kind in {"earn", "bonus", "adjust", "referral", "review", "signup", "birthday", "campaign"}:
         member.lifetime_points += points
-    return entry
+    return PostedEntry(entry_id, points, member.balance)
 
 
 def reverse(
@@ -129,9 +130,15 @@ def _when(at: datetime | None, now: datetime) -> datetime:
 
 
 def _append(session: Session, member: Account, delta: int, posting: Posting, now: datetime) -> PostedEntry:
+    entry_id = LotRepository(session, member.shop_id).append(_entry_values(member, delta, posting, now))
+    return PostedEntry(entry_id, delta, member.balance)
+
+
+def _entry_values(member: Account, delta: int, posting: Posting, now: datetime) -> dict[str, object]:
+    # The member's balance moves with the entry: its `balance_after` is the new balance.
     member.balance += delta
     member.updated_at = now
-    values = {
+    return {
         "member_id": member.id,
         "delta": delta,
         "kind": posting.kind,
@@ -144,5 +151,3 @@ def _append(session: Session, member: Account, delta: int, posting: Posting, now
         "balance_after": member.balance,
         "occurred_at": now,
     }
-    entry_id = LotRepository(session, member.shop_id).append(values)
-    return PostedEntry(entry_id, delta, member.balance)

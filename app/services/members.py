@@ -37,8 +37,10 @@ def ensure_member(
     if attach_guest_orders and snap.email:
         guest_orders = OrderRecords(session, shop.id).guest_orders_for_email(snap.email)
     records = MemberRecords(session, shop.id)
-    member, created = records.lock_by_customer(snap.customer_ref, _email(snap.email), min(joined_at or now, now))
-    _merge(member, snap, now)
+    member, created = records.lock_by_customer(
+        snap.customer_ref, _email(snap.email), min(joined_at or now, now), _details(snap, now)
+    )
+    _merge(member, snap, now)  # a member created now has them already
     if created:
         _on_join(session, shop, member, now)
     records.save(member)
@@ -54,8 +56,8 @@ def ensure_member(
 def after_order(session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime) -> None:
     """Everything that follows an order's reconciliation for its member (tiers, messages, referrals).
 
-    The member is written before the hooks (their queries see its balance) and, with the order, again after
-    them: a hook may credit the member (a tier's entry bonus) or change the order.
+    The order and the member are written before the hooks (their queries count this order and see the
+    balance) and again after them if a hook changed one (a tier's entry bonus credits the member).
     """
     from app.services.order_hooks import run_order_hooks
 
@@ -63,16 +65,26 @@ def after_order(session: Session, shop: Shop, member: MemberRecord, order: Order
         paid_at = order.paid_at or now
         if member.last_order_at is None or paid_at > member.last_order_at:
             member.last_order_at = paid_at
-    save_record(session, member)
+    save_record(session, order, member)
     run_order_hooks(session, shop, member, order, now)
-    save_record(session, member)
-    save_record(session, order)
+    save_record(session, order, member)
 
 
 def _on_join(session: Session, shop: Shop, member: MemberRecord, now: datetime) -> None:
     from app.services.order_hooks import run_join_hooks
 
     run_join_hooks(session, shop, member, now)
+
+
+def _details(snap: CustomerSnapshot, now: datetime) -> dict[str, object]:
+    # A new member's details from the record, written with the member (merged later ones change them).
+    return {
+        "first_name": snap.first_name[:255] if snap.first_name is not None else None,
+        "last_name": snap.last_name[:255] if snap.last_name is not None else None,
+        "locale": snap.locale[:2].lower() if snap.locale else None,
+        "accepts_marketing": bool(snap.accepts_marketing),
+        "updated_at": now,
+    }
 
 
 def _merge(member: MemberRecord, snap: CustomerSnapshot, now: datetime) -> None:

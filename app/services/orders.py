@@ -99,8 +99,7 @@ def reconcile_order(
         posting = Posting("reverse", reason, "order", order.order_ref, order.id)
         ledger.reverse(session, member, -diff, posting, now=now, at=at)
     order.points_earned = target
-    orders.save(order)
-    members.after_order(session, shop, member, order, now)
+    members.after_order(session, shop, member, order, now)  # writes the order and the member
     return order
 
 

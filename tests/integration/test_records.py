@@ -12,7 +12,7 @@ from sqlalchemy import event
 from app.models import Member, Order
 from app.repositories.member_records import MemberRecords
 from app.repositories.order_records import OrderRecords
-from app.repositories.records import MemberRecord, OrderRecord, columns
+from app.repositories.records import MemberRecord, OrderRecord, columns, save
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -26,7 +26,7 @@ def updates_of(container: Any, action: Any) -> list[str]:
     seen: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.startswith("UPDATE"):
+        if statement.lstrip().startswith(("UPDATE", "WITH")):
             seen.append(statement)
 
     event.listen(container.engine, "before_cursor_execute", record)
@@ -93,3 +93,21 @@ def test_a_member_locked_twice_in_a_transaction_is_the_same_record(container, sh
 
         assert members.lock(member.id) is member
         assert members.lock_by_customer("7001", None, NOW) == (member, False)
+
+
+def test_an_order_and_a_member_changed_together_are_written_together(container, shopify_shop, is_postgres) -> None:
+    with container.uow() as uow:
+        order = new_order(OrderRecords(uow.session, shopify_shop.id))
+        member, _ = MemberRecords(uow.session, shopify_shop.id).lock_by_customer("7001", None, NOW)
+        order.member_id, order.points_earned, member.balance = member.id, 49, 49
+
+        written = updates_of(container, lambda: save(uow.session, order, member))
+        uow.commit()
+
+    with container.uow() as uow:
+        order_again = OrderRecords(uow.session, shopify_shop.id).lock("5001")
+        member_again = MemberRecords(uow.session, shopify_shop.id).lock(member.id)
+    assert order_again is not None
+    assert member_again is not None
+    assert (order_again.member_id, order_again.points_earned, member_again.balance) == (member.id, 49, 49)
+    assert len(written) == (1 if is_postgres else 2)

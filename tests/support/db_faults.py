@@ -19,7 +19,8 @@ def connection_dies_at_first(engine: Engine, table: str, kill: Any) -> Iterator[
     fired: list[str] = []
 
     def before_execute(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if not fired and statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()}"):
+        # Anywhere in the statement: an INSERT may run inside a WITH (the ledger entry with its lot).
+        if not fired and f"INSERT INTO {table.upper()}" in statement.upper():
             fired.append(statement)
             kill(conn.connection.dbapi_connection)
 
