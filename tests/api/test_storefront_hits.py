@@ -15,7 +15,7 @@ from app.clock import FixedClock
 from app.container import Container
 from app.models import Shop
 from app.rate_limit import InProcessLimiter, Limit
-from tests.api.test_storefront_cache import BUYER, wait_until, with_points
+from tests.api.test_storefront_cache import BUYER, settle, wait_until, with_points
 from tests.conftest import TEST_SHOPIFY_SECRET, _empty
 from tests.support.storefront import proxy_url
 
@@ -62,6 +62,8 @@ def remembered(app: Flask, shopify_shop: Shop, container: Container, clock: Fixe
     wait_until(lambda: views.enabled)
     with_points(container, shopify_shop, clock)
     client = app.test_client()
+    client.get(url(shopify_shop, clock), headers={"X-Forwarded-For": IP})  # the first visit makes the member
+    settle(container, views)  # ... and its notifications have arrived: the next read's answer stays
     return wait_until(  # type: ignore[no-any-return]
         lambda: (
             (r := client.get(url(shopify_shop, clock), headers={"X-Forwarded-For": IP})).status_code == 200
