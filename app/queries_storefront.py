@@ -1,13 +1,15 @@
-"""Read side of the storefront widget: the shopper's whole picture in a few indexed queries, and its ETag.
+"""Read side of the storefront widget: the shopper's whole picture in one indexed statement, and its ETag.
 
-Query design (storefront traffic is 30–70 page views per order, so the conditional path must be cheap):
+Query design (storefront traffic is 30–70 page views per order, so every read must be cheap):
 `shopper_state` is ONE prebuilt plain-SQL statement run on a kept autocommit connection (`app.db_reads`):
 the shop's row by primary key (it validates the per-process copy of the shop), LEFT JOIN the member by the
 unique (shop_id, customer_ref) key, its referral code and tier, the newest ledger id of the member, and the
 shop's config version as scalar subqueries over its settings rows (primary keys) and the newest reward/tier
 change (indexed by shop_id). The ETag hashes it, so a matching If-None-Match is answered 304 after that one
-query. Only a changed picture pays for the body: the last 20 ledger rows (index shop_id, member_id, id) and
-lots expiring soon; the shop-wide parts come from a per-process cache keyed by the config version.
+query. A plain read (no If-None-Match: it will send the body) runs `shopper_read` instead: the same row, with
+the body's member parts (the last 20 ledger rows, index shop_id, member_id, id, and lots expiring soon) as
+further rows of the same statement, so it is one round trip too. The shop-wide parts come from a per-process
+cache keyed by the config version.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Boolean, Date, Row, select
@@ -24,7 +27,7 @@ from app.db_reads import Reader, ReadStatement
 from app.db_reads import Row as ReadRow
 from app.domain.rewards import format_money
 from app.domain.shops import normalise_shop_ref
-from app.i18n import catalogue, translate
+from app.i18n import catalogue, template, translate
 from app.models import (
     EarningSettings,
     EmailSettings,
@@ -69,6 +72,9 @@ def shop_by_ref(reader: Reader, ref: str) -> ReadRow | None:
     return reader.first(_SHOP_BY_DOMAIN, {"ref": domain})
 
 
+ActivityRow = tuple[Any, ...]  # part (0 history, 1 expiring), entry id, at, points, kind, reason, order name
+
+
 class ShopperState(NamedTuple):
     """What a conditional request needs: the shop as stored, the member's shown fields, their referral code,
     what else changes the picture (newest ledger entry, tier) and the shop's config version."""
@@ -80,9 +86,10 @@ class ShopperState(NamedTuple):
     shown: tuple[Any, ...]  # first_name, balance, pending, birthday, accepts_marketing
     fingerprint: tuple[Any, ...]  # shown + updated_at, last_order_at, tier key, newest ledger entry id
     version: str
+    activity: list[ActivityRow] | None = None  # the member's activity rows when read with the state (shopper_read)
 
 
-def _state_statement() -> ReadStatement:
+def _state_sql(activity_columns: str = "") -> str:
     """Plain SQL: the shop's row, LEFT JOIN the member (unique shop_id, customer_ref), its referral code and
     tier, with the newest ledger id (index shop_id, member_id, id) and the config version as scalar subqueries."""
     versions = ", ".join(
@@ -94,34 +101,74 @@ def _state_statement() -> ReadStatement:
             (Tier, "count(id)"),
         )
     )
-    sql = (
+    return (
         f"SELECT {SHOP_COLUMNS}, m.id, m.locale, rc.code, "
         "m.first_name, m.balance, m.pending, m.birthday, m.accepts_marketing, "
         "m.updated_at, m.last_order_at, mt.tier_key, "
         "(SELECT max(le.id) FROM ledger_entries le WHERE le.shop_id = :shop_id AND le.member_id = m.id), "
-        f"{versions} FROM shops s "
+        f"{versions}{activity_columns} FROM shops s "
         "LEFT JOIN members m ON m.shop_id = s.id AND m.customer_ref = :customer_ref "
         "LEFT JOIN referral_codes rc ON rc.shop_id = m.shop_id AND rc.member_id = m.id "
         "LEFT JOIN member_tiers mt ON mt.member_id = m.id AND mt.shop_id = m.shop_id "
         "WHERE s.id = :shop_id"
     )
-    return ReadStatement(sql, columns={13: Date(), 14: Boolean()})
 
 
-_STATE = _state_statement()
-_SHOP, _MEMBER, _SHOWN, _FINGERPRINT, _VERSION = slice(0, 7), 7, slice(10, 15), slice(10, 19), slice(19, None)
+def _activity_sql(member: str, state_columns: str = "") -> str:
+    """The last 20 ledger rows (part 0, newest first; index shop_id, member_id, id) with their order's name, and
+    the points expiring within 30 days per date (part 1) of the member `member` (an SQL expression);
+    `state_columns` go first in each row (NULLs, beside the state row)."""
+    return (
+        f"SELECT {state_columns}history.* FROM (SELECT 0 AS part, le.id AS entry_id, le.occurred_at AS at, "
+        "le.delta AS points, le.kind, le.reason, o.name FROM ledger_entries le "
+        "LEFT JOIN orders o ON o.id = le.order_id AND o.shop_id = le.shop_id "
+        f"WHERE le.shop_id = :shop_id AND le.member_id = {member} ORDER BY le.id DESC LIMIT {HISTORY_SIZE}) history "
+        f"UNION ALL SELECT {state_columns}1, 0, expires_at, sum(remaining), NULL, NULL, NULL FROM point_lots "
+        f"WHERE shop_id = :shop_id AND member_id = {member} AND remaining > 0 AND expires_at IS NOT NULL "
+        "AND expires_at <= :until GROUP BY expires_at"
+    )
 
 
+STATE_WIDTH = 27  # columns of the state row; a plain read's activity columns follow them
+_STATE = ReadStatement(_state_sql(), columns={13: Date(), 14: Boolean()})
+_SHOP, _MEMBER, _SHOWN, _FINGERPRINT, _VERSION = slice(0, 7), 7, slice(10, 15), slice(10, 19), slice(19, STATE_WIDTH)
+_ACTIVITY = ReadStatement(
+    f"{_activity_sql(':member_id')} ORDER BY 1, 2 DESC, 3", columns={2: UTCDateTime()}, params={"until": UTCDateTime()}
+)
+# A plain read: the state row (part -1, activity columns NULL) and the member's activity rows (state columns
+# NULL) in one statement, one round trip. The activity finds the member by the unique key the state joins on.
+_READ = ReadStatement(
+    _state_sql(", -1, NULL, NULL, NULL, NULL, NULL, NULL")
+    + " UNION ALL "
+    + _activity_sql(
+        "(SELECT mm.id FROM members mm WHERE mm.shop_id = :shop_id AND mm.customer_ref = :customer_ref)",
+        "NULL, " * STATE_WIDTH,
+    )
+    + f" ORDER BY {STATE_WIDTH + 1}, {STATE_WIDTH + 2} DESC, {STATE_WIDTH + 3}",
+    columns={13: Date(), 14: Boolean(), STATE_WIDTH + 2: UTCDateTime()},
+    params={"until": UTCDateTime()},
+)
 def shopper_state(reader: Reader, shop_id: int, customer_ref: str | None) -> ShopperState | None:
     """The ETag's inputs in ONE statement (guests, and shoppers without a member row yet, get the shop's part
     only); None when the shop is gone."""
     row = reader.first(_STATE, {"shop_id": shop_id, "customer_ref": customer_ref or None})
-    if row is None:
+    return None if row is None else _state_of(row, None)
+
+
+def shopper_read(reader: Reader, shop_id: int, customer_ref: str | None, now: datetime) -> ShopperState | None:
+    """`shopper_state` with the member's activity rows, in the same one statement: for a read that sends the body."""
+    params = {"shop_id": shop_id, "customer_ref": customer_ref or None, "until": now + EXPIRING_WITHIN}
+    rows = reader.rows(_READ, params)
+    if not rows or rows[0][STATE_WIDTH] != -1:
         return None
+    return _state_of(rows[0], [row[STATE_WIDTH:] for row in rows[1:]])
+
+
+def _state_of(row: ReadRow, activity: list[ActivityRow] | None) -> ShopperState:
     version = "|".join(str(value) for value in row[_VERSION])
     if row[_MEMBER] is None:
-        return ShopperState(row[_SHOP], None, None, None, (), (), version)
-    return ShopperState(row[_SHOP], row[_MEMBER], row[8], row[9], row[_SHOWN], row[_FINGERPRINT], version)
+        return ShopperState(row[_SHOP], None, None, None, (), (), version, activity)
+    return ShopperState(row[_SHOP], row[_MEMBER], row[8], row[9], row[_SHOWN], row[_FINGERPRINT], version, activity)
 
 
 def etag_of(shop_id: int, state: ShopperState, base_url: str, locale: str, day: str) -> str:
@@ -132,28 +179,13 @@ def etag_of(shop_id: int, state: ShopperState, base_url: str, locale: str, day: 
     return '"' + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32] + '"'
 
 
-# The last 20 ledger rows (kind 0, newest first; index shop_id, member_id, id) and the points expiring within
-# 30 days per date (kind 1, soonest first) in one statement: one round trip for the body's member parts.
-_ACTIVITY = ReadStatement(
-    "SELECT * FROM (SELECT 0 AS part, le.id AS entry_id, le.occurred_at AS at, le.delta AS points, le.kind, "
-    "le.reason, o.name FROM ledger_entries le "
-    "LEFT JOIN orders o ON o.id = le.order_id AND o.shop_id = le.shop_id "
-    f"WHERE le.shop_id = :shop_id AND le.member_id = :member_id ORDER BY le.id DESC LIMIT {HISTORY_SIZE}) history "
-    "UNION ALL "
-    "SELECT 1, 0, expires_at, sum(remaining), NULL, NULL, NULL FROM point_lots "
-    "WHERE shop_id = :shop_id AND member_id = :member_id AND remaining > 0 AND expires_at IS NOT NULL "
-    "AND expires_at <= :until GROUP BY expires_at "
-    "ORDER BY 1, 2 DESC, 3",
-    columns={2: UTCDateTime()},
-    params={"until": UTCDateTime()},
-)
+def activity_rows(reader: Reader, shop_id: int, member_id: int, now: datetime) -> list[ActivityRow]:
+    """The member's activity rows (when the state was read without them: a conditional read that changed)."""
+    return reader.rows(_ACTIVITY, {"shop_id": shop_id, "member_id": member_id, "until": now + EXPIRING_WITHIN})
 
 
-def activity(
-    reader: Reader, shop_id: int, member_id: int, locale: str, now: datetime
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def activity(rows: list[ActivityRow], locale: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(points expiring within 30 days per expiry date, the last 20 ledger entries with readable reasons)."""
-    rows = reader.rows(_ACTIVITY, {"shop_id": shop_id, "member_id": member_id, "until": now + EXPIRING_WITHIN})
     expiring, history = [], []
     for part, _, at, points, kind, reason, name in rows:
         if part == 0:
@@ -166,7 +198,15 @@ def activity(
 def entry_label(kind: str, reason: str, order_name: str | None, locale: str) -> str:
     """What a ledger row means to a shopper ("Bestellung #1042", "Geburtstag", ...)."""
     if reason in ORDER_REASONS:
-        return translate(f"ledger.{reason}", locale, name=order_name or "")
+        return _label(kind, reason, locale).format(name=order_name or "")
+    return _label(kind, reason, locale)
+
+
+@lru_cache(maxsize=1024)  # up to 20 labels per read, from a handful of (kind, reason) pairs per shop
+def _label(kind: str, reason: str, locale: str) -> str:
+    """The label of a ledger row's kind and reason; for order reasons the template its order's name goes into."""
+    if reason in ORDER_REASONS:
+        return template(f"ledger.{reason}", locale)
     texts = catalogue()
     for key in (f"storefront.history.{kind}.{reason}", f"storefront.history.{kind}"):
         if key in texts:

@@ -30,6 +30,7 @@ HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$")
 PREFIX = re.compile(r"^(/[A-Za-z0-9._~-]+)+$")
 DEFAULT_PREFIX = "/apps/loyalty"
 LIMITED_BEFORE_FLASK = "loyalty.storefront.retry_after"  # environ key: app.api.storefront_hits found a limit hit
+TOKENS_TAKEN = "loyalty.storefront.tokens_taken"  # environ key: app.api.storefront_hits took this request's tokens
 
 
 def storefront(view: F) -> F:
@@ -58,11 +59,14 @@ def _storefront(view: F, *, cached: bool) -> F:
         limited = request.environ.get(LIMITED_BEFORE_FLASK)
         if limited:  # storefront_hits took this request's tokens and found one limit exceeded
             raise RateLimited(retry_after=limited)
-        _limit(limiter, f"ip:{ip}", IP_LIMIT)
+        taken = request.environ.get(TOKENS_TAKEN, False)  # storefront_hits took them, then handed the request on
+        if not taken:
+            _limit(limiter, f"ip:{ip}", IP_LIMIT)
         params = list(request.args.items(multi=True))
         sf = g.storefront = _verify(c, params, cached)
         g.shopper_key = shopper_key(sf, ip)
-        _limit(limiter, f"shopper:{g.shopper_key}", READ_LIMIT)
+        if not taken:
+            _limit(limiter, f"shopper:{g.shopper_key}", READ_LIMIT)
         for _ in range(2):
             try:
                 return view(*args, **kwargs)

@@ -43,10 +43,15 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 def translate(key: str, locale: str, **params: Any) -> str:
     """The text for `key` in `locale`, formatted with `params`; the key itself if unknown."""
+    return template(key, locale).format(**params)
+
+
+def template(key: str, locale: str) -> str:
+    """The text for `key` in `locale` before formatting (`translate` fills it in); the key itself if unknown."""
     texts = catalogue().get(key)
     if texts is None:
         return key
-    return texts.get(locale, texts[DEFAULT_LOCALE]).format(**params)
+    return texts.get(locale, texts[DEFAULT_LOCALE])
 
 
 def texts_for(locale: str, prefix: str = "") -> dict[str, str]:

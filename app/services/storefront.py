@@ -20,10 +20,11 @@ from app.services import earning_events, members, referrals
 from app.services.redemptions import RedemptionResult, redeem_reward
 from app.services.storefront_cache import ShopperViews, Token, ViewKey
 from app.services.storefront_shops import ShopChanged, ShopDirectory, ShopInfo
-from app.services.storefront_view import ProgramCache, build_view
+from app.services.storefront_view import ProgramCache, build_view, view_json
 from app.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
+Answer = tuple[str, bytes | None]  # (ETag, the JSON bytes, or None for a 304)
 
 
 class LoginRequired(Unauthorized):
@@ -79,33 +80,48 @@ def customer_json(
     now: datetime,
     if_none_match: str | None,
     cache: ProgramCache,
-    render: Callable[[dict[str, Any]], bytes],
-) -> tuple[str, bytes | None]:
-    """(ETag, the widget's JSON as `render` serialises it); None for the JSON when `if_none_match` matches.
+) -> Answer:
+    """(ETag, the widget's JSON bytes); None for the JSON when `if_none_match` matches.
 
-    One statement for the ETag's inputs, which also checks the shop the request was verified with
-    (ShopChanged when it was edited since); the body reuses `cache` for the shop-wide parts. With `views`
-    (PostgreSQL, LISTEN up) an unchanged shopper is answered from memory without the database; a miss reads
-    as above and is remembered, unless a notification for the shop arrived since the read began.
+    `read_customer`; on a logged-in shopper's first visit their member row and referral code are made first
+    (once, in their own transaction), then the picture is read.
     """
-    key = _view_key(sf, now)
+    answer = read_customer(views, reader, uow_factory, sf, now, if_none_match, cache)
+    if answer is not None:
+        return answer
+    _ensure_member(uow_factory, sf.shop, sf.customer_ref or "", now)
+    token, state = _read_state(views, reader, sf, now, if_none_match)
+    return _answer(views, token, reader, uow_factory, sf, state, now, if_none_match, cache)
+
+
+def read_customer(
+    views: ShopperViews | None,
+    reader: Reader,
+    uow_factory: UowFactory,
+    sf: Storefront,
+    now: datetime,
+    if_none_match: str | None,
+    cache: ProgramCache,
+) -> Answer | None:
+    """`customer_json` without writing: None when it is a logged-in shopper's first visit (no referral code yet).
+
+    One statement: the ETag's inputs (which also check the shop the request was verified with: ShopChanged when
+    it was edited since), with the body's member parts when the request is not conditional; the body reuses
+    `cache` for the shop-wide parts. With `views` (PostgreSQL, LISTEN up) an unchanged shopper is answered from
+    memory without the database; a read is remembered unless a notification for its shop arrived meanwhile.
+    """
     hit = remembered_answer(views, sf, now, if_none_match) if views is not None else None
     if hit is not None:
         return hit
-    tokens: list[Token] = []
-    snapshot = (lambda: tokens.append(views.token(sf.shop.id))) if views is not None else None
-    etag, body, member_id = _read_view(reader, uow_factory, sf, now, if_none_match, cache, snapshot)
-    data = None if body is None else render(body)
-    # A logged-in shopper is only remembered with their member row (made on the first visit): a notification
-    # names members, so an entry without one could not be evicted by the insert that creates it.
-    if views is not None and (member_id is not None or not sf.customer_ref):
-        views.put(key, tokens[-1], etag, data, member_id, sf.shop.stored)
-    return etag, data
+    token, state = _read_state(views, reader, sf, now, if_none_match)
+    if sf.customer_ref and state.code is None:
+        return None
+    return _answer(views, token, reader, uow_factory, sf, state, now, if_none_match, cache)
 
 
 def remembered_answer(
     views: ShopperViews, sf: Storefront, now: datetime, if_none_match: str | None
-) -> tuple[str, bytes | None] | None:
+) -> Answer | None:
     """`customer_json`'s answer from memory alone, or None when it needs the database (no statement either way)."""
     hit = views.get(_view_key(sf, now), sf.shop.stored)
     if hit is None:
@@ -121,35 +137,27 @@ def _view_key(sf: Storefront, now: datetime) -> ViewKey:
     return sf.shop.id, sf.customer_ref or "", sf.locale, sf.base_url, now.date().isoformat()
 
 
-def _read_view(
-    reader: Reader,
-    uow_factory: UowFactory,
-    sf: Storefront,
-    now: datetime,
-    if_none_match: str | None,
-    cache: ProgramCache,
-    snapshot: Callable[[], None] | None,
-) -> tuple[str, dict[str, Any] | None, int | None]:
-    """(ETag, JSON or None for a 304, member id); `snapshot` runs right before the state is read."""
-    for first_try in (True, False):
-        if snapshot is not None:
-            snapshot()
-        state = q.shopper_state(reader, sf.shop.id, sf.customer_ref)
-        if state is None or state.shop != sf.shop.stored:
-            raise ShopChanged()
-        if not (first_try and sf.customer_ref and state.code is None):
-            etag, body = _view(reader, uow_factory, sf, state, now, if_none_match, cache)
-            return etag, body, state.member_id
-        # A logged-in shopper's first visit: their member row and referral code are made once, then read.
-        _ensure_member(uow_factory, sf.shop, sf.customer_ref or "", now)
-    raise AssertionError("unreachable")
-
-
 def _matches(if_none_match: str | None, etag: str) -> bool:
     return bool(if_none_match) and etag in {tag.strip() for tag in (if_none_match or "").split(",")}
 
 
-def _view(
+def _read_state(
+    views: ShopperViews | None, reader: Reader, sf: Storefront, now: datetime, if_none_match: str | None
+) -> tuple[Token | None, q.ShopperState]:
+    """(the cache's token taken before the read, the state); a plain request reads the body's parts with it."""
+    token = views.token(sf.shop.id) if views is not None else None
+    if if_none_match:
+        state = q.shopper_state(reader, sf.shop.id, sf.customer_ref)
+    else:
+        state = q.shopper_read(reader, sf.shop.id, sf.customer_ref, now)
+    if state is None or state.shop != sf.shop.stored:
+        raise ShopChanged()
+    return token, state
+
+
+def _answer(
+    views: ShopperViews | None,
+    token: Token | None,
     reader: Reader,
     uow_factory: UowFactory,
     sf: Storefront,
@@ -157,12 +165,16 @@ def _view(
     now: datetime,
     if_none_match: str | None,
     cache: ProgramCache,
-) -> tuple[str, dict[str, Any] | None]:
+) -> Answer:
+    """The answer to the read `state` (remembered when `views` are on)."""
     locale = pick_locale(sf.locale, state.locale, sf.shop.locale)
     etag = q.etag_of(sf.shop.id, state, sf.base_url, locale, now.date().isoformat())
-    if _matches(if_none_match, etag):
-        return etag, None
-    return etag, build_view(reader, uow_factory, sf, state, locale, now, cache)
+    data = None if _matches(if_none_match, etag) else view_json(reader, uow_factory, sf, state, locale, now, cache)
+    # A logged-in shopper is only remembered with their member row (made on the first visit): a notification
+    # names members, so an entry without one could not be evicted by the insert that creates it.
+    if views is not None and token is not None and (state.member_id is not None or not sf.customer_ref):
+        views.put(_view_key(sf, now), token, etag, data, state.member_id, sf.shop.stored)
+    return etag, data
 
 
 def redeem(

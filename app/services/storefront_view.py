@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -34,6 +35,18 @@ class ShopParts(NamedTuple):
     program: dict[str, Any]  # the "program" block
     rewards: list[dict[str, Any]]  # the active catalogue; "affordable" is the shopper's, added per request
     tiers: TierProgram | None
+    program_json: bytes  # `program` as the body's bytes
+    rewards_json: tuple[tuple[bytes, bytes], ...]  # each reward's bytes, not affordable and affordable
+
+
+class MemberParts(NamedTuple):
+    """What only this shopper sees: None/empty for a guest."""
+
+    member: dict[str, Any] | None
+    tier: dict[str, Any] | None
+    expiring: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    spendable: int | None
 
 
 class ProgramCache:
@@ -78,12 +91,74 @@ def build_view(
     cache: ProgramCache,
 ) -> dict[str, Any]:
     """Everything the widget shows, in `locale`: the member from `state`, shop-wide parts from `cache`."""
+    parts = _cached_parts(uow_factory, sf, state, locale, cache)
+    mine = _member_parts(reader, uow_factory, sf, state, locale, now, parts)
+    return {
+        "shop": _shop_block(sf),
+        "member": mine.member,
+        "tier": mine.tier,
+        "program": parts.program,
+        "rewards": [{**reward, "affordable": _affords(mine, reward)} for reward in parts.rewards],
+        "expiring": mine.expiring,
+        "history": mine.history,
+    }
+
+
+def view_json(
+    reader: Reader,
+    uow_factory: Callable[[], UnitOfWork],
+    sf: Storefront,
+    state: q.ShopperState,
+    locale: str,
+    now: datetime,
+    cache: ProgramCache,
+) -> bytes:
+    """`build_view` as the body's bytes: compact JSON with sorted keys, as Flask's `jsonify` writes it.
+
+    The shop-wide blocks are serialised once per shop version and locale (`ShopParts`) and put in place as
+    bytes; only the shopper's own parts are serialised per request."""
+    parts = _cached_parts(uow_factory, sf, state, locale, cache)
+    mine = _member_parts(reader, uow_factory, sf, state, locale, now, parts)
+    affords = (_affords(mine, reward) for reward in parts.rewards)
+    rewards = b",".join(pair[can] for pair, can in zip(parts.rewards_json, affords, strict=True))
+    return b"".join(
+        (
+            b'{"expiring":', dumps(mine.expiring), b',"history":', dumps(mine.history),
+            b',"member":', dumps(mine.member), b',"program":', parts.program_json,
+            b',"rewards":[', rewards, b'],"shop":', dumps(_shop_block(sf)), b',"tier":', dumps(mine.tier), b"}\n",
+        )
+    )
+
+
+def dumps(value: Any) -> bytes:
+    """JSON as `jsonify` writes it (sorted keys, no spaces, ASCII only)."""
+    return _ENCODER.encode(value).encode()
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+
+
+def _cached_parts(
+    uow_factory: Callable[[], UnitOfWork], sf: Storefront, state: q.ShopperState, locale: str, cache: ProgramCache
+) -> ShopParts:
     shop = sf.shop
     key = (shop.id, shop.currency, state.version, locale, sf.signup_url, sf.login_url)
-    parts = cache.get(key, lambda: _shop_parts(uow_factory, sf, locale))
+    return cache.get(key, lambda: _shop_parts(uow_factory, sf, locale))
+
+
+def _member_parts(
+    reader: Reader,
+    uow_factory: Callable[[], UnitOfWork],
+    sf: Storefront,
+    state: q.ShopperState,
+    locale: str,
+    now: datetime,
+    parts: ShopParts,
+) -> MemberParts:
     member_id = state.member_id
     if member_id is None:
-        return _body(sf, None, None, parts, [], [])
+        return MemberParts(None, None, [], [], None)
+    shop = sf.shop
     first_name, balance, pending, birthday, newsletter = state.shown
     spendable = max(0, balance - pending)
     code = state.code if parts.referral_on else None
@@ -98,32 +173,18 @@ def build_view(
         "newsletter": bool(newsletter),
     }
     tier = _tier(uow_factory, sf, _TierMember(member_id, shop.id, state.locale), parts.tiers, locale, now)
-    expiring, history = q.activity(reader, shop.id, member_id, locale, now)
-    return _body(sf, member, tier, parts, expiring, history, spendable)
+    rows = state.activity if state.activity is not None else q.activity_rows(reader, shop.id, member_id, now)
+    expiring, history = q.activity(rows, locale)
+    return MemberParts(member, tier, expiring, history, spendable)
 
 
-def _body(
-    sf: Storefront,
-    member: dict[str, Any] | None,
-    tier: dict[str, Any] | None,
-    parts: ShopParts,
-    expiring: list[dict[str, Any]],
-    history: list[dict[str, Any]],
-    spendable: int | None = None,
-) -> dict[str, Any]:
+def _affords(mine: MemberParts, reward: dict[str, Any]) -> bool:
+    return mine.spendable is not None and mine.spendable >= reward["points_cost"]
+
+
+def _shop_block(sf: Storefront) -> dict[str, Any]:
     shop = sf.shop
-    return {
-        "shop": {"name": shop.name, "currency": shop.currency, "locale": shop.locale},
-        "member": member,
-        "tier": tier,
-        "program": parts.program,
-        "rewards": [
-            {**reward, "affordable": spendable is not None and spendable >= reward["points_cost"]}
-            for reward in parts.rewards
-        ],
-        "expiring": expiring,
-        "history": history,
-    }
+    return {"name": shop.name, "currency": shop.currency, "locale": shop.locale}
 
 
 def _shop_parts(uow_factory: Callable[[], UnitOfWork], sf: Storefront, locale: str) -> ShopParts:
@@ -136,7 +197,11 @@ def _shop_parts(uow_factory: Callable[[], UnitOfWork], sf: Storefront, locale: s
         referral = referral_config(session, shop.id)
         tiers = load_program(session, shop.id)
         program = _program(session, sf, locale, referral, tiers)
-        return ShopParts(referral.enabled, program, active_rewards(session, shop, None, locale), tiers)
+        rewards = active_rewards(session, shop, None, locale)
+        rewards_json = tuple(
+            (dumps({**reward, "affordable": False}), dumps({**reward, "affordable": True})) for reward in rewards
+        )
+        return ShopParts(referral.enabled, program, rewards, tiers, dumps(program), rewards_json)
 
 
 def _tier(

@@ -86,9 +86,23 @@ def read(
 
 
 def cached_read(client: FlaskClient, shop: Shop, clock: FixedClock, views: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
-    """Read until the answer is in the cache (a first visit's own writes notify and refuse its fill)."""
+    """Read until the answer is in the cache. A first visit's own writes notify: once they have all arrived
+    (`settle`), nothing can refuse or evict the next read's answer."""
     before = len(views)
+    read(client, shop, clock, **kwargs)
+    settle(client.application.extensions["container"], views)
     return wait_until(lambda: (response := read(client, shop, clock, **kwargs)) and len(views) > before and response)
+
+
+NO_SHOP = 0  # a shop id no row has: its notification evicts nothing
+
+
+def settle(container: Container, views: Any) -> None:
+    """Wait until every notification committed so far has been applied: PostgreSQL delivers them in commit
+    order, so once this one, committed last, has arrived, so have the others."""
+    generation = views.token(NO_SHOP)
+    execute(container, "SELECT pg_notify('loyalty_storefront', :payload)", payload=str(NO_SHOP))
+    wait_until(lambda: views.token(NO_SHOP) != generation)
 
 
 def statements(container: Container) -> int:

@@ -23,6 +23,7 @@ UPDATED_BEFORE = ReadStatement(
     "SELECT count(*) FROM members WHERE shop_id = :shop_id AND updated_at <= :until", params={"until": UTCDateTime()}
 )
 BACKEND = ReadStatement("SELECT pg_backend_pid()")
+PREPARED = ReadStatement("SELECT statement FROM pg_prepared_statements")
 
 
 @pytest.fixture
@@ -66,6 +67,19 @@ def test_a_connection_the_server_dropped_is_replaced_by_the_next_read(container:
     (replacement,) = reader.first(BACKEND, {}) or (0,)
 
     assert replacement not in (0, killed)
+
+
+def test_a_kept_connection_prepares_a_read_at_its_first_run(
+    container: Container, member: Member, is_postgres: bool
+) -> None:
+    if not is_postgres:
+        pytest.skip("server-side prepared statements are a PostgreSQL matter")
+    reader = Reader(container.engine)
+
+    reader.first(MEMBER, {"shop_id": member.shop_id, "id": member.id})
+    prepared = reader.rows(PREPARED, {})
+
+    assert [statement for (statement,) in prepared if "FROM members" in statement]
 
 
 def test_disposing_the_engine_closes_the_kept_connections(database_url: str, is_postgres: bool) -> None:
