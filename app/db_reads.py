@@ -18,6 +18,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeEngine
 
+from app.db_statements import converted, driver_args
+
 Row = tuple[Any, ...]
 
 
@@ -66,20 +68,8 @@ class Reader:
     def rows(self, statement: ReadStatement, params: Mapping[str, Any]) -> list[Row]:
         """All rows of `statement`, converted like the ORM would (aware UTC datetimes, dates, booleans)."""
         compiled = self._compile(statement)
-        values = dict(params)
-        for name, bind in compiled.params:
-            values[name] = bind(values[name])
-        args: Any = values if compiled.order is None else tuple(values[name] for name in compiled.order)
-        rows = self._fetch(compiled.sql, args)
-        if not compiled.columns:
-            return rows
-        converted = []
-        for row in rows:
-            items = list(row)
-            for index, process in compiled.columns:
-                items[index] = process(items[index])
-            converted.append(tuple(items))
-        return converted
+        args = driver_args(params, compiled.params, compiled.order)
+        return converted(self._fetch(compiled.sql, args), compiled.columns)
 
     def first(self, statement: ReadStatement, params: Mapping[str, Any]) -> Row | None:
         """The first row of `statement`, or None."""

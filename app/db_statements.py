@@ -92,16 +92,32 @@ def rows(session: Session, statement: Statement, params: Mapping[str, Any]) -> l
     """Every row `statement` returns, converted like SQLAlchemy would (aware datetimes, Decimals, JSON)."""
     connection = _connection(session)
     compiled = statement.compiled(connection.dialect)
-    found = _run(connection, compiled, params)
-    if not compiled.results:
+    return converted(_run(connection, compiled, params), compiled.results)
+
+
+def converted(found: list[Row], results: tuple[tuple[int, Processor], ...]) -> list[Row]:
+    """Rows with each column that has a result processor passed through it."""
+    if not results:
         return found
-    converted = []
+    done = []
     for row in found:
         items = list(row)
-        for index, process in compiled.results:
+        for index, process in results:
             items[index] = process(items[index])
-        converted.append(tuple(items))
-    return converted
+        done.append(tuple(items))
+    return done
+
+
+def driver_args(
+    params: Mapping[str, Any], binds: tuple[tuple[str, Processor], ...], order: tuple[str, ...] | None,
+    literals: Mapping[str, Any] | None = None,
+) -> Any:
+    """The parameters as the driver takes them: converted by their bind processors; a tuple in `order` for
+    positional drivers (sqlite3), else a dict."""
+    values = {**literals, **params} if literals else dict(params)
+    for name, process in binds:
+        values[name] = process(values[name])
+    return values if order is None else tuple(values[name] for name in order)
 
 
 def first(session: Session, statement: Statement, params: Mapping[str, Any]) -> Row | None:
@@ -130,10 +146,7 @@ def _connection(session: Session) -> Connection:
 
 
 def _run(connection: Connection, compiled: Compiled, params: Mapping[str, Any], count: bool = False) -> Any:
-    values = {**compiled.literals, **params} if compiled.literals else dict(params)
-    for name, process in compiled.binds:
-        values[name] = process(values[name])
-    args: Any = values if compiled.order is None else tuple(values[name] for name in compiled.order)
+    args = driver_args(params, compiled.binds, compiled.order, compiled.literals)
     cursor = _cursor(connection)
     try:
         if connection.dispatch.before_cursor_execute:

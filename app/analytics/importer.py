@@ -22,9 +22,11 @@ from app.analytics.csv_platforms import PARSERS
 from app.domain.earning import EarningRules
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.snapshots import CustomerSnapshot, OrderSnapshot
-from app.models import Member, Shop
+from app.models import Shop
 from app.repositories import MemberRepository, OrderRepository, ShopRepository
 from app.repositories.member_records import MemberRecords, forget_saved
+from app.repositories.order_records import OrderRecords
+from app.repositories.records import MemberRecord
 from app.services.orders import apply_order_snapshot
 from app.uow import UnitOfWork
 
@@ -119,7 +121,8 @@ def _tick(session: Session, progress: Callable[[int], None] | None, done: int) -
 
 
 def _import_customer(session: Session, shop: Shop, snap: CustomerSnapshot, now: datetime, result: ImportResult) -> None:
-    member, created = MemberRepository(session, shop.id).ensure_by_customer_ref(snap.customer_ref, snap.email, now)
+    records = MemberRecords(session, shop.id)
+    member, created = records.lock_by_customer(snap.customer_ref, snap.email, now)
     if member.redacted_at is not None:
         return
     member.email = snap.email or member.email
@@ -127,7 +130,7 @@ def _import_customer(session: Session, shop: Shop, snap: CustomerSnapshot, now: 
     member.last_name = snap.last_name or member.last_name
     member.accepts_marketing = bool(member.accepts_marketing or snap.accepts_marketing)
     member.updated_at = now
-    session.flush()
+    records.save(member)
     if created:
         result.members_created += 1
     else:
@@ -160,18 +163,13 @@ def _import_order(
             member.joined_at = snap.created_at  # a customer since their first order, not since the import
             records.save(member)
     else:
-        stored = _store_without_points(session, shop, snap, now, result)
-        if stored is not None and stored.joined_at > snap.created_at:
-            stored.joined_at = snap.created_at
-    # The next order of this customer locks the member again with a reload from the database (the session
-    # does not autoflush), so this order's changes must be there first.
-    session.flush()
+        _store_without_points(session, shop, snap, now, result)
     result.orders_created += 1
 
 
 def _store_without_points(
     session: Session, shop: Shop, snap: OrderSnapshot, now: datetime, result: ImportResult
-) -> Member | None:
+) -> None:
     known = _has_member(session, shop, snap)
     member = _member_of(session, shop, snap)
     result.members_created += int(member is not None and not known)
@@ -188,13 +186,17 @@ def _store_without_points(
                         "amount": str(li.amount), "sku": li.sku} for li in snap.line_items],
         **_refunded(snap),
     }
-    order = OrderRepository(session, shop.id).ensure_for_update(snap.order_ref, values)
+    orders = OrderRecords(session, shop.id)
+    order = orders.lock_or_create(snap.order_ref, values)
     for refund in snap.refunds:
-        OrderRepository(session, shop.id).add_refund(order, refund, refund.created_at or snap.created_at)
-    if member is not None and snap.is_paid and not snap.is_cancelled and snap.paid_at is not None:
+        orders.add_refund(order, refund, refund.created_at or snap.created_at)
+    if member is None:
+        return
+    if snap.is_paid and not snap.is_cancelled and snap.paid_at is not None:
         if member.last_order_at is None or snap.paid_at > member.last_order_at:
             member.last_order_at = snap.paid_at
-    return member
+    member.joined_at = min(member.joined_at, snap.created_at)  # a customer since their first order
+    MemberRecords(session, shop.id).save(member)
 
 
 def _refunded(snap: OrderSnapshot) -> dict[str, object]:
@@ -213,12 +215,10 @@ def _has_member(session: Session, shop: Shop, snap: OrderSnapshot) -> bool:
     return bool(snap.email) and members.get_by_email(snap.email) is not None
 
 
-def _member_of(session: Session, shop: Shop, snap: OrderSnapshot) -> Member | None:
-    members = MemberRepository(session, shop.id)
+def _member_of(session: Session, shop: Shop, snap: OrderSnapshot) -> MemberRecord | None:
+    members = MemberRecords(session, shop.id)
     if snap.customer is not None:
-        found = members.get_by_customer_ref(snap.customer.customer_ref)
-        if found is not None:
-            return found
-        member, _ = members.ensure_by_customer_ref(snap.customer.customer_ref, snap.email, snap.created_at)
+        member, _ = members.lock_by_customer(snap.customer.customer_ref, snap.email, snap.created_at)
         return member
-    return members.get_by_email(snap.email) if snap.email else None
+    member_id = members.id_by_email(snap.email) if snap.email else None
+    return members.lock(member_id) if member_id is not None else None

@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 
 from app import db_statements as sql
 from app.models import WebhookDelivery
-from app.repositories.statements import bound, insert_ignore
+from app.repositories.statements import bound, insert_ignore_statement
 
 _INBOX = WebhookDelivery.__table__
 _VALUES = ("shop_id", "platform", "delivery_id", "topic", "headers", "body", "status", "attempts", "last_error",
            "received_at", "processed_at")
 
-_STORE = sql.Statement(lambda dialect: insert_ignore(
+_STORE = sql.Statement(lambda dialect: insert_ignore_statement(
     dialect, _INBOX, _VALUES, ("shop_id", "delivery_id")).returning(_INBOX.c.id))
 _STATUS = sql.Statement(lambda _: select(_INBOX.c.status).where(
     _INBOX.c.shop_id == bindparam("shop_id"), _INBOX.c.delivery_id == bindparam("delivery_id")))

@@ -13,7 +13,7 @@ from app.models import Member
 from app.repositories.base import transaction_cache
 from app.repositories.records import MemberRecord, columns, from_row
 from app.repositories.records import save as save_record
-from app.repositories.statements import bound, insert_ignore
+from app.repositories.statements import bound, insert_ignore_statement
 
 _MEMBERS = Member.__table__
 _COLUMNS = [_MEMBERS.c[name] for name in columns(MemberRecord)]
@@ -25,7 +25,7 @@ _LOCK_BY_ID = sql.Statement(lambda _: select(*_COLUMNS).where(
 _LOCK_BY_CUSTOMER = sql.Statement(lambda _: select(*_COLUMNS).where(
     _MEMBERS.c.shop_id == bindparam("shop_id"), _MEMBERS.c.customer_ref == bindparam("customer_ref")
 ).with_for_update())
-_INSERT = sql.Statement(lambda dialect: insert_ignore(
+_INSERT = sql.Statement(lambda dialect: insert_ignore_statement(
     dialect, _MEMBERS, _NEW, ("shop_id", "customer_ref")).returning(*_COLUMNS))
 _ID_BY_EMAIL = sql.Statement(lambda _: select(_MEMBERS.c.id).where(
     _MEMBERS.c.shop_id == bindparam("shop_id"), func.lower(_MEMBERS.c.email) == bindparam("email")

@@ -1,15 +1,13 @@
-"""Members of one shop."""
+"""Members of one shop as ORM rows (the order path locks and writes records: member_records)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Member
-from app.repositories.base import insert_ignore, locking_upsert, transaction_cache
+from app.repositories.base import transaction_cache
 
 
 class MemberRepository:
@@ -55,42 +53,6 @@ class MemberRepository:
             .where(Member.shop_id == self.shop_id, func.lower(Member.email) == email.strip().lower())
             .order_by(Member.id)
         ).first()
-
-    def ensure_by_customer_ref(
-        self, customer_ref: str, email: str | None, now: datetime
-    ) -> tuple[Member, bool]:
-        """The member for this customer, locked; created on first sight. True when it was created now."""
-        for held in self._locked().values():
-            if held.customer_ref == customer_ref:
-                return held, False  # already locked by this transaction: keep its unflushed changes
-        values = {
-            "shop_id": self.shop_id,
-            "customer_ref": customer_ref,
-            "email": email,
-            "joined_at": now,
-            "updated_at": now,
-            "balance": 0,
-            "pending": 0,
-            "lifetime_points": 0,
-            "accepts_marketing": False,
-        }
-        if self.session.get_bind().dialect.name == "postgresql":
-            # One round trip: the upsert locks an existing row as SELECT … FOR UPDATE would, and xmax = 0
-            # tells a row inserted now from one that was there.
-            key = ("shop_id", "customer_ref")
-            upsert = locking_upsert("postgresql", Member, tuple(values), key, tell_inserted=True)
-            row = self.session.execute(upsert, values, execution_options={"populate_existing": True}).one()
-            member, created = row[0], bool(row[1])
-        else:
-            created = insert_ignore(self.session, Member, values, ("shop_id", "customer_ref"))
-            member = self.session.scalars(
-                select(Member)
-                .where(Member.shop_id == self.shop_id, Member.customer_ref == customer_ref)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            ).one()
-        self._locked()[member.id] = member
-        return member, created
 
     @staticmethod
     def matching(text: str) -> ColumnElement[bool]:

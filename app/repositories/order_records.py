@@ -14,7 +14,7 @@ from app.domain.snapshots import RefundSnapshot
 from app.models import Order, OrderRefund
 from app.repositories.records import OrderRecord, columns, from_row
 from app.repositories.records import save as save_record
-from app.repositories.statements import bound, insert_ignore
+from app.repositories.statements import bound, insert_ignore_statement
 
 _ORDERS = Order.__table__
 _REFUNDS = OrderRefund.__table__
@@ -103,9 +103,11 @@ def _insert_order(names: tuple[str, ...]) -> sql.Statement:
     found = _INSERTS.get(names)
     if found is None:
         found = _INSERTS[names] = sql.Statement(
-            lambda dialect: insert_ignore(dialect, _ORDERS, names, ("shop_id", "order_ref")).returning(*_ORDER_COLUMNS))
+            lambda dialect: insert_ignore_statement(dialect, _ORDERS, names, ("shop_id", "order_ref"))
+            .returning(*_ORDER_COLUMNS)
+        )
     return found
 
 
-_INSERT_REFUND = sql.Statement(lambda dialect: insert_ignore(
+_INSERT_REFUND = sql.Statement(lambda dialect: insert_ignore_statement(
     dialect, _REFUNDS, ("shop_id", *_REFUND_VALUES), ("shop_id", "order_id", "refund_ref")).returning(_REFUNDS.c.id))

@@ -24,7 +24,7 @@ def insert_values(table: Table, names: Iterable[str]) -> Any:
     return insert(table).values(values_of(table, names))
 
 
-def insert_ignore(dialect: str, table: Table, names: Iterable[str], conflict: Sequence[str]) -> Any:
+def insert_ignore_statement(dialect: str, table: Table, names: Iterable[str], conflict: Sequence[str]) -> Any:
     """INSERT … ON CONFLICT (conflict) DO NOTHING of `names`; add RETURNING to learn whether it inserted."""
     module = postgresql if dialect == "postgresql" else sqlite
     stmt = module.insert(table).values(values_of(table, names))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +29,10 @@ from tests.support.deliveries import deliver
 from tests.support.rewards import add_reward, bronze_silber_gold, save_program, set_program_settings
 from tests.support.snapshots import customer, order
 from tests.support.storefront import proxy_url
+from tests.support.waiting import WAIT_SECONDS, wait_until
 
 BUYER = customer("7001", "juergen.weiss@example.de")
 MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0002_storefront_notify.py"
-WAIT_SECONDS = 2.0  # a notification crosses in well under a millisecond; this only bounds a failing test
 
 
 class CountingReader(Reader):
@@ -65,15 +64,6 @@ def views(container: Container) -> Any:
     views = container.shopper_views  # starts the LISTEN thread
     wait_until(lambda: views.enabled)
     return views
-
-
-def wait_until(condition: Callable[[], Any]) -> Any:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError("not within the wait")
-        time.sleep(0.005)
-    return result
 
 
 def read(

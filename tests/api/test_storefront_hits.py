@@ -15,9 +15,10 @@ from app.clock import FixedClock
 from app.container import Container
 from app.models import Shop
 from app.rate_limit import InProcessLimiter, Limit
-from tests.api.test_storefront_cache import BUYER, settle, wait_until, with_points
+from tests.api.test_storefront_cache import BUYER, settle, with_points
 from tests.conftest import TEST_SHOPIFY_SECRET, _empty
 from tests.support.storefront import proxy_url
+from tests.support.waiting import wait_until
 
 IP = "203.0.113.40"
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from app.models import Member, Order
 from app.repositories.member_records import MemberRecords
 from app.repositories.order_records import OrderRecords
 from app.repositories.records import MemberRecord, OrderRecord, columns, save
+from tests.support.statements import statements_during
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -23,18 +23,7 @@ def test_a_record_has_every_column_of_its_table_in_table_order(record: Any, mode
 
 
 def updates_of(container: Any, action: Any) -> list[str]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().startswith(("UPDATE", "WITH")):
-            seen.append(statement)
-
-    event.listen(container.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(container.engine, "before_cursor_execute", record)
-    return seen
+    return [sql for sql in statements_during(container, action) if sql.lstrip().startswith(("UPDATE", "WITH"))]
 
 
 def new_order(orders: OrderRecords) -> OrderRecord:

@@ -4,12 +4,12 @@ settings or its referrals change, and not used while the LISTEN connection is do
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app import create_app
 from app.clock import FixedClock
@@ -24,6 +24,7 @@ from tests.support import snapshots as s
 from tests.support.deliveries import member_by_email
 from tests.support.referrals import FRIEND, REFERRER
 from tests.support.rewards import set_program_settings
+from tests.support.statements import statements_during
 from tests.support.waiting import wait_until
 
 
@@ -50,20 +51,6 @@ def deliver(container: Container, shop: Shop, event: Event) -> IntakeResult:
     return receive_delivery(container.uow(), delivery, container.clock.now(), container.shop_copies)
 
 
-def statements_of(container: Container, action: Callable[[], Any]) -> list[str]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(container.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(container.engine, "before_cursor_execute", record)
-    return seen
-
-
 def copied(copies: ShopCopies, shop: Shop) -> Any:
     return copies.get((shop.platform, shop.domain))
 
@@ -72,7 +59,7 @@ def test_a_copied_shop_is_found_without_reading_the_shop(container, shopify_shop
     deliver(container, shopify_shop, s.customer("7001", "juergen.weiss@example.de"))
     wait_until(lambda: copied(copies, shopify_shop))
 
-    seen = statements_of(container, lambda: deliver(container, shopify_shop, s.customer("7002", "anna@example.de")))
+    seen = statements_during(container, lambda: deliver(container, shopify_shop, s.customer("7002", "anna@example.de")))
 
     assert not [sql for sql in seen if "FROM shops" in sql]
     assert member_by_email(container, shopify_shop, "anna@example.de").customer_ref == "7002"
@@ -113,7 +100,7 @@ def test_copies_are_not_used_while_the_listen_connection_is_lost(container, shop
     wait_until(lambda: copied(copies, shopify_shop))
 
     copies.disable()
-    seen = statements_of(container, lambda: deliver(container, shopify_shop, s.customer("7002", "anna@example.de")))
+    seen = statements_during(container, lambda: deliver(container, shopify_shop, s.customer("7002", "anna@example.de")))
 
     assert [sql for sql in seen if "FROM shops" in sql]
     assert copied(copies, shopify_shop) is None
@@ -123,7 +110,7 @@ def test_a_delivery_from_a_copied_shop_reads_no_settings_row(container, shopify_
     deliver(container, shopify_shop, s.order("5001", at=clock.now(), buyer=s.customer("7001")))
     wait_until(lambda: copied(copies, shopify_shop))
 
-    seen = statements_of(container, lambda: deliver(
+    seen = statements_during(container, lambda: deliver(
         container, shopify_shop, s.order("5002", at=clock.now(), buyer=s.customer("7001"))))
 
     assert not [sql for sql in seen if "_settings" in sql or "tier_programs" in sql]
