@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, func, literal_column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -17,7 +17,8 @@ class Member(Base):
     __tablename__ = "members"
     __table_args__ = (
         UniqueConstraint("shop_id", "customer_ref"),
-        Index("ix_members_shop_email", "shop_id", "email"),
+        # Email lookups compare lower(email) (guest orders joining a member, a member found by email): indexed so.
+        Index("ix_members_shop_lower_email", "shop_id", func.lower(literal_column("email"))),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

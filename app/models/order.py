@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text, true
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, func, literal_column, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -20,7 +20,8 @@ class Order(Base):
     __table_args__ = (
         UniqueConstraint("shop_id", "order_ref"),
         Index("ix_orders_shop_member", "shop_id", "member_id"),
-        Index("ix_orders_shop_email", "shop_id", "email"),
+        # Email lookups compare lower(email) (guest orders joining a member, a member found by email): indexed so.
+        Index("ix_orders_shop_lower_email", "shop_id", func.lower(literal_column("email"))),
         Index("ix_orders_shop_created", "shop_id", "placed_at"),
     )
 
