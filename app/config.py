@@ -41,7 +41,8 @@ class Settings:
     testing: bool = False
     redis_url: str = ""  # LOYALTY_REDIS_URL: storefront rate limits shared across web instances
     outbox_lease_seconds: int = 300  # LOYALTY_OUTBOX_LEASE_SECONDS: how long a dead worker's claim blocks a message
-    # LOYALTY_STOREFRONT_CACHE (on/off; unset: on for PostgreSQL): widget answers kept per process, LISTEN-evicted
+    # LOYALTY_STOREFRONT_CACHE (on/off; unset: on for PostgreSQL): the caches LISTEN keeps, per process: the
+    # widget's answers and the webhook's shop copies
     storefront_cache: bool | None = None
 
     @classmethod
@@ -92,7 +93,8 @@ class Settings:
 
     @property
     def storefront_cache_on(self) -> bool:
-        """The widget cache needs PostgreSQL's LISTEN/NOTIFY: on there unless switched off, never on SQLite."""
+        """The LISTEN-kept caches (widget answers, webhook shop copies) need PostgreSQL: on there unless switched
+        off, never on SQLite."""
         return self.database_url.startswith("postgresql") and self.storefront_cache is not False
 
     def flask_config(self) -> dict[str, Any]:
