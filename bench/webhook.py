@@ -21,6 +21,7 @@ from loadgen import LoadResult, percentile, run_load
 SHOPS = 20
 GOAL_RATIO, GOAL_P99_MS = 0.45, 30.0
 BEHIND = 0.95  # an open loop that achieved less than this share of its schedule was behind it
+OWN_SHARE = 0.8  # a third run, at this share of the product's own saturated throughput: its tail where it keeps up
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def run(quick: bool) -> list[harness.Row]:
     warm = workload.build(sizes.shops, sizes.warmup, tag=99)
     load = workload.build(sizes.shops, sizes.requests, tag=1)
     paced_load = workload.build(sizes.shops, sizes.paced, tag=2)  # new deliveries: no duplicates of the first run
+    own_load = workload.build(sizes.shops, sizes.paced, tag=3)
     body = load.senders[0][0].partition(b"\r\n\r\n")[2]
     limit, limit_cpu = db_limit.measure(sizes.db_seconds, body)
     with harness.product_server() as port:
@@ -118,9 +120,30 @@ def run(quick: bool) -> list[harness.Row]:
         saturated = measured(result, load, before)
         before = check_rows(harness.DATABASE_URL, warm.unique + load.unique)
         paced = measured(send(port, paced_load, rate=GOAL_RATIO * limit), paced_load, before)
+        before = check_rows(harness.DATABASE_URL, 0)
+        own = measured(send(port, own_load, rate=OWN_SHARE * result.rate), own_load, before)
     rows = webhook_rows(saturated, paced, limit)
     rows[0].note += f"; {split.describe(result.requests, 'request')}"
-    return [harness.Row("db limit (raw psycopg, 4 conns)", f"{limit:.0f} tx/s", "", None, "", None, limit_cpu), *rows]
+    return [
+        harness.Row("db limit (raw psycopg, 4 conns)", f"{limit:.0f} tx/s", "", None, "", None, limit_cpu),
+        *rows,
+        own_pace_row(own),
+    ]
+
+
+def own_pace_row(own: Measured) -> harness.Row:
+    """Information, not a goal: the latency in open loop at OWN_SHARE of the product's own throughput."""
+    result = own.result
+    return harness.Row(
+        f"  open loop at {OWN_SHARE} x its own throughput",
+        f"p99 {result.p(99):.1f} ms",
+        f"{result.offered:.0f} req/s",
+        None,
+        "(its tail where it keeps up)",
+        None,
+        f"achieved {result.rate:.0f} req/s; {own.describe()}; senders woke p99 "
+        f"{percentile(sorted(result.wake_ms), 99):.1f} ms after their send time",
+    )
 
 
 def webhook_rows(saturated: Measured, paced: Measured, limit: float) -> list[harness.Row]:

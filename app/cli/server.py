@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import click
@@ -24,6 +25,7 @@ def register(cli: click.Group) -> None:
 
         upgrade(ctx.container.engine)
         app = create_app()
+        _freeze_startup_objects()
         scheduler = None if no_worker else _background_scheduler(app.extensions["container"])
         settings = app.extensions["container"].settings
         click.echo(
@@ -60,9 +62,19 @@ def register(cli: click.Group) -> None:
                 self.cfg.set("accesslog", None)
 
             def load(self) -> Any:
-                return create_app()
+                app = create_app()
+                _freeze_startup_objects()
+                return app
 
         _Gunicorn().run()
+
+
+def _freeze_startup_objects() -> None:
+    # The app's ~135,000 startup objects (mappers, routes, the OpenAPI document) live as long as the process;
+    # left to the cyclic collector, every full collection walked them all: a 50 ms stop of every thread of
+    # the process, which set the webhook's p99. Frozen, collections walk only what requests made.
+    gc.collect()
+    gc.freeze()
 
 
 def _background_scheduler(container: Any) -> Any:
