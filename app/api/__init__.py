@@ -13,7 +13,7 @@ def container() -> Container:
 
 
 def register_api(app: Flask) -> None:
-    """Blueprints, the OpenAPI document at /openapi.json, the one error map, and the widget's remembered reads."""
+    """Blueprints, the OpenAPI document at /openapi.json, the one error map, and the hot paths in front of Flask."""
     from app.api import errors, health, webhooks
     from app.api.spec import LoyaltyApi
 
@@ -25,8 +25,11 @@ def register_api(app: Flask) -> None:
     errors.register(app)
     app.extensions["loyalty_api"] = api
     from app.api.storefront_hits import WidgetHits
+    from app.api.webhook_front import WebhookFront
 
+    # The two hot paths answered in front of Flask (each hands anything unusual on to it).
     app.wsgi_app = WidgetHits(app.wsgi_app, app.extensions["container"])  # type: ignore[method-assign]
+    app.wsgi_app = WebhookFront(app.wsgi_app, app.extensions["container"])  # type: ignore[method-assign]
 
 
 def _optional_blueprint_modules() -> list:  # type: ignore[type-arg]
