@@ -4,8 +4,9 @@ A webhook's transaction reads one order and one member row, changes a few column
 objects that round trip was most of the request's CPU (loading, identity map, flush); as records it is one
 prebuilt statement each way (`app.db_statements`). A record holds every column of its table under the same
 name, so code written against the ORM class reads it unchanged, and remembers the values it was loaded with:
-`save` writes only what differs. Records are never attached to a session; the ORM classes stay the schema
-and serve every other path.
+`save` writes only what differs (so a JSON column is changed by giving it a new list or dict, not by changing
+the one it holds). Records are never attached to a session; the ORM classes stay the schema and serve every
+other path.
 """
 
 from __future__ import annotations
