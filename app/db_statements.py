@@ -17,13 +17,14 @@ the fault-injection tests).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Numeric
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
 
 Row = tuple[Any, ...]
@@ -62,7 +63,7 @@ class Statement:
 
 def compile_for(element: ClauseElement, dialect: Dialect) -> Compiled:
     """The SQL text, parameter order and conversions of `element` on `dialect`."""
-    compiled = element.compile(dialect=dialect)
+    compiled = cast(SQLCompiler, element.compile(dialect=dialect))
     rendered = compiled.bind_names  # each bindparam and the name it has in the SQL text
     processors: dict[str, Processor] = {}  # one per name: a name bound twice is converted once
     for bind, name in rendered.items():
@@ -71,9 +72,9 @@ def compile_for(element: ClauseElement, dialect: Dialect) -> Compiled:
             processors.setdefault(name, process)
     binds = tuple(processors.items())
     results = tuple(
-        (index, process)
-        for index, column in enumerate(compiled._result_columns)  # noqa: SLF001 - the compiler's own list
-        if (process := _result_processor(column[-1], dialect)) is not None
+        (index, result)
+        for index, column in enumerate(compiled._result_columns or ())  # noqa: SLF001 - the compiler's own list
+        if (result := _result_processor(column[-1], dialect)) is not None
     )
     order = tuple(compiled.positiontup or ()) if compiled.positional else None
     literals = {name: bind.value for bind, name in rendered.items() if not bind.required}
@@ -170,7 +171,7 @@ def _cursor(connection: Connection) -> Any:
     return cursor
 
 
-def _translated(connection: Connection, cursor: Any, sql: str, args: Any, exc: Exception) -> DBAPIError:
+def _translated(connection: Connection, cursor: Any, sql: str, args: Any, exc: Any) -> Exception:
     # What SQLAlchemy's own execution raises for a driver error: its exception class for the error, and a lost
     # connection marked invalid so the pool drops it instead of handing it out again.
     dialect = connection.dialect

@@ -27,9 +27,10 @@ def register_api(app: Flask) -> None:
     from app.api.storefront_hits import WidgetHits
     from app.api.webhook_front import WebhookFront
 
-    # The two hot paths answered in front of Flask (each hands anything unusual on to it).
-    app.wsgi_app = WidgetHits(app.wsgi_app, app.extensions["container"])  # type: ignore[method-assign]
+    # The two hot paths answered in front of Flask (each hands anything unusual on to it); the widget's reads,
+    # the most frequent requests, are looked at first.
     app.wsgi_app = WebhookFront(app.wsgi_app, app.extensions["container"])  # type: ignore[method-assign]
+    app.wsgi_app = WidgetHits(app.wsgi_app, app.extensions["container"])  # type: ignore[method-assign]
 
 
 def _optional_blueprint_modules() -> list:  # type: ignore[type-arg]

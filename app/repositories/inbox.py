@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from app import db_statements as sql
 from app.models import WebhookDelivery
-from app.repositories.statements import bound, insert_ignore_statement
+from app.repositories.statements import bound, insert_ignore_statement, table_of
 
-_INBOX = WebhookDelivery.__table__
+_INBOX = table_of(WebhookDelivery)
 _VALUES = ("shop_id", "platform", "delivery_id", "topic", "headers", "body", "status", "attempts", "last_error",
            "received_at", "processed_at")
 

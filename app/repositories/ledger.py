@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from app import db_statements as sql
 from app.domain.ledger import LotView
 from app.models import LedgerEntry, PointLot
-from app.repositories.statements import bound, insert_values, values_of
+from app.repositories.statements import bound, insert_values, table_of, values_of
 
-_ENTRIES = LedgerEntry.__table__
-_LOTS = PointLot.__table__
+_ENTRIES = table_of(LedgerEntry)
+_LOTS = table_of(PointLot)
 ENTRY_VALUES = ("shop_id", "member_id", "delta", "kind", "reason", "source_type", "source_ref", "order_id", "actor",
                 "idempotency_key", "balance_after", "occurred_at")
 LOT_VALUES = ("shop_id", "member_id", "entry_id", "order_id", "points", "remaining", "available_at", "expires_at",

@@ -13,9 +13,9 @@ from app.models import Member
 from app.repositories.base import transaction_cache
 from app.repositories.records import MemberRecord, columns, from_row
 from app.repositories.records import save as save_record
-from app.repositories.statements import bound, insert_ignore_statement
+from app.repositories.statements import bound, insert_ignore_statement, table_of
 
-_MEMBERS = Member.__table__
+_MEMBERS = table_of(Member)
 _COLUMNS = [_MEMBERS.c[name] for name in columns(MemberRecord)]
 _NEW = ("shop_id", "customer_ref", "email", "joined_at", "updated_at", "balance", "pending", "lifetime_points",
         "accepts_marketing", "first_name", "last_name", "locale")

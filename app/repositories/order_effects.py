@@ -11,9 +11,10 @@ from app import db_statements as sql
 from app.domain.rewards import LIVE_COUPONS
 from app.models import Coupon, OutboxMessage
 from app.models.types import UTCDateTime
+from app.repositories.statements import table_of
 
-_OUTBOX = OutboxMessage.__table__
-_COUPONS = Coupon.__table__
+_OUTBOX = table_of(OutboxMessage)
+_COUPONS = table_of(Coupon)
 
 # Equalities rather than IN (…): prebuilt statements bind each value once (see db_statements).
 _CANCEL_MESSAGES = sql.Statement(lambda _: update(_OUTBOX).where(

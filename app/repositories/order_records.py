@@ -14,10 +14,10 @@ from app.domain.snapshots import RefundSnapshot
 from app.models import Order, OrderRefund
 from app.repositories.records import OrderRecord, columns, from_row
 from app.repositories.records import save as save_record
-from app.repositories.statements import bound, insert_ignore_statement
+from app.repositories.statements import bound, insert_ignore_statement, table_of
 
-_ORDERS = Order.__table__
-_REFUNDS = OrderRefund.__table__
+_ORDERS = table_of(Order)
+_REFUNDS = table_of(OrderRefund)
 _ORDER_COLUMNS = [_ORDERS.c[name] for name in columns(OrderRecord)]
 _REFUND_PARTS = (_REFUNDS.c.lines_amount, _REFUNDS.c.lines_tax, _REFUNDS.c.shipping, _REFUNDS.c.total,
                  _REFUNDS.c.shipping_tax)

@@ -21,14 +21,14 @@ from sqlalchemy.orm import Session
 
 from app import db_statements as sql
 from app.models import Member, Order
-from app.repositories.statements import bound, values_of
+from app.repositories.statements import bound, table_of, values_of
 
 
 @dataclass(slots=True, eq=False)
 class MemberRecord:
     """A `members` row (see `Member`), locked by the transaction that loaded it."""
 
-    table: ClassVar[Table] = Member.__table__  # type: ignore[assignment]
+    table: ClassVar[Table] = table_of(Member)
 
     id: int
     shop_id: int
@@ -58,7 +58,7 @@ class MemberRecord:
 class OrderRecord:
     """An `orders` row (see `Order`), locked by the transaction that loaded it."""
 
-    table: ClassVar[Table] = Order.__table__  # type: ignore[assignment]
+    table: ClassVar[Table] = table_of(Order)
 
     id: int
     shop_id: int

@@ -58,7 +58,7 @@ class ShopRepository:
             return None
         shop, *rows = row
         open_referrals = rows.pop()
-        loaded = {Shop: shop, **dict(zip(SETTINGS_MODELS, rows[: len(SETTINGS_MODELS)], strict=True))}
+        loaded: dict[Any, Any] = {Shop: shop, **dict(zip(SETTINGS_MODELS, rows[: len(SETTINGS_MODELS)], strict=True))}
         if share:
             loaded = shop_settings.share(shop.id, tuple(rows[len(SETTINGS_MODELS) :]), loaded)
         shop_settings.remember(self.session, shop.id, {**loaded, OPEN_REFERRALS: open_referrals})

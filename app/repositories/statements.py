@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert
 from sqlalchemy.dialects import postgresql, sqlite
+
+
+def table_of(model: type[Any]) -> Table:
+    """A mapped class's table (typed as the Table it is; the ORM types `__table__` as any FromClause)."""
+    return cast(Table, model.__table__)
 
 
 def values_of(table: Table, names: Iterable[str], prefix: str = "v_") -> dict[str, Any]:
