@@ -49,7 +49,7 @@ class MemberRecords:
         if held is not None:
             return held
         row = sql.first(self.session, _LOCK_BY_ID, {"shop_id": self.shop_id, "member_id": member_id})
-        return None if row is None else self._hold(from_row(MemberRecord, row))
+        return None if row is None else self.hold(from_row(MemberRecord, row))
 
     def lock_by_customer(
         self, customer_ref: str, email: str | None, joined_at: datetime, details: dict[str, Any] | None = None
@@ -66,16 +66,16 @@ class MemberRecords:
         key = {"shop_id": self.shop_id, "customer_ref": customer_ref}
         row = sql.first(self.session, _LOCK_BY_CUSTOMER, key)
         if row is not None:
-            return self._hold(from_row(MemberRecord, row)), False
+            return self.hold(from_row(MemberRecord, row)), False
         values = {**key, "email": email, "joined_at": joined_at, "updated_at": joined_at, "balance": 0,
                   "pending": 0, "lifetime_points": 0, "accepts_marketing": False, "first_name": None,
                   "last_name": None, "locale": None, **(details or {})}
         row = sql.first(self.session, _INSERT, bound(values))
         if row is not None:
-            return self._hold(from_row(MemberRecord, row)), True
+            return self.hold(from_row(MemberRecord, row)), True
         row = sql.first(self.session, _LOCK_BY_CUSTOMER, key)
         assert row is not None, "a member that could not be inserted exists"
-        return self._hold(from_row(MemberRecord, row)), False
+        return self.hold(from_row(MemberRecord, row)), False
 
     def id_by_email(self, email: str) -> int | None:
         """The oldest member with this email (case-insensitive), unlocked."""
@@ -89,9 +89,10 @@ class MemberRecords:
     def _held(self) -> dict[int, MemberRecord]:
         return transaction_cache(self.session, "member_records")
 
-    def _hold(self, member: MemberRecord) -> MemberRecord:
-        self._held()[member.id] = member
-        return member
+    def hold(self, member: MemberRecord) -> MemberRecord:
+        """Keep a member this transaction has locked for the rest of it; one already held stays as it is (it may
+        have unsaved changes), and is what this returns."""
+        return self._held().setdefault(member.id, member)
 
 
 def forget_saved(session: Session) -> None:

@@ -2,30 +2,62 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import and_, bindparam, delete, exists, func, select, true, union_all
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from app import db_statements as sql
 from app.domain.refunds import RefundParts
 from app.domain.snapshots import RefundSnapshot
-from app.models import Order, OrderRefund
-from app.repositories.records import OrderRecord, columns, from_row
+from app.models import Member, Order, OrderRefund
+from app.repositories.member_records import MemberRecords
+from app.repositories.records import MemberRecord, OrderRecord, columns, from_row
 from app.repositories.records import save as save_record
-from app.repositories.statements import bound, insert_ignore_statement, table_of
+from app.repositories.statements import bound, insert_ignore_statement, table_of, values_of
 
 _ORDERS = table_of(Order)
 _REFUNDS = table_of(OrderRefund)
+_MEMBERS = table_of(Member)
 _ORDER_COLUMNS = [_ORDERS.c[name] for name in columns(OrderRecord)]
+_MEMBER_COLUMNS = [_MEMBERS.c[name] for name in columns(MemberRecord)]
+_ORDER_WIDTH = len(_ORDER_COLUMNS)  # a locked order's row: its columns, then its member's
 _REFUND_PARTS = (_REFUNDS.c.lines_amount, _REFUNDS.c.lines_tax, _REFUNDS.c.shipping, _REFUNDS.c.total,
                  _REFUNDS.c.shipping_tax)
 _REFUND_VALUES = ("order_id", "refund_ref", "refunded_at", "lines_amount", "lines_tax", "shipping", "shipping_tax",
                   "total", "itemised")
 
-_LOCK_BY_REF = sql.Statement(lambda _: select(*_ORDER_COLUMNS).where(
-    _ORDERS.c.shop_id == bindparam("shop_id"), _ORDERS.c.order_ref == bindparam("order_ref")).with_for_update())
+
+
+def _lock_with_member(dialect: str, new: tuple[str, ...] = ()) -> Select[Any]:
+    # The order and its member in one statement, each row locked in the order path's lock order (order, then
+    # member): on PostgreSQL the order in a locking CTE, its member by a locking LATERAL subquery of it (an outer
+    # join's nullable side cannot be locked otherwise). With `new` columns, an order that is not there is
+    # inserted by the same statement (ON CONFLICT DO NOTHING: one inserted at the same time is waited for and
+    # yields no row). SQLite has no row locks and inserts separately: a plain outer join.
+    by_ref = (_ORDERS.c.shop_id == bindparam("shop_id"), _ORDERS.c.order_ref == bindparam("order_ref"))
+    if dialect != "postgresql":
+        members = _ORDERS.outerjoin(_MEMBERS, and_(_MEMBERS.c.shop_id == _ORDERS.c.shop_id,
+                                                  _MEMBERS.c.id == _ORDERS.c.member_id))
+        return select(*_ORDER_COLUMNS, *_MEMBER_COLUMNS).select_from(members).where(*by_ref)
+    order: Any = select(*_ORDER_COLUMNS).where(*by_ref).with_for_update().cte("locked_order")
+    if new:
+        absent = select(*values_of(_ORDERS, new).values()).where(~exists(order.select()))
+        inserted = (postgresql.insert(_ORDERS).from_select(list(new), absent)
+                    .on_conflict_do_nothing(index_elements=["shop_id", "order_ref"])
+                    .returning(*_ORDER_COLUMNS).cte("new_order"))
+        order = union_all(select(order), select(inserted)).subquery("found_order")
+    member = select(*_MEMBER_COLUMNS).where(
+        _MEMBERS.c.shop_id == order.c.shop_id, _MEMBERS.c.id == order.c.member_id
+    ).with_for_update().lateral("locked_member")
+    return select(order, member).select_from(order.outerjoin(member, true()))
+
+
+_LOCK_BY_REF = sql.Statement(_lock_with_member)
 _LOCK_GUEST_ORDERS = sql.Statement(lambda _: select(*_ORDER_COLUMNS).where(
     _ORDERS.c.shop_id == bindparam("shop_id"), _ORDERS.c.member_id.is_(None),
     func.lower(_ORDERS.c.email) == bindparam("email")).order_by(_ORDERS.c.id).with_for_update())
@@ -41,22 +73,26 @@ class OrderRecords:
         self.shop_id = shop_id
 
     def lock(self, order_ref: str) -> OrderRecord | None:
-        """The order, locked (DESIGN §4.2), if it exists."""
-        row = sql.first(self.session, _LOCK_BY_REF, {"shop_id": self.shop_id, "order_ref": order_ref})
-        return None if row is None else from_row(OrderRecord, row)  # type: ignore[no-any-return]
+        """The order, locked (DESIGN §4.2), if it exists.
+
+        Its member, when it has one, is locked by the same statement (after the order, as the order path
+        always locks them) and held for the rest of the transaction: `MemberRecords.lock` then reads no row.
+        """
+        return self._locked(sql.first(self.session, _LOCK_BY_REF, self._key(order_ref)))
 
     def lock_or_create(self, order_ref: str, defaults: dict[str, Any]) -> OrderRecord:
-        """The order, locked; created from `defaults` on first sight.
+        """The order, locked (with its member, as `lock`); created from `defaults` on first sight.
 
-        An existing row is locked by a plain SELECT … FOR UPDATE (no write, no new row version); only a new
-        order is inserted. Two deliveries of a new order at once: the second's insert waits for the first
-        and inserts nothing, and it then locks the first's row.
+        An existing row is locked by SELECT … FOR UPDATE (no write, no new row version); only a new order is
+        inserted, on PostgreSQL by the same statement. Two deliveries of a new order at once: the second's
+        insert waits for the first and inserts nothing, and it then locks the first's row.
         """
-        found = self.lock(order_ref)
+        values = {**self._key(order_ref), **defaults}
+        statements = _lock_or_insert(tuple(values))
+        found = self._locked(sql.first(self.session, statements[0], {**self._key(order_ref), **bound(values)}))
         if found is not None:
             return found
-        values = {"shop_id": self.shop_id, "order_ref": order_ref, **defaults}
-        inserted = sql.first(self.session, _insert_order(tuple(values)), bound(values))
+        inserted = sql.first(self.session, statements[1], bound(values))  # SQLite's insert, or after a race
         if inserted is not None:
             return from_row(OrderRecord, inserted)  # type: ignore[no-any-return]
         found = self.lock(order_ref)
@@ -96,15 +132,30 @@ class OrderRecords:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-_INSERTS: dict[tuple[str, ...], sql.Statement] = {}
+    def _key(self, order_ref: str) -> dict[str, Any]:
+        return {"shop_id": self.shop_id, "order_ref": order_ref}
+
+    def _locked(self, row: Sequence[Any] | None) -> OrderRecord | None:
+        # An order row of `_lock_with_member`: the order, then its member's columns (all None without one).
+        if row is None:
+            return None
+        order: OrderRecord = from_row(OrderRecord, tuple(row[:_ORDER_WIDTH]))
+        if row[_ORDER_WIDTH] is not None:
+            MemberRecords(self.session, self.shop_id).hold(from_row(MemberRecord, tuple(row[_ORDER_WIDTH:])))
+        return order
 
 
-def _insert_order(names: tuple[str, ...]) -> sql.Statement:
-    found = _INSERTS.get(names)
+# Per set of inserted columns: the lock (inserting on PostgreSQL), and the plain insert.
+_LOCK_OR_INSERT: dict[tuple[str, ...], tuple[sql.Statement, sql.Statement]] = {}
+
+
+def _lock_or_insert(names: tuple[str, ...]) -> tuple[sql.Statement, sql.Statement]:
+    found = _LOCK_OR_INSERT.get(names)
     if found is None:
-        found = _INSERTS[names] = sql.Statement(
-            lambda dialect: insert_ignore_statement(dialect, _ORDERS, names, ("shop_id", "order_ref"))
-            .returning(*_ORDER_COLUMNS)
+        found = _LOCK_OR_INSERT[names] = (
+            sql.Statement(lambda dialect: _lock_with_member(dialect, names)),
+            sql.Statement(lambda dialect: insert_ignore_statement(dialect, _ORDERS, names, ("shop_id", "order_ref"))
+                          .returning(*_ORDER_COLUMNS)),
         )
     return found
 

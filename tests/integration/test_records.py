@@ -100,3 +100,81 @@ def test_an_order_and_a_member_changed_together_are_written_together(container, 
     assert member_again is not None
     assert (order_again.member_id, order_again.points_earned, member_again.balance) == (member.id, 49, 49)
     assert len(written) == (1 if is_postgres else 2)
+
+
+def order_of_member(container: Any, shop_id: int) -> int:
+    """Order 5001, paid by member 7001, committed; returns the member's id."""
+    with container.uow() as uow:
+        order = new_order(OrderRecords(uow.session, shop_id))
+        member, _ = MemberRecords(uow.session, shop_id).lock_by_customer("7001", None, NOW)
+        order.member_id = member.id
+        save(uow.session, order, member)
+        uow.commit()
+    return member.id
+
+
+def test_locking_an_order_locks_its_member_with_it_and_the_member_lock_then_reads_nothing(
+    container, shopify_shop
+) -> None:
+    member_id = order_of_member(container, shopify_shop.id)
+
+    with container.uow() as uow:
+        orders, members = OrderRecords(uow.session, shopify_shop.id), MemberRecords(uow.session, shopify_shop.id)
+        uow.session.connection()  # the transaction has begun
+        locked: list[Any] = []
+        order_statements = statements_during(container, lambda: locked.append(orders.lock("5001")))
+        member_statements = statements_during(container, lambda: locked.append(members.lock(member_id)))
+
+    assert len(order_statements) == 1
+    assert member_statements == []
+    assert locked[0].member_id == member_id
+    assert locked[1].id == member_id
+
+
+def test_a_member_changed_before_its_order_is_locked_keeps_its_changes(container, shopify_shop) -> None:
+    member_id = order_of_member(container, shopify_shop.id)
+
+    with container.uow() as uow:
+        members = MemberRecords(uow.session, shopify_shop.id)
+        member = members.lock(member_id)
+        assert member is not None
+        member.balance = 120
+        OrderRecords(uow.session, shopify_shop.id).lock("5001")
+
+        assert members.lock(member_id) is member
+        assert member.balance == 120
+
+
+def test_a_new_order_is_locked_and_inserted_by_one_statement_on_postgresql(
+    container, shopify_shop, is_postgres
+) -> None:
+    with container.uow() as uow:
+        uow.session.connection()  # the transaction has begun
+        orders = OrderRecords(uow.session, shopify_shop.id)
+        created: list[OrderRecord] = []
+        sent = statements_during(container, lambda: created.append(new_order(orders)))
+        again = statements_during(container, lambda: new_order(orders))
+        uow.commit()
+
+    assert len(sent) == (1 if is_postgres else 2)  # SQLite: the lock finds nothing, then the insert
+    assert len(again) == 1
+    assert created[0].name == "#1001"
+    assert created[0].line_items[0]["title"] == "Espresso"
+
+
+@pytest.mark.postgres
+def test_the_member_of_a_locked_order_is_locked_against_other_transactions(
+    container, shopify_shop, is_postgres
+) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    if not is_postgres:
+        pytest.skip("row locks are PostgreSQL's (SQLite locks the whole database)")
+    member_id = order_of_member(container, shopify_shop.id)
+
+    with container.uow() as uow:
+        OrderRecords(uow.session, shopify_shop.id).lock("5001")
+        with container.engine.connect() as other:
+            with pytest.raises(OperationalError, match="could not obtain lock"):
+                other.execute(text("SELECT id FROM members WHERE id = :id FOR UPDATE NOWAIT"), {"id": member_id})
