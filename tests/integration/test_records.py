@@ -145,23 +145,6 @@ def test_a_member_changed_before_its_order_is_locked_keeps_its_changes(container
         assert member.balance == 120
 
 
-def test_a_new_order_is_locked_and_inserted_by_one_statement_on_postgresql(
-    container, shopify_shop, is_postgres
-) -> None:
-    with container.uow() as uow:
-        uow.session.connection()  # the transaction has begun
-        orders = OrderRecords(uow.session, shopify_shop.id)
-        created: list[OrderRecord] = []
-        sent = statements_during(container, lambda: created.append(new_order(orders)))
-        again = statements_during(container, lambda: new_order(orders))
-        uow.commit()
-
-    assert len(sent) == (1 if is_postgres else 2)  # SQLite: the lock finds nothing, then the insert
-    assert len(again) == 1
-    assert created[0].name == "#1001"
-    assert created[0].line_items[0]["title"] == "Espresso"
-
-
 @pytest.mark.postgres
 def test_the_member_of_a_locked_order_is_locked_against_other_transactions(
     container, shopify_shop, is_postgres
