@@ -27,6 +27,11 @@ SECRET_KEY = "bench-secret-key-" + "x" * 32
 # same two cores. BENCH_WORKERS / BENCH_THREADS override both for experiments.
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
+# An experiment, not a configuration: BENCH_WITHOUT_NOTIFY=1 drops the storefront cache's NOTIFY triggers on the
+# tables a delivery writes (migration 0002), for the product and the raw loop alike, to measure what PostgreSQL's
+# lock for notifying commits costs. The widget's answers would then go stale: never run the product so.
+WITHOUT_NOTIFY = os.environ.get("BENCH_WITHOUT_NOTIFY") == "1"
+NOTIFYING_WRITES = ("members", "ledger_entries", "referral_codes", "member_tiers")
 SENDERS = 16
 SERVERS: dict[int, int] = {}  # port → pid of the gunicorn master serving it (bench/cpu.py measures its tree)
 
@@ -65,6 +70,11 @@ def reset_schema(url: str = DATABASE_URL) -> None:
         upgrade(engine)
     finally:
         engine.dispose()
+    if WITHOUT_NOTIFY:
+        with psycopg.connect(url, autocommit=True) as conn:
+            for table in NOTIFYING_WRITES:
+                for event in ("insert", "update", "delete"):
+                    conn.execute(f"DROP TRIGGER IF EXISTS loyalty_notify_{event} ON {table}")
 
 
 def app_env(url: str = DATABASE_URL) -> dict[str, str]:
