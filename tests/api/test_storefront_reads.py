@@ -17,7 +17,15 @@ from app.db_reads import Reader
 from app.models import Shop
 from app.queries_storefront import _READ
 from tests.api.test_storefront_cache import BUYER, CountingReader, with_points
-from tests.api.test_storefront_hits import IP, RecordingLimiter, call, flask_saw, layer, url
+from tests.api.test_storefront_hits import (
+    IP,
+    RecordingLimiter,
+    assert_answered_in_front_as_the_view_answers,
+    call,
+    flask_saw,
+    layer,
+    url,
+)
 from tests.conftest import TEST_SHOPIFY_SECRET, _empty
 from tests.support.rewards import add_reward, bronze_silber_gold, save_program
 from tests.support.storefront import proxy_url
@@ -56,16 +64,8 @@ def statements(container: Container) -> int:
 @pytest.mark.parametrize("conditional", [False, True], ids=["200", "304"])
 def test_a_read_gets_exactly_the_views_answer_without_flask(app, shopify_shop, clock, member, conditional) -> None:
     headers = {"If-None-Match": member} if conditional else {}
-    path = url(shopify_shop, clock)
-    before = flask_saw(app)
 
-    in_front = call(layer(app), path, **headers)
-    assert flask_saw(app) == before
-    from_view = call(layer(app)._app, path, **headers)
-
-    assert flask_saw(app) == before + 1
-    assert in_front == from_view
-    assert in_front[0] == ("304 NOT MODIFIED" if conditional else "200 OK")
+    assert_answered_in_front_as_the_view_answers(app, url(shopify_shop, clock), headers)
 
 
 def test_a_plain_read_is_one_statement(app, shopify_shop, container, clock, member) -> None:
