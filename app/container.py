@@ -78,6 +78,13 @@ class Container:
             self.ports.setdefault("storefront_program_cache", ProgramCache())
         return self.ports["storefront_program_cache"]
 
+    def picture_sources(self) -> Any:
+        """What the widget's picture is read from (app.services.storefront_view.PictureSources), from the
+        current ports (a test may replace one)."""
+        from app.services.storefront_view import PictureSources
+
+        return PictureSources(self.reader, self.uow, self.program_cache)
+
     @property
     def shopper_views(self) -> Any:
         """The widget's per-process answers (app.services.storefront_cache), or None when off (SQLite, setting).

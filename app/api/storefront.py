@@ -54,9 +54,7 @@ def customer() -> Response:
     """The shopper's points, tier, rewards, referral link and history (guests: how the program works)."""
     c = container()
     if_none_match = request.headers.get("If-None-Match")
-    etag, body = service.customer_json(
-        c.shopper_views, c.reader, c.uow, g.storefront, c.clock.now(), if_none_match, c.program_cache
-    )
+    etag, body = service.customer_json(c.shopper_views, c.picture_sources(), g.storefront, c.clock.now(), if_none_match)
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if body is None:
         return Response(status=304, headers=headers)

@@ -87,7 +87,7 @@ class WidgetHits:
         environ[TOKENS_TAKEN] = True
         try:
             return service.read_customer(
-                c.shopper_views, c.reader, c.uow, sf, now, environ.get("HTTP_IF_NONE_MATCH"), c.program_cache
+                c.shopper_views, c.picture_sources(), sf, now, environ.get("HTTP_IF_NONE_MATCH")
             )
         except ShopChanged:
             c.shop_directory.forget(ref)  # the view verifies against the database and copies the shop anew

@@ -20,7 +20,7 @@ from app.services import earning_events, members, referrals
 from app.services.redemptions import RedemptionResult, redeem_reward
 from app.services.storefront_cache import ShopperViews, Token, ViewKey
 from app.services.storefront_shops import ShopChanged, ShopDirectory, ShopInfo
-from app.services.storefront_view import ProgramCache, build_view, view_json
+from app.services.storefront_view import PictureSources, ProgramCache, build_view, view_json
 from app.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -73,50 +73,39 @@ def verify_request(
 
 
 def customer_json(
-    views: ShopperViews | None,
-    reader: Reader,
-    uow_factory: UowFactory,
-    sf: Storefront,
-    now: datetime,
-    if_none_match: str | None,
-    cache: ProgramCache,
+    views: ShopperViews | None, sources: PictureSources, sf: Storefront, now: datetime, if_none_match: str | None
 ) -> Answer:
     """(ETag, the widget's JSON bytes); None for the JSON when `if_none_match` matches.
 
     `read_customer`; on a logged-in shopper's first visit their member row and referral code are made first
     (once, in their own transaction), then the picture is read.
     """
-    answer = read_customer(views, reader, uow_factory, sf, now, if_none_match, cache)
+    answer = read_customer(views, sources, sf, now, if_none_match)
     if answer is not None:
         return answer
-    _ensure_member(uow_factory, sf.shop, sf.customer_ref or "", now)
-    token, state = _read_state(views, reader, sf, now, if_none_match)
-    return _answer(views, token, reader, uow_factory, sf, state, now, if_none_match, cache)
+    _ensure_member(sources.uow_factory, sf.shop, sf.customer_ref or "", now)
+    token, state = _read_state(views, sources.reader, sf, now, if_none_match)
+    return _answer(views, token, sources, sf, state, now, if_none_match)
 
 
 def read_customer(
-    views: ShopperViews | None,
-    reader: Reader,
-    uow_factory: UowFactory,
-    sf: Storefront,
-    now: datetime,
-    if_none_match: str | None,
-    cache: ProgramCache,
+    views: ShopperViews | None, sources: PictureSources, sf: Storefront, now: datetime, if_none_match: str | None
 ) -> Answer | None:
     """`customer_json` without writing: None when it is a logged-in shopper's first visit (no referral code yet).
 
     One statement: the ETag's inputs (which also check the shop the request was verified with: ShopChanged when
     it was edited since), with the body's member parts when the request is not conditional; the body reuses
-    `cache` for the shop-wide parts. With `views` (PostgreSQL, LISTEN up) an unchanged shopper is answered from
-    memory without the database; a read is remembered unless a notification for its shop arrived meanwhile.
+    `sources.program` for the shop-wide parts. With `views` (PostgreSQL, LISTEN up) an unchanged shopper is
+    answered from memory without the database; a read is remembered unless a notification for its shop arrived
+    meanwhile.
     """
     hit = remembered_answer(views, sf, now, if_none_match) if views is not None else None
     if hit is not None:
         return hit
-    token, state = _read_state(views, reader, sf, now, if_none_match)
+    token, state = _read_state(views, sources.reader, sf, now, if_none_match)
     if sf.customer_ref and state.code is None:
         return None
-    return _answer(views, token, reader, uow_factory, sf, state, now, if_none_match, cache)
+    return _answer(views, token, sources, sf, state, now, if_none_match)
 
 
 def remembered_answer(
@@ -158,18 +147,16 @@ def _read_state(
 def _answer(
     views: ShopperViews | None,
     token: Token | None,
-    reader: Reader,
-    uow_factory: UowFactory,
+    sources: PictureSources,
     sf: Storefront,
     state: q.ShopperState,
     now: datetime,
     if_none_match: str | None,
-    cache: ProgramCache,
 ) -> Answer:
     """The answer to the read `state` (remembered when `views` are on)."""
     locale = pick_locale(sf.locale, state.locale, sf.shop.locale)
     etag = q.etag_of(sf.shop.id, state, sf.base_url, locale, now.date().isoformat())
-    data = None if _matches(if_none_match, etag) else view_json(reader, uow_factory, sf, state, locale, now, cache)
+    data = None if _matches(if_none_match, etag) else view_json(sources, sf, state, locale, now)
     # A logged-in shopper is only remembered with their member row (made on the first visit): a notification
     # names members, so an entry without one could not be evicted by the insert that creates it.
     if views is not None and token is not None and (state.member_id is not None or not sf.customer_ref):
@@ -231,7 +218,7 @@ def _fresh(reader: Reader, uow_factory: UowFactory, sf: Storefront, now: datetim
     if state is None:
         raise InvalidSignature("unknown shop")
     locale = pick_locale(sf.locale, state.locale, sf.shop.locale)
-    return build_view(reader, uow_factory, sf, state, locale, now, ProgramCache())
+    return build_view(PictureSources(reader, uow_factory, ProgramCache()), sf, state, locale, now)
 
 
 def _shopper_id(uow_factory: UowFactory, sf: Storefront, now: datetime) -> int:

@@ -81,18 +81,21 @@ class _TierMember(NamedTuple):
     locale: str | None
 
 
+class PictureSources(NamedTuple):
+    """Where a shopper's picture is read from: the kept-connection reader, units of work (for what the picture
+    reads through the ORM), and the shop-wide parts built once per shop version."""
+
+    reader: Reader
+    uow_factory: Callable[[], UnitOfWork]
+    program: ProgramCache
+
+
 def build_view(
-    reader: Reader,
-    uow_factory: Callable[[], UnitOfWork],
-    sf: Storefront,
-    state: q.ShopperState,
-    locale: str,
-    now: datetime,
-    cache: ProgramCache,
+    sources: PictureSources, sf: Storefront, state: q.ShopperState, locale: str, now: datetime
 ) -> dict[str, Any]:
-    """Everything the widget shows, in `locale`: the member from `state`, shop-wide parts from `cache`."""
-    parts = _cached_parts(uow_factory, sf, state, locale, cache)
-    mine = _member_parts(reader, uow_factory, sf, state, locale, now, parts)
+    """Everything the widget shows, in `locale`: the member from `state`, shop-wide parts from `sources.program`."""
+    parts = _cached_parts(sources, sf, state, locale)
+    mine = _member_parts(sources, sf, state, locale, now, parts)
     return {
         "shop": _shop_block(sf),
         "member": mine.member,
@@ -105,20 +108,14 @@ def build_view(
 
 
 def view_json(
-    reader: Reader,
-    uow_factory: Callable[[], UnitOfWork],
-    sf: Storefront,
-    state: q.ShopperState,
-    locale: str,
-    now: datetime,
-    cache: ProgramCache,
+    sources: PictureSources, sf: Storefront, state: q.ShopperState, locale: str, now: datetime
 ) -> bytes:
     """`build_view` as the body's bytes: compact JSON with sorted keys, as Flask's `jsonify` writes it.
 
     The shop-wide blocks are serialised once per shop version and locale (`ShopParts`) and put in place as
     bytes; only the shopper's own parts are serialised per request."""
-    parts = _cached_parts(uow_factory, sf, state, locale, cache)
-    mine = _member_parts(reader, uow_factory, sf, state, locale, now, parts)
+    parts = _cached_parts(sources, sf, state, locale)
+    mine = _member_parts(sources, sf, state, locale, now, parts)
     affords = (_affords(mine, reward) for reward in parts.rewards)
     rewards = b",".join(pair[can] for pair, can in zip(parts.rewards_json, affords, strict=True))
     return b"".join(
@@ -138,23 +135,16 @@ def dumps(value: Any) -> bytes:
 _ENCODER = json.JSONEncoder(ensure_ascii=True, sort_keys=True, separators=(",", ":"))
 
 
-def _cached_parts(
-    uow_factory: Callable[[], UnitOfWork], sf: Storefront, state: q.ShopperState, locale: str, cache: ProgramCache
-) -> ShopParts:
+def _cached_parts(sources: PictureSources, sf: Storefront, state: q.ShopperState, locale: str) -> ShopParts:
     shop = sf.shop
     key = (shop.id, shop.currency, state.version, locale, sf.signup_url, sf.login_url)
-    return cache.get(key, lambda: _shop_parts(uow_factory, sf, locale))
+    return sources.program.get(key, lambda: _shop_parts(sources.uow_factory, sf, locale))
 
 
 def _member_parts(
-    reader: Reader,
-    uow_factory: Callable[[], UnitOfWork],
-    sf: Storefront,
-    state: q.ShopperState,
-    locale: str,
-    now: datetime,
-    parts: ShopParts,
+    sources: PictureSources, sf: Storefront, state: q.ShopperState, locale: str, now: datetime, parts: ShopParts
 ) -> MemberParts:
+    reader, uow_factory = sources.reader, sources.uow_factory
     member_id = state.member_id
     if member_id is None:
         return MemberParts(None, None, [], [], None)
