@@ -148,6 +148,8 @@ _READ = ReadStatement(
     columns={13: Date(), 14: Boolean(), STATE_WIDTH + 2: UTCDateTime()},
     params={"until": UTCDateTime()},
 )
+
+
 def shopper_state(reader: Reader, shop_id: int, customer_ref: str | None) -> ShopperState | None:
     """The ETag's inputs in ONE statement (guests, and shoppers without a member row yet, get the shop's part
     only); None when the shop is gone."""

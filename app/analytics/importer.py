@@ -170,9 +170,8 @@ def _import_order(
 def _store_without_points(
     session: Session, shop: Shop, snap: OrderSnapshot, now: datetime, result: ImportResult
 ) -> None:
-    known = _has_member(session, shop, snap)
-    member = _member_of(session, shop, snap)
-    result.members_created += int(member is not None and not known)
+    member, created = _member_of(session, shop, snap)
+    result.members_created += int(created)
     values = {
         "placed_at": snap.created_at, "snapshot_at": snap.updated_at, "created_at": now, "updated_at": now,
         "name": snap.name[:64], "currency": snap.currency, "financial_status": snap.financial_status[:32],
@@ -215,10 +214,10 @@ def _has_member(session: Session, shop: Shop, snap: OrderSnapshot) -> bool:
     return bool(snap.email) and members.get_by_email(snap.email) is not None
 
 
-def _member_of(session: Session, shop: Shop, snap: OrderSnapshot) -> MemberRecord | None:
+def _member_of(session: Session, shop: Shop, snap: OrderSnapshot) -> tuple[MemberRecord | None, bool]:
+    """The order's member, locked: its customer's (created on first sight: True), or the one its email finds."""
     members = MemberRecords(session, shop.id)
     if snap.customer is not None:
-        member, _ = members.lock_by_customer(snap.customer.customer_ref, snap.email, snap.created_at)
-        return member
+        return members.lock_by_customer(snap.customer.customer_ref, snap.email, snap.created_at)
     member_id = members.id_by_email(snap.email) if snap.email else None
-    return members.lock(member_id) if member_id is not None else None
+    return (members.lock(member_id) if member_id is not None else None), False

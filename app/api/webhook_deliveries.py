@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from app.container import Container
 from app.platforms.woocommerce.webhooks import is_ping
@@ -41,6 +42,15 @@ def ack(outcome: str) -> bytes:
     if body is None:
         body = _ACKS[outcome] = json.dumps({"outcome": outcome}).encode()
     return body
+
+
+def headers_of(environ: dict[str, Any]) -> dict[str, str]:
+    """A WSGI request's headers with lower-cased names (what `accept` takes), read straight from its environ."""
+    headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")}
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if environ.get(key):
+            headers[key.replace("_", "-").lower()] = environ[key]
+    return headers
 
 
 def _shopify_secrets(c: Container, _domain: str | None) -> list[str] | None:

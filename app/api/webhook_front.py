@@ -19,7 +19,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from app.api.webhook_deliveries import PLATFORMS, accept, ack
+from app.api.webhook_deliveries import PLATFORMS, accept, ack, headers_of
 from app.container import Container
 
 PATHS = {f"/webhooks/{platform}": platform for platform in PLATFORMS}
@@ -68,12 +68,3 @@ class WebhookFront:
         except Exception as exc:  # noqa: BLE001 - handed to the view, which raises it again (see the docstring)
             environ[RAISED_IN_FRONT] = exc
             return None
-
-
-def headers_of(environ: dict[str, Any]) -> dict[str, str]:
-    """The request's headers with lower-cased names, as `normalise_headers(request.headers)` gives them."""
-    headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")}
-    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if environ.get(key):
-            headers[key.replace("_", "-").lower()] = environ[key]
-    return headers

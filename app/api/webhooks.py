@@ -8,10 +8,9 @@ from marshmallow import Schema, fields
 
 from app.api import container
 from app.api.spec import ErrorSchema
-from app.api.webhook_deliveries import accept, ack
+from app.api.webhook_deliveries import accept, ack, headers_of
 from app.api.webhook_front import RAISED_IN_FRONT
 from app.domain.errors import PayloadTooLarge
-from app.platforms.shopify.webhooks import normalise_headers
 
 blp = Blueprint(
     "webhooks", __name__, url_prefix="/webhooks", description="Webhook deliveries from the shops."
@@ -51,8 +50,7 @@ def _answer(platform: str) -> Response:
     raised = request.environ.get(RAISED_IN_FRONT)
     if raised is not None:
         raise raised  # the layer in front of Flask met it taking the delivery in (webhook_front)
-    # Headers read once into a plain dict: werkzeug's are slow to walk.
-    outcome = accept(container(), platform, normalise_headers(request.headers), _raw_body())
+    outcome = accept(container(), platform, headers_of(request.environ), _raw_body())
     return Response(ack(outcome), status=200, mimetype="application/json")
 
 

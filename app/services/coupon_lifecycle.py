@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.rewards import LIVE_COUPONS
 from app.models import Coupon, RewardSettings, Shop
 from app.repositories.order_effects import OrderEffects
 from app.repositories.records import MemberRecord, OrderRecord
-from app.services.coupons import LIVE, lock_with_member, return_points
+from app.services.coupons import lock_with_member, return_points
 from app.services.worklist import for_each_claimed
 from app.uow import UnitOfWork
 
@@ -20,7 +21,7 @@ def expire_coupons(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
     """Worker job: unused coupons past their end become expired; by the shop setting, their points return."""
 
     def claim(session: Session, skip: set[int]) -> Coupon | None:
-        stmt = select(Coupon.id).where(Coupon.status.in_(LIVE), Coupon.ends_at <= now)
+        stmt = select(Coupon.id).where(Coupon.status.in_(LIVE_COUPONS), Coupon.ends_at <= now)
         if skip:
             stmt = stmt.where(Coupon.id.not_in(skip))
         candidate = session.scalars(stmt.order_by(Coupon.id).limit(1)).first()
@@ -31,7 +32,7 @@ def expire_coupons(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
         return lock_with_member(session, shop_id, candidate)
 
     def work(session: Session, coupon: Coupon) -> bool:
-        if coupon.status not in LIVE or coupon.ends_at is None or coupon.ends_at > now:
+        if coupon.status not in LIVE_COUPONS or coupon.ends_at is None or coupon.ends_at > now:
             return False  # another worker got there first
         coupon.status, coupon.next_attempt_at, coupon.updated_at = "expired", None, now
         settings = session.get(RewardSettings, coupon.shop_id)
@@ -49,7 +50,7 @@ def mark_used_coupons(session: Session, shop: Shop, member: MemberRecord, order:
         return
     coupons = session.scalars(
         select(Coupon).where(Coupon.shop_id == shop.id, func.upper(Coupon.code).in_(codes),
-                             Coupon.status.in_(LIVE)).with_for_update()
+                             Coupon.status.in_(LIVE_COUPONS)).with_for_update()
     ).all()
     for coupon in coupons:
         coupon.status, coupon.used_order_id, coupon.used_at = "used", order.id, now

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.errors import PlatformRejected, PlatformUnavailable
-from app.domain.rewards import LIVE_COUPONS, coupon_window, generate_code
+from app.domain.rewards import coupon_window, generate_code
 from app.models import Coupon, Shop
 from app.platforms.base import CouponSpec, PlatformClient, ShopCredentials
 from app.repositories import MemberRepository, ShopRepository
@@ -36,7 +36,6 @@ MAX_ATTEMPTS = 12  # about half a day of pushes before the coupon is given up
 # answer lost on the way may have created it) before the points go back.
 CHECK_ATTEMPTS = 12
 PUSHABLE = ("reserved", "pending_push")
-LIVE = LIVE_COUPONS
 ERROR_LIMIT = 1000
 # Which email tells the member their code once the shop has it (thank-you and welcome coupons travel in
 # emails of their own).

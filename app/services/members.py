@@ -78,31 +78,35 @@ def _on_join(session: Session, shop: Shop, member: MemberRecord, now: datetime) 
 
 def _details(snap: CustomerSnapshot, now: datetime) -> dict[str, object]:
     # A new member's details from the record, written with the member (merged later ones change them).
-    return {
-        "first_name": snap.first_name[:255] if snap.first_name is not None else None,
-        "last_name": snap.last_name[:255] if snap.last_name is not None else None,
-        "locale": snap.locale[:2].lower() if snap.locale else None,
-        "accepts_marketing": bool(snap.accepts_marketing),
-        "updated_at": now,
-    }
+    return {"first_name": None, "last_name": None, "locale": None, **_stated(snap), "updated_at": now}
 
 
 def _merge(member: MemberRecord, snap: CustomerSnapshot, now: datetime) -> None:
     if member.redacted_at is not None:
         return
-    values = {
-        "email": _email(snap.email) if snap.email else member.email,
-        "first_name": snap.first_name[:255] if snap.first_name is not None else member.first_name,
-        "last_name": snap.last_name[:255] if snap.last_name is not None else member.last_name,
-        "locale": snap.locale[:2].lower() if snap.locale else member.locale,
-        # The shop's say wins where it has one (a withdrawal too); silence keeps a widget opt-in.
-        "accepts_marketing": member.accepts_marketing if snap.accepts_marketing is None else snap.accepts_marketing,
-    }
-    changed = {name: value for name, value in values.items() if getattr(member, name) != value}
+    # The shop's say wins where it has one (a marketing withdrawal too); silence keeps what the member has (a
+    # widget opt-in, say).
+    changed = {name: value for name, value in _stated(snap).items() if getattr(member, name) != value}
     for name, value in changed.items():
         setattr(member, name, value)
     if changed:
         member.updated_at = now  # an unchanged record (most order webhooks repeat it) writes nothing
+
+
+def _stated(snap: CustomerSnapshot) -> dict[str, object]:
+    """The member's columns the customer record states, as stored; what it leaves out is not there."""
+    values: dict[str, object] = {}
+    if snap.email:
+        values["email"] = _email(snap.email)
+    if snap.first_name is not None:
+        values["first_name"] = snap.first_name[:255]
+    if snap.last_name is not None:
+        values["last_name"] = snap.last_name[:255]
+    if snap.locale:
+        values["locale"] = snap.locale[:2].lower()
+    if snap.accepts_marketing is not None:
+        values["accepts_marketing"] = snap.accepts_marketing
+    return values
 
 
 def _email(email: str | None) -> str | None:

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from app.api.webhook_front import headers_of
+from app.api.webhook_deliveries import headers_of
 from app.platforms.shopify.webhooks import normalise_headers
 from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.support.deliveries import member_by_email
