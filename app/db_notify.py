@@ -103,6 +103,26 @@ class Listener:
         return connection
 
 
+class ListenGated:
+    """A per-process cache trusted only while LISTEN is up: `enable` (in place) and `disable` (lost) both
+    forget everything (`clear`, the cache's own), so nothing missed in between is ever used."""
+
+    enabled = False
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    def enable(self) -> None:
+        """LISTEN is in place: start afresh (whatever changed while it was not is not held)."""
+        self.clear()
+        self.enabled = True
+
+    def disable(self) -> None:
+        """The LISTEN connection is lost: stop using what is held until `enable`."""
+        self.enabled = False
+        self.clear()
+
+
 class ChangeFeed:
     """One LISTEN connection's news for every per-process cache that depends on it.
 

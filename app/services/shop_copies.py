@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.db_notify import ListenGated
 from app.models import Shop
 from app.repositories import ShopRepository, shop_settings
 from app.repositories.shop_settings import OPEN_REFERRALS, SETTINGS_MODELS
@@ -35,7 +36,7 @@ class ShopCopy:
     open_referrals: bool
 
 
-class ShopCopies:
+class ShopCopies(ListenGated):
     """Copies by (platform, domain); evicted per shop by notifications."""
 
     MAX_ITEMS = 10_000
@@ -86,16 +87,6 @@ class ShopCopies:
         with self._lock:
             self._generation += 1
             self._items.clear()
-
-    def enable(self) -> None:
-        """LISTEN is in place: start afresh."""
-        self.clear()
-        self.enabled = True
-
-    def disable(self) -> None:
-        """The LISTEN connection is lost: stop using copies until `enable`."""
-        self.enabled = False
-        self.clear()
 
 
 def find_shop(session: Session, copies: ShopCopies | None, platform: str, domain: str) -> Shop | None:

@@ -22,6 +22,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from app.db_notify import ListenGated
+
 # (shop id, customer ref or "" for guests, the request's locale parameter, base URL, day of `now`)
 ViewKey = tuple[int, str, str | None, str, str]
 Token = tuple[int, int]
@@ -37,7 +39,7 @@ class CachedView(NamedTuple):
     expires: float  # time.monotonic()
 
 
-class ShopperViews:
+class ShopperViews(ListenGated):
     """A bounded LRU of widget answers with a TTL; evicted per shop or per member by notifications."""
 
     MAX_ITEMS = 50_000
@@ -138,16 +140,6 @@ class ShopperViews:
             self._by_shop.clear()
         for callback in self._shop_listeners:
             callback(None)
-
-    def enable(self) -> None:
-        """LISTEN is in place: start afresh (whatever changed while it was not is not in the cache)."""
-        self.clear()
-        self.enabled = True
-
-    def disable(self) -> None:
-        """The LISTEN connection is lost: stop answering from the cache until `enable`."""
-        self.enabled = False
-        self.clear()
 
     def __len__(self) -> int:
         return len(self._items)
