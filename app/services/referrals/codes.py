@@ -107,7 +107,7 @@ def record_referral(
     The referrer opening their own link (to try it) records nothing: None.
     """
     email = email.strip().lower()[:320] if email else None
-    key = f"c:{customer_ref}" if customer_ref else f"e:{email}"
+    key = friend_key(customer_ref, email)
     if not customer_ref and not email:
         raise ValueError("a referral needs the friend's customer id or email")
     with uow:
@@ -117,32 +117,50 @@ def record_referral(
             (customer_ref and referrer.customer_ref == customer_ref) or (email and referrer.email == email)
         ):
             return None
-        insert_ignore(
-            uow.session,
-            Referral,
-            {
-                "shop_id": shop_id,
-                "referrer_id": row.member_id,
-                "code": row.code,
-                "source": "link" if customer_ref else "email",
-                "friend_key": key,
-                "friend_email": email,
-                "friend_customer_ref": customer_ref,
-                "status": "pending",
-                "flags": [],
-                "was_flagged": False,
-                "referrer_points": 0,
-                "created_at": now,
-                "order_name": "",
-                "note": "",
-            },
-            ("shop_id", "friend_key"),
-        )
+        record_pending(uow.session, row, "link" if customer_ref else "email", key, email, customer_ref, now)
         referral = uow.session.scalars(
             select(Referral).where(Referral.shop_id == shop_id, Referral.friend_key == key)
         ).one()
         uow.commit()
         return referral
+
+
+def friend_key(customer_ref: str | None, email: str | None) -> str:
+    """Who a referral is for: their customer id when known, else their email (one referral per friend)."""
+    return f"c:{customer_ref}" if customer_ref else f"e:{email}"
+
+
+def record_pending(
+    session: Session,
+    code: ReferralCode,
+    source: str,
+    key: str,
+    email: str | None,
+    customer_ref: str | None,
+    now: datetime,
+) -> None:
+    """A pending referral of the code's member for the friend `key`, unless the friend has one already."""
+    insert_ignore(
+        session,
+        Referral,
+        {
+            "shop_id": code.shop_id,
+            "referrer_id": code.member_id,
+            "code": code.code,
+            "source": source,
+            "friend_key": key,
+            "friend_email": email,
+            "friend_customer_ref": customer_ref,
+            "status": "pending",
+            "flags": [],
+            "was_flagged": False,
+            "referrer_points": 0,
+            "created_at": now,
+            "order_name": "",
+            "note": "",
+        },
+        ("shop_id", "friend_key"),
+    )
 
 
 def find_code(session: Session, shop_id: int, code: str) -> ReferralCode | None:

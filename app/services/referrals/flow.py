@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Order, Referral, Shop
-from app.repositories import MemberRepository, ShopRepository, insert_ignore, shop_settings
+from app.repositories import MemberRepository, ShopRepository, shop_settings
 from app.repositories.records import AnyOrder, MemberRecord, OrderRecord
 from app.repositories.shop_settings import OPEN_REFERRALS
-from app.services.referrals.codes import find_code
+from app.services.referrals.codes import find_code, friend_key, record_pending
 from app.services.referrals.fraud import fraud_reasons
 from app.services.referrals.rewards import reward_referrer, welcome_friend
 from app.services.referrals.settings import ReferralConfig, referral_config
@@ -85,8 +85,8 @@ def _settle_one(uow: UnitOfWork, shop_id: int, referral_id: int, order_id: int |
 def _pending_referral(
     session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime
 ) -> Referral | None:
-    keys = [f"c:{ref}" for ref in (member.customer_ref, order.customer_ref) if ref]
-    keys += [f"e:{email}" for email in (member.email, order.email) if email]
+    keys = [friend_key(ref, None) for ref in (member.customer_ref, order.customer_ref) if ref]
+    keys += [friend_key(None, email) for email in (member.email, order.email) if email]
     if keys:
         found = _locked(
             session,
@@ -107,28 +107,9 @@ def _referral_from_discount_code(
         row = find_code(session, shop.id, str(typed))
         if row is None:
             continue
-        key = f"c:{member.customer_ref}" if member.customer_ref else f"e:{member.email or order.email}"
-        insert_ignore(
-            session,
-            Referral,
-            {
-                "shop_id": shop.id,
-                "referrer_id": row.member_id,
-                "code": row.code,
-                "source": "code",
-                "friend_key": key,
-                "friend_email": member.email or order.email,
-                "friend_customer_ref": member.customer_ref,
-                "status": "pending",
-                "flags": [],
-                "was_flagged": False,
-                "referrer_points": 0,
-                "created_at": now,
-                "order_name": "",
-                "note": "",
-            },
-            ("shop_id", "friend_key"),
-        )
+        email = member.email or order.email
+        key = friend_key(member.customer_ref, email)
+        record_pending(session, row, "code", key, email, member.customer_ref, now)
         return _locked(
             session,
             select(Referral).where(
