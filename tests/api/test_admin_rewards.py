@@ -7,10 +7,9 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from app import create_app
-from tests.conftest import _empty
 from tests.fakes.woocommerce_server import FakeWooCommerce
 from tests.support.admin import admin_headers, login_with_link
+from tests.support.apps import own_app
 from tests.support.deliveries import ledger_ok
 from tests.support.rewards import RecordingPlatform, add_reward, member_with_points, shop_for
 
@@ -32,12 +31,9 @@ def platform() -> RecordingPlatform:
 
 @pytest.fixture
 def app(settings_overrides, clock, platform) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
-    application = create_app(settings_overrides, clock=clock,
-                             platform_clients={"shopify": platform, "woocommerce": platform})
-    yield application
-    c = application.extensions["container"]
-    _empty(c.engine)
-    c.dispose()
+    clients = {"shopify": platform, "woocommerce": platform}
+    with own_app(settings_overrides, clock, platform_clients=clients) as application:
+        yield application
 
 
 def test_the_tier_programme_is_saved_and_read_back(client, shopify_shop):

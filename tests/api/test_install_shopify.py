@@ -12,33 +12,22 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
-from app import create_app
 from app.clock import FixedClock
 from app.models import Shop
 from app.services import install
 from app.services.shops import credentials
-from tests.conftest import START, _empty
+from tests.conftest import START
 from tests.fakes.shopify_server import FakeShopify
 from tests.support.admin import session_token
+from tests.support.apps import API_KEY, API_SECRET, fake_shopify_app_settings, own_app
 from tests.support.webhooks import shopify_headers
-
-API_KEY, API_SECRET = "fake-api-key", "fake-api-secret"
 
 
 @pytest.fixture
 def shopify_app(settings_overrides: dict[str, object], clock: FixedClock, fake_shopify: FakeShopify) -> Iterator[Flask]:
     """The app configured as the fake Shopify's app (its key and secret, its API base)."""
-    overrides = {
-        **settings_overrides,
-        "shopify_api_key": API_KEY,
-        "shopify_api_secret": API_SECRET,
-        "shopify_api_base": fake_shopify.api_base,
-    }
-    application = create_app(overrides, clock=clock)
-    yield application
-    c = application.extensions["container"]
-    _empty(c.engine)
-    c.dispose()
+    with own_app(fake_shopify_app_settings(settings_overrides, fake_shopify), clock) as application:
+        yield application
 
 
 @pytest.fixture

@@ -20,14 +20,13 @@ from schemathesis.checks import (
 )
 from schemathesis.core.failures import Failure, FailureGroup
 
-from app import create_app
 from app.clock import FixedClock
 from app.container import Container
 from app.models import Shop
 from app.services.shops import NewShop, add_shop
-from tests.conftest import _empty
 from tests.fakes.shopify_server import FakeShopify
 from tests.support.admin import admin_headers
+from tests.support.apps import own_app
 from tests.support.deliveries import ledger_ok
 
 EXAMPLES = int(os.environ.get("LOYALTY_FUZZ_EXAMPLES", "10"))  # per operation and generation mode
@@ -52,12 +51,8 @@ LAST = ("DELETE /admin/api/privacy/shop",)  # ends the shop: fuzzed after everyt
 @pytest.fixture
 def app(settings_overrides: dict[str, Any], clock: FixedClock, fake_shopify: FakeShopify) -> Iterator[Flask]:
     """Admin API calls that reach the platform go to the fake Shopify on 127.0.0.1."""
-    overrides = {**settings_overrides, "shopify_api_base": fake_shopify.api_base}
-    application = create_app(overrides, clock=clock)
-    yield application
-    c: Container = application.extensions["container"]
-    _empty(c.engine)
-    c.dispose()
+    with own_app({**settings_overrides, "shopify_api_base": fake_shopify.api_base}, clock) as application:
+        yield application
 
 
 @pytest.fixture

@@ -11,14 +11,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import create_app
 from app.clock import FixedClock
 from app.container import Container
 from app.models import ConsentPush, Shop
 from app.platforms.shopify.admin import ShopifyAdminClient
 from app.services import earning_events, referrals
-from tests.conftest import TEST_SHOPIFY_SECRET, TEST_WOO_SECRET, _empty
+from tests.conftest import TEST_SHOPIFY_SECRET, TEST_WOO_SECRET
 from tests.fakes.shopify_server import FakeShopify
+from tests.support.apps import own_app
 from tests.support.deliveries import deliver, member_by_email
 from tests.support.rewards import RecordingPlatform, add_reward, no_sleep, shop_for
 from tests.support.snapshots import customer, order
@@ -38,11 +38,8 @@ def app(settings_overrides: dict[str, object], clock: FixedClock, fake_shopify: 
         "shopify": shopify_client(fake_shopify),
         "woocommerce": RecordingPlatform(),
     }
-    application = create_app(settings_overrides, clock=clock, platform_clients=clients)
-    yield application
-    c: Container = application.extensions["container"]
-    _empty(c.engine)
-    c.dispose()
+    with own_app(settings_overrides, clock, platform_clients=clients) as application:
+        yield application
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ from app.queries_storefront import _STATE
 from app.services import earning_events, email_settings, referrals
 from app.services.referrals.settings import ReferralConfig
 from app.services.storefront_cache import ShopperViews
-from tests.conftest import TEST_SHOPIFY_SECRET, TEST_WOO_SECRET, _empty
+from tests.conftest import TEST_SHOPIFY_SECRET, TEST_WOO_SECRET
+from tests.support.apps import own_app
 from tests.support.deliveries import deliver
 from tests.support.rewards import add_reward, bronze_silber_gold, save_program, set_program_settings
 from tests.support.snapshots import customer, order
@@ -51,12 +52,10 @@ class CountingReader(Reader):
 def app(settings_overrides: dict[str, object], clock: FixedClock, is_postgres: bool) -> Iterator[Flask]:
     if not is_postgres:
         pytest.skip("LISTEN/NOTIFY: the storefront cache is PostgreSQL only")
-    application = create_app({**settings_overrides, "storefront_cache": True}, clock=clock)
-    c: Container = application.extensions["container"]
-    c._reader = CountingReader(c.engine)
-    yield application
-    _empty(c.engine)
-    c.dispose()
+    with own_app({**settings_overrides, "storefront_cache": True}, clock) as application:
+        c: Container = application.extensions["container"]
+        c._reader = CountingReader(c.engine)
+        yield application
 
 
 @pytest.fixture

@@ -9,14 +9,14 @@ import pytest
 from flask import Flask
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from app import create_app
 from app.api.storefront_hits import WidgetHits
 from app.clock import FixedClock
 from app.container import Container
 from app.models import Shop
 from app.rate_limit import InProcessLimiter, Limit
 from tests.api.test_storefront_cache import BUYER, settle, with_points
-from tests.conftest import TEST_SHOPIFY_SECRET, _empty
+from tests.conftest import TEST_SHOPIFY_SECRET
+from tests.support.apps import own_app
 from tests.support.storefront import proxy_url
 from tests.support.waiting import wait_until
 
@@ -47,13 +47,10 @@ def app(
 ) -> Iterator[Flask]:
     if not is_postgres:
         pytest.skip("LISTEN/NOTIFY: the storefront cache is PostgreSQL only")
-    application = create_app({**settings_overrides, "storefront_cache": True}, clock=clock, rate_limiter=limiter)
-    application.extensions["flask_saw"] = []
-    application.before_request(lambda: application.extensions["flask_saw"].append(1))
-    yield application
-    c: Container = application.extensions["container"]
-    _empty(c.engine)
-    c.dispose()
+    with own_app({**settings_overrides, "storefront_cache": True}, clock, rate_limiter=limiter) as application:
+        application.extensions["flask_saw"] = []
+        application.before_request(lambda: application.extensions["flask_saw"].append(1))
+        yield application
 
 
 @pytest.fixture

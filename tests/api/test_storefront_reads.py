@@ -10,7 +10,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import update
 
-from app import create_app
 from app.clock import FixedClock
 from app.container import Container
 from app.db_reads import Reader
@@ -26,7 +25,8 @@ from tests.api.test_storefront_hits import (
     layer,
     url,
 )
-from tests.conftest import TEST_SHOPIFY_SECRET, _empty
+from tests.conftest import TEST_SHOPIFY_SECRET
+from tests.support.apps import own_app
 from tests.support.rewards import add_reward, bronze_silber_gold, save_program
 from tests.support.storefront import proxy_url
 
@@ -38,14 +38,12 @@ def limiter(clock: FixedClock) -> RecordingLimiter:
 
 @pytest.fixture
 def app(settings_overrides: dict[str, object], clock: FixedClock, limiter: RecordingLimiter) -> Iterator[Flask]:
-    application = create_app({**settings_overrides, "storefront_cache": False}, clock=clock, rate_limiter=limiter)
-    c: Container = application.extensions["container"]
-    c._reader = CountingReader(c.engine)
-    application.extensions["flask_saw"] = []
-    application.before_request(lambda: application.extensions["flask_saw"].append(1))
-    yield application
-    _empty(c.engine)
-    c.dispose()
+    with own_app({**settings_overrides, "storefront_cache": False}, clock, rate_limiter=limiter) as application:
+        c: Container = application.extensions["container"]
+        c._reader = CountingReader(c.engine)
+        application.extensions["flask_saw"] = []
+        application.before_request(lambda: application.extensions["flask_saw"].append(1))
+        yield application
 
 
 @pytest.fixture

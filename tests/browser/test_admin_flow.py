@@ -10,32 +10,21 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from flask import Flask
 
-from app import create_app
 from app.clock import FixedClock
 from app.repositories import ShopRepository
 from app.services.admin_settings import read_settings
-from tests.conftest import START, _empty
+from tests.conftest import START
 from tests.fakes.shopify_server import FakeShopify
 from tests.support import snapshots as s
+from tests.support.apps import API_SECRET, fake_shopify_app_settings, own_app
 from tests.support.deliveries import deliver
-
-API_KEY, API_SECRET = "fake-api-key", "fake-api-secret"
 
 
 @pytest.fixture
 def app(settings_overrides: dict[str, object], clock: FixedClock, fake_shopify: FakeShopify) -> Iterator[Flask]:
     """The app as the fake Shopify's app (overrides the default `app`, so `live_url` serves this one)."""
-    overrides = {
-        **settings_overrides,
-        "shopify_api_key": API_KEY,
-        "shopify_api_secret": API_SECRET,
-        "shopify_api_base": fake_shopify.api_base,
-    }
-    application = create_app(overrides, clock=clock)
-    yield application
-    c = application.extensions["container"]
-    _empty(c.engine)
-    c.dispose()
+    with own_app(fake_shopify_app_settings(settings_overrides, fake_shopify), clock) as application:
+        yield application
 
 
 def signed(params: dict[str, str]) -> str:

@@ -7,23 +7,19 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from app import create_app
 from app.clock import FixedClock
 from app.services.admin_sessions import issue_login_link
 from app.services.tiers import tier_program
-from tests.conftest import _empty
+from tests.support.apps import own_app
 from tests.support.rewards import RecordingPlatform, member_with_points
 
 
 @pytest.fixture
 def app(settings_overrides: dict[str, object], clock: FixedClock) -> Iterator[Flask]:
     platform = RecordingPlatform()
-    application = create_app(settings_overrides, clock=clock,
-                             platform_clients={"shopify": platform, "woocommerce": platform})
-    yield application
-    c = application.extensions["container"]
-    _empty(c.engine)
-    c.dispose()
+    clients = {"shopify": platform, "woocommerce": platform}
+    with own_app(settings_overrides, clock, platform_clients=clients) as application:
+        yield application
 
 
 def test_a_merchant_sets_up_tiers_and_rewards_and_redeems_for_a_member(app, live_url, page, screenshot,

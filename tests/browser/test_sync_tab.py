@@ -14,7 +14,7 @@ from app.models import Shop
 from app.platforms.shopify.admin import ShopifyAdminClient
 from app.services.admin_sessions import issue_login_link
 from tests.fakes.shopify_server import FakeShopify, shopify_order
-from tests.support.apps import app_with_platforms
+from tests.support.apps import own_app
 from tests.support.deliveries import member_by_email
 from tests.support.rewards import no_sleep, shop_for
 
@@ -24,7 +24,7 @@ LOST_ORDER = 4711  # paid in the shop; its webhooks never arrived
 @pytest.fixture
 def app(settings_overrides: dict[str, object], clock: FixedClock, fake_shopify: FakeShopify) -> Iterator[Flask]:
     client = ShopifyAdminClient(api_base=fake_shopify.api_base, sleep=no_sleep, max_wait=0)
-    with app_with_platforms(settings_overrides, clock, {"shopify": client}) as application:
+    with own_app(settings_overrides, clock, platform_clients={"shopify": client}) as application:
         yield application
 
 

@@ -17,7 +17,7 @@ from app.services.referrals import ReferralConfig
 from tests.browser.proxy_shim import ShopifyProxyShim
 from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.fakes.shopify_server import FakeShopify
-from tests.support.apps import app_with_platforms
+from tests.support.apps import own_app
 from tests.support.deliveries import deliver
 from tests.support.rewards import add_reward, no_sleep, shop_for
 from tests.support.snapshots import customer, order
@@ -32,7 +32,7 @@ def shopify_client(fake: FakeShopify) -> ShopifyAdminClient:
 
 @pytest.fixture
 def app(settings_overrides: dict[str, object], clock: FixedClock, fake_shopify: FakeShopify) -> Iterator[Flask]:
-    with app_with_platforms(settings_overrides, clock, {"shopify": shopify_client(fake_shopify)}) as application:
+    with own_app(settings_overrides, clock, platform_clients={"shopify": shopify_client(fake_shopify)}) as application:
         yield application
 
 

@@ -21,7 +21,7 @@ from app.services.rewards import RewardFields
 from app.services.shops import NewShop, add_shop
 from tests.browser.proxy_shim import PREFIX, ShopifyProxyShim
 from tests.conftest import TEST_SHOPIFY_SECRET
-from tests.support.apps import app_with_platforms
+from tests.support.apps import own_app
 from tests.support.deliveries import deliver, member_by_email
 from tests.support.hostile import IMG, SCRIPT, SQL, SVG, TEMPLATE
 from tests.support.rewards import RecordingPlatform, save_program, tier
@@ -51,7 +51,7 @@ COUNT_INJECTED = """sel => {
 
 @pytest.fixture
 def app(settings_overrides: dict[str, object], clock: FixedClock) -> Iterator[Flask]:
-    with app_with_platforms(settings_overrides, clock, {"shopify": RecordingPlatform()}) as application:
+    with own_app(settings_overrides, clock, platform_clients={"shopify": RecordingPlatform()}) as application:
         yield application
 
 

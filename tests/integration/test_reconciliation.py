@@ -23,7 +23,7 @@ from tests.conftest import START, TEST_SHOPIFY_SECRET
 from tests.fakes.shopify_server import FakeShopify, shopify_order
 from tests.fakes.woocommerce_server import FakeWooCommerce, woocommerce_order
 from tests.support.admin import admin_headers
-from tests.support.apps import app_with_platforms
+from tests.support.apps import own_app
 from tests.support.db_faults import connection_dies_at_first, killer
 from tests.support.deliveries import ledger_ok
 from tests.support.rewards import shop_for
@@ -42,7 +42,7 @@ def app(settings_overrides: dict[str, object], clock: FixedClock, fake_shopify: 
         "shopify": ShopifyAdminClient(api_base=fake_shopify.api_base, page_size=PAGE_SIZE),
         "woocommerce": WooCommerceAdminClient(page_size=PAGE_SIZE),
     }
-    with app_with_platforms(settings_overrides, clock, clients) as application:
+    with own_app(settings_overrides, clock, platform_clients=clients) as application:
         yield application
 
 

@@ -21,7 +21,7 @@ from app.models import LedgerEntry, Order, OrderRefund, Shop
 from app.platforms.woocommerce.admin import WooCommerceAdminClient
 from app.services.refund_items import ItemisingOutcome, itemise_refunds
 from tests.fakes.woocommerce_server import FakeWooCommerce, woocommerce_order, woocommerce_refund
-from tests.support.apps import app_with_platforms
+from tests.support.apps import own_app
 from tests.support.deliveries import ledger_ok
 from tests.support.rewards import shop_for
 from tests.support.webhooks import woocommerce_headers
@@ -38,7 +38,7 @@ def app(settings_overrides: dict[str, object], clock: FixedClock, fake_woocommer
         sleeps: list[float]) -> Iterator[Flask]:
     """The app with the real WooCommerce client against the fake shop, one refund per page, sleeps recorded."""
     clients: dict[str, Any] = {"woocommerce": WooCommerceAdminClient(page_size=1, sleep=sleeps.append)}
-    with app_with_platforms(settings_overrides, clock, clients) as application:
+    with own_app(settings_overrides, clock, platform_clients=clients) as application:
         yield application
 
 

@@ -11,7 +11,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from app import create_app
 from app.clock import FixedClock
 from app.container import Container
 from app.domain.snapshots import Delivery, Event
@@ -19,8 +18,8 @@ from app.models import Referral, Shop
 from app.services import referrals
 from app.services.intake import IntakeResult, receive_delivery
 from app.services.shop_copies import ShopCopies
-from tests.conftest import _empty
 from tests.support import snapshots as s
+from tests.support.apps import own_app
 from tests.support.deliveries import member_by_email
 from tests.support.referrals import FRIEND, REFERRER
 from tests.support.rewards import set_program_settings
@@ -32,10 +31,8 @@ from tests.support.waiting import wait_until
 def app(settings_overrides: dict[str, object], clock: FixedClock, is_postgres: bool) -> Iterator[Flask]:
     if not is_postgres:
         pytest.skip("LISTEN/NOTIFY: the shop copies are PostgreSQL only")
-    application = create_app({**settings_overrides, "storefront_cache": True}, clock=clock)
-    yield application
-    _empty(application.extensions["container"].engine)
-    application.extensions["container"].dispose()
+    with own_app({**settings_overrides, "storefront_cache": True}, clock) as application:
+        yield application
 
 
 @pytest.fixture

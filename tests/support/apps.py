@@ -1,4 +1,4 @@
-"""A fresh app of its own for tests that need other platform clients than the shared app's."""
+"""A fresh app of its own for tests that need other settings or ports than the shared app's."""
 
 from __future__ import annotations
 
@@ -15,12 +15,22 @@ from tests.conftest import _empty
 
 
 @contextmanager
-def app_with_platforms(settings: dict[str, object], clock: FixedClock, clients: dict[str, Any]) -> Iterator[Flask]:
-    """The app on the test's database and clock with these platform clients; emptied and disposed afterwards."""
-    application = create_app(settings, clock=clock, platform_clients=clients)
+def own_app(settings: dict[str, object], clock: FixedClock, **ports: Any) -> Iterator[Flask]:
+    """The app on the test's database and clock with these ports (`create_app`'s: platform_clients=,
+    rate_limiter=, …); its data emptied and its connections disposed afterwards."""
+    application = create_app(settings, clock=clock, **ports)
     try:
         yield application
     finally:
         container: Container = application.extensions["container"]
         _empty(container.engine)
         container.dispose()
+
+
+
+API_KEY, API_SECRET = "fake-api-key", "fake-api-secret"  # the app's own key and secret at the fake Shopify
+
+
+def fake_shopify_app_settings(settings: dict[str, object], fake: Any) -> dict[str, object]:
+    """The settings that make the app the fake Shopify's app: its key and secret, the fake's Admin API."""
+    return {**settings, "shopify_api_key": API_KEY, "shopify_api_secret": API_SECRET, "shopify_api_base": fake.api_base}
