@@ -25,13 +25,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# How long a SQLite writer waits for the write lock. Writes are short transactions (an import's one is the long
+# exception); a webhook that waited longer would answer after Shopify's 5-second limit anyway, so it answers
+# 503 in time instead and the platform retries (a job retries at its next run).
+SQLITE_BUSY_SECONDS = 4
+
+
 def make_engine(url: str, pool_size: int = 5) -> Engine:
     """An engine for SQLite (WAL, foreign keys, busy timeout) or PostgreSQL (psycopg 3)."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}
     else:
         # Dead connections are found at checkout by `db_driver.drop_dead_on_checkout` (no pre-ping round trip).
         kwargs.update(pool_size=pool_size, max_overflow=pool_size * 2, connect_args=db_driver.connect_args())
@@ -53,7 +59,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.close()
 
 

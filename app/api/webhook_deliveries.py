@@ -28,7 +28,7 @@ def accept(c: Container, platform: str, headers: dict[str, str], body: bytes) ->
     adapter = c.webhook_adapters[platform]
     secrets = _SECRETS[platform](c, adapter.shop_domain(headers))
     if secrets is None:
-        log.info("webhook for unknown shop", extra={"shop": adapter.shop_domain(headers), "platform": platform})
+        log.warning("webhook for unknown shop", extra={"shop": adapter.shop_domain(headers), "platform": platform})
         return "unknown_shop"
     adapter.verify(headers, body, secrets)
     delivery = adapter.parse(headers, body)

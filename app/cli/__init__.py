@@ -10,6 +10,7 @@ from typing import Any
 import click
 from sqlalchemy.exc import DBAPIError
 
+from app import log_format
 from app.cli.errors import database_message, error_message
 from app.config import ConfigError, Settings
 from app.container import Container
@@ -76,10 +77,7 @@ def _operator_message(ctx: click.Context, exc: Exception) -> str | None:
 def cli(ctx: click.Context, verbose: bool, debug: bool) -> None:
     """Loyalty backend for Shopify and WooCommerce shops."""
     ctx.ensure_object(Context)  # on the group, so that its error handling sees the settings in use
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    log_format.configure(logging.INFO if verbose else logging.WARNING)
 
 
 COMMAND_MODULES = (

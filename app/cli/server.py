@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from app import log_format
 from app.cli import Context, pass_context
 from app.migrate import upgrade
 
@@ -23,6 +24,7 @@ def register(cli: click.Group) -> None:
 
         from app import create_app
 
+        log_format.as_service()
         upgrade(ctx.container.engine)
         app = create_app()
         _freeze_startup_objects()
@@ -52,6 +54,8 @@ def register(cli: click.Group) -> None:
         from gunicorn.app.base import BaseApplication
 
         from app import create_app
+
+        log_format.as_service()
 
         class _Gunicorn(BaseApplication):  # type: ignore[misc]
             def load_config(self) -> None:

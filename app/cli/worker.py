@@ -8,6 +8,7 @@ from types import FrameType
 
 import click
 
+from app import log_format
 from app.cli import Context, pass_context
 from app.jobs.registry import job_ids
 
@@ -34,6 +35,7 @@ def register(cli: click.Group) -> None:
             if "failed" in outcomes.values():
                 sys.exit(1)
             return
+        log_format.as_service()
         scheduler = build_scheduler(c, blocking=True)
 
         def _stop(signum: int, _frame: FrameType | None) -> None:

@@ -66,12 +66,12 @@ def receive_delivery(
     with uow:
         shop = find_shop(uow.session, shops, delivery.platform, delivery.shop_domain)
         if shop is None:
-            log.info(
+            log.warning(
                 "webhook for unknown shop", extra={"shop": delivery.shop_domain, "topic": delivery.topic}
             )
             return IntakeResult("unknown_shop", delivery.delivery_id)
         if not shop.is_active and not isinstance(delivery.event, WHILE_INACTIVE):
-            log.info("webhook for inactive shop", extra={"shop_id": shop.id, "topic": delivery.topic})
+            log.warning("webhook for inactive shop", extra={"shop_id": shop.id, "topic": delivery.topic})
             return IntakeResult("inactive_shop", delivery.delivery_id)
         status = "ignored" if isinstance(delivery.event, ev.Ignored) else "processed"
         shop_id = shop.id
@@ -96,9 +96,12 @@ def receive_delivery(
             retry_delivery(uow, shop_id, delivery.delivery_id[:128], delivery.event, now),
             delivery.delivery_id,
         )
+    if status == "ignored":
+        log.info("webhook topic not handled", extra={"shop_id": shop_id, "topic": delivery.topic})
     if status.startswith("was_"):
         log.info(
-            "duplicate webhook delivery", extra={"shop_id": shop_id, "delivery_id": delivery.delivery_id}
+            "duplicate webhook delivery",
+            extra={"shop_id": shop_id, "topic": delivery.topic, "delivery_id": delivery.delivery_id},
         )
         return IntakeResult("duplicate", delivery.delivery_id)
     return IntakeResult(status, delivery.delivery_id)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from sqlalchemy import func, select
 
+from app.log_format import FORMAT, ContextFormatter
 from app.models import LedgerEntry, Member, Order, WebhookDelivery
 from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.support.deliveries import ledger_ok, member_by_email
@@ -175,20 +177,45 @@ def test_chunked_body_over_one_mebibyte_is_413_not_a_signature_failure(app, cont
     assert count(container, WebhookDelivery) == 0
 
 
-def test_unknown_shop_is_answered_200_and_leaves_no_row(client, container, shopify_shop):
+def test_unknown_shop_is_answered_200_leaves_no_row_and_logs_a_warning_naming_the_shop(
+    client, container, shopify_shop, caplog
+):
     response = post(
         client, "orders/paid", load_payload("shopify", "orders_paid"), shop="someone-else.myshopify.com"
     )
 
     assert (response.status_code, response.json["outcome"]) == (200, "unknown_shop")
     assert count(container, WebhookDelivery) == 0
+    level, line = log_line(caplog, "webhook for unknown shop")
+    assert level == logging.WARNING
+    assert "shop=someone-else.myshopify.com" in line
 
 
-def test_unhandled_topic_is_stored_as_ignored(client, container, shopify_shop):
+def test_unhandled_topic_is_stored_as_ignored_and_logged_with_its_topic(client, container, shopify_shop, caplog):
+    caplog.set_level(logging.INFO)
+
     response = post(client, "products/update", {"id": 1, "title": "Espresso"})
 
     assert response.json["outcome"] == "ignored"
     assert count(container, LedgerEntry) == 0
+    assert "topic=products/update" in log_line(caplog, "webhook topic not handled")[1]
+
+
+def test_a_duplicate_delivery_is_logged_with_its_delivery_id(client, shopify_shop, caplog):
+    caplog.set_level(logging.INFO)
+    payload = load_payload("shopify", "orders_paid")
+
+    post(client, "orders/paid", payload, webhook_id="delivery-77")
+    response = post(client, "orders/paid", payload, webhook_id="delivery-77")
+
+    assert response.json["outcome"] == "duplicate"
+    assert "delivery_id=delivery-77" in log_line(caplog, "duplicate webhook delivery")[1]
+
+
+def log_line(caplog, message: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """The level of the record with this message and the line the CLI's processes write for it."""
+    record = next(r for r in caplog.records if r.getMessage() == message)
+    return record.levelno, ContextFormatter(FORMAT).format(record)
 
 
 def test_delivery_whose_processing_fails_is_kept_and_retried_later(

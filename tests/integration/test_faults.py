@@ -6,6 +6,7 @@ import json
 import os
 import random
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ import requests
 from sqlalchemy import func, select
 
 from app.container import Container
+from app.db import SQLITE_BUSY_SECONDS
 from app.models import LedgerEntry, Member, Order, OutboxMessage, Shop
 from app.services.shops import NewShop, add_shop
 from tests.conftest import TEST_SHOPIFY_SECRET
@@ -69,6 +71,29 @@ def test_connection_lost_mid_webhook_leaves_no_half_written_order(client, contai
     with container.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Order)) == 0
         assert uow.session.scalar(select(func.count()).select_from(Member)) == 0
+
+
+def test_a_webhook_meeting_a_locked_sqlite_database_answers_503_in_time_and_the_retry_credits_once(
+    client, container, shopify_shop, is_postgres
+):
+    if is_postgres:
+        pytest.skip("SQLite's file lock")
+    payload = load_payload("shopify", "orders_paid")
+    holder = sqlite3.connect(container.engine.url.database, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process writing: a long import, a CLI command
+    try:
+        locked = post_paid(client, shopify_shop, payload, webhook_id="delivery-3")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    retry = post_paid(client, shopify_shop, payload, webhook_id="delivery-3")
+
+    assert (locked.status_code, locked.json["reason"]) == (503, "database_unavailable")
+    assert SQLITE_BUSY_SECONDS < 5, "Shopify stops waiting for an answer after 5 seconds"
+    assert (retry.status_code, retry.json["outcome"]) == (200, "processed")
+    with container.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(LedgerEntry)) == 1
+    ledger_ok(container)
 
 
 # --- two web instances and two workers on one PostgreSQL ------------------------------------------------
