@@ -23,6 +23,9 @@ def register_api(app: Flask) -> None:
     for module in _optional_blueprint_modules():
         api.register_blueprint(module.blp)
     errors.register(app)
+    from app.api.admin_auth import json_bodies_only
+
+    app.before_request(json_bodies_only)
     app.extensions["loyalty_api"] = api
     from app.api.storefront_hits import WidgetHits
     from app.api.webhook_front import WebhookFront

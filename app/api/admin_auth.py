@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import g, request, session
+from werkzeug.exceptions import UnsupportedMediaType
 
 from app.api import container
 from app.domain.errors import Forbidden, Unauthorized
@@ -54,3 +55,15 @@ def start_session(identity: admin_sessions.AdminIdentity) -> None:
     session.clear()
     session[SESSION_KEY] = {"shop_id": identity.shop_id, "actor": identity.actor}
     session.permanent = False
+
+
+def json_bodies_only() -> None:
+    """Before every request: the admin API reads JSON bodies only, so a body of another type is refused (415)
+    instead of being read as a request with every field missing."""
+    if (
+        request.path.startswith("/admin/api/")
+        and request.method in ("POST", "PUT", "PATCH")
+        and request.content_length
+        and not request.is_json
+    ):
+        raise UnsupportedMediaType("Send the body as JSON (Content-Type: application/json).")

@@ -6,7 +6,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, has_request_context, jsonify, request
+from flask import Flask, Response, g, has_request_context, jsonify, request
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -33,6 +33,8 @@ STATUS_BY_ERROR: dict[type[e.LoyaltyError], int] = {
     e.PlatformError: 502,
 }
 
+_UNREADABLE_JSON = "Invalid JSON body."  # webargs' message for a body that does not parse
+
 REASON_BY_STATUS = {
     400: "bad_request",
     401: "unauthorized",
@@ -41,6 +43,7 @@ REASON_BY_STATUS = {
     405: "method_not_allowed",
     409: "conflict",
     413: "payload_too_large",
+    415: "unsupported_media_type",
     422: "validation_error",
     429: "rate_limited",
 }
@@ -55,7 +58,11 @@ def status_for(error: e.LoyaltyError) -> int:
 
 
 def error_response(code: int, message: str, reason: str, errors: dict[str, Any] | None = None) -> Response:
-    """The one JSON error shape; messages in the reader's language (`Accept-Language`: German or English)."""
+    """The one JSON error shape; messages in the reader's language (German or English, see `_reader_locale`).
+
+    A field's errors are always a list of messages (or, for a nested object, its fields' errors), whether a
+    schema or the domain found them.
+    """
     locale = _reader_locale()
     body: dict[str, Any] = {
         "code": code,
@@ -64,7 +71,8 @@ def error_response(code: int, message: str, reason: str, errors: dict[str, Any] 
         "reason": reason,
     }
     if errors:
-        body["errors"] = localize_errors(errors, locale)
+        listed = {field: [found] if isinstance(found, str) else found for field, found in errors.items()}
+        body["errors"] = localize_errors(listed, locale)
     response = jsonify(body)
     response.status_code = code
     return response
@@ -95,7 +103,11 @@ def register(app: Flask) -> None:
         messages = data.get("messages") if isinstance(data, dict) else None
         errors = _flatten_locations(messages) if messages else None
         reason = "validation_error" if code == 422 else REASON_BY_STATUS.get(code, "http_error")
-        response = error_response(code, error.description or HTTPStatus(code).phrase, reason, errors)
+        message = error.description or HTTPStatus(code).phrase
+        if code == 400 and errors and _UNREADABLE_JSON in errors.get("json", ()):
+            # webargs found no JSON in the body: answered as the webhooks answer it, not with Werkzeug's sentence.
+            message, reason, errors = e.MalformedPayload.message, e.MalformedPayload.reason, {"body": "not valid JSON"}
+        response = error_response(code, message, reason, errors)
         for header, value in (data.get("headers") or {}).items() if isinstance(data, dict) else ():
             response.headers[header] = value
         return response
@@ -120,10 +132,17 @@ def register(app: Flask) -> None:
 
 
 def _reader_locale() -> str:
-    # English unless the client asks for German: API clients get the texts they were written in.
+    # The language the reader chose: the request's `locale` parameter (the widget's switch), else its
+    # Accept-Language, else the shop's where a verified storefront request set it, else English (API clients
+    # get the texts they were written in).
     if not has_request_context():
         return "en"
-    return "de" if request.accept_languages.best_match(("en", "de")) == "de" else "en"
+    chosen = request.args.get("locale")
+    if chosen in ("de", "en"):
+        return chosen
+    if request.accept_languages:
+        return "de" if request.accept_languages.best_match(("en", "de")) == "de" else "en"
+    return "de" if g.get("shop_locale") == "de" else "en"
 
 
 def _flatten_locations(messages: dict[str, Any]) -> dict[str, Any]:

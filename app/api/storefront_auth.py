@@ -64,6 +64,7 @@ def _storefront(view: F, *, cached: bool) -> F:
             _limit(limiter, f"ip:{ip}", IP_LIMIT)
         params = list(request.args.items(multi=True))
         sf = g.storefront = _verify(c, params, cached)
+        g.shop_locale = sf.shop.locale  # error texts for a reader who asked for no language: the shop's
         g.shopper_key = shopper_key(sf, ip)
         if not taken:
             _limit(limiter, f"shopper:{g.shopper_key}", READ_LIMIT)

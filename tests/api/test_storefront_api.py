@@ -212,6 +212,30 @@ def test_redeeming_without_enough_points_is_a_conflict(client, shop, container, 
     assert (response.status_code, response.get_json()["reason"]) == (409, "insufficient_points")
 
 
+def test_an_error_is_in_the_language_the_widget_asked_for_with_its_locale_parameter(
+    client, shop, container, clock
+) -> None:
+    reward = add_reward(container, shop, points_cost=500)
+
+    german = client.post(url(shop, clock, "redeem", locale="de"), json={"reward_id": reward.id})
+    english = client.post(url(shop, clock, "redeem", locale="en"), json={"reward_id": reward.id},
+                          headers={"Accept-Language": "de"})
+
+    assert german.get_json()["message"] == "Nicht genug Punkte."
+    assert english.get_json()["message"] == "Not enough points."
+
+
+def test_an_error_for_a_shopper_who_asks_for_no_language_is_in_the_shops_language(
+    client, shop, container, clock
+) -> None:
+    reward = add_reward(container, shop, points_cost=500)
+
+    response = client.post(url(shop, clock, "redeem"), json={"reward_id": reward.id})
+
+    assert shop.locale == "de"
+    assert response.get_json()["message"] == "Nicht genug Punkte."
+
+
 def test_a_guest_cannot_redeem(client, shop, container, clock) -> None:
     reward = add_reward(container, shop, points_cost=500)
 
