@@ -14,6 +14,7 @@ from app.api.admin_auth import SESSION_KEY, require_admin, start_session
 from app.api.admin_schemas import LoginArgs, MeSchema, PageArgs, SettingsSchema
 from app.domain.errors import LoyaltyError
 from app.i18n import LOCALES, pick_locale, texts_for, translate
+from app.i18n.validation import localize
 from app.services import admin_sessions, admin_settings
 
 blp = Blueprint("admin", __name__, description="Admin page and core admin API (session token or login link).")
@@ -112,7 +113,8 @@ def _tab_scripts() -> list[str]:
 def _login_failed_page(exc: LoyaltyError) -> Response:
     from app.api.errors import status_for
 
+    # The page and the reason on it in one language: the reader's (`Accept-Language`), else German.
     locale = pick_locale(request.accept_languages.best)
     html = render_template("admin/login_failed.html", locale=locale, texts=texts_for(locale, "admin."),
-                           detail=str(exc))
+                           detail=localize(str(exc), locale))
     return Response(html, status=status_for(exc), mimetype="text/html")

@@ -58,7 +58,7 @@ def shopify_callback(args: dict[str, Any]) -> Response:
     domain = install.validated_shopify_domain(args["shop"])
     state, code = args.get("state") or "", args.get("code") or ""
     if not state or session.pop(SHOPIFY_STATE_KEY, None) != state or not code:
-        raise Unauthorized("the install state does not match this browser; start the installation again")
+        raise Unauthorized("The install state does not match this browser. Please start the installation again.")
     s = c.settings
     installed = install.complete_shopify_install(
         c.uow, c.box, c.platform_client("shopify"), domain=domain, state=state, public_url=s.public_url,
@@ -78,7 +78,7 @@ def shopify_token_exchange() -> Any:
     s = c.settings
     bearer = request.headers.get("Authorization", "")
     if not bearer.lower().startswith("bearer "):
-        raise Unauthorized("send the App Bridge session token as a Bearer token")
+        raise Unauthorized("Send the App Bridge session token as a Bearer token.")
     token = bearer[7:].strip()
     claims = admin_sessions.decode_session_token(token, s.shopify_api_key, c.shopify_secrets())
     return install.complete_shopify_install(
@@ -131,7 +131,7 @@ def woocommerce_return(args: dict[str, Any]) -> Any:
     if args.get("success") != "1":
         return _page("admin/connect_woocommerce.html", status=400, denied=True)
     if not expected or expected != args.get("user_id"):
-        raise Unauthorized("this browser did not start the connection; start again")
+        raise Unauthorized("This browser did not start the connection. Please start again.")
     shop_id = install.shop_for_returned_state(c.uow(), expected, c.clock.now())
     start_session(admin_sessions.AdminIdentity(shop_id, "woocommerce-install"))
     return redirect("/admin", code=303)
@@ -141,13 +141,13 @@ def _verify_query() -> None:
     c = container()
     params = request.args.to_dict()
     if not any(oauth.query_hmac_valid(params, secret) for secret in c.shopify_secrets()):
-        raise InvalidSignature("the request is not signed by Shopify")
+        raise InvalidSignature("The request is not signed by Shopify.")
     try:
         signed_at = datetime.fromtimestamp(int(params.get("timestamp", "")), UTC)
-    except ValueError as exc:
-        raise InvalidSignature("the request carries no valid timestamp") from exc
+    except (ValueError, OverflowError, OSError) as exc:  # not a number, or beyond what a datetime holds
+        raise InvalidSignature("The request carries no valid timestamp.") from exc
     if abs(c.clock.now() - signed_at) > HMAC_MAX_AGE:
-        raise InvalidSignature("the signed request is too old")
+        raise InvalidSignature("The signed request is too old or dated in the future.")
 
 
 def _embedded_app_url(host: str | None, api_key: str) -> str | None:

@@ -66,13 +66,9 @@ EXACT: dict[str, str] = {
     "sign in through Shopify or with a login link (`loyalty admin-link SHOP`)":
         "Bitte über Shopify oder mit einem Login-Link anmelden (`loyalty admin-link SHOP`).",
     "missing the admin request header": "Der Admin-Header der Anfrage fehlt.",
-    "the install state does not match this browser; start the installation again":
-        "Die Installation passt nicht zu diesem Browser; bitte neu starten.",
     "the install state is unknown, used or expired; start the installation again":
         "Die Installation ist unbekannt, schon benutzt oder abgelaufen; bitte neu starten.",
     "the install state was issued for another shop": "Die Installation wurde für einen anderen Shop begonnen.",
-    "this browser did not start the connection; start again":
-        "Dieser Browser hat die Verbindung nicht begonnen; bitte neu starten.",
     "the shop was not connected; start again": "Der Shop wurde nicht verbunden; bitte neu starten.",
     "The adjustment would take the balance below zero.": "Die Korrektur würde den Kontostand unter null bringen.",
     # the domain errors' own messages (the response's `message`)
@@ -112,14 +108,12 @@ EXACT: dict[str, str] = {
     "A value is out of range or contains characters that cannot be stored.":
         "Ein Wert liegt außerhalb des zulässigen Bereichs oder enthält Zeichen, die nicht gespeichert werden können.",
     "Please sign in to your customer account first.": "Bitte melde dich zuerst in deinem Kundenkonto an.",
-    "this login link is not valid": "Dieser Login-Link ist ungültig.",
-    "this login link was already used": "Dieser Login-Link wurde schon benutzt.",
-    "this login link has expired; create a new one with `loyalty admin-link`":
-        "Dieser Login-Link ist abgelaufen; einen neuen erzeugt `loyalty admin-link`.",
     "the request is too old (or from the future)": "Die Anfrage ist zu alt (oder aus der Zukunft).",
-    "the signed request is too old": "Die signierte Anfrage ist zu alt.",
+    "the shop parameter is missing": "Der Parameter shop fehlt.",
+    "A parameter that may appear once is repeated.":
+        "Ein Parameter, der nur einmal vorkommen darf, kommt mehrfach vor.",
+    "the timestamp is missing or malformed": "Der Zeitstempel fehlt oder ist fehlerhaft.",
     "unknown shop": "Unbekannter Shop.",
-    "this shop is not active": "Dieser Shop ist nicht aktiv.",
     "the period must start before it ends": "Der Zeitraum muss vor seinem Ende beginnen.",
     "the period is out of range": "Der Zeitraum liegt außerhalb des möglichen Bereichs.",
     "unknown segment": "Unbekanntes Segment.",
@@ -127,6 +121,86 @@ EXACT: dict[str, str] = {
     "unknown referral": "Unbekannte Empfehlung.",
     "invalid coupon": "Der Gutschein ist nicht gültig.",
     "invalid filter": "Der Filter ist nicht gültig.",
+    "This shop is not active.": "Dieser Shop ist nicht aktiv.",
+    "Unknown message.": "Unbekannte Nachricht.",
+    "The shop refused the code; your points have been returned.":
+        "Der Shop hat den Code abgelehnt; deine Punkte wurden zurückgebucht.",
+    "A code needs a shopper it can be restricted to.":
+        "Ein Code braucht eine Kundin oder einen Kunden, auf die oder den er beschränkt werden kann.",
+    "WooCommerce shops need a webhook secret, consumer key and consumer secret.":
+        "WooCommerce-Shops brauchen ein Webhook-Secret, einen Consumer Key und ein Consumer Secret.",
+    # signing in: App Bridge session tokens and login links (services/admin_sessions.py)
+    "The session token has expired.": "Das Sitzungstoken ist abgelaufen.",
+    "The session token was issued for another app.": "Das Sitzungstoken wurde für eine andere App ausgestellt.",
+    "The session token is not valid yet.": "Das Sitzungstoken ist noch nicht gültig.",
+    "The session token is not valid.": "Das Sitzungstoken ist ungültig.",
+    "The session token's signature does not match.": "Die Signatur des Sitzungstokens stimmt nicht.",
+    "The session token's issuer and destination name different shops.":
+        "Aussteller und Ziel des Sitzungstokens nennen verschiedene Shops.",
+    "The session token names no myshopify.com shop.": "Das Sitzungstoken nennt keinen myshopify.com-Shop.",
+    "This login link is not valid.": "Dieser Anmeldelink ist ungültig.",
+    "This login link was already used.": "Dieser Anmeldelink wurde schon benutzt.",
+    "This login link has expired. Create a new one with `loyalty admin-link SHOP`.":
+        "Dieser Anmeldelink ist abgelaufen. Bitte mit `loyalty admin-link SHOP` einen neuen erstellen.",
+    # installing (api/auth.py)
+    "The install state does not match this browser. Please start the installation again.":
+        "Die Installation passt nicht zu diesem Browser. Bitte die Installation neu starten.",
+    "Send the App Bridge session token as a Bearer token.":
+        "Bitte das App-Bridge-Sitzungstoken als Bearer-Token senden.",
+    "This browser did not start the connection. Please start again.":
+        "Dieser Browser hat die Verbindung nicht begonnen. Bitte neu starten.",
+    "The request is not signed by Shopify.": "Die Anfrage ist nicht von Shopify signiert.",
+    "The request carries no valid timestamp.": "Die Anfrage hat keinen gültigen Zeitstempel.",
+    "The signed request is too old or dated in the future.":
+        "Die signierte Anfrage ist zu alt oder in die Zukunft datiert.",
+    # webhook deliveries' field errors (platforms/shopify, platforms/woocommerce, platforms/payload.py)
+    "is required": "ist erforderlich",
+    "not valid JSON": "ist kein gültiges JSON",
+    "must be a JSON object": "muss ein JSON-Objekt sein",
+    "must be a list of ids": "muss eine Liste von IDs sein",
+    "must be the shop URL": "muss die Adresse des Shops sein",
+    "must be an object": "muss ein Objekt sein",
+    "must be a list of objects": "muss eine Liste von Objekten sein",
+    "must be an id": "muss eine ID sein",
+    "amount out of range": "Betrag außerhalb des zulässigen Bereichs",
+    "must not be negative": "darf nicht negativ sein",
+    "must be a whole number between 0 and 1000000": "muss eine ganze Zahl zwischen 0 und 1.000.000 sein",
+    "must be an ISO-8601 timestamp": "muss ein Zeitpunkt im ISO-8601-Format sein",
+    "must be a three-letter currency code": "muss ein dreistelliger Währungscode sein",
+    "missing amount": "Betrag fehlt",
+    "amount is a boolean": "Betrag ist ein Wahrheitswert, keine Zahl",
+    # the admin's other areas: inbox, privacy, sync, referrals, campaigns, segments, exports, imports, shops
+    "Unknown webhook delivery.": "Unbekannte Webhook-Zustellung.",
+    "Only a failed delivery can be retried.": "Nur eine fehlgeschlagene Zustellung kann erneut verarbeitet werden.",
+    "Unknown data export.": "Unbekannter Datenexport.",
+    "Type the shop's address to confirm.": "Zur Bestätigung bitte die Adresse des Shops eingeben.",
+    "type the shop's address exactly": "bitte die Adresse des Shops genau eingeben",
+    "Unknown sync run.": "Unbekannter Abgleich.",
+    "A sync of this shop is running already.": "Ein Abgleich dieses Shops läuft bereits.",
+    "Only a flagged referral waits for a decision.": "Nur eine markierte Empfehlung wartet auf eine Entscheidung.",
+    "unknown action": "Unbekannte Aktion.",
+    "bonus points?": "Wie viele Bonuspunkte?",
+    "message text?": "Welcher Nachrichtentext?",
+    "coupon value?": "Welcher Gutscheinwert?",
+    "unknown A/B/C class": "Unbekannte A/B/C-Klasse.",
+    "unknown RFM group": "Unbekannte RFM-Gruppe.",
+    "which tier?": "Welche Stufe?",
+    "A must end before B": "A muss vor B enden",
+    "unknown export": "Unbekannter Export.",
+    "members, ledger or segment": "members, ledger oder segment",
+    "A, B, C, an RFM group, tier:<key> or all": "A, B, C, eine RFM-Gruppe, tier:<Schlüssel> oder all",
+    "The files have errors; nothing was imported.": "Die Dateien enthalten Fehler; es wurde nichts importiert.",
+    "unknown platform": "Unbekannte Plattform.",
+    "shopify or woocommerce": "shopify oder woocommerce",
+    "must be 'shopify' or 'woocommerce'": "muss 'shopify' oder 'woocommerce' sein",
+    "must be a {name}.myshopify.com domain": "muss eine {name}.myshopify.com-Domain sein",
+    "must be an http(s) URL": "muss eine http(s)-Adresse sein",
+    "Send the body as JSON (Content-Type: application/json).":
+        "Bitte den Inhalt als JSON senden (Content-Type: application/json).",
+    # what shoppers meet: the widget, referral links, review pages
+    "The birthday can be changed only once a year.": "Der Geburtstag kann nur einmal im Jahr geändert werden.",
+    "This referral link is not valid.": "Dieser Empfehlungslink ist ungültig.",
+    "This order can no longer be reviewed.": "Diese Bestellung kann nicht mehr bewertet werden.",
     # werkzeug's and flask-smorest's descriptions
     "The request was well-formed but was unable to be followed due to semantic errors.":
         "Die Eingaben sind nicht gültig.",
@@ -160,6 +234,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Languages must be one of: (?P<choices>.+)\.", "Erlaubte Sprachen: {choices}."),
         (r"one of (?P<choices>.+)", "eines von: {choices}"),
         (r"unknown product (?P<product>.+)", "unbekanntes Produkt {product}"),
+        (r"not an amount: (?P<value>[\s\S]*)", "kein Betrag: {value}"),
+        (r"not a finite amount: (?P<value>[\s\S]*)", "kein endlicher Betrag: {value}"),
     )
 )
 

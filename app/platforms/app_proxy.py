@@ -86,5 +86,5 @@ def _refuse_repeats(params: Params) -> None:
     for key, _ in params:
         if key in SINGLE_VALUED:
             if key in seen:
-                raise InvalidSignature(f"the {key} parameter is repeated")
+                raise InvalidSignature("A parameter that may appear once is repeated.")
             seen.add(key)

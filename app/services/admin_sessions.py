@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +16,8 @@ from app.domain.shops import is_valid_shopify_domain
 from app.models import AdminLoginNonce, Shop
 from app.repositories import ShopRepository, insert_ignore
 from app.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 LINK_MAX_AGE = timedelta(minutes=15)
 JWT_LEEWAY_SECONDS = 10  # App Bridge often sends an nbf slightly in the future (PLATFORMS §2.4)
@@ -58,16 +61,33 @@ def decode_session_token(token: str, api_key: str, secrets_: list[str]) -> Sessi
         except jwt.InvalidSignatureError:
             continue
         except jwt.PyJWTError as exc:
-            raise Unauthorized(f"session token rejected: {exc}") from exc
+            raise _refused(exc) from exc
     if claims is None:
-        raise Unauthorized("session token signature does not match")
-    dest_host = (urlsplit(str(claims["dest"])).hostname or "").lower()
-    iss_host = (urlsplit(str(claims["iss"])).hostname or "").lower()
+        raise Unauthorized("The session token's signature does not match.")
+    try:
+        dest_host = (urlsplit(str(claims["dest"])).hostname or "").lower()
+        iss_host = (urlsplit(str(claims["iss"])).hostname or "").lower()
+    except ValueError as exc:  # a signed but unparseable URL ("https://[")
+        log.info("session token rejected: %s", exc)
+        raise Unauthorized("The session token is not valid.") from exc
     if dest_host != iss_host:
-        raise Unauthorized("session token iss and dest disagree")
+        raise Unauthorized("The session token's issuer and destination name different shops.")
     if not is_valid_shopify_domain(dest_host):
-        raise Unauthorized("session token names no myshopify.com shop")
+        raise Unauthorized("The session token names no myshopify.com shop.")
     return SessionClaims(dest_host, str(claims["sub"]))
+
+
+def _refused(exc: jwt.PyJWTError) -> Unauthorized:
+    # PyJWT's own words ("Signature has expired", a codec error quoting the token's bytes) are for the log;
+    # the reader gets a sentence per condition, in their language (app/i18n/validation.py).
+    log.info("session token rejected: %s", exc)
+    if isinstance(exc, jwt.ExpiredSignatureError):
+        return Unauthorized("The session token has expired.")
+    if isinstance(exc, jwt.InvalidAudienceError):
+        return Unauthorized("The session token was issued for another app.")
+    if isinstance(exc, jwt.ImmatureSignatureError):
+        return Unauthorized("The session token is not valid yet.")
+    return Unauthorized("The session token is not valid.")
 
 
 def issue_login_link(uow: UnitOfWork, secret_key: str, public_url: str, shop_ref: str) -> str:
@@ -87,21 +107,21 @@ def redeem_login_link(uow: UnitOfWork, secret_key: str, token: str, now: datetim
     try:
         data = _serializer(secret_key).loads(token, max_age=int(LINK_MAX_AGE.total_seconds()))
     except SignatureExpired as exc:
-        raise Unauthorized("this login link has expired; create a new one with `loyalty admin-link`") from exc
+        raise Unauthorized("This login link has expired. Create a new one with `loyalty admin-link SHOP`.") from exc
     except BadSignature as exc:
-        raise Unauthorized("this login link is not valid") from exc
+        raise Unauthorized("This login link is not valid.") from exc
     with uow:
         shop = ShopRepository(uow.session).get(int(data["shop_id"]))
         if shop is None:
-            raise Unauthorized("this login link is not valid")
+            raise Unauthorized("This login link is not valid.")
         if not shop.is_active:
-            raise Forbidden("this shop is not active")
+            raise Forbidden("This shop is not active.")
         fresh = insert_ignore(
             uow.session, AdminLoginNonce, {"shop_id": shop.id, "nonce": str(data["nonce"])[:64], "used_at": now},
             ("shop_id", "nonce"),
         )
         if not fresh:
-            raise Unauthorized("this login link was already used")
+            raise Unauthorized("This login link was already used.")
         uow.commit()
         return AdminIdentity(shop.id, f"link:{str(data['nonce'])[:8]}")
 
@@ -111,9 +131,9 @@ def active_shop(uow: UnitOfWork, shop_id: int) -> Shop:
     with uow:
         shop = ShopRepository(uow.session).get(shop_id)
     if shop is None:
-        raise Unauthorized("unknown shop")
+        raise Unauthorized("Unknown shop.")
     if not shop.is_active:
-        raise Forbidden("this shop is not active")
+        raise Forbidden("This shop is not active.")
     return shop
 
 
@@ -121,9 +141,9 @@ def _active_shop(uow: UnitOfWork, platform: str, domain: str) -> Shop:
     with uow:
         shop = ShopRepository(uow.session).get_by_domain(platform, domain)
     if shop is None:
-        raise Unauthorized("unknown shop")
+        raise Unauthorized("Unknown shop.")
     if not shop.is_active:
-        raise Forbidden("this shop is not active")
+        raise Forbidden("This shop is not active.")
     return shop
 
 
