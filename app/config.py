@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -85,6 +87,7 @@ class Settings:
         if self.email_backend == "smtp":
             _check_smtp_url(self.smtp_url)
         _check_database_url(self.database_url)
+        check_redis_url(self.redis_url)
         if self.env == "production":
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 raise ConfigError("LOYALTY_SECRET_KEY must be set to at least 32 characters in production")
@@ -137,6 +140,16 @@ def _check_smtp_url(url: str) -> None:
         raise ConfigError(f"{hint}, not {parts.scheme + '://...' if parts.scheme else repr(url)}")
     if not parts.hostname:
         raise ConfigError(f"{hint} (no host given)")
+
+
+def check_redis_url(url: str, installed: Callable[[str], object] = find_spec) -> None:
+    """Shared rate limits need the `redis` package, an extra: without it every storefront request would fail."""
+    if not url:
+        return
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("LOYALTY_REDIS_URL must look like redis://host:6379/0 (or rediss://, unix://)")
+    if installed("redis") is None:
+        raise ConfigError("LOYALTY_REDIS_URL needs the redis package: pip install -e '.[redis]'")
 
 
 def _check_database_url(url: str) -> None:

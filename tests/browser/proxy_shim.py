@@ -20,7 +20,7 @@ PAGE = """<!doctype html>
   body { margin: 0; padding: 24px; background: #fbf7f2; }
 </style></head>
 <body><h1>Frisch gerösteter Kaffee</h1><p>Willkommen im Shop.</p>
-<script src="/widget.js" data-proxy="/apps/loyalty" data-locale="de" data-accent="#0b7a75" async></script>
+<script src="/widget.js" data-proxy="/apps/loyalty" data-locale="de" data-accent="#0b7a75"{attrs} async></script>
 </body></html>
 """
 
@@ -33,12 +33,13 @@ class ShopifyProxyShim:
     def __init__(self, app: WsgiApp, shop_domain: str, secret: str, clock: Clock) -> None:
         self.app, self.shop_domain, self.secret, self.clock = app, shop_domain, secret, clock
         self.customer_ref: str | None = None
+        self.script_attrs = ""  # more attributes of the widget's script tag, e.g. ` data-nonce="…"`
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/shop":
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-            return [PAGE.encode()]
+            return [PAGE.replace("{attrs}", self.script_attrs).encode()]
         if path.startswith(PREFIX + "/"):
             environ = dict(environ, PATH_INFO="/proxy/" + path[len(PREFIX) + 1 :])
             environ["QUERY_STRING"] = self._signed(environ.get("QUERY_STRING", ""))

@@ -112,6 +112,32 @@ def test_the_language_can_be_switched_in_the_widget(page, storefront, member_wit
     screenshot("english")
 
 
+def test_a_woocommerce_shops_rest_nonce_on_the_script_tag_goes_with_every_widget_request(
+    page, storefront, member_with_rewards
+):
+    storefront.script_attrs = ' data-nonce="wp-rest-4711"'
+    sent: list[str | None] = []
+    page.on("request", lambda r: sent.append(r.headers.get("x-wp-nonce")) if "/apps/loyalty/" in r.url else None)
+
+    _open(page, storefront)
+    page.get_by_test_id(f"redeem-{member_with_rewards['cheap']}").click()
+    page.get_by_test_id("code").wait_for()
+
+    assert len(sent) >= 2
+    assert set(sent) == {"wp-rest-4711"}
+
+
+def test_without_a_nonce_the_widget_sends_no_wordpress_header(page, storefront, member_with_rewards):
+    sent: list[str | None] = []
+    page.on("request", lambda r: sent.append(r.headers.get("x-wp-nonce")) if "/apps/loyalty/" in r.url else None)
+
+    _open(page, storefront)
+    page.get_by_test_id(f"redeem-{member_with_rewards['cheap']}").wait_for()
+
+    assert sent
+    assert set(sent) == {None}
+
+
 def test_a_guest_sees_how_the_program_works_and_a_sign_up_call_to_action(page, storefront, shop, container, screenshot):
     add_reward(container, shop, points_cost=500)
     storefront.customer_ref = None

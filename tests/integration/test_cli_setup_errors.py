@@ -9,7 +9,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy.engine import make_url
 
 from app.cli import build_cli
-from app.config import ConfigError, Settings
+from app.config import ConfigError, Settings, check_redis_url
 
 SETTINGS = ("LOYALTY_DATABASE_URL", "LOYALTY_EMAIL_BACKEND", "LOYALTY_SMTP_URL", "LOYALTY_DB_POOL_SIZE", "LOYALTY_ENV")
 
@@ -106,6 +106,20 @@ def test_smtp_urls_without_a_host_scheme_or_valid_port_are_refused_at_load(url: 
 def test_smtp_and_smtps_urls_with_a_host_are_accepted() -> None:
     for url in ("smtp://user:pw@mail.example.de:587?starttls=1", "smtps://127.0.0.1"):
         assert Settings.from_env(environ={"LOYALTY_EMAIL_BACKEND": "smtp", "LOYALTY_SMTP_URL": url}).smtp_url == url
+
+
+def test_a_redis_url_without_the_redis_package_stops_the_process_at_load_naming_the_extra() -> None:
+    with pytest.raises(ConfigError, match=r"pip install -e '\.\[redis\]'"):
+        check_redis_url("redis://127.0.0.1:6379/0", installed=lambda _name: None)
+
+
+def test_a_redis_url_of_another_kind_is_refused_at_load() -> None:
+    with pytest.raises(ConfigError, match="LOYALTY_REDIS_URL"):
+        Settings.from_env(environ={"LOYALTY_REDIS_URL": "127.0.0.1:6379"})
+
+
+def test_a_redis_url_is_accepted_where_the_package_is_installed() -> None:
+    assert Settings.from_env(environ={"LOYALTY_REDIS_URL": "redis://127.0.0.1:6379/0"}).redis_url
 
 
 def test_worker_once_exits_non_zero_when_a_job_failed(loyalty, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

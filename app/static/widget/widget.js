@@ -2,7 +2,9 @@
  * Loyalty storefront widget. Plain ES2019, no dependencies, no build step at
  * run time. Embed with:
  *   <script src="https://<app>/widget.js" data-proxy="/apps/loyalty" async></script>
- * Optional attributes: data-locale="de|en", data-accent="#0a7", data-position="left".
+ * Optional attributes: data-locale="de|en", data-accent="#0a7", data-position="left",
+ * data-nonce="…" (WooCommerce: a `wp_rest` nonce, sent as X-WP-Nonce so the shop's REST proxy sees the
+ * signed-in shopper).
  *
  * Security: every string that comes from the server (shop, member, reward and
  * tier names, labels, perks, codes, URLs) is inserted with textContent,
@@ -200,6 +202,7 @@
   const attrLocale = attr('locale');
   const attrAccent = attr('accent');
   const attrPosition = attr('position');
+  const attrNonce = attr('nonce');
 
   // ---------- state ----------
   const state = {
@@ -362,6 +365,7 @@
     // Reads revalidate with the server's ETag (a cheap 304); writes are never cached.
     const opts = { credentials: 'same-origin', cache: body === undefined ? 'no-cache' : 'no-store',
       headers: { Accept: 'application/json', 'Accept-Language': locale() } };  // error texts in the widget's language
+    if (attrNonce) opts.headers['X-WP-Nonce'] = attrNonce;
     if (body !== undefined) {
       opts.method = 'POST';
       opts.headers['Content-Type'] = 'application/json';
