@@ -13,6 +13,7 @@ from app.i18n import catalogue, translate
 from app.models import AuditLog, LedgerEntry, Member
 from app.repositories import LotRepository, MemberRepository, OrderRepository
 from app.services import ledger, marketing_consent
+from app.services.program import award_expiry
 from app.uow import UnitOfWork
 
 
@@ -74,7 +75,8 @@ def adjust_points(
                                      needed=-points, available=member.balance)
         posting = ledger.Posting("adjust", reason, "admin", actor[:64], actor=actor)
         if points > 0:
-            entry = ledger.credit(uow.session, member, points, posting, now=now)
+            entry = ledger.credit(uow.session, member, points, posting, now=now,
+                                  expires_at=award_expiry(uow.session, shop_id, now))
         else:
             entry = ledger.reverse(uow.session, member, -points, posting, now=now)
         uow.session.add(AuditLog(

@@ -29,7 +29,7 @@ from app.services import ledger
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.ledger import Posting
 from app.services.messages import enqueue
-from app.services.program import lot_dates
+from app.services.program import award_expiry
 from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -212,8 +212,7 @@ def _act(session: Session, shop: Shop, campaign: Campaign, member: Member, now: 
     key = f"campaign:{campaign.id}:{member.id}"
     params = campaign.params
     if campaign.action == "bonus":
-        settings = ShopRepository(session).settings(shop.id)
-        _, expires_at = lot_dates(settings, now, now)
+        expires_at = award_expiry(session, shop.id, now)
         posting = Posting("bonus", params.get("reason") or "campaign", "campaign", str(campaign.id),
                           actor=campaign.started_by, idempotency_key=key)
         ledger.credit(session, member, int(params["points"]), posting, now=now, expires_at=expires_at)

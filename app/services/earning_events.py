@@ -16,6 +16,7 @@ from app.repositories import MemberRepository, ShopRepository, shop_settings
 from app.repositories.records import AnyMember, MemberRecord, OrderRecord
 from app.services import ledger, marketing_consent
 from app.services.ledger import Posting
+from app.services.program import award_expiry
 from app.uow import UnitOfWork
 
 BIRTHDAY_LOCK = timedelta(days=365)
@@ -74,7 +75,7 @@ def award_once(session: Session, member: AnyMember, points: int, reason: str, ke
         return False
     kind = KIND_BY_REASON.get(reason, "bonus")
     posting = Posting(kind, reason, reason, str(member.id), idempotency_key=key)
-    ledger.credit(session, member, points, posting, now=now)
+    ledger.credit(session, member, points, posting, now=now, expires_at=award_expiry(session, member.shop_id, now))
     return True
 
 

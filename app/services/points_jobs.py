@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.expiry import add_months, inactivity_deadline, reminder_due
-from app.models import Member, PointLot, ProgramSettings, Shop
+from app.models import LedgerEntry, Member, PointLot, ProgramSettings, Shop
 from app.services import ledger
 from app.services.ledger import Posting
 from app.services.worklist import claim_next, for_each_claimed
@@ -58,7 +58,7 @@ def expire_points(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
     """Worker job: expire what the shop's policy says is due, through ledger entries (idempotent per lot).
 
     "per_lot": each lot on its own expiry date. "inactivity": the whole balance once `expiry_months` have
-    passed since the member's last purchase (or joining). "never": nothing.
+    passed since the member's last purchase, joining, or points earned or spent. "never": nothing.
     """
     total = 0
     for shop, settings in _active_shops(uow_factory):
@@ -87,20 +87,37 @@ def _expire_lots(uow_factory: Callable[[], UnitOfWork], shop_id: int, now: datet
                             key=lambda m: m.id, job="expire_points")
 
 
-def _last_activity() -> object:
-    return func.coalesce(Member.last_order_at, Member.joined_at)
+# A shopper is active when they buy, join, or earn or spend points (a birthday gift, a review's points, a
+# redemption); an expiry, or points taken back for a refund, is no sign of them.
+_NOT_ACTIVITY = ("expire", "reverse")
+
+
+def _active_since(moment: datetime) -> ColumnElement[bool]:
+    """The member (of the enclosing query) bought, joined, or earned or spent points after `moment`."""
+    entry_after = select(LedgerEntry.id).where(
+        LedgerEntry.shop_id == Member.shop_id, LedgerEntry.member_id == Member.id,
+        LedgerEntry.kind.not_in(_NOT_ACTIVITY), LedgerEntry.occurred_at > moment,
+    )
+    return or_(func.coalesce(Member.last_order_at, Member.joined_at) > moment, entry_after.exists())
+
+
+def _last_activity(session: Session, member: Member) -> datetime:
+    latest_entry = session.scalar(select(func.max(LedgerEntry.occurred_at)).where(
+        LedgerEntry.shop_id == member.shop_id, LedgerEntry.member_id == member.id,
+        LedgerEntry.kind.not_in(_NOT_ACTIVITY),
+    ))
+    bought_or_joined = member.last_order_at or member.joined_at
+    return bought_or_joined if latest_entry is None else max(bought_or_joined, _aware(latest_entry))
 
 
 def _expire_idle(uow_factory: Callable[[], UnitOfWork], shop_id: int, months: int, now: datetime) -> int:
-    cutoff = add_months(now, -months)
     members = select(Member).where(
-        Member.shop_id == shop_id, Member.balance > 0, _last_activity() <= cutoff  # type: ignore[operator]
+        Member.shop_id == shop_id, Member.balance > 0, ~_active_since(add_months(now, -months))
     ).order_by(Member.id)
 
     def work(session: Session, member: Member) -> bool:
-        last = member.last_order_at or member.joined_at
-        if member.balance <= 0 or inactivity_deadline(last, months) > now:
-            return False  # bought something meanwhile, or another worker expired it already
+        if member.balance <= 0 or inactivity_deadline(_last_activity(session, member), months) > now:
+            return False  # active meanwhile, or another worker expired it already
         lots = _due_lots(session, shop_id, member.id, PointLot.remaining > 0)
         return _expire(session, member, lots, "points_expired_inactivity", now)
 
@@ -146,12 +163,12 @@ def _idle_reminders(
         return []
     window_end = add_months(now + timedelta(days=days), -months)
     members = session.scalars(select(Member).where(
-        Member.shop_id == shop_id, Member.balance > 0, _last_activity() <= window_end,  # type: ignore[operator]
-        _last_activity() > add_months(now, -months) - timedelta(days=1),  # type: ignore[operator]
+        Member.shop_id == shop_id, Member.balance > 0, ~_active_since(window_end),
+        _active_since(add_months(now, -months) - timedelta(days=1)),
     ).order_by(Member.id))
     found = []
     for member in members:
-        deadline = inactivity_deadline(member.last_order_at or member.joined_at, months)
+        deadline = inactivity_deadline(_last_activity(session, member), months)
         if reminder_due(deadline, days, now):
             found.append((member, member.balance, deadline))
     return found

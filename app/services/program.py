@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.domain.earning import EarningRules
 from app.domain.expiry import lot_expires_at
 from app.models import ProgramSettings
+from app.repositories import ShopRepository
 from app.repositories.records import AnyMember
 
 
@@ -34,3 +35,10 @@ def lot_dates(
         available_at = None
     expires_at = lot_expires_at(settings.expiry_policy, settings.expiry_months, earned_at)
     return available_at, expires_at
+
+
+def award_expiry(session: Session, shop_id: int, now: datetime) -> datetime | None:
+    """When points given now for anything but an order (sign-up, birthday, newsletter, a review, a referral, a tier's
+    entry bonus, a campaign, a merchant's credit) expire: as an order's points would, under a per-lot policy."""
+    settings = ShopRepository(session).settings(shop_id)
+    return lot_expires_at(settings.expiry_policy, settings.expiry_months, now)

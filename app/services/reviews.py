@@ -16,6 +16,7 @@ from app.services import ledger
 from app.services.email_links import ReviewLink, read_review_token
 from app.services.email_settings import get_config
 from app.services.ledger import Posting
+from app.services.program import award_expiry
 from app.uow import UnitOfWork
 
 LOW_RATING = 2  # ratings at or below are flagged for the merchant
@@ -165,7 +166,7 @@ def _award_points(uow: UnitOfWork, shop: Shop, order: Order, member: Member, now
         return 0
     posting = Posting("review", "review", "order", order.order_ref, order.id, actor="shopper",
                       idempotency_key=f"review:{order.id}")
-    ledger.credit(uow.session, locked, points, posting, now=now)
+    ledger.credit(uow.session, locked, points, posting, now=now, expires_at=award_expiry(uow.session, shop.id, now))
     return points
 
 

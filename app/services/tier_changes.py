@@ -16,7 +16,7 @@ from app.repositories.records import AnyMember, MemberRecord, OrderRecord
 from app.services import ledger
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.ledger import Posting
-from app.services.program import lot_dates
+from app.services.program import award_expiry
 from app.services.rewards import reward_name
 from app.services.tier_values import load_program, qualifying_value
 from app.services.worklist import claim_next, for_each_claimed
@@ -97,8 +97,8 @@ def _entry_rewards(
     # same year earns nothing twice.
     key = f"tier-entry:{member.id}:{tier.key}:{_period_suffix(program, now)}"
     if tier.entry_bonus_points > 0 and not _posted(session, shop.id, key):
-        _, expires_at = lot_dates(ShopRepository(session).settings(shop.id), now, now)
         posting = Posting("bonus", "tier_entry", "tier", tier.key[:64], idempotency_key=key)
+        expires_at = award_expiry(session, shop.id, now)
         ledger.credit(session, member, tier.entry_bonus_points, posting, now=now, expires_at=expires_at)
     if tier.entry_coupon_reward_id is not None:
         reward = session.scalars(

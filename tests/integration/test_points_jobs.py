@@ -9,6 +9,9 @@ from sqlalchemy import select
 
 from app.domain.errors import InsufficientPoints
 from app.models import OutboxMessage, PointLot
+from app.repositories import MemberRepository
+from app.services.admin_members import adjust_points
+from app.services.earning_events import award_once
 from app.services.points_jobs import expire_points, mature_pending_points, send_expiry_reminders
 from app.services.redemptions import redeem_reward
 from tests.conftest import START
@@ -116,6 +119,47 @@ def test_the_whole_balance_expires_after_months_without_a_purchase(container, cl
     assert member(container, shopify_shop, idle.id).balance == 0
     assert member(container, shopify_shop, active.id).balance == 140
     assert [e.reason for e in entries(container, shopify_shop, "expire")] == ["points_expired_inactivity"]
+    ledger_ok(container)
+
+
+def test_points_given_for_anything_but_an_order_expire_like_an_orders_under_the_per_lot_policy(
+    container, clock, shopify_shop
+):
+    set_program_settings(container, shopify_shop, expiry_policy="per_lot", expiry_months=12)
+    juergen = member_with_points(container, shopify_shop, 100)
+    with container.uow() as uow:
+        locked = MemberRepository(uow.session, shopify_shop.id).get_for_update(juergen.id)
+        birthday_gift = award_once(uow.session, locked, 200, "birthday", f"birthday:{juergen.id}:2026", clock.now())
+        uow.commit()
+    adjust_points(container.uow(), shopify_shop.id, juergen.id, 50, "Entschuldigung", actor="admin", now=clock.now())
+
+    clock.set(START.replace(year=2027) + timedelta(days=1))
+    expire_points(container.uow, clock.now())
+
+    assert birthday_gift
+    assert [lot.expires_at for lot in lots(container, shopify_shop, juergen.id)] == [START.replace(year=2027)] * 3
+    assert member(container, shopify_shop, juergen.id).balance == 0
+    ledger_ok(container)
+
+
+def test_points_earned_without_an_order_count_as_activity_under_the_inactivity_policy(
+    container, clock, shopify_shop
+):
+    set_program_settings(container, shopify_shop, expiry_policy="inactivity", expiry_months=6)
+    juergen = member_with_points(container, shopify_shop, 300)
+    clock.set(START + timedelta(days=300))
+    expire_points(container.uow, clock.now())
+    assert member(container, shopify_shop, juergen.id).balance == 0
+
+    adjust_points(container.uow(), shopify_shop.id, juergen.id, 200, "Geburtstag nachgetragen", actor="admin",
+                  now=clock.now())
+    clock.advance(hours=1)
+    expire_points(container.uow, clock.now())
+    assert member(container, shopify_shop, juergen.id).balance == 200
+
+    clock.set(START + timedelta(days=300) + timedelta(days=186))
+    expire_points(container.uow, clock.now())
+    assert member(container, shopify_shop, juergen.id).balance == 0
     ledger_ok(container)
 
 

@@ -12,6 +12,7 @@ from app.services import ledger
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.ledger import Posting
 from app.services.messages import enqueue
+from app.services.program import award_expiry
 from app.services.referrals.settings import ReferralConfig
 
 
@@ -69,7 +70,7 @@ def reward_referrer(
     posting = Posting(
         "referral", "referral", "referral", str(referral.id), actor="system", idempotency_key=f"referral:{referral.id}"
     )
-    ledger.credit(session, referrer, points, posting, now=now)
+    ledger.credit(session, referrer, points, posting, now=now, expires_at=award_expiry(session, shop.id, now))
     referral.referrer_points = points
     _notify_points(session, shop, referrer, referral, points, now)
 
