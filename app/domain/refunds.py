@@ -5,8 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 ZERO = Decimal("0")
+
+
+class RefundedOrder(Protocol):
+    merchandise: Decimal
+    refunded_merchandise: Decimal
+
+
+def goods_returned(order: RefundedOrder) -> bool:
+    """Every item of the order was refunded: for its thank-you, coupons, review request and referral as good as a
+    cancellation. A refund of the shipping only, of a goodwill amount or of some items leaves goods with the
+    customer, and those stay."""
+    return order.refunded_merchandise > ZERO and order.refunded_merchandise >= order.merchandise
 
 
 @dataclass(frozen=True)

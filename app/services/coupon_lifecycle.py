@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.refunds import goods_returned
 from app.domain.rewards import LIVE_COUPONS
 from app.models import Coupon, RewardSettings, Shop
 from app.repositories.order_effects import OrderEffects
@@ -60,7 +61,8 @@ def mark_used_coupons(session: Session, shop: Shop, member: MemberRecord, order:
 def deactivate_order_coupons(
     session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime
 ) -> None:
-    """Order hook: a refund or cancellation takes back the unused coupons the order earned (thank-you, ...)."""
-    if not (order.is_cancelled or order.refunded_total > 0):
+    """Order hook: a cancellation, or a refund of all its goods, takes back the unused coupons the order earned
+    (thank-you, ...)."""
+    if not (order.is_cancelled or goods_returned(order)):
         return
     OrderEffects(session, shop.id, order.id).deactivate_live_coupons(now)

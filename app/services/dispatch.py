@@ -13,12 +13,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, select, text
 from sqlalchemy.orm import Session
 
+from app.domain.refunds import goods_returned
 from app.mail.base import Mailer, MailError, OutgoingMessage
 from app.mail.mime import build_message
 from app.mail.render import message_id
@@ -305,7 +305,7 @@ def _why_not(
     if msg.kind in ORDER_KINDS and order is not None:
         if order.is_cancelled:
             return "order_cancelled"
-        if order.refunded_total > Decimal("0"):
+        if goods_returned(order):
             return "order_refunded"
     if (
         msg.kind in ("review_request", "review_reminder")

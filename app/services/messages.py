@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from app.domain.refunds import goods_returned
 from app.i18n import pick_locale
 from app.models import EmailUnsubscribe, OutboxMessage, Shop
 from app.repositories import insert_ignore
@@ -98,8 +99,9 @@ def cancel_for_order(session: Session, shop_id: int, order_id: int, reason: str,
 
 
 def order_messages_hook(session: Session, shop: Shop, member: MemberRecord, order: OrderRecord, now: datetime) -> None:
-    """Order hook: thank-you once the order is paid; a refund or cancellation cancels what is pending."""
-    if order.is_cancelled or order.refunded_total > Decimal("0"):
+    """Order hook: thank-you once the order is paid; a cancellation, or a refund of all its goods, cancels what is
+    pending."""
+    if order.is_cancelled or goods_returned(order):
         cancel_for_order(session, shop.id, order.id, "order_cancelled" if order.is_cancelled else "order_refunded",
                          now)
         return

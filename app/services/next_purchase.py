@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.refunds import goods_returned
 from app.domain.rewards import RewardDef, qualifies, reward_label
 from app.i18n import pick_locale, translate
 from app.models import Order, RewardSettings, Shop
@@ -24,7 +25,7 @@ def issue_next_purchase_coupon(
     It is pushed to the shop after the order's transaction commits, by the `retry_coupon_pushes` job
     (every 30 s): hooks run inside that transaction, where no network call may happen.
     """
-    if not order.is_paid or order.is_cancelled or order.is_test or order.refunded_total > 0:
+    if not order.is_paid or order.is_cancelled or order.is_test or goods_returned(order):
         return
     settings = settings_row(session, RewardSettings, shop.id)
     if settings is None or not settings.next_purchase_enabled:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from decimal import Decimal
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, Numeric, and_, cast, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from app.domain.refunds import goods_returned
 from app.models import Member, Order, OutboxMessage, ReviewSubmission, Shop
 from app.services.email_settings import EmailConfig, get_config
 from app.services.messages import enqueue
@@ -47,7 +47,7 @@ def _requests(session: Session, shop: Shop, config: EmailConfig, now: datetime) 
     orders = session.scalars(
         select(Order).where(
             Order.shop_id == shop.id, Order.is_paid.is_(True), Order.is_cancelled.is_(False),
-            Order.member_id.is_not(None), Order.refunded_total == Decimal("0"),
+            Order.member_id.is_not(None), ~_goods_returned(),
             basis <= due_before, basis >= due_before - LOOKBACK,
             ~_message_exists(shop.id, "review_request", Order.id), ~_reviewed(shop.id, Order.id),
         ).order_by(basis, Order.id).limit(BATCH)
@@ -81,7 +81,7 @@ def _reminders(session: Session, shop: Shop, config: EmailConfig, now: datetime)
     for request in requests:
         order = session.get(Order, request.order_id)
         member = session.get(Member, request.member_id) if request.member_id is not None else None
-        if order is None or member is None or order.is_cancelled or order.refunded_total > Decimal("0"):
+        if order is None or member is None or order.is_cancelled or goods_returned(order):
             continue
         if enqueue(session, shop, member, "review_reminder", order=order, due_at=now, now=now,
                    dedupe_key=f"review_reminder:{order.id}") is not None:
@@ -104,3 +104,9 @@ def _asked_recently(session: Session, shop_id: int, member_id: int, since: datet
         OutboxMessage.kind == "review_request", OutboxMessage.status.in_(("pending", "sending", "sent")),
         OutboxMessage.created_at >= since,
     ))))
+
+
+def _goods_returned() -> ColumnElement[bool]:
+    # `goods_returned` in SQL; money is text on SQLite, so compared as numbers.
+    refunded, merchandise = (cast(column, Numeric(14, 2)) for column in (Order.refunded_merchandise, Order.merchandise))
+    return and_(refunded > 0, refunded >= merchandise)

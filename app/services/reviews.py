@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import select, update
 
 from app.domain.errors import Conflict, InvalidInput
+from app.domain.refunds import goods_returned
 from app.i18n import pick_locale
 from app.models import Member, Order, OutboxMessage, Review, ReviewSubmission, Shop
 from app.repositories import MemberRepository, insert_ignore
@@ -134,7 +134,7 @@ def _resolve(uow: UnitOfWork, secret: str, token: str, now: datetime) -> tuple[R
 
 
 def _reviewable(order: Order) -> bool:
-    return order.is_paid and not order.is_cancelled and order.refunded_total == Decimal("0")
+    return order.is_paid and not order.is_cancelled and not goods_returned(order)
 
 
 def _validate(order: Order, ratings: list[ProductRating], recommend_score: int | None) -> list[ProductRating]:

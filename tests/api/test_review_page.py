@@ -102,9 +102,11 @@ def test_an_expired_or_forged_link_shows_a_friendly_page(client, container, shop
     assert forged.status_code == 404
 
 
-def test_a_refunded_order_can_no_longer_be_reviewed(client, container, shopify_shop, mailer, clock):
+def test_an_order_whose_goods_were_all_refunded_can_no_longer_be_reviewed(
+    client, container, shopify_shop, mailer, clock
+):
     path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
-    deliver(container, shopify_shop, refund(lines="10.00", at=clock.now()))
+    deliver(container, shopify_shop, refund(lines="100.00", at=clock.now()))
 
     response = client.post(path, data={"product": ["p-kanne"], "rating-p-kanne": "5"})
 

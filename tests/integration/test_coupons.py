@@ -131,7 +131,7 @@ def test_a_refund_before_the_push_means_the_thank_you_coupon_never_reaches_the_s
     assert platform.calls == []
 
 
-def test_refunding_the_order_deactivates_its_pushed_thank_you_coupon_at_shopify(container, clock):
+def test_refunding_all_the_goods_deactivates_the_orders_pushed_thank_you_coupon_at_shopify(container, clock):
     with FakeShopify() as fake:
         shop = shop_for(container, "shopify", fake)
         set_reward_settings(container, shop, **THANK_YOU)
@@ -145,10 +145,23 @@ def test_refunding_the_order_deactivates_its_pushed_thank_you_coupon_at_shopify(
         clock.advance(days=3)
         deliver(container, shop, refund("5001", lines="30.00"))
         run()
+        assert fake.discounts[coupon.code]["status"] == "ACTIVE"  # some goods returned: the customer kept the rest
+        deliver(container, shop, refund("5001", "9002", lines="70.00"))
+        run()
 
         assert fake.discounts[coupon.code]["status"] == "EXPIRED"
     [coupon] = coupons(container, shop)
     assert (coupon.status, coupon.platform_deactivated) == ("deactivated", True)
+
+
+def test_a_refund_of_the_shipping_alone_leaves_the_thank_you_coupon_live(container, clock, shopify_shop):
+    set_reward_settings(container, shopify_shop, **THANK_YOU)
+    deliver(container, shopify_shop, order("5001", at=START, buyer=buyer(1)))
+    before = [c.status for c in coupons(container, shopify_shop)]
+
+    deliver(container, shopify_shop, refund("5001", shipping="4.90"))
+
+    assert before == [c.status for c in coupons(container, shopify_shop)] == ["pending_push"]
 
 
 def test_cancelling_the_order_deactivates_its_thank_you_coupon_at_woocommerce(container, clock):

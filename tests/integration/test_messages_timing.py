@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from app.services.email_links import UnsubscribeLink, unsubscribe_token
 from app.services.unsubscribes import unsubscribe
 from tests.conftest import START
@@ -92,15 +94,31 @@ def test_one_reminder_follows_the_configured_days_after_an_unanswered_request(co
     ]
 
 
-def test_refund_cancels_the_pending_thank_you_and_prevents_the_review_request(container, shopify_shop, clock):
+def test_a_refund_of_every_item_cancels_the_pending_thank_you_and_prevents_the_review_request(
+    container, shopify_shop, clock
+):
     deliver(container, shopify_shop, order(at=START, buyer=FAN))
-    deliver(container, shopify_shop, refund(lines="20.00", at=START + timedelta(minutes=1)))
+    deliver(container, shopify_shop, refund(lines="100.00", at=START + timedelta(minutes=1)))
 
     clock.set(START + timedelta(days=8))
     schedule_reviews(container)
 
     assert _statuses(container, shopify_shop, "thank_you") == ["cancelled"]
     assert messages(container, shopify_shop, "review_request") == []
+
+
+@pytest.mark.parametrize("kept", [{"shipping": "4.90"}, {"lines": "20.00"}], ids=["shipping", "some items"])
+def test_a_refund_that_leaves_the_goods_with_the_shopper_keeps_the_thank_you_and_the_review_request(
+    container, shopify_shop, clock, kept
+):
+    deliver(container, shopify_shop, order(at=START, buyer=FAN))
+    deliver(container, shopify_shop, refund(**kept, at=START + timedelta(minutes=1)))
+
+    clock.set(START + timedelta(days=8))
+    schedule_reviews(container)
+
+    assert _statuses(container, shopify_shop, "thank_you") == ["pending"]
+    assert _statuses(container, shopify_shop, "review_request") == ["pending"]
 
 
 def test_cancellation_cancels_a_pending_review_request(container, shopify_shop, clock, mailer):

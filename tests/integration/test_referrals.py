@@ -93,14 +93,27 @@ def test_a_referred_friends_first_paid_order_welcomes_the_friend_and_later_rewar
     ledger_ok(container)
 
 
-def test_a_refund_of_the_friends_order_revokes_the_pending_referral_reward(
+def test_a_refund_of_the_shipping_of_the_friends_order_leaves_the_referral_reward(
     container: Container, shopify_shop: Shop, clock: FixedClock
 ) -> None:
     _, code = _referrer(container, shopify_shop)
     referrals.record_referral(container.uow(), shopify_shop.id, code, clock.now(), email=FRIEND.email)
     _friend_orders(container, shopify_shop, clock)
 
-    refund = s.refund("5002", "9001", lines="20.00", at=clock.now() + timedelta(days=3))
+    deliver(container, shopify_shop, s.refund("5002", "9001", shipping="4.90", at=clock.now() + timedelta(days=3)))
+
+    assert _settle(container, clock) == 1
+    assert _referral(container, shopify_shop).status == "rewarded"
+
+
+def test_a_refund_of_the_friends_goods_revokes_the_pending_referral_reward(
+    container: Container, shopify_shop: Shop, clock: FixedClock
+) -> None:
+    _, code = _referrer(container, shopify_shop)
+    referrals.record_referral(container.uow(), shopify_shop.id, code, clock.now(), email=FRIEND.email)
+    _friend_orders(container, shopify_shop, clock)
+
+    refund = s.refund("5002", "9001", lines="100.00", at=clock.now() + timedelta(days=3))
     deliver(container, shopify_shop, refund)
 
     assert _referral(container, shopify_shop).status == "revoked"

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.refunds import goods_returned
 from app.models import Order, Referral, Shop
 from app.repositories import MemberRepository, ShopRepository, shop_settings
 from app.repositories.records import AnyOrder, MemberRecord, OrderRecord
@@ -33,7 +34,7 @@ def on_order(session: Session, shop: Shop, member: MemberRecord, order: OrderRec
     if attributed is not None:
         _revoke_if_refunded(attributed, order, now)
         return
-    if not order.is_paid or order.is_cancelled or order.refunded_total > 0:
+    if not order.is_paid or order.is_cancelled or goods_returned(order):
         return
     config = referral_config(session, shop.id)
     if not config.enabled:
@@ -154,7 +155,7 @@ def _revoke_if_refunded(referral: Referral, order: AnyOrder, now: datetime) -> N
 
 
 def _refunded(order: AnyOrder) -> bool:
-    return order.is_cancelled or not order.is_paid or order.refunded_total > 0
+    return order.is_cancelled or not order.is_paid or goods_returned(order)
 
 
 def _close(referral: Referral, status: str, note: str, now: datetime) -> None:
