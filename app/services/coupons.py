@@ -37,9 +37,10 @@ MAX_ATTEMPTS = 12  # about half a day of pushes before the coupon is given up
 CHECK_ATTEMPTS = 12
 PUSHABLE = ("reserved", "pending_push")
 ERROR_LIMIT = 1000
-# Which email tells the member their code once the shop has it (thank-you and welcome coupons travel in
-# emails of their own).
-NOTIFY_SOURCES = {"redemption": "reward_issued", "tier_entry": "reward_issued", "referral_reward": "referral_rewarded"}
+# Which email tells the member their code once the shop has it: a redemption's, a tier's entry coupon, a referred
+# friend's welcome coupon, a referrer's coupon (the thank-you coupon travels in the thank-you email).
+NOTIFY_SOURCES = {"redemption": "reward_issued", "tier_entry": "reward_issued", "referral": "reward_issued",
+                  "referral_reward": "referral_rewarded"}
 
 PlatformFor = Callable[[str], PlatformClient]
 

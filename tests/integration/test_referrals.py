@@ -9,12 +9,15 @@ from sqlalchemy import select
 
 from app.clock import FixedClock
 from app.container import Container
-from app.models import Coupon, LedgerEntry, Member, Referral, Shop
+from app.models import Coupon, LedgerEntry, Member, OutboxMessage, Referral, Shop
 from app.services import referrals
+from app.services.coupons import retry_coupon_pushes
 from app.services.referrals import ReferralConfig
 from app.services.referrals.codes import ReferralCodeNotFound, code_for_member
+from tests.fakes.shopify_server import FakeShopify
 from tests.support import snapshots as s
 from tests.support.deliveries import deliver, ledger_ok, member_by_email
+from tests.support.rewards import client_for, shop_for
 
 REFERRER = s.customer("7001", "juergen.weiss@example.de")
 FRIEND = s.customer("7002", "anna.schmidt@example.de", first_name="Anna", last_name="Schmidt")
@@ -240,6 +243,24 @@ def test_too_many_referrals_from_one_member_in_the_window_are_flagged(
     with container.uow() as uow:
         rows = uow.session.scalars(select(Referral).order_by(Referral.id)).all()
     assert [r.flags for r in rows] == [[], [], ["too_many_referrals"]]
+
+
+def test_a_referred_friend_is_emailed_the_welcome_code_once_the_shop_has_it(
+    container: Container, clock: FixedClock
+) -> None:
+    with FakeShopify() as fake:
+        shop = shop_for(container, "shopify", fake)
+        _, code = _referrer(container, shop)
+        referrals.record_referral(container.uow(), shop.id, code, clock.now(), email=FRIEND.email)
+        _friend_orders(container, shop, clock)
+
+        retry_coupon_pushes(container.uow, lambda _p: client_for("shopify", fake), container.box, clock.now())
+
+    with container.uow() as uow:
+        coupon = uow.session.scalars(select(Coupon).where(Coupon.source == "referral")).one()
+        mails = uow.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reward_issued")).all()
+    assert coupon.status == "active"
+    assert [(m.member_id, m.context["code"]) for m in mails] == [(coupon.member_id, coupon.code)]
 
 
 def test_an_approved_flagged_referral_welcomes_the_friend_and_settles(
