@@ -51,7 +51,7 @@ class EmailConfig:
     kinds: dict[str, KindConfig] = field(default_factory=lambda: {kind: KindConfig() for kind in KINDS})
     thank_you_delay_minutes: int = 0
     review_delay_days: int = 7  # after fulfilment, else after payment
-    review_without_fulfilment: bool = True  # orders never fulfilled: ask N days after payment
+    review_without_fulfilment: bool = True  # shops that never mark shipments: ask N days after payment
     review_reminder_days: int = 5  # after the request, only if no review came
     review_window_days: int = 30  # at most one review request per shopper in this window
     review_consent: str = "opt_in"

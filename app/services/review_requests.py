@@ -18,6 +18,7 @@ from app.uow import UnitOfWork
 log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=14)  # orders that became due longer ago than this are not asked any more
 BATCH = 500
+SHIPPING_SHOP_WINDOW = timedelta(days=90)  # a shop with a shipped order among these days' orders marks shipments
 
 
 def schedule_review_messages(uow_factory: Callable[[], UnitOfWork], now: datetime) -> dict[str, int]:
@@ -43,7 +44,9 @@ def _requests(session: Session, shop: Shop, config: EmailConfig, now: datetime) 
     if not config.kinds["review_request"].enabled:
         return 0
     due_before = now - timedelta(days=config.review_delay_days)
-    basis = func.coalesce(Order.fulfilled_at, Order.paid_at) if config.review_without_fulfilment else Order.fulfilled_at
+    basis: ColumnElement[datetime] = Order.fulfilled_at  # type: ignore[assignment]
+    if config.review_without_fulfilment and not _records_shipments(session, shop.id, now):
+        basis = func.coalesce(Order.fulfilled_at, Order.paid_at)
     orders = session.scalars(
         select(Order).where(
             Order.shop_id == shop.id, Order.is_paid.is_(True), Order.is_cancelled.is_(False),
@@ -62,6 +65,14 @@ def _requests(session: Session, shop: Shop, config: EmailConfig, now: datetime) 
                    dedupe_key=f"review_request:{order.id}") is not None:
             count += 1
     return count
+
+
+def _records_shipments(session: Session, shop_id: int, now: datetime) -> bool:
+    """The shop marks its orders as shipped (one of the last 90 days' orders is): an order not shipped yet waits
+    for its shipment, so no shopper is asked about goods still on their way. Counting from payment is for shops
+    that never mark shipments."""
+    return bool(session.scalar(select(exists().where(
+        Order.shop_id == shop_id, Order.placed_at >= now - SHIPPING_SHOP_WINDOW, Order.fulfilled_at.is_not(None)))))
 
 
 def _reminders(session: Session, shop: Shop, config: EmailConfig, now: datetime) -> int:

@@ -56,7 +56,9 @@ def test_review_request_comes_the_configured_days_after_fulfilment(container, sh
     assert _statuses(container, shopify_shop, "review_request") == ["pending"]
 
 
-def test_review_request_for_an_unfulfilled_order_comes_days_after_payment(container, shopify_shop, clock):
+def test_in_a_shop_that_never_marks_shipments_the_review_request_comes_days_after_payment(
+    container, shopify_shop, clock
+):
     configure(container, shopify_shop, review_delay_days=3)
     deliver(container, shopify_shop, order(at=START, buyer=FAN))
 
@@ -92,6 +94,25 @@ def test_one_reminder_follows_the_configured_days_after_an_unanswered_request(co
         "Wie gefällt Ihnen Ihr Einkauf bei Kaffeerösterei Müller?",
         "Eine Minute für Ihre Bewertung?",
     ]
+
+
+def test_in_a_shop_that_marks_shipments_an_order_not_shipped_yet_waits_for_its_shipment(
+    container, shopify_shop, clock
+):
+    configure(container, shopify_shop, review_delay_days=3)
+    other = customer("7003", "lena@example.de", accepts_marketing=True)
+    deliver(container, shopify_shop, order("5000", at=START, buyer=other, fulfilled_at=START + timedelta(hours=5)))
+    deliver(container, shopify_shop, order("5001", at=START, buyer=FAN))  # on backorder
+
+    clock.set(START + timedelta(days=10))
+    schedule_reviews(container)
+    assert [m.to_email for m in messages(container, shopify_shop, "review_request")] == ["lena@example.de"]
+
+    deliver(container, shopify_shop, order("5001", at=START, buyer=FAN, fulfilled_at=clock.now(),
+                                            version=timedelta(days=10)))
+    clock.advance(days=3, minutes=1)
+    schedule_reviews(container)
+    assert [m.to_email for m in messages(container, shopify_shop, "review_request")][1:] == [FAN.email]
 
 
 def test_a_refund_of_every_item_cancels_the_pending_thank_you_and_prevents_the_review_request(

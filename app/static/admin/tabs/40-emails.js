@@ -108,7 +108,7 @@
           ctx.h("input", { type: "checkbox", id: "email-review-without-fulfilment", name: "review_without_fulfilment",
             checked: s.review_without_fulfilment }),
           ctx.h("label", { for: "email-review-without-fulfilment" },
-            ctx.t("Ohne Versandmeldung: Tage nach Zahlung zählen", "Never fulfilled: count days from payment"))),
+            ctx.t("Shop ohne Versandmeldungen: Tage ab Zahlung zählen", "Shop never marks orders shipped: count days from payment"))),
         ctx.h("div", { class: "la-field" },
           ctx.h("label", { for: "email-review-consent" }, ctx.t("Bewertungsanfragen an", "Send review requests to")),
           ctx.h("select", { id: "email-review-consent", name: "review_consent", "data-testid": "email-review-consent" },
