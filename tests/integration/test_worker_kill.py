@@ -82,6 +82,7 @@ def test_sigkill_mid_batch_loses_nothing_and_sends_nothing_twice_after_restart(
         time.sleep(0.02)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
+    first_output = first.stdout.read().decode() if first.stdout else ""
     accepted_before_kill = list(handler.message_ids)
     time.sleep(2.5)  # the dead worker's lease runs out
 
@@ -89,7 +90,7 @@ def test_sigkill_mid_batch_loses_nothing_and_sends_nothing_twice_after_restart(
     output = second.communicate(timeout=120)[0].decode()
 
     assert second.returncode == 0, output
-    assert 3 <= len(accepted_before_kill) < MESSAGES
+    assert 3 <= len(accepted_before_kill) < MESSAGES, first_output
     assert len(handler.message_ids) == MESSAGES
     assert len(set(handler.message_ids)) == MESSAGES  # nothing accepted before the kill went out again
     with container.uow() as uow:
