@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from app.analytics.csv_formats import ZERO, RowError, Rows, yes
 from app.domain.snapshots import CustomerSnapshot, LineItem, OrderSnapshot, RefundSnapshot
@@ -17,6 +17,14 @@ WOO_CUSTOMER_COLUMNS = ("customer_id", "email")
 WOO_ORDER_COLUMNS = ("order_id", "order_date", "status", "order_total", "billing_email")
 WOO_PAID = {"completed", "processing", "refunded"}
 WOO_CANCELLED = {"cancelled", "failed", "trash"}
+CURRENCY_COLUMNS = {"shopify": "Currency", "woocommerce": "order_currency"}
+
+
+class SourcedOrder(NamedTuple):
+    """An order and the spreadsheet row its order-level fields were read from."""
+
+    row: int
+    order: OrderSnapshot
 
 
 def shopify_customers(handle: TextIO, errors: list[RowError]) -> list[CustomerSnapshot]:
@@ -33,7 +41,7 @@ def shopify_customers(handle: TextIO, errors: list[RowError]) -> list[CustomerSn
     return out
 
 
-def shopify_orders(handle: TextIO, errors: list[RowError]) -> list[OrderSnapshot]:
+def shopify_orders(handle: TextIO, errors: list[RowError]) -> list[SourcedOrder]:
     """orders_export.csv: rows grouped by "Name"; order-level fields on the first row of each order."""
     rows = Rows("orders", handle, SHOPIFY_ORDER_COLUMNS, errors)
     return _grouped(rows, "Name", _shopify_order, _shopify_line)
@@ -57,7 +65,7 @@ def _shopify_order(rows: Rows, n: int, row: dict[str, str]) -> OrderSnapshot | N
     codes = tuple(c.strip() for c in row.get("Discount Code", "").split(",") if c.strip())
     refunds = (RefundSnapshot(ref, "import", ZERO, ZERO, ZERO, refunded, paid_at or created),) if refunded else ()
     return OrderSnapshot(
-        order_ref=ref, name=row["Name"], currency=row.get("Currency") or "EUR", created_at=created,
+        order_ref=ref, name=row["Name"], currency=row.get("Currency", "").upper(), created_at=created,
         updated_at=created, is_paid=status in SHOPIFY_PAID, is_cancelled=cancelled_at is not None or status == "voided",
         merchandise=merchandise, shipping=shipping, tax=tax, total=total, email=email,
         paid_at=(paid_at or created) if status in SHOPIFY_PAID else None, cancelled_at=cancelled_at,
@@ -93,7 +101,7 @@ def woo_customers(handle: TextIO, errors: list[RowError]) -> list[CustomerSnapsh
     return out
 
 
-def woo_orders(handle: TextIO, errors: list[RowError]) -> list[OrderSnapshot]:
+def woo_orders(handle: TextIO, errors: list[RowError]) -> list[SourcedOrder]:
     """The extension's order export, one row per order or per item (grouped by "order_id")."""
     rows = Rows("orders", handle, WOO_ORDER_COLUMNS, errors)
     return _grouped(rows, "order_id", _woo_order, _woo_line)
@@ -118,7 +126,7 @@ def _woo_order(rows: Rows, n: int, row: dict[str, str]) -> OrderSnapshot | None:
                                 row.get("billing_last_name") or None) if customer_ref not in ("", "0") else None
     refunds = (RefundSnapshot(ref, "import", ZERO, ZERO, ZERO, refunded, created),) if refunded else ()
     return OrderSnapshot(
-        order_ref=ref, name=f"#{row.get('order_number') or ref}", currency=row.get("order_currency") or "EUR",
+        order_ref=ref, name=f"#{row.get('order_number') or ref}", currency=row.get("order_currency", "").upper(),
         created_at=created, updated_at=created, is_paid=status in WOO_PAID, is_cancelled=status in WOO_CANCELLED,
         merchandise=max(ZERO, total - shipping - tax), shipping=shipping, tax=tax, total=total, customer=customer,
         email=email, paid_at=_paid_at(rows, n, row, created) if status in WOO_PAID else None,
@@ -156,8 +164,8 @@ OrderParser = Callable[[Rows, int, dict[str, str]], OrderSnapshot | None]
 LineParser = Callable[[Rows, int, dict[str, str], int], LineItem | None]
 
 
-def _grouped(rows: Rows, key: str, order_of: OrderParser, line_of: LineParser) -> list[OrderSnapshot]:
-    orders: dict[str, OrderSnapshot | None] = {}
+def _grouped(rows: Rows, key: str, order_of: OrderParser, line_of: LineParser) -> list[SourcedOrder]:
+    orders: dict[str, tuple[int, OrderSnapshot | None]] = {}
     lines: dict[str, list[LineItem]] = {}
     for n, row in rows:
         ref = row.get(key, "")
@@ -165,12 +173,13 @@ def _grouped(rows: Rows, key: str, order_of: OrderParser, line_of: LineParser) -
             rows.error(n, key, "required")
             continue
         if ref not in orders:
-            orders[ref] = order_of(rows, n, row)
+            orders[ref] = (n, order_of(rows, n, row))
             lines[ref] = []
         line = line_of(rows, n, row, len(lines[ref]) + 1)
         if line is not None:
             lines[ref].append(line)
-    return [replace(order, line_items=tuple(lines[ref])) for ref, order in orders.items() if order is not None]
+    return [SourcedOrder(n, replace(order, line_items=tuple(lines[ref])))
+            for ref, (n, order) in orders.items() if order is not None]
 
 
 PARSERS = {"shopify": (shopify_customers, shopify_orders), "woocommerce": (woo_customers, woo_orders)}

@@ -1,14 +1,16 @@
-"""The few SQL spellings that differ between SQLite and PostgreSQL: month buckets, day spans, money as numbers."""
+"""The few SQL spellings that differ between SQLite and PostgreSQL: month buckets, day spans, exact money."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, Numeric, cast, func, literal, text, type_coerce
+from sqlalchemy import Float, Integer, Numeric, cast, func, literal, text, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 ANALYTICS_WORK_MEM = "64MB"
+CENT = Decimal("0.01")
 
 
 def dialect_of(session: Session) -> str:
@@ -39,17 +41,28 @@ def days_between(later: Any, earlier: Any, dialect: str) -> ColumnElement[float]
 
 
 def num(expr: Any, dialect: str) -> ColumnElement[Any]:
-    """Money as a number SQL can sum and compare (SQLite keeps money as text so decimals stay exact at rest)."""
+    """Money as an exact number SQL can sum and compare: numeric on PostgreSQL, whole cents on SQLite.
+
+    SQLite keeps money as text (exact at rest) but has no decimal type: summed as REAL, 10.01 + 20.04 is
+    30.049999…, which fails a `>= 30.05` filter and moves A/B/C boundaries. Rounding each 2-decimal value
+    to an integer of cents is exact, and so are integer sums and comparisons. `to_money` reads results back.
+    """
     if dialect == "postgresql":
         return type_coerce(expr, Numeric(14, 2))
-    return cast(expr, Float)
+    return cast(func.round(cast(expr, Float) * 100), Integer)
 
 
 def number(value: Any, dialect: str) -> ColumnElement[Any]:
-    """A Python number as a literal of the type `num` produces."""
+    """An amount of money (at most two decimals) as a literal in the unit `num` produces."""
     if dialect == "postgresql":
         return literal(value, Numeric(14, 2))
-    return literal(float(value), Float)
+    return literal(int((Decimal(value) * 100).to_integral_value()), Integer)
+
+
+def to_money(value: Any, dialect: str) -> Decimal:
+    """A `num` result (a sum, a single amount) as Decimal money with two places; NULL is 0.00."""
+    amount = Decimal(str(value or 0))
+    return (amount if dialect == "postgresql" else amount / 100).quantize(CENT)
 
 
 def greatest(a: Any, b: Any, dialect: str) -> ColumnElement[Any]:

@@ -5,6 +5,8 @@ column, message) and nothing is written. A good file goes in inside one transact
 Imported customers become members without join hooks (no signup bonus for history); imported orders are
 stored with earning switched off, unless `award_points` sends them through the order reconciliation
 path (`apply_order_snapshot`), which credits them under today's rules as if they had just been paid.
+Amounts are taken in the shop's currency, as the platforms' webhooks send them: an order in another currency
+is a row error (revenue would add euros to dollars), and an order without a currency is in the shop's.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TextIO
 from sqlalchemy.orm import Session
 
 from app.analytics.csv_formats import RowError
-from app.analytics.csv_platforms import PARSERS
+from app.analytics.csv_platforms import CURRENCY_COLUMNS, PARSERS
 from app.domain.earning import EarningRules
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.snapshots import CustomerSnapshot, OrderSnapshot
@@ -49,6 +51,7 @@ class ImportPlan:
     customers: list[CustomerSnapshot] = field(default_factory=list)
     orders: list[OrderSnapshot] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    order_rows: dict[str, int] = field(default_factory=dict)  # order ref → spreadsheet row of its order fields
 
 
 @dataclass
@@ -62,8 +65,14 @@ class ImportResult:
     points_awarded: int = 0
 
 
-def read_files(platform: str, customers: TextIO | None, orders: TextIO | None) -> ImportPlan:
-    """Parse and check both files completely; the plan's `errors` lists every problem found."""
+def read_files(
+    platform: str, customers: TextIO | None, orders: TextIO | None, *, currency: str | None = None
+) -> ImportPlan:
+    """Parse and check both files completely; the plan's `errors` lists every problem found.
+
+    With the shop's `currency`, orders in another currency are reported here already (as `import_history`
+    reports them in any case), so a dry run finds them too.
+    """
     if platform not in PARSERS:
         raise InvalidInput("unknown platform", errors={"platform": ["shopify or woocommerce"]})
     parse_customers, parse_orders = PARSERS[platform]
@@ -72,8 +81,23 @@ def read_files(platform: str, customers: TextIO | None, orders: TextIO | None) -
         plan.customers = parse_customers(customers, plan.errors)
         _check_duplicates(plan)
     if orders is not None:
-        plan.orders = parse_orders(orders, plan.errors)
+        parsed = parse_orders(orders, plan.errors)
+        plan.orders = [p.order for p in parsed]
+        plan.order_rows = {p.order.order_ref: p.row for p in parsed}
+    if currency is not None:
+        plan.errors.extend(currency_errors(plan, currency))
     return plan
+
+
+def currency_errors(plan: ImportPlan, shop_currency: str) -> list[RowError]:
+    """A row error for every order in a currency other than the shop's (none for an order without one)."""
+    column = CURRENCY_COLUMNS[plan.platform]
+    return [
+        RowError("orders", plan.order_rows.get(order.order_ref, 0), column,
+                 f"{order.currency} is not the shop's currency {shop_currency}: convert the order's amounts "
+                 f"to {shop_currency} or leave the order out of the file")
+        for order in plan.orders if order.currency and order.currency != shop_currency.upper()
+    ]
 
 
 def _check_duplicates(plan: ImportPlan) -> None:
@@ -88,15 +112,18 @@ def import_history(
     uow: UnitOfWork, shop_id: int, plan: ImportPlan, *, award_points: bool, now: datetime,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Write a checked plan in one transaction; ImportRejected (nothing written) if the plan has errors."""
-    if plan.errors:
-        raise ImportRejected(errors={"rows": [str(e) for e in plan.errors[:200]], "count": len(plan.errors)})
+    """Write a checked plan in one transaction; ImportRejected (nothing written) if the plan has errors.
+
+    Orders in a currency other than the shop's are errors too (see `currency_errors`).
+    """
+    _refuse_errors(plan.errors)
     result = ImportResult()
     with uow:
         session = uow.session
         shop = ShopRepository(session).get(shop_id)
         if shop is None:
             raise NotFound("unknown shop")
+        _refuse_errors(currency_errors(plan, shop.currency))
         by_email: dict[str, CustomerSnapshot] = {}
         for i, customer in enumerate(plan.customers, start=1):
             _import_customer(session, shop, customer, now, result)
@@ -104,10 +131,16 @@ def import_history(
                 by_email[customer.email] = customer
             _tick(session, progress, i)
         for i, order in enumerate(sorted(plan.orders, key=lambda o: o.created_at), start=1):
-            _import_order(session, shop, _with_customer(order, by_email), award_points, now, result)
+            linked = replace(_with_customer(order, by_email), currency=order.currency or shop.currency)
+            _import_order(session, shop, linked, award_points, now, result)
             _tick(session, progress, len(plan.customers) + i)
         uow.commit()
     return result
+
+
+def _refuse_errors(errors: list[RowError]) -> None:
+    if errors:
+        raise ImportRejected(errors={"rows": [str(e) for e in errors[:200]], "count": len(errors)})
 
 
 def _tick(session: Session, progress: Callable[[int], None] | None, done: int) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.analytics.dialect import dialect_of, month_label, month_of
-from app.analytics.queries import money, qualifying, revenue
+from app.analytics.dialect import dialect_of, month_label, month_of, to_money
+from app.analytics.queries import qualifying, revenue
 from app.models import (
     Coupon,
     LedgerEntry,
@@ -108,13 +108,14 @@ def coupon_figures(session: Session, shop_id: int, start: datetime, end: datetim
         .where(Coupon.shop_id == shop_id, Coupon.status.in_(ISSUED_COUPON_STATES),
                Coupon.created_at >= start, Coupon.created_at < end)
     ).one()
+    dialect = dialect_of(session)
     used_orders = select(Coupon.used_order_id).where(Coupon.shop_id == shop_id, Coupon.used_order_id.is_not(None))
     orders, revenue_sum = session.execute(
-        select(func.count(), func.sum(revenue(dialect_of(session))))
+        select(func.count(), func.sum(revenue(dialect)))
         .where(*qualifying(shop_id), Order.placed_at >= start, Order.placed_at < end, Order.id.in_(used_orders))
     ).one()
     return {"issued": int(issued or 0), "used": int(used or 0), "orders": int(orders or 0),
-            "revenue": money(revenue_sum)}
+            "revenue": to_money(revenue_sum, dialect)}
 
 
 def review_figures(session: Session, shop_id: int, start: datetime, end: datetime) -> dict[str, Any]:

@@ -16,15 +16,8 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.analytics.dialect import days_between, dialect_of, month_label, month_of, num
+from app.analytics.dialect import days_between, dialect_of, month_label, month_of, num, to_money
 from app.models import Order
-
-CENT = Decimal("0.01")
-
-
-def money(value: Any) -> Decimal:
-    """A SQL sum as Decimal cents (SQLite sums money as floating point)."""
-    return Decimal(str(value or 0)).quantize(CENT)
 
 
 def customer_key() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
@@ -44,13 +37,13 @@ def qualifying(shop_id: int) -> list[ColumnElement[bool]]:
 
 
 def revenue(dialect: str) -> ColumnElement[Any]:
-    """Net revenue of one order."""
+    """Net revenue of one order, in `num`'s exact unit (read sums back with `to_money`)."""
     return num(Order.total, dialect) - num(Order.refunded_total, dialect)
 
 
 @dataclass(frozen=True)
 class RetentionCounts:
-    """Customers at the start and end of one interval, new and lost in it."""
+    """Customers at the start and end of one interval; new, lost and won back in it."""
 
     start: datetime
     end: datetime
@@ -58,6 +51,7 @@ class RetentionCounts:
     at_end: int
     new: int
     lost: int
+    won_back: int
 
 
 def retention_counts(
@@ -66,7 +60,9 @@ def retention_counts(
     """For consecutive intervals [b0, b1), [b1, b2), ...: one scan over orders, one GROUP BY customer.
 
     A customer "is a customer" at instant b when they ordered in [b − window, b); lost in an interval
-    when they were one at its start and are none at its end; new when their first order falls in it.
+    when they were one at its start and are none at its end; new when their first order falls in it;
+    won back when they are one at its end, were none at its start and had ordered before it. Won back is
+    counted, not derived as end − new − (start − lost): a new customer can lapse inside a long interval.
     """
     flags = [
         func.max(case((and_(Order.placed_at >= b - window, Order.placed_at < b), 1), else_=0)).label(f"a{i}")
@@ -80,18 +76,24 @@ def retention_counts(
     )
     columns: list[ColumnElement[Any]] = [func.sum(per_customer.c[f"a{i}"]) for i in range(len(boundaries))]
     for i in range(len(boundaries) - 1):
-        lo, hi = boundaries[i], boundaries[i + 1]
-        first = per_customer.c.first
-        columns.append(func.sum(case((and_(first >= lo, first < hi), 1), else_=0)))
-        a_now, a_next = per_customer.c[f"a{i}"], per_customer.c[f"a{i + 1}"]
-        columns.append(func.sum(case((and_(a_now == 1, a_next == 0), 1), else_=0)))
+        columns.extend(_interval_columns(per_customer, i, boundaries[i], boundaries[i + 1]))
     row = session.execute(select(*columns)).one()
     n = len(boundaries)
     at = [int(v or 0) for v in row[:n]]
+    per = [int(v or 0) for v in row[n:]]
     return [
-        RetentionCounts(boundaries[i], boundaries[i + 1], at[i], at[i + 1],
-                        int(row[n + 2 * i] or 0), int(row[n + 2 * i + 1] or 0))
+        RetentionCounts(boundaries[i], boundaries[i + 1], at[i], at[i + 1], *per[3 * i:3 * i + 3])
         for i in range(n - 1)
+    ]
+
+
+def _interval_columns(per_customer: Any, i: int, lo: datetime, hi: datetime) -> list[ColumnElement[Any]]:
+    """New, lost and won-back customers of the interval [lo, hi) between flags a{i} and a{i+1}."""
+    first, a_now, a_next = per_customer.c.first, per_customer.c[f"a{i}"], per_customer.c[f"a{i + 1}"]
+    return [
+        func.sum(case((and_(first >= lo, first < hi), 1), else_=0)),
+        func.sum(case((and_(a_now == 1, a_next == 0), 1), else_=0)),
+        func.sum(case((and_(a_now == 0, a_next == 1, first < lo), 1), else_=0)),
     ]
 
 
@@ -125,7 +127,7 @@ def period_orders(session: Session, shop_id: int, start: datetime, end: datetime
         .group_by(member)
     ).all()
     found = {
-        ("members" if member else "guests"): OrderFigures(int(n or 0), money(rev), int(k), int(rep or 0))
+        ("members" if member else "guests"): OrderFigures(int(n or 0), to_money(rev, dialect), int(k), int(rep or 0))
         for member, n, rev, k, rep in rows
     }
     return {"members": found.get("members", OrderFigures()), "guests": found.get("guests", OrderFigures())}

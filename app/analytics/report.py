@@ -86,13 +86,13 @@ def _customer_figures(session: Session, shop_id: int, period: Period, options: A
     frequency = m.purchase_frequency(both.orders, both.customers)
     yearly = m.purchase_frequency(Decimal(both.orders) * DAYS_PER_YEAR / period.days, both.customers)
     lifetime = m.average_lifetime_years(life_days, life_customers)
-    clv = m.clv(aov, yearly, lifetime)
+    clv = _clv(both, period, life_days, life_customers)
     return {
         "customers_at_start": counts.at_start,
         "customers_at_end": counts.at_end,
         "new_customers": counts.new,
         "lost_customers": counts.lost,
-        "won_back_customers": m.won_back(counts.at_start, counts.at_end, counts.new, counts.lost),
+        "won_back_customers": counts.won_back,
         "retention_rate": m.retention_rate(counts.at_start, counts.lost),
         "churn_rate": m.churn_rate(counts.lost, counts.at_start),
         "orders": both.orders,
@@ -111,6 +111,18 @@ def _customer_figures(session: Session, shop_id: int, period: Period, options: A
         "members_frequency": m.purchase_frequency(split["members"].orders, split["members"].customers),
         "guests_frequency": m.purchase_frequency(split["guests"].orders, split["guests"].customers),
     }
+
+
+def _clv(orders: q.OrderFigures, period: Period, life_days: Decimal, life_customers: int) -> Decimal | None:
+    """AOV × orders per customer and year × lifetime in years, from the unrounded parts, rounded once.
+
+    Multiplying the shown (rounded) figures compounds their rounding: 36.67 × 1.50 × 0.04 = 2.20, not 2.33.
+    """
+    if not orders.orders or not orders.customers or not life_customers:
+        return None
+    aov = orders.revenue / orders.orders
+    yearly = Decimal(orders.orders) * DAYS_PER_YEAR / period.days / orders.customers
+    return m.clv(aov, yearly, life_days / life_customers / DAYS_PER_YEAR)
 
 
 def _program_figures(session: Session, shop_id: int, period: Period) -> dict[str, Any]:

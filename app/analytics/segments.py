@@ -14,8 +14,8 @@ from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.analytics.dialect import dialect_of, greatest, number
-from app.analytics.queries import money, qualifying, revenue
+from app.analytics.dialect import dialect_of, greatest, number, to_money
+from app.analytics.queries import qualifying, revenue
 from app.domain.errors import InvalidInput
 from app.domain.segments import RFM_GRID, SEGMENT_LABELS
 from app.models import Member, MemberTier, Order
@@ -93,11 +93,17 @@ def abc_classes(session: Session, shop_id: int, a_share: Decimal, b_share: Decim
     total = ranked.c.total
     label = case(
         (total <= 0, "C"),
-        (before < total * number(a_share, dialect), "A"),
-        (before < total * number(b_share, dialect), "B"),
+        (_share_below(before, total, a_share), "A"),
+        (_share_below(before, total, b_share), "B"),
         else_="C",
     )
     return select(ranked.c.member_id, ranked.c.revenue, label.label("segment")).subquery("abc")
+
+
+def _share_below(part: Any, whole: Any, share: Decimal) -> ColumnElement[bool]:
+    """part ÷ whole < share, as part × q < whole × p for share = p/q: exact (no fractional product to round)."""
+    numerator, denominator = share.as_integer_ratio()
+    return part * literal(denominator) < whole * literal(numerator)
 
 
 def rfm_groups(session: Session, shop_id: int, stats: Any = None) -> Any:
@@ -137,13 +143,12 @@ def segment_select(
                                                    MemberTier.tier_key == definition["value"])
     else:
         return _filtered(session, shop_id, definition)
-    return select(Member.id.label("member_id")).where(
-        Member.shop_id == shop_id, Member.redacted_at.is_(None), Member.id.in_(inner))
+    return select(Member.id.label("member_id")).where(*_present(shop_id), Member.id.in_(inner))
 
 
 def _filtered(session: Session, shop_id: int, definition: dict[str, Any]) -> Select:
     stats = member_stats(session, shop_id)
-    conditions: list[ColumnElement[bool]] = [Member.shop_id == shop_id, Member.redacted_at.is_(None)]
+    conditions: list[ColumnElement[bool]] = _present(shop_id)
     if "last_order_before" in definition:
         conditions.append(stats.c.last_at < _day(definition["last_order_before"]))
     if "last_order_after" in definition:
@@ -170,31 +175,42 @@ def segment_counts(session: Session, shop_id: int, shares: tuple[Decimal, Decima
     stats = member_stats(session, shop_id)
     abc = abc_classes(session, shop_id, *shares, stats=stats)
     rfm = rfm_groups(session, shop_id, stats=stats)
+    # Classes are ranked over every member (as `segment_select` ranks them); redacted ones are not counted.
     cells = session.execute(
         select(abc.c.segment, rfm.c.segment, func.count(), func.sum(abc.c.revenue))
         .join_from(abc, rfm, rfm.c.member_id == abc.c.member_id)
+        .join(Member, Member.id == abc.c.member_id)
+        .where(*_present(shop_id))
         .group_by(abc.c.segment, rfm.c.segment)).all()
-    abc_rows: dict[str, list[Any]] = {}
+    abc_rows: dict[str, tuple[int, Decimal]] = {}
     rfm_rows: dict[str, int] = {}
     for abc_class, group, n, rev in cells:
-        row = abc_rows.setdefault(str(abc_class), [0, Decimal("0")])
-        row[0] += int(n)
-        row[1] += Decimal(str(rev or 0))
+        members, revenue_sum = abc_rows.get(str(abc_class), (0, Decimal("0")))
+        abc_rows[str(abc_class)] = (members + int(n), revenue_sum + Decimal(str(rev or 0)))
         rfm_rows[str(group)] = rfm_rows.get(str(group), 0) + int(n)
-    tier_rows = session.execute(
-        select(MemberTier.tier_key, func.count()).where(MemberTier.shop_id == shop_id,
-                                                        MemberTier.tier_key.is_not(None))
-        .group_by(MemberTier.tier_key)).all()
-    by_class = {k: (int(n), money(r)) for k, (n, r) in abc_rows.items()}
+    dialect = dialect_of(session)
     return {
-        "abc": [{"key": k, "label": SEGMENT_LABELS[k][locale], "members": by_class.get(k, (0, 0))[0],
-                 "revenue": money(by_class.get(k, (0, 0))[1])} for k in ABC],
+        "abc": [{"key": k, "label": SEGMENT_LABELS[k][locale], "members": abc_rows.get(k, (0, 0))[0],
+                 "revenue": to_money(abc_rows.get(k, (0, 0))[1], dialect)} for k in ABC],
         "rfm": [{"key": k, "label": SEGMENT_LABELS[k][locale], "members": int(rfm_rows.get(k, 0))}
                 for k in RFM_GROUPS],
-        "tiers": [{"key": str(k), "label": str(k), "members": int(n)} for k, n in tier_rows],
-        "members_total": session.scalar(select(func.count()).select_from(Member).where(
-            Member.shop_id == shop_id, Member.redacted_at.is_(None))) or 0,
+        "tiers": _tier_counts(session, shop_id),
+        "members_total": session.scalar(select(func.count()).select_from(Member).where(*_present(shop_id))) or 0,
     }
+
+
+def _present(shop_id: int) -> list[ColumnElement[bool]]:
+    """The shop's members who are not redacted: the only ones a segment lists, exports or counts."""
+    return [Member.shop_id == shop_id, Member.redacted_at.is_(None)]
+
+
+def _tier_counts(session: Session, shop_id: int) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(MemberTier.tier_key, func.count())
+        .join(Member, Member.id == MemberTier.member_id)
+        .where(MemberTier.shop_id == shop_id, MemberTier.tier_key.is_not(None), *_present(shop_id))
+        .group_by(MemberTier.tier_key)).all()
+    return [{"key": str(k), "label": str(k), "members": int(n)} for k, n in rows]
 
 
 def segment_size(session: Session, shop_id: int, definition: dict[str, Any], shares: tuple[Decimal, Decimal]) -> int:
@@ -211,6 +227,7 @@ def segment_members(
 
     The page's ids are chosen first, so the order figures are summed for those members only.
     """
+    dialect = dialect_of(session)
     chosen = segment_select(session, shop_id, definition, shares)
     chosen = chosen.where(chosen.selected_columns.member_id > after_id).order_by(chosen.selected_columns.member_id)
     ids = (chosen if limit is None else chosen.limit(limit)).cte()
@@ -224,6 +241,6 @@ def segment_members(
     )
     return [
         {"id": mb.id, "email": mb.email, "name": mb.display_name, "balance": mb.balance,
-         "orders": int(n or 0), "revenue": money(rev), "last_order_at": last.isoformat() if last else None}
+         "orders": int(n or 0), "revenue": to_money(rev, dialect), "last_order_at": last.isoformat() if last else None}
         for mb, n, rev, last in session.execute(query)
     ]

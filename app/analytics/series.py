@@ -43,9 +43,13 @@ def chart_series(
 
 
 def retention_by_month(session: Session, shop_id: int, end: datetime, window: timedelta) -> list[dict[str, Any]]:
-    """Retention and churn rate of each of the twelve calendar months up to the one `end` falls in."""
+    """Retention and churn rate of each of the twelve calendar months up to the one `end` falls in.
+
+    The last month is measured at `end` (the period's end, as the headline figures are), not at the month's
+    end: a period ending today would otherwise count next weeks' lapses as churn that has not happened.
+    """
     last = month_start(end - timedelta(microseconds=1))
-    boundaries = [add_months(last, -i) for i in range(CHART_MONTHS - 1, -1, -1)] + [add_months(last, 1)]
+    boundaries = [add_months(last, -i) for i in range(CHART_MONTHS - 1, -1, -1)] + [min(add_months(last, 1), end)]
     return [
         {"month": month_label(c.start), "customers": c.at_end, "new": c.new, "lost": c.lost,
          "retention_rate": m.retention_rate(c.at_start, c.lost),

@@ -39,7 +39,7 @@ def import_command(ctx: Context, shop: str, platform: str, customers: Any, order
         raise click.UsageError("give --customers, --orders or both")
     c = ctx.container
     found = find_shop(c.uow(), shop)
-    plan = read_files(platform, customers, orders)
+    plan = read_files(platform, customers, orders, currency=found.currency)
     if plan.errors:
         for error in plan.errors[:ERRORS_SHOWN]:
             click.echo(str(error), err=True)

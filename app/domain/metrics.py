@@ -33,14 +33,9 @@ def retention_rate(customers_at_start: Number, lost: Number) -> Decimal | None:
 
     Not the textbook (end − new) ÷ start: a lapsed customer who comes back during the period is neither new
     nor was a customer at its start, and that formula counts them as retained (above 100 % at the extreme).
-    Retention and churn add up to 100 %; customers won back are told apart (`won_back`).
+    Retention and churn add up to 100 %; customers won back (lapsed ones who came back) are counted apart.
     """
     return _percent(Decimal(customers_at_start) - Decimal(lost), customers_at_start)
-
-
-def won_back(customers_at_start: Number, customers_at_end: Number, new_customers: Number, lost: Number) -> int:
-    """Customers at the end who were neither customers at the start nor new: lapsed ones who came back."""
-    return max(0, int(customers_at_end) - int(new_customers) - (int(customers_at_start) - int(lost)))
 
 
 def churn_rate(lost: Number, customers_at_start: Number) -> Decimal | None:

@@ -1,0 +1,88 @@
+"""Report figures an audit found wrong: customers won back, the chart's current month, CLV from exact parts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from app.analytics.report import Period, build_report, report_for
+from app.cli import Context
+from app.cli import report as report_cli
+from tests.support.analytics_data import add_member, add_order, at
+
+D = Decimal
+YEAR_2024 = Period(date(2024, 1, 1), date(2024, 12, 31))
+
+
+def report_json(container, shop, *args: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    group = click.Group()
+    report_cli.register(group)
+    ctx = Context()
+    ctx._container = container
+    result = CliRunner().invoke(group, ["report", shop.domain, *args, "--json"], obj=ctx)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.fixture
+def lapsed_and_new(container, shopify_shop):  # type: ignore[no-untyped-def]
+    """c lapsed (2022) and came back in July 2024; f is new on 1 January 2024 and lapses before the year ends."""
+    with container.uow() as uow:
+        c = add_member(uow.session, shopify_shop, "c", "c@example.de", joined="2022-06-01")
+        f = add_member(uow.session, shopify_shop, "f", "f@example.de", joined="2024-01-01")
+        add_order(uow.session, shopify_shop, "c1", "2022-06-01", "20.00", member=c)
+        add_order(uow.session, shopify_shop, "c2", "2024-07-01", "20.00", member=c)
+        add_order(uow.session, shopify_shop, "f1", "2024-01-01", "20.00", member=f)
+        uow.commit()
+    return shopify_shop
+
+
+def test_a_lapsed_customer_who_orders_again_is_won_back_even_when_a_new_one_lapses(  # type: ignore[no-untyped-def]
+    container, lapsed_and_new
+) -> None:
+    figures = report_json(container, lapsed_and_new, "--from", "2024-01-01", "--to", "2024-12-31")["figures"]
+
+    # 2024 has 366 days: f's only order lies before the 365-day window that ends on 1 January 2025.
+    counted = {k: figures[k]["value"] for k in ("customers_at_start", "customers_at_end", "new_customers",
+                                               "lost_customers", "won_back_customers")}
+    assert counted == {"customers_at_start": 0, "customers_at_end": 1, "new_customers": 1, "lost_customers": 0,
+                       "won_back_customers": 1}
+
+
+def test_the_chart_measures_the_current_month_now_as_the_headline_does(container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    with container.uow() as uow:
+        only = add_member(uow.session, shopify_shop, "only", "only@example.de", joined="2025-12-20")
+        add_order(uow.session, shopify_shop, "1", "2025-12-20", "20.00", member=only)
+        uow.commit()
+
+    report = report_for(container.uow(), shopify_shop, None, None, at("2026-12-07"), "en")
+
+    figures = report["figures"]
+    assert (figures["customers_at_end"]["value"], figures["lost_customers"]["value"]) == (1, 0)
+    december = report["charts"]["retention"][-1]
+    # Still a customer on 8 December (the period's end); the window closes on 20 December, not yet.
+    assert (december["month"], december["customers"], december["lost"]) == ("2026-12", 1, 0)
+    assert december["churn_rate"] == D("0.00")
+
+
+def test_clv_multiplies_the_exact_parts_and_rounds_only_the_result(container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    with container.uow() as uow:
+        a = add_member(uow.session, shopify_shop, "a", "a@example.de")
+        b = add_member(uow.session, shopify_shop, "b", "b@example.de")
+        add_order(uow.session, shopify_shop, "1", "2024-03-01", "40.00", member=a)
+        add_order(uow.session, shopify_shop, "2", "2024-03-31", "40.00", member=a)
+        add_order(uow.session, shopify_shop, "3", "2024-05-01", "30.00", member=b)
+        uow.commit()
+
+    with container.uow() as uow:
+        figures = build_report(uow.session, shopify_shop, YEAR_2024, at("2025-01-05"), "en")["figures"]
+
+    shown = [figures[k]["value"] for k in ("aov", "purchase_frequency_year", "avg_lifetime")]
+    assert shown == [D("36.67"), D("1.50"), D("0.04")]  # 36.67 × 1.50 × 0.04 would be 2.20
+    # 110 ÷ 3 × (3 × 365.25 ÷ 366 ÷ 2) × (30 ÷ 2 ÷ 365.25) = 110 × 30 ÷ (2 × 366 × 2) = 2.254…
+    assert figures["clv"]["value"] == D("2.25")
