@@ -40,11 +40,11 @@ from app.models import (
     TierProgramRow,
 )
 from app.models.types import UTCDateTime
+from app.repositories.base import row_id
 
 HISTORY_SIZE = 20
 EXPIRING_WITHIN = timedelta(days=30)
 ORDER_REASONS = ("order_paid", "order_refunded", "order_cancelled")
-MAX_ID = 2_147_483_647
 
 
 def shopper_row(session: Session, shop_id: int, customer_ref: str) -> Row[Any] | None:
@@ -64,7 +64,8 @@ _SHOP_BY_DOMAIN = ReadStatement(f"SELECT s.id, {SHOP_COLUMNS} FROM shops s WHERE
 def shop_by_ref(reader: Reader, ref: str) -> ReadRow | None:
     """(id, platform, domain, name, currency, locale, status, webhook_secret_enc) of a shop by id or domain/URL."""
     if ref.isdigit():
-        return reader.first(_SHOP_BY_ID, {"ref": int(ref)}) if int(ref) <= MAX_ID else None
+        number = row_id(ref)
+        return None if number is None else reader.first(_SHOP_BY_ID, {"ref": number})
     try:
         domain = normalise_shop_ref(ref)
     except ValueError:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from app.repositories.base import MAX_ID
+
 
 class ShopSchema(Schema):
     """The signed-in shop, as the admin page needs it."""
@@ -229,7 +231,7 @@ class PrivacyMemberSchema(Schema):
 
     member = fields.Str(validate=validate.Length(min=1, max=320),
                         metadata={"description": "the member number (as on the member's page) or email address"})
-    member_id = fields.Int(strict=True)
+    member_id = fields.Int(strict=True, validate=validate.Range(min=1, max=MAX_ID))
 
     @validates_schema
     def _one_member(self, data: dict, **_: object) -> None:  # type: ignore[type-arg]

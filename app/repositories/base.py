@@ -8,6 +8,16 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+MAX_ID = 2_147_483_647  # the largest row id (INTEGER keys); a number typed beyond it names no row
+
+
+def row_id(text: str) -> int | None:
+    """A row id as a person types it (digits), or None when it is none or beyond every id: looked up, a number
+    too large for the column would fail in the driver instead of finding nothing."""
+    text = text.strip()
+    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ID else None
+
+
 # One statement per (dialect, table, conflict key), values passed as parameters: SQLAlchemy then reuses the
 # compiled form instead of coercing every value into a new statement on each call (the webhook's hot path).
 _INSERT_IGNORE: dict[tuple[str, str, tuple[str, ...]], Any] = {}

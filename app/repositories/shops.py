@@ -13,6 +13,7 @@ from app import db_statements as sql
 from app.domain.shops import normalise_shop_ref
 from app.models import ProgramSettings, Referral, Shop
 from app.repositories import shop_settings
+from app.repositories.base import row_id
 from app.repositories.shop_settings import OPEN_REFERRALS, SETTINGS_MODELS
 
 OPEN_STATUSES = ("pending", "ordered", "flagged")  # referrals that may still change with an order
@@ -67,7 +68,8 @@ class ShopRepository:
     def find(self, ref: str) -> Shop | None:
         """A shop by id, domain or URL, as an operator types it on the command line."""
         if ref.isdigit():
-            return self.get(int(ref))
+            number = row_id(ref)
+            return None if number is None else self.get(number)
         return self.session.scalars(select(Shop).where(Shop.domain == normalise_shop_ref(ref))).first()
 
     def list(self) -> Sequence[Shop]:

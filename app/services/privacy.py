@@ -14,6 +14,7 @@ from app.domain import snapshots as ev
 from app.domain.errors import InvalidInput, MemberNotFound, NotFound
 from app.models import AuditLog, Member, PrivacyExport, Shop
 from app.repositories import MemberRepository
+from app.repositories.base import row_id
 from app.services import privacy_data
 from app.uow import UnitOfWork
 
@@ -150,7 +151,8 @@ def _member_for_admin(session: Session, shop_id: int, member_ref: int | str, *, 
     members = MemberRepository(session, shop_id)
     text = str(member_ref).strip()
     if text.isdigit():
-        member = members.get_for_update(int(text)) if for_update else members.get(int(text))
+        number = row_id(text)
+        member = None if number is None else members.get_for_update(number) if for_update else members.get(number)
     else:
         found = members.get_by_email(text) if "@" in text else None
         member = members.get_for_update(found.id) if found is not None and for_update else found

@@ -160,6 +160,18 @@ def test_a_privacy_request_naming_neither_a_number_nor_an_email_is_refused_with_
     assert "member" in response.json["errors"]
 
 
+def test_a_member_number_beyond_every_id_is_an_unknown_member_not_a_server_error(
+    client: FlaskClient, shopify_shop: Shop
+) -> None:
+    headers = admin_headers(shopify_shop)
+
+    typed = client.post("/admin/api/privacy/exports", json={"member": "99999999999999999999"}, headers=headers)
+    sent = client.post("/admin/api/privacy/exports", json={"member_id": 99999999999999999999}, headers=headers)
+
+    assert (typed.status_code, typed.json["reason"]) == (404, "member_not_found")
+    assert (sent.status_code, list(sent.json["errors"])) == (422, ["member_id"])
+
+
 def test_shop_redact_deletes_every_row_of_an_uninstalled_shop(
     client: FlaskClient, container: Container, shopify_shop: Shop, woo_shop: Shop
 ) -> None:
