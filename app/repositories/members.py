@@ -56,11 +56,12 @@ class MemberRepository:
 
     @staticmethod
     def matching(text: str) -> ColumnElement[bool]:
-        """Members whose email or name contains `text` (case-insensitive): the admin's member search."""
-        like = f"%{text.strip().lower()}%"
+        """Members whose email or name contains `text` (case-insensitive; `%` and `_` are just characters): the
+        admin's member search."""
+        typed = text.strip().lower()
         return (
-            func.lower(Member.email).like(like)
-            | func.lower(Member.first_name).like(like)
-            | func.lower(Member.last_name).like(like)
+            func.lower(Member.email).contains(typed, autoescape=True)
+            | func.lower(Member.first_name).contains(typed, autoescape=True)
+            | func.lower(Member.last_name).contains(typed, autoescape=True)
         )
 

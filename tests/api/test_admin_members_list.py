@@ -48,6 +48,25 @@ def test_a_search_counts_only_its_matches(client: FlaskClient, container: Contai
     assert {m["email"] for m in page["members"]} == {"m1@example.de", "m10@example.de", "m11@example.de"}
 
 
+def test_percent_and_underscore_in_a_search_are_characters_not_wildcards(
+    client: FlaskClient, container: Container, shopify_shop: Shop
+) -> None:
+    _members(container, shopify_shop, 3, container.clock.now())
+    with container.uow() as uow:
+        now = container.clock.now()
+        uow.session.add(Member(shop_id=shopify_shop.id, customer_ref="p", email="rabatt_50%@example.de",
+                               first_name="Rabatt", joined_at=now, updated_at=now))
+        uow.commit()
+    headers = admin_headers(shopify_shop)
+
+    percent = client.get("/admin/api/members?q=%25", headers=headers).json
+    underscore = client.get("/admin/api/members?q=t_5", headers=headers).json
+
+    assert [m["email"] for m in percent["members"]] == ["rabatt_50%@example.de"]
+    assert [m["email"] for m in underscore["members"]] == ["rabatt_50%@example.de"]
+    assert client.get("/admin/api/members?q=m_@", headers=headers).json["total"] == 0
+
+
 def test_each_member_in_the_list_shows_the_current_tier_name(
     client: FlaskClient, container: Container, shopify_shop: Shop
 ) -> None:
