@@ -18,7 +18,6 @@ from app.api.admin_schemas import (
     MemberListSchema,
     MemberSearchArgs,
 )
-from app.i18n import pick_locale
 from app.services import admin_members
 
 blp = Blueprint("admin_members", __name__, description="Members of the signed-in shop (admin).")
@@ -39,7 +38,7 @@ def search(q: str, offset: int, limit: int) -> dict[str, Any]:
 @require_admin
 def detail(member_id: int) -> dict[str, Any]:
     """A member's balance, pending and spendable points, lots, ledger history and orders."""
-    return admin_members.member_page(container().uow(), g.shop.id, member_id, pick_locale(g.shop.locale))
+    return admin_members.member_page(container().uow(), g.shop.id, member_id, admin_locale())
 
 
 @blp.route("/admin/api/members/<int:member_id>/adjust", methods=["POST"])

@@ -146,6 +146,6 @@ def redeem(args: dict[str, Any], member_id: int) -> Any:
 
 
 def _reward(reward: Reward) -> dict[str, Any]:
-    locale = g.shop.locale
+    locale = admin_locale()
     fields = {name: getattr(reward, name) for name in RewardSchema().fields if name != "label"}
     return {**fields, "label": rewards.reward_name(reward, locale, g.shop.currency)}

@@ -194,6 +194,19 @@ def test_a_member_page_shows_balances_lots_readable_ledger_and_orders(
     assert page["orders"][0]["name"] == "#50017001"
 
 
+def test_a_member_page_speaks_the_admin_pages_language_not_only_the_shops(
+    client: FlaskClient, container: Container, shopify_shop: Shop
+) -> None:
+    member = _member(container, shopify_shop)
+    headers = admin_headers(shopify_shop)
+
+    english = client.get(f"/admin/api/members/{member.id}", headers=headers | {"Accept-Language": "en"}).json
+    german = client.get(f"/admin/api/members/{member.id}", headers=headers | {"Accept-Language": "de"}).json
+
+    assert shopify_shop.locale == "de"
+    assert (english["ledger"][0]["text"], german["ledger"][0]["text"]) == ("Order #50017001", "Bestellung #50017001")
+
+
 def test_adjusting_points_posts_to_the_ledger_with_the_actor_and_an_audit_row(
     client: FlaskClient, container: Container, shopify_shop: Shop
 ) -> None:

@@ -68,6 +68,17 @@ def test_preview_counts_members_without_saving(client, container, shopify_shop):
     assert client.get("/admin/api/tiers", headers=admin_headers(shopify_shop)).get_json()["tiers"] == []
 
 
+def test_a_rewards_label_is_in_the_admin_pages_language(client, shopify_shop):
+    headers = admin_headers(shopify_shop)
+    named = {**REWARD, "name_de": "Fünf Euro Rabatt", "name_en": "Five euro off"}
+
+    created = client.post("/admin/api/rewards", json=named, headers=headers | {"Accept-Language": "en"})
+    listed = client.get("/admin/api/rewards", headers=headers | {"Accept-Language": "de"}).get_json()
+
+    assert created.get_json()["label"] == "Five euro off"
+    assert [r["label"] for r in listed] == ["Fünf Euro Rabatt"]
+
+
 def test_rewards_are_created_listed_changed_and_deactivated(client, shopify_shop):
     headers = admin_headers(shopify_shop)
     created = client.post("/admin/api/rewards", json=REWARD, headers=headers)
