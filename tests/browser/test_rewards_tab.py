@@ -53,3 +53,22 @@ def test_a_merchant_sets_up_tiers_and_rewards_and_redeems_for_a_member(app, live
     screenshot("rewards-member-coupons")
     assert "aktiv" in page.get_by_test_id("member-coupons").inner_text()
     assert "Gold" in page.get_by_test_id("member-tier-current").inner_text()
+
+
+def test_a_free_shipping_reward_hides_the_value_it_does_not_have(app, live_url, page, shopify_shop):  # type: ignore[no-untyped-def]
+    c = app.extensions["container"]
+    link = issue_login_link(c.uow(), c.settings.secret_key, c.settings.public_url, str(shopify_shop.id))
+    page.goto(link.replace(c.settings.public_url, live_url))
+    page.get_by_test_id("tab-rewards").click()
+    page.get_by_test_id("reward-new").click()
+    value = page.get_by_test_id("rw-value")
+    value.wait_for()
+
+    page.get_by_test_id("rw-kind").select_option("free_shipping")
+    hidden = value.is_hidden()
+    page.get_by_test_id("rw-kind").select_option("percentage")
+
+    assert hidden
+    assert value.is_visible()
+    assert page.get_by_test_id("rw-next_purchase_value").is_visible() == (
+        page.get_by_test_id("rw-next_purchase_kind").input_value() != "free_shipping")

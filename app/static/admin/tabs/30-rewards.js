@@ -33,6 +33,15 @@
       options.map(([v, de, en]) => ctx.h("option", { value: v, selected: String(value ?? "") === String(v) }, ctx.t(de, en))));
   }
 
+  // Free shipping has no value: the value's field is hidden while that kind is chosen.
+  function valueFollowsKind(form, kindName, valueName) {
+    const kind = form.elements[kindName];
+    const field = form.elements[valueName].closest(".la-field");
+    const sync = () => { field.style.display = kind.value === "free_shipping" ? "none" : ""; };
+    kind.addEventListener("change", sync);
+    sync();
+  }
+
   function labelled(ctx, de, en, control) {
     return ctx.h("div", { class: "la-field" }, ctx.h("label", { for: control.id }, ctx.t(de, en)), control);
   }
@@ -215,6 +224,7 @@
         ctx.t("Prämie gespeichert.", "Reward saved."));
       if (saved) onSaved();
     });
+    valueFollowsKind(form, "kind", "value");
     return form;
   }
 
@@ -275,6 +285,7 @@
         next_purchase_validity_days: Number(v("next_purchase_validity_days")), refund_points_on_expiry: form.elements.refund_points_on_expiry.checked };
       await handle(ctx, form, ctx.api("/admin/api/rewards/settings", { method: "PUT", body }), ctx.t("Gespeichert.", "Saved."));
     });
+    valueFollowsKind(form, "next_purchase_kind", "next_purchase_value");
     el.appendChild(form);
   }
 
