@@ -61,7 +61,7 @@ class CampaignSchema(Schema):
     """A new campaign: a segment and one action with its parameters."""
 
     name = fields.Str(load_default="", validate=validate.Length(max=120))
-    segment = fields.Dict(required=True)
+    segment = fields.Nested(SegmentArgs, required=True)  # the preview's rules: what it refuses, a start refuses
     action = fields.Str(required=True, validate=validate.OneOf(campaigns.ACTIONS))
     params = fields.Dict(load_default=dict)
 
@@ -210,7 +210,7 @@ def preview(args: dict[str, Any]) -> dict[str, Any]:
 def create(data: dict[str, Any]) -> dict[str, Any]:
     """Queue a campaign; the worker runs it in batches (recorded with who started it)."""
     c = container()
-    return campaigns.create_campaign(c.uow(), g.shop.id, name=data["name"], segment=data["segment"],
+    return campaigns.create_campaign(c.uow(), g.shop.id, name=data["name"], segment=_segment(data["segment"]),
                                      action=data["action"], params=data["params"], actor=g.actor,
                                      now=c.clock.now())
 
@@ -225,9 +225,11 @@ def progress(campaign_id: int) -> dict[str, Any]:
 
 @blp.route("/admin/api/campaigns/<int:campaign_id>/cancel", methods=["POST"])
 @blp.response(200, CampaignOutSchema)
+@blp.alt_response(404, description="no such campaign in this shop")
+@blp.alt_response(409, description="the campaign is done or cancelled already")
 @require_admin
 def cancel(campaign_id: int) -> dict[str, Any]:
-    """Stop a campaign's remaining batches."""
+    """Cancel a queued or running campaign's remaining batches (409 once it is done or cancelled)."""
     c = container()
     return campaigns.cancel_campaign(c.uow(), g.shop.id, campaign_id, c.clock.now())
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.analytics.dialect import dialect_of, tune_for_analytics
 from app.analytics.segments import parse_segment, segment_select, segment_size
 from app.analytics.settings import from_program
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.models import Campaign, CampaignRecipient, Member, Shop
 from app.repositories import MemberRepository, ShopRepository
 from app.services import ledger
@@ -40,6 +40,13 @@ RUNNABLE = ("queued", "running")
 BATCH_SIZE = 200
 
 
+class CampaignFinished(Conflict):
+    """The campaign is done or cancelled already, so there is nothing left to cancel."""
+
+    reason = "campaign_finished"
+    message = "This campaign has already finished."
+
+
 def preview_segment(uow: UnitOfWork, shop_id: int, segment: dict[str, Any]) -> int:
     """How many members a campaign on this segment would reach now."""
     definition = parse_segment(segment)
@@ -52,8 +59,15 @@ def create_campaign(
     uow: UnitOfWork, shop_id: int, *, name: str, segment: dict[str, Any], action: str,
     params: dict[str, Any], actor: str, now: datetime,
 ) -> dict[str, Any]:
-    """Queue a campaign for the worker (who started it is recorded); its size is counted now."""
-    definition = parse_segment(segment)
+    """Queue a campaign for the worker (who started it is recorded); its size is counted now.
+
+    The segment's field errors come under `segment`, so they stay apart from the action's (a coupon has a
+    `value` too).
+    """
+    try:
+        definition = parse_segment(segment)
+    except InvalidInput as exc:
+        raise InvalidInput(str(exc), errors={"segment": exc.errors}) from None
     checked = _check_params(action, params)
     with uow:
         tune_for_analytics(uow.session)
@@ -120,14 +134,18 @@ def list_campaigns(uow: UnitOfWork, shop_id: int, limit: int = 50) -> list[dict[
 
 
 def cancel_campaign(uow: UnitOfWork, shop_id: int, campaign_id: int, now: datetime) -> dict[str, Any]:
-    """Stop a campaign before its remaining batches; members already reached keep what they got."""
+    """Stop a queued or running campaign before its remaining batches; members already reached keep what they got.
+
+    NotFound for another shop's id; CampaignFinished when it is done or cancelled already.
+    """
     with uow:
         campaign = uow.session.scalars(select(Campaign).where(
             Campaign.id == campaign_id, Campaign.shop_id == shop_id).with_for_update()).first()
         if campaign is None:
             raise NotFound("unknown campaign")
-        if campaign.status in RUNNABLE:
-            campaign.status, campaign.finished_at = "cancelled", now
+        if campaign.status not in RUNNABLE:
+            raise CampaignFinished()
+        campaign.status, campaign.finished_at = "cancelled", now
         result = campaign_dict(campaign)
         uow.commit()
         return result

@@ -120,3 +120,41 @@ def test_a_period_that_ends_before_it_starts_is_a_validation_error(client, shopi
     assert "from" in backwards.get_json()["errors"]
     far = client.get("/admin/api/analytics/report?from=0001-01-01&to=9999-12-31", headers=admin_headers(shopify_shop))
     assert far.status_code == 422
+
+
+def test_a_campaign_start_refuses_the_segment_the_preview_refuses(client, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    worked_example(container, shopify_shop)
+    headers = {**admin_headers(shopify_shop), "Accept-Language": "de"}
+    preview = client.get("/admin/api/campaigns/preview?kind=filter&min_orders=-1", headers=headers)
+    start = client.post("/admin/api/campaigns", headers=headers, json={
+        "segment": {"kind": "filter", "min_orders": -1}, "action": "bonus", "params": {"points": 5}})
+    assert (preview.status_code, start.status_code) == (422, 422)
+    assert start.get_json()["errors"] == {"segment": preview.get_json()["errors"]}
+    assert client.get("/admin/api/campaigns", headers=headers).get_json()["campaigns"] == []
+
+
+def test_a_coupon_campaigns_value_and_its_segments_value_are_told_apart(client, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    worked_example(container, shopify_shop)
+    response = client.post("/admin/api/campaigns", headers=admin_headers(shopify_shop), json={
+        "segment": {"kind": "abc", "value": "Z"}, "action": "coupon",
+        "params": {"kind": "fixed_amount", "value": "10", "validity_days": 30}})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"segment": {"value": ["one of A, B, C"]}}
+
+
+def test_a_queued_campaign_is_cancelled_and_a_finished_one_answers_409(client, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    from app.services.campaigns import run_campaigns
+
+    worked_example(container, shopify_shop)
+    headers = admin_headers(shopify_shop)
+    body = {"segment": {"kind": "all"}, "action": "bonus", "params": {"points": 5}}
+    queued = client.post("/admin/api/campaigns", headers=headers, json=body).get_json()
+    cancelled = client.post(f"/admin/api/campaigns/{queued['id']}/cancel", headers=headers)
+    finished = client.post("/admin/api/campaigns", headers=headers, json=body).get_json()
+    run_campaigns(container.uow, container.clock.now())
+    too_late = client.post(f"/admin/api/campaigns/{finished['id']}/cancel", headers=headers)
+    twice = client.post(f"/admin/api/campaigns/{queued['id']}/cancel", headers=headers)
+    assert (cancelled.status_code, cancelled.get_json()["status"]) == (200, "cancelled")
+    assert (too_late.status_code, too_late.get_json()["reason"]) == (409, "campaign_finished")
+    assert twice.status_code == 409
+    assert client.get(f"/admin/api/campaigns/{queued['id']}", headers=headers).get_json()["processed"] == 0

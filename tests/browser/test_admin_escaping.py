@@ -160,6 +160,7 @@ def check_campaign_views(page: Page, view: Callable[..., None], container: Conta
     page.get_by_test_id("campaign-subject").fill(f"{SCRIPT} Winter")
     page.get_by_test_id("campaign-body").fill(f"{IMG} {TEMPLATE}")
     page.get_by_test_id("campaign-run").click()
+    page.get_by_test_id("campaign-confirm-run").click()  # the start asks first how many it reaches
     page.locator("[data-testid=campaign-list] tr[data-status=queued]").wait_for()
     run_campaigns(container.uow, container.clock.now())
     dispatch(container, mailer)

@@ -50,6 +50,7 @@ def test_segments_list_members_and_a_campaign_shows_its_progress(  # type: ignor
     page.wait_for_selector("[data-testid=campaign-preview-count]:has-text('3')")
     page.fill("[data-testid=campaign-name]", "Winterbonus")
     page.click("[data-testid=campaign-run]")
+    page.click("[data-testid=campaign-confirm-run]")  # the start asks first how many it reaches
     row = "[data-testid=campaign-list] tr:has-text('Winterbonus')"
     page.wait_for_selector(f"{row}[data-status=queued]:has-text('wartet')")
     run_campaigns(container.uow, container.clock.now())

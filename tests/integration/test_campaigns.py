@@ -143,3 +143,21 @@ def test_the_cli_runs_a_campaign_with_a_progress_bar(container, shopify_shop, id
     listed = run_cli(container, "campaigns", "list", shopify_shop.domain)
     assert "done" in listed.output
     assert "by cli" in listed.output
+
+
+def test_a_cancelled_campaign_reaches_nobody_and_cannot_be_cancelled_again(container, shopify_shop, ids) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.errors import Conflict
+    from app.services.campaigns import cancel_campaign
+
+    campaign_id = start(container, shopify_shop, "bonus", {"points": 5})
+    cancel_campaign(container.uow(), shopify_shop.id, campaign_id, NOW)
+    run_campaigns(container.uow, NOW)
+    assert bonus_entries(container, shopify_shop) == {}
+    with pytest.raises(Conflict):
+        cancel_campaign(container.uow(), shopify_shop.id, campaign_id, NOW)
+
+
+def test_a_segment_error_of_a_campaign_is_kept_apart_from_its_action_errors(container, shopify_shop, ids) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidInput) as refused:
+        start(container, shopify_shop, "coupon", {"kind": "fixed_amount", "value": "5"}, segment={"kind": "tier"})
+    assert refused.value.errors == {"segment": {"value": ["a tier key"]}}

@@ -16,12 +16,16 @@
     ["min_spend", "number", "Umsatz mindestens", "Spend at least"],
   ];
 
-  /** A segment chooser; `.query()` gives the URL parameters of the chosen segment, `.value()` the JSON form. */
+  /** A segment chooser; `.query()` gives the URL parameters of the chosen segment, `.value()` the JSON form.
+   *  Its controls are named like the API's segment fields, so 422 field errors land on them. */
   function segmentPicker(ctx, overview, testid) {
+    // A shop without tiers has no tier to pick: the option says so instead of offering an empty dropdown.
+    const noTiers = !overview.tiers.length;
     const kind = ctx.h("select", { name: "kind", "data-testid": `${testid}-kind` },
-      [["abc", "A/B/C", "A/B/C"], ["rfm", "RFM-Gruppe", "RFM group"], ["tier", "Stufe", "Tier"],
+      [["abc", "A/B/C", "A/B/C"], ["rfm", "RFM-Gruppe", "RFM group"],
+        ["tier", ...(noTiers ? ["Stufe (dieser Shop hat noch keine Stufen)", "Tier (this shop has no tiers yet)"] : ["Stufe", "Tier"])],
         ["filter", "Filter", "Filter"], ["all", "Alle Mitglieder", "All members"]]
-        .map(([v, de, en]) => ctx.h("option", { value: v }, ctx.t(de, en))));
+        .map(([v, de, en]) => ctx.h("option", { value: v, disabled: v === "tier" && noTiers }, ctx.t(de, en))));
     const value = ctx.h("select", { name: "value", "data-testid": `${testid}-value`, "aria-label": ctx.t("Gruppe", "Group") });
     const filters = ctx.h("div", { class: "la-row" }, FILTERS.map(([name, type, de, en]) =>
       ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t(de, en)),
@@ -78,8 +82,15 @@
     const result = ctx.h("div", { "data-testid": "segment-result" });
     const latest = ctx.latestOnly();  // a new choice also drops a pending "load more" of the old one
     const show = async (afterId = 0) => {
-      const page = await latest(ctx.api(`/admin/api/segments/members?${picker.query()}&after_id=${afterId}&limit=50`));
+      let page;
+      try {
+        page = await latest(ctx.api(`/admin/api/segments/members?${picker.query()}&after_id=${afterId}&limit=50`));
+      } catch (error) {
+        if (!afterId) result.replaceChildren();  // the old segment's list would read as this one's
+        throw error;
+      }
       if (!afterId) {
+        ctx.fieldErrors(form, {});  // the choice is valid now: an error from an earlier one would mislead
         result.replaceChildren(ctx.h("p", { "data-testid": "segment-count" },
           ctx.t(`${ctx.number(page.count)} Mitglieder`, `${ctx.number(page.count)} members`), " · ",
           ctx.h("a", { href: `/admin/api/export/segment.csv?${picker.query()}`, "data-testid": "segment-csv",
@@ -117,7 +128,8 @@
           ctx.h("select", { name: "coupon_kind", "data-testid": "campaign-coupon_kind" },
             [["percentage", "Prozent", "Percent"], ["fixed_amount", "Betrag", "Amount"], ["free_shipping", "Gratisversand", "Free shipping"]]
               .map(([v, de, en]) => ctx.h("option", { value: v }, ctx.t(de, en))))),
-        field("value", ctx.t("Wert", "Value"), { type: "number", step: "0.01", value: "10" }),
+        // coupon_kind and coupon_value: the segment picker in the same form has `kind` and `value` already
+        field("coupon_value", ctx.t("Wert", "Value"), { type: "number", step: "0.01", value: "10" }),
         field("validity_days", ctx.t("Gültig (Tage)", "Valid (days)"), { type: "number", step: "1", value: "30" }),
       ],
       message: [field("subject", ctx.t("Betreff", "Subject"), { type: "text" }),
@@ -129,23 +141,50 @@
   function paramsOf(form, action) {
     const v = (name) => form.elements[name].value;
     if (action === "bonus") return { points: Number(v("points")) };
-    if (action === "coupon") return { kind: v("coupon_kind"), value: v("value"), validity_days: Number(v("validity_days")) };
+    if (action === "coupon") return { kind: v("coupon_kind"), value: v("coupon_value"), validity_days: Number(v("validity_days")) };
     return { subject: v("subject"), body: v("body") };
+  }
+
+  /** A start's 422 errors keyed by the form's control names: the segment's come nested under `segment`,
+   *  a coupon's `kind` and `value` belong to the coupon_* inputs. */
+  function startErrors(errors, action) {
+    const out = {};
+    for (const [name, messages] of Object.entries(errors || {})) {
+      if (name === "segment") Object.assign(out, Array.isArray(messages) ? { kind: messages } : messages);
+      else if (action === "coupon" && (name === "kind" || name === "value")) out[`coupon_${name}`] = messages;
+      else out[name] = messages;
+    }
+    return out;
   }
 
   const STATUS = { queued: ["wartet", "queued"], running: ["läuft", "running"], done: ["fertig", "done"],
     cancelled: ["abgebrochen", "cancelled"] };
 
-  function progressRow(ctx, c) {
+  // The page's texts in the campaign list break between words only (the shell breaks anywhere, which suits the
+  // merchant's own texts, the name and who started it, but squeezed "Status" into "Statu s"); a name gets room.
+  const WORDS = { overflowWrap: "normal", wordBreak: "normal" };
+
+  function progressRow(ctx, c, onCancel) {
     const actions = { bonus: ctx.t("Bonuspunkte", "Bonus points"), coupon: ctx.t("Gutschein", "Coupon"), message: ctx.t("Nachricht", "Message") };
     const status = STATUS[c.status] ? ctx.t(...STATUS[c.status]) : c.status;
-    return ctx.h("tr", { "data-testid": `campaign-${c.id}`, "data-status": c.status }, ctx.h("td", {}, c.name),
-      ctx.h("td", {}, actions[c.action] || c.action),
-      ctx.h("td", { "data-testid": `campaign-${c.id}-status` }, status),
+    const [ok, skipped, failed] = [c.succeeded, c.skipped, c.failed].map((n) => ctx.number(n));
+    return ctx.h("tr", { "data-testid": `campaign-${c.id}`, "data-status": c.status }, ctx.h("td", { style: { minWidth: "8em" } }, c.name),
+      ctx.h("td", { style: WORDS }, actions[c.action] || c.action),
+      ctx.h("td", { style: WORDS, "data-testid": `campaign-${c.id}-status` }, status),
       ctx.h("td", {}, ctx.h("div", { class: "ld-progress", title: ctx.percent(c.percent) }, ctx.h("span", { style: { width: `${c.percent}%` } }))),
-      ctx.h("td", { class: "la-num", "data-testid": `campaign-${c.id}-processed` }, `${ctx.number(c.processed)} / ${ctx.number(c.total)}`),
-      ctx.h("td", {}, ctx.t(`${c.succeeded} ok, ${c.skipped} übersprungen, ${c.failed} fehlgeschlagen`, `${c.succeeded} ok, ${c.skipped} skipped, ${c.failed} failed`)),
-      ctx.h("td", { title: c.started_by }, ctx.actorLabel(c.started_by)), ctx.h("td", {}, ctx.date(c.created_at)));
+      ctx.h("td", { class: "la-num", style: WORDS, "data-testid": `campaign-${c.id}-processed` }, `${ctx.number(c.processed)} / ${ctx.number(c.total)}`),
+      ctx.h("td", { style: WORDS }, ctx.t(`${ok} ok, ${skipped} übersprungen, ${failed} fehlgeschlagen`, `${ok} ok, ${skipped} skipped, ${failed} failed`)),
+      ctx.h("td", { title: c.started_by }, ctx.actorLabel(c.started_by)), ctx.h("td", { style: WORDS }, ctx.date(c.created_at)),
+      ctx.h("td", { style: WORDS }, c.status === "queued" || c.status === "running"
+        ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `campaign-${c.id}-cancel`, onclick: onCancel }, ctx.t("Abbrechen", "Cancel"))
+        : null));
+  }
+
+  const CAMPAIGN_COLUMNS = [["Name", "Name"], ["Aktion", "Action"], ["Status", "Status"], ["Fortschritt", "Progress"],
+    ["Erreicht", "Reached", "la-num"], ["Ergebnis", "Outcome"], ["Gestartet von", "Started by"], ["Angelegt", "Created"], ["", ""]];
+
+  function membersText(ctx, n) {
+    return n === 1 ? ctx.t("1 Mitglied", "1 member") : ctx.t(`${ctx.number(n)} Mitglieder`, `${ctx.number(n)} members`);
   }
 
   async function renderCampaigns(el, ctx) {
@@ -159,32 +198,46 @@
     const switchAction = () => params.replaceChildren(...groups[action.value]);
     action.addEventListener("change", switchAction);
     switchAction();
-    const preview = ctx.h("span", { class: "la-muted", "data-testid": "campaign-preview-count" });
+    const preview = ctx.h("span", { class: "la-muted", "data-testid": "campaign-preview-count", "aria-live": "polite" });
+    const confirmSlot = ctx.h("div", {});
+    let choice = 0;  // bumped on every segment edit: a count asked for an older choice is not shown
+    picker.el.addEventListener("input", () => { choice += 1; preview.textContent = ""; });
+    picker.el.addEventListener("change", () => { choice += 1; preview.textContent = ""; });
     const list = ctx.h("tbody", {});
     let timer = null;
+    const cancel = (c) => async () => {
+      try {
+        await ctx.api(`/admin/api/campaigns/${c.id}/cancel`, { method: "POST" });
+        ctx.toast(ctx.t("Kampagne abgebrochen", "Campaign cancelled"));
+      } catch (e) {
+        ctx.toast(e.status === 409 ? ctx.t("Diese Kampagne ist schon beendet.", "This campaign has already finished.") : ctx.errorText(e), "error");
+      }
+      await refresh().catch((e) => ctx.toast(ctx.errorText(e), "error"));
+    };
     const refresh = async () => {
       const { campaigns } = await ctx.api("/admin/api/campaigns");
-      list.replaceChildren(...campaigns.map((c) => progressRow(ctx, c)));
+      list.replaceChildren(...campaigns.map((c) => progressRow(ctx, c, cancel(c))));
       if (!campaigns.length) {
-        list.appendChild(ctx.h("tr", {}, ctx.h("td", { class: "la-muted", "data-testid": "campaigns-empty" },
+        list.appendChild(ctx.h("tr", {}, ctx.h("td", { colspan: String(CAMPAIGN_COLUMNS.length), class: "la-muted", "data-testid": "campaigns-empty" },
           ctx.t("Noch keine Kampagnen. Oben eine anlegen und starten.", "No campaigns yet. Set one up above and run it."))));
       }
       clearTimeout(timer);
       if (campaigns.some((c) => c.status === "queued" || c.status === "running") && el.isConnected) timer = setTimeout(refresh, 2000);
     };
-    const form = ctx.h("form", { class: "la-card", "data-testid": "campaign-form", novalidate: true },
-      ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t("Name", "Name")), ctx.h("input", { name: "name", "data-testid": "campaign-name" })),
-      picker.el, ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t("Aktion", "Action")), action), params,
-      ctx.h("div", { class: "la-row" },
-        ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "campaign-preview", onclick: async () => {
-          try {
-            const { count } = await ctx.api(`/admin/api/campaigns/preview?${picker.query()}`);
-            preview.textContent = ctx.t(`${ctx.number(count)} Mitglieder erreicht`, `reaches ${ctx.number(count)} members`);
-          } catch (e) { ctx.toast(ctx.errorText(e), "error"); }
-        } }, ctx.t("Vorschau", "Preview")),
-        ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "campaign-run" }, ctx.t("Starten", "Run")), preview));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    /** The chosen segment's size, shown beside the buttons; null when the choice changed while counting. */
+    const count = async () => {
+      const asked = choice;
+      const { count: reached } = await ctx.api(`/admin/api/campaigns/preview?${picker.query()}`);
+      if (asked !== choice) return null;
+      ctx.fieldErrors(form, {});
+      preview.textContent = ctx.t(`${membersText(ctx, reached)} erreicht`, `reaches ${membersText(ctx, reached)}`);
+      return reached;
+    };
+    const countFailed = (e) => {
+      if (e.status === 422) ctx.fieldErrors(form, e.body.errors); else ctx.toast(ctx.errorText(e), "error");
+    };
+    const run = async () => {
+      confirmSlot.replaceChildren();  // one confirmation starts one campaign, however often it is clicked
       try {
         await ctx.api("/admin/api/campaigns", { method: "POST", body: { name: form.elements.name.value,
           segment: picker.value(), action: action.value, params: paramsOf(form, action.value) } });
@@ -192,11 +245,41 @@
         ctx.toast(ctx.t("Kampagne gestartet", "Campaign started"));
         await refresh();
       } catch (e) {
-        if (e.status === 422) ctx.fieldErrors(form, e.body.errors); else ctx.toast(ctx.errorText(e), "error");
+        if (e.status === 422) ctx.fieldErrors(form, startErrors(e.body.errors, action.value)); else ctx.toast(ctx.errorText(e), "error");
       }
+    };
+    const form = ctx.h("form", { class: "la-card", "data-testid": "campaign-form", novalidate: true },
+      ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t("Name", "Name")), ctx.h("input", { name: "name", "data-testid": "campaign-name" })),
+      picker.el, ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t("Aktion", "Action")), action), params,
+      ctx.h("div", { class: "la-row" },
+        ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "campaign-preview",
+          onclick: () => count().catch(countFailed) }, ctx.t("Vorschau", "Preview")),
+        ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "campaign-run" }, ctx.t("Starten", "Run")), preview),
+      confirmSlot);
+    // A confirmation speaks for the form as it was: any edit withdraws it.
+    form.addEventListener("input", () => confirmSlot.replaceChildren());
+    form.addEventListener("change", () => confirmSlot.replaceChildren());
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      let reached;
+      try {
+        reached = await count();
+      } catch (e) {
+        countFailed(e);
+        return;
+      }
+      if (reached === null) return;
+      // A mass send is not undone: say how many members it reaches and start only on a second click.
+      confirmSlot.replaceChildren(ctx.h("div", { class: "la-card", role: "group", "data-testid": "campaign-confirm" },
+        ctx.h("p", { "data-testid": "campaign-confirm-text" }, ctx.t(`Diese Kampagne erreicht ${membersText(ctx, reached)}. Jetzt starten?`,
+          `This campaign reaches ${membersText(ctx, reached)}. Run it now?`)),
+        ctx.h("button", { type: "button", class: "la-primary", "data-testid": "campaign-confirm-run", onclick: run }, ctx.t("Ja, starten", "Yes, run it")),
+        ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "campaign-confirm-cancel",
+          onclick: () => confirmSlot.replaceChildren() }, ctx.t("Abbrechen", "Cancel"))));
     });
     el.append(ctx.h("h1", {}, ctx.t("Kampagnen", "Campaigns")), form,
-      ctx.h("div", { class: "la-card" }, ctx.h("table", { class: "la-table", "data-testid": "campaign-list" }, list)));
+      ctx.h("div", { class: "la-card" }, ctx.h("table", { class: "la-table", "data-testid": "campaign-list" },
+        ctx.h("thead", {}, ctx.h("tr", {}, CAMPAIGN_COLUMNS.map(([de, en, cls]) => ctx.h("th", { class: cls, style: WORDS }, ctx.t(de, en))))), list)));
     await refresh();
   }
 
