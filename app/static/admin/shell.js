@@ -92,16 +92,44 @@
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
 
-  /** Show 422 per-field errors next to the inputs named like the fields; clears old ones. */
+  /** Nested 422 errors as [name, text] pairs with dotted names ("kinds.thank_you.subject.de"), like the inputs. */
+  function flatErrors(errors, prefix = "") {
+    const pairs = [];
+    for (const [key, value] of Object.entries(errors || {})) {
+      const name = prefix ? `${prefix}.${key}` : key;
+      if (value && typeof value === "object" && !Array.isArray(value)) pairs.push(...flatErrors(value, name));
+      else pairs.push([name, Array.isArray(value) ? value.map(String).join(" ") : String(value)]);
+    }
+    return pairs;
+  }
+
+  function isShown(el) {
+    return typeof el.checkVisibility === "function" ? el.checkVisibility() : el.getClientRects().length > 0;
+  }
+
+  /** The visible control an error names, or null (no such control, or it is hidden with its choice). */
+  function shownControl(scope, name) {
+    const found = [...scope.querySelectorAll(`[name="${CSS.escape(name)}"]`)].filter(isShown);
+    return found[0] || null;
+  }
+
+  /** An error the reader cannot see at a field, as a sentence: the field's label (if it has one) and the text. */
+  function unplacedText(scope, name, text) {
+    const control = scope.querySelector(`[name="${CSS.escape(name)}"]`);
+    const label = control && control.labels && control.labels[0] ? control.labels[0].textContent.trim() : "";
+    return label ? `${label}: ${text}` : text;
+  }
+
+  /** Show 422 per-field errors next to the visible inputs named like the fields; clears old ones. Errors that name no
+   *  visible field (a hidden choice's field, a form-wide rule) are listed at the top of the form instead. */
   function fieldErrors(form, errors) {
     form.querySelectorAll(".la-field-error").forEach((node) => node.remove());
     form.querySelectorAll("[aria-invalid]").forEach((node) => node.removeAttribute("aria-invalid"));
     const rest = [];
-    for (const [name, messages] of Object.entries(errors || {})) {
-      const text = Array.isArray(messages) ? messages.join(" ") : typeof messages === "object" ? JSON.stringify(messages) : String(messages);
-      const input = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    for (const [name, text] of flatErrors(errors)) {
+      const input = shownControl(form, name);
       if (!input) {
-        rest.push(`${name}: ${text}`);
+        rest.push(unplacedText(form, name, text));
         continue;
       }
       input.setAttribute("aria-invalid", "true");
@@ -109,7 +137,9 @@
       const anchor = input.closest(".la-field") || input;
       anchor.appendChild(note);
     }
-    if (rest.length) form.prepend(h("p", { class: "la-field-error la-form-error", role: "alert" }, rest.join("; ")));
+    if (rest.length) {
+      form.prepend(h("p", { class: "la-field-error la-form-error", role: "alert", "data-testid": "form-error" }, rest.join(" ")));
+    }
   }
 
   function toast(message, kind = "ok") {
@@ -177,9 +207,26 @@
     return null;
   }
 
+  /** A 422 in words: the server's message and every error no field shows; "check the marked fields" only when
+   *  `fieldErrors` marked one. The server already sent them in the page's language (Accept-Language). */
+  function invalidText(body) {
+    const parts = [];
+    let marked = 0;
+    for (const [name, text] of flatErrors(body.errors)) {
+      const input = shownControl(document, name);
+      if (input && input.getAttribute("aria-invalid") === "true") marked += 1;
+      else parts.push(unplacedText(document, name, text));
+    }
+    // webargs' message only says that something was invalid: the field texts say what, so it adds nothing then
+    const generic = body.reason === "validation_error" && (marked || parts.length);
+    if (body.message && !generic) parts.unshift(body.message);
+    if (marked) parts.push(t("Bitte die markierten Felder prüfen.", "Please check the marked fields."));
+    return [...new Set(parts)].join(" ") || t("Die Eingaben sind nicht gültig.", "The input is not valid.");
+  }
+
   /** The error message of a rejected ctx.api call, for a toast. */
   function errorText(error) {
-    if (error && error.status === 422) return t("Bitte die markierten Felder prüfen.", "Please check the marked fields.");
+    if (error && error.status === 422) return invalidText(error.body || {});
     if (error && error.status === 401) return t("Nicht mehr angemeldet.", "No longer signed in.");
     if (error && error.body && error.body.message) return error.body.message;
     return t("Etwas ist schiefgegangen.", "Something went wrong.");

@@ -4,11 +4,11 @@
   "use strict";
 
   const STYLE = `
-    .ld-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 12px; }
+    .ld-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(210px, 100%), 1fr)); gap: 12px; }
     .ld-figure { background: var(--la-bg, #f6f6f7); border-radius: 8px; padding: 10px 12px; }
     .ld-figure strong { display: block; font-size: 20px; margin: 2px 0; }
     .ld-figure p { margin: 0; font-size: 12px; color: var(--la-muted, #666); }
-    .ld-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 16px; }
+    .ld-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(460px, 100%), 1fr)); gap: 16px; }
     .lc-figure { margin: 0; }
     .lc-figure figcaption, .ld-chart-title { font-weight: 600; margin: 0 0 4px; font-size: 14px; }
     .ld-caption { font-size: 12px; margin: 6px 0 0; }
@@ -162,6 +162,9 @@
       chartCard(ctx, "chart-liability", liability));
   }
 
+  // the API's bounds (0.05–0.99 and 0.05–1) in percent, as the fields show them
+  const SHARE_BOUNDS = [["a_share", 5, 99], ["b_share", 5, 100]];
+
   /** The API keeps shares as fractions ("0.80"); the merchant reads and types percentages (80). */
   function asPercent(share) {
     return share === null || share === undefined || share === "" ? null : String(Math.round(Number(share) * 10000) / 100);
@@ -181,6 +184,9 @@
     });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      const wrong = shareErrors(form, ctx);
+      ctx.fieldErrors(form, wrong);
+      if (Object.keys(wrong).length) return;
       const body = {};
       for (const name of ["churn_window_days", "acquisition_cost", "a_share", "b_share"]) {
         const value = form.elements[name].value;
@@ -195,10 +201,29 @@
         reload();
       } catch (error) {
         if (error.status === 422) ctx.fieldErrors(form, error.body.errors);
-        else ctx.toast(ctx.errorText(error), "error");
+        ctx.toast(ctx.errorText(error), "error");
       }
     });
     return form;
+  }
+
+  /** The shares' bounds checked in the unit the merchant types (%): the API's messages speak of fractions
+   *  ("between 0.05 and 0.99"), which would not match a field that shows 80 for 0.80. */
+  function shareErrors(form, ctx) {
+    const errors = {};
+    for (const [name, low, high] of SHARE_BOUNDS) {
+      const raw = form.elements[name] ? form.elements[name].value : "";
+      const value = Number(raw);
+      if (raw === "" || (value >= low && value <= high)) continue;
+      errors[name] = [ctx.t(`Muss zwischen ${ctx.number(low)} und ${ctx.number(high)} % liegen.`,
+        `Must be between ${ctx.number(low)} and ${ctx.number(high)} %.`)];
+    }
+    const a = Number(form.elements.a_share && form.elements.a_share.value);
+    const b = Number(form.elements.b_share && form.elements.b_share.value);
+    if (!errors.a_share && !errors.b_share && form.elements.b_share.value !== "" && b <= a) {
+      errors.b_share = [ctx.t("Muss größer als der Anteil der A-Kunden sein.", "Must be larger than the A customers' share.")];
+    }
+    return errors;
   }
 
   async function renderDashboard(el, ctx) {
@@ -207,6 +232,7 @@
     const latest = ctx.latestOnly();
     const load = async (from, to) => {
       body.replaceChildren(ctx.h("p", { class: "la-muted" }, ctx.t("Lädt …", "Loading …")));
+      ctx.fieldErrors(picker.form, {});
       try {
         const [report, segments] = await latest(Promise.all([
           ctx.api(`/admin/api/analytics/report?from=${from}&to=${to}&lang=${ctx.locale}`),
@@ -217,7 +243,8 @@
           ctx.h("div", { class: "ld-grid" }, keys.map((key) => figureCard(key, report.figures[key], ctx)))));
         body.replaceChildren(charts(report, segments, ctx), ...cards);
       } catch (error) {
-        body.replaceChildren(ctx.h("p", { class: "la-error" }, ctx.errorText(error)));
+        if (error.status === 422) ctx.fieldErrors(picker.form, error.body.errors);
+        body.replaceChildren(ctx.h("p", { class: "la-error", "data-testid": "dashboard-error" }, ctx.errorText(error)));
       }
     };
     const picker = periodPicker(ctx, load);

@@ -130,8 +130,8 @@
       }
     });
     el.append(ctx.h("div", { class: "la-row", style: { alignItems: "flex-start" } },
-      ctx.h("div", { style: { flex: "1 1 420px" } }, form),
-      ctx.h("div", { style: { flex: "1 1 420px" } }, previewPane(ctx, form, page.kinds))));
+      ctx.h("div", { style: { flex: "1 1 420px", minWidth: "0" } }, form),
+      ctx.h("div", { style: { flex: "1 1 420px", minWidth: "0" } }, previewPane(ctx, form, page.kinds))));
     return page.kinds;
   }
 
@@ -148,7 +148,7 @@
       ctx.h("tbody", {}, items.map((m) => ctx.h("tr", { "data-testid": "outbox-row", "data-status": m.status },
         ctx.h("td", {}, kindName(ctx, kinds, m.kind)), ctx.h("td", {}, m.to_email),
         ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${m.status}` }, statusLabel(ctx, m.status))),
-        ctx.h("td", {}, ctx.date(m.sent_at || m.due_at)), ctx.h("td", { class: "la-num" }, m.attempts),
+        ctx.h("td", {}, ctx.date(m.sent_at || m.due_at)), ctx.h("td", { class: "la-num" }, ctx.number(m.attempts)),
         ctx.h("td", { class: "la-muted" }, m.last_error || ""),
         ctx.h("td", {},
           ["pending", "failed"].includes(m.status) ? action(ctx.t("Stornieren", "Cancel"), `/admin/api/outbox/${m.id}/cancel`, "outbox-cancel") : null,
@@ -164,7 +164,8 @@
       const query = select.value ? `?status=${encodeURIComponent(select.value)}` : "";
       const page = await latest(ctx.api(`/admin/api/outbox${query}`));
       body.replaceChildren(messageTable(ctx, page.items, kinds, load),
-        ctx.h("p", { class: "la-muted" }, ctx.t(`${page.total} Nachrichten`, `${page.total} messages`)));
+        ctx.h("p", { class: "la-muted" }, ctx.t(`${ctx.number(page.total)} ${page.total === 1 ? "Nachricht" : "Nachrichten"}`,
+          `${ctx.number(page.total)} ${page.total === 1 ? "message" : "messages"}`)));
     }
     select.addEventListener("change", load);
     el.appendChild(ctx.h("div", { class: "la-card" }, ctx.h("h2", {}, ctx.t("Postausgang", "Outbox")), select, body));

@@ -63,7 +63,7 @@
 
   function rewardText(ctx, r) {
     if (r.referrer_coupon_code) return ctx.h("code", {}, r.referrer_coupon_code);
-    return r.referrer_points ? `+${r.referrer_points} ${ctx.t("Punkte", "points")}` : "–";
+    return r.referrer_points ? `+${ctx.number(r.referrer_points)} ${ctx.t("Punkte", "points")}` : "–";
   }
 
   function field(ctx, prefix, spec, value) {

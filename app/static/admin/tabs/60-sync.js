@@ -10,13 +10,13 @@
     return pair ? ctx.t(pair[0], pair[1]) : String(key);
   }
 
+  /** A run's errors as the merchant's sentences; `detail` ("PlatformNotConnected: …") is for the log, not the page. */
   function errorList(run, ctx) {
     if (!run.errors || !run.errors.length) return null;
     return ctx.h("ul", { class: "la-errors", "data-testid": `sync-errors-${run.id}` },
       run.errors.map((error) => ctx.h("li", {},
-        (error.texts && (error.texts[ctx.locale] || error.texts.de)) || error.reason,
-        error.order_ref ? ` (${ctx.t("Bestellung", "order")} ${error.order_ref})` : "",
-        ctx.h("span", { class: "la-muted" }, ` ${error.detail || ""}`))));
+        (error.texts && (error.texts[ctx.locale] || error.texts.de)) || ctx.t("Unbekannter Fehler.", "Unknown error."),
+        error.order_ref ? ` (${ctx.t("Bestellung", "order")} ${error.order_ref})` : "")));
   }
 
   function repairTable(detail, ctx) {
@@ -66,10 +66,11 @@
     return row;
   }
 
-  function runTable(data, ctx) {
+  function runTable(data, ctx, onlyRepaired) {
     if (!data.runs.length) {
-      return ctx.h("p", { class: "la-muted", "data-testid": "sync-empty" },
-        ctx.t("Noch kein Abgleich gelaufen.", "No sync has run yet."));
+      return ctx.h("p", { class: "la-muted", "data-testid": "sync-empty" }, onlyRepaired
+        ? ctx.t("Kein Abgleich hat bisher Punkte repariert.", "No sync has repaired any points yet.")
+        : ctx.t("Noch kein Abgleich gelaufen.", "No sync has run yet."));
     }
     return ctx.h("table", { class: "la-table", "data-testid": "sync-runs" },
       ctx.h("thead", {}, ctx.h("tr", {},
@@ -88,12 +89,14 @@
     async function load() {
       const query = onlyRepaired.checked ? "?repaired_only=true" : "";
       const data = await latest(ctx.api(`/admin/api/sync/runs${query}`));
+      const table = runTable(data, ctx, onlyRepaired.checked);
       body.replaceChildren(
         ctx.h("p", { "data-testid": "sync-last" }, ctx.t("Letzter Abgleich bis: ", "Last synced up to: "), ctx.date(data.last_synced_at)),
-        runTable(data, ctx));
-      for (const run of data.runs.filter((r) => r.errors && r.errors.length && !r.repaired).slice(0, 1)) {
-        body.appendChild(errorList(run, ctx));
-      }
+        table);
+      // The newest failed run opens its details (its errors): listing them again below the table said it twice.
+      const failed = data.runs.find((r) => r.errors && r.errors.length && !r.repaired);
+      const row = failed && table.querySelector(`[data-testid="sync-run-${failed.id}"]`);
+      if (row) await toggleDetail(row, failed, ctx);
     }
     const button = ctx.h("button", { type: "button", class: "la-primary", "data-testid": "sync-now",
       onclick: async () => {
@@ -105,8 +108,9 @@
             ctx.toast(ctx.t(`Abgleich fertig: ${counts[0]} abgerufen, ${counts[1]} repariert.`,
               `Sync finished: ${counts[0]} pulled, ${counts[1]} repaired.`), "ok");
           } else {
-            ctx.toast(ctx.t(`Abgleich mit ${counts[2]} Fehlern beendet (${counts[0]} abgerufen, ${counts[1]} repariert); Details unten.`,
-              `Sync ended with ${counts[2]} errors (${counts[0]} pulled, ${counts[1]} repaired); details below.`), "error");
+            const one = Number(run.error_count) === 1;
+            ctx.toast(ctx.t(`Abgleich mit ${counts[2]} ${one ? "Fehler" : "Fehlern"} beendet (${counts[0]} abgerufen, ${counts[1]} repariert); Details unten.`,
+              `Sync ended with ${counts[2]} ${one ? "error" : "errors"} (${counts[0]} pulled, ${counts[1]} repaired); details below.`), "error");
           }
         } catch (error) {
           ctx.toast(ctx.errorText(error), "error");

@@ -2,6 +2,14 @@
 (function () {
   "use strict";
 
+  const STATUS = { processed: ["verarbeitet", "processed"], failed: ["fehlgeschlagen", "failed"],
+    ignored: ["ignoriert", "ignored"], duplicate: ["doppelt", "duplicate"] };
+
+  function statusLabel(ctx, status) {
+    const pair = STATUS[status];
+    return pair ? ctx.t(pair[0], pair[1]) : String(status);
+  }
+
   async function render(el, ctx) {
     const status = ctx.h("select", { name: "status", "data-testid": "webhook-status", "aria-label": ctx.t("Status der Zustellungen", "Delivery status") },
       [["failed", "fehlgeschlagen", "failed"], ["processed", "verarbeitet", "processed"], ["ignored", "ignoriert", "ignored"], ["all", "alle", "all"]]
@@ -12,7 +20,7 @@
     register.addEventListener("click", async () => {
       try {
         const result = await ctx.api("/admin/api/webhooks/register", { method: "POST" });
-        ctx.toast(ctx.t(`${result.topics} Webhooks eingerichtet.`, `${result.topics} webhooks registered.`));
+        ctx.toast(ctx.t(`${ctx.number(result.topics)} Webhooks eingerichtet.`, `${ctx.number(result.topics)} webhooks registered.`));
       } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
     });
     const latest = ctx.latestOnly();
@@ -28,7 +36,7 @@
           ctx.t("Versuche", "Attempts"), ctx.t("Fehler", "Error"), ""].map((x) => ctx.h("th", {}, x)))),
         ctx.h("tbody", {}, rows.map((d) => ctx.h("tr", { "data-testid": `delivery-${d.id}` },
           ctx.h("td", {}, ctx.date(d.received_at)), ctx.h("td", {}, d.topic),
-          ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${d.status}` }, d.status)),
+          ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${d.status}`, "data-testid": `delivery-status-${d.id}` }, statusLabel(ctx, d.status))),
           ctx.h("td", {}, ctx.number(d.attempts)), ctx.h("td", {}, d.last_error || ""),
           ctx.h("td", {}, d.status === "failed" ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `retry-${d.id}`,
             onclick: async () => {
