@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from app.repositories.base import MAX_ID
+from app.repositories.base import MAX_BIG_ID, MAX_ID
 
 
 class ShopSchema(Schema):
@@ -202,6 +202,8 @@ class AuditArgs(Schema):
 class DeliveryArgs(Schema):
     status = fields.Str(load_default="failed", validate=validate.OneOf(["failed", "processed", "ignored", "all"]))
     limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
+    before_id = fields.Int(validate=validate.Range(min=1, max=MAX_BIG_ID),
+                           metadata={"description": "the next page: deliveries older than this one"})
 
 
 class DeliverySchema(Schema):

@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 MAX_ID = 2_147_483_647  # the largest row id (INTEGER keys); a number typed beyond it names no row
+MAX_BIG_ID = 2**63 - 1  # the same for BIGINT keys (webhook deliveries, ledger entries)
 
 
 def row_id(text: str) -> int | None:

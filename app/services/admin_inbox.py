@@ -24,9 +24,13 @@ class DeliveryNotFailed(Conflict):
     message = "Only a failed delivery can be retried."
 
 
-def list_deliveries(uow: UnitOfWork, shop_id: int, status: str = "failed", limit: int = 100) -> list[WebhookDelivery]:
-    """Deliveries of one shop, newest first; `status` 'all' lists every status."""
+def list_deliveries(uow: UnitOfWork, shop_id: int, status: str = "failed", limit: int = 100, *,
+                    before_id: int | None = None) -> list[WebhookDelivery]:
+    """Deliveries of one shop, newest first (older than `before_id`, the next page); `status` 'all' lists every
+    status."""
     query = select(WebhookDelivery).where(WebhookDelivery.shop_id == shop_id)
+    if before_id is not None:
+        query = query.where(WebhookDelivery.id < before_id)
     if status != "all":
         query = query.where(WebhookDelivery.status == status)
     with uow:

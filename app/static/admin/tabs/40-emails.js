@@ -159,15 +159,23 @@
     const select = ctx.h("select", { "data-testid": "outbox-status", "aria-label": ctx.t("Status", "Status") },
       STATUSES.map(([value, de, en]) => ctx.h("option", { value }, ctx.t(de, en))));
     const body = ctx.h("div", {});
-    const latest = ctx.latestOnly();
-    async function load() {
-      const query = select.value ? `?status=${encodeURIComponent(select.value)}` : "";
-      const page = await latest(ctx.api(`/admin/api/outbox${query}`));
-      body.replaceChildren(messageTable(ctx, page.items, kinds, load),
-        ctx.h("p", { class: "la-muted" }, ctx.t(`${ctx.number(page.total)} ${page.total === 1 ? "Nachricht" : "Nachrichten"}`,
-          `${ctx.number(page.total)} ${page.total === 1 ? "message" : "messages"}`)));
+    const latest = ctx.latestOnly();  // a new status also drops a pending "load more" of the old one
+    let items = [];
+    async function load(more = false) {
+      const query = new URLSearchParams();
+      if (select.value) query.set("status", select.value);
+      if (more) query.set("offset", String(items.length));
+      const page = await latest(ctx.api(`/admin/api/outbox?${query}`));
+      items = more ? items.concat(page.items) : page.items;
+      const total = ctx.number(page.total);
+      const count = items.length < page.total
+        ? ctx.t(`${ctx.number(items.length)} von ${total} Nachrichten`, `${ctx.number(items.length)} of ${total} messages`)
+        : ctx.t(`${total} ${page.total === 1 ? "Nachricht" : "Nachrichten"}`, `${total} ${page.total === 1 ? "message" : "messages"}`);
+      body.replaceChildren(messageTable(ctx, items, kinds, () => load()), ctx.h("p", { class: "la-muted", "data-testid": "outbox-count" }, count),
+        items.length < page.total ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "outbox-more",
+          onclick: () => load(true) }, ctx.t("Weitere laden", "Load more")) : null);
     }
-    select.addEventListener("change", load);
+    select.addEventListener("change", () => load());
     el.appendChild(ctx.h("div", { class: "la-card" }, ctx.h("h2", {}, ctx.t("Postausgang", "Outbox")), select, body));
     return load();
   }

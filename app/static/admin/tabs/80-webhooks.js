@@ -23,32 +23,46 @@
         ctx.toast(ctx.t(`${ctx.number(result.topics)} Webhooks eingerichtet.`, `${ctx.number(result.topics)} webhooks registered.`));
       } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
     });
-    const latest = ctx.latestOnly();
-    async function load() {
-      const rows = await latest(ctx.api(`/admin/api/webhooks?status=${status.value}`));
-      list.textContent = "";
-      if (!rows.length) {
+    const latest = ctx.latestOnly();  // a new status also drops a pending "load more" of the old one
+    const PAGE = 100;
+    function row(d) {
+      return ctx.h("tr", { "data-testid": `delivery-${d.id}` },
+        ctx.h("td", {}, ctx.date(d.received_at)), ctx.h("td", {}, d.topic),
+        ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${d.status}`, "data-testid": `delivery-status-${d.id}` }, statusLabel(ctx, d.status))),
+        ctx.h("td", {}, ctx.number(d.attempts)), ctx.h("td", {}, d.last_error || ""),
+        ctx.h("td", {}, d.status === "failed" ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `retry-${d.id}`,
+          onclick: async () => {
+            try {
+              const result = await ctx.api(`/admin/api/webhooks/${d.id}/retry`, { method: "POST" });
+              ctx.toast(result.status === "processed" ? ctx.t("Erneut verarbeitet.", "Processed again.") : ctx.t("Weiterhin fehlerhaft.", "Still failing."),
+                result.status === "processed" ? "ok" : "error");
+              load();
+            } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
+          } }, ctx.t("Erneut versuchen", "Retry")) : ""));
+    }
+    async function load(beforeId) {
+      const more = beforeId ? `&before_id=${beforeId}` : "";
+      const rows = await latest(ctx.api(`/admin/api/webhooks?status=${status.value}&limit=${PAGE}${more}`));
+      if (!beforeId) list.textContent = "";
+      if (!rows.length && !beforeId) {
         list.appendChild(ctx.h("p", { class: "la-muted" }, ctx.t("Keine Zustellungen.", "No deliveries.")));
         return;
       }
-      list.appendChild(ctx.h("table", { class: "la-table" },
-        ctx.h("thead", {}, ctx.h("tr", {}, [ctx.t("Empfangen", "Received"), ctx.t("Thema", "Topic"), "Status",
-          ctx.t("Versuche", "Attempts"), ctx.t("Fehler", "Error"), ""].map((x) => ctx.h("th", {}, x)))),
-        ctx.h("tbody", {}, rows.map((d) => ctx.h("tr", { "data-testid": `delivery-${d.id}` },
-          ctx.h("td", {}, ctx.date(d.received_at)), ctx.h("td", {}, d.topic),
-          ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${d.status}`, "data-testid": `delivery-status-${d.id}` }, statusLabel(ctx, d.status))),
-          ctx.h("td", {}, ctx.number(d.attempts)), ctx.h("td", {}, d.last_error || ""),
-          ctx.h("td", {}, d.status === "failed" ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `retry-${d.id}`,
-            onclick: async () => {
-              try {
-                const result = await ctx.api(`/admin/api/webhooks/${d.id}/retry`, { method: "POST" });
-                ctx.toast(result.status === "processed" ? ctx.t("Erneut verarbeitet.", "Processed again.") : ctx.t("Weiterhin fehlerhaft.", "Still failing."),
-                  result.status === "processed" ? "ok" : "error");
-                load();
-              } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
-            } }, ctx.t("Erneut versuchen", "Retry")) : ""))))));
+      let body = list.querySelector("tbody");
+      if (!body) {
+        body = ctx.h("tbody", {});
+        list.appendChild(ctx.h("table", { class: "la-table", "data-testid": "delivery-table" },
+          ctx.h("thead", {}, ctx.h("tr", {}, [ctx.t("Empfangen", "Received"), ctx.t("Thema", "Topic"), "Status",
+            ctx.t("Versuche", "Attempts"), ctx.t("Fehler", "Error"), ""].map((x) => ctx.h("th", {}, x)))), body));
+      }
+      body.append(...rows.map(row));
+      if (rows.length === PAGE) {
+        const next = ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "deliveries-more",
+          onclick: () => { next.remove(); load(rows[rows.length - 1].id); } }, ctx.t("Weitere laden", "Load more"));
+        list.appendChild(next);
+      }
     }
-    status.addEventListener("change", load);
+    status.addEventListener("change", () => load());
     el.append(ctx.h("section", { class: "la-card" }, ctx.h("h2", {}, ctx.t("Webhook-Eingang", "Webhook inbox")),
       ctx.h("div", { class: "la-row" }, status, register), list));
     await load();
