@@ -7,12 +7,13 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from app.clock import FixedClock
 from app.container import Container
 from app.models import Shop
 from app.platforms.shopify.admin import ShopifyAdminClient
-from app.services import referrals
+from app.services import earning_events, referrals
 from app.services.referrals import ReferralConfig
 from tests.browser.proxy_shim import ShopifyProxyShim
 from tests.conftest import TEST_SHOPIFY_SECRET
@@ -168,3 +169,61 @@ def test_a_shop_that_rewards_referrers_with_a_coupon_says_so_in_the_widget(
     screenshot("referral-coupon")
     page.get_by_test_id("lang-toggle").click()
     page.get_by_text("you get a coupon for every successful referral: €10.00 off.").wait_for()
+
+
+def test_a_code_the_shop_could_not_create_yet_is_not_offered_as_ready(
+    page, storefront, member_with_rewards, fake_shopify: FakeShopify
+):
+    fake_shopify.fail(503, times=10)
+    _open(page, storefront)
+
+    page.get_by_test_id(f"redeem-{member_with_rewards['cheap']}").click()
+    page.get_by_test_id("code").wait_for()
+
+    assert "E-Mail" in page.get_by_test_id("code-pending").inner_text()
+    assert "Kasse ein" not in page.get_by_test_id("redemption").inner_text()
+
+
+def test_a_member_subscribes_to_the_newsletter_in_the_widget_and_earns_its_points(
+    page, storefront, member_with_rewards, container, shop, clock
+):
+    earning_events.save_settings(container.uow(), shop.id, earning_events.EarningConfig(newsletter_points=50),
+                                 clock.now())
+    _open(page, storefront)
+    before = int(page.get_by_test_id("balance").inner_text().replace(".", ""))
+
+    page.get_by_test_id("newsletter-join").click()
+    page.get_by_test_id("newsletter-message").wait_for()
+
+    assert int(page.get_by_test_id("balance").inner_text().replace(".", "")) == before + 50
+    assert page.get_by_test_id("newsletter-join").count() == 0
+
+
+def test_the_chosen_language_is_kept_on_the_shops_next_page(page, storefront, member_with_rewards):
+    _open(page, storefront)
+    page.get_by_test_id("lang-toggle").click()
+    page.get_by_test_id(f"redeem-{member_with_rewards['cheap']}").filter(has_text="Redeem").wait_for()
+
+    _open(page, storefront)
+
+    assert "Redeem" in page.get_by_test_id(f"redeem-{member_with_rewards['cheap']}").inner_text()
+
+
+def test_the_widget_of_an_uninstalled_shop_shows_nothing(page, storefront, container, shop):
+    with container.uow() as uow:
+        uow.session.get(Shop, shop.id).status = "uninstalled"
+        uow.commit()
+
+    with page.expect_response(lambda r: "/apps/loyalty/customer" in r.url) as answered:
+        page.goto(storefront.url)  # type: ignore[attr-defined]
+
+    assert answered.value.status == 401
+    expect(page.get_by_test_id("launcher")).to_be_hidden()
+
+
+def test_the_programs_points_line_is_said_once(page, storefront):
+    _open(page, storefront)
+    ways = page.get_by_test_id("ways-to-earn").inner_text()
+    card = page.get_by_test_id("ways-to-earn").locator("xpath=..").inner_text()
+
+    assert card.count(ways.splitlines()[0].strip()) == 1

@@ -37,6 +37,7 @@
       worth: '{pts} = {amount}',
       codeTitle: 'Dein Gutscheincode',
       codeHint: 'Gib den Code an der Kasse ein.',
+      codePending: 'Der Shop legt deinen Code gerade an. Wir schicken ihn dir per E-Mail, sobald er an der Kasse gilt.',
       validUntil: 'Gültig bis {date}',
       copy: 'Kopieren',
       copyCode: 'Code kopieren',
@@ -70,6 +71,11 @@
       save: 'Speichern',
       saving: 'Wird gespeichert …',
       birthdaySaved: 'Danke! Dein Geburtstag ist gespeichert.',
+      newsletter: 'Newsletter',
+      newsletterText: 'Erfahre als Erste*r von Angeboten und Neuheiten.',
+      newsletterBonus: 'Abonniere unseren Newsletter und erhalte {pts}.',
+      newsletterJoin: 'Newsletter abonnieren',
+      newsletterDone: 'Danke! Du erhältst jetzt unseren Newsletter.',
       birthdayLocked: 'Dein Geburtstag ist bereits hinterlegt und kann nicht mehr geändert werden.',
       birthdayInvalid: 'Bitte gib ein gültiges Datum ein.',
       expiring: 'Bald verfallende Punkte',
@@ -112,6 +118,7 @@
       worth: '{pts} = {amount}',
       codeTitle: 'Your discount code',
       codeHint: 'Enter the code at checkout.',
+      codePending: 'The shop is still setting up your code. We will email it to you as soon as it works at checkout.',
       validUntil: 'Valid until {date}',
       copy: 'Copy',
       copyCode: 'Copy code',
@@ -145,6 +152,11 @@
       save: 'Save',
       saving: 'Saving …',
       birthdaySaved: 'Thanks! Your birthday has been saved.',
+      newsletter: 'Newsletter',
+      newsletterText: 'Be the first to hear about offers and news.',
+      newsletterBonus: 'Subscribe to our newsletter and get {pts}.',
+      newsletterJoin: 'Subscribe to the newsletter',
+      newsletterDone: 'Thanks! You are now subscribed to our newsletter.',
       birthdayLocked: 'Your birthday is already on file and can no longer be changed.',
       birthdayInvalid: 'Please enter a valid date.',
       expiring: 'Points expiring soon',
@@ -398,6 +410,16 @@
     return (json && typeof json.message === 'string' && json.message) || t('errGeneric');
   }
 
+  // The shopper's language choice is kept for the next page of the shop (where storage is allowed).
+  const LOCALE_KEY = 'loyalty-widget-locale';
+  function chooseLocale(l) {
+    state.userLocale = l || null;
+    try { if (l) localStorage.setItem(LOCALE_KEY, l); } catch (e) { /* storage blocked: this page only */ }
+  }
+  function storedLocale() {
+    try { return pickLocale(localStorage.getItem(LOCALE_KEY)); } catch (e) { return null; }
+  }
+
   function refresh() {
     const my = ++seq;
     state.loading = true;
@@ -406,6 +428,12 @@
     const chosen = state.userLocale || pickLocale(attrLocale);
     return request('/customer' + (chosen ? '?locale=' + chosen : '')).then(({ res, json }) => {
       if (my !== seq) return;
+      if (res.status === 401 || res.status === 404) {
+        // The shop does not know this widget (uninstalled, or not set up): nothing to offer, so nothing shown.
+        state.open = false;
+        ui.root.style.display = 'none';
+        return;
+      }
       if (!res.ok || !json || typeof json !== 'object') throw new Error('HTTP ' + res.status);
       state.data = json;
       state.loaded = true;
@@ -432,7 +460,7 @@
     request('/redeem', { reward_id: reward.id }).then(({ res, json }) => {
       state.busy = null;
       if (res.ok && json && json.code) {
-        state.redemption = { code: String(json.code), ends_at: json.ends_at, reward: json.reward || reward };
+        state.redemption = { code: String(json.code), ends_at: json.ends_at, reward: json.reward || reward, status: json.status };
         const m = state.data && state.data.member;
         if (m && typeof json.balance === 'number') {
           m.balance = json.balance;
@@ -451,6 +479,26 @@
     }).catch(() => {
       state.busy = null;
       setNotice('reward-' + reward.id, t('errNetwork'));
+      render();
+    });
+  }
+
+  function subscribe() {
+    state.newsletterBusy = true;
+    state.notice = null;
+    render();
+    request('/newsletter', {}).then(({ res, json }) => {
+      state.newsletterBusy = false;
+      if (res.ok && json && typeof json === 'object') {
+        state.data = json;  // the refreshed picture: the points are in it
+        setNotice('newsletter', t('newsletterDone'), true);
+      } else {
+        setNotice('newsletter', errorText(res, json));
+      }
+      render();
+    }).catch(() => {
+      state.newsletterBusy = false;
+      setNotice('newsletter', t('errNetwork'));
       render();
     });
   }
@@ -545,7 +593,7 @@
     if (!n || n.scope !== scope) return null;
     return h('p', {
       class: n.ok ? 'lw-note lw-note-ok' : 'lw-note',
-      tid: scope === 'birthday' ? 'birthday-message' : 'redeem-error'
+      tid: scope === 'birthday' ? 'birthday-message' : scope === 'newsletter' ? 'newsletter-message' : 'redeem-error'
     }, [icon(n.ok ? 'check' : 'alert'), h('span', null, n.text)]);
   }
 
@@ -553,7 +601,8 @@
     const ways = arr(program.ways_to_earn);
     if (!ways.length) return null;
     return card(t('earn'), 'trend', [
-      program.points_label ? h('p', { class: 'lw-lead' }, str(program.points_label)) : null,
+      program.points_label && !ways.some((w) => str(w.label) === str(program.points_label))
+        ? h('p', { class: 'lw-lead' }, str(program.points_label)) : null,
       h('ul', { class: 'lw-list', tid: 'ways-to-earn' }, ways.map((w) => h('li', { tid: 'earn-' + str(w.key) }, [
         h('span', { class: 'lw-ico' }, icon(EARN_ICONS[w.key] || 'spark')),
         h('span', { class: 'lw-grow lw-name' }, str(w.label)),
@@ -655,7 +704,10 @@
           h('code', { class: 'lw-code', tid: 'code' }, r.code),
           copyButton('code', r.code, t('copyCode'), 'copy-code', true)
         ]),
-        h('p', { class: 'lw-muted' }, [r.ends_at && date(r.ends_at) ? t('validUntil', { date: date(r.ends_at) }) + ' · ' : '', t('codeHint')])
+        // A code the shop has not created yet (it was unreachable) must not be offered as ready to use.
+        r.status && r.status !== 'active'
+          ? h('p', { class: 'lw-hint', tid: 'code-pending' }, t('codePending'))
+          : h('p', { class: 'lw-muted' }, [r.ends_at && date(r.ends_at) ? t('validUntil', { date: date(r.ends_at) }) + ' · ' : '', t('codeHint')])
       ]));
     }
 
@@ -733,6 +785,21 @@
       ], { tid: 'birthday' }));
     } else if (state.notice && state.notice.scope === 'birthday') {
       out.push(notice('birthday'));
+    }
+
+    if (!m.newsletter && earnWay('newsletter')) {
+      const bonus = earnPoints('newsletter');
+      out.push(card(t('newsletter'), 'spark', [
+        h('p', { class: 'lw-lead' }, bonus ? t('newsletterBonus', { pts: pts(bonus) }) : t('newsletterText')),
+        h('button', {
+          type: 'button', class: 'lw-btn', tid: 'newsletter-join', 'data-k': 'newsletter-join',
+          'aria-disabled': state.newsletterBusy ? 'true' : null,
+          onclick: () => { if (!state.newsletterBusy) subscribe(); }
+        }, t('newsletterJoin')),
+        notice('newsletter')
+      ], { tid: 'newsletter' }));
+    } else if (state.notice && state.notice.scope === 'newsletter') {
+      out.push(notice('newsletter'));
     }
 
     const expiring = arr(d.expiring).filter((e) => e && Number(e.points) > 0);
@@ -915,7 +982,7 @@
     const title = h('h2', { class: 'lw-title', id: 'lw-title', tabindex: '-1' });
     const langToggle = h('button', {
       type: 'button', class: 'lw-hbtn', tid: 'lang-toggle',
-      onclick: () => { state.userLocale = locale() === 'de' ? 'en' : 'de'; render(); refresh(); }
+      onclick: () => { chooseLocale(locale() === 'de' ? 'en' : 'de'); render(); refresh(); }
     });
     const closeBtn = h('button', { type: 'button', class: 'lw-hbtn', tid: 'close', onclick: () => close(true) }, icon('close'));
     const body = h('div', { class: 'lw-body' });
@@ -948,6 +1015,7 @@
       }
     });
 
+    state.userLocale = state.userLocale || storedLocale();
     render();
     refresh();
     if (location.hash === '#loyalty') open();
@@ -957,7 +1025,7 @@
     open: () => { mount(); open(); },
     close: () => close(false),
     refresh: () => { mount(); return refresh(); },
-    setLocale: (l) => { state.userLocale = pickLocale(l); render(); return refresh(); },
+    setLocale: (l) => { chooseLocale(pickLocale(l)); render(); return refresh(); },
     get state() { return JSON.parse(JSON.stringify({ open: state.open, loading: state.loading, error: state.error, locale: locale(), data: state.data, redemption: state.redemption })); }
   };
 
