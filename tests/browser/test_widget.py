@@ -227,3 +227,15 @@ def test_the_programs_points_line_is_said_once(page, storefront):
     card = page.get_by_test_id("ways-to-earn").locator("xpath=..").inner_text()
 
     assert card.count(ways.splitlines()[0].strip()) == 1
+
+
+def test_a_rate_limited_load_says_when_to_try_again_and_is_announced(page, storefront, member_with_rewards):
+    page.route("**/apps/loyalty/customer*", lambda route: route.fulfill(
+        status=429, headers={"Retry-After": "30", "Content-Type": "application/json"},
+        body='{"code": 429, "status": "Too Many Requests", "message": "Too many requests.", "reason": "rate_limited"}'))
+
+    _open(page, storefront)
+
+    error = page.get_by_test_id("panel").get_by_text("30 Sekunden")
+    expect(error).to_be_visible()
+    expect(page.locator("[role=status]")).to_contain_text("30 Sekunden")
