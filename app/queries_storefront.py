@@ -188,14 +188,17 @@ def activity_rows(reader: Reader, shop_id: int, member_id: int, now: datetime) -
 
 
 def activity(rows: list[ActivityRow], locale: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(points expiring within 30 days per expiry date, the last 20 ledger entries with readable reasons)."""
-    expiring, history = [], []
-    for part, _, at, points, kind, reason, name in rows:
+    """(points expiring within 30 days per expiry date, the last 20 ledger entries with readable reasons, newest
+    first by when they happened: an imported or late order's entry stands at its own date)."""
+    expiring, entries = [], []
+    for part, entry_id, at, points, kind, reason, name in rows:
         if part == 0:
-            history.append({"at": _iso(at), "delta": points, "label": entry_label(kind, reason, name, locale)})
+            entries.append((at, entry_id, {"at": _iso(at), "delta": points,
+                                           "label": entry_label(kind, reason, name, locale)}))
         elif points:
             expiring.append({"points": int(points), "expires_at": _iso(at)})
-    return expiring, history
+    entries.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+    return expiring, [shown for _, _, shown in entries]
 
 
 def entry_label(kind: str, reason: str, order_name: str | None, locale: str) -> str:

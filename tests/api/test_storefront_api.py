@@ -93,6 +93,19 @@ def test_a_member_sees_balance_referral_link_rewards_and_readable_history(
     assert {"key": "birthday", "label": "Geburtstag", "points": 200} in body["program"]["ways_to_earn"]
 
 
+def test_the_history_is_newest_first_by_when_it_happened_also_for_an_order_delivered_late(
+    client: FlaskClient, shop: Shop, container: Container, clock: FixedClock
+) -> None:
+    with_points(container, shop, clock, amount="100.00")
+    deliver(container, shop, order("4999", at=clock.now() - timedelta(days=40), merchandise="30.00", shipping="0.00",
+                                   buyer=BUYER))
+
+    body = client.get(url(shop, clock, "customer")).get_json()
+
+    assert [(h["label"], h["delta"]) for h in body["history"]] == [("Bestellung #5001", 100),
+                                                                    ("Bestellung #4999", 30)]
+
+
 def test_a_shop_rewarding_referrers_with_a_coupon_says_what_the_coupon_gives(
     client: FlaskClient, shop: Shop, container: Container, clock: FixedClock
 ) -> None:
