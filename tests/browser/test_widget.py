@@ -239,3 +239,24 @@ def test_a_rate_limited_load_says_when_to_try_again_and_is_announced(page, store
     error = page.get_by_test_id("panel").get_by_text("30 Sekunden")
     expect(error).to_be_visible()
     expect(page.locator("[role=status]")).to_contain_text("30 Sekunden")
+
+
+def test_on_a_phone_tab_keeps_to_the_open_panel_that_covers_the_page(page, storefront, member_with_rewards):
+    page.set_viewport_size({"width": 390, "height": 800})
+    _open(page, storefront)
+    page.get_by_test_id(f"redeem-{member_with_rewards['cheap']}").wait_for()
+    in_panel = """() => {
+        const host = document.activeElement;
+        const inner = host && host.shadowRoot && host.shadowRoot.activeElement;
+        return !!inner && host.shadowRoot.querySelector('[data-testid=panel]').contains(inner);
+    }"""
+
+    stayed = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        stayed.append(page.evaluate(in_panel))
+    page.keyboard.press("Shift+Tab")
+    stayed.append(page.evaluate(in_panel))
+
+    assert all(stayed)
+    assert page.get_by_test_id("panel").get_attribute("aria-modal") == "true"

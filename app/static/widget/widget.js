@@ -936,9 +936,34 @@
   function open() {
     if (!ui) return;
     state.open = true;
+    ui.panel.setAttribute('aria-modal', isSheet() ? 'true' : 'false');
     render();
     ui.title.focus();
     if (!state.loaded && !state.loading) refresh();
+  }
+
+  // On a phone the panel is a bottom sheet over the page and the launcher: a modal dialog, so Tab cycles
+  // inside it instead of walking on into the page hidden behind.
+  const SHEET = '(max-width: 479.98px)';
+  function isSheet() {
+    return !!(window.matchMedia && window.matchMedia(SHEET).matches);
+  }
+
+  function keepFocusInPanel(e) {
+    const focusable = Array.prototype.filter.call(
+      ui.panel.querySelectorAll('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])'),
+      (el) => !el.disabled && el.getClientRects().length > 0);
+    if (!focusable.length) return;
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    const at = shadow.activeElement;
+    if (e.shiftKey && (at === first || !ui.panel.contains(at))) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (at === last || !ui.panel.contains(at))) {
+      e.preventDefault();
+      first.focus();
+    }
   }
 
   function close(returnFocus) {
@@ -1008,6 +1033,8 @@
       if ((e.key === 'Escape' || e.key === 'Esc') && state.open) {
         e.stopPropagation();
         close(true);
+      } else if (e.key === 'Tab' && state.open && isSheet()) {
+        keepFocusInPanel(e);
       }
     });
     shadow.appendChild(root);
