@@ -21,7 +21,6 @@ from app.models import Shop
 from app.repositories import ShopRepository
 from app.uow import UnitOfWork
 
-DAYS_PER_YEAR = Decimal("365.25")
 EARLIEST, LATEST = date(1990, 1, 1), date(2200, 12, 31)
 
 
@@ -84,9 +83,9 @@ def _customer_figures(session: Session, shop_id: int, period: Period, options: A
     life_days, life_customers = q.lifetime_days(session, shop_id, period.end)
     aov = m.average_order_value(both.revenue, both.orders)
     frequency = m.purchase_frequency(both.orders, both.customers)
-    yearly = m.purchase_frequency(Decimal(both.orders) * DAYS_PER_YEAR / period.days, both.customers)
+    yearly = m.purchase_frequency(Decimal(both.orders) * m.DAYS_PER_YEAR / period.days, both.customers)
     lifetime = m.average_lifetime_years(life_days, life_customers)
-    clv = _clv(both, period, life_days, life_customers)
+    clv = m.clv_of_totals(both.revenue, both.orders, both.customers, period.days, life_days, life_customers)
     return {
         "customers_at_start": counts.at_start,
         "customers_at_end": counts.at_end,
@@ -111,18 +110,6 @@ def _customer_figures(session: Session, shop_id: int, period: Period, options: A
         "members_frequency": m.purchase_frequency(split["members"].orders, split["members"].customers),
         "guests_frequency": m.purchase_frequency(split["guests"].orders, split["guests"].customers),
     }
-
-
-def _clv(orders: q.OrderFigures, period: Period, life_days: Decimal, life_customers: int) -> Decimal | None:
-    """AOV × orders per customer and year × lifetime in years, from the unrounded parts, rounded once.
-
-    Multiplying the shown (rounded) figures compounds their rounding: 36.67 × 1.50 × 0.04 = 2.20, not 2.33.
-    """
-    if not orders.orders or not orders.customers or not life_customers:
-        return None
-    aov = orders.revenue / orders.orders
-    yearly = Decimal(orders.orders) * DAYS_PER_YEAR / period.days / orders.customers
-    return m.clv(aov, yearly, life_days / life_customers / DAYS_PER_YEAR)
 
 
 def _program_figures(session: Session, shop_id: int, period: Period) -> dict[str, Any]:

@@ -51,12 +51,14 @@ def credit(
     posting: Posting,
     *,
     now: datetime,
+    expires_at: datetime | None,
     available_at: datetime | None = None,
-    expires_at: datetime | None = None,
     at: datetime | None = None,
 ) -> PostedEntry:
     """Add points as a new lot; a negative balance is paid back first; pending until `available_at`.
 
+    `expires_at` has no default: every credit says when its lot expires (None: never), an order's by its payment
+    time (`program.lot_dates`), any other points from now (`program.award_expiry`).
     `at` is when it happened in the shop (an order's payment time), if that differs from `now`.
     """
     remaining = rules.credit_remaining(points, member.balance)

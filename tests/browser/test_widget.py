@@ -260,3 +260,13 @@ def test_on_a_phone_tab_keeps_to_the_open_panel_that_covers_the_page(page, store
 
     assert all(stayed)
     assert page.get_by_test_id("panel").get_attribute("aria-modal") == "true"
+
+
+def test_a_member_saves_the_birthday_once_in_the_widget(page, storefront, member_with_rewards):
+    _open(page, storefront)
+    page.get_by_test_id("birthday-input").fill("1985-06-14")
+
+    page.get_by_test_id("birthday-save").click()
+
+    expect(page.get_by_test_id("birthday-message")).to_be_visible()
+    expect(page.get_by_test_id("birthday-input")).to_have_count(0)

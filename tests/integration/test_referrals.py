@@ -36,6 +36,13 @@ def _referrer(container: Container, shop: Shop) -> tuple[Member, str]:
     return member, _code(container, shop, member)
 
 
+def _friend_followed_and_ordered(container: Container, shop: Shop, clock: FixedClock) -> None:
+    """The referrer's link followed by the friend (by email), then the friend's first paid order."""
+    _, code = _referrer(container, shop)
+    referrals.record_referral(container.uow(), shop.id, code, clock.now(), email=FRIEND.email)
+    _friend_orders(container, shop, clock)
+
+
 def _referral(container: Container, shop: Shop) -> Referral:
     with container.uow() as uow:
         return uow.session.scalars(select(Referral).where(Referral.shop_id == shop.id)).one()
@@ -99,9 +106,7 @@ def test_a_referred_friends_first_paid_order_welcomes_the_friend_and_later_rewar
 def test_a_refund_of_the_shipping_of_the_friends_order_leaves_the_referral_reward(
     container: Container, shopify_shop: Shop, clock: FixedClock
 ) -> None:
-    _, code = _referrer(container, shopify_shop)
-    referrals.record_referral(container.uow(), shopify_shop.id, code, clock.now(), email=FRIEND.email)
-    _friend_orders(container, shopify_shop, clock)
+    _friend_followed_and_ordered(container, shopify_shop, clock)
 
     deliver(container, shopify_shop, s.refund("5002", "9001", shipping="4.90", at=clock.now() + timedelta(days=3)))
 
@@ -112,9 +117,7 @@ def test_a_refund_of_the_shipping_of_the_friends_order_leaves_the_referral_rewar
 def test_a_refund_of_the_friends_goods_revokes_the_pending_referral_reward(
     container: Container, shopify_shop: Shop, clock: FixedClock
 ) -> None:
-    _, code = _referrer(container, shopify_shop)
-    referrals.record_referral(container.uow(), shopify_shop.id, code, clock.now(), email=FRIEND.email)
-    _friend_orders(container, shopify_shop, clock)
+    _friend_followed_and_ordered(container, shopify_shop, clock)
 
     refund = s.refund("5002", "9001", lines="100.00", at=clock.now() + timedelta(days=3))
     deliver(container, shopify_shop, refund)
@@ -250,9 +253,7 @@ def test_a_referred_friend_is_emailed_the_welcome_code_once_the_shop_has_it(
 ) -> None:
     with FakeShopify() as fake:
         shop = shop_for(container, "shopify", fake)
-        _, code = _referrer(container, shop)
-        referrals.record_referral(container.uow(), shop.id, code, clock.now(), email=FRIEND.email)
-        _friend_orders(container, shop, clock)
+        _friend_followed_and_ordered(container, shop, clock)
 
         retry_coupon_pushes(container.uow, lambda _p: client_for("shopify", fake), container.box, clock.now())
 

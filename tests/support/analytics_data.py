@@ -51,7 +51,7 @@ def post(session: Any, shop: Shop, member: Member, kind: str, points: int, day: 
     assert locked is not None
     posting = Posting(kind, "test")
     if kind in ("earn", "bonus"):
-        ledger.credit(session, locked, points, posting, now=at(day))
+        ledger.credit(session, locked, points, posting, now=at(day), expires_at=None)
     elif kind == "redeem":
         ledger.spend(session, locked, points, posting, now=at(day))
     else:

@@ -490,23 +490,28 @@
     });
   }
 
-  function subscribe() {
-    state.newsletterBusy = true;
+  // A shopper's action from a card (birthday, newsletter): busy while it runs; what failed becomes the card's
+  // notice, what succeeded is the caller's `done(json)`.
+  function act(scope, busyKey, path, body, done) {
+    state[busyKey] = true;
     state.notice = null;
     render();
-    request('/newsletter', {}).then(({ res, json }) => {
-      state.newsletterBusy = false;
-      if (res.ok && json && typeof json === 'object') {
-        state.data = json;  // the refreshed picture: the points are in it
-        setNotice('newsletter', t('newsletterDone'), true);
-      } else {
-        setNotice('newsletter', errorText(res, json));
-      }
+    request(path, body).then(({ res, json }) => {
+      state[busyKey] = false;
+      if (res.ok && json && typeof json === 'object') done(json);
+      else setNotice(scope, errorText(res, json));
       render();
     }).catch(() => {
-      state.newsletterBusy = false;
-      setNotice('newsletter', t('errNetwork'));
+      state[busyKey] = false;
+      setNotice(scope, t('errNetwork'));
       render();
+    });
+  }
+
+  function subscribe() {
+    act('newsletter', 'newsletterBusy', '/newsletter', {}, (json) => {
+      state.data = json;  // the refreshed picture: the points are in it
+      setNotice('newsletter', t('newsletterDone'), true);
     });
   }
 
@@ -518,26 +523,12 @@
       render();
       return;
     }
-    state.birthdayBusy = true;
-    state.notice = null;
-    render();
-    request('/birthday', { birthday: v }).then(({ res, json }) => {
-      state.birthdayBusy = false;
-      if (res.ok) {
-        setNotice('birthday', t('birthdaySaved'), true);
-        state.birthdayValue = '';
-        const m = state.data && state.data.member;
-        if (m) m.birthday = (json && json.birthday) || v;
-        render();
-        refresh();
-      } else {
-        setNotice('birthday', errorText(res, json));
-        render();
-      }
-    }).catch(() => {
-      state.birthdayBusy = false;
-      setNotice('birthday', t('errNetwork'));
-      render();
+    act('birthday', 'birthdayBusy', '/birthday', { birthday: v }, (json) => {
+      setNotice('birthday', t('birthdaySaved'), true);
+      state.birthdayValue = '';
+      const m = state.data && state.data.member;
+      if (m) m.birthday = json.birthday || v;
+      refresh();
     });
   }
 
