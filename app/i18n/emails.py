@@ -1,7 +1,7 @@
 """Email subjects and intros (defaults the merchant may override), the review page and the unsubscribe page."""
 
 MESSAGES = {
-    # Subjects and intros per message kind; placeholders: {shop} {first_name} {order} {tier} {points} {reward}
+    # Subjects and intros per message kind; which placeholders each kind fills in: domain/email_texts.py
     "emails.thank_you.subject": {"de": "Vielen Dank für Ihren Einkauf, {first_name}!",
                                  "en": "Thank you for your purchase, {first_name}!"},
     "emails.thank_you.intro": {"de": "vielen Dank für Ihre Bestellung {order} bei {shop}. Wir freuen uns sehr!",
@@ -39,6 +39,18 @@ MESSAGES = {
         "en": "your referral paid off: someone you invited has shopped at {shop}."},
     "emails.campaign.subject": {"de": "Neuigkeiten von {shop}", "en": "News from {shop}"},
     "emails.campaign.intro": {"de": "", "en": ""},
+    # What each placeholder stands for (the admin page's help beside the texts; domain/email_texts.py has which
+    # kind fills in which)
+    "emails.placeholder.first_name": {"de": "Vorname", "en": "first name"},
+    "emails.placeholder.shop": {"de": "Name des Shops", "en": "shop name"},
+    "emails.placeholder.order": {"de": "Bestellnummer", "en": "order number"},
+    "emails.placeholder.points_earned": {"de": "Punkte für diese Bestellung", "en": "points for this order"},
+    "emails.placeholder.balance": {"de": "Punktestand", "en": "points balance"},
+    "emails.placeholder.review_points": {"de": "Punkte für eine Bewertung", "en": "points for a review"},
+    "emails.placeholder.points": {"de": "verfallende Punkte", "en": "expiring points"},
+    "emails.placeholder.tier": {"de": "neuer Status", "en": "new tier"},
+    "emails.placeholder.reward": {"de": "Prämie", "en": "reward"},
+    "emails.placeholder.code": {"de": "Gutscheincode", "en": "coupon code"},
     # Names of the kinds (admin page)
     "emails.kind.thank_you": {"de": "Danke-E-Mail nach dem Kauf", "en": "Thank-you email after purchase"},
     "emails.kind.review_request": {"de": "Bewertungsanfrage", "en": "Review request"},

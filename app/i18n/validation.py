@@ -105,6 +105,7 @@ EXACT: dict[str, str] = {
     "The reward is not valid.": "Die Prämie ist nicht gültig.",
     "The review is not complete.": "Die Bewertung ist noch nicht vollständig.",
     "The next-purchase rule is not valid.": "Die Regel für den Gutschein zum nächsten Einkauf ist nicht gültig.",
+    "The email texts are not valid.": "Die E-Mail-Texte sind nicht gültig.",
     "The service is temporarily unavailable.": "Der Dienst ist vorübergehend nicht erreichbar.",
     "An unexpected error occurred.": "Ein unerwarteter Fehler ist aufgetreten.",
     "A value is out of range or contains characters that cannot be stored.":
@@ -243,6 +244,17 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"unknown product (?P<product>.+)", "unbekanntes Produkt {product}"),
         (r"not an amount: (?P<value>[\s\S]*)", "kein Betrag: {value}"),
         (r"not a finite amount: (?P<value>[\s\S]*)", "kein endlicher Betrag: {value}"),
+        # placeholders in email texts (domain/email_texts.py); literal braces are doubled for `format`
+        (r"Unknown placeholder (?P<name>[\s\S]+?)\. Allowed: (?P<allowed>[^\n]*)\.",
+         "Unbekannter Platzhalter {name}. Erlaubt: {allowed}."),
+        (r"This email has no (?P<name>\{\w+\})\. Allowed: (?P<allowed>[^\n]*)\.",
+         "Diese E-Mail kennt den Platzhalter {name} nicht. Erlaubt: {allowed}."),
+        (r"The placeholder (?P<name>[\s\S]+?) is not closed with a \}\. Allowed: (?P<allowed>[^\n]*)\.",
+         "Dem Platzhalter {name} fehlt die schließende }}. Erlaubt: {allowed}."),
+        (r"A \} closes no placeholder\. Allowed: (?P<allowed>[^\n]*)\.",
+         "Eine }} schließt keinen Platzhalter. Erlaubt: {allowed}."),
+        (r"A \{ opens no placeholder\. Allowed: (?P<allowed>[^\n]*)\.",
+         "Eine {{ öffnet keinen Platzhalter. Erlaubt: {allowed}."),
     )
 )
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.domain.errors import Conflict, MemberNotFound, NotFound
+from app.domain.email_texts import email_text_errors
+from app.domain.errors import Conflict, InvalidInput, MemberNotFound, NotFound
 from app.domain.rewards import coupon_label
 from app.mail.render import RenderedEmail
 from app.models import Member, OutboxMessage, Review, ReviewSubmission, RewardSettings, Shop
@@ -83,7 +84,13 @@ def list_reviews(uow: UnitOfWork, shop_id: int, *, rating: int | None = None, me
 
 
 def preview(uow: UnitOfWork, shop_id: int, kind: str, locale: str, changes: dict[str, Any]) -> RenderedEmail:
-    """Render a kind with made-up data and the given (unsaved) subject/intro, for the live preview."""
+    """Render a kind with made-up data and the given (unsaved) subject/intro, for the live preview.
+
+    Texts with faulty placeholders are refused as saving them would be (the errors under `settings`, as sent).
+    """
+    errors = email_text_errors(changes.get("kinds") or {})
+    if errors:
+        raise InvalidInput("The email texts are not valid.", errors={"settings": {"kinds": errors}})
     with uow:
         shop = uow.session.get(Shop, shop_id)
         if shop is None:

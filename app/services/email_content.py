@@ -12,13 +12,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.email_texts import PLACEHOLDER
 from app.domain.rewards import coupon_label
 from app.mail.render import RenderedEmail, format_number, render_email
 from app.models import Member, Order, OutboxMessage, Shop
 from app.services.email_links import ReviewLink, UnsubscribeLink, review_token, unsubscribe_token
 from app.services.email_settings import CATEGORY, EmailConfig
 
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
 USABLE_COUPON = ("reserved", "active", "pending_push")  # the code reaches the shop (now or by the worker's retry)
 
 
@@ -138,7 +138,11 @@ def coupon_details(context: dict[str, Any], locale: str) -> dict[str, Any]:
 
 
 def fill(template: str, values: dict[str, str]) -> str:
-    """Replace {placeholders}; unknown ones stay as typed; an empty name leaves no dangling comma."""
+    """Replace {placeholders}; unknown ones stay as typed; an empty name leaves no dangling comma.
+
+    New texts are checked when saved (`domain.email_texts`); a text saved before that may still name an unknown
+    placeholder or hold a stray brace: it is shown as typed, never formatted (no `str.format`), so it cannot fail.
+    """
     text = PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
     return re.sub(r"\s*,\s*([!?.])", r"\1", text) if not values.get("first_name") else text
 

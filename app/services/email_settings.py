@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.email_texts import validate_email_texts
 from app.i18n import LOCALES, catalogue
 from app.models import EmailSettings
 from app.repositories.shop_settings import settings_row
@@ -104,7 +105,12 @@ def load_config(uow: UnitOfWork, shop_id: int) -> EmailConfig:
 
 
 def update_config(uow: UnitOfWork, shop_id: int, changes: dict[str, Any], now: datetime) -> EmailConfig:
-    """Merge validated changes (a partial settings document) into the shop's settings."""
+    """Merge validated changes (a partial settings document) into the shop's settings.
+
+    The texts it changes are checked first (their placeholders, `domain.email_texts`): one faulty text refuses
+    the whole change, and nothing is written.
+    """
+    validate_email_texts(changes.get("kinds") or {})
     with uow:
         row = uow.session.get(EmailSettings, shop_id, with_for_update=True)
         current = EmailConfig.from_dict(row.values if row is not None else {}).to_dict()
