@@ -8,8 +8,10 @@ shop's config version as scalar subqueries over its settings rows (primary keys)
 change (indexed by shop_id). The ETag hashes it, so a matching If-None-Match is answered 304 after that one
 query. A plain read (no If-None-Match: it will send the body) runs `shopper_read` instead: the same row, with
 the body's member parts (the last 20 ledger rows, index shop_id, member_id, id, and lots expiring soon) as
-further rows of the same statement, so it is one round trip too. The shop-wide parts come from a per-process
-cache keyed by the config version.
+further rows of the same statement, so it is one round trip too. The member's usable coupons ("My rewards": the
+newest 10 active or still being created, index shop_id, member_id, id) are such rows as well, and the newest
+`updated_at` of their coupons is in the state row, so a code that becomes usable or used changes the ETag without
+a ledger entry. The shop-wide parts come from a per-process cache keyed by the config version.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Boolean, Date, Row, select
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from app.db_reads import Reader, ReadStatement
 from app.db_reads import Row as ReadRow
-from app.domain.rewards import format_money
+from app.domain.rewards import coupon_label, format_money
 from app.domain.shops import normalise_shop_ref
 from app.i18n import catalogue, template, translate
 from app.models import (
@@ -43,6 +46,8 @@ from app.models.types import UTCDateTime
 from app.repositories.base import row_id
 
 HISTORY_SIZE = 20
+COUPONS_SIZE = 10
+LISTED_COUPONS = ("active", "reserved", "pending_push")  # usable, or the shopper waits for it
 EXPIRING_WITHIN = timedelta(days=30)
 ORDER_REASONS = ("order_paid", "order_refunded", "order_cancelled")
 
@@ -73,7 +78,9 @@ def shop_by_ref(reader: Reader, ref: str) -> ReadRow | None:
     return reader.first(_SHOP_BY_DOMAIN, {"ref": domain})
 
 
-ActivityRow = tuple[Any, ...]  # part (0 history, 1 expiring), entry id, at, points, kind, reason, order name
+# part (0 history, 1 expiring, 2 coupon), entry id, at, points, kind, reason, name (order name / coupon code), then
+# a coupon's value, minimum order, source, title, and its reward's names (de, en); NULL where a part has none.
+ActivityRow = tuple[Any, ...]
 
 
 class ShopperState(NamedTuple):
@@ -85,14 +92,16 @@ class ShopperState(NamedTuple):
     locale: str | None
     code: str | None
     shown: tuple[Any, ...]  # first_name, balance, pending, birthday, accepts_marketing
-    fingerprint: tuple[Any, ...]  # shown + updated_at, last_order_at, tier key, newest ledger entry id
+    # shown + updated_at, last_order_at, tier key, newest ledger entry id, newest change of a coupon of theirs
+    fingerprint: tuple[Any, ...]
     version: str
     activity: list[ActivityRow] | None = None  # the member's activity rows when read with the state (shopper_read)
 
 
 def _state_sql(activity_columns: str = "") -> str:
     """Plain SQL: the shop's row, LEFT JOIN the member (unique shop_id, customer_ref), its referral code and
-    tier, with the newest ledger id (index shop_id, member_id, id) and the config version as scalar subqueries."""
+    tier, with the newest ledger id and coupon change (indexes shop_id, member_id, id) and the config version as
+    scalar subqueries."""
     versions = ", ".join(
         f"(SELECT {agg} FROM {model.__table__.name} WHERE shop_id = :shop_id)"  # type: ignore[attr-defined]
         for model, agg in (
@@ -107,6 +116,7 @@ def _state_sql(activity_columns: str = "") -> str:
         "m.first_name, m.balance, m.pending, m.birthday, m.accepts_marketing, "
         "m.updated_at, m.last_order_at, mt.tier_key, "
         "(SELECT max(le.id) FROM ledger_entries le WHERE le.shop_id = :shop_id AND le.member_id = m.id), "
+        "(SELECT max(cp.updated_at) FROM coupons cp WHERE cp.shop_id = :shop_id AND cp.member_id = m.id), "
         f"{versions}{activity_columns} FROM shops s "
         "LEFT JOIN members m ON m.shop_id = s.id AND m.customer_ref = :customer_ref "
         "LEFT JOIN referral_codes rc ON rc.shop_id = m.shop_id AND rc.member_id = m.id "
@@ -115,39 +125,56 @@ def _state_sql(activity_columns: str = "") -> str:
     )
 
 
+# The coupon columns of the other rows. PostgreSQL types a union of untyped NULLs as text, which would not
+# match the coupon's numeric value further down: those are typed.
+_NO_COUPON = ", CAST(NULL AS NUMERIC), CAST(NULL AS NUMERIC), NULL, NULL, NULL, NULL"
+
+
 def _activity_sql(member: str, state_columns: str = "") -> str:
-    """The last 20 ledger rows (part 0, newest first; index shop_id, member_id, id) with their order's name, and
-    the points expiring within 30 days per date (part 1) of the member `member` (an SQL expression);
+    """The last 20 ledger rows (part 0, newest first; index shop_id, member_id, id) with their order's name, the
+    points expiring within 30 days per date (part 1) and the newest 10 coupons the shopper can use or waits for
+    (part 2; same index; a code only once the shop has it) of the member `member` (an SQL expression);
     `state_columns` go first in each row (NULLs, beside the state row)."""
+    no_coupon = _NO_COUPON
+    listed = ", ".join(f"'{status}'" for status in LISTED_COUPONS)
     return (
-        f"SELECT {state_columns}history.* FROM (SELECT 0 AS part, le.id AS entry_id, le.occurred_at AS at, "
-        "le.delta AS points, le.kind, le.reason, o.name FROM ledger_entries le "
+        f"SELECT {state_columns}history.*{no_coupon} FROM (SELECT 0 AS part, le.id AS entry_id, "
+        "le.occurred_at AS at, le.delta AS points, le.kind, le.reason, o.name FROM ledger_entries le "
         "LEFT JOIN orders o ON o.id = le.order_id AND o.shop_id = le.shop_id "
         f"WHERE le.shop_id = :shop_id AND le.member_id = {member} ORDER BY le.id DESC LIMIT {HISTORY_SIZE}) history "
-        f"UNION ALL SELECT {state_columns}1, 0, expires_at, sum(remaining), NULL, NULL, NULL FROM point_lots "
-        f"WHERE shop_id = :shop_id AND member_id = {member} AND remaining > 0 AND expires_at IS NOT NULL "
-        "AND expires_at <= :until GROUP BY expires_at"
+        f"UNION ALL SELECT {state_columns}1, 0, expires_at, sum(remaining), NULL, NULL, NULL{no_coupon} "
+        f"FROM point_lots WHERE shop_id = :shop_id AND member_id = {member} AND remaining > 0 "
+        "AND expires_at IS NOT NULL AND expires_at <= :until GROUP BY expires_at "
+        f"UNION ALL SELECT {state_columns}2, mine.id, mine.ends_at, NULL, mine.kind, mine.status, mine.code, "
+        "mine.value, mine.minimum_order, mine.source, mine.title, mine.name_de, mine.name_en FROM (SELECT c.id, "
+        "c.ends_at, c.kind, c.status, CASE WHEN c.status = 'active' THEN c.code END AS code, c.value, "
+        "c.minimum_order, c.source, c.title, r.name_de, r.name_en FROM coupons c "
+        "LEFT JOIN rewards r ON r.id = c.reward_id AND r.shop_id = c.shop_id "
+        f"WHERE c.shop_id = :shop_id AND c.member_id = {member} AND c.status IN ({listed}) "
+        f"AND (c.ends_at IS NULL OR c.ends_at > :now) ORDER BY c.id DESC LIMIT {COUPONS_SIZE}) mine"
     )
 
 
-STATE_WIDTH = 27  # columns of the state row; a plain read's activity columns follow them
+STATE_WIDTH = 28  # columns of the state row; a plain read's activity columns follow them
 _STATE = ReadStatement(_state_sql(), columns={13: Date(), 14: Boolean()})
-_SHOP, _MEMBER, _SHOWN, _FINGERPRINT, _VERSION = slice(0, 7), 7, slice(10, 15), slice(10, 19), slice(19, STATE_WIDTH)
+_SHOP, _MEMBER, _SHOWN, _FINGERPRINT, _VERSION = slice(0, 7), 7, slice(10, 15), slice(10, 20), slice(20, STATE_WIDTH)
+_ACTIVITY_TYPES: dict[int, TypeEngine[Any]] = {2: UTCDateTime()}  # money comes as text on SQLite: see `_money`
+_PARAMS: dict[str, TypeEngine[Any]] = {"until": UTCDateTime(), "now": UTCDateTime()}
 _ACTIVITY = ReadStatement(
-    f"{_activity_sql(':member_id')} ORDER BY 1, 2 DESC, 3", columns={2: UTCDateTime()}, params={"until": UTCDateTime()}
+    f"{_activity_sql(':member_id')} ORDER BY 1, 2 DESC, 3", columns=_ACTIVITY_TYPES, params=_PARAMS
 )
 # A plain read: the state row (part -1, activity columns NULL) and the member's activity rows (state columns
 # NULL) in one statement, one round trip. The activity finds the member by the unique key the state joins on.
 _READ = ReadStatement(
-    _state_sql(", -1, NULL, NULL, NULL, NULL, NULL, NULL")
+    _state_sql(", -1, NULL, NULL, NULL, NULL, NULL, NULL" + _NO_COUPON)
     + " UNION ALL "
     + _activity_sql(
         "(SELECT mm.id FROM members mm WHERE mm.shop_id = :shop_id AND mm.customer_ref = :customer_ref)",
         "NULL, " * STATE_WIDTH,
     )
     + f" ORDER BY {STATE_WIDTH + 1}, {STATE_WIDTH + 2} DESC, {STATE_WIDTH + 3}",
-    columns={13: Date(), 14: Boolean(), STATE_WIDTH + 2: UTCDateTime()},
-    params={"until": UTCDateTime()},
+    columns={13: Date(), 14: Boolean(), **{STATE_WIDTH + index: type_ for index, type_ in _ACTIVITY_TYPES.items()}},
+    params=_PARAMS,
 )
 
 
@@ -160,7 +187,7 @@ def shopper_state(reader: Reader, shop_id: int, customer_ref: str | None) -> Sho
 
 def shopper_read(reader: Reader, shop_id: int, customer_ref: str | None, now: datetime) -> ShopperState | None:
     """`shopper_state` with the member's activity rows, in the same one statement: for a read that sends the body."""
-    params = {"shop_id": shop_id, "customer_ref": customer_ref or None, "until": now + EXPIRING_WITHIN}
+    params = {"shop_id": shop_id, "customer_ref": customer_ref or None, "until": now + EXPIRING_WITHIN, "now": now}
     rows = reader.rows(_READ, params)
     if not rows or rows[0][STATE_WIDTH] != -1:
         return None
@@ -184,21 +211,77 @@ def etag_of(shop_id: int, state: ShopperState, base_url: str, locale: str, day: 
 
 def activity_rows(reader: Reader, shop_id: int, member_id: int, now: datetime) -> list[ActivityRow]:
     """The member's activity rows (when the state was read without them: a conditional read that changed)."""
-    return reader.rows(_ACTIVITY, {"shop_id": shop_id, "member_id": member_id, "until": now + EXPIRING_WITHIN})
+    params = {"shop_id": shop_id, "member_id": member_id, "until": now + EXPIRING_WITHIN, "now": now}
+    return reader.rows(_ACTIVITY, params)
 
 
-def activity(rows: list[ActivityRow], locale: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(points expiring within 30 days per expiry date, the last 20 ledger entries with readable reasons, newest
-    first by when they happened: an imported or late order's entry stands at its own date)."""
-    expiring, entries = [], []
-    for part, entry_id, at, points, kind, reason, name in rows:
+class Activity(NamedTuple):
+    """The member's own lists in the widget."""
+
+    expiring: list[dict[str, Any]]  # points expiring within 30 days per expiry date
+    history: list[dict[str, Any]]  # the last 20 ledger entries, newest first by when they happened
+    coupons: list[dict[str, Any]]  # the newest 10 codes they can use or wait for, newest first
+
+
+def activity(rows: list[ActivityRow], locale: str, currency: str) -> Activity:
+    """The activity rows as the widget shows them: ledger entries with readable reasons (an imported or late
+    order's entry stands at its own date), and coupons labelled in `locale`."""
+    expiring, entries, coupons = [], [], []
+    for part, entry_id, at, points, kind, reason, name, *coupon in rows:
         if part == 0:
             entries.append((at, entry_id, {"at": _iso(at), "delta": points,
                                            "label": entry_label(kind, reason, name, locale)}))
+        elif part == 2:
+            coupons.append(_coupon(entry_id, at, kind, reason, name, coupon, locale, currency))
         elif points:
             expiring.append({"points": int(points), "expires_at": _iso(at)})
     entries.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
-    return expiring, [shown for _, _, shown in entries]
+    return Activity(expiring, [shown for _, _, shown in entries], coupons)
+
+
+def _coupon(
+    coupon_id: int, ends_at: datetime | None, kind: str, status: str, code: str | None, more: list[Any],
+    locale: str, currency: str,
+) -> dict[str, Any]:
+    """One of "My rewards": its code only once the shop has it (status active; reserved/pending_push: being made)."""
+    value, minimum, source, title, name_de, name_en = more
+    value, minimum = _money(value), _money(minimum)
+    return {
+        "id": coupon_id,
+        "code": code if status == "active" else None,
+        "status": status,
+        "label": coupon_name(source, title, name_de, name_en, locale),
+        "value_label": _value_label(kind, value, locale, currency),
+        "ends_at": _iso(ends_at),
+        "minimum_order": str(minimum) if minimum is not None else None,
+    }
+
+
+def coupon_name(source: str, title: str | None, name_de: str | None, name_en: str | None, locale: str) -> str:
+    """What a coupon is, in `locale`: its catalogue reward's name (the merchant's text in this language, else the
+    other), a campaign's own title, else what it was given for ("Dankeschön-Gutschein", "Referral reward")."""
+    own, other = (name_de, name_en) if locale == "de" else (name_en, name_de)
+    name = (own or "").strip() or (other or "").strip()
+    if not name and source == "campaign":
+        name = (title or "").strip()
+    if name:
+        return name
+    key = f"storefront.coupon.{source}"
+    return translate(key if key in catalogue() else "storefront.coupon.other", locale)
+
+
+def _money(value: Any) -> Decimal | None:
+    """A NUMERIC column as read: Decimal from PostgreSQL, text from SQLite (MoneyType stores it so)."""
+    return None if value is None else Decimal(str(value))
+
+
+def _value_label(kind: str, value: Decimal | None, locale: str, currency: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return coupon_label(kind, value, locale, currency)
+    except ValueError:  # a kind this version does not know: the name says enough
+        return None
 
 
 def entry_label(kind: str, reason: str, order_name: str | None, locale: str) -> str:

@@ -20,9 +20,23 @@ SIGNED_PARAMETERS: list[dict[str, Any]] = [
     {"name": "locale", "in": "query", "required": False, "schema": {"type": "string", "enum": ["de", "en"]}},
 ]
 
+COUPON: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "code", "status", "label", "value_label", "ends_at", "minimum_order"],
+    "properties": {
+        "id": {"type": "integer"},
+        "code": {"type": "string", "nullable": True, "description": "null until the shop has the code (active)"},
+        "status": {"type": "string", "enum": ["active", "reserved", "pending_push"]},
+        "label": {"type": "string", "description": "what it is: the reward's name, a campaign's title, or why given"},
+        "value_label": {"type": "string", "nullable": True, "description": "what it is worth (\"5,00 € Rabatt\")"},
+        "ends_at": {"type": "string", "format": "date-time", "nullable": True},
+        "minimum_order": {"type": "string", "nullable": True, "description": "decimal amount in the shop's currency"},
+    },
+}
+
 CUSTOMER_ANSWER: dict[str, Any] = {
     "type": "object",
-    "required": ["shop", "member", "tier", "program", "rewards", "history"],
+    "required": ["shop", "member", "tier", "program", "rewards", "coupons", "history"],
     "properties": {
         "shop": {"type": "object", "properties": {
             "name": {"type": "string"}, "currency": {"type": "string"}, "locale": {"type": "string"}}},
@@ -37,6 +51,9 @@ CUSTOMER_ANSWER: dict[str, Any] = {
         "program": {**_OBJECT, "description": "points label, point value, ways to earn, tiers, sign-up links"},
         "rewards": {"type": "array", "items": {**_OBJECT, "properties": {
             "id": {"type": "integer"}, "points_cost": {"type": "integer"}, "affordable": {"type": "boolean"}}}},
+        "coupons": {"type": "array", "maxItems": 10, "items": COUPON, "description": (
+            "the shopper's own codes they can use (active) or wait for (reserved, pending_push: the code comes by "
+            "email), newest first; empty for guests")},
         "expiring": {"type": "array", "items": _OBJECT, "nullable": True},
         "history": {"type": "array", "items": _OBJECT},
     },

@@ -23,6 +23,13 @@ MESSAGES = {
     "storefront.history.referral": {"de": "Freund geworben", "en": "Friend referred"},
     "storefront.history.review": {"de": "Bewertung geschrieben", "en": "Review written"},
     "storefront.history.other": {"de": "Punkte", "en": "Points"},
+    # What a coupon in the widget's "My rewards" is, when no reward name or campaign title says it.
+    "storefront.coupon.redemption": {"de": "Eingelöste Prämie", "en": "Redeemed reward"},
+    "storefront.coupon.next_purchase": {"de": "Dankeschön-Gutschein", "en": "Thank-you coupon"},
+    "storefront.coupon.tier_entry": {"de": "Willkommensgeschenk deiner Stufe", "en": "Your new tier's welcome gift"},
+    "storefront.coupon.referral": {"de": "Empfehlungsgutschein", "en": "Referral coupon"},
+    "storefront.coupon.campaign": {"de": "Aktionsgutschein", "en": "Promotion coupon"},
+    "storefront.coupon.other": {"de": "Gutschein", "en": "Coupon"},
     "storefront.referral.title": {"de": "Du wurdest eingeladen", "en": "You have been invited"},
     "storefront.referral.intro": {
         "de": "{name} lädt dich zu {shop} ein. Hinterlasse deine E-Mail-Adresse: Nach deiner ersten Bestellung "

@@ -1,4 +1,4 @@
-"""The widget's JSON (widget contract): shop, member, tier, program, rewards, expiring points and history."""
+"""The widget's JSON (widget contract): shop, member, tier, program, rewards, own coupons, expiring points, history."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ class MemberParts(NamedTuple):
     tier: dict[str, Any] | None
     expiring: list[dict[str, Any]]
     history: list[dict[str, Any]]
+    coupons: list[dict[str, Any]]  # "My rewards": their codes to use, and those still being made
     spendable: int | None
 
 
@@ -102,6 +103,7 @@ def build_view(
         "tier": mine.tier,
         "program": parts.program,
         "rewards": [{**reward, "affordable": _affords(mine, reward)} for reward in parts.rewards],
+        "coupons": mine.coupons,
         "expiring": mine.expiring,
         "history": mine.history,
     }
@@ -120,8 +122,8 @@ def view_json(
     rewards = b",".join(pair[can] for pair, can in zip(parts.rewards_json, affords, strict=True))
     return b"".join(
         (
-            b'{"expiring":', dumps(mine.expiring), b',"history":', dumps(mine.history),
-            b',"member":', dumps(mine.member), b',"program":', parts.program_json,
+            b'{"coupons":', dumps(mine.coupons), b',"expiring":', dumps(mine.expiring),
+            b',"history":', dumps(mine.history), b',"member":', dumps(mine.member), b',"program":', parts.program_json,
             b',"rewards":[', rewards, b'],"shop":', dumps(_shop_block(sf)), b',"tier":', dumps(mine.tier), b"}\n",
         )
     )
@@ -147,7 +149,7 @@ def _member_parts(
     reader, uow_factory = sources.reader, sources.uow_factory
     member_id = state.member_id
     if member_id is None:
-        return MemberParts(None, None, [], [], None)
+        return MemberParts(None, None, [], [], [], None)
     shop = sf.shop
     first_name, balance, pending, birthday, newsletter = state.shown
     spendable = max(0, balance - pending)
@@ -164,8 +166,8 @@ def _member_parts(
     }
     tier = _tier(uow_factory, sf, _TierMember(member_id, shop.id, state.locale), parts.tiers, locale, now)
     rows = state.activity if state.activity is not None else q.activity_rows(reader, shop.id, member_id, now)
-    expiring, history = q.activity(rows, locale)
-    return MemberParts(member, tier, expiring, history, spendable)
+    mine = q.activity(rows, locale, shop.currency)
+    return MemberParts(member, tier, mine.expiring, mine.history, mine.coupons, spendable)
 
 
 def _affords(mine: MemberParts, reward: dict[str, Any]) -> bool:

@@ -26,14 +26,16 @@ from app.services.referrals.settings import ReferralConfig
 from app.services.storefront_cache import ShopperViews
 from tests.conftest import TEST_SHOPIFY_SECRET, TEST_WOO_SECRET
 from tests.support.apps import own_app
-from tests.support.deliveries import deliver
+from tests.support.coupons import add_coupon, set_coupon
+from tests.support.deliveries import deliver, member_by_email
 from tests.support.rewards import add_reward, bronze_silber_gold, save_program, set_program_settings
 from tests.support.snapshots import customer, order
 from tests.support.storefront import proxy_url
 from tests.support.waiting import WAIT_SECONDS, wait_until
 
 BUYER = customer("7001", "juergen.weiss@example.de")
-MIGRATION = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0002_storefront_notify.py"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+NOTIFYING = ("0002_storefront_notify.py", "0009_coupons_notify.py")  # the triggers on the ETag's inputs
 
 
 class CountingReader(Reader):
@@ -138,17 +140,22 @@ def test_a_cached_answer_equals_the_answer_built_from_the_database(
     assert (fresh.data, fresh.headers["ETag"]) == (built.data, built.headers["ETag"])
 
 
-def test_every_input_of_the_etag_is_watched_by_a_trigger() -> None:
-    spec = importlib.util.spec_from_file_location("migration_0002", MIGRATION)
+def watched_tables(name: str) -> set[str]:
+    spec = importlib.util.spec_from_file_location(f"migration_{name[:4]}", MIGRATIONS / name)
     assert spec is not None
     assert spec.loader is not None
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
+    return set(migration.TABLES)
+
+
+def test_every_input_of_the_etag_is_watched_by_a_trigger() -> None:
+    watched = set().union(*(watched_tables(name) for name in NOTIFYING))
 
     inputs = set(re.findall(r"(?:FROM|JOIN) (\w+)", _STATE.sql))
 
-    assert inputs
-    assert inputs <= set(migration.TABLES)
+    assert "coupons" in inputs
+    assert inputs <= watched
 
 
 def with_points(container: Container, shop: Shop, clock: FixedClock, ref: str = "5001") -> None:
@@ -165,6 +172,7 @@ def everything_stored(container: Container, shop: Shop, clock: FixedClock) -> No
     save_program(container, shop, bronze_silber_gold())
     add_reward(container, shop, points_cost=500)
     with_points(container, shop, clock)
+    add_coupon(container, shop, member_by_email(container, shop, BUYER.email), 1)
 
 
 TOUCH = "UPDATE {table} SET shop_id = shop_id WHERE shop_id = :shop"
@@ -183,9 +191,10 @@ SHOP_WIDE = (
     "rewards",
     "tiers",
 )
+PER_MEMBER = ("members", "referral_codes", "member_tiers", "coupons")
 CHANGES = {
     "shops": "UPDATE shops SET name = name WHERE id = :shop",
-    **{table: TOUCH.format(table=table) for table in (*SHOP_WIDE, "members", "referral_codes", "member_tiers")},
+    **{table: TOUCH.format(table=table) for table in (*SHOP_WIDE, *PER_MEMBER)},
     "ledger_entries": COPY_NEWEST_ENTRY,
 }
 
@@ -211,6 +220,19 @@ def test_a_new_ledger_entry_is_shown_by_the_next_read(client, shopify_shop, cont
     again = wait_until(lambda: (r := read(client, shopify_shop, clock, first.headers["ETag"])).status_code == 200 and r)
 
     assert again.get_json()["member"]["balance"] > first.get_json()["member"]["balance"]
+
+
+def test_a_code_the_worker_pushed_is_shown_by_the_next_read(client, shopify_shop, container, clock, views) -> None:
+    with_points(container, shopify_shop, clock)
+    coupon = add_coupon(container, shopify_shop, member_by_email(container, shopify_shop, BUYER.email), 1,
+                        status="pending_push")
+    first = cached_read(client, shopify_shop, clock, views)
+
+    set_coupon(container, coupon.id, status="active", updated_at=clock.advance(seconds=30))  # another process
+
+    again = wait_until(lambda: (r := read(client, shopify_shop, clock, first.headers["ETag"])).status_code == 200 and r)
+    assert [c["code"] for c in first.get_json()["coupons"]] == [None]
+    assert [c["code"] for c in again.get_json()["coupons"]] == ["TREUE-0001"]
 
 
 def test_another_shops_change_keeps_the_answer(client, shopify_shop, woo_shop, container, clock, views) -> None:
