@@ -46,6 +46,7 @@ def _optional_blueprint_modules() -> list:  # type: ignore[type-arg]
     names += ["app.api.admin_emails"]
     names += ["app.api.admin_referrals"]
     names += ["app.api.admin_sync"]
+    names += ["app.api.admin_connection"]
     names += ["app.api.admin_analytics"]
     modules = []
     for name in names:

@@ -37,7 +37,9 @@ def retry(delivery_id: int) -> dict[str, Any]:
 @blp.response(200, RegisteredSchema)
 @require_admin
 def register() -> dict[str, Any]:
-    """Create the shop's webhook subscriptions again (e.g. after the platform removed them)."""
+    """Create the shop's webhook subscriptions again (e.g. after the platform removed them); this also
+    verifies the shop's connection (or records why it failed)."""
     c = container()
     client = c.platform_client(g.shop.platform)
-    return {"topics": install.register_webhooks(c.uow(), c.box, client, g.shop.id, c.settings.public_url)}
+    return {"topics": install.register_webhooks(c.uow, c.box, client, g.shop.id, c.settings.public_url,
+                                                c.clock.now())}

@@ -111,6 +111,12 @@ def _reconcile_orders(c: Any) -> object:
     return outcome_summary(reconcile_orders(c.uow, c.platform_client, c.box, c.clock))
 
 
+def _check_connections(c: Any) -> object:
+    from app.services.connection_checks import check_connections
+
+    return check_connections(c.uow, c.platform_client, c.box, c.settings.public_url, c.clock.now())
+
+
 def _itemise_refunds(c: Any) -> object:
     from app.services.refund_items import itemise_refunds
 
@@ -136,6 +142,9 @@ def job_specs() -> list[JobSpec]:
         JobSpec("expire_coupons", 3600, _expire_coupons),
         # Missed webhooks (WooCommerce never retries one) are repaired within one cycle of this job.
         JobSpec("reconcile_orders", 600, _reconcile_orders),
+        # Shops whose store was unreachable or refused the keys at install: webhooks registered once it answers
+        # (after the sync, which makes an unverified shop due at once when it reached the store).
+        JobSpec("check_connections", 120, _check_connections),
         # WooCommerce's order payload has only refund totals: their lines are fetched, then points reconciled.
         JobSpec("itemise_refunds", 180, _itemise_refunds),
         JobSpec("schedule_review_requests", 300, _schedule_review_requests),

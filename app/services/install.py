@@ -20,7 +20,7 @@ from app.models import InstallState, Shop
 from app.platforms.base import PlatformClient
 from app.repositories import ShopRepository
 from app.security import SecretBox
-from app.services import marketing_consent
+from app.services import connection, marketing_consent
 from app.services.shop_details import refresh_shop_details
 from app.services.shops import credentials
 from app.uow import UnitOfWork
@@ -136,17 +136,27 @@ def shop_for_returned_state(uow: UnitOfWork, state: str, now: datetime) -> int:
     return row.shop_id
 
 
-def register_webhooks(uow: UnitOfWork, box: SecretBox, client: PlatformClient, shop_id: int,
-                      public_url: str) -> int:
-    """Create the manifest's webhook subscriptions through the Admin API (after the install committed)."""
-    with uow:
+def register_webhooks(uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient, shop_id: int,
+                      public_url: str, now: datetime, *, fresh: bool = False) -> int:
+    """Create the manifest's webhook subscriptions through the Admin API (after the install committed).
+
+    The outcome is the shop's connection state: registered means verified; a failure is recorded (reason and
+    the error without secrets; `fresh` for a new install) and raised.
+    """
+    with uow_factory() as uow:
         shop = ShopRepository(uow.session).get(shop_id)
         if shop is None:
             raise Unauthorized("unknown shop")
         creds = credentials(shop, box)
         secret = box.decrypt(shop.webhook_secret_enc)
         topics = webhook_topics(shop.platform, public_url)
-    client.register_webhooks(creds, topics, secret)
+    try:
+        client.register_webhooks(creds, topics, secret)
+    except PlatformError as exc:
+        known = (creds.access_token, creds.consumer_key, creds.consumer_secret, secret)
+        connection.record_failure(uow_factory(), shop_id, exc, known, now, fresh=fresh)
+        raise
+    connection.record_verified(uow_factory(), shop_id, now)
     log.info("webhooks registered", extra={"shop_id": shop_id, "topics": len(topics)})
     return len(topics)
 
@@ -163,7 +173,7 @@ def complete_shopify_install(
         consume_state(uow_factory(), "shopify", state, now, shop_domain=domain)
     access_token, scopes = exchange()
     installed = install_shopify(uow_factory(), box, domain, access_token, scopes, now)
-    return _after_install(uow_factory, box, client, installed, public_url)
+    return _after_install(uow_factory, box, client, installed, public_url, now)
 
 
 def complete_woocommerce_connect(
@@ -172,19 +182,19 @@ def complete_woocommerce_connect(
 ) -> Installed:
     """wc-auth callback: store the keys (committed first), then create the shop's webhooks through its REST API."""
     installed = connect_woocommerce(uow_factory(), box, state, consumer_key, consumer_secret, now)
-    return _after_install(uow_factory, box, client, installed, public_url)
+    return _after_install(uow_factory, box, client, installed, public_url, now)
 
 
 def _after_install(uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient,
-                   installed: Installed, public_url: str) -> Installed:
+                   installed: Installed, public_url: str, now: datetime) -> Installed:
     # The shop's real name, currency and (on a first install) language, then the webhook subscriptions;
-    # neither failing undoes the install.
+    # neither failing undoes the install (WooCommerce deletes the keys unless its callback gets a 200).
     refresh_shop_details(uow_factory, box, client, installed.shop_id, set_locale=installed.created)
     try:
-        register_webhooks(uow_factory(), box, client, installed.shop_id, public_url)
+        register_webhooks(uow_factory, box, client, installed.shop_id, public_url, now, fresh=True)
     except PlatformError:
-        # The shop is installed; the merchant re-registers from the admin page's webhook tab.
-        log.exception("webhook registration failed", extra={"shop_id": installed.shop_id})
+        # Recorded as "not verified" (without a traceback: its causes carry request URLs); the admin page
+        # warns, and the worker's connection check retries until the store answers.
         return installed
     return replace(installed, webhooks_registered=True)
 

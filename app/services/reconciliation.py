@@ -18,6 +18,7 @@ from app.platforms.base import PlatformClient, ShopCredentials
 from app.repositories import ShopRepository
 from app.repositories.order_records import OrderRecords
 from app.security import SecretBox
+from app.services import connection
 from app.services.orders import apply_order_snapshot
 from app.services.shops import credentials
 from app.uow import UnitOfWork
@@ -231,6 +232,8 @@ def _finish(uow: UnitOfWork, shop_id: int, claim: _Claim, progress: _Progress, n
         shop = uow.session.scalars(select(Shop).where(Shop.id == shop_id).with_for_update()).first()
         if shop is not None and synced_to is not None:
             shop.last_synced_at = max(filter(None, (shop.last_synced_at, synced_to)))
+        if shop is not None and not progress.error_count:
+            connection.note_store_reachable(uow.session, shop_id, now)  # the keys work: register webhooks now
         _purge_quiet_runs(uow, shop_id, now)
         uow.commit()
     log.info(

@@ -79,6 +79,11 @@ class FakeServer:
         """The next requests answer only after `seconds` (after taking effect, when `process`)."""
         self.script(Scripted(status=503, hang=seconds, process=process), times)
 
+    def recover(self) -> None:
+        """Drop the scripted answers not given yet: the next requests get the normal behaviour."""
+        with self.lock:
+            self._script.clear()
+
     def requests_to(self, path_part: str) -> list[Recorded]:
         """The recorded requests whose path contains `path_part`."""
         return [r for r in self.requests if path_part in r.path]

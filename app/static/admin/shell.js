@@ -5,7 +5,7 @@
   const LOCALE_KEY = "loyalty-admin-locale";
   const tabs = [];
   const memberSections = [];
-  const state = { locale: "de", shop: null, actor: "", embedded: false, root: null, started: false };
+  const state = { locale: "de", shop: null, actor: "", embedded: false, root: null, started: false, connection: null };
 
   /** Tiny DOM helper: strings become text nodes (never innerHTML). */
   function h(tag, attrs, ...children) {
@@ -249,7 +249,7 @@
   function ctx() {
     return {
       api, download, h, t, fieldErrors, toast, money, number, percent, actorLabel, date, chart, errorText, latestOnly,
-      locale: state.locale, shop: state.shop, actor: state.actor,
+      locale: state.locale, shop: state.shop, actor: state.actor, refreshConnection,
       openMember: (id) => navigate(`members/${id}`),
       go: (tabId) => navigate(tabId),
       memberSections: () => sortedByOrder(memberSections),
@@ -325,9 +325,51 @@
         h("span", { class: "la-shop", "data-testid": "shop-name" }, state.shop.name)),
       toggle);
     root.appendChild(header);
+    root.appendChild(h("div", { id: "la-connection" }, connectionBanner()));
     root.appendChild(nav);
     root.appendChild(h("main", { class: "la-main", id: "la-main" }));
     renderRoute();
+  }
+
+  /** A warning above every tab while the shop's keys or webhooks are not verified (the store could not be reached
+   *  or refused the keys): why, the store's last answer, when the worker tries again, and a button to try now. */
+  function connectionBanner() {
+    const c = state.connection;
+    if (!c || c.verified) return null;
+    const retry = h("button", { type: "button", class: "la-primary", "data-testid": "connection-retry" },
+      t("Jetzt erneut versuchen", "Retry now"));
+    retry.addEventListener("click", async () => {
+      retry.disabled = true;
+      try {
+        state.connection = await api("/admin/api/connection/verify", { method: "POST" });
+        toast(t("Verbindung bestätigt, Webhooks eingerichtet.", "Connection verified, webhooks registered."));
+      } catch (error) {
+        toast(errorText(error), "error");
+        await refreshConnection();
+        return;
+      }
+      showConnection();
+    });
+    const next = !c.gave_up && c.next_attempt_at
+      ? h("p", { class: "la-hint" }, t(`Nächster automatischer Versuch: ${date(c.next_attempt_at)}`,
+        `Next automatic attempt: ${date(c.next_attempt_at)}`)) : null;
+    return h("section", { class: "la-banner la-banner-warning", role: "alert", "data-testid": "connection-banner" },
+      h("strong", {}, t("Verbindung zum Shop nicht bestätigt", "Connection to the shop not verified")),
+      h("p", { "data-testid": "connection-reason" }, (c.texts && (c.texts[state.locale] || c.texts.de)) || ""),
+      c.error ? h("p", { class: "la-hint", "data-testid": "connection-error" },
+        t(`Letzte Antwort des Shops: ${c.error}`, `The shop's last answer: ${c.error}`)) : null,
+      next, retry);
+  }
+
+  function showConnection() {
+    const slot = document.getElementById("la-connection");
+    if (slot) slot.replaceChildren(connectionBanner() || "");
+  }
+
+  /** Read the connection state again and redraw the banner (after a tab re-registered the webhooks). */
+  async function refreshConnection() {
+    state.connection = await api("/admin/api/connection").catch(() => state.connection);
+    showConnection();
   }
 
   function renderRoute() {
@@ -387,6 +429,8 @@
       const me = await signIn();
       state.shop = me.shop;
       state.actor = me.actor;
+      // Not knowing the connection state must not keep the page from opening: then no banner.
+      state.connection = await api("/admin/api/connection").catch(() => null);
     } catch (error) {
       state.root.textContent = "";
       const key = state.locale === "en" ? "signedOutEn" : "signedOutDe";

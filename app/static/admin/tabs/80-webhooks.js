@@ -22,6 +22,7 @@
         const result = await ctx.api("/admin/api/webhooks/register", { method: "POST" });
         ctx.toast(ctx.t(`${ctx.number(result.topics)} Webhooks eingerichtet.`, `${ctx.number(result.topics)} webhooks registered.`));
       } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
+      ctx.refreshConnection();  // registering verifies the connection (or records why it failed): the banner follows
     });
     const latest = ctx.latestOnly();  // a new status also drops a pending "load more" of the old one
     const PAGE = 100;

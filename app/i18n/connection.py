@@ -1,0 +1,38 @@
+"""Texts of the shop connection check (the admin page's warning banner), German and English."""
+
+MESSAGES = {
+    "connection.reason.store_unreachable": {
+        "de": "Der Shop war nicht erreichbar, als die Verbindung eingerichtet wurde: Die Webhooks fehlen noch, "
+              "neue Bestellungen kommen deshalb nicht an. Wir versuchen es automatisch erneut.",
+        "en": "The shop could not be reached when the connection was set up: its webhooks are still missing, so "
+              "new orders do not arrive. We keep trying automatically.",
+    },
+    "connection.reason.keys_refused": {
+        "de": "Der Shop hat die API-Schlüssel abgelehnt: Die Webhooks fehlen, neue Bestellungen kommen nicht an. "
+              "Bitte WooCommerce erneut verbinden oder prüfen, ob der Server die Anmeldung weiterreicht.",
+        "en": "The shop refused the API keys: its webhooks are missing, so new orders do not arrive. Please "
+              "connect WooCommerce again, or check that the server passes the authentication on.",
+    },
+    "connection.reason.store_refused": {
+        "de": "Der Shop hat das Einrichten der Webhooks abgelehnt: Neue Bestellungen kommen nicht an.",
+        "en": "The shop refused to set up the webhooks: new orders do not arrive.",
+    },
+    "connection.reason.not_connected": {
+        "de": "Dem Shop fehlen die Zugangsdaten: Bitte die App neu installieren bzw. WooCommerce neu verbinden.",
+        "en": "The shop's credentials are missing: please install the app again, or connect WooCommerce again.",
+    },
+    "connection.gave_up": {
+        "de": "Die automatischen Versuche wurden eingestellt. Bitte jetzt erneut versuchen, sobald der Shop "
+              "erreichbar ist.",
+        "en": "Automatic retries have stopped. Please retry now once the shop can be reached.",
+    },
+}
+
+
+def reason_texts(reason: str | None, gave_up: bool) -> dict[str, str]:
+    """The banner's explanation in both languages (the admin page picks by its locale)."""
+    texts = MESSAGES.get(f"connection.reason.{reason}") or MESSAGES["connection.reason.store_refused"]
+    if not gave_up:
+        return {"de": texts["de"], "en": texts["en"]}
+    stopped = MESSAGES["connection.gave_up"]
+    return {locale: f"{texts[locale]} {stopped[locale]}" for locale in ("de", "en")}
