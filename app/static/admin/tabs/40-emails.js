@@ -24,19 +24,28 @@
     return found ? found.name[ctx.locale] || kind : kind;
   }
 
+  /** The placeholders this kind's texts may use, with what each stands for (the server refuses any other). */
+  function placeholderHelp(ctx, info) {
+    const names = info.placeholders || [];
+    return ctx.h("p", { class: "la-hint", id: `email-${info.kind}-placeholders`, "data-testid": `email-${info.kind}-placeholders` },
+      ctx.t("Platzhalter: ", "Placeholders: "),
+      names.map((p, i) => [i ? ", " : "", ctx.h("code", {}, `{${p.name}}`), ` (${p.label[ctx.locale] || p.name})`]));
+  }
+
   function kindFieldset(ctx, info, settings, defaults) {
     const kind = info.kind;
     const current = settings.kinds[kind];
+    const help = `email-${kind}-placeholders`;
     const rows = ["de", "en"].map((locale) => ctx.h("div", { class: "la-row" },
       ctx.h("div", { class: "la-field" },
         ctx.h("label", { for: `email-${kind}-subject-${locale}` }, ctx.t("Betreff", "Subject") + ` (${locale})`),
         ctx.h("input", { id: `email-${kind}-subject-${locale}`, name: `kinds.${kind}.subject.${locale}`, size: 48,
-          value: current.subject[locale] || "", placeholder: defaults[kind].subject[locale],
+          value: current.subject[locale] || "", placeholder: defaults[kind].subject[locale], "aria-describedby": help,
           "data-testid": `email-${kind}-subject-${locale}` })),
       ctx.h("div", { class: "la-field" },
         ctx.h("label", { for: `email-${kind}-intro-${locale}` }, ctx.t("Einleitung", "Intro") + ` (${locale})`),
         ctx.h("textarea", { id: `email-${kind}-intro-${locale}`, name: `kinds.${kind}.intro.${locale}`, rows: 2, cols: 48,
-          placeholder: defaults[kind].intro[locale], "data-testid": `email-${kind}-intro-${locale}` },
+          placeholder: defaults[kind].intro[locale], "aria-describedby": help, "data-testid": `email-${kind}-intro-${locale}` },
           current.intro[locale] || ""))));
     return ctx.h("fieldset", { class: "la-card", "data-kind": kind },
       ctx.h("legend", {}, info.name[ctx.locale]),
@@ -44,7 +53,7 @@
         ctx.h("input", { type: "checkbox", id: `email-${kind}-enabled`, name: `kinds.${kind}.enabled`,
           checked: current.enabled, "data-testid": `email-${kind}-enabled` }),
         ctx.h("label", { for: `email-${kind}-enabled` }, ctx.t("aktiv", "enabled"))),
-      rows);
+      placeholderHelp(ctx, info), rows);
   }
 
   function collect(form, kinds) {
@@ -79,9 +88,13 @@
       try {
         const body = { kind: kindSelect.value, locale: localeSelect.value, settings: collect(form, kinds) };
         const result = await latest(ctx.api("/admin/api/emails/preview", { method: "POST", body }));
+        ctx.fieldErrors(form, {});
         subject.textContent = result.subject;
         frame.srcdoc = result.html;
       } catch (error) {
+        // A refused text (an unknown placeholder, a stray brace) is marked at its field while typing, as saving
+        // would mark it: the preview's errors name the fields under `settings`, as the request sent them.
+        if (error.status === 422) ctx.fieldErrors(form, (error.body && error.body.errors && error.body.errors.settings) || {});
         subject.textContent = ctx.errorText(error);
       }
     }
