@@ -78,7 +78,7 @@ def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailCo
         "points": context.get("points"),
     }
     values.update({key: "" if value is None else str(value) for key, value in named.items()})
-    subject = " ".join(fill(config.subject_template(kind, locale), values).split())[:255]
+    subject = " ".join(fill(_subject_template(kind, locale, context, config), values).split())[:255]
     intro = fill(config.intro_template(kind, locale), values)
     optional = {
         "balance": None,
@@ -98,6 +98,13 @@ def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailCo
     transactional = CATEGORY.get(kind) == "transactional"
     return render_email(kind, locale, {**optional, **context, "subject": subject, "intro": intro,
                                        "transactional": transactional})
+
+
+def _subject_template(kind: str, locale: str, context: dict[str, Any], config: EmailConfig) -> str:
+    # A campaign's email carries the subject its merchant wrote for that campaign; the other kinds' come
+    # from the email settings (the merchant's text, or the default).
+    own = context.get("subject") if kind == "campaign" else None
+    return own if isinstance(own, str) and own.strip() else config.subject_template(kind, locale)
 
 
 def _reward_text(kind: str, context: dict[str, Any], locale: str) -> Any:

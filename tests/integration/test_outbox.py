@@ -98,6 +98,21 @@ def test_kinds_from_other_areas_render_from_their_context(container, shopify_sho
     assert "+25 % Punkte" in bodies
 
 
+def test_a_campaign_email_carries_the_subject_the_merchant_wrote_for_it(container, shopify_shop, mailer):
+    deliver(container, shopify_shop, customer(ref="8002", email="ben@example.de", first_name="Ben",
+                                               accepts_marketing=True))
+    with container.uow() as uow:
+        member = MemberRepository(uow.session, shopify_shop.id).get_by_email("ben@example.de")
+        enqueue(uow.session, uow.session.get(Shop, shopify_shop.id), member, "campaign", due_at=START,
+                dedupe_key="c:1", context={"subject": "Doppelte Punkte für {first_name}", "body": "Neue Sorten!"})
+        uow.commit()
+
+    dispatch(container)
+
+    assert [str(m["Subject"]) for m in mailer.sent] == ["Doppelte Punkte für Ben"]
+    assert "Neue Sorten!" in mailer.sent[0].get_body(("plain",)).get_content()
+
+
 @pytest.mark.parametrize(("locale", "multiplier", "expected"), [
     ("de", "1.25", ["+25 % Punkte", "Gratisversand", "Früher Zugang"]),
     ("en", "1.125", ["+12.5% points", "Gratisversand", "Früher Zugang"]),
