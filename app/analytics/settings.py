@@ -51,7 +51,9 @@ def update_analytics_settings(
 ) -> AnalyticsSettings:
     """Change some of the settings (already validated) and audit what changed."""
     with uow:
-        program = ShopRepository(uow.session).settings(shop_id)
+        program = ShopRepository(uow.session).settings_for_update(shop_id)
+        if program is None:
+            raise LookupError(f"shop {shop_id} has no program settings")
         before = from_program(program).to_json()
         after = {**before, **{k: (str(v) if isinstance(v, Decimal) else v) for k, v in changes.items()}}
         if Decimal(str(after["a_share"])) >= Decimal(str(after["b_share"])):

@@ -81,6 +81,16 @@ class ShopRepository:
             raise LookupError(f"shop {shop_id} has no program settings")
         return settings
 
+    def settings_for_update(self, shop_id: int) -> ProgramSettings | None:
+        """The program settings row locked, read fresh: its `extra` holds several areas' settings (analytics,
+        the connection state), so each read-modify-write of it must hold the row."""
+        return self.session.scalars(
+            select(ProgramSettings)
+            .where(ProgramSettings.shop_id == shop_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+
     def add(self, shop: Shop) -> Shop:
         self.session.add(shop)
         self.session.flush()

@@ -6,13 +6,13 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import connection as rules
 from app.domain.connection import ConnectionState
 from app.domain.errors import PlatformError, PlatformNotConnected, PlatformRejected, PlatformUnavailable
 from app.models import ProgramSettings
+from app.repositories import ShopRepository
 from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def reason_for(exc: PlatformError) -> str:
 def record_verified(uow: UnitOfWork, shop_id: int, now: datetime) -> bool:
     """A call with the keys registered the webhooks: the shop is verified. True when it was not before."""
     with uow:
-        program = _locked_program(uow.session, shop_id)
+        program = ShopRepository(uow.session).settings_for_update(shop_id)
         if program is None or state_of(program).verified:
             return False  # nothing written: a verified shop's settings row stays as it is
         _store(program, rules.VERIFIED)
@@ -54,7 +54,7 @@ def record_failure(uow: UnitOfWork, shop_id: int, exc: PlatformError, secrets: I
     text, from which the shop's secrets are removed. Giving up is logged as an error, once."""
     error = rules.scrubbed(str(exc), secrets)
     with uow:
-        program = _locked_program(uow.session, shop_id)
+        program = ShopRepository(uow.session).settings_for_update(shop_id)
         if program is None:
             return rules.VERIFIED
         before = state_of(program)
@@ -71,7 +71,7 @@ def record_failure(uow: UnitOfWork, shop_id: int, exc: PlatformError, secrets: I
 
 def note_store_reachable(session: Session, shop_id: int, now: datetime) -> None:
     """Inside a caller's transaction: a sync with the keys succeeded, so an unverified shop is retried at once."""
-    program = _locked_program(session, shop_id)
+    program = ShopRepository(session).settings_for_update(shop_id)
     if program is None or state_of(program).verified:
         return
     _store(program, rules.store_reachable(state_of(program), now))
@@ -81,13 +81,6 @@ def connection_status(uow: UnitOfWork, shop_id: int) -> ConnectionState:
     """The shop's connection state (the admin page's banner)."""
     with uow:
         return state_of(uow.session.get(ProgramSettings, shop_id))
-
-
-def _locked_program(session: Session, shop_id: int) -> ProgramSettings | None:
-    # The extras hold other areas' settings too: lock the row so the read-modify-write loses none of theirs.
-    return session.scalars(
-        select(ProgramSettings).where(ProgramSettings.shop_id == shop_id).with_for_update()
-    ).first()
 
 
 def _store(program: ProgramSettings, state: ConnectionState) -> None:
