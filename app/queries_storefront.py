@@ -135,14 +135,13 @@ def _activity_sql(member: str, state_columns: str = "") -> str:
     points expiring within 30 days per date (part 1) and the newest 10 coupons the shopper can use or waits for
     (part 2; same index; a code only once the shop has it) of the member `member` (an SQL expression);
     `state_columns` go first in each row (NULLs, beside the state row)."""
-    no_coupon = _NO_COUPON
     listed = ", ".join(f"'{status}'" for status in LISTED_COUPONS)
     return (
-        f"SELECT {state_columns}history.*{no_coupon} FROM (SELECT 0 AS part, le.id AS entry_id, "
+        f"SELECT {state_columns}history.*{_NO_COUPON} FROM (SELECT 0 AS part, le.id AS entry_id, "
         "le.occurred_at AS at, le.delta AS points, le.kind, le.reason, o.name FROM ledger_entries le "
         "LEFT JOIN orders o ON o.id = le.order_id AND o.shop_id = le.shop_id "
         f"WHERE le.shop_id = :shop_id AND le.member_id = {member} ORDER BY le.id DESC LIMIT {HISTORY_SIZE}) history "
-        f"UNION ALL SELECT {state_columns}1, 0, expires_at, sum(remaining), NULL, NULL, NULL{no_coupon} "
+        f"UNION ALL SELECT {state_columns}1, 0, expires_at, sum(remaining), NULL, NULL, NULL{_NO_COUPON} "
         f"FROM point_lots WHERE shop_id = :shop_id AND member_id = {member} AND remaining > 0 "
         "AND expires_at IS NOT NULL AND expires_at <= :until GROUP BY expires_at "
         f"UNION ALL SELECT {state_columns}2, mine.id, mine.ends_at, NULL, mine.kind, mine.status, mine.code, "
