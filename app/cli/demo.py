@@ -1,29 +1,37 @@
-"""`loyalty demo`: register a demo shop and send it 18 months of signed Shopify webhooks, with a progress bar."""
+"""`loyalty demo`: register a demo shop and send it 18 months of signed Shopify webhooks, at their own time, with a
+progress bar."""
 
 from __future__ import annotations
 
 import json
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
 from tqdm import tqdm
 
 from app.cli import Context, pass_context
-from app.demo import history
+from app.clock import FixedClock
+from app.container import Container
+from app.demo import history, replay
 from app.demo import shopify_payloads as payloads
 from app.jobs.scheduler import run_once
 from app.migrate import upgrade
 from app.queries import shop_summary, top_members
 from app.repositories import ShopRepository
 from app.security import hmac_sha256_base64
+from app.services.admin_settings import update_settings
 from app.services.ledger_audit import verify_ledger
 from app.services.shops import NewShop, add_shop
 
 DEMO_SHOP = "demo-kaffeeroesterei.myshopify.com"
 # Jobs that need no shop API (the demo shop has no Admin API token, so nothing is pushed to a real shop).
-LOCAL_JOBS = ("mature_pending_points", "evaluate_tiers", "schedule_review_requests", "dispatch_outbox")
+LOCAL_JOBS = ("mature_pending_points", "expire_points", "evaluate_tiers", "schedule_review_requests",
+              "dispatch_outbox")
+OPENED_BEFORE = timedelta(days=1)  # the app was installed the day before the history's first order
+DEMO_PROGRAM = {"pending_days": 14, "expiry_policy": "per_lot", "expiry_months": 12, "expiry_reminder_days": 14}
+Outcomes = dict[str, int]
 
 
 def register(cli: click.Group) -> None:
@@ -31,32 +39,68 @@ def register(cli: click.Group) -> None:
     @click.option("--shoppers", default=1000, show_default=True, help="How many shoppers.")
     @click.option("--months", default=18, show_default=True, help="How much history.")
     @click.option("--seed", default=7, show_default=True, help="Same seed, same history.")
-    @click.option("--url", default=None, help="Send to a running server (e.g. http://127.0.0.1:8000) over HTTP.")
+    @click.option(
+        "--url",
+        default=None,
+        help="Send to a running server (e.g. http://127.0.0.1:8000) over HTTP; it dates what arrives by its own "
+        "clock (joined, available from: today), while the default replays the history at its own time.",
+    )
     @pass_context
     def demo(ctx: Context, shoppers: int, months: int, seed: int, url: str | None) -> None:
         """Send a realistic shop history through the real webhook endpoint, signed, then summarise."""
         c = ctx.container
         upgrade(c.engine)
-        shop = _demo_shop(c)
         now = c.clock.now()
+        start = now - timedelta(days=months * 30)
         rng = random.Random(seed)
         people = history.make_shoppers(rng, shoppers)
-        orders = history.make_orders(rng, people, now - timedelta(days=months * 30), now)
+        orders = history.make_orders(rng, people, start, now)
         events = history.make_events(orders, now)
-        send = _http_sender(url) if url else _in_process_sender()
-        outcomes: dict[str, int] = {}
-        for event in tqdm(events, desc="webhooks", unit="req", smoothing=0.05):
-            for topic, body, delivery_id in _deliveries(event):
-                status, outcome = send(topic, body, delivery_id, c.settings.shopify_api_secret)
-                key = outcome if status == 200 else f"HTTP {status}"
-                outcomes[key] = outcomes.get(key, 0) + 1
-        # The messages the history scheduled (thank-you emails for recent orders, review requests) are
-        # written now as .eml files, as `loyalty worker` would send them.
+        if url:
+            shop = _demo_shop(c, now)
+            outcomes = _send_all(events, _http_sender(url), c.settings.shopify_api_secret, None)
+        else:
+            shop, outcomes = _replay(c, events, start - OPENED_BEFORE, now)
+        # What is due at the end (thank-you emails of the last hours, review requests) is done now, as
+        # `loyalty worker` would; emails are written as .eml files.
         run_once(c, only=LOCAL_JOBS)
         _summary(c, shop.id, len(orders), outcomes)
 
 
-def _demo_shop(c: Any) -> Any:
+def _replay(c: Container, events: list[history.DemoEvent], opened: datetime, now: datetime) -> tuple[Any, Outcomes]:
+    """The history through an app whose clock stands at each event's moment, the worker's cycles in between."""
+    clock = FixedClock(opened)
+    app = replay.simulated_app(c, clock)
+    sim: Container = app.extensions["container"]
+    try:
+        shop = _demo_shop(sim, opened)
+        timeline = replay.Replay(
+            clock, lambda daily: replay.worker_cycle(sim, shop.id, daily=daily), opened + replay.WORKER_EVERY
+        )
+        outcomes = _send_all(events, _in_process_sender(app), c.settings.shopify_api_secret, timeline)
+        timeline.until(now)
+    finally:
+        sim.dispose()
+    return shop, outcomes
+
+
+def _send_all(events: list[history.DemoEvent], send: Any, secret: str, timeline: replay.Replay | None) -> Outcomes:
+    outcomes: Outcomes = {}
+    bar = tqdm(events, desc="webhooks", unit="req", smoothing=0.05)
+    for event in bar:
+        if timeline is not None:
+            timeline.until(event.at)
+            bar.set_postfix_str(f"{event.at:%Y-%m-%d}", refresh=False)
+        for topic, body, delivery_id in _deliveries(event):
+            status, outcome = send(topic, body, delivery_id, secret)
+            key = outcome if status == 200 else f"HTTP {status}"
+            outcomes[key] = outcomes.get(key, 0) + 1
+    return outcomes
+
+
+def _demo_shop(c: Container, opened: datetime) -> Any:
+    """The demo shop; a new one is installed at `opened` with a programme as shops run it (points pending for
+    the returns period, each lot expiring after a year)."""
     with c.uow() as uow:
         existing = ShopRepository(uow.session).get_by_domain("shopify", DEMO_SHOP)
     if existing is not None:
@@ -68,7 +112,9 @@ def _demo_shop(c: Any) -> Any:
         currency="EUR",
         locale="de",
     )
-    return add_shop(c.uow(), c.box, new, c.clock.now())
+    shop = add_shop(c.uow(), c.box, new, opened)
+    update_settings(c.uow(), shop.id, DEMO_PROGRAM, actor="demo", now=opened)
+    return shop
 
 
 def _deliveries(event: history.DemoEvent) -> list[tuple[str, dict[str, Any], str]]:
@@ -104,10 +150,8 @@ def _headers(topic: str, body: bytes, delivery_id: str, secret: str) -> dict[str
     }
 
 
-def _in_process_sender() -> Any:
-    from app import create_app
-
-    client = create_app().test_client()
+def _in_process_sender(app: Any) -> Any:
+    client = app.test_client()
 
     def send(topic: str, payload: dict[str, Any], delivery_id: str, secret: str) -> tuple[int, str]:
         body = json.dumps(payload).encode()

@@ -83,14 +83,20 @@ def _schedule_review_requests(c: Any) -> object:
     return schedule_review_messages(c.uow, c.clock.now())
 
 
-def _dispatch_outbox(c: Any) -> object:
-    from app.services.dispatch import DispatchSettings, dispatch_due
+def dispatch_settings(c: Any, shop_id: int | None = None) -> Any:
+    """The dispatcher's settings from the container's (`shop_id`: that shop's messages only, as the demo sends)."""
+    from app.services.dispatch import DispatchSettings
     from app.services.email_content import LinkBase
 
-    settings = DispatchSettings(sender=c.settings.mail_from,
-                                links=LinkBase(c.settings.public_url, c.settings.secret_key),
-                                lease=timedelta(seconds=c.settings.outbox_lease_seconds))
-    return dispatch_due(c.uow, c.mailer, settings, c.clock.now(), should_stop=c.stopping.is_set)
+    return DispatchSettings(sender=c.settings.mail_from,
+                            links=LinkBase(c.settings.public_url, c.settings.secret_key),
+                            lease=timedelta(seconds=c.settings.outbox_lease_seconds), shop_id=shop_id)
+
+
+def _dispatch_outbox(c: Any) -> object:
+    from app.services.dispatch import dispatch_due
+
+    return dispatch_due(c.uow, c.mailer, dispatch_settings(c), c.clock.now(), should_stop=c.stopping.is_set)
 
 
 def _purge_uninstalled_shops(c: Any) -> object:

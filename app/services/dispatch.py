@@ -52,6 +52,7 @@ class DispatchSettings:
     first_backoff: timedelta = timedelta(minutes=1)
     max_backoff: timedelta = timedelta(hours=6)
     worker: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    shop_id: int | None = None  # one shop's messages only (the demo's history, sent at its own past time)
 
 
 @dataclass
@@ -164,7 +165,7 @@ def _send(
 def claim_batch(uow: UnitOfWork, claim: str, settings: DispatchSettings, now: datetime) -> list[int]:
     """Take up to a batch of due rows (sending with an expired lease, then pending) under this claim."""
     with uow:
-        ids = claim_ids(uow, claim, settings.batch_size, settings.lease, now)
+        ids = claim_ids(uow, claim, settings.batch_size, settings.lease, now, settings.shop_id)
         uow.commit()
         return ids
 
@@ -179,7 +180,7 @@ def _claim_and_load(
     commit, so SQLite's write lock is not held while templates render.
     """
     with uow:
-        ids = claim_ids(uow, claim, settings.batch_size, settings.lease, now)
+        ids = claim_ids(uow, claim, settings.batch_size, settings.lease, now, settings.shop_id)
         batch = _Batch.load(uow.session, ids)
         unsendable = [(msg.id, reason) for msg, reason in batch.unsendable(uow.session)]
         if unsendable:

@@ -16,12 +16,18 @@ from app.services.worklist import claim_next, for_each_claimed
 from app.uow import UnitOfWork
 
 
-def _active_shops(uow_factory: Callable[[], UnitOfWork]) -> list[tuple[Shop, ProgramSettings]]:
+def _active_shops(
+    uow_factory: Callable[[], UnitOfWork], shop_id: int | None = None
+) -> list[tuple[Shop, ProgramSettings]]:
+    # `shop_id`: one shop only (the demo replays its history at its own past time, never other shops').
+    query = (
+        select(Shop, ProgramSettings).join(ProgramSettings, ProgramSettings.shop_id == Shop.id)
+        .where(Shop.status == "active").order_by(Shop.id)
+    )
+    if shop_id is not None:
+        query = query.where(Shop.id == shop_id)
     with uow_factory() as uow:
-        return list(uow.session.execute(
-            select(Shop, ProgramSettings).join(ProgramSettings, ProgramSettings.shop_id == Shop.id)
-            .where(Shop.status == "active").order_by(Shop.id)
-        ))
+        return list(uow.session.execute(query))
 
 
 def _members_with(shop_id: int, lots_due: Select[tuple[int]]) -> Select[tuple[Member]]:
@@ -35,10 +41,10 @@ def _due_lots(session: Session, shop_id: int, member_id: int, *conditions: objec
     ))
 
 
-def mature_pending_points(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
+def mature_pending_points(uow_factory: Callable[[], UnitOfWork], now: datetime, *, shop_id: int | None = None) -> int:
     """Worker job: lots whose pending period is over become spendable (member by member, under its lock)."""
     total = 0
-    for shop, _settings in _active_shops(uow_factory):
+    for shop, _settings in _active_shops(uow_factory, shop_id):
         due = (PointLot.shop_id == shop.id, PointLot.matured.is_(False), PointLot.available_at <= now)
         members = _members_with(shop.id, select(PointLot.member_id).where(*due))
 
@@ -54,14 +60,14 @@ def mature_pending_points(uow_factory: Callable[[], UnitOfWork], now: datetime) 
     return total
 
 
-def expire_points(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
+def expire_points(uow_factory: Callable[[], UnitOfWork], now: datetime, *, shop_id: int | None = None) -> int:
     """Worker job: expire what the shop's policy says is due, through ledger entries (idempotent per lot).
 
     "per_lot": each lot on its own expiry date. "inactivity": the whole balance once `expiry_months` have
     passed since the member's last purchase, joining, or points earned or spent. "never": nothing.
     """
     total = 0
-    for shop, settings in _active_shops(uow_factory):
+    for shop, settings in _active_shops(uow_factory, shop_id):
         if settings.expiry_policy == "per_lot":
             total += _expire_lots(uow_factory, shop.id, now)
         elif settings.expiry_policy == "inactivity" and settings.expiry_months >= 1:
@@ -125,11 +131,11 @@ def _expire_idle(uow_factory: Callable[[], UnitOfWork], shop_id: int, months: in
                             key=lambda m: m.id, job="expire_points")
 
 
-def send_expiry_reminders(uow_factory: Callable[[], UnitOfWork], now: datetime) -> int:
+def send_expiry_reminders(uow_factory: Callable[[], UnitOfWork], now: datetime, *, shop_id: int | None = None) -> int:
     """Worker job: a points-expiry reminder `expiry_reminder_days` before points expire, once per member and
     expiry date (the outbox's dedupe key makes reruns and a second worker harmless)."""
     total = 0
-    for shop, settings in _active_shops(uow_factory):
+    for shop, settings in _active_shops(uow_factory, shop_id):
         days = settings.expiry_reminder_days
         if days <= 0 or settings.expiry_policy not in ("per_lot", "inactivity"):
             continue
