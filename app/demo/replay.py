@@ -19,11 +19,12 @@ from app.container import Container
 from app.jobs.registry import dispatch_settings
 from app.services.dispatch import dispatch_due
 from app.services.points_jobs import expire_points, mature_pending_points, send_expiry_reminders
+from app.services.review_requests import schedule_review_messages
 
-# How often the simulated worker runs (the real one: every few seconds to hourly). Emails twice a day, points
-# (pending ones maturing, lots expiring, expiry reminders) daily: an 18-month history costs ~1,100 short cycles,
-# and an email goes out, a lot matures or expires, at most a cycle after its moment (their dates, available
-# from and expires on, are the lot's own).
+# How often the simulated worker runs (the real one: every few seconds to hourly). Emails twice a day; points
+# (pending ones maturing, lots expiring, expiry reminders) and review requests daily: an 18-month history costs
+# ~1,100 short cycles, and an email goes out, a lot matures or expires, at most a cycle after its moment (their
+# dates, available from and expires on, are the lot's own).
 WORKER_EVERY = timedelta(hours=12)
 DAILY_EVERY = 2  # cycles
 
@@ -42,6 +43,7 @@ def worker_cycle(c: Container, shop_id: int, *, daily: bool) -> None:
         mature_pending_points(c.uow, now, shop_id=shop_id)
         expire_points(c.uow, now, shop_id=shop_id)
         send_expiry_reminders(c.uow, now, shop_id=shop_id)
+        schedule_review_messages(c.uow, now, shop_id=shop_id)
     dispatch_due(c.uow, c.mailer, dispatch_settings(c, shop_id), now)
 
 

@@ -21,22 +21,28 @@ BATCH = 500
 SHIPPING_SHOP_WINDOW = timedelta(days=90)  # a shop with a shipped order among these days' orders marks shipments
 
 
-def schedule_review_messages(uow_factory: Callable[[], UnitOfWork], now: datetime) -> dict[str, int]:
-    """For every active shop: enqueue due review requests and reminders (one transaction per shop)."""
+def schedule_review_messages(
+    uow_factory: Callable[[], UnitOfWork], now: datetime, *, shop_id: int | None = None
+) -> dict[str, int]:
+    """For every active shop (`shop_id`: that one only, as the demo's history runs at its own past time):
+    enqueue due review requests and reminders (one transaction per shop)."""
+    query = select(Shop.id).where(Shop.status == "active").order_by(Shop.id)
+    if shop_id is not None:
+        query = query.where(Shop.id == shop_id)
     with uow_factory() as uow:
-        shop_ids = list(uow.session.scalars(select(Shop.id).where(Shop.status == "active").order_by(Shop.id)))
+        shop_ids = list(uow.session.scalars(query))
     totals = {"requests": 0, "reminders": 0}
-    for shop_id in shop_ids:
+    for one in shop_ids:
         try:
             with uow_factory() as uow:
-                shop = uow.session.get(Shop, shop_id)
-                config = get_config(uow.session, shop_id)
+                shop = uow.session.get(Shop, one)
+                config = get_config(uow.session, one)
                 if shop is not None:
                     totals["requests"] += _requests(uow.session, shop, config, now)
                     totals["reminders"] += _reminders(uow.session, shop, config, now)
                 uow.commit()
         except Exception:  # noqa: BLE001 - one shop's problem must not stop the others
-            log.exception("review scheduling failed", extra={"shop_id": shop_id})
+            log.exception("review scheduling failed", extra={"shop_id": one})
     return totals
 
 

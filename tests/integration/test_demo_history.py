@@ -110,3 +110,17 @@ def test_the_history_emails_were_scheduled_and_sent_at_their_time(container, dem
         assert paid_at <= created_at <= paid_at + timedelta(minutes=3)
         assert sent_at is not None
         assert created_at <= sent_at <= created_at + timedelta(hours=13)
+
+
+def test_review_requests_went_out_along_the_history_not_all_on_the_day_the_demo_ran(container, demo_shop) -> None:  # type: ignore[no-untyped-def]
+    now = container.clock.now()
+    with container.uow() as uow:
+        asked = uow.session.execute(
+            select(OutboxMessage.created_at, Order.first_paid_at)
+            .join(Order, Order.id == OutboxMessage.order_id)
+            .where(OutboxMessage.shop_id == demo_shop.id, OutboxMessage.kind == "review_request")
+        ).all()
+    assert len(asked) >= 5
+    assert min(created_at for created_at, _ in asked) < now - timedelta(days=200)  # asked only with consent (opt_in)
+    for created_at, paid_at in asked:
+        assert paid_at < created_at <= paid_at + timedelta(days=30)

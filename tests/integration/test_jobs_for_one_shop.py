@@ -4,8 +4,11 @@ leaving every other shop's points and emails as they are."""
 from __future__ import annotations
 
 from app.services.points_jobs import expire_points, mature_pending_points, send_expiry_reminders
-from tests.support.outbox import dispatch, mailer_fixture, messages  # noqa: F401 - the mailer fixture
+from app.services.review_requests import schedule_review_messages
+from tests.support.deliveries import deliver
+from tests.support.outbox import configure, dispatch, mailer_fixture, messages  # noqa: F401 - the mailer fixture
 from tests.support.rewards import entries, member, member_with_points, set_program_settings
+from tests.support.snapshots import customer, order
 
 
 def test_expiry_and_its_reminders_for_one_shop_leave_the_other_shops_lots(container, clock, shopify_shop, woo_shop):  # type: ignore[no-untyped-def]
@@ -49,3 +52,16 @@ def test_dispatch_for_one_shop_sends_only_that_shops_due_emails(container, clock
     assert [(m.status, m.due_at <= clock.now()) for m in messages(container, shopify_shop, "thank_you")] == [
         ("pending", True)
     ]
+
+
+def test_review_requests_for_one_shop_leave_the_other_shops_orders_unasked(container, clock, shopify_shop, woo_shop):  # type: ignore[no-untyped-def]
+    fan = customer(accepts_marketing=True)
+    for shop in (shopify_shop, woo_shop):
+        configure(container, shop, review_delay_days=3)
+        deliver(container, shop, order(at=clock.now(), buyer=fan))
+    clock.advance(days=4)
+
+    schedule_review_messages(container.uow, clock.now(), shop_id=woo_shop.id)
+
+    assert len(messages(container, woo_shop, "review_request")) == 1
+    assert messages(container, shopify_shop, "review_request") == []
