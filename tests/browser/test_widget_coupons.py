@@ -17,17 +17,12 @@ from tests.browser.proxy_shim import ShopifyProxyShim
 from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.support.apps import own_app
 from tests.support.coupons import add_coupon
-from tests.support.hostile import IMG, SCRIPT
+from tests.support.hostile import COUNT_INJECTED, IMG, INJECTED, SCRIPT
 from tests.support.rewards import RecordingPlatform, add_reward, member_with_points
 
 pytestmark = pytest.mark.browser
 
 CAMPAIGN_TITLE = f"{IMG} Sommer {SCRIPT}"  # a merchant's campaign title, shown as text
-INJECTED = "img, iframe, object, embed, script:not([src]), svg:not(.lw-icon), [onerror], [onload]"
-COUNT_INJECTED = """sel => {
-  const host = document.getElementById('loyalty-widget');
-  return [document, host && host.shadowRoot].filter(Boolean).map(root => root.querySelectorAll(sel).length);
-}"""
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from tests.browser.proxy_shim import PREFIX, ShopifyProxyShim
 from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.support.apps import own_app
 from tests.support.deliveries import deliver, member_by_email
-from tests.support.hostile import IMG, SCRIPT, SQL, SVG, TEMPLATE
+from tests.support.hostile import COUNT_INJECTED, IMG, INJECTED, SCRIPT, SQL, SVG, TEMPLATE
 from tests.support.rewards import RecordingPlatform, save_program, tier
 from tests.support.snapshots import customer, order
 
@@ -41,12 +41,6 @@ PERK = f"{SCRIPT} {SQL} {TEMPLATE}"
 CURRENT_TIER_EN = f"{IMG} Bronze tier"
 PERK_EN = f"{SVG} free shipping {SQL}"
 BUYER = customer("7001", "eve@example.de", first_name=FIRST_NAME, last_name=SCRIPT)
-# Markup a text could turn into; the widget's own icons are <svg class="lw-icon">, its script tag has a src.
-INJECTED = "img, iframe, object, embed, script:not([src]), svg:not(.lw-icon), [onerror], [onload]"
-COUNT_INJECTED = """sel => {
-  const host = document.getElementById('loyalty-widget');
-  return [document, host && host.shadowRoot].filter(Boolean).map(root => root.querySelectorAll(sel).length);
-}"""
 
 
 @pytest.fixture
