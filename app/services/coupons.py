@@ -38,9 +38,12 @@ CHECK_ATTEMPTS = 12
 PUSHABLE = ("reserved", "pending_push")
 ERROR_LIMIT = 1000
 # Which email tells the member their code once the shop has it: a redemption's, a tier's entry coupon, a referred
-# friend's welcome coupon, a referrer's coupon (the thank-you coupon travels in the thank-you email).
+# friend's welcome coupon, a referrer's coupon, a campaign's (the thank-you coupon travels in the thank-you email).
 NOTIFY_SOURCES = {"redemption": "reward_issued", "tier_entry": "reward_issued", "referral": "reward_issued",
-                  "referral_reward": "referral_rewarded"}
+                  "referral_reward": "referral_rewarded", "campaign": "reward_issued"}
+# A campaign's coupon is the merchant's promotion: its email goes only where the campaign's own emails may
+# (marketing consent); without it the member finds the code in the widget.
+CONSENT_OF = {"campaign": "campaign"}
 
 PlatformFor = Callable[[str], PlatformClient]
 
@@ -183,11 +186,15 @@ def _notify_issued(session: Session, coupon: Coupon, now: datetime) -> None:
     kind = NOTIFY_SOURCES.get(coupon.source)
     if coupon.member_id is None or kind is None:
         return
-    from app.services.messages import enqueue
+    from app.services.email_settings import get_config
+    from app.services.messages import enqueue, may_receive
 
     shop = ShopRepository(session).get(coupon.shop_id)
     member = MemberRepository(session, coupon.shop_id).get(coupon.member_id)
     if shop is None or member is None:
+        return
+    consent = CONSENT_OF.get(coupon.source)
+    if consent is not None and not may_receive(session, shop.id, member, consent, get_config(session, shop.id)):
         return
     context = {"reward_name": coupon.title, "code": coupon.code, "kind": coupon.kind, "value": str(coupon.value),
                "ends_at": coupon.ends_at.isoformat() if coupon.ends_at else None}

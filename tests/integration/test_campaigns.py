@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from app.domain.errors import InvalidInput
 from app.models import Campaign, Coupon, EmailUnsubscribe, LedgerEntry, Member, OutboxMessage
 from app.services.campaigns import create_campaign, get_campaign, preview_segment, run_campaigns
+from app.services.coupons import retry_coupon_pushes
 from tests.support.analytics_data import at, worked_example
+from tests.support.rewards import RecordingPlatform
 
 NOW = at("2026-01-10")
 SEGMENT_A = {"kind": "abc", "value": "A"}  # alice, carol, dave in the worked example
@@ -101,6 +103,28 @@ def test_a_coupon_campaign_issues_one_coupon_per_member(container, shopify_shop,
         coupons = uow.session.scalars(select(Coupon).where(Coupon.source == "campaign")).all()
     assert sorted(c.member_id for c in coupons) == sorted(ids[n] for n in ("alice", "carol", "dave"))
     assert {c.status for c in coupons} == {"pending_push"}  # the coupon worker pushes them to the shop
+
+
+def test_a_campaign_coupon_is_emailed_once_the_shop_has_it_to_members_who_accept_marketing(  # type: ignore[no-untyped-def]
+    container, shopify_shop, ids
+) -> None:
+    with container.uow() as uow:
+        uow.session.get(Member, ids["dave"]).accepts_marketing = False  # a promotion: not to him
+        uow.commit()
+    start(container, shopify_shop, "coupon", {"kind": "percentage", "value": "10", "validity_days": 30})
+    run_campaigns(container.uow, NOW)
+
+    retry_coupon_pushes(container.uow, lambda _platform: RecordingPlatform(), container.box, NOW)
+
+    with container.uow() as uow:
+        sent = uow.session.execute(
+            select(OutboxMessage.member_id, OutboxMessage.context).where(OutboxMessage.kind == "reward_issued")
+        ).all()
+        active = {c.member_id: c.code for c in uow.session.scalars(select(Coupon).where(Coupon.source == "campaign"))
+                  if c.status == "active"}
+    assert sorted(member for member, _ in sent) == sorted((ids["alice"], ids["carol"]))
+    assert all(context["code"] == active[member] for member, context in sent)
+    assert ids["dave"] in active  # his code works all the same: the widget lists it
 
 
 def test_another_shops_campaign_is_not_found(container, shopify_shop, woo_shop, ids) -> None:  # type: ignore[no-untyped-def]
