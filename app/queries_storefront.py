@@ -9,9 +9,10 @@ change (indexed by shop_id). The ETag hashes it, so a matching If-None-Match is 
 query. A plain read (no If-None-Match: it will send the body) runs `shopper_read` instead: the same row, with
 the body's member parts (the last 20 ledger rows, index shop_id, member_id, id, and lots expiring soon) as
 further rows of the same statement, so it is one round trip too. The member's usable coupons ("My rewards": the
-newest 10 active or still being created, index shop_id, member_id, id) are such rows as well, and the newest
-`updated_at` of their coupons is in the state row, so a code that becomes usable or used changes the ETag without
-a ledger entry. The shop-wide parts come from a per-process cache keyed by the config version.
+newest 50 active or still being created, index shop_id, member_id, id) are such rows as well, and the newest
+`updated_at` of their coupons and the next end of a listed one are in the state row, so a code that becomes usable,
+is used or runs out changes the ETag without a ledger entry. The shop-wide parts come from a per-process cache
+keyed by the config version.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ from app.models.types import UTCDateTime
 from app.repositories.base import row_id
 
 HISTORY_SIZE = 20
-COUPONS_SIZE = 10
+COUPONS_SIZE = 50  # a shopper rarely holds more; the widget lists them all
 LISTED_COUPONS = ("active", "reserved", "pending_push")  # usable, or the shopper waits for it
+_LISTED_SQL = ", ".join(f"'{status}'" for status in LISTED_COUPONS)
 EXPIRING_WITHIN = timedelta(days=30)
 ORDER_REASONS = ("order_paid", "order_refunded", "order_cancelled")
 
@@ -92,7 +94,8 @@ class ShopperState(NamedTuple):
     locale: str | None
     code: str | None
     shown: tuple[Any, ...]  # first_name, balance, pending, birthday, accepts_marketing
-    # shown + updated_at, last_order_at, tier key, newest ledger entry id, newest change of a coupon of theirs
+    # shown + updated_at, last_order_at, tier key, newest ledger entry id, newest change of a coupon of theirs and
+    # the next end of one they are shown
     fingerprint: tuple[Any, ...]
     version: str
     activity: list[ActivityRow] | None = None  # the member's activity rows when read with the state (shopper_read)
@@ -117,6 +120,9 @@ def _state_sql(activity_columns: str = "") -> str:
         "m.updated_at, m.last_order_at, mt.tier_key, "
         "(SELECT max(le.id) FROM ledger_entries le WHERE le.shop_id = :shop_id AND le.member_id = m.id), "
         "(SELECT max(cp.updated_at) FROM coupons cp WHERE cp.shop_id = :shop_id AND cp.member_id = m.id), "
+        # The next end of a listed code: once it passes, the list (and so the ETag) changes with no write.
+        "(SELECT min(ce.ends_at) FROM coupons ce WHERE ce.shop_id = :shop_id AND ce.member_id = m.id "
+        f"AND ce.status IN ({_LISTED_SQL}) AND ce.ends_at > :now), "
         f"{versions}{activity_columns} FROM shops s "
         "LEFT JOIN members m ON m.shop_id = s.id AND m.customer_ref = :customer_ref "
         "LEFT JOIN referral_codes rc ON rc.shop_id = m.shop_id AND rc.member_id = m.id "
@@ -132,10 +138,9 @@ _NO_COUPON = ", CAST(NULL AS NUMERIC), CAST(NULL AS NUMERIC), NULL, NULL, NULL, 
 
 def _activity_sql(member: str, state_columns: str = "") -> str:
     """The last 20 ledger rows (part 0, newest first; index shop_id, member_id, id) with their order's name, the
-    points expiring within 30 days per date (part 1) and the newest 10 coupons the shopper can use or waits for
+    points expiring within 30 days per date (part 1) and the newest 50 coupons the shopper can use or waits for
     (part 2; same index; a code only once the shop has it) of the member `member` (an SQL expression);
     `state_columns` go first in each row (NULLs, beside the state row)."""
-    listed = ", ".join(f"'{status}'" for status in LISTED_COUPONS)
     return (
         f"SELECT {state_columns}history.*{_NO_COUPON} FROM (SELECT 0 AS part, le.id AS entry_id, "
         "le.occurred_at AS at, le.delta AS points, le.kind, le.reason, o.name FROM ledger_entries le "
@@ -149,16 +154,16 @@ def _activity_sql(member: str, state_columns: str = "") -> str:
         "c.ends_at, c.kind, c.status, CASE WHEN c.status = 'active' THEN c.code END AS code, c.value, "
         "c.minimum_order, c.source, c.title, r.name_de, r.name_en FROM coupons c "
         "LEFT JOIN rewards r ON r.id = c.reward_id AND r.shop_id = c.shop_id "
-        f"WHERE c.shop_id = :shop_id AND c.member_id = {member} AND c.status IN ({listed}) "
+        f"WHERE c.shop_id = :shop_id AND c.member_id = {member} AND c.status IN ({_LISTED_SQL}) "
         f"AND (c.ends_at IS NULL OR c.ends_at > :now) ORDER BY c.id DESC LIMIT {COUPONS_SIZE}) mine"
     )
 
 
-STATE_WIDTH = 28  # columns of the state row; a plain read's activity columns follow them
-_STATE = ReadStatement(_state_sql(), columns={13: Date(), 14: Boolean()})
-_SHOP, _MEMBER, _SHOWN, _FINGERPRINT, _VERSION = slice(0, 7), 7, slice(10, 15), slice(10, 20), slice(20, STATE_WIDTH)
+STATE_WIDTH = 29  # columns of the state row; a plain read's activity columns follow them
+_SHOP, _MEMBER, _SHOWN, _FINGERPRINT, _VERSION = slice(0, 7), 7, slice(10, 15), slice(10, 21), slice(21, STATE_WIDTH)
 _ACTIVITY_TYPES: dict[int, TypeEngine[Any]] = {2: UTCDateTime()}  # money comes as text on SQLite: see `_money`
 _PARAMS: dict[str, TypeEngine[Any]] = {"until": UTCDateTime(), "now": UTCDateTime()}
+_STATE = ReadStatement(_state_sql(), columns={13: Date(), 14: Boolean()}, params={"now": UTCDateTime()})
 _ACTIVITY = ReadStatement(
     f"{_activity_sql(':member_id')} ORDER BY 1, 2 DESC, 3", columns=_ACTIVITY_TYPES, params=_PARAMS
 )
@@ -177,10 +182,10 @@ _READ = ReadStatement(
 )
 
 
-def shopper_state(reader: Reader, shop_id: int, customer_ref: str | None) -> ShopperState | None:
+def shopper_state(reader: Reader, shop_id: int, customer_ref: str | None, now: datetime) -> ShopperState | None:
     """The ETag's inputs in ONE statement (guests, and shoppers without a member row yet, get the shop's part
     only); None when the shop is gone."""
-    row = reader.first(_STATE, {"shop_id": shop_id, "customer_ref": customer_ref or None})
+    row = reader.first(_STATE, {"shop_id": shop_id, "customer_ref": customer_ref or None, "now": now})
     return None if row is None else _state_of(row, None)
 
 
@@ -219,22 +224,25 @@ class Activity(NamedTuple):
 
     expiring: list[dict[str, Any]]  # points expiring within 30 days per expiry date
     history: list[dict[str, Any]]  # the last 20 ledger entries, newest first by when they happened
-    coupons: list[dict[str, Any]]  # the newest 10 codes they can use or wait for, newest first
+    coupons: list[dict[str, Any]]  # the codes they can use or wait for, the soonest to end first
 
 
 def activity(rows: list[ActivityRow], locale: str, currency: str) -> Activity:
     """The activity rows as the widget shows them: ledger entries with readable reasons (an imported or late
-    order's entry stands at its own date), and coupons labelled in `locale`."""
-    expiring, entries, coupons = [], [], []
+    order's entry stands at its own date), and coupons labelled in `locale`, the soonest to end first (the one
+    to use before it is lost at the top; codes without an end last, newest first among equals)."""
+    expiring, entries, coupon_rows = [], [], []
     for part, entry_id, at, points, kind, reason, name, *coupon in rows:
         if part == 0:
             entries.append((at, entry_id, {"at": _iso(at), "delta": points,
                                            "label": entry_label(kind, reason, name, locale)}))
         elif part == 2:
-            coupons.append(_coupon(entry_id, at, kind, reason, name, coupon, locale, currency))
+            coupon_rows.append((entry_id, at, kind, reason, name, coupon))
         elif points:
             expiring.append({"points": int(points), "expires_at": _iso(at)})
     entries.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+    coupon_rows.sort(key=lambda row: (row[1] is None, row[1].timestamp() if row[1] else 0.0, -row[0]))
+    coupons = [_coupon(*row, locale, currency) for row in coupon_rows]
     return Activity(expiring, [shown for _, _, shown in entries], coupons)
 
 
@@ -245,26 +253,32 @@ def _coupon(
     """One of "My rewards": its code only once the shop has it (status active; reserved/pending_push: being made)."""
     value, minimum, source, title, name_de, name_en = more
     value, minimum = _money(value), _money(minimum)
+    worth = _value_label(kind, value, locale, currency)
+    # A catalogue reward the merchant did not name is called by what it gives, as the catalogue calls it.
+    label = coupon_name(source, title, name_de, name_en, locale) or (worth if source == "redemption" else None)
     return {
         "id": coupon_id,
         "code": code if status == "active" else None,
         "status": status,
-        "label": coupon_name(source, title, name_de, name_en, locale),
-        "value_label": _value_label(kind, value, locale, currency),
+        "label": label or coupon_reason(source, locale),
+        "value_label": worth,
         "ends_at": _iso(ends_at),
         "minimum_order": str(minimum) if minimum is not None else None,
     }
 
 
 def coupon_name(source: str, title: str | None, name_de: str | None, name_en: str | None, locale: str) -> str:
-    """What a coupon is, in `locale`: its catalogue reward's name (the merchant's text in this language, else the
-    other), a campaign's own title, else what it was given for ("Dankeschön-Gutschein", "Referral reward")."""
+    """A coupon's own name in `locale`: its catalogue reward's (the merchant's text in this language, else the
+    other), or a campaign's title; "" when it has none."""
     own, other = (name_de, name_en) if locale == "de" else (name_en, name_de)
     name = (own or "").strip() or (other or "").strip()
     if not name and source == "campaign":
         name = (title or "").strip()
-    if name:
-        return name
+    return name
+
+
+def coupon_reason(source: str, locale: str) -> str:
+    """What a coupon without a name was given for ("Dankeschön-Gutschein", "Referral reward"), in `locale`."""
     key = f"storefront.coupon.{source}"
     return translate(key if key in catalogue() else "storefront.coupon.other", locale)
 

@@ -136,7 +136,7 @@ def _read_state(
     """(the cache's token taken before the read, the state); a plain request reads the body's parts with it."""
     token = views.token(sf.shop.id) if views is not None else None
     if if_none_match:
-        state = q.shopper_state(reader, sf.shop.id, sf.customer_ref)
+        state = q.shopper_state(reader, sf.shop.id, sf.customer_ref, now)
     else:
         state = q.shopper_read(reader, sf.shop.id, sf.customer_ref, now)
     if state is None or state.shop != sf.shop.stored:
@@ -214,7 +214,7 @@ def follow_referral_link(
 
 
 def _fresh(reader: Reader, uow_factory: UowFactory, sf: Storefront, now: datetime) -> dict[str, Any]:
-    state = q.shopper_state(reader, sf.shop.id, sf.customer_ref)
+    state = q.shopper_state(reader, sf.shop.id, sf.customer_ref, now)
     if state is None:
         raise InvalidSignature("unknown shop")
     locale = pick_locale(sf.locale, state.locale, sf.shop.locale)

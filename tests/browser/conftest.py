@@ -49,7 +49,10 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    # UTC, whatever the machine's zone: the pages show dates and times in the browser's zone.
+    context = browser.new_context(  # type: ignore[attr-defined]
+        locale="de-DE", timezone_id="UTC", viewport={"width": 1280, "height": 900}
+    )
     tab = context.new_page()
     yield tab
     context.close()
