@@ -33,13 +33,6 @@ def month_label(value: Any) -> str:
     return value.strftime("%Y-%m") if hasattr(value, "strftime") else str(value)[:7]
 
 
-def days_between(later: Any, earlier: Any, dialect: str) -> ColumnElement[float]:
-    """Days (fractional) from `earlier` to `later`."""
-    if dialect == "postgresql":
-        return func.extract("epoch", later - earlier) / 86400.0
-    return func.julianday(later) - func.julianday(earlier)
-
-
 def num(expr: Any, dialect: str) -> ColumnElement[Any]:
     """Money as an exact number SQL can sum and compare: numeric on PostgreSQL, whole cents on SQLite.
 

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.analytics.dialect import days_between, dialect_of, month_label, month_of, num, to_money
+from app.analytics.dialect import dialect_of, month_label, month_of, num, to_money
 from app.models import Order
 
 
@@ -131,19 +131,6 @@ def period_orders(session: Session, shop_id: int, start: datetime, end: datetime
         for member, n, rev, k, rep in rows
     }
     return {"members": found.get("members", OrderFigures()), "guests": found.get("guests", OrderFigures())}
-
-
-def lifetime_days(session: Session, shop_id: int, end: datetime) -> tuple[Decimal, int]:
-    """Sum over customers of days from first to last order before `end`, and the number of customers."""
-    dialect = dialect_of(session)
-    per_customer = (
-        select(days_between(func.max(Order.placed_at), func.min(Order.placed_at), dialect).label("days"))
-        .where(*qualifying(shop_id), Order.placed_at < end)
-        .group_by(*customer_key())
-        .subquery()
-    )
-    total, customers = session.execute(select(func.sum(per_customer.c.days), func.count())).one()
-    return Decimal(str(total or 0)), int(customers or 0)
 
 
 def cohort_counts(session: Session, shop_id: int, start: datetime, end: datetime) -> list[tuple[str, str, int]]:

@@ -80,12 +80,11 @@ def _customer_figures(session: Session, shop_id: int, period: Period, options: A
     counts = q.retention_counts(session, shop_id, [period.start, period.end], window)[0]
     split = q.period_orders(session, shop_id, period.start, period.end)
     both = split["members"] + split["guests"]
-    life_days, life_customers = q.lifetime_days(session, shop_id, period.end)
     aov = m.average_order_value(both.revenue, both.orders)
     frequency = m.purchase_frequency(both.orders, both.customers)
     yearly = m.purchase_frequency(Decimal(both.orders) * m.DAYS_PER_YEAR / period.days, both.customers)
-    lifetime = m.average_lifetime_years(life_days, life_customers)
-    clv = m.clv_of_totals(both.revenue, both.orders, both.customers, period.days, life_days, life_customers)
+    lifetime = m.expected_lifetime_years(period.days, counts.lost, counts.at_start)
+    clv = m.clv_of_totals(both.revenue, both.orders, both.customers, period.days, lifetime)
     return {
         "customers_at_start": counts.at_start,
         "customers_at_end": counts.at_end,
@@ -101,7 +100,7 @@ def _customer_figures(session: Session, shop_id: int, period: Period, options: A
         "aov": aov,
         "purchase_frequency": frequency,
         "purchase_frequency_year": yearly,
-        "avg_lifetime": lifetime,
+        "avg_lifetime": m.years_shown(lifetime),
         "clv": clv,
         "acquisition_cost": options.acquisition_cost,
         "ltv_cac": m.ltv_cac(clv, options.acquisition_cost),

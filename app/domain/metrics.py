@@ -62,10 +62,25 @@ def purchase_frequency(orders: Number, customers: Number) -> Decimal | None:
     return None if ratio is None else _round(ratio)
 
 
-def average_lifetime_years(sum_of_lifetimes_days: Number, customers: Number) -> Decimal | None:
-    """Mean time from first to last order per customer, in years (365.25 days)."""
-    ratio = _ratio(sum_of_lifetimes_days, customers)
-    return None if ratio is None else _round(ratio / DAYS_PER_YEAR)
+MAX_LIFETIME_YEARS = Decimal("10")  # a period that lost almost nobody must not promise customers for a century
+
+
+def expected_lifetime_years(period_days: Number, lost: Number, customers_at_start: Number) -> Decimal | None:
+    """How long a customer stays, in years: 1 ÷ the churn rate per year (the period's churn, spread over its
+    length), at most MAX_LIFETIME_YEARS; None while the period lost nobody (or had no customers at its start).
+
+    Not the mean time from first to last order: every one-time buyer counts 0 there (while still a customer),
+    and AOV × yearly frequency × that span put a customer's worth below one order's.
+    """
+    churn = _ratio(lost, customers_at_start)
+    if churn is None or churn == 0:
+        return None
+    return min(MAX_LIFETIME_YEARS, Decimal(period_days) / DAYS_PER_YEAR / churn)
+
+
+def years_shown(years: Decimal | None) -> Decimal | None:
+    """A span of years as the report shows it (two places)."""
+    return None if years is None else _round(years)
 
 
 def clv(aov: Decimal | None, frequency: Decimal | None, lifetime_years: Decimal | None) -> Decimal | None:
@@ -76,13 +91,11 @@ def clv(aov: Decimal | None, frequency: Decimal | None, lifetime_years: Decimal 
 
 
 def clv_of_totals(revenue: Number, orders: Number, customers: Number, period_days: Number,
-                  lifetime_days: Number, lifetime_customers: Number) -> Decimal | None:
-    """`clv` from a period's totals: the parts unrounded, the product rounded once. Multiplying the shown
-    (rounded) AOV, yearly frequency and lifetime compounds their rounding: 36.67 × 1.50 × 0.04 = 2.20, not 2.33."""
+                  lifetime_years: Decimal | None) -> Decimal | None:
+    """`clv` from a period's totals and its (unrounded) expected lifetime: the parts unrounded, the product
+    rounded once. Multiplying the shown (rounded) AOV, yearly frequency and lifetime compounds their rounding."""
     per_year = _ratio(Decimal(orders) * DAYS_PER_YEAR, period_days)
-    lifetime_days_each = _ratio(lifetime_days, lifetime_customers)
-    return clv(_ratio(revenue, orders), None if per_year is None else _ratio(per_year, customers),
-               None if lifetime_days_each is None else lifetime_days_each / DAYS_PER_YEAR)
+    return clv(_ratio(revenue, orders), None if per_year is None else _ratio(per_year, customers), lifetime_years)
 
 
 def ltv_cac(clv_value: Decimal | None, cac: Decimal | None) -> Decimal | None:
@@ -154,12 +167,12 @@ DEFINITIONS: dict[str, dict[str, str]] = {
         "en": "Average number of orders per customer in the period.",
     },
     "avg_lifetime": {
-        "de": "Durchschnittliche Zeit zwischen erster und letzter Bestellung eines Kunden, in Jahren.",
-        "en": "Average time between a customer's first and last order, in years.",
+        "de": "Erwartete Kundenlebensdauer: 1 ÷ Abwanderungsrate pro Jahr, höchstens 10 Jahre.",
+        "en": "Expected customer lifetime: 1 ÷ churn rate per year, at most 10 years.",
     },
     "clv": {
-        "de": "Kundenwert: durchschnittlicher Bestellwert × Bestellhäufigkeit × Kundenlebensdauer.",
-        "en": "Customer lifetime value: average order value × purchase frequency × customer lifetime.",
+        "de": "Kundenwert: durchschnittlicher Bestellwert × Bestellhäufigkeit pro Jahr × erwartete Kundenlebensdauer.",
+        "en": "Customer lifetime value: average order value × yearly purchase frequency × expected lifetime.",
     },
     "ltv_cac": {
         "de": "Kundenwert geteilt durch die Kosten, einen Kunden zu gewinnen; über 3 gilt als gesund.",

@@ -17,7 +17,7 @@ _FIGURES: dict[str, tuple[str, str]] = {
     "aov": ("Durchschnittlicher Bestellwert", "Average order value"),
     "purchase_frequency": ("Bestellhäufigkeit", "Purchase frequency"),
     "purchase_frequency_year": ("Bestellungen pro Kunde und Jahr", "Orders per customer per year"),
-    "avg_lifetime": ("Kundenlebensdauer (Jahre)", "Customer lifetime (years)"),
+    "avg_lifetime": ("Erwartete Kundenlebensdauer (Jahre)", "Expected customer lifetime (years)"),
     "clv": ("Kundenwert (CLV)", "Customer lifetime value (CLV)"),
     "acquisition_cost": ("Kundengewinnungskosten (CAC)", "Acquisition cost (CAC)"),
     "ltv_cac": ("CLV : CAC", "LTV : CAC"),
@@ -74,8 +74,14 @@ _DEFINITIONS: dict[str, tuple[str, str]] = {
                   "Customers (members, and guests by email) with an order in the period."),
     "purchase_frequency_year": ("Bestellhäufigkeit der Periode, auf ein Jahr hochgerechnet.",
                                 "Purchase frequency of the period, scaled to one year."),
-    "clv": ("Durchschnittlicher Bestellwert × Bestellungen pro Kunde und Jahr × Kundenlebensdauer in Jahren.",
-            "Average order value × orders per customer per year × customer lifetime in years."),
+    "clv": ("Durchschnittlicher Bestellwert × Bestellungen pro Kunde und Jahr × erwartete Kundenlebensdauer in Jahren; "
+            "leer, solange die Periode keinen Kunden verloren hat.",
+            "Average order value × orders per customer per year × expected customer lifetime in years; empty while "
+            "the period lost no customer."),
+    "avg_lifetime": ("Wie lange ein Kunde bleibt: 1 ÷ Abwanderungsrate pro Jahr (die der Periode, auf ein Jahr "
+                     "umgerechnet), höchstens 10 Jahre; leer, solange die Periode keinen Kunden verloren hat.",
+                     "How long a customer stays: 1 ÷ churn rate per year (the period's, scaled to a year), at most "
+                     "10 years; empty while the period lost no customer."),
     "acquisition_cost": ("Was es kostet, einen Kunden zu gewinnen (von Ihnen eingetragen).",
                          "What it costs to win one customer (entered by you)."),
     "members_aov": ("Durchschnittlicher Bestellwert der Bestellungen von Mitgliedern.",

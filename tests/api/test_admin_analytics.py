@@ -32,7 +32,7 @@ def test_the_acquisition_cost_turns_on_ltv_cac(client, container, shopify_shop) 
     assert saved.status_code == 200
     assert saved.get_json()["acquisition_cost"] == "10.00"
     body = client.get("/admin/api/analytics/report?from=2025-01-01&to=2025-12-31", headers=headers).get_json()
-    assert body["figures"]["ltv_cac"]["value"] == "3.47"
+    assert body["figures"]["ltv_cac"]["value"] == "26.00"
     refused = client.put("/admin/api/analytics/settings", json={"a_share": "0.90", "b_share": "0.85"},
                          headers=headers)
     assert refused.status_code == 422

@@ -53,12 +53,12 @@ def test_order_figures_count_paid_orders_net_of_refunds(report) -> None:  # type
 
 def test_lifetime_clv_and_ltv_cac(report) -> None:  # type: ignore[no-untyped-def]
     v = values(report())
-    # alice 10 Mar 2024 → 20 Jun 2025 = 467 days, carol 20 days, bob, dave and the guest 0: 487 ÷ 5 ÷ 365.25
-    assert v["avg_lifetime"] == D("0.27")
-    # From the unrounded parts (520 ÷ 6 × 6 × 365.25 ÷ 365 ÷ 4 × 487 ÷ 5 ÷ 365.25 = 520 × 487 ÷ 7300), not
-    # from the rounded 86.67 × 1.50 × 0.27 = 35.10.
-    assert v["clv"] == D("34.69")
-    assert v["ltv_cac"] == D("3.47")  # 34.69 ÷ 10.00
+    # Churn 1 of 2 in 2025 (365 days): 50 % a year, so a customer stays 1 ÷ 0.5 years (365 ÷ 365.25 ÷ 0.5).
+    assert v["avg_lifetime"] == D("2.00")
+    # 520 ÷ 6 × (6 × 365.25 ÷ 365 ÷ 4) × (365 ÷ 365.25 ÷ 0.5) = 520 ÷ 4 ÷ 0.5: what a customer spends in a
+    # year, for the two years they stay; above one order (86.67), as a lifetime's value must be.
+    assert v["clv"] == D("260.00")
+    assert v["ltv_cac"] == D("26.00")  # 260.00 ÷ 10.00
 
 
 def test_members_and_guests_are_compared(report) -> None:  # type: ignore[no-untyped-def]
@@ -153,7 +153,7 @@ def test_the_cli_prints_the_same_figures_as_json(report, container, shopify_shop
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
     assert printed["figures"]["retention_rate"]["value"] == "50.00"
-    assert printed["figures"]["clv"]["value"] == "34.69"
+    assert printed["figures"]["clv"]["value"] == "260.00"
     assert printed["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
 
 

@@ -74,15 +74,30 @@ def test_clv_multiplies_the_exact_parts_and_rounds_only_the_result(container, sh
     with container.uow() as uow:
         a = add_member(uow.session, shopify_shop, "a", "a@example.de")
         b = add_member(uow.session, shopify_shop, "b", "b@example.de")
+        c = add_member(uow.session, shopify_shop, "c", "c@example.de")
+        for n, who in enumerate((a, b, c), start=1):  # customers when 2024 starts
+            add_order(uow.session, shopify_shop, f"0{n}", "2023-06-01", "10.00", member=who)
         add_order(uow.session, shopify_shop, "1", "2024-03-01", "40.00", member=a)
         add_order(uow.session, shopify_shop, "2", "2024-03-31", "40.00", member=a)
-        add_order(uow.session, shopify_shop, "3", "2024-05-01", "30.00", member=b)
+        add_order(uow.session, shopify_shop, "3", "2024-05-01", "30.00", member=b)  # c is lost in 2024
         uow.commit()
 
     with container.uow() as uow:
         figures = build_report(uow.session, shopify_shop, YEAR_2024, at("2025-01-05"), "en")["figures"]
 
     shown = [figures[k]["value"] for k in ("aov", "purchase_frequency_year", "avg_lifetime")]
-    assert shown == [D("36.67"), D("1.50"), D("0.04")]  # 36.67 × 1.50 × 0.04 would be 2.20
-    # 110 ÷ 3 × (3 × 365.25 ÷ 366 ÷ 2) × (30 ÷ 2 ÷ 365.25) = 110 × 30 ÷ (2 × 366 × 2) = 2.254…
-    assert figures["clv"]["value"] == D("2.25")
+    assert shown == [D("36.67"), D("1.50"), D("3.01")]  # 36.67 × 1.50 × 3.01 would be 165.57
+    # 110 ÷ 3 × (3 × 365.25 ÷ 366 ÷ 2) × (366 ÷ 365.25 ÷ (1 ÷ 3)) = 110 ÷ 2 × 3 = 165.00
+    assert figures["clv"]["value"] == D("165.00")
+
+
+def test_clv_is_empty_while_the_period_lost_no_customer(container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    with container.uow() as uow:
+        a = add_member(uow.session, shopify_shop, "a", "a@example.de")
+        add_order(uow.session, shopify_shop, "1", "2024-03-01", "40.00", member=a)
+        uow.commit()
+
+    with container.uow() as uow:
+        figures = build_report(uow.session, shopify_shop, YEAR_2024, at("2025-01-05"), "en")["figures"]
+
+    assert (figures["avg_lifetime"]["value"], figures["clv"]["value"]) == (None, None)

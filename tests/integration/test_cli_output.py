@@ -116,7 +116,7 @@ def test_the_json_report_keeps_plain_numbers_in_either_language(run, worked_repo
     result = run("report", worked_report.domain, *REPORT_YEAR, "--lang", "de", "--json")
 
     figures = json.loads(result.output)["figures"]
-    assert (figures["retention_rate"]["value"], figures["clv"]["value"]) == ("50.00", "34.69")
+    assert (figures["retention_rate"]["value"], figures["clv"]["value"]) == ("50.00", "260.00")
 
 
 def members_of(container, shop) -> int:  # type: ignore[no-untyped-def]

@@ -10,12 +10,13 @@ from hypothesis import strategies as st
 
 from app.domain.metrics import (
     DEFINITIONS,
-    average_lifetime_years,
     average_order_value,
     average_rating,
     churn_rate,
     clv,
+    clv_of_totals,
     coupon_use_rate,
+    expected_lifetime_years,
     ltv_cac,
     nps,
     points_liability,
@@ -71,9 +72,21 @@ def test_purchase_frequency_is_orders_per_customer() -> None:
     assert purchase_frequency(450, 300) == Decimal("1.50")
 
 
-def test_average_lifetime_is_in_years_of_365_and_a_quarter_days() -> None:
-    # 10 customers with 7305 days between them: 730.5 days each = 2 years.
-    assert average_lifetime_years(7305, 10) == Decimal("2.00")
+def test_the_expected_lifetime_is_one_over_the_churn_rate_per_year() -> None:
+    # A quarter (91.3125 days = 0.25 years) that lost 5 of 100 customers: 5 % a quarter, 20 % a year → 5 years.
+    assert expected_lifetime_years(Decimal("91.3125"), 5, 100) == Decimal("5")
+
+
+def test_the_expected_lifetime_is_unknown_while_nobody_was_lost_and_never_above_ten_years() -> None:
+    assert expected_lifetime_years(365, 0, 100) is None
+    assert expected_lifetime_years(365, 3, 0) is None
+    assert expected_lifetime_years(365, 1, 1000) == Decimal("10")  # 0.1 % a year would be 1,000 years
+
+
+def test_clv_from_totals_is_never_below_one_order_of_a_customer_who_stays() -> None:
+    # 120 € by 4 customers in a year that lost half its customers: 30 € a customer a year × 2 years = 60.
+    assert clv_of_totals(Decimal("120"), 4, 4, Decimal("365.25"), expected_lifetime_years(Decimal("365.25"), 1, 2)) \
+        == Decimal("60.00")
 
 
 def test_clv_multiplies_order_value_frequency_and_lifetime() -> None:
@@ -134,7 +147,7 @@ def test_average_rating_is_the_mean_of_the_stars() -> None:
         lambda: repeat_purchase_rate(0, 0),
         lambda: average_order_value(Decimal("0"), 0),
         lambda: purchase_frequency(0, 0),
-        lambda: average_lifetime_years(0, 0),
+        lambda: expected_lifetime_years(365, 0, 0),
         lambda: redemption_rate(0, 0),
         lambda: points_liability(100, 0, Decimal("1")),
         lambda: nps(0, 0, 0),
