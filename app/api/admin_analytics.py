@@ -16,7 +16,8 @@ from app.analytics.settings import read_analytics_settings, update_analytics_set
 from app.api import container
 from app.api.admin_auth import require_admin
 from app.api.docs import text_file
-from app.i18n import pick_locale
+from app.domain.email_texts import PLACEHOLDERS
+from app.i18n import LOCALES, pick_locale, translate
 from app.services import campaigns
 
 blp = Blueprint("admin_analytics", __name__, description="Retention analytics, segments, campaigns and exports.")
@@ -64,6 +65,24 @@ class CampaignSchema(Schema):
     segment = fields.Nested(SegmentArgs, required=True)  # the preview's rules: what it refuses, a start refuses
     action = fields.Str(required=True, validate=validate.OneOf(campaigns.ACTIONS))
     params = fields.Dict(load_default=dict)
+
+
+class MessagePreviewArgs(Schema):
+    """A message campaign's unsaved texts, and the language to preview in (default: the shop's)."""
+
+    subject = fields.Str(load_default="", validate=validate.Length(max=200))
+    body = fields.Str(load_default="", validate=validate.Length(max=5000))
+    locale = fields.Str(validate=validate.OneOf(LOCALES))
+
+
+class MessagePreviewSchema(Schema):
+    """The email as a member receives it, and the placeholders its texts may use (with what each stands for)."""
+
+    subject = fields.Str()
+    html = fields.Str()
+    text = fields.Str()
+    locale = fields.Str()
+    placeholders = fields.List(fields.Dict())
 
 
 class ReportSchema(Schema):
@@ -201,6 +220,21 @@ def list_campaigns() -> dict[str, Any]:
 def preview(args: dict[str, Any]) -> dict[str, Any]:
     """How many members a campaign on this segment would reach."""
     return {"count": campaigns.preview_segment(container().uow(), g.shop.id, _segment(args))}
+
+
+@blp.route("/admin/api/campaigns/message-preview", methods=["POST"])
+@blp.arguments(MessagePreviewArgs)
+@blp.response(200, MessagePreviewSchema)
+@require_admin
+def message_preview(args: dict[str, Any]) -> dict[str, Any]:
+    """A message campaign's email for a sample member, with the unsaved subject and body (422 for bad placeholders)."""
+    locale = pick_locale(args.get("locale"), g.shop.locale)
+    email = campaigns.preview_message(container().uow(), g.shop.id, subject=args["subject"], body=args["body"],
+                                      locale=locale)
+    placeholders = [{"name": name, "label": {loc: translate(f"emails.placeholder.{name}", loc) for loc in LOCALES}}
+                    for name in PLACEHOLDERS[campaigns.MESSAGE_KIND]]
+    return {"subject": email.subject, "html": email.html, "text": email.text, "locale": locale,
+            "placeholders": placeholders}
 
 
 @blp.route("/admin/api/campaigns", methods=["POST"])

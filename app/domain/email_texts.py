@@ -20,7 +20,9 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "tier_upgrade": (*_EVERY_KIND, "tier"),
     "reward_issued": (*_EVERY_KIND, "reward", "code"),
     "referral_rewarded": (*_EVERY_KIND, "reward"),
-    "campaign": _EVERY_KIND,
+    # a campaign's subject and body (the merchant's, per campaign) and its settings intro: the balance is the
+    # member's when the email is sent
+    "campaign": (*_EVERY_KIND, "balance"),
 }
 KNOWN = frozenset(name for names in PLACEHOLDERS.values() for name in names)
 

@@ -22,11 +22,15 @@ from sqlalchemy.orm import Session
 from app.analytics.dialect import dialect_of, tune_for_analytics
 from app.analytics.segments import parse_segment, segment_select, segment_size
 from app.analytics.settings import from_program
+from app.domain.email_texts import text_problems
 from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.mail.render import RenderedEmail
 from app.models import Campaign, CampaignRecipient, Member, Shop
 from app.repositories import MemberRepository, ShopRepository
 from app.services import ledger
 from app.services.coupons import CouponTerms, issue_coupon
+from app.services.email_content import render_kind, sample_context
+from app.services.email_settings import get_config
 from app.services.ledger import Posting
 from app.services.messages import enqueue
 from app.services.program import award_expiry
@@ -37,6 +41,7 @@ log = logging.getLogger(__name__)
 ACTIONS = ("bonus", "coupon", "message")
 COUPON_KINDS = ("fixed_amount", "percentage", "free_shipping")
 RUNNABLE = ("queued", "running")
+MESSAGE_KIND = "campaign"  # the email kind a message campaign sends
 BATCH_SIZE = 200
 
 
@@ -53,6 +58,23 @@ def preview_segment(uow: UnitOfWork, shop_id: int, segment: dict[str, Any]) -> i
     with uow:
         tune_for_analytics(uow.session)
         return segment_size(uow.session, shop_id, definition, _shares(uow.session, shop_id))
+
+
+def preview_message(uow: UnitOfWork, shop_id: int, *, subject: str, body: str, locale: str) -> RenderedEmail:
+    """A message campaign's email as a (made-up) member receives it, with the merchant's unsaved texts.
+
+    Texts with faulty placeholders are refused as starting the campaign refuses them (the errors under
+    `subject` and `body`); empty texts are not, as the merchant may not have written them yet.
+    """
+    texts = {"subject": subject.strip()[:200], "body": body.strip()[:5000]}
+    _check_message_texts(texts)
+    with uow:
+        shop = uow.session.get(Shop, shop_id)
+        if shop is None:
+            raise NotFound()
+        config = get_config(uow.session, shop_id)
+        context = {**sample_context(shop, locale, MESSAGE_KIND, config), **texts}
+        return render_kind(MESSAGE_KIND, locale, context, config)
 
 
 def create_campaign(
@@ -241,7 +263,7 @@ def _act(session: Session, shop: Shop, campaign: Campaign, member: Member, now: 
                             int(params["validity_days"]), params.get("title") or campaign.name)
         coupon = issue_coupon(session, shop, member, terms, source="campaign", idempotency_key=key, now=now)
         return "done", coupon.code
-    message = enqueue(session, shop, member, "campaign", due_at=now, dedupe_key=key, now=now,
+    message = enqueue(session, shop, member, MESSAGE_KIND, due_at=now, dedupe_key=key, now=now,
                       context={"subject": params["subject"], "body": params["body"], "campaign_id": campaign.id})
     return ("done", "queued") if message is not None else ("skipped", "no consent or messages off")
 
@@ -259,7 +281,17 @@ def _check_params(action: str, params: dict[str, Any]) -> dict[str, Any]:
     errors = {k: ["required"] for k in ("subject", "body") if not str(params.get(k) or "").strip()}
     if errors:
         raise InvalidInput("message text?", errors=errors)
-    return {"subject": str(params["subject"]).strip()[:200], "body": str(params["body"]).strip()[:5000]}
+    texts = {"subject": str(params["subject"]).strip()[:200], "body": str(params["body"]).strip()[:5000]}
+    _check_message_texts(texts)
+    return texts
+
+
+def _check_message_texts(texts: dict[str, str]) -> None:
+    # The rule the email settings' texts follow: only the placeholders a campaign's email fills in, every brace
+    # part of one, so no member receives "{code}" or "Hallo {first_name" as typed.
+    errors = {field: problems for field, text in texts.items() if (problems := text_problems(text, MESSAGE_KIND))}
+    if errors:
+        raise InvalidInput("The email texts are not valid.", errors=errors)
 
 
 def _check_coupon(params: dict[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,8 @@ def render_message(
     """Render one outbox message as it will be sent now; `coupon`: the order's (see `next_purchase_coupons`)."""
     context = base_context(shop, member, msg.to_email, links)
     context.update(msg.context or {})
+    if msg.kind == "campaign" and member is not None:
+        context["balance"] = member.balance  # {balance} of a campaign's texts: as it stands when the email is sent
     if order is not None:
         context.update(order_context(order))
     if msg.kind == "thank_you":
@@ -80,6 +82,9 @@ def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailCo
     values.update({key: "" if value is None else str(value) for key, value in named.items()})
     subject = " ".join(fill(_subject_template(kind, locale, context, config), values).split())[:255]
     intro = fill(config.intro_template(kind, locale), values)
+    if kind == "campaign" and isinstance(context.get("body"), str):
+        # The merchant's body is filled as its subject is; it stays text (the HTML template escapes it).
+        context = {**context, "body": fill(context["body"], values)}
     optional = {
         "balance": None,
         "shop_url": None,
