@@ -132,10 +132,52 @@
         field("coupon_value", ctx.t("Wert", "Value"), { type: "number", step: "0.01", value: "10" }),
         field("validity_days", ctx.t("Gültig (Tage)", "Valid (days)"), { type: "number", step: "1", value: "30" }),
       ],
-      message: [field("subject", ctx.t("Betreff", "Subject"), { type: "text" }),
-        field("body", ctx.t("Text", "Text"), { tag: "textarea", rows: "4" })],
+      message: [messageEditor(ctx, field)],
     };
     return groups;
+  }
+
+  /** A message's subject and body with the placeholders they may use, a note that the greeting comes by itself,
+   *  and the email as a member receives it (the shop's language, a sample member), refreshed while typing.
+   *  `.check()` previews now: false when the server refused a text (marked at its field, as a start would). */
+  function messageEditor(ctx, field) {
+    const described = "campaign-placeholders campaign-greeting";
+    const help = ctx.h("p", { class: "la-hint", id: "campaign-placeholders", "data-testid": "campaign-placeholders" });
+    const greeting = ctx.h("p", { class: "la-hint", id: "campaign-greeting", "data-testid": "campaign-greeting" },
+      ctx.t("Die Anrede („Hallo Vorname,“) setzt die E-Mail selbst vor Ihren Text: bitte keine eigene schreiben.",
+        "The email puts the greeting (“Hello first name,”) before your text itself: please do not write your own."));
+    const texts = ctx.h("div", { class: "la-row" },
+      field("subject", ctx.t("Betreff", "Subject"), { type: "text", size: "40", "aria-describedby": described }),
+      field("body", ctx.t("Text", "Text"), { tag: "textarea", rows: "6", cols: "48", "aria-describedby": described }));
+    const subject = ctx.h("p", { "data-testid": "campaign-email-subject", "aria-live": "polite" });
+    // sandbox without scripts: the preview is inert HTML even if a text slipped through unescaped
+    const frame = ctx.h("iframe", { sandbox: "", title: ctx.t("E-Mail-Vorschau", "Email preview"), "data-testid": "campaign-email-frame",
+      style: { width: "100%", height: "420px", border: "1px solid #ddd", borderRadius: "8px", background: "#fff" } });
+    const latest = ctx.latestOnly();
+    const value = (name) => texts.querySelector(`[name="${name}"]`).value;
+    let timer = null;
+    const check = async () => {
+      clearTimeout(timer);  // this check covers what a pending one would: a start waits for it, not for a later one
+      try {
+        const result = await latest(ctx.api("/admin/api/campaigns/message-preview", { method: "POST",
+          body: { subject: value("subject"), body: value("body") } }));
+        ctx.fieldErrors(texts, {});  // only the texts' marks: the segment's stay until it is previewed again
+        help.replaceChildren(ctx.t("Platzhalter: ", "Placeholders: "), ...result.placeholders.map((p, i) =>
+          [i ? ", " : "", ctx.h("code", {}, `{${p.name}}`), ` (${p.label[ctx.locale] || p.name})`]).flat());
+        subject.replaceChildren(ctx.h("strong", {}, ctx.t("Betreff: ", "Subject: ")), result.subject);
+        frame.srcdoc = result.html;
+        return true;
+      } catch (error) {
+        if (error.status === 422) ctx.fieldErrors(texts, (error.body && error.body.errors) || {});
+        subject.textContent = ctx.errorText(error);
+        return false;
+      }
+    };
+    texts.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 300); });
+    const el = ctx.h("div", { "data-testid": "campaign-message", style: { flexBasis: "100%" } }, texts, help, greeting,
+      ctx.h("h3", {}, ctx.t("So kommt die E-Mail an", "The email as members receive it")), subject, frame);
+    el.check = check;
+    return el;
   }
 
   function paramsOf(form, action) {
@@ -195,7 +237,10 @@
       [["bonus", "Bonuspunkte", "Bonus points"], ["coupon", "Gutschein", "Coupon"], ["message", "Nachricht (mit Einwilligung)", "Message (with consent)"]]
         .map(([v, de, en]) => ctx.h("option", { value: v }, ctx.t(de, en))));
     const params = ctx.h("div", { class: "la-row" });
-    const switchAction = () => params.replaceChildren(...groups[action.value]);
+    const switchAction = () => {
+      params.replaceChildren(...groups[action.value]);
+      if (action.value === "message") groups.message[0].check();
+    };
     action.addEventListener("change", switchAction);
     switchAction();
     const preview = ctx.h("span", { class: "la-muted", "data-testid": "campaign-preview-count", "aria-live": "polite" });
@@ -261,6 +306,8 @@
     form.addEventListener("change", () => confirmSlot.replaceChildren());
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      // a message whose texts the preview refuses would be refused by the start: no confirmation for it
+      if (action.value === "message" && !(await groups.message[0].check())) return;
       let reached;
       try {
         reached = await count();
