@@ -170,6 +170,7 @@
       } catch (error) {
         if (error.status === 422) ctx.fieldErrors(texts, (error.body && error.body.errors) || {});
         subject.textContent = ctx.errorText(error);
+        frame.srcdoc = "";  // an earlier text's email is not what this one would send
         return false;
       }
     };
