@@ -71,6 +71,9 @@ PRODUCTS = [  # (product id, title, gross price, VAT rate)
 ]
 
 
+ONE_TIME_BUYERS = 0.65  # share of shoppers who order once
+
+
 @dataclass(frozen=True)
 class Shopper:
     customer_id: int | None  # None: a guest
@@ -122,12 +125,13 @@ def make_shoppers(rng: random.Random, count: int) -> list[Shopper]:
 
 
 def make_orders(rng: random.Random, shoppers: list[Shopper], start: datetime, end: datetime) -> list[DemoOrder]:
-    """Orders over the period: most shoppers buy once, a loyal few buy often (as real shops see)."""
+    """Orders over the period: most shoppers buy once, a loyal few buy often (as real shops see: about two in
+    three customers never come back); new customers arrive all through the period, up to its last days."""
     orders: list[DemoOrder] = []
     span = (end - start).total_seconds()
     for shopper in shoppers:
-        first = start + timedelta(seconds=rng.random() * span * 0.9)
-        count = min(1 + int(rng.expovariate(0.35)), 40)
+        first = start + timedelta(seconds=rng.random() * span)
+        count = 1 if rng.random() < ONE_TIME_BUYERS else min(2 + int(rng.expovariate(0.3)), 40)
         at = first
         for _ in range(count):
             if at > end:
