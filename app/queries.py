@@ -109,10 +109,17 @@ def top_members(session: Session, shop: Shop, limit: int = 5) -> list[Member]:
     )
 
 
+MEMBER_ORDER = {
+    "joined_desc": (Member.joined_at.desc(), Member.id.desc()),
+    "joined_asc": (Member.joined_at.asc(), Member.id.asc()),
+}
+
+
 def member_list(session: Session, shop_id: int, text: str, *, offset: int, limit: int,
-                locale: str | None = None) -> dict[str, Any]:
-    """One page of a shop's members (newest first), matching `text` in email or name, with the total and tiers
-    (their names in `locale`; None: as the merchant wrote them)."""
+                locale: str | None = None, sort: str = "joined_desc") -> dict[str, Any]:
+    """One page of a shop's members in `sort` order (MEMBER_ORDER: by the day they joined, newest first by
+    default), matching `text` in email or name, with the total and tiers (their names in `locale`; None: as the
+    merchant wrote them)."""
     where = [Member.shop_id == shop_id]
     if text.strip():
         where.append(MemberRepository.matching(text))
@@ -122,7 +129,7 @@ def member_list(session: Session, shop_id: int, text: str, *, offset: int, limit
         .outerjoin(MemberTier, (MemberTier.member_id == Member.id) & (MemberTier.shop_id == shop_id))
         .outerjoin(Tier, (Tier.shop_id == shop_id) & (Tier.key == MemberTier.tier_key))
         .where(*where)
-        .order_by(Member.id.desc())
+        .order_by(*MEMBER_ORDER[sort])
         .offset(offset)
         .limit(limit)
     ).all()

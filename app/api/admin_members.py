@@ -27,10 +27,11 @@ blp = Blueprint("admin_members", __name__, description="Members of the signed-in
 @blp.arguments(MemberSearchArgs, location="query", as_kwargs=True)
 @blp.response(200, MemberListSchema)
 @require_admin
-def search(q: str, offset: int, limit: int) -> dict[str, Any]:
-    """One page of members (newest first), optionally searched by email or name, with the total."""
+def search(q: str, offset: int, limit: int, sort: str) -> dict[str, Any]:
+    """One page of members by join date (newest first unless `sort` says otherwise), optionally searched by
+    email or name, with the total."""
     return admin_members.search_members(container().uow(), g.shop.id, q, offset=offset, limit=limit,
-                                        locale=admin_locale())
+                                        locale=admin_locale(), sort=sort)
 
 
 @blp.route("/admin/api/members/<int:member_id>")

@@ -75,6 +75,8 @@ class MemberSearchArgs(Schema):
     q = fields.Str(load_default="", validate=validate.Length(max=200))
     offset = fields.Int(load_default=0, validate=validate.Range(min=0, max=10_000_000))
     limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
+    sort = fields.Str(load_default="joined_desc", validate=validate.OneOf(["joined_desc", "joined_asc"]),
+                      metadata={"description": "by the day the member joined: newest (default) or oldest first"})
 
 
 class MemberRowSchema(Schema):

@@ -18,11 +18,13 @@ from app.uow import UnitOfWork
 
 
 def search_members(uow: UnitOfWork, shop_id: int, text: str, *, offset: int = 0, limit: int = 50,
-                   locale: str | None = None) -> dict[str, Any]:
-    """One page of a shop's members whose email or name contains `text` (all when empty), newest first,
-    with the number of all matches; tier names in `locale` (None: as the merchant wrote them)."""
+                   locale: str | None = None, sort: str = "joined_desc") -> dict[str, Any]:
+    """One page of a shop's members whose email or name contains `text` (all when empty), by join date
+    (`sort`: "joined_desc", the newest first, or "joined_asc"), with the number of all matches; tier names in
+    `locale` (None: as the merchant wrote them)."""
     with uow:
-        found = queries.member_list(uow.session, shop_id, text, offset=offset, limit=limit, locale=locale)
+        found = queries.member_list(uow.session, shop_id, text, offset=offset, limit=limit, locale=locale,
+                                    sort=sort)
         found["members"] = [{**_row(row["member"]), "tier": row["tier"]} for row in found["members"]]
         return found
 

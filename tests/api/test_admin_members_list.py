@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask.testing import FlaskClient
 
@@ -85,3 +85,39 @@ def test_the_total_and_the_rows_are_those_of_the_signed_in_shop_only(
     page = client.get("/admin/api/members", headers=admin_headers(shopify_shop)).json
     assert page["total"] == 2
     assert sorted(m["id"] for m in page["members"]) == sorted(mine)
+
+
+def _joined(container: Container, shop: Shop, joined: dict[str, datetime]) -> dict[str, int]:
+    """Members by email, joined on the given days (in another order than their ids, as an import does)."""
+    with container.uow() as uow:
+        rows = {email: Member(shop_id=shop.id, customer_ref=email, email=email, joined_at=at, updated_at=at)
+                for email, at in joined.items()}
+        uow.session.add_all(rows.values())
+        uow.session.flush()
+        ids = {email: row.id for email, row in rows.items()}
+        uow.commit()
+    return ids
+
+
+def test_the_members_list_is_ordered_by_the_day_members_joined_newest_first_or_oldest_first(
+    client: FlaskClient, container: Container, shopify_shop: Shop
+) -> None:
+    now = container.clock.now()
+    _joined(container, shopify_shop, {"mitte@example.de": now - timedelta(days=30),
+                                      "alt@example.de": now - timedelta(days=400), "neu@example.de": now})
+    headers = admin_headers(shopify_shop)
+
+    newest = client.get("/admin/api/members", headers=headers).json["members"]
+    oldest = client.get("/admin/api/members?sort=joined_asc", headers=headers).json["members"]
+
+    assert [m["email"] for m in newest] == ["neu@example.de", "mitte@example.de", "alt@example.de"]
+    assert [m["email"] for m in oldest] == ["alt@example.de", "mitte@example.de", "neu@example.de"]
+    assert newest[0]["joined_at"].startswith(now.date().isoformat())
+
+
+def test_an_unknown_member_sort_is_refused_with_a_field_error(
+    client: FlaskClient, container: Container, shopify_shop: Shop
+) -> None:
+    response = client.get("/admin/api/members?sort=balance;drop", headers=admin_headers(shopify_shop))
+    assert response.status_code == 422
+    assert "sort" in str(response.json["errors"])

@@ -200,6 +200,14 @@
     return new Intl.DateTimeFormat(state.locale, options).format(parsed);
   }
 
+  /** The calendar day of a moment, without the time: "07.12.2026" / "Dec 7, 2026" ("–" for none). */
+  function day(iso) {
+    if (!iso) return "–";
+    const parsed = new Date(iso);
+    if (Number.isNaN(parsed.getTime())) return String(iso);
+    return new Intl.DateTimeFormat(state.locale, { dateStyle: "medium" }).format(parsed);
+  }
+
   function chart(el, spec) {
     const impl = window.LoyaltyAdmin.chartImpl || (window.LoyaltyCharts && window.LoyaltyCharts.chart);
     if (typeof impl === "function") return impl(el, spec, ctx());
@@ -248,7 +256,7 @@
 
   function ctx() {
     return {
-      api, download, h, t, fieldErrors, toast, money, number, percent, actorLabel, date, chart, errorText, latestOnly,
+      api, download, h, t, fieldErrors, toast, money, number, percent, actorLabel, date, day, chart, errorText, latestOnly,
       locale: state.locale, shop: state.shop, actor: state.actor, refreshConnection,
       openMember: (id) => navigate(`members/${id}`),
       go: (tabId) => navigate(tabId),

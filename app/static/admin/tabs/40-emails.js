@@ -157,12 +157,16 @@
       } }, label);
     return ctx.h("table", { class: "la-table", "data-testid": "outbox-table" },
       ctx.h("thead", {}, ctx.h("tr", {}, [ctx.t("Art", "Kind"), ctx.t("Empfänger", "To"), ctx.t("Status", "Status"),
-        ctx.t("Fällig", "Due"), ctx.t("Versuche", "Attempts"), ctx.t("Fehler", "Error"), ""].map((x) => ctx.h("th", {}, x)))),
+        ctx.t("Fällig", "Due"), ctx.t("Gesendet", "Sent"), ctx.t("Versuche", "Attempts"), ctx.t("Fehler", "Error"), ""]
+        .map((x) => ctx.h("th", {}, x)))),
       ctx.h("tbody", {}, items.map((m) => ctx.h("tr", { "data-testid": "outbox-row", "data-status": m.status },
         ctx.h("td", {}, kindName(ctx, kinds, m.kind)), ctx.h("td", {}, m.to_email),
         ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${m.status}` }, statusLabel(ctx, m.status))),
-        ctx.h("td", {}, ctx.date(m.sent_at || m.due_at)), ctx.h("td", { class: "la-num" }, ctx.number(m.attempts)),
-        ctx.h("td", { class: "la-muted" }, m.last_error || ""),
+        // when it was due and, apart from it, when it went out: a sent message's due time is not its send time
+        ctx.h("td", { class: "la-date", "data-testid": "outbox-due" }, ctx.date(m.due_at)),
+        ctx.h("td", { class: "la-date", "data-testid": "outbox-sent" }, m.sent_at ? ctx.date(m.sent_at) : "–"),
+        ctx.h("td", { class: "la-num" }, ctx.number(m.attempts)),
+        ctx.h("td", { class: "la-muted la-text" }, m.last_error || ""),
         ctx.h("td", {},
           ["pending", "failed"].includes(m.status) ? action(ctx.t("Stornieren", "Cancel"), `/admin/api/outbox/${m.id}/cancel`, "outbox-cancel") : null,
           ["failed", "cancelled"].includes(m.status) ? action(ctx.t("Erneut senden", "Retry"), `/admin/api/outbox/${m.id}/retry`, "outbox-retry") : null)))));
@@ -204,9 +208,9 @@
         ctx.t("Kunde", "Shopper"), ctx.t("Empfehlung", "Recommend"), ctx.t("Datum", "Date")].map((x) => ctx.h("th", {}, x)))),
       ctx.h("tbody", {}, items.map((r) => ctx.h("tr", { "data-testid": "review-row", "data-flagged": String(r.flagged) },
         ctx.h("td", { title: `${r.rating}/5` }, stars(r.rating), r.flagged ? ctx.h("span", { class: "la-badge la-badge-failed" }, ctx.t(" prüfen", " check")) : null),
-        ctx.h("td", {}, r.product_title), ctx.h("td", {}, r.body), ctx.h("td", {}, r.member_name),
+        ctx.h("td", {}, r.product_title), ctx.h("td", { class: "la-text" }, r.body), ctx.h("td", {}, r.member_name),
         ctx.h("td", { class: "la-num" }, r.recommend_score === null ? "–" : String(r.recommend_score)),
-        ctx.h("td", {}, ctx.date(r.created_at))))));
+        ctx.h("td", { class: "la-date" }, ctx.date(r.created_at))))));
   }
 
   function reviewsSection(el, ctx) {

@@ -16,6 +16,7 @@
     return ctx.h("tr", { class: "la-clickable", "data-testid": `member-row-${m.id}`,
       onclick: (event) => { if (event.target !== link) ctx.openMember(m.id); } },
       ctx.h("td", {}, link), ctx.h("td", {}, m.email || "–"), ctx.h("td", {}, m.tier || "–"),
+      ctx.h("td", { class: "la-date", "data-testid": `member-joined-${m.id}` }, ctx.day(m.joined_at)),
       ctx.h("td", { class: "la-num" }, ctx.number(m.balance)), ctx.h("td", { class: "la-num" }, ctx.number(m.pending)));
   }
 
@@ -36,21 +37,26 @@
     const results = ctx.h("div", { "data-testid": "member-results" });
     const input = ctx.h("input", { type: "search", name: "q", "data-testid": "member-search",
       placeholder: ctx.t("E-Mail oder Name", "Email or name"), "aria-label": ctx.t("Mitglieder suchen", "Search members") });
+    const sort = ctx.h("select", { name: "sort", "data-testid": "member-sort" },
+      ctx.h("option", { value: "joined_desc" }, ctx.t("Mitglied seit: neueste zuerst", "Member since: newest first")),
+      ctx.h("option", { value: "joined_asc" }, ctx.t("Mitglied seit: älteste zuerst", "Member since: oldest first")));
     const form = ctx.h("form", { class: "la-card la-row", role: "search" },
       ctx.h("div", { class: "la-field" }, input),
+      ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t("Sortierung", "Sort by")), sort),
       ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "member-search-submit" }, ctx.t("Suchen", "Search")));
     const latest = ctx.latestOnly();
     async function run(offset = 0) {
       const q = encodeURIComponent(input.value.trim());
       try {
-        const page = await latest(ctx.api(`/admin/api/members?q=${q}&offset=${offset}&limit=${PAGE_SIZE}`));
+        const page = await latest(ctx.api(`/admin/api/members?q=${q}&sort=${sort.value}&offset=${offset}&limit=${PAGE_SIZE}`));
         results.textContent = "";
         if (!page.members.length) {
           results.appendChild(ctx.h("p", { class: "la-muted" }, ctx.t("Keine Mitglieder gefunden.", "No members found.")));
           return;
         }
         results.append(pager(ctx, page, run), table(ctx,
-          [[ctx.t("Name", "Name")], [ctx.t("E-Mail", "Email")], [ctx.t("Stufe", "Tier")], [ctx.t("Punkte", "Points"), "la-num"],
+          [[ctx.t("Name", "Name")], [ctx.t("E-Mail", "Email")], [ctx.t("Stufe", "Tier")],
+            [ctx.t("Mitglied seit", "Member since")], [ctx.t("Punkte", "Points"), "la-num"],
             [ctx.t("ausstehend", "pending"), "la-num"]],
           page.members.map((m) => memberRow(ctx, m)), "member-table"));
       } catch (error) {
@@ -58,6 +64,7 @@
       }
     }
     form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+    sort.addEventListener("change", () => run());
     el.append(form, ctx.h("div", { class: "la-card" }, results));
     await run();
   }
@@ -135,7 +142,8 @@
     return ctx.h("section", { class: "la-card" }, ctx.h("h3", {}, ctx.t("Punkteverlauf", "Points history")),
       table(ctx, [[ctx.t("Datum", "Date")], [ctx.t("Vorgang", "Entry")], [ctx.t("von", "by")], [ctx.t("Punkte", "Points"), "la-num"], [ctx.t("Stand", "Balance"), "la-num"]],
         member.ledger.map((row) => ctx.h("tr", { "data-testid": `ledger-row-${row.id}` },
-          ctx.h("td", {}, ctx.date(row.at)), ctx.h("td", {}, row.text), ctx.h("td", { title: row.actor }, ctx.actorLabel(row.actor)),
+          ctx.h("td", { class: "la-date" }, ctx.date(row.at)), ctx.h("td", { class: "la-text" }, row.text),
+          ctx.h("td", { title: row.actor }, ctx.actorLabel(row.actor)),
           ctx.h("td", { class: "la-num" }, ctx.number(row.delta, { signDisplay: "exceptZero" })), ctx.h("td", { class: "la-num" }, ctx.number(row.balance_after)))),
         "ledger-table"));
   }
@@ -144,15 +152,16 @@
     return ctx.h("section", { class: "la-card" }, ctx.h("h3", {}, ctx.t("Punktepakete", "Point lots")),
       table(ctx, [[ctx.t("Punkte", "Points"), "la-num"], [ctx.t("übrig", "left"), "la-num"], [ctx.t("verfügbar ab", "available from")], [ctx.t("verfällt", "expires")]],
         member.lots.map((lot) => ctx.h("tr", {}, ctx.h("td", { class: "la-num" }, ctx.number(lot.points)),
-          ctx.h("td", { class: "la-num" }, ctx.number(lot.remaining)), ctx.h("td", {}, ctx.date(lot.available_at) + (lot.pending ? ctx.t(" (ausstehend)", " (pending)") : "")),
-          ctx.h("td", {}, ctx.date(lot.expires_at)))), "lots-table"));
+          ctx.h("td", { class: "la-num" }, ctx.number(lot.remaining)),
+          ctx.h("td", {}, ctx.h("span", { class: "la-date" }, ctx.date(lot.available_at)), lot.pending ? ctx.t(" (ausstehend)", " (pending)") : ""),
+          ctx.h("td", { class: "la-date" }, ctx.date(lot.expires_at)))), "lots-table"));
   }
 
   function ordersCard(ctx, member) {
     return ctx.h("section", { class: "la-card" }, ctx.h("h3", {}, ctx.t("Bestellungen", "Orders")),
       table(ctx, [[ctx.t("Bestellung", "Order")], [ctx.t("Datum", "Date")], [ctx.t("Summe", "Total"), "la-num"], [ctx.t("erstattet", "refunded"), "la-num"], [ctx.t("Punkte", "Points"), "la-num"]],
         member.orders.map((o) => ctx.h("tr", {}, ctx.h("td", {}, o.name || o.ref, o.cancelled ? ctx.t(" (storniert)", " (cancelled)") : ""),
-          ctx.h("td", {}, ctx.date(o.placed_at)), ctx.h("td", { class: "la-num" }, ctx.money(o.total)),
+          ctx.h("td", { class: "la-date" }, ctx.date(o.placed_at)), ctx.h("td", { class: "la-num" }, ctx.money(o.total)),
           ctx.h("td", { class: "la-num" }, ctx.money(o.refunded)), ctx.h("td", { class: "la-num" }, ctx.number(o.points)))), "orders-table"));
   }
 
@@ -164,7 +173,9 @@
       ctx.h("section", { class: "la-card", "data-testid": "member-page" },
         ctx.h("h2", { "data-testid": "member-name" }, member.name),
         ctx.h("p", { class: "la-muted" }, member.email || ctx.t("(anonymisiert)", "(anonymised)"), " · ",
-          ctx.h("span", { "data-testid": "member-number" }, ctx.t(`Mitglieds-Nr. ${member.id}`, `Member no. ${member.id}`))),
+          ctx.h("span", { "data-testid": "member-number" }, ctx.t(`Mitglieds-Nr. ${member.id}`, `Member no. ${member.id}`)), " · ",
+          ctx.h("span", { "data-testid": "member-joined" }, ctx.t(`Mitglied seit ${ctx.day(member.joined_at)}`,
+            `Member since ${ctx.day(member.joined_at)}`))),
         newsletterLine(ctx, member),
         stats(ctx, member)),
       adjustForm(ctx, member, reload), ledgerCard(ctx, member), lotsCard(ctx, member), ordersCard(ctx, member));

@@ -28,9 +28,9 @@
     const PAGE = 100;
     function row(d) {
       return ctx.h("tr", { "data-testid": `delivery-${d.id}` },
-        ctx.h("td", {}, ctx.date(d.received_at)), ctx.h("td", {}, d.topic),
+        ctx.h("td", { class: "la-date" }, ctx.date(d.received_at)), ctx.h("td", {}, d.topic),
         ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${d.status}`, "data-testid": `delivery-status-${d.id}` }, statusLabel(ctx, d.status))),
-        ctx.h("td", {}, ctx.number(d.attempts)), ctx.h("td", {}, d.last_error || ""),
+        ctx.h("td", {}, ctx.number(d.attempts)), ctx.h("td", { class: "la-text" }, d.last_error || ""),
         ctx.h("td", {}, d.status === "failed" ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `retry-${d.id}`,
           onclick: async () => {
             try {
