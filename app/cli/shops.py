@@ -7,7 +7,13 @@ import click
 from app.cli import Context, emit, pass_context
 from app.queries import shop_summary
 from app.repositories import ShopRepository
+from app.services.connection import record_unchecked
 from app.services.shops import NewShop, add_shop
+
+CHECK_HINT = (
+    "its webhooks are registered by the worker's connection check within minutes "
+    "(now: loyalty worker --once --job check_connections)"
+)
 
 
 def register(cli: click.Group) -> None:
@@ -38,6 +44,9 @@ def register(cli: click.Group) -> None:
         )
         shop = add_shop(c.uow(), c.box, new, c.clock.now())
         click.echo(f"shop {shop.id} registered: shopify {shop.domain}")
+        if access_token:
+            record_unchecked(c.uow(), shop.id, c.clock.now())
+            click.echo(CHECK_HINT)
 
     @add.command("woocommerce")
     @click.argument("url")
@@ -72,6 +81,8 @@ def register(cli: click.Group) -> None:
         )
         shop = add_shop(c.uow(), c.box, new, c.clock.now())
         click.echo(f"shop {shop.id} registered: woocommerce {shop.domain}")
+        record_unchecked(c.uow(), shop.id, c.clock.now())
+        click.echo(CHECK_HINT)
 
     @shops.command("list")
     @click.option("--json", "as_json", is_flag=True)

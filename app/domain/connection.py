@@ -48,6 +48,11 @@ class ConnectionState:
 VERIFIED = ConnectionState()
 
 
+def unchecked(now: datetime) -> ConnectionState:
+    """A shop registered with keys that nothing has tried yet (the command line): due for the check at once."""
+    return ConnectionState(verified=False, reason="not_checked", since=now, next_attempt_at=now)
+
+
 def failed_attempt(state: ConnectionState, reason: str, error: str, now: datetime, *,
                    fresh: bool = False) -> ConnectionState:
     """The state after a failed call: backoff doubles from FIRST_RETRY up to LONGEST_RETRY; after
@@ -83,7 +88,7 @@ def to_json(state: ConnectionState) -> dict[str, Any]:
 
 
 def from_json(raw: dict[str, Any] | None) -> ConnectionState:
-    """The stored state; nothing stored means verified (shops from before the check, CLI-added shops)."""
+    """The stored state; nothing stored means verified (shops from before the check)."""
     if not raw:
         return VERIFIED
     fields = {k: v for k, v in raw.items() if k in ConnectionState.__dataclass_fields__}

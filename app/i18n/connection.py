@@ -21,6 +21,12 @@ MESSAGES = {
         "de": "Dem Shop fehlen die Zugangsdaten: Bitte die App neu installieren bzw. WooCommerce neu verbinden.",
         "en": "The shop's credentials are missing: please install the app again, or connect WooCommerce again.",
     },
+    "connection.reason.not_checked": {
+        "de": "Die Verbindung zum Shop ist noch nicht geprüft: Die Webhooks werden in wenigen Minuten eingerichtet, "
+              "bis dahin kommen neue Bestellungen nicht an.",
+        "en": "The connection to the shop is not checked yet: its webhooks are set up within minutes; until then "
+              "new orders do not arrive.",
+    },
     "connection.gave_up": {
         "de": "Die automatischen Versuche wurden eingestellt. Bitte jetzt erneut versuchen, sobald der Shop "
               "erreichbar ist.",

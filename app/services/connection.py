@@ -69,6 +69,16 @@ def record_failure(uow: UnitOfWork, shop_id: int, exc: PlatformError, secrets: I
     return after
 
 
+def record_unchecked(uow: UnitOfWork, shop_id: int, now: datetime) -> None:
+    """A shop registered with keys outside the install flow (the command line): the worker's connection check
+    registers its webhooks next, and the admin page says so until then."""
+    with uow:
+        program = ShopRepository(uow.session).settings_for_update(shop_id)
+        if program is not None:
+            _store(program, rules.unchecked(now))
+            uow.commit()
+
+
 def note_store_reachable(session: Session, shop_id: int, now: datetime) -> None:
     """Inside a caller's transaction: a sync with the keys succeeded, so an unverified shop is retried at once."""
     program = ShopRepository(session).settings_for_update(shop_id)

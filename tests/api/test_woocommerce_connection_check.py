@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -189,3 +189,37 @@ def test_keys_never_reach_the_stored_error_the_answers_or_the_logs(
     assert [t for t in (extras, answers, ours) if REFUSED_KEY in t or REFUSED_SECRET in t] == []
     # The HTTP library logs request URLs at DEBUG, the OAuth 1.0a consumer key among them; never the secret.
     assert REFUSED_SECRET not in logged
+
+
+def test_a_shop_added_on_the_command_line_is_checked_by_the_worker_and_its_webhooks_registered(
+    settings_overrides: dict[str, object], monkeypatch: pytest.MonkeyPatch, container: Container, clock: FixedClock,
+    fake_woocommerce: FakeWooCommerce,
+) -> None:
+    from click.testing import CliRunner
+
+    from app.cli import build_cli
+
+    for name, key in (("LOYALTY_DATABASE_URL", "database_url"), ("LOYALTY_SECRET_KEY", "secret_key"),
+                      ("LOYALTY_INSTANCE_PATH", "instance_path")):
+        monkeypatch.setenv(name, str(settings_overrides[key]))
+    added = CliRunner().invoke(build_cli(), [
+        "shops", "add", "woocommerce", fake_woocommerce.url, "--webhook-secret", "whsec_4711",
+        "--consumer-key", fake_woocommerce.consumer_key, "--consumer-secret", fake_woocommerce.consumer_secret])
+    shop = stored_shop(container, fake_woocommerce.url)
+
+    assert added.exit_code == 0, added.output
+    assert "loyalty worker --once --job check_connections" in added.output
+    assert (connection_status(container.uow(), shop).verified, connection_status(container.uow(), shop).reason) \
+        == (False, "not_checked")  # nothing has reached the store yet: the admin page says so
+    clock.set(datetime.now(UTC) + timedelta(minutes=1))  # the command ran on the real clock; the worker runs after
+    assert check_connections(container) == "ok 1 shops checked, 1 verified, 0 still failing"
+    assert connection_status(container.uow(), shop).verified is True
+    assert {hook["topic"] for hook in fake_woocommerce.webhooks.values()} == set(
+        install.manifest()["webhooks"]["woocommerce"]["topics"])
+
+
+def stored_shop(container: Container, url: str) -> int:
+    with container.uow() as uow:
+        found = uow.session.execute(text("SELECT id FROM shops WHERE domain = :d"), {"d": url.rstrip("/")}).scalar()
+    assert found is not None
+    return int(found)
