@@ -23,7 +23,7 @@ def _dashboard(app, page, live_url, shop) -> None:  # type: ignore[no-untyped-de
     page.fill("[data-testid=period-from]", "2025-01-01")
     page.fill("[data-testid=period-to]", "2025-12-31")
     page.click("[data-testid=period-apply]")
-    page.get_by_test_id("chart-retention").locator("svg").wait_for()
+    page.locator("[data-testid=chart-retention] svg, [data-testid=chart-retention-empty]").first.wait_for()
 
 
 def test_an_expiry_forecast_without_data_says_so_instead_of_an_empty_chart(  # type: ignore[no-untyped-def]

@@ -51,11 +51,16 @@
   function axes(svg, labels, s, format, band) {
     const plotH = H - PAD.top - PAD.bottom;
     const y = (v) => PAD.top + plotH - ((v - s.lo) / (s.hi - s.lo || 1)) * plotH;
+    let previous = null;
     for (const tick of s.ticks) {
+      // a small range in a coarse format ("0 %, 0 %, 1 %, 1 %") would repeat a label: each label once
+      const label = format(tick);
+      if (label === previous) continue;
+      previous = label;
       svg.appendChild(svgEl("line", { x1: PAD.left, x2: W - PAD.right, y1: y(tick), y2: y(tick),
         stroke: tick === 0 ? "#999" : "#e5e5e5" }));
       svg.appendChild(svgEl("text", { x: PAD.left - 6, y: y(tick) + 4, "text-anchor": "end", "font-size": 11,
-        fill: "#666" }, format(tick)));
+        fill: "#666" }, label));
     }
     // Skip labels so that none overlaps its neighbour: about 6.5 units per character at font-size 11, plus a gap.
     const widest = Math.max(1, ...labels.map((label) => String(label).length)) * 6.5 + 10;
@@ -168,8 +173,14 @@
     return svg;
   }
 
-  function render(el, spec) {
-    const format = spec.format || ((n) => (Math.abs(n) >= 1000 ? n.toLocaleString() : String(Math.round(n * 100) / 100)));
+  /** The admin page's language (its toggle sets <html lang>), not the browser's: a German page groups "10.000". */
+  function pageLocale(ctx) {
+    return (ctx && ctx.locale) || document.documentElement.lang || "de";
+  }
+
+  function render(el, spec, ctx) {
+    const numberFormat = new Intl.NumberFormat(pageLocale(ctx), { maximumFractionDigits: 2 });
+    const format = spec.format || ((n) => numberFormat.format(n));
     const wrap = document.createElement("figure");
     wrap.className = "lc-figure";
     if (spec.title) {
@@ -189,5 +200,5 @@
     return wrap;
   }
 
-  window.LoyaltyCharts = { render, chart: (el, spec) => render(el, spec) };
+  window.LoyaltyCharts = { render, chart: (el, spec, ctx) => render(el, spec, ctx) };
 })();

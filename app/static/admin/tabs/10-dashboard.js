@@ -109,6 +109,34 @@
       series: [{ name: ctx.t("verfällt", "expires"), values: rows.map((r) => Number(r.amount)) }] };
   }
 
+  /** "No data yet" for a chart with nothing to draw, and what would fill it. */
+  function noData(ctx, de, en) {
+    return ctx.t(`Noch keine Daten: ${de}`, `No data yet: ${en}`);
+  }
+
+  /** The charts' specs with a "no data yet" sentence instead of an empty drawing (an empty range has no axis). */
+  function withEmptyStates(ctx, c, segments, specs) {
+    const none = (values) => !values.some((v) => v !== null && v !== undefined && Number(v) !== 0);
+    // a rate of 0 is a result (everyone churned); only months without any rate are no data
+    if (!c.retention.some((r) => r.retention_rate !== null || r.churn_rate !== null)) {
+      specs.retention.empty = noData(ctx, "Die Kundenbindung erscheint, sobald Kunden in zwei Monaten bestellt haben.",
+        "retention shows once customers have ordered across two months.");
+    }
+    if (!c.cohorts.some((row) => row.customers > 0)) {
+      specs.cohorts.empty = noData(ctx, "Die Kohorten erscheinen, sobald Neukunden bestellt haben.",
+        "cohorts show once new customers have ordered.");
+    }
+    if (!segments.abc.some((row) => row.members > 0)) {
+      specs.abc.empty = noData(ctx, "Die A/B/C-Einteilung erscheint, sobald Kunden Umsatz gebracht haben.",
+        "the A/B/C split shows once customers have brought revenue.");
+    }
+    if (none(c.points.flatMap((r) => [r.issued, r.redeemed, r.expired]))) {
+      specs.points.empty = noData(ctx, "In diesem Zeitraum wurden keine Punkte vergeben, eingelöst oder verfallen.",
+        "no points were issued, redeemed or expired in this period.");
+    }
+    return specs;
+  }
+
   function charts(report, segments, ctx) {
     const c = report.charts;
     const pct = (n) => ctx.percent(n);
@@ -156,6 +184,7 @@
       ],
     };
     const liability = liabilitySpec(ctx, c.liability || []);
+    withEmptyStates(ctx, c, segments, { retention, cohorts, abc, points });
     return ctx.h("div", { class: "ld-charts" },
       chartCard(ctx, "chart-retention", retention), chartCard(ctx, "chart-cohorts", cohorts),
       chartCard(ctx, "chart-abc", abc), chartCard(ctx, "chart-points", points),
