@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import click
@@ -16,6 +17,7 @@ from app.clock import FixedClock
 from app.container import Container
 from app.demo import history, replay
 from app.demo import shopify_payloads as payloads
+from app.domain.tiers import TierDef, TierProgram, TierTranslation
 from app.jobs.scheduler import run_once
 from app.migrate import upgrade
 from app.queries import shop_summary, top_members
@@ -23,7 +25,9 @@ from app.repositories import ShopRepository
 from app.security import hmac_sha256_base64
 from app.services.admin_settings import update_settings
 from app.services.ledger_audit import verify_ledger
+from app.services.rewards import RewardFields, create_reward
 from app.services.shops import NewShop, add_shop
+from app.services.tiers import save_tier_program
 
 DEMO_SHOP = "demo-kaffeeroesterei.myshopify.com"
 # Jobs that need no shop API (the demo shop has no Admin API token, so nothing is pushed to a real shop).
@@ -31,6 +35,24 @@ LOCAL_JOBS = ("mature_pending_points", "expire_points", "evaluate_tiers", "sched
               "dispatch_outbox")
 OPENED_BEFORE = timedelta(days=1)  # the app was installed the day before the history's first order
 DEMO_PROGRAM = {"pending_days": 14, "expiry_policy": "per_lot", "expiry_months": 12, "expiry_reminder_days": 14}
+# A catalogue and VIP tiers as a coffee roaster would set them up: members climb by what they spend in a rolling
+# year (upgrades at the order that reaches a tier) and earn more per euro above Bronze.
+DEMO_REWARDS = (
+    RewardFields(kind="free_shipping", points_cost=300, value=Decimal("0"), name_de="Gratisversand",
+                 name_en="Free shipping"),
+    RewardFields(kind="fixed_amount", points_cost=500, value=Decimal("5.00"), minimum_order=Decimal("20.00")),
+    RewardFields(kind="percentage", points_cost=900, value=Decimal("10"), name_de="10 % auf die nächste Bestellung",
+                 name_en="10% off your next order"),
+)
+DEMO_TIERS = TierProgram("spend", "rolling_12m", 30, (
+    TierDef("bronze", "Bronze", Decimal("0"), perks=("Punkte auf jeden Einkauf",),
+            translations=(TierTranslation("en", "Bronze", ("Points on every purchase",)),)),
+    TierDef("silber", "Silber", Decimal("150"), Decimal("1.25"), perks=("+25 % Punkte", "Früher Zugang zu Raritäten"),
+            translations=(TierTranslation("en", "Silver", ("+25% points", "Early access to rare coffees")),)),
+    TierDef("gold", "Gold", Decimal("400"), Decimal("1.5"), entry_bonus_points=200,
+            perks=("+50 % Punkte", "Gratisversand ab dem ersten Euro"),
+            translations=(TierTranslation("en", "Gold", ("+50% points", "Free shipping on every order")),)),
+))
 Outcomes = dict[str, int]
 
 
@@ -114,6 +136,9 @@ def _demo_shop(c: Container, opened: datetime) -> Any:
     )
     shop = add_shop(c.uow(), c.box, new, opened)
     update_settings(c.uow(), shop.id, DEMO_PROGRAM, actor="demo", now=opened)
+    for fields in DEMO_REWARDS:
+        create_reward(c.uow(), shop.id, fields, opened)
+    save_tier_program(c.uow(), shop.id, DEMO_TIERS, opened)
     return shop
 
 

@@ -12,7 +12,7 @@ from app.cli import Context
 from app.cli import demo as demo_cli
 from app.container import Container
 from app.domain.expiry import add_months
-from app.models import LedgerEntry, Member, Order, OutboxMessage, PointLot, Shop
+from app.models import LedgerEntry, Member, MemberTier, Order, OutboxMessage, PointLot, Reward, Shop
 from app.services.ledger_audit import verify_ledger
 
 MONTHS = 14  # more than the demo programme's 12-month lot expiry: the oldest lots have expired
@@ -124,3 +124,16 @@ def test_review_requests_went_out_along_the_history_not_all_on_the_day_the_demo_
     assert min(created_at for created_at, _ in asked) < now - timedelta(days=200)  # asked only with consent (opt_in)
     for created_at, paid_at in asked:
         assert paid_at < created_at <= paid_at + timedelta(days=30)
+
+
+def test_the_demo_shop_runs_a_catalogue_and_tiers_its_members_climbed_in_the_history(container, demo_shop) -> None:  # type: ignore[no-untyped-def]
+    now = container.clock.now()
+    with container.uow() as uow:
+        rewards = uow.session.scalars(select(Reward).where(Reward.shop_id == demo_shop.id, Reward.active)).all()
+        climbed = uow.session.execute(
+            select(MemberTier.tier_key, MemberTier.since)
+            .where(MemberTier.shop_id == demo_shop.id, MemberTier.tier_key.in_(("silber", "gold")))
+        ).all()
+    assert len(rewards) == 3
+    assert climbed  # by what they spent in a rolling year
+    assert min(since for _, since in climbed) < now - timedelta(days=60)  # at the order that reached the tier
