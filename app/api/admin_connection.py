@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 
 from app.api import container
 from app.api.admin_auth import require_admin
-from app.domain.connection import ConnectionState
+from app.domain.connection import ConnectionState, store_answered
 from app.i18n.connection import reason_texts
 from app.services import connection, connection_checks
 
@@ -17,12 +17,14 @@ blp = Blueprint("admin_connection", __name__, description="Connection of the sig
 
 class ConnectionSchema(Schema):
     """Unverified while no call with the shop's keys has registered its webhooks; `texts` say why (de, en);
-    `error` is the store's last answer without secrets; `gave_up`: the worker stopped retrying."""
+    `error` is the technical detail of the last failure without secrets; `answered`: the store sent an HTTP
+    answer (false: it was not reached); `gave_up`: the worker stopped retrying."""
 
     verified = fields.Bool()
     reason = fields.Str(allow_none=True)
     texts = fields.Method("_texts")
     error = fields.Str()
+    answered = fields.Method("_answered")
     since = fields.DateTime(allow_none=True)
     attempts = fields.Int()
     last_attempt_at = fields.DateTime(allow_none=True)
@@ -30,7 +32,10 @@ class ConnectionSchema(Schema):
     gave_up = fields.Bool()
 
     def _texts(self, state: ConnectionState) -> dict[str, str] | None:
-        return None if state.verified else reason_texts(state.reason, state.gave_up)
+        return None if state.verified else reason_texts(state.reason, state.gave_up, g.shop.platform)
+
+    def _answered(self, state: ConnectionState) -> bool | None:
+        return None if state.verified else store_answered(state)
 
 
 @blp.route("/admin/api/connection")

@@ -17,6 +17,8 @@ SHORTEST_SECRET = 4  # shorter "secrets" would blank out ordinary words of the s
 
 # Keys WooCommerce issues (`ck_…`, `cs_…`) and OAuth 1.0a query parameters, wherever a store echoes them.
 _KEY_LIKE = re.compile(r"\b(c[ks]_)[A-Za-z0-9]+")
+# How the platform clients write a store's answer into an error ("GET /webhooks: HTTP 503").
+_HTTP_STATUS = re.compile(r"\bHTTP \d{3}\b")
 _SECRET_PARAMS = re.compile(r"\b(oauth_[a-z_]+|consumer_key|consumer_secret|access_token)=[^&\s\"']+", re.I)
 
 
@@ -80,6 +82,12 @@ def scrubbed(text: str, secrets: Iterable[str | None]) -> str:
         text = text.replace(secret, "***")
     text = _SECRET_PARAMS.sub(lambda m: f"{m.group(1)}=***", text)
     return _KEY_LIKE.sub(lambda m: f"{m.group(1)}***", text)
+
+
+def store_answered(state: ConnectionState) -> bool:
+    """Whether the store answered the last failed call at all (the error names an HTTP status), rather than
+    not being reached (no connection, timed out): the admin page says "no answer" then."""
+    return _HTTP_STATUS.search(state.error) is not None
 
 
 def to_json(state: ConnectionState) -> dict[str, Any]:

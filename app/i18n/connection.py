@@ -13,6 +13,14 @@ MESSAGES = {
         "en": "The shop refused the API keys: its webhooks are missing, so new orders do not arrive. Please "
               "connect WooCommerce again, or check that the server passes the authentication on.",
     },
+    "connection.reason.keys_refused.shopify": {
+        "de": "Shopify hat den Zugang der App abgelehnt (der Zugriffsschlüssel gilt nicht mehr): Die Webhooks fehlen, "
+              "neue Bestellungen kommen nicht an. Bitte die App in Shopify unter Einstellungen → Apps entfernen und "
+              "neu installieren; Punkte und Einstellungen bleiben erhalten.",
+        "en": "Shopify refused the app's access (its access token is no longer valid): its webhooks are missing, so "
+              "new orders do not arrive. Please remove the app under Settings → Apps in Shopify and install it "
+              "again; points and settings are kept.",
+    },
     "connection.reason.store_refused": {
         "de": "Der Shop hat das Einrichten der Webhooks abgelehnt: Neue Bestellungen kommen nicht an.",
         "en": "The shop refused to set up the webhooks: new orders do not arrive.",
@@ -35,9 +43,11 @@ MESSAGES = {
 }
 
 
-def reason_texts(reason: str | None, gave_up: bool) -> dict[str, str]:
-    """The banner's explanation in both languages (the admin page picks by its locale)."""
-    texts = MESSAGES.get(f"connection.reason.{reason}") or MESSAGES["connection.reason.store_refused"]
+def reason_texts(reason: str | None, gave_up: bool, platform: str | None = None) -> dict[str, str]:
+    """The banner's explanation in both languages (the admin page picks by its locale), for the shop's platform
+    where what to do differs (refused keys: WooCommerce connects again, Shopify reinstalls)."""
+    texts = (MESSAGES.get(f"connection.reason.{reason}.{platform}") or MESSAGES.get(f"connection.reason.{reason}")
+             or MESSAGES["connection.reason.store_refused"])
     if not gave_up:
         return {"de": texts["de"], "en": texts["en"]}
     stopped = MESSAGES["connection.gave_up"]

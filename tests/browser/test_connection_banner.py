@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.api.test_woocommerce_connection_check import connect_while
+from app.domain.errors import PlatformRejected, PlatformUnavailable
+from app.services.connection import record_failure
+from tests.api.test_woocommerce_connection_check import (
+    REFUSED_KEY,
+    REFUSED_SECRET,
+    connect_while,
+    connect_with_keys_the_store_refuses,
+)
 from tests.support.admin import sign_in_page as sign_in
 
 pytestmark = pytest.mark.browser
@@ -70,3 +77,71 @@ def test_a_verified_shop_shows_no_banner(app, live_url, page, woo_shop) -> None:
 
     page.get_by_test_id("panel-dashboard").wait_for()
     expect(page.get_by_test_id("connection-banner")).to_have_count(0)
+
+
+def test_keys_the_woocommerce_store_refused_are_mended_by_a_link_to_connect_again(  # type: ignore[no-untyped-def]
+    app, client, live_url, page, fake_woocommerce
+) -> None:
+    _, shop = connect_with_keys_the_store_refuses(app, client, fake_woocommerce)
+    sign_in(app, page, live_url, shop)
+
+    link = page.get_by_test_id("connection-reconnect")
+    expect(link).to_have_text("WooCommerce erneut verbinden")
+    href = link.get_attribute("href") or ""
+    assert href.startswith("/auth/woocommerce?store_url=")
+    started = app.test_client().get(href)
+    assert started.status_code == 302
+    assert "/wc-auth/v1/authorize?" in started.headers["Location"]
+    banner = page.get_by_test_id("connection-banner").inner_text()
+    assert REFUSED_KEY not in banner
+    assert REFUSED_SECRET not in banner
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_test_id("connection-reconnect")).to_have_text("Connect WooCommerce again")
+
+
+def test_a_shopify_token_shopify_refused_says_to_reinstall_and_links_to_the_apps_settings(  # type: ignore[no-untyped-def]
+    app, container, live_url, page, shopify_shop
+) -> None:
+    refused = PlatformRejected("POST /admin/api/2025-01/graphql.json: HTTP 401: Invalid API key or access token",
+                               status=401)
+    record_failure(container.uow(), shopify_shop.id, refused, [], container.clock.now())
+    sign_in(app, page, live_url, shopify_shop)
+
+    reason = page.get_by_test_id("connection-reason")
+    expect(reason).to_contain_text("neu installieren")
+    expect(reason).not_to_contain_text("WooCommerce")
+    link = page.get_by_test_id("connection-reconnect")
+    expect(link).to_have_attribute("href", "https://kaffee-mueller.myshopify.com/admin/settings/apps")
+    expect(link).to_have_text("Apps in Shopify öffnen")
+
+
+@pytest.mark.parametrize(("english", "said"), [
+    (False, "Der Shop hat nicht geantwortet. Technische Angabe: "),
+    (True, "The shop did not answer. Technical detail: "),
+])
+def test_an_unreachable_store_is_said_to_have_given_no_answer_with_the_raw_error_as_technical_detail(  # type: ignore[no-untyped-def]
+    app, container, live_url, page, woo_shop, english: bool, said: str
+) -> None:
+    raw = "GET /wp-json/wc/v3/webhooks: connection failed"
+    record_failure(container.uow(), woo_shop.id, PlatformUnavailable(raw), [], container.clock.now())
+    sign_in(app, page, live_url, woo_shop)
+    if english:
+        page.get_by_test_id("lang-toggle").click()
+
+    detail = page.get_by_test_id("connection-error")
+    expect(detail).to_have_text(said + raw)
+    expect(detail.locator("code")).to_have_text(raw)
+    expect(page.get_by_test_id("connection-banner")).not_to_contain_text("Antwort des Shops")
+    expect(page.get_by_test_id("connection-reconnect")).to_have_count(0)  # retrying is what helps here
+
+
+def test_a_store_that_answered_with_an_error_is_not_said_to_have_given_no_answer(  # type: ignore[no-untyped-def]
+    app, client, live_url, page, fake_woocommerce
+) -> None:
+    _, shop = connect_while(app, client, fake_woocommerce)
+    sign_in(app, page, live_url, shop)
+
+    detail = page.get_by_test_id("connection-error")
+    expect(detail).to_contain_text("Technische Angabe: ")
+    expect(detail.locator("code")).to_contain_text("HTTP 503")
+    expect(detail).not_to_contain_text("nicht geantwortet")

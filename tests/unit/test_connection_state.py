@@ -69,3 +69,13 @@ def test_the_state_survives_its_json_form() -> None:
     assert rules.from_json(rules.to_json(state)) == state
     assert rules.from_json(None) == VERIFIED
     assert rules.from_json({}) == VERIFIED
+
+
+def test_a_store_that_sent_an_http_status_answered_and_one_not_reached_did_not() -> None:
+    answered = rules.failed_attempt(rules.VERIFIED, "store_unreachable", "GET /webhooks: HTTP 503", NOW)
+    unreached = rules.failed_attempt(rules.VERIFIED, "store_unreachable", "GET /webhooks: connection failed", NOW)
+    timed_out = rules.failed_attempt(rules.VERIFIED, "store_unreachable", "GET /webhooks: timed out", NOW)
+
+    assert rules.store_answered(answered)
+    assert not rules.store_answered(unreached)
+    assert not rules.store_answered(timed_out)

@@ -340,11 +340,13 @@
   }
 
   /** A warning above every tab while the shop's keys or webhooks are not verified (the store could not be reached
-   *  or refused the keys): why, the store's last answer, when the worker tries again, and a button to try now. */
+   *  or refused the keys): why, the technical detail of the last failure (or that the store did not answer), when
+   *  the worker tries again, a button to try now and, for refused or missing keys, where to connect again. */
   function connectionBanner() {
     const c = state.connection;
     if (!c || c.verified) return null;
-    const retry = h("button", { type: "button", class: "la-primary", "data-testid": "connection-retry" },
+    const refused = ["keys_refused", "not_connected"].includes(c.reason);  // then reconnecting is the main way
+    const retry = h("button", { type: "button", class: refused ? "la-secondary" : "la-primary", "data-testid": "connection-retry" },
       t("Jetzt erneut versuchen", "Retry now"));
     retry.addEventListener("click", async () => {
       retry.disabled = true;
@@ -358,15 +360,29 @@
       }
       showConnection();
     });
+    const detail = c.error ? h("p", { class: "la-hint", "data-testid": "connection-error" },
+      c.answered === false ? t("Der Shop hat nicht geantwortet. ", "The shop did not answer. ") : null,
+      t("Technische Angabe: ", "Technical detail: "), h("code", {}, c.error)) : null;
     const next = !c.gave_up && c.next_attempt_at
       ? h("p", { class: "la-hint" }, t(`Nächster automatischer Versuch: ${date(c.next_attempt_at)}`,
         `Next automatic attempt: ${date(c.next_attempt_at)}`)) : null;
     return h("section", { class: "la-banner la-banner-warning", role: "alert", "data-testid": "connection-banner" },
       h("strong", {}, t("Verbindung zum Shop nicht bestätigt", "Connection to the shop not verified")),
       h("p", { "data-testid": "connection-reason" }, (c.texts && (c.texts[state.locale] || c.texts.de)) || ""),
-      c.error ? h("p", { class: "la-hint", "data-testid": "connection-error" },
-        t(`Letzte Antwort des Shops: ${c.error}`, `The shop's last answer: ${c.error}`)) : null,
-      next, retry);
+      detail, next, h("div", { class: "la-row" }, reconnectLink(c), retry));
+  }
+
+  /** Where refused or missing keys are mended: WooCommerce's key exchange again, or Shopify's app settings
+   *  (an app is reinstalled there); a retry cannot help then. */
+  function reconnectLink(c) {
+    if (!["keys_refused", "not_connected"].includes(c.reason) || !state.shop) return null;
+    const domain = String(state.shop.domain || "");
+    if (state.shop.platform === "woocommerce") {
+      return h("a", { class: "la-button la-primary", "data-testid": "connection-reconnect", target: "_top",
+        href: `/auth/woocommerce?store_url=${encodeURIComponent(domain)}` }, t("WooCommerce erneut verbinden", "Connect WooCommerce again"));
+    }
+    return h("a", { class: "la-button la-primary", "data-testid": "connection-reconnect", target: "_top", rel: "noopener",
+      href: `https://${domain}/admin/settings/apps` }, t("Apps in Shopify öffnen", "Open apps in Shopify"));
   }
 
   function showConnection() {
