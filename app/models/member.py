@@ -19,6 +19,7 @@ class Member(Base):
         UniqueConstraint("shop_id", "customer_ref"),
         # Email lookups compare lower(email) (guest orders joining a member, a member found by email): indexed so.
         Index("ix_members_shop_lower_email", "shop_id", func.lower(literal_column("email"))),
+        Index("ix_members_shop_joined", "shop_id", "joined_at", "id"),  # the admin's list, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
