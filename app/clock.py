@@ -32,3 +32,8 @@ class FixedClock:
     def advance(self, **delta: float) -> datetime:
         self._at = self._at + timedelta(**delta)
         return self._at
+
+
+def iso_z(at: datetime | None) -> str | None:
+    """A UTC moment as the JSON APIs write it ("2026-12-07T10:15:00Z"); None stays None."""
+    return at.isoformat().replace("+00:00", "Z") if at else None

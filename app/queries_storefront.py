@@ -27,9 +27,10 @@ from sqlalchemy import Boolean, Date, Row, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
+from app.clock import iso_z
 from app.db_reads import Reader, ReadStatement
 from app.db_reads import Row as ReadRow
-from app.domain.rewards import coupon_label, format_money
+from app.domain.rewards import format_money
 from app.domain.shops import normalise_shop_ref
 from app.i18n import catalogue, template, translate
 from app.models import (
@@ -45,6 +46,7 @@ from app.models import (
 )
 from app.models.types import UTCDateTime
 from app.repositories.base import row_id
+from app.storefront_coupons import coupon_shown
 
 HISTORY_SIZE = 20
 COUPONS_SIZE = 50  # a shopper rarely holds more; the widget lists them all
@@ -234,67 +236,16 @@ def activity(rows: list[ActivityRow], locale: str, currency: str) -> Activity:
     expiring, entries, coupon_rows = [], [], []
     for part, entry_id, at, points, kind, reason, name, *coupon in rows:
         if part == 0:
-            entries.append((at, entry_id, {"at": _iso(at), "delta": points,
+            entries.append((at, entry_id, {"at": iso_z(at), "delta": points,
                                            "label": entry_label(kind, reason, name, locale)}))
         elif part == 2:
             coupon_rows.append((entry_id, at, kind, reason, name, coupon))
         elif points:
-            expiring.append({"points": int(points), "expires_at": _iso(at)})
+            expiring.append({"points": int(points), "expires_at": iso_z(at)})
     entries.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
     coupon_rows.sort(key=lambda row: (row[1] is None, row[1].timestamp() if row[1] else 0.0, -row[0]))
-    coupons = [_coupon(*row, locale, currency) for row in coupon_rows]
+    coupons = [coupon_shown(*row, locale, currency) for row in coupon_rows]
     return Activity(expiring, [shown for _, _, shown in entries], coupons)
-
-
-def _coupon(
-    coupon_id: int, ends_at: datetime | None, kind: str, status: str, code: str | None, more: list[Any],
-    locale: str, currency: str,
-) -> dict[str, Any]:
-    """One of "My rewards": its code only once the shop has it (status active; reserved/pending_push: being made)."""
-    value, minimum, source, title, name_de, name_en = more
-    value, minimum = _money(value), _money(minimum)
-    worth = _value_label(kind, value, locale, currency)
-    # A catalogue reward the merchant did not name is called by what it gives, as the catalogue calls it.
-    label = coupon_name(source, title, name_de, name_en, locale) or (worth if source == "redemption" else None)
-    return {
-        "id": coupon_id,
-        "code": code if status == "active" else None,
-        "status": status,
-        "label": label or coupon_reason(source, locale),
-        "value_label": worth,
-        "ends_at": _iso(ends_at),
-        "minimum_order": str(minimum) if minimum is not None else None,
-    }
-
-
-def coupon_name(source: str, title: str | None, name_de: str | None, name_en: str | None, locale: str) -> str:
-    """A coupon's own name in `locale`: its catalogue reward's (the merchant's text in this language, else the
-    other), or a campaign's title; "" when it has none."""
-    own, other = (name_de, name_en) if locale == "de" else (name_en, name_de)
-    name = (own or "").strip() or (other or "").strip()
-    if not name and source == "campaign":
-        name = (title or "").strip()
-    return name
-
-
-def coupon_reason(source: str, locale: str) -> str:
-    """What a coupon without a name was given for ("Dankeschön-Gutschein", "Referral reward"), in `locale`."""
-    key = f"storefront.coupon.{source}"
-    return translate(key if key in catalogue() else "storefront.coupon.other", locale)
-
-
-def _money(value: Any) -> Decimal | None:
-    """A NUMERIC column as read: Decimal from PostgreSQL, text from SQLite (MoneyType stores it so)."""
-    return None if value is None else Decimal(str(value))
-
-
-def _value_label(kind: str, value: Decimal | None, locale: str, currency: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        return coupon_label(kind, value, locale, currency)
-    except ValueError:  # a kind this version does not know: the name says enough
-        return None
 
 
 def entry_label(kind: str, reason: str, order_name: str | None, locale: str) -> str:
@@ -325,7 +276,3 @@ def points_label(settings: ProgramSettings, locale: str, currency: str) -> str:
         points, amount = Decimal("1"), (Decimal("1") / per).quantize(Decimal("0.01"))
     key = "storefront.points_per_amount_one" if points == 1 else "storefront.points_per_amount"
     return translate(key, locale, points=f"{points:f}", amount=format_money(amount, locale, currency))
-
-
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat().replace("+00:00", "Z") if at else None

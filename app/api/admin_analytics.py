@@ -18,7 +18,7 @@ from app.api.admin_auth import require_admin
 from app.api.docs import text_file
 from app.domain.email_texts import PLACEHOLDERS
 from app.i18n import LOCALES, pick_locale, translate
-from app.services import campaigns
+from app.services import campaign_params, campaigns
 
 blp = Blueprint("admin_analytics", __name__, description="Retention analytics, segments, campaigns and exports.")
 
@@ -63,7 +63,7 @@ class CampaignSchema(Schema):
 
     name = fields.Str(load_default="", validate=validate.Length(max=120))
     segment = fields.Nested(SegmentArgs, required=True)  # the preview's rules: what it refuses, a start refuses
-    action = fields.Str(required=True, validate=validate.OneOf(campaigns.ACTIONS))
+    action = fields.Str(required=True, validate=validate.OneOf(campaign_params.ACTIONS))
     params = fields.Dict(load_default=dict)
 
 
@@ -232,7 +232,7 @@ def message_preview(args: dict[str, Any]) -> dict[str, Any]:
     email = campaigns.preview_message(container().uow(), g.shop.id, subject=args["subject"], body=args["body"],
                                       locale=locale)
     placeholders = [{"name": name, "label": {loc: translate(f"emails.placeholder.{name}", loc) for loc in LOCALES}}
-                    for name in PLACEHOLDERS[campaigns.MESSAGE_KIND]]
+                    for name in PLACEHOLDERS[campaign_params.MESSAGE_KIND]]
     return {"subject": email.subject, "html": email.html, "text": email.text, "locale": locale,
             "placeholders": placeholders}
 

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields
 from app.api import container
 from app.api import storefront_docs as docs
 from app.api.storefront_auth import reader, storefront, storefront_read, write_limited
+from app.clock import iso_z
 from app.i18n import pick_locale, translate
 from app.services import storefront as service
 from app.services.referrals.codes import ReferralCodeNotFound
@@ -76,7 +77,7 @@ def redeem(args: dict[str, Any]) -> tuple[Response, int]:
             "code": result.code,
             "status": result.status,
             "balance": result.balance,
-            "ends_at": result.ends_at.isoformat().replace("+00:00", "Z") if result.ends_at else None,
+            "ends_at": iso_z(result.ends_at),
             "reward": {"id": result.reward_id, "name": result.reward_name},
         }
     ), 201

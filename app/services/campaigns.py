@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, literal, select
@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 from app.analytics.dialect import dialect_of, tune_for_analytics
 from app.analytics.segments import parse_segment, segment_select, segment_size
 from app.analytics.settings import from_program
-from app.domain.email_texts import text_problems
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.mail.render import RenderedEmail
 from app.models import Campaign, CampaignRecipient, Member, Shop
 from app.repositories import MemberRepository, ShopRepository
 from app.services import ledger
+from app.services.campaign_params import MESSAGE_KIND, check_message_texts, check_params
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.email_content import render_kind, sample_context
 from app.services.email_settings import get_config
@@ -38,10 +38,7 @@ from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("bonus", "coupon", "message")
-COUPON_KINDS = ("fixed_amount", "percentage", "free_shipping")
 RUNNABLE = ("queued", "running")
-MESSAGE_KIND = "campaign"  # the email kind a message campaign sends
 BATCH_SIZE = 200
 
 
@@ -67,7 +64,7 @@ def preview_message(uow: UnitOfWork, shop_id: int, *, subject: str, body: str, l
     `subject` and `body`); empty texts are not, as the merchant may not have written them yet.
     """
     texts = {"subject": subject.strip()[:200], "body": body.strip()[:5000]}
-    _check_message_texts(texts)
+    check_message_texts(texts)
     with uow:
         shop = uow.session.get(Shop, shop_id)
         if shop is None:
@@ -90,7 +87,7 @@ def create_campaign(
         definition = parse_segment(segment)
     except InvalidInput as exc:
         raise InvalidInput(str(exc), errors={"segment": exc.errors}) from None
-    checked = _check_params(action, params)
+    checked = check_params(action, params)
     with uow:
         tune_for_analytics(uow.session)
         total = segment_size(uow.session, shop_id, definition, _shares(uow.session, shop_id))
@@ -266,49 +263,3 @@ def _act(session: Session, shop: Shop, campaign: Campaign, member: Member, now: 
     message = enqueue(session, shop, member, MESSAGE_KIND, due_at=now, dedupe_key=key, now=now,
                       context={"subject": params["subject"], "body": params["body"], "campaign_id": campaign.id})
     return ("done", "queued") if message is not None else ("skipped", "no consent or messages off")
-
-
-def _check_params(action: str, params: dict[str, Any]) -> dict[str, Any]:
-    if action not in ACTIONS:
-        raise InvalidInput("unknown action", errors={"action": [f"one of {', '.join(ACTIONS)}"]})
-    if action == "bonus":
-        points = params.get("points")
-        if not isinstance(points, int) or isinstance(points, bool) or not 0 < points <= 1_000_000:
-            raise InvalidInput("bonus points?", errors={"points": ["a whole number from 1 to 1000000"]})
-        return {"points": points, "reason": str(params.get("reason") or "campaign")[:200]}
-    if action == "coupon":
-        return _check_coupon(params)
-    errors = {k: ["required"] for k in ("subject", "body") if not str(params.get(k) or "").strip()}
-    if errors:
-        raise InvalidInput("message text?", errors=errors)
-    texts = {"subject": str(params["subject"]).strip()[:200], "body": str(params["body"]).strip()[:5000]}
-    _check_message_texts(texts)
-    return texts
-
-
-def _check_message_texts(texts: dict[str, str]) -> None:
-    # The rule the email settings' texts follow: only the placeholders a campaign's email fills in, every brace
-    # part of one, so no member receives "{code}" or "Hallo {first_name" as typed.
-    errors = {field: problems for field, text in texts.items() if (problems := text_problems(text, MESSAGE_KIND))}
-    if errors:
-        raise InvalidInput("The email texts are not valid.", errors=errors)
-
-
-def _check_coupon(params: dict[str, Any]) -> dict[str, Any]:
-    errors: dict[str, list[str]] = {}
-    if params.get("kind") not in COUPON_KINDS:
-        errors["kind"] = [f"one of {', '.join(COUPON_KINDS)}"]
-    try:
-        value = Decimal(str(params.get("value", "0")))
-        minimum = Decimal(str(params["minimum_order"])) if params.get("minimum_order") else None
-    except InvalidOperation:
-        raise InvalidInput("coupon value?", errors={"value": ["an amount"]}) from None
-    if value < 0 or (params.get("kind") != "free_shipping" and value <= 0):
-        errors["value"] = ["a positive amount"]
-    days = params.get("validity_days", 30)
-    if not isinstance(days, int) or not 1 <= days <= 365:
-        errors["validity_days"] = ["1 to 365 days"]
-    if errors:
-        raise InvalidInput("invalid coupon", errors=errors)
-    return {"kind": params["kind"], "value": str(value), "minimum_order": str(minimum) if minimum else None,
-            "validity_days": days, "title": str(params.get("title") or "")[:200]}
