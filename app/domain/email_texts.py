@@ -31,6 +31,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # Anything in braces, or a brace that pairs with none: each is one placeholder or one fault.
 _BRACED = re.compile(r"\{([^{}]*)\}|[{}]")
 _SHOWN = 40  # characters of a faulty placeholder a message repeats
+_DOUBLED = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 
 def allowed_text(kind: str) -> str:
@@ -46,6 +47,12 @@ def text_problems(text: str, kind: str) -> list[str]:
     """
     allowed = allowed_text(kind)
     problems: list[str] = []
+    # "{{first_name}}" (as Shopify's Liquid writes it) is one fault, said as such, not two stray braces.
+    for doubled in _DOUBLED.finditer(text):
+        name = doubled.group(1)
+        if name in PLACEHOLDERS[kind]:
+            problems.append(f"Write {{{name}}} with single braces, not {{{{{name}}}}}.")
+    text = _DOUBLED.sub(lambda m: f"{{{m.group(1)}}}", text)
     for found in _BRACED.finditer(text):
         name = found.group(1)
         if name is None and found.group(0) == "}":

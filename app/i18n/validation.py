@@ -245,6 +245,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"not an amount: (?P<value>[\s\S]*)", "kein Betrag: {value}"),
         (r"not a finite amount: (?P<value>[\s\S]*)", "kein endlicher Betrag: {value}"),
         # placeholders in email texts (domain/email_texts.py); literal braces are doubled for `format`
+        (r"Write (?P<single>\{\w+\}) with single braces, not (?P<double>\{\{\w+\}\})\.",
+         "Bitte {single} mit einfachen geschweiften Klammern schreiben, nicht {double}."),
         (r"Unknown placeholder (?P<name>[\s\S]+?)\. Allowed: (?P<allowed>[^\n]*)\.",
          "Unbekannter Platzhalter {name}. Erlaubt: {allowed}."),
         (r"This email has no (?P<name>\{\w+\})\. Allowed: (?P<allowed>[^\n]*)\.",

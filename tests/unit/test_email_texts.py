@@ -75,7 +75,8 @@ def test_a_placeholder_of_another_kind_is_refused_with_the_kinds_own(kind: str, 
 @pytest.mark.parametrize(("text", "start"), [
     ("Hallo {first_name, schön", "The placeholder {first_name is not closed"),
     ("Hallo first_name}", "A } closes no placeholder"),
-    ("Hallo {{shop}}", "A { opens no placeholder"),
+    ("Hallo { und {shop}", "A { opens no placeholder"),
+    ("Hallo {{shop}}", "Write {shop} with single braces"),
     ("Hallo {}", "Unknown placeholder {}"),
     ("Hallo { shop }", "Unknown placeholder { shop }"),
 ])
@@ -101,7 +102,8 @@ def test_every_message_reads_in_german(text: str) -> None:
     for problem in text_problems(text, "thank_you"):
         german = localize(problem, "de")
         assert german != problem
-        assert "Erlaubt: {first_name}, {shop}, {order}, {points_earned}, {balance}." in german
+        if "Allowed:" in problem:
+            assert "Erlaubt: {first_name}, {shop}, {order}, {points_earned}, {balance}." in german
 
 
 def test_the_errors_of_a_settings_document_name_each_faulty_field_only() -> None:
@@ -125,3 +127,14 @@ def test_validating_refuses_under_kinds_and_passes_good_texts() -> None:
     assert str(refused.value) == "The email texts are not valid."
     assert list(refused.value.errors["kinds"]["tier_upgrade"]["subject"]["de"]) == [
         "Unknown placeholder {stufe}. Allowed: {first_name}, {shop}, {tier}."]
+
+
+def test_a_placeholder_in_double_braces_is_one_fault_said_as_such_in_both_languages() -> None:
+    from app.i18n.validation import localize
+
+    problems = text_problems("Hallo {{first_name}}, {{ shop }} grüßt", "thank_you")
+
+    assert problems == ["Write {first_name} with single braces, not {{first_name}}.",
+                        "Write {shop} with single braces, not {{shop}}."]
+    assert localize(problems[0], "de") == (
+        "Bitte {first_name} mit einfachen geschweiften Klammern schreiben, nicht {{first_name}}.")
