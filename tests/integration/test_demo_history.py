@@ -34,7 +34,9 @@ def demo_shop(container: Container) -> Shop:
         return uow.session.scalars(select(Shop).where(Shop.domain == demo_cli.DEMO_SHOP)).one()
 
 
-def test_members_joined_when_they_first_appeared_in_the_history_not_when_the_demo_ran(container, demo_shop) -> None:  # type: ignore[no-untyped-def]
+def members_joined_when_they_first_appeared_in_the_history_not_when_the_demo_ran(
+    container: Container, demo_shop: Shop
+) -> None:
     now = container.clock.now()
     with container.uow() as uow:
         rows = uow.session.execute(
@@ -50,7 +52,9 @@ def test_members_joined_when_they_first_appeared_in_the_history_not_when_the_dem
     assert min(joined for joined, _ in rows) < now - timedelta(days=300)
 
 
-def test_order_lots_are_credited_and_available_at_the_orders_time_plus_the_pending_period(container, demo_shop) -> None:  # type: ignore[no-untyped-def]
+def order_lots_are_credited_and_available_at_the_orders_time_plus_the_pending_period(
+    container: Container, demo_shop: Shop
+) -> None:
     now = container.clock.now()
     with container.uow() as uow:
         rows = uow.session.execute(
@@ -67,7 +71,7 @@ def test_order_lots_are_credited_and_available_at_the_orders_time_plus_the_pendi
         assert lot.matured == (lot.available_at <= now)
 
 
-def test_lots_whose_expiry_is_past_expired_through_the_ledger_on_their_day(container, demo_shop) -> None:  # type: ignore[no-untyped-def]
+def lots_whose_expiry_is_past_expired_through_the_ledger_on_their_day(container: Container, demo_shop: Shop) -> None:
     now = container.clock.now()
     with container.uow() as uow:
         lots = uow.session.scalars(select(PointLot).where(PointLot.shop_id == demo_shop.id)).all()
@@ -89,13 +93,13 @@ def test_lots_whose_expiry_is_past_expired_through_the_ledger_on_their_day(conta
     assert all(lot.expires_at <= when for lot in lots for ref, when in expiries.items() if ref == lot.id)
 
 
-def test_ledger_verify_passes_on_the_demo_shop(container, demo_shop) -> None:  # type: ignore[no-untyped-def]
+def ledger_verify_passes_on_the_demo_shop(container: Container, demo_shop: Shop) -> None:
     checked, problems = verify_ledger(container.uow(), demo_shop.id)
     assert checked >= 5
     assert problems == []
 
 
-def test_the_history_emails_were_scheduled_and_sent_at_their_time(container, demo_shop) -> None:  # type: ignore[no-untyped-def]
+def the_history_emails_were_scheduled_and_sent_at_their_time(container: Container, demo_shop: Shop) -> None:
     now = container.clock.now()
     with container.uow() as uow:
         installed = uow.session.scalar(select(Shop.installed_at).where(Shop.id == demo_shop.id))
@@ -112,7 +116,9 @@ def test_the_history_emails_were_scheduled_and_sent_at_their_time(container, dem
         assert created_at <= sent_at <= created_at + timedelta(hours=13)
 
 
-def test_review_requests_went_out_along_the_history_not_all_on_the_day_the_demo_ran(container, demo_shop) -> None:  # type: ignore[no-untyped-def]
+def review_requests_went_out_along_the_history_not_all_on_the_day_the_demo_ran(
+    container: Container, demo_shop: Shop
+) -> None:
     now = container.clock.now()
     with container.uow() as uow:
         asked = uow.session.execute(
@@ -126,7 +132,9 @@ def test_review_requests_went_out_along_the_history_not_all_on_the_day_the_demo_
         assert paid_at < created_at <= paid_at + timedelta(days=30)
 
 
-def test_the_demo_shop_runs_a_catalogue_and_tiers_its_members_climbed_in_the_history(container, demo_shop) -> None:  # type: ignore[no-untyped-def]
+def the_demo_shop_runs_a_catalogue_and_tiers_its_members_climbed_in_the_history(
+    container: Container, demo_shop: Shop
+) -> None:
     now = container.clock.now()
     with container.uow() as uow:
         rewards = uow.session.scalars(select(Reward).where(Reward.shop_id == demo_shop.id, Reward.active)).all()
@@ -137,3 +145,17 @@ def test_the_demo_shop_runs_a_catalogue_and_tiers_its_members_climbed_in_the_his
     assert len(rewards) == 3
     assert climbed  # by what they spent in a rolling year
     assert min(since for _, since in climbed) < now - timedelta(days=60)  # at the order that reached the tier
+
+
+# One demo run costs seconds (14 months of worker cycles): each test runs it once and checks a whole side of it.
+def test_the_history_is_recorded_at_its_own_time(container: Container, demo_shop: Shop) -> None:
+    members_joined_when_they_first_appeared_in_the_history_not_when_the_demo_ran(container, demo_shop)
+    order_lots_are_credited_and_available_at_the_orders_time_plus_the_pending_period(container, demo_shop)
+    lots_whose_expiry_is_past_expired_through_the_ledger_on_their_day(container, demo_shop)
+    ledger_verify_passes_on_the_demo_shop(container, demo_shop)
+
+
+def test_the_shop_emails_and_its_members_climb_tiers_along_the_history(container: Container, demo_shop: Shop) -> None:
+    the_history_emails_were_scheduled_and_sent_at_their_time(container, demo_shop)
+    review_requests_went_out_along_the_history_not_all_on_the_day_the_demo_ran(container, demo_shop)
+    the_demo_shop_runs_a_catalogue_and_tiers_its_members_climbed_in_the_history(container, demo_shop)
