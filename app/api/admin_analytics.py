@@ -16,9 +16,8 @@ from app.analytics.settings import read_analytics_settings, update_analytics_set
 from app.api import container
 from app.api.admin_auth import require_admin
 from app.api.docs import text_file
-from app.domain.email_texts import PLACEHOLDERS
-from app.i18n import LOCALES, pick_locale, translate
-from app.services import campaign_params, campaigns
+from app.i18n import LOCALES, pick_locale
+from app.services import campaign_params, campaigns, email_admin
 
 blp = Blueprint("admin_analytics", __name__, description="Retention analytics, segments, campaigns and exports.")
 
@@ -231,10 +230,8 @@ def message_preview(args: dict[str, Any]) -> dict[str, Any]:
     locale = pick_locale(args.get("locale"), g.shop.locale)
     email = campaigns.preview_message(container().uow(), g.shop.id, subject=args["subject"], body=args["body"],
                                       locale=locale)
-    placeholders = [{"name": name, "label": {loc: translate(f"emails.placeholder.{name}", loc) for loc in LOCALES}}
-                    for name in PLACEHOLDERS[campaign_params.MESSAGE_KIND]]
     return {"subject": email.subject, "html": email.html, "text": email.text, "locale": locale,
-            "placeholders": placeholders}
+            "placeholders": email_admin.placeholder_help(campaign_params.MESSAGE_KIND)}
 
 
 @blp.route("/admin/api/campaigns", methods=["POST"])

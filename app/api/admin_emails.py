@@ -11,7 +11,6 @@ from marshmallow import Schema, fields, validate
 
 from app.api import container
 from app.api.admin_auth import require_admin
-from app.domain.email_texts import PLACEHOLDERS
 from app.i18n import LOCALES, translate
 from app.services import email_admin, email_settings
 
@@ -207,8 +206,6 @@ def member_reviews(args: dict[str, Any], member_id: int) -> dict[str, Any]:
 def _settings_page(config: email_settings.EmailConfig) -> dict[str, Any]:
     kinds = [{"kind": kind, "category": email_settings.CATEGORY[kind],
               "name": {loc: translate(f"emails.kind.{kind}", loc) for loc in LOCALES},
-              "placeholders": [{"name": name, "label": {loc: translate(f"emails.placeholder.{name}", loc)
-                                                        for loc in LOCALES}}
-                               for name in PLACEHOLDERS[kind]]}
+              "placeholders": email_admin.placeholder_help(kind)}
              for kind in email_settings.KINDS]
     return {"settings": config.to_dict(), "defaults": email_settings.defaults(), "kinds": kinds}

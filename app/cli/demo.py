@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import click
@@ -17,42 +16,18 @@ from app.clock import FixedClock
 from app.container import Container
 from app.demo import history, replay
 from app.demo import shopify_payloads as payloads
-from app.domain.tiers import TierDef, TierProgram, TierTranslation
+from app.demo.shop import DEMO_SHOP, demo_shop
 from app.jobs.scheduler import run_once
 from app.migrate import upgrade
 from app.queries import shop_summary, top_members
 from app.repositories import ShopRepository
 from app.security import hmac_sha256_base64
-from app.services.admin_settings import update_settings
 from app.services.ledger_audit import verify_ledger
-from app.services.rewards import RewardFields, create_reward
-from app.services.shops import NewShop, add_shop
-from app.services.tiers import save_tier_program
 
-DEMO_SHOP = "demo-kaffeeroesterei.myshopify.com"
 # Jobs that need no shop API (the demo shop has no Admin API token, so nothing is pushed to a real shop).
 LOCAL_JOBS = ("mature_pending_points", "expire_points", "evaluate_tiers", "schedule_review_requests",
               "dispatch_outbox")
 OPENED_BEFORE = timedelta(days=1)  # the app was installed the day before the history's first order
-DEMO_PROGRAM = {"pending_days": 14, "expiry_policy": "per_lot", "expiry_months": 12, "expiry_reminder_days": 14}
-# A catalogue and VIP tiers as a coffee roaster would set them up: members climb by what they spend in a rolling
-# year (upgrades at the order that reaches a tier) and earn more per euro above Bronze.
-DEMO_REWARDS = (
-    RewardFields(kind="free_shipping", points_cost=300, value=Decimal("0"), name_de="Gratisversand",
-                 name_en="Free shipping"),
-    RewardFields(kind="fixed_amount", points_cost=500, value=Decimal("5.00"), minimum_order=Decimal("20.00")),
-    RewardFields(kind="percentage", points_cost=900, value=Decimal("10"), name_de="10 % auf die nächste Bestellung",
-                 name_en="10% off your next order"),
-)
-DEMO_TIERS = TierProgram("spend", "rolling_12m", 30, (
-    TierDef("bronze", "Bronze", Decimal("0"), perks=("Punkte auf jeden Einkauf",),
-            translations=(TierTranslation("en", "Bronze", ("Points on every purchase",)),)),
-    TierDef("silber", "Silber", Decimal("150"), Decimal("1.25"), perks=("+25 % Punkte", "Früher Zugang zu Raritäten"),
-            translations=(TierTranslation("en", "Silver", ("+25% points", "Early access to rare coffees")),)),
-    TierDef("gold", "Gold", Decimal("400"), Decimal("1.5"), entry_bonus_points=200,
-            perks=("+50 % Punkte", "Gratisversand ab dem ersten Euro"),
-            translations=(TierTranslation("en", "Gold", ("+50% points", "Free shipping on every order")),)),
-))
 Outcomes = dict[str, int]
 
 
@@ -79,7 +54,7 @@ def register(cli: click.Group) -> None:
         orders = history.make_orders(rng, people, start, now)
         events = history.make_events(orders, now)
         if url:
-            shop = _demo_shop(c, now)
+            shop = demo_shop(c, now)
             outcomes = _send_all(events, _http_sender(url), c.settings.shopify_api_secret, None)
         else:
             shop, outcomes = _replay(c, events, start - OPENED_BEFORE, now)
@@ -95,7 +70,7 @@ def _replay(c: Container, events: list[history.DemoEvent], opened: datetime, now
     app = replay.simulated_app(c, clock)
     sim: Container = app.extensions["container"]
     try:
-        shop = _demo_shop(sim, opened)
+        shop = demo_shop(sim, opened)
         timeline = replay.Replay(
             clock, lambda daily: replay.worker_cycle(sim, shop.id, daily=daily), opened + replay.WORKER_EVERY
         )
@@ -118,28 +93,6 @@ def _send_all(events: list[history.DemoEvent], send: Any, secret: str, timeline:
             key = outcome if status == 200 else f"HTTP {status}"
             outcomes[key] = outcomes.get(key, 0) + 1
     return outcomes
-
-
-def _demo_shop(c: Container, opened: datetime) -> Any:
-    """The demo shop; a new one is installed at `opened` with a programme as shops run it (points pending for
-    the returns period, each lot expiring after a year)."""
-    with c.uow() as uow:
-        existing = ShopRepository(uow.session).get_by_domain("shopify", DEMO_SHOP)
-    if existing is not None:
-        return existing
-    new = NewShop(
-        "shopify",
-        DEMO_SHOP,
-        name="Kaffeerösterei Müller (Demo)",
-        currency="EUR",
-        locale="de",
-    )
-    shop = add_shop(c.uow(), c.box, new, opened)
-    update_settings(c.uow(), shop.id, DEMO_PROGRAM, actor="demo", now=opened)
-    for fields in DEMO_REWARDS:
-        create_reward(c.uow(), shop.id, fields, opened)
-    save_tier_program(c.uow(), shop.id, DEMO_TIERS, opened)
-    return shop
 
 
 def _deliveries(event: history.DemoEvent) -> list[tuple[str, dict[str, Any], str]]:

@@ -80,11 +80,14 @@ def record_unchecked(uow: UnitOfWork, shop_id: int, now: datetime) -> None:
 
 
 def note_store_reachable(session: Session, shop_id: int, now: datetime) -> None:
-    """Inside a caller's transaction: a sync with the keys succeeded, so an unverified shop is retried at once."""
-    program = ShopRepository(session).settings_for_update(shop_id)
-    if program is None or state_of(program).verified:
+    """Inside a caller's transaction: a sync with the keys succeeded, so an unverified shop is retried at once.
+    A verified shop (nearly all, every sync) is only read; the row is locked to write an unverified one's state."""
+    if state_of(session.get(ProgramSettings, shop_id)).verified:
         return
-    _store(program, rules.store_reachable(state_of(program), now))
+    program = ShopRepository(session).settings_for_update(shop_id)
+    state = state_of(program)
+    if program is not None and not state.verified:
+        _store(program, rules.store_reachable(state, now))
 
 
 def connection_status(uow: UnitOfWork, shop_id: int) -> ConnectionState:

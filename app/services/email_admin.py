@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.domain.email_texts import email_text_errors
+from app.domain.email_texts import PLACEHOLDERS, email_text_errors
 from app.domain.errors import Conflict, InvalidInput, MemberNotFound, NotFound
 from app.domain.rewards import coupon_label
+from app.i18n import LOCALES, translate
 from app.mail.render import RenderedEmail
 from app.models import Member, OutboxMessage, Review, ReviewSubmission, RewardSettings, Shop
 from app.services.email_content import render_kind, sample_context
@@ -143,3 +144,10 @@ def _review(review: Review, score: int | None, email: str | None, first: str | N
         "rating": review.rating, "body": review.body, "flagged": review.flagged, "recommend_score": score,
         "created_at": review.created_at,
     }
+
+
+def placeholder_help(kind: str) -> list[dict[str, Any]]:
+    """The placeholders an email of `kind` fills in, each with what it stands for (de, en): the help beside its
+    texts in the emails tab and in a message campaign's form."""
+    return [{"name": name, "label": {loc: translate(f"emails.placeholder.{name}", loc) for loc in LOCALES}}
+            for name in PLACEHOLDERS[kind]]
