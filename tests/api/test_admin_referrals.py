@@ -103,7 +103,7 @@ def test_the_email_preview_shows_the_referrers_coupon_when_the_shop_gives_one(
 
     coupon = client.post("/admin/api/emails/preview", headers=headers, json=preview).get_json()
 
-    assert points["subject"] == "Danke für Ihre Empfehlung: 150 Punkte für Sie"
+    assert points["subject"] == "Danke für deine Empfehlung: 150 Punkte für dich"
     assert "gutgeschrieben" in points["text"]
     assert "Dankeschön-Gutschein" in coupon["text"]
     assert "TREUE-5EUR-8K3M" in coupon["text"]

@@ -49,7 +49,7 @@ def test_submitting_stores_reviews_flags_low_ratings_and_credits_points_once(cli
     again = client.post(path, data=form)
 
     assert first.status_code == 200
-    assert "Vielen Dank für Ihre Bewertung!" in first.get_data(as_text=True)
+    assert "Vielen Dank für deine Bewertung!" in first.get_data(as_text=True)
     assert "bereits bewertet" in again.get_data(as_text=True)
     reviews = _rows(container, Review)
     assert [(r.product_key, r.rating, r.flagged, r.body) for r in reviews] == [

@@ -38,7 +38,7 @@ def test_a_shopper_rates_two_products_on_a_phone_and_sees_thanks(
     page.click('[data-testid="review-submit"]')
 
     page.wait_for_selector('[data-testid="review-thanks"]')
-    assert "Vielen Dank für Ihre Bewertung!" in page.inner_text('[data-testid="review-thanks"]')
+    assert "Vielen Dank für deine Bewertung!" in page.inner_text('[data-testid="review-thanks"]')
     assert "50 Punkte" in page.inner_text('[data-testid="review-points-awarded"]')
     screenshot("thanks")
     with container.uow() as uow:

@@ -204,7 +204,7 @@ def test_the_email_with_a_redeemed_code_says_what_it_gives_and_until_when(contai
 
     [sent] = [m for m in mailer.sent if result.code in m.get_body(("plain",)).get_content()]
     text = sent.get_body(("plain",)).get_content().replace("\xa0", " ")
-    assert str(sent["Subject"]) == "Ihr Gutschein: 5,00 € Rabatt"
+    assert str(sent["Subject"]) == "Dein Gutschein: 5,00 € Rabatt"
     assert f"5,00 € Rabatt: {result.code} (gültig bis 1. April 2026)" in text
 
 

@@ -29,7 +29,7 @@ def test_thank_you_goes_out_right_after_payment(container, shopify_shop, mailer)
     assert len(mailer.sent) == 1
     sent = mailer.sent[0]
     assert sent["To"] == FAN.email
-    assert sent["Subject"] == "Vielen Dank für Ihren Einkauf, Jürgen!"
+    assert sent["Subject"] == "Vielen Dank für deinen Einkauf, Jürgen!"
     text = sent.get_body(("plain",)).get_content()
     assert "#5001" in text
     assert "49 Punkte" in text
@@ -90,9 +90,9 @@ def test_one_reminder_follows_the_configured_days_after_an_unanswered_request(co
 
     assert _statuses(container, shopify_shop, "review_reminder") == ["sent"]
     assert [m["Subject"] for m in mailer.sent] == [
-        "Vielen Dank für Ihren Einkauf, Jürgen!",
-        "Wie gefällt Ihnen Ihr Einkauf bei Kaffeerösterei Müller?",
-        "Eine Minute für Ihre Bewertung?",
+        "Vielen Dank für deinen Einkauf, Jürgen!",
+        "Wie gefällt dir dein Einkauf bei Kaffeerösterei Müller?",
+        "Eine Minute für deine Bewertung?",
     ]
 
 
@@ -202,7 +202,7 @@ def test_unsubscribe_cancels_pending_requests_and_stops_new_ones_but_not_thank_y
     dispatch(container)
 
     assert _statuses(container, shopify_shop, "review_request") == ["cancelled"]
-    assert [m["Subject"] for m in mailer.sent] == ["Vielen Dank für Ihren Einkauf, Erika!"] * 2
+    assert [m["Subject"] for m in mailer.sent] == ["Vielen Dank für deinen Einkauf, Erika!"] * 2
 
 
 def test_disabled_kind_is_not_scheduled(container, shopify_shop, mailer):

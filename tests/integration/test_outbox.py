@@ -90,8 +90,8 @@ def test_kinds_from_other_areas_render_from_their_context(container, shopify_sho
     dispatch(container)
 
     subjects = sorted(str(m["Subject"]) for m in mailer.sent)
-    assert subjects == ["Glückwunsch: Sie sind jetzt Gold!", "Ihr Gutschein: 5 € Gutschein",
-                        "Ihre 150 Punkte verfallen bald"]
+    assert subjects == ["Dein Gutschein: 5 € Gutschein", "Deine 150 Punkte verfallen bald",
+                        "Glückwunsch: Du bist jetzt Gold!"]
     bodies = " ".join(m.get_body(("plain",)).get_content() for m in mailer.sent)
     assert "TREUE-5" in bodies
     assert "30. Juni 2026" in bodies

@@ -26,8 +26,8 @@ def test_the_referrer_is_told_once_about_the_points_in_their_language(
     [sent] = [m for m in mailer.sent if m["To"] == REFERRER.email]
     text = sent.get_body(("plain",)).get_content().replace("\xa0", " ")
     assert "500 Punkte" in str(sent["Subject"])
-    assert "Ihnen wurden 500 Punkte gutgeschrieben." in text
-    assert "Ihr Punktestand jetzt: 500 Punkte" in text
+    assert "Dir wurden 500 Punkte gutgeschrieben." in text
+    assert "Dein Punktestand jetzt: 500 Punkte" in text
     assert "Anna" not in text
     assert "Schmidt" not in text
     assert "anna.schmidt" not in text

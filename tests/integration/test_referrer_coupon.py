@@ -60,8 +60,8 @@ def test_the_referrer_gets_a_real_code_at_the_shop_and_an_email_with_it_instead_
     dispatch(container)
     [sent] = [m for m in mailer.sent if m["To"] == REFERRER.email]
     text = sent.get_body(("plain",)).get_content().replace("\xa0", " ")
-    assert str(sent["Subject"]) == "Danke für Ihre Empfehlung: 10,00 € Rabatt für Sie"
-    assert f"Ihr Dankeschön-Gutschein (10,00 € Rabatt): {coupon.code} (gültig bis" in text
+    assert str(sent["Subject"]) == "Danke für deine Empfehlung: 10,00 € Rabatt für dich"
+    assert f"Dein Dankeschön-Gutschein (10,00 € Rabatt): {coupon.code} (gültig bis" in text
     assert "Anna" not in text
     assert "anna.schmidt" not in text
     [row] = list_referrals(container.uow(), shop.id)
