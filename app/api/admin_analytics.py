@@ -66,11 +66,19 @@ class CampaignSchema(Schema):
     params = fields.Dict(load_default=dict)
 
 
-class MessagePreviewArgs(Schema):
-    """A message campaign's unsaved texts, and the language to preview in (default: the shop's)."""
+def _texts_field(limit: int, what: str) -> fields.Raw:
+    # one text (the shop's language) or one per language; services/campaign_params checks the shape
+    text = {"type": "string", "maxLength": limit}
+    return fields.Raw(load_default="", metadata={
+        "description": f"The {what}: one text, or one per language ({{\"de\": …, \"en\": …}})",
+        "oneOf": [text, {"type": "object", "additionalProperties": text}]})
 
-    subject = fields.Str(load_default="", validate=validate.Length(max=200))
-    body = fields.Str(load_default="", validate=validate.Length(max=5000))
+
+class MessagePreviewArgs(Schema):
+    """A message campaign's unsaved texts, and the language of the member to preview for (default: the shop's)."""
+
+    subject = _texts_field(200, "subject")
+    body = _texts_field(5000, "body")
     locale = fields.Str(validate=validate.OneOf(LOCALES))
 
 
@@ -226,11 +234,12 @@ def preview(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, MessagePreviewSchema)
 @require_admin
 def message_preview(args: dict[str, Any]) -> dict[str, Any]:
-    """A message campaign's email for a sample member, with the unsaved subject and body (422 for bad placeholders)."""
+    """A message campaign's email for a sample member reading `locale`, with the unsaved subject and body (422 for
+    bad placeholders); `locale` in the answer is the language the email is written in."""
     locale = pick_locale(args.get("locale"), g.shop.locale)
-    email = campaigns.preview_message(container().uow(), g.shop.id, subject=args["subject"], body=args["body"],
-                                      locale=locale)
-    return {"subject": email.subject, "html": email.html, "text": email.text, "locale": locale,
+    written_in, email = campaigns.preview_message(container().uow(), g.shop.id, subject=args["subject"],
+                                                  body=args["body"], locale=locale)
+    return {"subject": email.subject, "html": email.html, "text": email.text, "locale": written_in,
             "placeholders": email_admin.placeholder_help(campaign_params.MESSAGE_KIND)}
 
 

@@ -106,6 +106,10 @@ EXACT: dict[str, str] = {
     "The review is not complete.": "Die Bewertung ist noch nicht vollständig.",
     "The next-purchase rule is not valid.": "Die Regel für den Gutschein zum nächsten Einkauf ist nicht gültig.",
     "The email texts are not valid.": "Die E-Mail-Texte sind nicht gültig.",
+    "Write the subject and the text in this language, or neither.":
+        "Bitte Betreff und Text in dieser Sprache schreiben – oder keines von beiden.",
+    'A text, or one text per language: {"de": …, "en": …}.':
+        'Ein Text oder ein Text je Sprache: {"de": …, "en": …}.',
     "The service is temporarily unavailable.": "Der Dienst ist vorübergehend nicht erreichbar.",
     "An unexpected error occurred.": "Ein unerwarteter Fehler ist aufgetreten.",
     "A value is out of range or contains characters that cannot be stored.":

@@ -1,4 +1,9 @@
-"""What a campaign does, checked before it is created: bonus points, a coupon's terms, or a message's texts."""
+"""What a campaign does, checked before it is created: bonus points, a coupon's terms, or a message's texts.
+
+A message's subject and body, and a coupon's title, are written either once (a string: the shop's language) or
+per language (`{"de": …, "en": …}`). Each member then gets the texts in their language when there are any, else
+the shop's, else the one there is, and the whole email (greeting, footer) in the language of the texts it carries.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,14 @@ from typing import Any
 
 from app.domain.email_texts import text_problems
 from app.domain.errors import InvalidInput
+from app.i18n import LOCALES, pick_locale
 
 ACTIONS = ("bonus", "coupon", "message")
 COUPON_KINDS = ("fixed_amount", "percentage", "free_shipping")
 MESSAGE_KIND = "campaign"  # the email kind a message campaign sends
+LIMITS = {"subject": 200, "body": 5000, "title": 200}
+HALF_WRITTEN = "Write the subject and the text in this language, or neither."
+NOT_TEXTS = "A text, or one text per language: {\"de\": …, \"en\": …}."
 
 
 def check_params(action: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -24,21 +33,84 @@ def check_params(action: str, params: dict[str, Any]) -> dict[str, Any]:
         return {"points": points, "reason": str(params.get("reason") or "campaign")[:200]}
     if action == "coupon":
         return _coupon_terms(params)
-    errors = {k: ["required"] for k in ("subject", "body") if not str(params.get(k) or "").strip()}
-    if errors:
-        raise InvalidInput("message text?", errors=errors)
-    texts = {"subject": str(params["subject"]).strip()[:200], "body": str(params["body"]).strip()[:5000]}
-    check_message_texts(texts)
-    return texts
+    return message_texts(params.get("subject"), params.get("body"), required=True)
 
 
-def check_message_texts(texts: dict[str, str]) -> None:
-    """A message's subject and body, or InvalidInput at each field with a placeholder problem."""
-    # The rule the email settings' texts follow: only the placeholders a campaign's email fills in, every brace
-    # part of one, so no member receives "{code}" or "Hallo {first_name" as typed.
-    errors = {field: problems for field, text in texts.items() if (problems := text_problems(text, MESSAGE_KIND))}
+def message_texts(subject: Any, body: Any, *, required: bool) -> dict[str, Any]:
+    """A message's subject and body as stored (both strings, or both per language, only languages written in
+    full), or InvalidInput at each faulty field (and language).
+
+    The rule the email settings' texts follow: only the placeholders a campaign's email fills in, every brace
+    part of one, so no member receives "{code}" or "Hallo {first_name" as typed. `required`: at least one
+    language written (a start); a preview takes what there is.
+    """
+    if _is_plain(subject) and _is_plain(body):
+        texts = {field: (text or "").strip()[: LIMITS[field]] for field, text in (("subject", subject), ("body", body))}
+        missing = {field: ["required"] for field, text in texts.items() if required and not text}
+        if missing:
+            raise InvalidInput("message text?", errors=missing)
+        errors = {field: problems for field, text in texts.items() if (problems := text_problems(text, MESSAGE_KIND))}
+        if errors:
+            raise InvalidInput("The email texts are not valid.", errors=errors)
+        return texts
+    subjects, bodies = _per_language("subject", subject), _per_language("body", body)
+    errors: dict[str, dict[str, list[str]]] = {}
+    for locale in LOCALES:
+        pair = {"subject": subjects.get(locale, ""), "body": bodies.get(locale, "")}
+        for field, text in pair.items():
+            problems = text_problems(text, MESSAGE_KIND) or ([HALF_WRITTEN] if not text and any(pair.values()) else [])
+            if problems:
+                errors.setdefault(field, {})[locale] = problems
+    written = [locale for locale in LOCALES if subjects.get(locale) and bodies.get(locale)]
+    if required and not written and not errors:
+        errors = {field: {locale: ["required"] for locale in LOCALES} for field in ("subject", "body")}
     if errors:
         raise InvalidInput("The email texts are not valid.", errors=errors)
+    return {"subject": {locale: subjects[locale] for locale in written},
+            "body": {locale: bodies[locale] for locale in written}}
+
+
+def texts_for(texts: dict[str, Any], member_locale: str | None, shop_locale: str) -> tuple[str, dict[str, str]]:
+    """The language a member's email is written in, and its texts: the member's language when there are texts
+    in it, else the shop's, else the one there is (a string is the shop's language)."""
+    if _is_plain(texts.get("subject")):
+        return pick_locale(shop_locale), {field: str(texts.get(field) or "") for field in ("subject", "body")}
+    written = [locale for locale in LOCALES if texts["subject"].get(locale)]
+    if not written:  # a preview before anything is written: the language asked for
+        return pick_locale(member_locale, shop_locale), {"subject": "", "body": ""}
+    locale = _best(written, member_locale, shop_locale)
+    return locale, {field: texts[field][locale] for field in ("subject", "body")}
+
+
+def title_for(title: Any, member_locale: str | None, shop_locale: str) -> str:
+    """A coupon campaign's title for one member (as `texts_for` picks), "" when the merchant wrote none."""
+    if _is_plain(title):
+        return title or ""
+    written = [locale for locale in LOCALES if title.get(locale)]
+    return title[_best(written, member_locale, shop_locale)] if written else ""
+
+
+def _best(written: list[str], member_locale: str | None, shop_locale: str) -> str:
+    for candidate in (pick_locale(member_locale, shop_locale), pick_locale(shop_locale)):
+        if candidate in written:
+            return candidate
+    return written[0]
+
+
+def _is_plain(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _per_language(field: str, value: Any, message: str = "The email texts are not valid.") -> dict[str, str]:
+    """A field's texts by language (stripped, cut to its limit); InvalidInput for any other shape."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(text, str) for text in value.values()):
+        raise InvalidInput(message, errors={field: [NOT_TEXTS]})
+    unknown = sorted(str(locale) for locale in value if locale not in LOCALES)
+    if unknown:
+        raise InvalidInput(message, errors={field: {locale: [f"one of {', '.join(LOCALES)}"] for locale in unknown}})
+    return {locale: text.strip()[: LIMITS[field]] for locale, text in value.items() if text.strip()}
 
 
 def _coupon_terms(params: dict[str, Any]) -> dict[str, Any]:
@@ -58,4 +130,11 @@ def _coupon_terms(params: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise InvalidInput("invalid coupon", errors=errors)
     return {"kind": params["kind"], "value": str(value), "minimum_order": str(minimum) if minimum else None,
-            "validity_days": days, "title": str(params.get("title") or "")[:200]}
+            "validity_days": days, "title": _coupon_title(params.get("title"))}
+
+
+def _coupon_title(title: Any) -> str | dict[str, str]:
+    if _is_plain(title):
+        return (title or "").strip()[: LIMITS["title"]]
+    return _per_language("title", title, "invalid coupon")
+

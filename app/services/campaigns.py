@@ -23,11 +23,13 @@ from app.analytics.dialect import dialect_of, tune_for_analytics
 from app.analytics.segments import parse_segment, segment_select, segment_size
 from app.analytics.settings import from_program
 from app.domain.errors import Conflict, InvalidInput, NotFound
+from app.domain.rewards import coupon_label
+from app.i18n import pick_locale
 from app.mail.render import RenderedEmail
 from app.models import Campaign, CampaignRecipient, Member, Shop
 from app.repositories import MemberRepository, ShopRepository
 from app.services import ledger
-from app.services.campaign_params import MESSAGE_KIND, check_message_texts, check_params
+from app.services.campaign_params import MESSAGE_KIND, check_params, message_texts, texts_for, title_for
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.email_content import render_kind, sample_context
 from app.services.email_settings import get_config
@@ -57,21 +59,24 @@ def preview_segment(uow: UnitOfWork, shop_id: int, segment: dict[str, Any]) -> i
         return segment_size(uow.session, shop_id, definition, _shares(uow.session, shop_id))
 
 
-def preview_message(uow: UnitOfWork, shop_id: int, *, subject: str, body: str, locale: str) -> RenderedEmail:
-    """A message campaign's email as a (made-up) member receives it, with the merchant's unsaved texts.
+def preview_message(
+    uow: UnitOfWork, shop_id: int, *, subject: Any, body: Any, locale: str
+) -> tuple[str, RenderedEmail]:
+    """A message campaign's email as a (made-up) member reading `locale` receives it, with the merchant's unsaved
+    texts (strings, or per language); returns the language it is written in, and the email.
 
     Texts with faulty placeholders are refused as starting the campaign refuses them (the errors under
-    `subject` and `body`); empty texts are not, as the merchant may not have written them yet.
+    `subject` and `body`, per language); empty texts are not, as the merchant may not have written them yet.
     """
-    texts = {"subject": subject.strip()[:200], "body": body.strip()[:5000]}
-    check_message_texts(texts)
+    checked = message_texts(subject, body, required=False)
     with uow:
         shop = uow.session.get(Shop, shop_id)
         if shop is None:
             raise NotFound()
+        written_in, texts = texts_for(checked, locale, shop.locale)
         config = get_config(uow.session, shop_id)
-        context = {**sample_context(shop, locale, MESSAGE_KIND, config), **texts}
-        return render_kind(MESSAGE_KIND, locale, context, config)
+        context = {**sample_context(shop, written_in, MESSAGE_KIND, config), **texts}
+        return written_in, render_kind(MESSAGE_KIND, written_in, context, config)
 
 
 def create_campaign(
@@ -255,11 +260,17 @@ def _act(session: Session, shop: Shop, campaign: Campaign, member: Member, now: 
         ledger.credit(session, member, int(params["points"]), posting, now=now, expires_at=expires_at)
         return "done", f"{params['points']} points"
     if campaign.action == "coupon":
-        terms = CouponTerms(params["kind"], Decimal(params["value"]),
+        value = Decimal(params["value"])
+        # the shopper reads the title (My rewards, the coupon's email): the merchant's, else what it gives, in
+        # the member's language; never the campaign's name, which is the merchant's own
+        title = title_for(params.get("title"), member.locale, shop.locale) or coupon_label(
+            params["kind"], value, pick_locale(member.locale, shop.locale), shop.currency)
+        terms = CouponTerms(params["kind"], value,
                             Decimal(params["minimum_order"]) if params.get("minimum_order") else None,
-                            int(params["validity_days"]), params.get("title") or campaign.name)
+                            int(params["validity_days"]), title)
         coupon = issue_coupon(session, shop, member, terms, source="campaign", idempotency_key=key, now=now)
         return "done", coupon.code
-    message = enqueue(session, shop, member, MESSAGE_KIND, due_at=now, dedupe_key=key, now=now,
-                      context={"subject": params["subject"], "body": params["body"], "campaign_id": campaign.id})
+    written_in, texts = texts_for(params, member.locale, shop.locale)
+    message = enqueue(session, shop, member, MESSAGE_KIND, due_at=now, dedupe_key=key, now=now, locale=written_in,
+                      context={**texts, "campaign_id": campaign.id})
     return ("done", "queued") if message is not None else ("skipped", "no consent or messages off")

@@ -42,8 +42,12 @@ def enqueue(
     dedupe_key: str,
     context: dict[str, Any] | None = None,
     now: datetime | None = None,
+    locale: str | None = None,
 ) -> OutboxMessage | None:
     """Schedule one email in the caller's transaction; None when off, not allowed, or already scheduled.
+
+    `locale`: the language the email is written in, when the caller's texts decide it (a campaign's); else the
+    member's, or the shop's.
 
     `dedupe_key` is unique per shop (e.g. f"tier_upgrade:{member.id}:{tier_id}"): a second call with the same
     key is a no-op, so retries are safe. `context` must be JSON-serialisable (see REQUIRED_CONTEXT).
@@ -61,7 +65,7 @@ def enqueue(
     created = now or due_at
     values = {
         "shop_id": shop.id, "member_id": member.id, "order_id": order.id if order is not None else None,
-        "kind": kind, "locale": pick_locale(member.locale, shop.locale), "to_email": member.email,
+        "kind": kind, "locale": locale or pick_locale(member.locale, shop.locale), "to_email": member.email,
         "dedupe_key": dedupe_key[:190], "context": _jsonable(context or {}), "status": "pending",
         "due_at": due_at, "attempts": 0, "created_at": created, "updated_at": created,
     }

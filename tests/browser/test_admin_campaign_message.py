@@ -30,10 +30,10 @@ def test_the_message_form_shows_the_placeholders_the_greeting_note_and_the_email
         "Platzhalter: {first_name} (Vorname), {shop} (Name des Shops), {balance} (Punktestand)")
     expect(page.get_by_test_id("campaign-greeting")).to_contain_text(
         "Die Anrede („Hallo Vorname,“) setzt die E-Mail selbst")
-    expect(page.get_by_test_id("campaign-body")).to_have_attribute(
-        "aria-describedby", "campaign-placeholders campaign-greeting")
-    page.get_by_test_id("campaign-subject").fill("Neu für {first_name}")
-    page.get_by_test_id("campaign-body").fill("Ihr Stand: {balance} Punkte\n\n<b>Torte</b>")
+    expect(page.get_by_test_id("campaign-body-de")).to_have_attribute(
+        "aria-describedby", "campaign-placeholders campaign-greeting campaign-languages")
+    page.get_by_test_id("campaign-subject-de").fill("Neu für {first_name}")
+    page.get_by_test_id("campaign-body-de").fill("Ihr Stand: {balance} Punkte\n\n<b>Torte</b>")
 
     expect(page.get_by_test_id("campaign-email-subject")).to_have_text("Betreff: Neu für Jürgen")
     email = page.frame_locator("[data-testid=campaign-email-frame]").locator("body")
@@ -47,20 +47,52 @@ def test_a_refused_placeholder_is_marked_at_its_field_while_typing_and_starts_no
 ) -> None:
     worked_example(container, shopify_shop)
     open_message_form(app, page, live_url, shopify_shop)
-    page.get_by_test_id("campaign-subject").fill("Ihr Code {code}")
-    page.get_by_test_id("campaign-body").fill("Neue Sorten!")
+    page.get_by_test_id("campaign-subject-de").fill("Ihr Code {code}")
+    page.get_by_test_id("campaign-body-de").fill("Neue Sorten!")
 
-    expect(page.get_by_test_id("error-subject")).to_have_text(REFUSED)
-    expect(page.get_by_test_id("campaign-subject")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("error-subject.de")).to_have_text(REFUSED)
+    expect(page.get_by_test_id("campaign-subject-de")).to_have_attribute("aria-invalid", "true")
     page.get_by_test_id("campaign-run").click()
-    expect(page.get_by_test_id("error-subject")).to_have_text(REFUSED)
+    expect(page.get_by_test_id("error-subject.de")).to_have_text(REFUSED)
     expect(page.get_by_test_id("campaign-confirm")).to_have_count(0)
     assert list_campaigns(container.uow(), shopify_shop.id) == []
 
-    page.get_by_test_id("campaign-subject").fill("Neu für {first_name}")
-    expect(page.get_by_test_id("error-subject")).to_have_count(0)
+    page.get_by_test_id("campaign-subject-de").fill("Neu für {first_name}")
+    expect(page.get_by_test_id("error-subject.de")).to_have_count(0)
     page.get_by_test_id("campaign-run").click()
     page.get_by_test_id("campaign-confirm-run").click()
     page.get_by_test_id("toast-ok").wait_for()
     [campaign] = list_campaigns(container.uow(), shopify_shop.id)
-    assert campaign["params"] == {"subject": "Neu für {first_name}", "body": "Neue Sorten!"}
+    assert campaign["params"] == {"subject": {"de": "Neu für {first_name}"}, "body": {"de": "Neue Sorten!"}}
+
+
+def test_the_texts_are_written_per_language_and_previewed_as_each_language_s_members_receive_them(  # type: ignore[no-untyped-def]
+    app, container, live_url, page, shopify_shop
+) -> None:
+    worked_example(container, shopify_shop)
+    open_message_form(app, page, live_url, shopify_shop)
+    page.get_by_test_id("campaign-subject-de").fill("Neu für {first_name}")
+    page.get_by_test_id("campaign-body-de").fill("Frisch geröstet.")
+    email = page.frame_locator("[data-testid=campaign-email-frame]").locator("body")
+    expect(email).to_contain_text("Hallo Jürgen,")
+
+    page.get_by_test_id("campaign-preview-language").select_option("en")
+    expect(page.get_by_test_id("campaign-email-language")).to_have_text(
+        "Ohne Text auf Englisch bekommen diese Mitglieder die Fassung auf Deutsch.")
+    expect(email).to_contain_text("Hallo Jürgen,")
+
+    page.get_by_test_id("campaign-subject-en").fill("New for {first_name}")
+    expect(page.get_by_test_id("error-body.en")).to_have_text(
+        "Bitte Betreff und Text in dieser Sprache schreiben – oder keines von beiden.")
+    page.get_by_test_id("campaign-body-en").fill("Freshly roasted.")
+    expect(page.get_by_test_id("error-body.en")).to_have_count(0)
+    expect(page.get_by_test_id("campaign-email-subject")).to_have_text("Betreff: New for Alex")
+    expect(email).to_contain_text("Hello Alex,")
+    expect(page.get_by_test_id("campaign-email-language")).to_have_text("")
+
+    page.get_by_test_id("campaign-run").click()
+    page.get_by_test_id("campaign-confirm-run").click()
+    page.get_by_test_id("toast-ok").wait_for()
+    [campaign] = list_campaigns(container.uow(), shopify_shop.id)
+    assert campaign["params"] == {"subject": {"de": "Neu für {first_name}", "en": "New for {first_name}"},
+                                  "body": {"de": "Frisch geröstet.", "en": "Freshly roasted."}}

@@ -157,9 +157,9 @@ def check_campaign_views(page: Page, view: Callable[..., None], container: Conta
     page.get_by_test_id("campaign-kind").select_option("all")
     page.get_by_test_id("campaign-action").select_option("message")
     page.get_by_test_id("campaign-name").fill(CAMPAIGN)
-    page.get_by_test_id("campaign-subject").fill(f"{SCRIPT} Winter")
+    page.get_by_test_id("campaign-subject-de").fill(f"{SCRIPT} Winter")
     # Template syntax is refused in a campaign's texts (its braces are no placeholder): markup and SQL go through.
-    page.get_by_test_id("campaign-body").fill(f"{IMG} {SQL}")
+    page.get_by_test_id("campaign-body-de").fill(f"{IMG} {SQL}")
     page.get_by_test_id("campaign-run").click()
     page.get_by_test_id("campaign-confirm-run").click()  # the start asks first how many it reaches
     page.locator("[data-testid=campaign-list] tr[data-status=queued]").wait_for()

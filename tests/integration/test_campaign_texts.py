@@ -79,12 +79,12 @@ def test_the_preview_refuses_faulty_placeholders_as_the_start_does(container, sh
 def test_the_preview_shows_the_email_a_sample_member_receives_in_the_language_asked(  # type: ignore[no-untyped-def]
     container, shopify_shop
 ) -> None:
-    email = preview_message(container.uow(), shopify_shop.id, subject="Neu für {first_name}",
-                            body="Stand: {balance}\n\n<i>bald</i>", locale="de")
+    _, email = preview_message(container.uow(), shopify_shop.id, subject="Neu für {first_name}",
+                               body="Stand: {balance}\n\n<i>bald</i>", locale="de")
 
     assert email.subject == "Neu für Jürgen"
     assert "Hallo Jürgen," in email.text
     assert "Stand: 320" in email.text
     assert "<p>&lt;i&gt;bald&lt;/i&gt;</p>" in email.html
-    assert "Hello Alex," in preview_message(container.uow(), shopify_shop.id, subject="New", body="x",
-                                            locale="en").text
+    assert "Hello Alex," in preview_message(container.uow(), shopify_shop.id, subject={"en": "New"},
+                                            body={"en": "x"}, locale="en")[1].text

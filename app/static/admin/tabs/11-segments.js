@@ -131,61 +131,101 @@
         // coupon_kind and coupon_value: the segment picker in the same form has `kind` and `value` already
         field("coupon_value", ctx.t("Wert", "Value"), { type: "number", step: "0.01", value: "10" }),
         field("validity_days", ctx.t("Gültig (Tage)", "Valid (days)"), { type: "number", step: "1", value: "30" }),
+        // what shoppers read in My rewards and the coupon's email; empty: what the coupon gives ("10 % Rabatt")
+        ...languagesOf(ctx).map(([code, de, en]) => field(`title.${code}`, ctx.t(`Titel für Kunden (${de})`, `Title shoppers see (${en})`),
+          { type: "text", size: "28", lang: code, "data-testid": `campaign-title-${code}`,
+            placeholder: ctx.t("leer: was der Gutschein gibt", "empty: what the coupon gives") })),
       ],
       message: [messageEditor(ctx, field)],
     };
     return groups;
   }
 
-  /** A message's subject and body with the placeholders they may use, a note that the greeting comes by itself,
-   *  and the email as a member receives it (the shop's language, a sample member), refreshed while typing.
-   *  `.check()` previews now: false when the server refused a text (marked at its field, as a start would). */
+  const LANGUAGES = [["de", "Deutsch", "German"], ["en", "Englisch", "English"]];
+
+  /** The shop's language first: the texts a merchant writes first, and the preview's default. */
+  function languagesOf(ctx) {
+    const first = ctx.shop && ctx.shop.locale === "en" ? "en" : "de";
+    return LANGUAGES.slice().sort(([a], [b]) => (a === first ? -1 : b === first ? 1 : 0));
+  }
+
+  /** A message's subject and body per language with the placeholders they may use, a note that the greeting comes
+   *  by itself, and the email as a member reading the chosen language receives it (a sample member), refreshed
+   *  while typing. `.check()` previews now: false when the server refused a text (marked at its field, as a start
+   *  would). `.texts()`: {subject: {de, en}, body: {de, en}}. */
   function messageEditor(ctx, field) {
-    const described = "campaign-placeholders campaign-greeting";
+    const described = "campaign-placeholders campaign-greeting campaign-languages";
+    const languages = languagesOf(ctx);
     const help = ctx.h("p", { class: "la-hint", id: "campaign-placeholders", "data-testid": "campaign-placeholders" });
     const greeting = ctx.h("p", { class: "la-hint", id: "campaign-greeting", "data-testid": "campaign-greeting" },
       ctx.t("Die Anrede („Hallo Vorname,“) setzt die E-Mail selbst vor Ihren Text: bitte keine eigene schreiben.",
         "The email puts the greeting (“Hello first name,”) before your text itself: please do not write your own."));
-    const texts = ctx.h("div", { class: "la-row" },
-      field("subject", ctx.t("Betreff", "Subject"), { type: "text", size: "40", "aria-describedby": described }),
-      field("body", ctx.t("Text", "Text"), { tag: "textarea", rows: "6", cols: "48", "aria-describedby": described }));
+    const note = ctx.h("p", { class: "la-hint", id: "campaign-languages", "data-testid": "campaign-languages" },
+      ctx.t("Jedes Mitglied bekommt die E-Mail in seiner Sprache, samt Anrede und Fußzeile; fehlt der Text in seiner Sprache, die andere Fassung.",
+        "Each member receives the email in their language, greeting and footer included; without a text in their language, the other one."));
+    const texts = ctx.h("div", {}, languages.map(([code, de, en]) => ctx.h("div", { class: "la-row", lang: code },
+      field(`subject.${code}`, ctx.t(`Betreff (${de})`, `Subject (${en})`),
+        { type: "text", size: "40", "aria-describedby": described, "data-testid": `campaign-subject-${code}` }),
+      field(`body.${code}`, ctx.t(`Text (${de})`, `Text (${en})`),
+        { tag: "textarea", rows: "6", cols: "48", "aria-describedby": described, "data-testid": `campaign-body-${code}` }))));
+    const reader = ctx.h("select", { "data-testid": "campaign-preview-language", "aria-label": ctx.t("Vorschau für Mitglieder mit der Sprache", "Preview for members reading") },
+      languages.map(([code, de, en]) => ctx.h("option", { value: code }, ctx.t(de, en))));
     const subject = ctx.h("p", { "data-testid": "campaign-email-subject", "aria-live": "polite" });
+    const writtenIn = ctx.h("p", { class: "la-hint", "data-testid": "campaign-email-language", "aria-live": "polite" });
     // sandbox without scripts: the preview is inert HTML even if a text slipped through unescaped
     const frame = ctx.h("iframe", { sandbox: "", title: ctx.t("E-Mail-Vorschau", "Email preview"), "data-testid": "campaign-email-frame",
       style: { width: "100%", height: "420px", border: "1px solid #ddd", borderRadius: "8px", background: "#fff" } });
     const latest = ctx.latestOnly();
-    const value = (name) => texts.querySelector(`[name="${name}"]`).value;
+    const textsOf = () => {
+      const out = { subject: {}, body: {} };
+      for (const [code] of languages) {
+        for (const part of ["subject", "body"]) out[part][code] = texts.querySelector(`[name="${part}.${code}"]`).value;
+      }
+      return out;
+    };
+    const languageName = (code) => { const found = LANGUAGES.find(([c]) => c === code); return ctx.t(found[1], found[2]); };
     let timer = null;
     const check = async () => {
       clearTimeout(timer);  // this check covers what a pending one would: a start waits for it, not for a later one
       try {
         const result = await latest(ctx.api("/admin/api/campaigns/message-preview", { method: "POST",
-          body: { subject: value("subject"), body: value("body") } }));
+          body: Object.assign(textsOf(), { locale: reader.value }) }));
         ctx.fieldErrors(texts, {});  // only the texts' marks: the segment's stay until it is previewed again
         help.replaceChildren(ctx.t("Platzhalter: ", "Placeholders: "), ...result.placeholders.map((p, i) =>
           [i ? ", " : "", ctx.h("code", {}, `{${p.name}}`), ` (${p.label[ctx.locale] || p.name})`]).flat());
         subject.replaceChildren(ctx.h("strong", {}, ctx.t("Betreff: ", "Subject: ")), result.subject);
+        writtenIn.textContent = result.locale === reader.value ? "" : ctx.t(
+          `Ohne Text auf ${languageName(reader.value)} bekommen diese Mitglieder die Fassung auf ${languageName(result.locale)}.`,
+          `Without a text in ${languageName(reader.value)}, these members receive the ${languageName(result.locale)} one.`);
         frame.srcdoc = result.html;
         return true;
       } catch (error) {
         if (error.status === 422) ctx.fieldErrors(texts, (error.body && error.body.errors) || {});
         subject.textContent = ctx.errorText(error);
+        writtenIn.textContent = "";
         frame.srcdoc = "";  // an earlier text's email is not what this one would send
         return false;
       }
     };
     texts.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 300); });
-    const el = ctx.h("div", { "data-testid": "campaign-message", style: { flexBasis: "100%" } }, texts, help, greeting,
-      ctx.h("h3", {}, ctx.t("So kommt die E-Mail an", "The email as members receive it")), subject, frame);
+    reader.addEventListener("change", () => check());
+    const el = ctx.h("div", { "data-testid": "campaign-message", style: { flexBasis: "100%" } }, texts, help, greeting, note,
+      ctx.h("h3", {}, ctx.t("So kommt die E-Mail an", "The email as members receive it")),
+      ctx.h("label", { class: "la-row" }, ctx.t("Mitglieder mit der Sprache ", "Members reading "), reader),
+      subject, writtenIn, frame);
     el.check = check;
+    el.texts = textsOf;
     return el;
   }
 
   function paramsOf(form, action) {
     const v = (name) => form.elements[name].value;
     if (action === "bonus") return { points: Number(v("points")) };
-    if (action === "coupon") return { kind: v("coupon_kind"), value: v("coupon_value"), validity_days: Number(v("validity_days")) };
-    return { subject: v("subject"), body: v("body") };
+    if (action === "coupon") {
+      return { kind: v("coupon_kind"), value: v("coupon_value"), validity_days: Number(v("validity_days")),
+        title: Object.fromEntries(LANGUAGES.map(([code]) => [code, v(`title.${code}`)])) };
+    }
+    return form.querySelector('[data-testid="campaign-message"]').texts();
   }
 
   /** A start's 422 errors keyed by the form's control names: the segment's come nested under `segment`,
