@@ -41,6 +41,8 @@ class EmailSettingsSchema(Schema):
     review_consent = fields.Str(validate=validate.OneOf(email_settings.REVIEW_CONSENT))
     review_points = fields.Int(validate=validate.Range(0, 100000))
     review_link_days = fields.Int(validate=validate.Range(1, 365))
+    german_address = fields.Str(validate=validate.OneOf(email_settings.GERMAN_ADDRESS), metadata={
+        "description": "How German texts address shoppers (emails, their pages, the widget): du (default) or sie"})
 
 
 class EmailSettingsPage(Schema):

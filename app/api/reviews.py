@@ -54,7 +54,8 @@ def submit(token: str) -> Any:
 
 
 def _render(page: reviews.ReviewPage, locale: str, **extra: Any) -> str:
-    return render_template("reviews/page.html", page=page, locale=locale, t=texts_for(locale, "emails."), **extra)
+    return render_template("reviews/page.html", page=page, locale=locale, t=texts_for(locale, "emails.", page.formal),
+                           **extra)
 
 
 def _message(key: str, status: int) -> tuple[str, int]:

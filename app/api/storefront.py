@@ -15,6 +15,7 @@ from app.api.storefront_auth import reader, storefront, storefront_read, write_l
 from app.clock import iso_z
 from app.i18n import pick_locale, translate
 from app.services import storefront as service
+from app.services.email_settings import load_config
 from app.services.referrals.codes import ReferralCodeNotFound
 from app.services.referrals.settings import welcome_coupon_text
 
@@ -126,6 +127,7 @@ def referral_landing(code: str) -> Response:
 
 def _landing_page(sf: service.Storefront, code: str, state: str, name: str | None, email: str | None) -> Response:
     locale = pick_locale(sf.locale, request.accept_languages.best_match(["de", "en"]), sf.shop.locale)
+    formal = load_config(container().uow(), sf.shop.id).formal
     html = render_template(
         "storefront/referral.html",
         locale=locale,
@@ -135,7 +137,7 @@ def _landing_page(sf: service.Storefront, code: str, state: str, name: str | Non
         referrer_name=name or translate("storefront.referral.someone", locale),
         welcome=welcome_coupon_text(container().uow(), sf.shop.id, locale, sf.shop.currency),
         action=f"{sf.path_prefix}/r/{code}",
-        t=lambda key, **kw: translate(key, locale, **kw),
+        t=lambda key, **kw: translate(key, locale, formal=formal, **kw),
     )
     response = make_response(html, 404 if state == "invalid" else 200)
     response.headers["Content-Type"] = "text/html; charset=utf-8"

@@ -45,5 +45,5 @@ def _page(target: unsubscribes.UnsubscribeTarget | None, state: str, status: int
     locale = pick_locale(request.args.get("lang"), target.locale if target else None,
                          request.accept_languages.best)
     html = render_template("unsubscribe/page.html", target=target, state=state, locale=locale,
-                           t=texts_for(locale, "emails."))
+                           t=texts_for(locale, "emails.", target is not None and target.formal))
     return html, status

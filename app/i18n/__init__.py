@@ -13,6 +13,9 @@ from typing import Any
 
 LOCALES = ("de", "en")
 DEFAULT_LOCALE = "de"
+# A shopper's German text in the polite form ("Sie"), where the shop addresses its customers so and the text
+# differs from the default "du" (the form Shopify's and WooCommerce's German storefronts use).
+FORMAL = "de_sie"
 
 
 def pick_locale(*candidates: str | None) -> str:
@@ -37,23 +40,33 @@ def catalogue() -> dict[str, dict[str, str]]:
             missing = set(LOCALES) - set(texts)
             if missing:
                 raise KeyError(f"message {key!r} lacks {sorted(missing)}")
+            unknown = set(texts) - set(LOCALES) - {FORMAL}
+            if unknown:
+                raise KeyError(f"message {key!r} has unknown variants {sorted(unknown)}")
             merged[key] = texts
     return merged
 
 
-def translate(key: str, locale: str, **params: Any) -> str:
-    """The text for `key` in `locale`, formatted with `params`; the key itself if unknown."""
-    return template(key, locale).format(**params)
+def translate(key: str, locale: str, *, formal: bool = False, **params: Any) -> str:
+    """The text for `key` in `locale`, formatted with `params`; the key itself if unknown. `formal`: the shop
+    addresses its customers as "Sie" (German only)."""
+    return template(key, locale, formal).format(**params)
 
 
-def template(key: str, locale: str) -> str:
+def template(key: str, locale: str, formal: bool = False) -> str:
     """The text for `key` in `locale` before formatting (`translate` fills it in); the key itself if unknown."""
     texts = catalogue().get(key)
     if texts is None:
         return key
-    return texts.get(locale, texts[DEFAULT_LOCALE])
+    return _pick(texts, locale, formal)
 
 
-def texts_for(locale: str, prefix: str = "") -> dict[str, str]:
+def texts_for(locale: str, prefix: str = "", formal: bool = False) -> dict[str, str]:
     """All texts of one locale (optionally one area's prefix), for templates and the widget."""
-    return {k: v[locale] for k, v in catalogue().items() if k.startswith(prefix)}
+    return {k: _pick(v, locale, formal) for k, v in catalogue().items() if k.startswith(prefix)}
+
+
+def _pick(texts: dict[str, str], locale: str, formal: bool) -> str:
+    if formal and locale == "de" and FORMAL in texts:
+        return texts[FORMAL]
+    return texts.get(locale, texts[DEFAULT_LOCALE])

@@ -1,42 +1,86 @@
-"""Email subjects and intros (defaults the merchant may override), the review page and the unsubscribe page."""
+"""Email subjects and intros (defaults the merchant may override), the review page and the unsubscribe page.
+
+"de" addresses the shopper as "du"; "de_sie" is the polite form, for shops that say "Sie" (email settings),
+where the text addresses the shopper at all.
+"""
 
 MESSAGES = {
     # Subjects and intros per message kind; which placeholders each kind fills in: domain/email_texts.py
-    "emails.thank_you.subject": {"de": "Vielen Dank für deinen Einkauf, {first_name}!",
-                                 "en": "Thank you for your purchase, {first_name}!"},
-    "emails.thank_you.intro": {"de": "vielen Dank für deine Bestellung {order} bei {shop}. Wir freuen uns sehr!",
-                               "en": "thank you for your order {order} at {shop}. We are delighted!"},
-    "emails.review_request.subject": {"de": "Wie gefällt dir dein Einkauf bei {shop}?",
-                                      "en": "How do you like your purchase from {shop}?"},
+    "emails.thank_you.subject": {
+        "de": "Vielen Dank für deinen Einkauf, {first_name}!",
+        "de_sie": "Vielen Dank für Ihren Einkauf, {first_name}!",
+        "en": "Thank you for your purchase, {first_name}!",
+    },
+    "emails.thank_you.intro": {
+        "de": "vielen Dank für deine Bestellung {order} bei {shop}. Wir freuen uns sehr!",
+        "de_sie": "vielen Dank für Ihre Bestellung {order} bei {shop}. Wir freuen uns sehr!",
+        "en": "thank you for your order {order} at {shop}. We are delighted!",
+    },
+    "emails.review_request.subject": {
+        "de": "Wie gefällt dir dein Einkauf bei {shop}?",
+        "de_sie": "Wie gefällt Ihnen Ihr Einkauf bei {shop}?",
+        "en": "How do you like your purchase from {shop}?",
+    },
     "emails.review_request.intro": {
-        "de": "Deine Bestellung {order} ist hoffentlich gut angekommen. Wir würden uns über deine Bewertung freuen "
-              "– sie dauert nur eine Minute.",
+        "de": "Deine Bestellung {order} ist hoffentlich gut angekommen. Wir würden uns über deine Bewertung "
+              "freuen – sie dauert nur eine Minute.",
+        "de_sie": "Ihre Bestellung {order} ist hoffentlich gut angekommen. Wir würden uns über Ihre Bewertung "
+                  "freuen – sie dauert nur eine Minute.",
         "en": "We hope your order {order} arrived safely. We would love to hear what you think – it only takes "
-              "a minute."},
-    "emails.review_reminder.subject": {"de": "Eine Minute für deine Bewertung?",
-                                       "en": "A minute for your review?"},
+              "a minute.",
+    },
+    "emails.review_reminder.subject": {
+        "de": "Eine Minute für deine Bewertung?",
+        "de_sie": "Eine Minute für Ihre Bewertung?",
+        "en": "A minute for your review?",
+    },
     "emails.review_reminder.intro": {
-        "de": "vor ein paar Tagen haben wir dich um deine Meinung zu Bestellung {order} gebeten. "
-              "Deine Bewertung hilft anderen Kundinnen und Kunden sehr.",
-        "en": "a few days ago we asked for your opinion on order {order}. Your review really helps other "
-              "shoppers."},
-    "emails.points_expiring.subject": {"de": "Deine {points} Punkte verfallen bald",
-                                       "en": "Your {points} points expire soon"},
-    "emails.points_expiring.intro": {"de": "ein Teil deiner Punkte bei {shop} verfällt bald. Löse sie "
-                                           "rechtzeitig ein!",
-                                     "en": "some of your points at {shop} expire soon. Redeem them in time!"},
-    "emails.tier_upgrade.subject": {"de": "Glückwunsch: Du bist jetzt {tier}!",
-                                    "en": "Congratulations: you are now {tier}!"},
-    "emails.tier_upgrade.intro": {"de": "du hast einen neuen Status im Treueprogramm von {shop} erreicht.",
-                                  "en": "you have reached a new tier in the {shop} loyalty program."},
-    "emails.reward_issued.subject": {"de": "Dein Gutschein: {reward}", "en": "Your coupon: {reward}"},
-    "emails.reward_issued.intro": {"de": "hier ist deine Prämie von {shop}.",
-                                   "en": "here is your reward from {shop}."},
-    "emails.referral_rewarded.subject": {"de": "Danke für deine Empfehlung: {reward} für dich",
-                                         "en": "Thanks for your referral: {reward} for you"},
+        "de": "vor ein paar Tagen haben wir dich um deine Meinung zu Bestellung {order} gebeten. Deine "
+              "Bewertung hilft anderen Kundinnen und Kunden sehr.",
+        "de_sie": "vor ein paar Tagen haben wir Sie um Ihre Meinung zu Bestellung {order} gebeten. Ihre Bewertung "
+                  "hilft anderen Kundinnen und Kunden sehr.",
+        "en": "a few days ago we asked for your opinion on order {order}. Your review really helps other shoppers.",
+    },
+    "emails.points_expiring.subject": {
+        "de": "Deine {points} Punkte verfallen bald",
+        "de_sie": "Ihre {points} Punkte verfallen bald",
+        "en": "Your {points} points expire soon",
+    },
+    "emails.points_expiring.intro": {
+        "de": "ein Teil deiner Punkte bei {shop} verfällt bald. Löse sie rechtzeitig ein!",
+        "de_sie": "ein Teil Ihrer Punkte bei {shop} verfällt bald. Lösen Sie sie rechtzeitig ein!",
+        "en": "some of your points at {shop} expire soon. Redeem them in time!",
+    },
+    "emails.tier_upgrade.subject": {
+        "de": "Glückwunsch: Du bist jetzt {tier}!",
+        "de_sie": "Glückwunsch: Sie sind jetzt {tier}!",
+        "en": "Congratulations: you are now {tier}!",
+    },
+    "emails.tier_upgrade.intro": {
+        "de": "du hast einen neuen Status im Treueprogramm von {shop} erreicht.",
+        "de_sie": "Sie haben einen neuen Status im Treueprogramm von {shop} erreicht.",
+        "en": "you have reached a new tier in the {shop} loyalty program.",
+    },
+    "emails.reward_issued.subject": {
+        "de": "Dein Gutschein: {reward}",
+        "de_sie": "Ihr Gutschein: {reward}",
+        "en": "Your coupon: {reward}",
+    },
+    "emails.reward_issued.intro": {
+        "de": "hier ist deine Prämie von {shop}.",
+        "de_sie": "hier ist Ihre Prämie von {shop}.",
+        "en": "here is your reward from {shop}.",
+    },
+    "emails.referral_rewarded.subject": {
+        "de": "Danke für deine Empfehlung: {reward} für dich",
+        "de_sie": "Danke für Ihre Empfehlung: {reward} für Sie",
+        "en": "Thanks for your referral: {reward} for you",
+    },
     "emails.referral_rewarded.intro": {
         "de": "deine Empfehlung hat sich gelohnt: Jemand, den du eingeladen hast, hat bei {shop} eingekauft.",
-        "en": "your referral paid off: someone you invited has shopped at {shop}."},
+        "de_sie": "Ihre Empfehlung hat sich gelohnt: Jemand, den Sie eingeladen haben, hat bei {shop} eingekauft.",
+        "en": "your referral paid off: someone you invited has shopped at {shop}.",
+    },
     "emails.campaign.subject": {"de": "Neuigkeiten von {shop}", "en": "News from {shop}"},
     "emails.campaign.intro": {"de": "", "en": ""},
     # What each placeholder stands for (the admin page's help beside the texts; domain/email_texts.py has which
@@ -61,41 +105,80 @@ MESSAGES = {
     "emails.kind.referral_rewarded": {"de": "Empfehlung belohnt", "en": "Referral rewarded"},
     "emails.kind.campaign": {"de": "Kampagne", "en": "Campaign"},
     # Review page
-    "emails.review.title": {"de": "Deine Bewertung", "en": "Your review"},
-    "emails.review.heading": {"de": "Wie gefällt dir deine Bestellung {order}?",
-                              "en": "How do you like your order {order}?"},
+    "emails.review.title": {"de_sie": "Ihre Bewertung", "de": "Deine Bewertung", "en": "Your review"},
+    "emails.review.heading": {
+        "de": "Wie gefällt dir deine Bestellung {order}?",
+        "de_sie": "Wie gefällt Ihnen Ihre Bestellung {order}?",
+        "en": "How do you like your order {order}?",
+    },
     "emails.review.stars": {"de": "{n} von 5 Sternen", "en": "{n} of 5 stars"},
-    "emails.review.text": {"de": "Deine Meinung (optional)", "en": "Your opinion (optional)"},
+    "emails.review.text": {
+        "de": "Deine Meinung (optional)",
+        "de_sie": "Ihre Meinung (optional)",
+        "en": "Your opinion (optional)",
+    },
     "emails.review.recommend": {
         "de": "Wie wahrscheinlich ist es, dass du uns weiterempfiehlst? (0 = gar nicht, 10 = sehr wahrscheinlich)",
-        "en": "How likely are you to recommend us? (0 = not at all, 10 = extremely likely)"},
+        "de_sie": "Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen? (0 = gar nicht, 10 = sehr wahrscheinlich)",
+        "en": "How likely are you to recommend us? (0 = not at all, 10 = extremely likely)",
+    },
     "emails.review.recommend_skip": {"de": "Keine Angabe", "en": "No answer"},
-    "emails.review.points": {"de": "Für deine Bewertung bekommst du {points} Punkte.",
-                             "en": "You earn {points} points for your review."},
+    "emails.review.points": {
+        "de": "Für deine Bewertung bekommst du {points} Punkte.",
+        "de_sie": "Für Ihre Bewertung erhalten Sie {points} Punkte.",
+        "en": "You earn {points} points for your review.",
+    },
     "emails.review.submit": {"de": "Bewertung absenden", "en": "Submit review"},
-    "emails.review.rate_one": {"de": "Bitte bewerte mindestens ein Produkt.",
-                               "en": "Please rate at least one product."},
-    "emails.review.thanks": {"de": "Vielen Dank für deine Bewertung!", "en": "Thank you for your review!"},
-    "emails.review.thanks_points": {"de": "Wir haben dir {points} Punkte gutgeschrieben.",
-                                    "en": "We have credited {points} points to your account."},
-    "emails.review.already": {"de": "Du hast diese Bestellung bereits bewertet. Vielen Dank!",
-                              "en": "You have already reviewed this order. Thank you!"},
-    "emails.review.expired": {"de": "Dieser Link ist abgelaufen oder ungültig.",
-                              "en": "This link has expired or is not valid."},
-    "emails.review.unavailable": {"de": "Diese Bestellung kann nicht mehr bewertet werden.",
-                                  "en": "This order can no longer be reviewed."},
+    "emails.review.rate_one": {
+        "de": "Bitte bewerte mindestens ein Produkt.",
+        "de_sie": "Bitte bewerten Sie mindestens ein Produkt.",
+        "en": "Please rate at least one product.",
+    },
+    "emails.review.thanks": {
+        "de": "Vielen Dank für deine Bewertung!",
+        "de_sie": "Vielen Dank für Ihre Bewertung!",
+        "en": "Thank you for your review!",
+    },
+    "emails.review.thanks_points": {
+        "de": "Wir haben dir {points} Punkte gutgeschrieben.",
+        "de_sie": "Wir haben Ihnen {points} Punkte gutgeschrieben.",
+        "en": "We have credited {points} points to your account.",
+    },
+    "emails.review.already": {
+        "de": "Du hast diese Bestellung bereits bewertet. Vielen Dank!",
+        "de_sie": "Sie haben diese Bestellung bereits bewertet. Vielen Dank!",
+        "en": "You have already reviewed this order. Thank you!",
+    },
+    "emails.review.expired": {
+        "de": "Dieser Link ist abgelaufen oder ungültig.",
+        "en": "This link has expired or is not valid.",
+    },
+    "emails.review.unavailable": {
+        "de": "Diese Bestellung kann nicht mehr bewertet werden.",
+        "en": "This order can no longer be reviewed.",
+    },
     # Unsubscribe page
     "emails.unsubscribe.title": {"de": "E-Mails abbestellen", "en": "Unsubscribe"},
     "emails.unsubscribe.question": {
-        "de": "Möchtest du unter {email} keine Bewertungsanfragen, Erinnerungen und Neuigkeiten von {shop} mehr "
-              "erhalten?",
-        "en": "Do you want to stop receiving review requests, reminders and news from {shop} at {email}?"},
+        "de": "Möchtest du unter {email} keine Bewertungsanfragen, Erinnerungen und Neuigkeiten von {shop} mehr"
+              " erhalten?",
+        "de_sie": "Möchten Sie unter {email} keine Bewertungsanfragen, Erinnerungen und Neuigkeiten von {shop} mehr"
+                  " erhalten?",
+        "en": "Do you want to stop receiving review requests, reminders and news from {shop} at {email}?",
+    },
     "emails.unsubscribe.note": {
         "de": "E-Mails zu deinen Bestellungen und eingelösten Prämien bekommst du weiterhin.",
-        "en": "You will still receive emails about your orders and redeemed rewards."},
+        "de_sie": "E-Mails zu Ihren Bestellungen und eingelösten Prämien erhalten Sie weiterhin.",
+        "en": "You will still receive emails about your orders and redeemed rewards.",
+    },
     "emails.unsubscribe.confirm": {"de": "Abbestellen", "en": "Unsubscribe"},
-    "emails.unsubscribe.done": {"de": "Du bist abgemeldet und bekommst keine weiteren E-Mails dieser Art.",
-                                "en": "You have been unsubscribed. You will receive no more emails like this."},
-    "emails.unsubscribe.invalid": {"de": "Dieser Abmeldelink ist ungültig.",
-                                   "en": "This unsubscribe link is not valid."},
+    "emails.unsubscribe.done": {
+        "de": "Du bist abgemeldet und bekommst keine weiteren E-Mails dieser Art.",
+        "de_sie": "Sie wurden abgemeldet. Sie erhalten keine weiteren E-Mails dieser Art.",
+        "en": "You have been unsubscribed. You will receive no more emails like this.",
+    },
+    "emails.unsubscribe.invalid": {
+        "de": "Dieser Abmeldelink ist ungültig.",
+        "en": "This unsubscribe link is not valid.",
+    },
 }

@@ -9,7 +9,7 @@ MESSAGES = {
         "en": "Thank-you coupon: {label} (order {order})",
     },
     "rewards.coupon_rejected": {
-        "de": "Der Shop hat den Gutschein abgelehnt; deine Punkte wurden zurückgebucht.",
+        "de": "Der Shop hat den Gutschein abgelehnt; die Punkte wurden zurückgebucht.",
         "en": "The shop refused the code; your points have been returned.",
     },
     "ledger.reward_redeemed": {"de": "Prämie eingelöst", "en": "Reward redeemed"},

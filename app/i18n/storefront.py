@@ -26,24 +26,31 @@ MESSAGES = {
     # What a coupon in the widget's "My rewards" is, when no reward name or campaign title says it.
     "storefront.coupon.redemption": {"de": "Eingelöste Prämie", "en": "Redeemed reward"},
     "storefront.coupon.next_purchase": {"de": "Dankeschön-Gutschein", "en": "Thank-you coupon"},
-    "storefront.coupon.tier_entry": {"de": "Willkommensgeschenk deiner Stufe", "en": "Your new tier's welcome gift"},
+    "storefront.coupon.tier_entry": {"de": "Willkommensgeschenk der neuen Stufe", "en": "Your new tier's welcome gift"},
     "storefront.coupon.referral": {"de": "Empfehlungsgutschein", "en": "Referral coupon"},
     "storefront.coupon.campaign": {"de": "Aktionsgutschein", "en": "Promotion coupon"},
     "storefront.coupon.other": {"de": "Gutschein", "en": "Coupon"},
-    "storefront.referral.title": {"de": "Du wurdest eingeladen", "en": "You have been invited"},
+    "storefront.referral.title": {"de": "Du wurdest eingeladen", "de_sie": "Sie wurden eingeladen",
+                                  "en": "You have been invited"},
     "storefront.referral.intro": {
         "de": "{name} lädt dich zu {shop} ein. Hinterlasse deine E-Mail-Adresse: Nach deiner ersten Bestellung "
         "bekommst du einen Willkommensgutschein.",
+        "de_sie": "{name} lädt Sie zu {shop} ein. Hinterlassen Sie Ihre E-Mail-Adresse: Nach Ihrer ersten "
+        "Bestellung bekommen Sie einen Willkommensgutschein.",
         "en": "{name} invites you to {shop}. Leave your email address: after your first order you get a welcome "
         "coupon.",
     },
-    "storefront.referral.welcome": {"de": "Dein Willkommensgutschein: {coupon}", "en": "Your welcome coupon: {coupon}"},
+    "storefront.referral.welcome": {"de": "Dein Willkommensgutschein: {coupon}",
+                                    "de_sie": "Ihr Willkommensgutschein: {coupon}",
+                                    "en": "Your welcome coupon: {coupon}"},
     "storefront.referral.minimum": {"de": " ab {minimum} Bestellwert", "en": " on orders from {minimum}"},
     "storefront.referral.email": {"de": "E-Mail-Adresse", "en": "Email address"},
     "storefront.referral.submit": {"de": "Einladung annehmen", "en": "Accept the invitation"},
     "storefront.referral.thanks": {
         "de": "Danke! Bestelle mit dieser E-Mail-Adresse, dann kommt dein Willkommensgutschein nach der ersten "
         "Bestellung.",
+        "de_sie": "Danke! Bestellen Sie mit dieser E-Mail-Adresse, dann kommt Ihr Willkommensgutschein nach der "
+        "ersten Bestellung.",
         "en": "Thank you! Order with this email address and your welcome coupon follows your first order.",
     },
     "storefront.referral.to_shop": {"de": "Zum Shop", "en": "Go to the shop"},
@@ -53,6 +60,7 @@ MESSAGES = {
     },
     "storefront.referral.bad_email": {
         "de": "Bitte gib eine gültige E-Mail-Adresse ein.",
+        "de_sie": "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
         "en": "Please enter a valid email address.",
     },
     "storefront.referral.someone": {"de": "Ein Freund", "en": "A friend"},

@@ -114,7 +114,7 @@ EXACT: dict[str, str] = {
     "An unexpected error occurred.": "Ein unerwarteter Fehler ist aufgetreten.",
     "A value is out of range or contains characters that cannot be stored.":
         "Ein Wert liegt außerhalb des zulässigen Bereichs oder enthält Zeichen, die nicht gespeichert werden können.",
-    "Please sign in to your customer account first.": "Bitte melde dich zuerst in deinem Kundenkonto an.",
+    "Please sign in to your customer account first.": "Bitte zuerst im Kundenkonto anmelden.",
     "the request is too old (or from the future)": "Die Anfrage ist zu alt (oder aus der Zukunft).",
     "the shop parameter is missing": "Der Parameter shop fehlt.",
     "A parameter that may appear once is repeated.":
@@ -131,7 +131,7 @@ EXACT: dict[str, str] = {
     "This shop is not active.": "Dieser Shop ist nicht aktiv.",
     "Unknown message.": "Unbekannte Nachricht.",
     "The shop refused the code; your points have been returned.":
-        "Der Shop hat den Code abgelehnt; deine Punkte wurden zurückgebucht.",
+        "Der Shop hat den Code abgelehnt; die Punkte wurden zurückgebucht.",
     "A code needs a shopper it can be restricted to.":
         "Ein Code braucht eine Kundin oder einen Kunden, auf die oder den er beschränkt werden kann.",
     "WooCommerce shops need a webhook secret, consumer key and consumer secret.":

@@ -45,11 +45,13 @@ def environment() -> Environment:
     env.filters["money"] = _money
     env.filters["number"] = _number
     env.filters["day"] = _day
+    env.globals["du"] = _address
     return env
 
 
 def render_email(kind: str, locale: str, context: dict[str, Any]) -> RenderedEmail:
-    """Render `templates/<locale>/<kind>.html|.txt`; `context["subject"]` is the (already chosen) subject."""
+    """Render `templates/<locale>/<kind>.html|.txt`; `context["subject"]` is the (already chosen) subject, and
+    `context["formal"]` whether the shop addresses its customers as "Sie" (the German templates' `du(…, …)`)."""
     env = environment()
     values = {**context, "locale": locale}
     html = env.get_template(f"{locale}/{kind}.html").render(values)
@@ -73,6 +75,12 @@ def message_id(shop_id: int, dedupe_key: str, sender: str) -> str:
 
 def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+@pass_context
+def _address(ctx: Context, informal: str, polite: str) -> str:
+    """A German template's words to the shopper as the shop says them: "du" (`informal`) or "Sie" (`polite`)."""
+    return polite if ctx.get("formal") else informal
 
 
 @pass_context

@@ -102,7 +102,7 @@ def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailCo
     # others, and they carry no one-click List-Unsubscribe (RFC 8058 is for mail the click stops).
     transactional = CATEGORY.get(kind) == "transactional"
     return render_email(kind, locale, {**optional, **context, "subject": subject, "intro": intro,
-                                       "transactional": transactional})
+                                       "transactional": transactional, "formal": config.formal})
 
 
 def _subject_template(kind: str, locale: str, context: dict[str, Any], config: EmailConfig) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.domain.email_texts import validate_email_texts
-from app.i18n import LOCALES, catalogue
+from app.i18n import FORMAL, LOCALES, catalogue, template
 from app.models import EmailSettings
 from app.repositories.shop_settings import settings_row
 from app.uow import UnitOfWork
@@ -34,6 +34,9 @@ CATEGORY = {
     "campaign": "marketing",
 }
 REVIEW_CONSENT = ("opt_in", "opt_out")
+# How the shop's German texts address its customers (emails, the pages they link to, the widget): "du", as
+# Shopify's and WooCommerce's German storefronts do, or the polite "Sie".
+GERMAN_ADDRESS = ("du", "sie")
 
 
 @dataclass
@@ -58,6 +61,12 @@ class EmailConfig:
     review_consent: str = "opt_in"
     review_points: int = 50  # 0: no points for reviews
     review_link_days: int = 60  # how long a review link works
+    german_address: str = "du"  # GERMAN_ADDRESS
+
+    @property
+    def formal(self) -> bool:
+        """The shop addresses its customers as "Sie" in German."""
+        return self.german_address == "sie"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (stored, and served to the admin page)."""
@@ -81,15 +90,17 @@ class EmailConfig:
             config.review_without_fulfilment = bool(data["review_without_fulfilment"])
         if data.get("review_consent") in REVIEW_CONSENT:
             config.review_consent = str(data["review_consent"])
+        if data.get("german_address") in GERMAN_ADDRESS:
+            config.german_address = str(data["german_address"])
         return config
 
     def subject_template(self, kind: str, locale: str) -> str:
         """The merchant's subject for this kind and locale, else the default."""
-        return self.kinds[kind].subject.get(locale) or raw_text(f"emails.{kind}.subject", locale)
+        return self.kinds[kind].subject.get(locale) or raw_text(f"emails.{kind}.subject", locale, self.formal)
 
     def intro_template(self, kind: str, locale: str) -> str:
         """The merchant's intro for this kind and locale, else the default."""
-        return self.kinds[kind].intro.get(locale) or raw_text(f"emails.{kind}.intro", locale)
+        return self.kinds[kind].intro.get(locale) or raw_text(f"emails.{kind}.intro", locale, self.formal)
 
 
 def get_config(session: Session, shop_id: int) -> EmailConfig:
@@ -127,14 +138,18 @@ def update_config(uow: UnitOfWork, shop_id: int, changes: dict[str, Any], now: d
 
 
 def defaults() -> dict[str, dict[str, dict[str, str]]]:
-    """The default subject and intro of every kind in every locale (placeholders in the admin page)."""
-    return {kind: {part: {loc: raw_text(f"emails.{kind}.{part}", loc) for loc in LOCALES}
+    """The default subject and intro of every kind in every locale (placeholders in the admin page), German in
+    both forms of address ("de": du, "de_sie": Sie)."""
+    return {kind: {part: {**{loc: raw_text(f"emails.{kind}.{part}", loc) for loc in LOCALES},
+                          FORMAL: raw_text(f"emails.{kind}.{part}", "de", formal=True)}
                    for part in ("subject", "intro")} for kind in KINDS}
 
 
-def raw_text(key: str, locale: str) -> str:
+def raw_text(key: str, locale: str, formal: bool = False) -> str:
     """A catalogue text with its {placeholders} left in (they are filled per message)."""
-    return catalogue()[key][locale]
+    if key not in catalogue():
+        raise KeyError(key)  # a default text that is not there is a bug
+    return template(key, locale, formal)
 
 
 def _merge(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

@@ -50,6 +50,7 @@ class ReviewPage:
     review_points: int
     submitted: bool
     reviewable: bool
+    formal: bool = False  # the shop addresses its customers as "Sie" (German)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def review_page(uow: UnitOfWork, secret: str, token: str, now: datetime) -> Revi
             shop_name=shop.name or shop.domain, locale=pick_locale(member.locale, shop.locale),
             order_name=order.name or f"#{order.order_ref}", products=products_of(order),
             review_points=config.review_points, submitted=submitted, reviewable=_reviewable(order),
+            formal=config.formal,
         )
 
 

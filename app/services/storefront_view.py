@@ -18,6 +18,7 @@ from app.domain.tiers import TierProgram, tier_label
 from app.i18n import translate
 from app.repositories import ShopRepository
 from app.services import earning_events
+from app.services.email_settings import get_config
 from app.services.referrals import ReferralConfig, referral_config
 from app.services.rewards import active_rewards
 from app.services.tier_values import load_program
@@ -219,13 +220,14 @@ def _program(
 ) -> dict[str, Any]:
     settings = ShopRepository(session).settings(sf.shop.id)
     earning = earning_events.config(session, sf.shop.id)
+    emails = get_config(session, sf.shop.id)
     label = q.points_label(settings, locale, sf.shop.currency)
     ways: list[dict[str, Any]] = [{"key": "order", "label": label}]
     for key, points in (
         ("signup", earning.signup_points),
         ("newsletter", earning.newsletter_points),
         ("birthday", earning.birthday_points),
-        ("review", _review_points(session, sf.shop.id)),
+        ("review", emails.review_points),
         ("referral", referral.referrer_points_due if referral.enabled else 0),
     ):
         if points > 0:
@@ -243,10 +245,5 @@ def _program(
         else [],
         "signup_url": sf.signup_url,
         "login_url": sf.login_url,
+        "german_address": emails.german_address,  # how the widget's German speaks to the shopper: du | sie
     }
-
-
-def _review_points(session: Session, shop_id: int) -> int:
-    from app.services.email_settings import get_config
-
-    return int(get_config(session, shop_id).review_points)

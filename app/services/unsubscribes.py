@@ -12,7 +12,7 @@ from app.i18n import pick_locale
 from app.models import EmailUnsubscribe, Member, OutboxMessage, Shop
 from app.repositories import insert_ignore
 from app.services.email_links import read_unsubscribe_token
-from app.services.email_settings import CATEGORY
+from app.services.email_settings import CATEGORY, get_config
 from app.uow import UnitOfWork
 
 
@@ -23,6 +23,7 @@ class UnsubscribeTarget:
     shop_name: str
     email: str
     locale: str
+    formal: bool = False  # the shop addresses its customers as "Sie" (German)
 
 
 def unsubscribe_target(uow: UnitOfWork, secret: str, token: str) -> UnsubscribeTarget:
@@ -34,7 +35,8 @@ def unsubscribe_target(uow: UnitOfWork, secret: str, token: str) -> UnsubscribeT
             raise InvalidLink()
         member = uow.session.get(Member, link.member_id) if link.member_id is not None else None
         return UnsubscribeTarget(shop.name or shop.domain, link.email,
-                                 pick_locale(member.locale if member else None, shop.locale))
+                                 pick_locale(member.locale if member else None, shop.locale),
+                                 get_config(uow.session, shop.id).formal)
 
 
 def unsubscribe(uow: UnitOfWork, secret: str, token: str, source: str, now: datetime) -> UnsubscribeTarget:
@@ -58,4 +60,5 @@ def unsubscribe(uow: UnitOfWork, secret: str, token: str, source: str, now: date
         member = uow.session.get(Member, link.member_id) if link.member_id is not None else None
         uow.commit()
         return UnsubscribeTarget(shop.name or shop.domain, email,
-                                 pick_locale(member.locale if member else None, shop.locale))
+                                 pick_locale(member.locale if member else None, shop.locale),
+                                 get_config(uow.session, shop.id).formal)

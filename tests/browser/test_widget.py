@@ -14,6 +14,7 @@ from app.container import Container
 from app.models import Shop
 from app.platforms.shopify.admin import ShopifyAdminClient
 from app.services import earning_events, referrals
+from app.services.email_settings import update_config
 from app.services.referrals import ReferralConfig
 from tests.browser.proxy_shim import ShopifyProxyShim
 from tests.conftest import TEST_SHOPIFY_SECRET
@@ -275,3 +276,20 @@ def test_a_member_saves_the_birthday_once_in_the_widget(page, storefront, member
 
     expect(page.get_by_test_id("birthday-message")).to_be_visible()
     expect(page.get_by_test_id("birthday-input")).to_have_count(0)
+
+
+def test_a_shop_that_says_sie_speaks_politely_in_the_widget_and_english_stays_english(
+    page, storefront, member_with_rewards, container, shop
+):
+    update_config(container.uow(), shop.id, {"german_address": "sie"}, container.clock.now())
+    _open(page, storefront)
+    panel = page.get_by_test_id("panel")
+    page.get_by_test_id("balance").wait_for()
+
+    expect(panel).to_contain_text("Ihr Punktestand")
+    expect(panel).not_to_contain_text("Dein Punktestand")
+    page.get_by_test_id(f"redeem-{member_with_rewards['cheap']}").click()
+    page.get_by_test_id("code").wait_for()
+    expect(panel).to_contain_text("Geben Sie den Code an der Kasse ein.")
+    page.get_by_test_id("lang-toggle").click()
+    expect(panel).to_contain_text("Enter the code at checkout.")

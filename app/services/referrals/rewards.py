@@ -82,7 +82,7 @@ def referrer_coupon_terms(shop: Shop, config: ReferralConfig) -> CouponTerms:
         value=config.referrer_coupon_value,
         minimum_order=config.referrer_coupon_minimum or None,
         validity_days=config.referrer_coupon_days,
-        title="Dankeschön für deine Empfehlung" if shop.locale == "de" else "Thank you for your referral",
+        title="Dankeschön für die Empfehlung" if shop.locale == "de" else "Thank you for your referral",
     )
 
 

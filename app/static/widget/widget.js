@@ -105,6 +105,40 @@
       errNetwork: 'Keine Verbindung. Bitte prüfe deine Internetverbindung und versuche es erneut.',
       errGeneric: 'Etwas ist schiefgelaufen. Bitte versuche es erneut.'
     },
+    // German for shops that address their customers as "Sie" (the shop's email settings): the texts of `de`
+    // that speak to the shopper, in the polite form; the rest of `de` is the same in both.
+    de_sie: {
+      welcome: 'Schön, dass Sie da sind.',
+      balance: 'Ihr Punktestand',
+      codeTitle: 'Ihr Gutscheincode',
+      codeHint: 'Geben Sie den Code an der Kasse ein.',
+      codePending: 'Der Shop legt Ihren Code gerade an. Wir schicken ihn Ihnen per E-Mail, sobald er an der Kasse gilt.',
+      tier: 'Ihre Stufe',
+      tierMax: 'Sie haben die höchste Stufe erreicht.',
+      missing: 'Ihnen fehlen noch {pts}',
+      referralText: 'Teilen Sie Ihren persönlichen Link mit Freunden.',
+      referralBonus: 'Teilen Sie Ihren persönlichen Link – für jede erfolgreiche Empfehlung bekommen Sie {pts}.',
+      referralCoupon: 'Teilen Sie Ihren persönlichen Link – für jede erfolgreiche Empfehlung bekommen Sie einen Gutschein: {reward}.',
+      referralLabel: 'Ihr Empfehlungslink',
+      birthdayText: 'Verraten Sie uns Ihren Geburtstag und wir überraschen Sie.',
+      birthdayBonus: 'Verraten Sie uns Ihren Geburtstag und erhalten Sie jedes Jahr {pts}.',
+      birthdaySaved: 'Danke! Ihr Geburtstag ist gespeichert.',
+      newsletterText: 'Erfahren Sie als Erste*r von Angeboten und Neuheiten.',
+      newsletterBonus: 'Abonnieren Sie unseren Newsletter und erhalten Sie {pts}.',
+      newsletterDone: 'Danke! Sie erhalten jetzt unseren Newsletter.',
+      birthdayLocked: 'Ihr Geburtstag ist bereits hinterlegt und kann nicht mehr geändert werden.',
+      birthdayInvalid: 'Bitte geben Sie ein gültiges Datum ein.',
+      guestTitle: 'Sammeln Sie Punkte bei {shop}',
+      guestTitleAnon: 'Sammeln Sie Treuepunkte',
+      guestText: 'Erstellen Sie ein kostenloses Konto, sammeln Sie bei jedem Einkauf Punkte und lösen Sie sie gegen Prämien ein.',
+      loadError: 'Ihre Punkte konnten gerade nicht geladen werden.',
+      errInsufficient: 'Für diese Prämie reichen Ihre Punkte leider noch nicht.',
+      errRateLimited: 'Zu viele Versuche. Bitte versuchen Sie es {when} erneut.',
+      errRateLimitedSoon: 'Zu viele Versuche. Bitte versuchen Sie es gleich noch einmal.',
+      errPlatform: 'Der Shop ist gerade nicht erreichbar. Wir schicken Ihnen Ihren Code per E-Mail – oder versuchen Sie es gleich noch einmal.',
+      errNetwork: 'Keine Verbindung. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
+      errGeneric: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.'
+    },
     en: {
       launcher: 'Rewards',
       title: 'Rewards',
@@ -259,8 +293,11 @@
   }
 
   function t(key, vars) {
-    const dict = I18N[locale()];
-    let s = dict[key] != null ? dict[key] : I18N.en[key];
+    const lang = locale();
+    const program = state.data && state.data.program;
+    const polite = lang === 'de' && program && program.german_address === 'sie' ? I18N.de_sie : {};
+    const dict = I18N[lang];
+    let s = polite[key] != null ? polite[key] : dict[key] != null ? dict[key] : I18N.en[key];
     if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] != null ? String(vars[k]) : m));
     return s;
   }

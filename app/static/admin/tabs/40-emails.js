@@ -32,6 +32,11 @@
       names.map((p, i) => [i ? ", " : "", ctx.h("code", {}, `{${p.name}}`), ` (${p.label[ctx.locale] || p.name})`]));
   }
 
+  /** A kind's default text in one language; German in the form of address chosen ("du" or "sie"). */
+  function defaultText(texts, locale, address) {
+    return locale === "de" && address === "sie" && texts.de_sie ? texts.de_sie : texts[locale];
+  }
+
   function kindFieldset(ctx, info, settings, defaults) {
     const kind = info.kind;
     const current = settings.kinds[kind];
@@ -40,12 +45,14 @@
       ctx.h("div", { class: "la-field" },
         ctx.h("label", { for: `email-${kind}-subject-${locale}` }, ctx.t("Betreff", "Subject") + ` (${locale})`),
         ctx.h("input", { id: `email-${kind}-subject-${locale}`, name: `kinds.${kind}.subject.${locale}`, size: 48,
-          value: current.subject[locale] || "", placeholder: defaults[kind].subject[locale], "aria-describedby": help,
+          value: current.subject[locale] || "", placeholder: defaultText(defaults[kind].subject, locale, settings.german_address),
+          "data-default-part": "subject", "data-default-locale": locale, "aria-describedby": help,
           "data-testid": `email-${kind}-subject-${locale}` })),
       ctx.h("div", { class: "la-field" },
         ctx.h("label", { for: `email-${kind}-intro-${locale}` }, ctx.t("Einleitung", "Intro") + ` (${locale})`),
         ctx.h("textarea", { id: `email-${kind}-intro-${locale}`, name: `kinds.${kind}.intro.${locale}`, rows: 2, cols: 48,
-          placeholder: defaults[kind].intro[locale], "aria-describedby": help, "data-testid": `email-${kind}-intro-${locale}` },
+          placeholder: defaultText(defaults[kind].intro, locale, settings.german_address),
+          "data-default-part": "intro", "data-default-locale": locale, "aria-describedby": help, "data-testid": `email-${kind}-intro-${locale}` },
           current.intro[locale] || ""))));
     return ctx.h("fieldset", { class: "la-card", "data-kind": kind },
       ctx.h("legend", {}, info.name[ctx.locale]),
@@ -69,6 +76,7 @@
     for (const [name] of NUMBERS) body[name] = form.elements[name].value === "" ? null : Number(form.elements[name].value);
     body.review_without_fulfilment = form.elements.review_without_fulfilment.checked;
     body.review_consent = form.elements.review_consent.value;
+    body.german_address = form.elements.german_address.value;
     return body;
   }
 
@@ -107,6 +115,14 @@
       ctx.h("div", { class: "la-row" }, kindSelect, localeSelect), subject, frame);
   }
 
+  /** The default texts shown in the empty fields, German in the form of address just chosen. */
+  function showDefaults(form, defaults, address) {
+    form.querySelectorAll("[data-default-part]").forEach((field) => {
+      const kind = field.closest("fieldset[data-kind]").dataset.kind;
+      field.placeholder = defaultText(defaults[kind][field.dataset.defaultPart], field.dataset.defaultLocale, address);
+    });
+  }
+
   async function settingsSection(el, ctx) {
     const page = await ctx.api("/admin/api/emails/settings");
     const s = page.settings;
@@ -129,6 +145,17 @@
               ctx.t("nur Kunden mit Werbeeinwilligung", "only shoppers with marketing consent")),
             ctx.h("option", { value: "opt_out", selected: s.review_consent === "opt_out" },
               ctx.t("alle Käufer, außer bei Widerspruch (§ 7 Abs. 3 UWG)", "all buyers unless they objected"))))),
+      ctx.h("div", { class: "la-card" },
+        ctx.h("h2", {}, ctx.t("Anrede", "Form of address")),
+        ctx.h("div", { class: "la-field" },
+          ctx.h("label", { for: "email-german-address" }, ctx.t("Kunden auf Deutsch ansprechen mit", "Address shoppers in German as")),
+          ctx.h("select", { id: "email-german-address", name: "german_address", "data-testid": "email-german-address",
+            "aria-describedby": "email-german-address-hint", onchange: (event) => showDefaults(form, page.defaults, event.target.value) },
+            ctx.h("option", { value: "du", selected: s.german_address !== "sie" }, ctx.t("du (wie Shopify und WooCommerce)", "du (as Shopify and WooCommerce do)")),
+            ctx.h("option", { value: "sie", selected: s.german_address === "sie" }, "Sie")),
+          ctx.h("p", { class: "la-hint", id: "email-german-address-hint" }, ctx.t(
+            "Gilt für die E-Mails, die Seiten, auf die sie verlinken, und das Widget im Shop. Eigene Texte unten schreiben Sie in derselben Form.",
+            "Applies to the emails, the pages they link to and the widget in the shop. Write your own texts below in the same form.")))),
       page.kinds.map((info) => kindFieldset(ctx, info, s, page.defaults)),
       ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "email-settings-save" }, ctx.t("Speichern", "Save")));
     form.addEventListener("submit", async (event) => {
