@@ -16,7 +16,7 @@ FAMILIAR, POLITE = "Vielen Dank für deinen Einkauf, {first_name}!", "Vielen Dan
 
 
 def test_choosing_sie_shows_the_polite_defaults_and_preview_and_saves_it(  # type: ignore[no-untyped-def]
-    app, client, live_url, page, shopify_shop
+    app, client, live_url, page, shopify_shop, screenshot
 ) -> None:
     sign_in(app, page, live_url, shopify_shop)
     page.get_by_test_id("tab-emails").click()
@@ -29,6 +29,7 @@ def test_choosing_sie_shows_the_polite_defaults_and_preview_and_saves_it(  # typ
     expect(page.get_by_test_id("email-preview-subject")).to_have_text("Vielen Dank für Ihren Einkauf, Jürgen!")
     preview = page.frame_locator("[data-testid=email-preview-frame]").locator("body")
     expect(preview).to_contain_text("Sie erhalten diese E-Mail zu Ihrer Bestellung")
+    screenshot("polite")
     page.get_by_test_id("email-settings-save").click()
     expect(page.get_by_test_id("toast-ok").last).to_have_text("E-Mail-Einstellungen gespeichert.")
     saved = client.get("/admin/api/emails/settings", headers=admin_headers(shopify_shop)).get_json()

@@ -279,7 +279,7 @@ def test_a_member_saves_the_birthday_once_in_the_widget(page, storefront, member
 
 
 def test_a_shop_that_says_sie_speaks_politely_in_the_widget_and_english_stays_english(
-    page, storefront, member_with_rewards, container, shop
+    page, storefront, member_with_rewards, container, shop, screenshot
 ):
     update_config(container.uow(), shop.id, {"german_address": "sie"}, container.clock.now())
     _open(page, storefront)
@@ -291,5 +291,6 @@ def test_a_shop_that_says_sie_speaks_politely_in_the_widget_and_english_stays_en
     page.get_by_test_id(f"redeem-{member_with_rewards['cheap']}").click()
     page.get_by_test_id("code").wait_for()
     expect(panel).to_contain_text("Geben Sie den Code an der Kasse ein.")
+    screenshot("polite")
     page.get_by_test_id("lang-toggle").click()
     expect(panel).to_contain_text("Enter the code at checkout.")
