@@ -86,19 +86,38 @@ def campaigns() -> None:
 @click.argument("shop")
 @click.option("--segment", "key", required=True, help="A, B, C, an RFM group, tier:<key> or all.")
 @click.option("--bonus", "points", type=int, help="Bonus points per member.")
-@click.option("--subject", help="Message subject (with --body).")
-@click.option("--body", help="Message text.")
+@click.option("--subject", help="Message subject in the shop's language (with --body).")
+@click.option("--body", help="Message text in the shop's language.")
+@click.option("--subject-de", help="Message subject in German (with --body-de): each member gets their language.")
+@click.option("--body-de", help="Message text in German.")
+@click.option("--subject-en", help="Message subject in English (with --body-en).")
+@click.option("--body-en", help="Message text in English.")
 @click.option("--name", default="", help="Name shown in the admin page.")
 @pass_context
 def create(ctx: Context, shop: str, key: str, points: int | None, subject: str | None, body: str | None,
+           subject_de: str | None, body_de: str | None, subject_en: str | None, body_en: str | None,
            name: str) -> None:
     """Queue a bonus-points or message campaign (coupons: from the admin page)."""
     c = ctx.container
     found = find_shop(c.uow(), shop)
-    action, params = ("bonus", {"points": points}) if points else ("message", {"subject": subject, "body": body})
+    languages = {"de": (subject_de, body_de), "en": (subject_en, body_en)}
+    action, params = ("bonus", {"points": points}) if points else (
+        "message", _message_texts(found.locale, (subject, body), languages))
     created = create_campaign(c.uow(), found.id, name=name, segment=segment_for_key(key), action=action,
                               params=params, actor="cli", now=c.clock.now())
     click.echo(f"campaign {created['id']} queued for {created['total']} members")
+
+
+def _message_texts(shop_locale: str, plain: tuple[str | None, str | None],
+                   languages: dict[str, tuple[str | None, str | None]]) -> dict[str, Any]:
+    # One text (the shop's language), or per language when any language is named; the plain options then
+    # stand for the shop's language where it was not named too.
+    written = {locale: texts for locale, texts in languages.items() if any(text is not None for text in texts)}
+    if not written:
+        return {"subject": plain[0], "body": plain[1]}
+    written.setdefault(shop_locale, plain)
+    return {part: {locale: texts[index] or "" for locale, texts in written.items()}
+            for index, part in enumerate(("subject", "body"))}
 
 
 @campaigns.command("run")

@@ -142,3 +142,17 @@ def test_a_coupon_campaign_titles_its_coupons_for_shoppers_not_with_the_campaign
     assert titles[(ids["alice"], "15.00")] == "15% off"
     assert titles[(ids["bob"], "15.00")] == "15 % Rabatt"
     assert "Winter intern" not in titles.values()
+
+
+def test_the_cli_queues_a_message_in_the_shops_language_and_in_english(container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    from app.services.campaigns import list_campaigns
+    from tests.integration.test_import import run_cli
+
+    worked_example(container, shopify_shop)
+    created = run_cli(container, "campaigns", "create", shopify_shop.domain, "--segment", "all", "--subject", "Neu",
+                      "--body", "Frisch geröstet.", "--subject-en", "New", "--body-en", "Freshly roasted.")
+
+    assert created.exit_code == 0, created.output
+    [campaign] = list_campaigns(container.uow(), shopify_shop.id)
+    assert campaign["params"] == {"subject": {"de": "Neu", "en": "New"},
+                                  "body": {"de": "Frisch geröstet.", "en": "Freshly roasted."}}
