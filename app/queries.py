@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.errors import MemberNotFound
 from app.domain.tiers import translated_label, translations_from_dict
-from app.models import LedgerEntry, Member, MemberTier, Order, PointLot, Shop, Tier
+from app.models import Coupon, LedgerEntry, Member, MemberTier, Order, PointLot, Shop, Tier
 from app.repositories import LotRepository, MemberRepository, OrderRepository
 
 
@@ -84,6 +84,11 @@ def shop_summary(session: Session, shop: Shop) -> dict[str, Any]:
             PointLot.shop_id == shop.id, PointLot.matured.is_(False)
         )
     )
+    redeemed, used = session.execute(
+        select(func.count(Coupon.id), func.count(Coupon.used_order_id)).where(
+            Coupon.shop_id == shop.id, Coupon.source == "redemption"
+        )
+    ).one()
     return {
         "id": shop.id,
         "platform": shop.platform,
@@ -94,6 +99,8 @@ def shop_summary(session: Session, shop: Shop) -> dict[str, Any]:
         "ledger_entries": entries,
         "points_outstanding": int(outstanding),
         "points_pending": int(pending or 0),
+        "codes_redeemed": int(redeemed),
+        "codes_used": int(used),
     }
 
 

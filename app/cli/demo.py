@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,8 @@ from app.clock import FixedClock
 from app.container import Container
 from app.demo import history, replay
 from app.demo import shopify_payloads as payloads
-from app.demo.shop import DEMO_SHOP, demo_shop
+from app.demo.redemptions import Redeemer
+from app.demo.shop import DEMO_SHOP, connected_for_replay, demo_shop
 from app.jobs.scheduler import run_once
 from app.migrate import upgrade
 from app.queries import shop_summary, top_members
@@ -28,6 +30,7 @@ from app.services.ledger_audit import verify_ledger
 LOCAL_JOBS = ("mature_pending_points", "expire_points", "evaluate_tiers", "schedule_review_requests",
               "dispatch_outbox")
 OPENED_BEFORE = timedelta(days=1)  # the app was installed the day before the history's first order
+REDEEMED_BEFORE = timedelta(minutes=2)  # a code is redeemed this long before the order it is used in
 Outcomes = dict[str, int]
 
 
@@ -40,7 +43,8 @@ def register(cli: click.Group) -> None:
         "--url",
         default=None,
         help="Send to a running server (e.g. http://127.0.0.1:8000) over HTTP; it dates what arrives by its own "
-        "clock (joined, available from: today), while the default replays the history at its own time.",
+        "clock (joined, available from: today), and no shopper redeems (it has no stand-in for the shop to create "
+        "codes at), while the default replays the history at its own time, redemptions included.",
     )
     @pass_context
     def demo(ctx: Context, shoppers: int, months: int, seed: int, url: str | None) -> None:
@@ -57,34 +61,48 @@ def register(cli: click.Group) -> None:
             shop = demo_shop(c, now)
             outcomes = _send_all(events, _http_sender(url), c.settings.shopify_api_secret, None)
         else:
-            shop, outcomes = _replay(c, events, start - OPENED_BEFORE, now)
+            shop, outcomes = _replay(c, events, start - OPENED_BEFORE, now, random.Random(seed + 1))
         # What is due at the end (thank-you emails of the last hours, review requests) is done now, as
         # `loyalty worker` would; emails are written as .eml files.
         run_once(c, only=LOCAL_JOBS)
         _summary(c, shop.id, len(orders), outcomes)
 
 
-def _replay(c: Container, events: list[history.DemoEvent], opened: datetime, now: datetime) -> tuple[Any, Outcomes]:
-    """The history through an app whose clock stands at each event's moment, the worker's cycles in between."""
+def _replay(
+    c: Container, events: list[history.DemoEvent], opened: datetime, now: datetime, rng: random.Random
+) -> tuple[Any, Outcomes]:
+    """The history through an app whose clock stands at each event's moment, the worker's cycles in between;
+    shoppers redeem points for codes they use in their next order (through the storefront, as the widget does)."""
     clock = FixedClock(opened)
     app = replay.simulated_app(c, clock)
     sim: Container = app.extensions["container"]
+    secret = c.settings.shopify_api_secret
     try:
         shop = demo_shop(sim, opened)
         timeline = replay.Replay(
             clock, lambda daily: replay.worker_cycle(sim, shop.id, daily=daily), opened + replay.WORKER_EVERY
         )
-        outcomes = _send_all(events, _in_process_sender(app), c.settings.shopify_api_secret, timeline)
-        timeline.until(now)
+        redeemer = Redeemer(app.test_client(), DEMO_SHOP, secret, clock, rng)
+        with connected_for_replay(sim, shop.id):
+            outcomes = _send_all(events, _in_process_sender(app), secret, timeline, redeemer.before)
+            timeline.until(now)
     finally:
         sim.dispose()
     return shop, outcomes
 
 
-def _send_all(events: list[history.DemoEvent], send: Any, secret: str, timeline: replay.Replay | None) -> Outcomes:
+def _send_all(
+    events: list[history.DemoEvent], send: Any, secret: str, timeline: replay.Replay | None,
+    before_order: Callable[[history.DemoOrder], None] | None = None,
+) -> Outcomes:
     outcomes: Outcomes = {}
     bar = tqdm(events, desc="webhooks", unit="req", smoothing=0.05)
     for event in bar:
+        if before_order is not None and event.topic == "orders/create":
+            assert isinstance(event.subject, history.DemoOrder)
+            if timeline is not None:  # the shopper redeems in the widget a few minutes before checking out
+                timeline.until(max(timeline.clock.now(), event.at - REDEEMED_BEFORE))
+            before_order(event.subject)
         if timeline is not None:
             timeline.until(event.at)
             bar.set_postfix_str(f"{event.at:%Y-%m-%d}", refresh=False)
@@ -171,6 +189,7 @@ def _summary(c: Any, shop_id: int, order_count: int, outcomes: dict[str, int]) -
         f"ledger entries {summary['ledger_entries']}"
     )
     click.echo(f"  points outstanding {summary['points_outstanding']} (pending {summary['points_pending']})")
+    click.echo(f"  codes redeemed {summary['codes_redeemed']}, used in an order {summary['codes_used']}")
     click.echo("  top balances:")
     for member in best:
         click.echo(f"    {member.display_name:<28} {member.email:<40} {member.balance:>6} points")

@@ -97,6 +97,7 @@ class DemoOrder:
     fate: str  # kept | cancelled | partial_refund | full_refund | shipping_refund
     refund_at: datetime | None = None
     refunds: list[dict[str, object]] = field(default_factory=list)
+    discount: tuple[str, str, Decimal] | None = None  # the code redeemed for it: (code, reward kind, value)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 from app.clock import FixedClock
 from app.container import Container
+from app.demo.platform import DemoShopPlatform
 from app.jobs.registry import dispatch_settings
 from app.services.dispatch import dispatch_due
 from app.services.points_jobs import expire_points, mature_pending_points, send_expiry_reminders
@@ -30,10 +31,12 @@ DAILY_EVERY = 2  # cycles
 
 
 def simulated_app(c: Container, clock: FixedClock) -> Any:
-    """A Flask app on `c`'s settings and mailer that tells the time by `clock` (moved by `Replay`)."""
+    """A Flask app on `c`'s settings and mailer that tells the time by `clock` (moved by `Replay`), its shop's
+    Admin API played by `DemoShopPlatform`."""
     from app import create_app
 
-    return create_app(dataclasses.asdict(c.settings), clock=clock, mailer=c.mailer)
+    return create_app(dataclasses.asdict(c.settings), clock=clock, mailer=c.mailer,
+                      platform_clients={"shopify": DemoShopPlatform()})
 
 
 def worker_cycle(c: Container, shop_id: int, *, daily: bool) -> None:

@@ -3,6 +3,8 @@ period and expiring after a year, a catalogue of rewards, VIP tiers)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 
@@ -57,3 +59,22 @@ def demo_shop(c: Container, opened: datetime) -> Shop:
         create_reward(c.uow(), shop.id, fields, opened)
     save_tier_program(c.uow(), shop.id, DEMO_TIERS, opened)
     return shop
+
+
+@contextmanager
+def connected_for_replay(c: Container, shop_id: int) -> Iterator[None]:
+    """The demo shop connected to `DemoShopPlatform` (an access token) while its history is replayed, so its
+    shoppers can redeem; unconnected again afterwards, so no worker calls a shop that is not there."""
+    _set_token(c, shop_id, c.box.encrypt("demo-replay"))
+    try:
+        yield
+    finally:
+        _set_token(c, shop_id, None)
+
+
+def _set_token(c: Container, shop_id: int, token: str | None) -> None:
+    with c.uow() as uow:
+        shop = ShopRepository(uow.session).get(shop_id)
+        assert shop is not None
+        shop.access_token_enc = token
+        uow.commit()

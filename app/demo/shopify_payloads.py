@@ -56,11 +56,15 @@ def _address(shopper: Shopper) -> dict[str, Any]:
     }
 
 
-def _line_items(order: DemoOrder) -> list[dict[str, Any]]:
+def _line_items(order: DemoOrder, discount: Decimal = Decimal("0")) -> list[dict[str, Any]]:
+    """The order's lines; an order-level `discount` (gross) is allocated over them by their share, and their tax
+    is what remains taxed after it, as Shopify reports a discounted order."""
     items = []
+    subtotal = sum((price * quantity for _, _, price, _, quantity in order.lines), Decimal("0"))
     for index, (pid, title, price, rate, quantity) in enumerate(order.lines):
         gross = price * quantity
-        tax = gross - gross / (1 + rate)
+        allocated = (discount * gross / subtotal).quantize(CENT, rounding=ROUND_HALF_UP) if discount else Decimal("0")
+        tax = (gross - allocated) - (gross - allocated) / (1 + rate)
         items.append(
             {
                 "id": order.order_id * 10 + index,
@@ -73,8 +77,10 @@ def _line_items(order: DemoOrder) -> list[dict[str, Any]]:
                 "price": _money(price),
                 "price_set": _set(price),
                 "sku": f"SKU-{pid}",
-                "total_discount": "0.00",
-                "discount_allocations": [],
+                "total_discount": _money(allocated),
+                "discount_allocations": [{"amount": _money(allocated), "amount_set": _set(allocated)}]
+                if allocated
+                else [],
                 "tax_lines": [{"price": _money(tax), "rate": float(rate), "title": "MwSt."}],
                 "gift_card": False,
             }
@@ -90,12 +96,14 @@ def order(
     refunds: list[dict[str, Any]] | None = None,
     cancelled_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """An orders/* payload as of `at`."""
-    items = _line_items(o)
-    subtotal = sum((Decimal(i["price"]) * i["quantity"] for i in items), Decimal("0"))
+    """An orders/* payload as of `at`; with the code the shopper redeemed for it (`o.discount`) applied."""
+    gross = sum((price * quantity for _, _, price, _, quantity in o.lines), Decimal("0"))
+    discount, shipping = _discount(o, gross)
+    items = _line_items(o, discount)
+    subtotal = gross - discount
     line_tax = sum((Decimal(i["tax_lines"][0]["price"]) for i in items), Decimal("0"))
-    shipping_tax = o.shipping - o.shipping / Decimal("1.19")
-    total = subtotal + o.shipping
+    shipping_tax = shipping - shipping / Decimal("1.19")
+    total = subtotal + shipping
     buyer = o.shopper
     return {
         "id": o.order_id,
@@ -120,15 +128,16 @@ def order(
         "total_price_set": _set(total),
         "total_tax": _money(line_tax + shipping_tax),
         "total_tax_set": _set(line_tax + shipping_tax),
-        "total_discounts": "0.00",
-        "total_shipping_price_set": _set(o.shipping),
-        "discount_codes": [],
+        "total_discounts": _money(discount + o.shipping - shipping),
+        "total_shipping_price_set": _set(shipping),
+        "discount_codes": [_code(o, discount + o.shipping - shipping)] if o.discount else [],
         "line_items": items,
         "shipping_lines": [
             {
                 "title": "DHL Paket",
                 "code": "DHL",
                 "price": _money(o.shipping),
+                "discounted_price": _money(shipping),
                 "tax_lines": [{"price": _money(shipping_tax), "rate": 0.19, "title": "MwSt."}],
             }
         ],
@@ -139,6 +148,23 @@ def order(
         "fulfillments": [],
         "customer_locale": "de",
     }
+
+
+def _discount(o: DemoOrder, gross: Decimal) -> tuple[Decimal, Decimal]:
+    """(the discount on the goods, the shipping charged) once the order's code is applied."""
+    if o.discount is None:
+        return Decimal("0"), o.shipping
+    _, kind, value = o.discount
+    if kind == "free_shipping":
+        return Decimal("0"), Decimal("0")
+    off = value if kind == "fixed_amount" else (gross * value / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return min(off, gross), o.shipping
+
+
+def _code(o: DemoOrder, amount: Decimal) -> dict[str, Any]:
+    assert o.discount is not None
+    code, kind, _ = o.discount
+    return {"code": code, "amount": _money(amount), "type": {"free_shipping": "shipping"}.get(kind, kind)}
 
 
 def refund(o: DemoOrder, at: datetime, refund_id: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from app.cli import Context
 from app.cli import demo as demo_cli
 from app.container import Container
 from app.domain.expiry import add_months
-from app.models import LedgerEntry, Member, MemberTier, Order, OutboxMessage, PointLot, Reward, Shop
+from app.models import Coupon, LedgerEntry, Member, MemberTier, Order, OutboxMessage, PointLot, Reward, Shop
 from app.services.ledger_audit import verify_ledger
 
 MONTHS = 14  # more than the demo programme's 12-month lot expiry: the oldest lots have expired
@@ -27,7 +27,7 @@ def demo_shop(container: Container) -> Shop:
     demo_cli.register(group)
     ctx = Context()
     ctx._container = container
-    result = CliRunner().invoke(group, ["demo", "--shoppers", "10", "--months", str(MONTHS), "--seed", "3"], obj=ctx)
+    result = CliRunner().invoke(group, ["demo", "--shoppers", "30", "--months", str(MONTHS), "--seed", "3"], obj=ctx)
     assert result.exit_code == 0, result.output
     assert "ledger verify: ok" in result.output
     with container.uow() as uow:
@@ -147,6 +147,29 @@ def the_demo_shop_runs_a_catalogue_and_tiers_its_members_climbed_in_the_history(
     assert min(since for _, since in climbed) < now - timedelta(days=60)  # at the order that reached the tier
 
 
+def shoppers_redeemed_points_for_codes_they_used_in_the_order_they_placed_then(
+    container: Container, demo_shop: Shop
+) -> None:
+    with container.uow() as uow:
+        rows = uow.session.execute(
+            select(Coupon, Order.placed_at, LedgerEntry.delta, LedgerEntry.occurred_at)
+            .join(Order, Order.id == Coupon.used_order_id)
+            .join(LedgerEntry, LedgerEntry.id == Coupon.ledger_entry_id)
+            .where(Coupon.shop_id == demo_shop.id, Coupon.source == "redemption")
+        ).all()
+        redeemed = uow.session.scalar(select(func.count(Coupon.id)).where(
+            Coupon.shop_id == demo_shop.id, Coupon.source == "redemption"))
+        shop = uow.session.get(Shop, demo_shop.id)
+    assert rows, "loyal shoppers of the history collect enough points for a reward"
+    assert len(rows) == redeemed  # every code was used in the order it was redeemed for
+    for coupon, placed_at, delta, spent_at in rows:
+        assert coupon.status == "used"
+        assert delta == -coupon.points_spent < 0
+        assert spent_at < placed_at <= spent_at + timedelta(minutes=3)  # redeemed, then checked out
+    assert shop is not None
+    assert shop.access_token_enc is None  # no shop behind the demo for the worker to call afterwards
+
+
 # One demo run costs seconds (14 months of worker cycles): each test runs it once and checks a whole side of it.
 def test_the_history_is_recorded_at_its_own_time(container: Container, demo_shop: Shop) -> None:
     members_joined_when_they_first_appeared_in_the_history_not_when_the_demo_ran(container, demo_shop)
@@ -159,3 +182,4 @@ def test_the_shop_emails_and_its_members_climb_tiers_along_the_history(container
     the_history_emails_were_scheduled_and_sent_at_their_time(container, demo_shop)
     review_requests_went_out_along_the_history_not_all_on_the_day_the_demo_ran(container, demo_shop)
     the_demo_shop_runs_a_catalogue_and_tiers_its_members_climbed_in_the_history(container, demo_shop)
+    shoppers_redeemed_points_for_codes_they_used_in_the_order_they_placed_then(container, demo_shop)
