@@ -99,6 +99,11 @@ class DemoOrder:
     refunds: list[dict[str, object]] = field(default_factory=list)
     discount: tuple[str, str, Decimal] | None = None  # the code redeemed for it: (code, reward kind, value)
 
+    @property
+    def gross(self) -> Decimal:
+        """What its goods cost, tax included, before any discount."""
+        return sum((price * quantity for _, _, price, _, quantity in self.lines), Decimal("0"))
+
 
 @dataclass(frozen=True)
 class DemoEvent:

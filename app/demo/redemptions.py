@@ -38,8 +38,7 @@ class Redeemer:
         shopper = order.shopper
         if shopper.customer_id is None or order.fate != "kept":
             return
-        gross = sum((price * quantity for _, _, price, _, quantity in order.lines), Decimal("0"))
-        usable = [r for r in self._rewards(str(shopper.customer_id)) if _fits(r, gross)]
+        usable = [r for r in self._rewards(str(shopper.customer_id)) if _fits(r, order.gross)]
         if not usable or self.rng.random() >= REDEEM_SHARE:
             return
         reward = max(usable, key=lambda r: r["points_cost"])

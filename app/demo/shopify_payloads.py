@@ -60,7 +60,7 @@ def _line_items(order: DemoOrder, discount: Decimal = Decimal("0")) -> list[dict
     """The order's lines; an order-level `discount` (gross) is allocated over them by their share, and their tax
     is what remains taxed after it, as Shopify reports a discounted order."""
     items = []
-    subtotal = sum((price * quantity for _, _, price, _, quantity in order.lines), Decimal("0"))
+    subtotal = order.gross
     for index, (pid, title, price, rate, quantity) in enumerate(order.lines):
         gross = price * quantity
         allocated = (discount * gross / subtotal).quantize(CENT, rounding=ROUND_HALF_UP) if discount else Decimal("0")
@@ -97,7 +97,7 @@ def order(
     cancelled_at: datetime | None = None,
 ) -> dict[str, Any]:
     """An orders/* payload as of `at`; with the code the shopper redeemed for it (`o.discount`) applied."""
-    gross = sum((price * quantity for _, _, price, _, quantity in o.lines), Decimal("0"))
+    gross = o.gross
     discount, shipping = _discount(o, gross)
     items = _line_items(o, discount)
     subtotal = gross - discount
