@@ -13,11 +13,10 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from app.clock import FixedClock
 from app.demo.history import DemoOrder
-from app.platforms.app_proxy import signed_params
+from app.platforms.app_proxy import signed_query
 
 REDEEM_SHARE = 0.6  # of the orders a shopper could use a reward for, how many they redeem one for
 
@@ -31,7 +30,6 @@ class Redeemer:
     secret: str  # the app's API secret: Shopify signs App Proxy requests with it
     clock: FixedClock
     rng: random.Random
-    redeemed: int = 0
 
     def before(self, order: DemoOrder) -> None:
         """Maybe redeem a reward for `order` (about to be placed), and put its code on the order."""
@@ -47,7 +45,6 @@ class Redeemer:
         code = (answer.get_json(silent=True) or {}).get("code") if answer.status_code == 201 else None
         if code:
             order.discount = (code, reward["kind"], Decimal(reward["value"]))
-            self.redeemed += 1
 
     def _rewards(self, customer_ref: str) -> list[dict[str, Any]]:
         answer = self.client.get(self._url("customer", customer_ref),
@@ -56,9 +53,7 @@ class Redeemer:
         return [r for r in body.get("rewards") or [] if r.get("affordable")]
 
     def _url(self, path: str, customer_ref: str) -> str:
-        params = [("shop", self.shop_domain), ("logged_in_customer_id", customer_ref),
-                  ("path_prefix", "/apps/loyalty"), ("timestamp", str(int(self.clock.now().timestamp())))]
-        return f"/proxy/{path}?{urlencode(signed_params(params, self.secret))}"
+        return f"/proxy/{path}?{signed_query(self.shop_domain, self.secret, self.clock.now(), customer_ref)}"
 
 
 def _fits(reward: dict[str, Any], gross: Decimal) -> bool:

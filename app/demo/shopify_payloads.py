@@ -104,6 +104,7 @@ def order(
     line_tax = sum((Decimal(i["tax_lines"][0]["price"]) for i in items), Decimal("0"))
     shipping_tax = shipping - shipping / Decimal("1.19")
     total = subtotal + shipping
+    off = discount + o.shipping - shipping  # the code's worth: on the goods, or the shipping it waived
     buyer = o.shopper
     return {
         "id": o.order_id,
@@ -128,9 +129,9 @@ def order(
         "total_price_set": _set(total),
         "total_tax": _money(line_tax + shipping_tax),
         "total_tax_set": _set(line_tax + shipping_tax),
-        "total_discounts": _money(discount + o.shipping - shipping),
+        "total_discounts": _money(off),
         "total_shipping_price_set": _set(shipping),
-        "discount_codes": [_code(o, discount + o.shipping - shipping)] if o.discount else [],
+        "discount_codes": [_code(o, off)] if o.discount else [],
         "line_items": items,
         "shipping_lines": [
             {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
 
 from app.domain.errors import InvalidSignature
 from app.security import hmac_sha256_hex, signatures_match
@@ -79,6 +81,15 @@ def signed_params(params: Params, secret: str) -> list[tuple[str, str]]:
     """The parameters with a valid `signature` appended (tests; what the WooCommerce side does)."""
     unsigned = [(k, v) for k, v in params if k != "signature"]
     return [*unsigned, ("signature", sign(unsigned, secret))]
+
+
+def signed_query(shop: str, secret: str, now: datetime, customer: str | None = None,
+                 prefix: str = "/apps/loyalty", **extra: str) -> str:
+    """The query string Shopify's App Proxy appends to a shopper's request, signed with `secret` (the tests and
+    the demo's shoppers send the storefront requests this way)."""
+    params = [*extra.items(), ("shop", shop), ("logged_in_customer_id", customer or ""), ("path_prefix", prefix),
+              ("timestamp", str(int(now.timestamp())))]
+    return urlencode(signed_params(params, secret))
 
 
 def _refuse_repeats(params: Params) -> None:

@@ -70,7 +70,7 @@ def message_texts(subject: Any, body: Any, *, required: bool) -> dict[str, Any]:
             "body": {locale: bodies[locale] for locale in written}}
 
 
-def texts_for(texts: dict[str, Any], member_locale: str | None, shop_locale: str) -> tuple[str, dict[str, str]]:
+def message_for(texts: dict[str, Any], member_locale: str | None, shop_locale: str) -> tuple[str, dict[str, str]]:
     """The language a member's email is written in, and its texts: the member's language when there are texts
     in it, else the shop's, else the one there is (a string is the shop's language)."""
     if _is_plain(texts.get("subject")):
@@ -83,7 +83,7 @@ def texts_for(texts: dict[str, Any], member_locale: str | None, shop_locale: str
 
 
 def title_for(title: Any, member_locale: str | None, shop_locale: str) -> str:
-    """A coupon campaign's title for one member (as `texts_for` picks), "" when the merchant wrote none."""
+    """A coupon campaign's title for one member (as `message_for` picks), "" when the merchant wrote none."""
     if _is_plain(title):
         return title or ""
     written = [locale for locale in LOCALES if title.get(locale)]

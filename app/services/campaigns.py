@@ -29,7 +29,7 @@ from app.mail.render import RenderedEmail
 from app.models import Campaign, CampaignRecipient, Member, Shop
 from app.repositories import MemberRepository, ShopRepository
 from app.services import ledger
-from app.services.campaign_params import MESSAGE_KIND, check_params, message_texts, texts_for, title_for
+from app.services.campaign_params import MESSAGE_KIND, check_params, message_for, message_texts, title_for
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.email_content import render_kind, sample_context
 from app.services.email_settings import get_config
@@ -73,7 +73,7 @@ def preview_message(
         shop = uow.session.get(Shop, shop_id)
         if shop is None:
             raise NotFound()
-        written_in, texts = texts_for(checked, locale, shop.locale)
+        written_in, texts = message_for(checked, locale, shop.locale)
         config = get_config(uow.session, shop_id)
         context = {**sample_context(shop, written_in, MESSAGE_KIND, config), **texts}
         return written_in, render_kind(MESSAGE_KIND, written_in, context, config)
@@ -270,7 +270,7 @@ def _act(session: Session, shop: Shop, campaign: Campaign, member: Member, now: 
                             int(params["validity_days"]), title)
         coupon = issue_coupon(session, shop, member, terms, source="campaign", idempotency_key=key, now=now)
         return "done", coupon.code
-    written_in, texts = texts_for(params, member.locale, shop.locale)
+    written_in, texts = message_for(params, member.locale, shop.locale)
     message = enqueue(session, shop, member, MESSAGE_KIND, due_at=now, dedupe_key=key, now=now, locale=written_in,
                       context={**texts, "campaign_id": campaign.id})
     return ("done", "queued") if message is not None else ("skipped", "no consent or messages off")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from app.domain.errors import InvalidLink
 from app.i18n import pick_locale
@@ -33,10 +34,7 @@ def unsubscribe_target(uow: UnitOfWork, secret: str, token: str) -> UnsubscribeT
         shop = uow.session.get(Shop, link.shop_id)
         if shop is None:
             raise InvalidLink()
-        member = uow.session.get(Member, link.member_id) if link.member_id is not None else None
-        return UnsubscribeTarget(shop.name or shop.domain, link.email,
-                                 pick_locale(member.locale if member else None, shop.locale),
-                                 get_config(uow.session, shop.id).formal)
+        return _target(uow.session, shop, link.email, link.member_id)
 
 
 def unsubscribe(uow: UnitOfWork, secret: str, token: str, source: str, now: datetime) -> UnsubscribeTarget:
@@ -57,8 +55,13 @@ def unsubscribe(uow: UnitOfWork, secret: str, token: str, source: str, now: date
                    OutboxMessage.status == "pending", OutboxMessage.kind.in_(optional_kinds))
             .values(status="cancelled", last_error="unsubscribed", updated_at=now)
         )
-        member = uow.session.get(Member, link.member_id) if link.member_id is not None else None
+        target = _target(uow.session, shop, email, link.member_id)
         uow.commit()
-        return UnsubscribeTarget(shop.name or shop.domain, email,
-                                 pick_locale(member.locale if member else None, shop.locale),
-                                 get_config(uow.session, shop.id).formal)
+        return target
+
+
+def _target(session: Session, shop: Shop, email: str, member_id: int | None) -> UnsubscribeTarget:
+    # in the member's language (else the shop's), addressed as the shop addresses its customers
+    member = session.get(Member, member_id) if member_id is not None else None
+    locale = pick_locale(member.locale if member is not None and member.shop_id == shop.id else None, shop.locale)
+    return UnsubscribeTarget(shop.name or shop.domain, email, locale, get_config(session, shop.id).formal)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlencode
 
-from app.platforms.app_proxy import signed_params
+from app.platforms.app_proxy import signed_query
 
 PREFIX = "/apps/loyalty"
 
@@ -14,14 +13,7 @@ def proxy_query(
     shop: str, secret: str, now: datetime, customer: str | None = None, prefix: str = PREFIX, **extra: str
 ) -> str:
     """The query string Shopify appends to a proxied request, signed with `secret`."""
-    params = [
-        *extra.items(),
-        ("shop", shop),
-        ("logged_in_customer_id", customer or ""),
-        ("path_prefix", prefix),
-        ("timestamp", str(int(now.timestamp()))),
-    ]
-    return urlencode(signed_params(params, secret))
+    return signed_query(shop, secret, now, customer, prefix, **extra)
 
 
 def proxy_url(path: str, shop: str, secret: str, now: datetime, customer: str | None = None, **extra: str) -> str:
