@@ -294,3 +294,19 @@ def test_a_shop_that_says_sie_speaks_politely_in_the_widget_and_english_stays_en
     screenshot("polite")
     page.get_by_test_id("lang-toggle").click()
     expect(panel).to_contain_text("Enter the code at checkout.")
+
+
+def test_a_failed_first_load_says_neither_du_nor_sie_and_the_retry_shows_the_points(
+    page, storefront, member_with_rewards, container, shop
+):
+    update_config(container.uow(), shop.id, {"german_address": "sie"}, container.clock.now())
+    page.route("**/apps/loyalty/customer*", lambda route: route.fulfill(status=500, body="{}"))
+    _open(page, storefront)
+    panel = page.get_by_test_id("panel")
+
+    expect(panel).to_contain_text("Die Punkte konnten gerade nicht geladen werden.")
+    page.unroute("**/apps/loyalty/customer*")
+    page.get_by_test_id("retry").click()
+
+    expect(page.get_by_test_id("balance")).to_have_text("700")
+    expect(panel).to_contain_text("Ihr Punktestand")

@@ -22,6 +22,9 @@ SHOPPER_KEYS = ("emails.", "storefront.", "rewards.", "ledger.")
 SHOPPER_PAGES = ("templates/reviews", "templates/storefront", "templates/unsubscribe")
 # What the shopper passes on to a friend (the share text) is the shopper's own voice: "du" whatever the shop says.
 SHOPPERS_OWN_VOICE = {"shareText"}
+# What the widget can show before the shop's answer says which form it uses: loading, a failed first load, its errors.
+BEFORE_THE_SHOP_ANSWERS = ("loading", "loadError", "retry", "errNetwork", "errGeneric", "errRateLimited",
+                           "errRateLimitedSoon")
 DU_CALL = re.compile(r'\{\{ du\("((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)"\) \}\}')
 
 
@@ -90,10 +93,21 @@ def test_the_widget_has_the_polite_form_of_every_german_text_that_speaks_to_the_
     assert {key: text for key, text in polite_de.items() if FAMILIAR.search(text)} == {}
 
 
+def test_what_the_widget_shows_before_the_shop_answers_says_neither_form() -> None:
+    familiar_de, polite_de = _widget_dict("de"), _widget_dict("de_sie")
+    before = {key: familiar_de[key] for key in BEFORE_THE_SHOP_ANSWERS}
+
+    assert before["loadError"] == "Die Punkte konnten gerade nicht geladen werden."
+    assert {key: text for key, text in before.items() if FAMILIAR.search(text) or POLITE.search(text)} == {}
+    assert sorted(set(BEFORE_THE_SHOP_ANSWERS) & set(polite_de)) == []
+
+
 def test_the_checks_would_catch_either_form_in_the_other() -> None:
     assert POLITE.search("Vielen Dank für Ihren Einkauf")
     assert POLITE.search("Geben Sie den Code an der Kasse ein.")
     assert not POLITE.search("Gib den Code an der Kasse ein; sie dauert nur eine Minute.")
     assert FAMILIAR.search("Gib den Code an der Kasse ein.")
     assert FAMILIAR.search("Danke, dass du uns weiterempfiehlst.")
+    assert FAMILIAR.search("Bitte versuche es erneut.")
+    assert not FAMILIAR.search("Bitte die Internetverbindung prüfen und erneut versuchen.")
     assert not FAMILIAR.search("Geben Sie den Code an der Kasse ein.")

@@ -95,18 +95,19 @@
       tiers: 'Stufen',
       tierFrom: 'ab {amount} Umsatz',
       loading: 'Wird geladen …',
-      loadError: 'Deine Punkte konnten gerade nicht geladen werden.',
+      loadError: 'Die Punkte konnten gerade nicht geladen werden.',
       retry: 'Erneut versuchen',
       errInsufficient: 'Für diese Prämie reichen deine Punkte leider noch nicht.',
       errUnavailable: 'Diese Prämie ist gerade nicht verfügbar.',
-      errRateLimited: 'Zu viele Versuche. Bitte versuche es {when} erneut.',
-      errRateLimitedSoon: 'Zu viele Versuche. Bitte versuche es gleich noch einmal.',
+      errRateLimited: 'Zu viele Versuche. Bitte {when} erneut versuchen.',
+      errRateLimitedSoon: 'Zu viele Versuche. Bitte gleich noch einmal versuchen.',
       errPlatform: 'Der Shop ist gerade nicht erreichbar. Wir schicken dir deinen Code per E-Mail – oder versuche es gleich noch einmal.',
-      errNetwork: 'Keine Verbindung. Bitte prüfe deine Internetverbindung und versuche es erneut.',
-      errGeneric: 'Etwas ist schiefgelaufen. Bitte versuche es erneut.'
+      errNetwork: 'Keine Verbindung. Bitte die Internetverbindung prüfen und erneut versuchen.',
+      errGeneric: 'Etwas ist schiefgelaufen. Bitte erneut versuchen.'
     },
     // German for shops that address their customers as "Sie" (the shop's email settings): the texts of `de`
-    // that speak to the shopper, in the polite form; the rest of `de` is the same in both.
+    // that speak to the shopper, in the polite form; the rest of `de` is the same in both. What can show before
+    // the shop's answer says which form it uses (loading, a failed first load, its errors) says neither.
     de_sie: {
       welcome: 'Schön, dass Sie da sind.',
       balance: 'Ihr Punktestand',
@@ -131,13 +132,8 @@
       guestTitle: 'Sammeln Sie Punkte bei {shop}',
       guestTitleAnon: 'Sammeln Sie Treuepunkte',
       guestText: 'Erstellen Sie ein kostenloses Konto, sammeln Sie bei jedem Einkauf Punkte und lösen Sie sie gegen Prämien ein.',
-      loadError: 'Ihre Punkte konnten gerade nicht geladen werden.',
       errInsufficient: 'Für diese Prämie reichen Ihre Punkte leider noch nicht.',
-      errRateLimited: 'Zu viele Versuche. Bitte versuchen Sie es {when} erneut.',
-      errRateLimitedSoon: 'Zu viele Versuche. Bitte versuchen Sie es gleich noch einmal.',
-      errPlatform: 'Der Shop ist gerade nicht erreichbar. Wir schicken Ihnen Ihren Code per E-Mail – oder versuchen Sie es gleich noch einmal.',
-      errNetwork: 'Keine Verbindung. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
-      errGeneric: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.'
+      errPlatform: 'Der Shop ist gerade nicht erreichbar. Wir schicken Ihnen Ihren Code per E-Mail – oder versuchen Sie es gleich noch einmal.'
     },
     en: {
       launcher: 'Rewards',
