@@ -3,8 +3,8 @@
 Through the storefront's own endpoints, as the widget calls them (signed App Proxy requests, as the shopper):
 `GET /proxy/customer` says which rewards the shopper can afford now; `POST /proxy/redeem` spends the points and
 creates the code (at `DemoShopPlatform`); the order then arrives with the code in its `discount_codes`, and
-the product marks the coupon used. Only orders the shopper keeps use a code (a refund of a discounted order
-is not modelled).
+the product marks the coupon used. A discounted order may later be refunded like any other (the goods at what
+the shopper paid for them); none is cancelled, which would leave the shopper's code spent on nothing.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Redeemer:
     def before(self, order: DemoOrder) -> None:
         """Maybe redeem a reward for `order` (about to be placed), and put its code on the order."""
         shopper = order.shopper
-        if shopper.customer_id is None or order.fate != "kept":
+        if shopper.customer_id is None or order.fate == "cancelled":
             return
         usable = [r for r in self._rewards(str(shopper.customer_id)) if _fits(r, order.gross)]
         if not usable or self.rng.random() >= REDEEM_SHARE:

@@ -169,8 +169,10 @@ def _code(o: DemoOrder, amount: Decimal) -> dict[str, Any]:
 
 
 def refund(o: DemoOrder, at: datetime, refund_id: int) -> dict[str, Any]:
-    """A refunds/create payload: part of the goods, all of them, or only the shipping."""
-    items = _line_items(o)
+    """A refunds/create payload: part of the goods, all of them, or only the shipping; for an order paid partly
+    with a code, the goods at what the shopper paid for them (the line's price less its share of the code)."""
+    discount, charged_shipping = _discount(o, o.gross)
+    items = _line_items(o, discount)
     if o.fate == "shipping_refund":
         lines: list[dict[str, Any]] = []
         shipping = o.shipping or Decimal("4.90")
@@ -182,13 +184,13 @@ def refund(o: DemoOrder, at: datetime, refund_id: int) -> dict[str, Any]:
                 "line_item_id": i["id"],
                 "quantity": i["quantity"],
                 "restock_type": "return",
-                "subtotal": float(Decimal(i["price"]) * i["quantity"]),
+                "subtotal": float(Decimal(i["price"]) * i["quantity"] - Decimal(i["total_discount"])),
                 "total_tax": float(Decimal(i["tax_lines"][0]["price"])),
                 "line_item": i,
             }
             for n, i in enumerate(chosen)
         ]
-        shipping = o.shipping if o.fate == "full_refund" else Decimal("0")
+        shipping = charged_shipping if o.fate == "full_refund" else Decimal("0")
     money = sum((Decimal(str(line["subtotal"])) for line in lines), Decimal("0")) + shipping
     return {
         "id": refund_id,
