@@ -86,9 +86,9 @@ class SettingsView(MethodView):
         """Read the core program settings."""
         return admin_settings.read_settings(container().uow(), g.shop.id)
 
+    @require_admin
     @blp.arguments(SettingsSchema)
     @blp.response(200, SettingsSchema)
-    @require_admin
     def put(self, data: dict[str, Any]) -> dict[str, Any]:
         """Change the core program settings (recorded in the audit log)."""
         c = container()

@@ -164,9 +164,9 @@ def _csv(text: str, name: str) -> Response:
 
 
 @blp.route("/admin/api/analytics/report")
+@require_admin
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, ReportSchema)
-@require_admin
 def report(args: dict[str, Any]) -> dict[str, Any]:
     """Every retention, value and programme figure for a period, with definitions and chart series."""
     c = container()
@@ -183,9 +183,9 @@ def read_settings() -> Any:
 
 
 @blp.route("/admin/api/analytics/settings", methods=["PUT"])
+@require_admin
 @blp.arguments(AnalyticsSettingsSchema)
 @blp.response(200, AnalyticsSettingsSchema)
-@require_admin
 def write_settings(data: dict[str, Any]) -> Any:
     """Change the churn window, acquisition cost or A/B shares (audited)."""
     c = container()
@@ -193,9 +193,9 @@ def write_settings(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/admin/api/segments")
+@require_admin
 @blp.arguments(ReportArgs(only=("lang",)), location="query")
 @blp.response(200, SegmentsSchema)
-@require_admin
 def segments(args: dict[str, Any]) -> dict[str, Any]:
     """Members per A/B/C class (with revenue), RFM group and tier."""
     return {**segments_overview(container().uow(), g.shop.id, pick_locale(args.get("lang"), g.shop.locale)),
@@ -203,9 +203,9 @@ def segments(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/segments/members")
+@require_admin
 @blp.arguments(SegmentPageArgs, location="query")
 @blp.response(200, SegmentPageSchema)
-@require_admin
 def segment_members(args: dict[str, Any]) -> dict[str, Any]:
     """The size of a segment and one page of its members (pass `after_id` for the next page)."""
     return segment_page(container().uow(), g.shop.id, _segment(args), after_id=args["after_id"],
@@ -221,18 +221,18 @@ def list_campaigns() -> dict[str, Any]:
 
 
 @blp.route("/admin/api/campaigns/preview")
+@require_admin
 @blp.arguments(SegmentArgs, location="query")
 @blp.response(200, CountSchema)
-@require_admin
 def preview(args: dict[str, Any]) -> dict[str, Any]:
     """How many members a campaign on this segment would reach."""
     return {"count": campaigns.preview_segment(container().uow(), g.shop.id, _segment(args))}
 
 
 @blp.route("/admin/api/campaigns/message-preview", methods=["POST"])
+@require_admin
 @blp.arguments(MessagePreviewArgs)
 @blp.response(200, MessagePreviewSchema)
-@require_admin
 def message_preview(args: dict[str, Any]) -> dict[str, Any]:
     """A message campaign's email for a sample member reading `locale`, with the unsaved subject and body (422 for
     bad placeholders); `locale` in the answer is the language the email is written in."""
@@ -244,9 +244,9 @@ def message_preview(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/campaigns", methods=["POST"])
+@require_admin
 @blp.arguments(CampaignSchema)
 @blp.response(201, CampaignOutSchema)
-@require_admin
 def create(data: dict[str, Any]) -> dict[str, Any]:
     """Queue a campaign; the worker runs it in batches (recorded with who started it)."""
     c = container()
@@ -283,9 +283,9 @@ def export(what: str) -> Response:
 
 
 @blp.route("/admin/api/export/segment.csv")
+@require_admin
 @blp.arguments(SegmentArgs, location="query")
 @blp.doc(responses={"200": text_file("the segment's members as CSV", "text/csv")})
-@require_admin
 def export_segment(args: dict[str, Any]) -> Response:
     """A segment's members as CSV."""
     segment = parse_segment(_segment(args))

@@ -128,9 +128,9 @@ class EmailSettingsView(MethodView):
         """Read the email settings, the default texts and the kinds."""
         return _settings_page(email_settings.load_config(container().uow(), g.shop.id))
 
+    @require_admin
     @blp.arguments(EmailSettingsSchema)
     @blp.response(200, EmailSettingsPage)
-    @require_admin
     def put(self, changes: dict[str, Any]) -> dict[str, Any]:
         """Change email settings (a partial document is merged)."""
         c = container()
@@ -138,18 +138,18 @@ class EmailSettingsView(MethodView):
 
 
 @blp.route("/admin/api/emails/preview", methods=["POST"])
+@require_admin
 @blp.arguments(EmailPreviewArgs)
 @blp.response(200, EmailPreviewSchema)
-@require_admin
 def preview(args: dict[str, Any]) -> Any:
     """Render one kind with sample data and the given, unsaved settings."""
     return email_admin.preview(container().uow(), g.shop.id, args["kind"], args["locale"], args["settings"])
 
 
 @blp.route("/admin/api/outbox")
+@require_admin
 @blp.arguments(OutboxListArgs, location="query")
 @blp.response(200, OutboxPage)
-@require_admin
 def outbox(args: dict[str, Any]) -> dict[str, Any]:
     """The shop's messages, newest first, optionally by status."""
     items, total = email_admin.list_outbox(container().uow(), g.shop.id, **args)
@@ -175,9 +175,9 @@ def retry(message_id: int) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/reviews")
+@require_admin
 @blp.arguments(ReviewListArgs, location="query")
 @blp.response(200, ReviewListPage)
-@require_admin
 def reviews(args: dict[str, Any]) -> dict[str, Any]:
     """Reviews, flagged (≤ 2 stars) first, optionally by rating."""
     flagged = args.pop("flagged")
@@ -186,9 +186,9 @@ def reviews(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/members/<int:member_id>/messages")
+@require_admin
 @blp.arguments(EmailListArgs, location="query")
 @blp.response(200, OutboxPage)
-@require_admin
 def member_messages(args: dict[str, Any], member_id: int) -> dict[str, Any]:
     """One member's messages."""
     items, total = email_admin.list_outbox(container().uow(), g.shop.id, member_id=member_id, **args)
@@ -196,9 +196,9 @@ def member_messages(args: dict[str, Any], member_id: int) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/members/<int:member_id>/reviews")
+@require_admin
 @blp.arguments(EmailListArgs, location="query")
 @blp.response(200, ReviewListPage)
-@require_admin
 def member_reviews(args: dict[str, Any], member_id: int) -> dict[str, Any]:
     """One member's reviews."""
     items, total = email_admin.list_reviews(container().uow(), g.shop.id, member_id=member_id, **args)

@@ -16,9 +16,9 @@ blp = Blueprint("admin_webhooks", __name__, description="Webhook inbox of the si
 
 
 @blp.route("/admin/api/webhooks")
+@require_admin
 @blp.arguments(DeliveryArgs, location="query", as_kwargs=True)
 @blp.response(200, DeliverySchema(many=True))
-@require_admin
 def deliveries(status: str, limit: int, before_id: int | None = None) -> list[Any]:
     """Webhook deliveries by status (failed by default), newest first; `before_id` pages on."""
     return admin_inbox.list_deliveries(container().uow(), g.shop.id, status, limit, before_id=before_id)

@@ -24,9 +24,9 @@ blp = Blueprint("admin_members", __name__, description="Members of the signed-in
 
 
 @blp.route("/admin/api/members")
+@require_admin
 @blp.arguments(MemberSearchArgs, location="query", as_kwargs=True)
 @blp.response(200, MemberListSchema)
-@require_admin
 def search(q: str, offset: int, limit: int, sort: str) -> dict[str, Any]:
     """One page of members by join date (newest first unless `sort` says otherwise), optionally searched by
     email or name, with the total."""
@@ -43,9 +43,9 @@ def detail(member_id: int) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/members/<int:member_id>/adjust", methods=["POST"])
+@require_admin
 @blp.arguments(AdjustSchema)
 @blp.response(201, AdjustResultSchema)
-@require_admin
 def adjust(data: dict[str, Any], member_id: int) -> dict[str, Any]:
     """Add or take back points by hand, with a required reason (recorded with the acting admin)."""
     c = container()
@@ -55,9 +55,9 @@ def adjust(data: dict[str, Any], member_id: int) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/audit")
+@require_admin
 @blp.arguments(AuditArgs, location="query", as_kwargs=True)
 @blp.response(200, AuditRowSchema(many=True))
-@require_admin
 def audit(limit: int) -> list[Any]:
     """The newest admin actions (adjustments, settings changes, privacy actions)."""
     return admin_members.audit_log(container().uow(), g.shop.id, limit)

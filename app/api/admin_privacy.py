@@ -25,9 +25,9 @@ def exports() -> list[Any]:
 
 
 @blp.route("/admin/api/privacy/exports", methods=["POST"])
+@require_admin
 @blp.arguments(PrivacyMemberSchema)
 @blp.response(201, ExportCreatedSchema)
-@require_admin
 def create_export(data: dict[str, Any]) -> dict[str, Any]:
     """Export one member's data (profile, ledger, orders, reviews, messages) as JSON."""
     c = container()
@@ -49,9 +49,9 @@ def download(export_id: int) -> Response:
 
 
 @blp.route("/admin/api/privacy/redact", methods=["POST"])
+@require_admin
 @blp.arguments(PrivacyMemberSchema)
 @blp.response(204)
-@require_admin
 def redact(data: dict[str, Any]) -> None:
     """Anonymise one member: no name, email, address or birthday left; ledger amounts stay."""
     c = container()
@@ -59,9 +59,9 @@ def redact(data: dict[str, Any]) -> None:
 
 
 @blp.route("/admin/api/privacy/shop", methods=["DELETE"])
+@require_admin
 @blp.arguments(ShopDeleteSchema)
 @blp.response(204)
-@require_admin
 def delete_shop(data: dict[str, Any]) -> None:
     """Delete all of this shop's data now (type the shop's address to confirm); signs out."""
     privacy.delete_shop_by_admin(container().uow(), g.shop.id, data["confirm"])

@@ -148,9 +148,9 @@ class ReferralSettingsView(MethodView):
         with container().uow() as uow:
             return referrals.referral_config(uow.session, g.shop.id)
 
+    @require_admin
     @blp.arguments(ReferralSettingsSchema)
     @blp.response(200, ReferralSettingsSchema)
-    @require_admin
     def put(self, values: ReferralConfig) -> ReferralConfig:
         """Save the referral settings."""
         c = container()
@@ -168,9 +168,9 @@ class EarningSettingsView(MethodView):
         with container().uow() as uow:
             return earning_events.config(uow.session, g.shop.id)
 
+    @require_admin
     @blp.arguments(EarningSettingsSchema)
     @blp.response(200, EarningSettingsSchema)
-    @require_admin
     def put(self, values: earning_events.EarningConfig) -> earning_events.EarningConfig:
         """Save the points for sign-up, newsletter and birthday."""
         c = container()
@@ -178,9 +178,9 @@ class EarningSettingsView(MethodView):
 
 
 @blp.route("/admin/api/referrals", methods=["GET"])
+@require_admin
 @blp.arguments(ReferralListArgs, location="query")
 @blp.response(200, ReferralSchema(many=True))
-@require_admin
 def list_referrals(args: dict[str, Any]) -> list[dict[str, Any]]:
     """Referrals, flagged first (each with its fraud reasons), then newest."""
     return reports.list_referrals(container().uow(), g.shop.id, args.get("status"))

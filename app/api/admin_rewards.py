@@ -38,9 +38,9 @@ class TiersView(MethodView):
         """Read the tier programme."""
         return tiers.tier_program(container().uow(), g.shop.id)
 
+    @require_admin
     @blp.arguments(TierProgramSchema)
     @blp.response(200, TierProgramSchema)
-    @require_admin
     def put(self, program: TierProgram) -> dict[str, Any]:
         """Replace the tier programme (balances are never touched; members are re-evaluated by the worker)."""
         c = container()
@@ -48,9 +48,9 @@ class TiersView(MethodView):
 
 
 @blp.route("/admin/api/tiers/preview", methods=["POST"])
+@require_admin
 @blp.arguments(TierProgramSchema)
 @blp.response(200, TierPreviewSchema)
-@require_admin
 def preview_tiers(program: TierProgram) -> dict[str, Any]:
     """How many members would land in each tier under the proposed programme (nothing is saved)."""
     c = container()
@@ -67,9 +67,9 @@ class RewardsView(MethodView):
         """List every reward, active first."""
         return [_reward(r) for r in rewards.list_rewards(container().uow(), g.shop.id)]
 
+    @require_admin
     @blp.arguments(RewardSchema)
     @blp.response(201, RewardSchema)
-    @require_admin
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Add a reward."""
         c = container()
@@ -80,9 +80,9 @@ class RewardsView(MethodView):
 class RewardView(MethodView):
     """One reward."""
 
+    @require_admin
     @blp.arguments(RewardSchema)
     @blp.response(200, RewardSchema)
-    @require_admin
     def put(self, data: dict[str, Any], reward_id: int) -> dict[str, Any]:
         """Change a reward (issued coupons keep their terms)."""
         c = container()
@@ -106,9 +106,9 @@ class RewardSettingsView(MethodView):
         """Read the reward settings."""
         return rewards.read_reward_settings(container().uow(), g.shop.id)
 
+    @require_admin
     @blp.arguments(RewardSettingsSchema)
     @blp.response(200, RewardSettingsSchema)
-    @require_admin
     def put(self, data: dict[str, Any]) -> dict[str, Any]:
         """Change the reward settings."""
         c = container()
@@ -133,9 +133,9 @@ def member_tier(member_id: int) -> dict[str, Any]:
 
 
 @blp.route("/admin/api/members/<int(max=2147483647):member_id>/redeem", methods=["POST"])
+@require_admin
 @blp.arguments(MemberRedeemArgs)
 @blp.response(201, MemberRedemptionSchema)
-@require_admin
 def redeem(args: dict[str, Any], member_id: int) -> Any:
     """Redeem a reward for the member (points spent, code pushed to the shop)."""
     c = container()

@@ -81,9 +81,9 @@ class SyncRunDetailSchema(SyncRunSchema):
 
 
 @blp.route("/admin/api/sync/runs")
+@require_admin
 @blp.arguments(RunListArgs, location="query", as_kwargs=True)
 @blp.response(200, SyncRunListSchema)
-@require_admin
 def runs(limit: int, repaired_only: bool) -> dict[str, Any]:
     """Sync runs of the signed-in shop, newest first."""
     return reconciliation.list_runs(container().uow(), g.shop.id, limit, repaired_only)

@@ -64,10 +64,10 @@ def customer() -> Response:
 
 
 @blp.route("/proxy/redeem", methods=["POST"])
-@blp.arguments(RedeemArgs, location="json")
-@blp.doc(**docs.redeem_doc())
 @storefront
 @write_limited
+@blp.arguments(RedeemArgs, location="json")
+@blp.doc(**docs.redeem_doc())
 def redeem(args: dict[str, Any]) -> tuple[Response, int]:
     """Turn points into a single-use discount code for this shopper."""
     c = container()
@@ -85,10 +85,10 @@ def redeem(args: dict[str, Any]) -> tuple[Response, int]:
 
 
 @blp.route("/proxy/birthday", methods=["POST"])
-@blp.arguments(BirthdayArgs, location="json")
-@blp.doc(**docs.write_doc())
 @storefront
 @write_limited
+@blp.arguments(BirthdayArgs, location="json")
+@blp.doc(**docs.write_doc())
 def birthday(args: dict[str, Any]) -> Response:
     """Store the shopper's birthday (changeable once a year); answers the refreshed customer JSON."""
     c = container()
