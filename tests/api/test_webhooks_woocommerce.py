@@ -124,6 +124,18 @@ def test_guest_order_is_credited_when_the_customer_registers(client, container, 
     assert member_by_email(container, woo_shop, guest["billing"]["email"]).balance == 20  # 20.92 €
 
 
+def test_two_orders_sent_in_the_same_second_share_a_delivery_id_and_both_earn_points(client, container, woo_shop):
+    # WooCommerce's Delivery-ID is wp_hash(webhook_id . time()): one webhook's deliveries within a second share it.
+    first = load_payload("woocommerce", "order_updated_processing")
+    second = {**first, "id": first["id"] + 1, "number": str(first["id"] + 1), "customer_id": first["customer_id"] + 1,
+              "billing": {**first["billing"], "email": "zweite.kundin@example.de"}}
+
+    answers = [post(client, "order.updated", payload, delivery_id="3f2a9c") for payload in (first, second)]
+
+    assert [a.json["outcome"] for a in answers] == ["processed", "processed"]
+    assert member_by_email(container, woo_shop, "zweite.kundin@example.de").balance > 0
+
+
 def test_same_delivery_id_twice_is_a_duplicate(client, container, woo_shop):
     post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"), delivery_id="abc")
     again = post(

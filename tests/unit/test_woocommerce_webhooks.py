@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -153,7 +154,7 @@ def test_delivery_carries_delivery_id_topic_and_normalised_source() -> None:
     delivery = WooCommerceWebhookAdapter().parse(headers, body)
 
     assert (delivery.platform, delivery.shop_domain, delivery.topic) == ("woocommerce", SHOP, "order.deleted")
-    assert delivery.delivery_id == "d41d8cd98f00b204e9800998ecf8427e"
+    assert delivery.delivery_id == "d41d8cd98f00b204e9800998ecf8427e:" + hashlib.sha256(body).hexdigest()[:16]
     assert delivery.headers["x-wc-webhook-id"] == "17"
     assert "user-agent" not in delivery.headers
 

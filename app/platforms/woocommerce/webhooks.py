@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 
@@ -98,9 +99,19 @@ class WooCommerceWebhookAdapter:
         return Delivery(
             platform=self.platform,
             shop_domain=shop or "",
-            delivery_id=normalised["x-wc-webhook-delivery-id"].strip(),
+            delivery_id=delivery_key(normalised["x-wc-webhook-delivery-id"].strip(), body),
             topic=topic,
             body=body,
             event=_event(topic, payload),
             headers={key: value for key, value in normalised.items() if key.startswith("x-wc-webhook-")},
         )
+
+
+def delivery_key(delivery_id: str, body: bytes) -> str:
+    """What makes a WooCommerce delivery itself: its Delivery-ID and a digest of its body.
+
+    WooCommerce's Delivery-ID is `wp_hash(webhook_id . time())` (PLATFORMS.md §4.1): the same for every delivery
+    of one webhook within one second, so two orders sent in the same second would share it and the second would
+    be taken for a duplicate and dropped (WooCommerce never retries). The same bytes under the same id are the
+    same delivery sent twice; anything else is a delivery of its own."""
+    return f"{delivery_id}:{hashlib.sha256(body).hexdigest()[:16]}"
