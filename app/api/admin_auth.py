@@ -38,12 +38,14 @@ def require_admin(view: F) -> F:
             )
         else:
             stored = session.get(SESSION_KEY)
-            if not isinstance(stored, dict) or "shop_id" not in stored:
+            if not isinstance(stored, dict) or "shop_id" not in stored or "domain" not in stored:
                 raise Unauthorized("sign in through Shopify or with a login link (`loyalty admin-link SHOP`)")
             if request.method not in {"GET", "HEAD", "OPTIONS"} and CSRF_HEADER not in request.headers:
                 raise Forbidden("missing the admin request header")
-            identity = admin_sessions.AdminIdentity(int(stored["shop_id"]), str(stored.get("actor", "admin")))
-        g.shop = admin_sessions.active_shop(c.uow(), identity.shop_id)
+            identity = admin_sessions.AdminIdentity(
+                int(stored["shop_id"]), str(stored.get("actor", "admin")), str(stored["domain"])
+            )
+        g.shop = admin_sessions.active_shop(c.uow(), identity)
         g.actor = identity.actor
         return view(*args, **kwargs)
 
@@ -53,7 +55,7 @@ def require_admin(view: F) -> F:
 def start_session(identity: admin_sessions.AdminIdentity) -> None:
     """Remember the merchant in the signed session cookie."""
     session.clear()
-    session[SESSION_KEY] = {"shop_id": identity.shop_id, "actor": identity.actor}
+    session[SESSION_KEY] = {"shop_id": identity.shop_id, "domain": identity.shop_domain, "actor": identity.actor}
     session.permanent = False
 
 

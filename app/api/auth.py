@@ -66,7 +66,7 @@ def shopify_callback(args: dict[str, Any]) -> Response:
                                              code),
         now=c.clock.now(),
     )
-    start_session(admin_sessions.AdminIdentity(installed.shop_id, "shopify-install"))
+    start_session(admin_sessions.AdminIdentity(installed.shop_id, "shopify-install", installed.domain))
     return redirect(_embedded_app_url(args.get("host"), s.shopify_api_key) or "/admin", code=302)
 
 
@@ -132,8 +132,8 @@ def woocommerce_return(args: dict[str, Any]) -> Any:
         return _page("admin/connect_woocommerce.html", status=400, denied=True)
     if not expected or expected != args.get("user_id"):
         raise Unauthorized("This browser did not start the connection. Please start again.")
-    shop_id = install.shop_for_returned_state(c.uow(), expected, c.clock.now())
-    start_session(admin_sessions.AdminIdentity(shop_id, "woocommerce-install"))
+    shop_id, domain = install.shop_for_returned_state(c.uow(), expected, c.clock.now())
+    start_session(admin_sessions.AdminIdentity(shop_id, "woocommerce-install", domain))
     return redirect("/admin", code=303)
 
 

@@ -25,10 +25,12 @@ JWT_LEEWAY_SECONDS = 10  # App Bridge often sends an nbf slightly in the future 
 
 @dataclass(frozen=True)
 class AdminIdentity:
-    """Who is signed in to which shop."""
+    """Who is signed in to which shop: its id and its domain, which together name one shop for good (an id alone
+    may be given again to a shop added later: SQLite reuses the highest id once its shop is deleted)."""
 
     shop_id: int
     actor: str
+    shop_domain: str
 
 
 def verify_session_token(
@@ -37,7 +39,7 @@ def verify_session_token(
     """Check an App Bridge session token: HS256 with the app secret, aud, exp/nbf (10 s leeway), dest shop."""
     claims = decode_session_token(token, api_key, secrets_)
     shop = _active_shop(uow, "shopify", claims.shop_domain)
-    return AdminIdentity(shop.id, f"shopify-user:{claims.user}")
+    return AdminIdentity(shop.id, f"shopify-user:{claims.user}", shop.domain)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,9 @@ def issue_login_link(uow: UnitOfWork, secret_key: str, public_url: str, shop_ref
             from app.domain.errors import ShopNotFound
 
             raise ShopNotFound(shop=shop_ref)
-        token = _serializer(secret_key).dumps({"shop_id": shop.id, "nonce": secrets.token_urlsafe(24)})
+        token = _serializer(secret_key).dumps(
+            {"shop_id": shop.id, "domain": shop.domain, "nonce": secrets.token_urlsafe(24)}
+        )
     return f"{public_url}/admin/login?token={token}"
 
 
@@ -112,7 +116,7 @@ def redeem_login_link(uow: UnitOfWork, secret_key: str, token: str, now: datetim
         raise Unauthorized("This login link is not valid.") from exc
     with uow:
         shop = ShopRepository(uow.session).get(int(data["shop_id"]))
-        if shop is None:
+        if shop is None or shop.domain != data.get("domain"):
             raise Unauthorized("This login link is not valid.")
         if not shop.is_active:
             raise Forbidden("This shop is not active.")
@@ -123,14 +127,14 @@ def redeem_login_link(uow: UnitOfWork, secret_key: str, token: str, now: datetim
         if not fresh:
             raise Unauthorized("This login link was already used.")
         uow.commit()
-        return AdminIdentity(shop.id, f"link:{str(data['nonce'])[:8]}")
+        return AdminIdentity(shop.id, f"link:{str(data['nonce'])[:8]}", shop.domain)
 
 
-def active_shop(uow: UnitOfWork, shop_id: int) -> Shop:
-    """The signed-in shop, refused once it is uninstalled."""
+def active_shop(uow: UnitOfWork, identity: AdminIdentity) -> Shop:
+    """The signed-in shop, refused once it is uninstalled or gone (another shop with its id is not it)."""
     with uow:
-        shop = ShopRepository(uow.session).get(shop_id)
-    if shop is None:
+        shop = ShopRepository(uow.session).get(identity.shop_id)
+    if shop is None or shop.domain != identity.shop_domain:
         raise Unauthorized("Unknown shop.")
     if not shop.is_active:
         raise Forbidden("This shop is not active.")

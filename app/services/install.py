@@ -125,15 +125,19 @@ def connect_woocommerce(uow: UnitOfWork, box: SecretBox, state: str, consumer_ke
     return installed
 
 
-def shop_for_returned_state(uow: UnitOfWork, state: str, now: datetime) -> int:
-    """The shop a finished wc-auth exchange connected (the browser comes back through return_url)."""
+def shop_for_returned_state(uow: UnitOfWork, state: str, now: datetime) -> tuple[int, str]:
+    """The shop (id, domain) a finished wc-auth exchange connected (the browser comes back through return_url)."""
     with uow:
         row = uow.session.scalars(
             select(InstallState).where(InstallState.state == state[:64], InstallState.platform == "woocommerce")
         ).first()
     if row is None or row.shop_id is None or row.created_at + STATE_TTL < now:
         raise Unauthorized("the shop was not connected; start again")
-    return row.shop_id
+    with uow:
+        shop = uow.session.get(Shop, row.shop_id)
+    if shop is None:
+        raise Unauthorized("the shop was not connected; start again")
+    return shop.id, shop.domain
 
 
 def register_webhooks(uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient, shop_id: int,
