@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from typing import Any
 
 import click
@@ -26,7 +27,8 @@ def register(cli: click.Group) -> None:
 
         log_format.as_service()
         upgrade(ctx.container.engine)
-        app = create_app()
+        own_url = not os.environ.get("LOYALTY_PUBLIC_URL")
+        app = create_app({"public_url": f"http://{_browsable(host)}:{port}"} if own_url else None)
         _freeze_startup_objects()
         scheduler = None if no_worker else _background_scheduler(app.extensions["container"])
         settings = app.extensions["container"].settings
@@ -34,6 +36,10 @@ def register(cli: click.Group) -> None:
             f"loyalty backend on http://{host}:{port}  (database {settings.database_url}, "
             f"emails: {settings.email_backend})"
         )
+        if own_url and port != 8000:
+            # The links this server writes (emails, install redirects) name its port; other commands run in their
+            # own process and only know it from the environment.
+            click.echo(f"for `loyalty admin-link` and other commands: export LOYALTY_PUBLIC_URL={settings.public_url}")
         # The embedded default: one process, threaded; production runs `loyalty serve` + `loyalty worker`.
         server = make_server(host, port, app, threaded=True)
         try:
@@ -89,3 +95,10 @@ def _background_scheduler(container: Any) -> Any:
     scheduler = build_scheduler(container, blocking=False)
     scheduler.start()
     return scheduler
+
+
+def _browsable(host: str) -> str:
+    """The address a browser on this machine reaches the server at (a wildcard bind is not one)."""
+    if host in {"", "0.0.0.0", "::"}:
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host

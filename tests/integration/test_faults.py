@@ -9,7 +9,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from tests.conftest import TEST_SHOPIFY_SECRET
 from tests.fakes.shopify_server import FakeShopify, shopify_order
 from tests.support.db_faults import connection_dies_at_first, killer
 from tests.support.deliveries import ledger_ok, member_by_email
+from tests.support.net import wait_until_up
 from tests.support.webhooks import load_payload, shopify_headers
 
 LOYALTY = str(Path(sys.executable).with_name("loyalty"))
@@ -150,17 +150,6 @@ def processes(commands: list[list[str]], env: dict[str, str], log_dir: Path) -> 
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
-
-
-def wait_until_up(base: str) -> None:
-    for _ in range(600):
-        try:
-            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"{base} did not come up")
 
 
 def send(base: str, shop: str, delivery_id: str, payload: dict[str, Any]) -> int:
