@@ -23,8 +23,13 @@ def shares_of(session: Session, shop_id: int) -> tuple[Decimal, Decimal]:
 def segments_overview(uow: UnitOfWork, shop_id: int, locale: str) -> dict[str, Any]:
     """Members (and revenue) per A/B/C class, RFM group and tier."""
     with uow:
-        tune_for_analytics(uow.session)
-        return segment_counts(uow.session, shop_id, shares_of(uow.session, shop_id), locale)
+        return segments_in(uow.session, shop_id, locale)
+
+
+def segments_in(session: Session, shop_id: int, locale: str) -> dict[str, Any]:
+    """`segments_overview` in the caller's transaction: the admin's segments tab and `loyalty report` count alike."""
+    tune_for_analytics(session)
+    return segment_counts(session, shop_id, shares_of(session, shop_id), locale)
 
 
 def segment_page(uow: UnitOfWork, shop_id: int, raw: dict[str, Any], *, after_id: int, limit: int) -> dict[str, Any]:

@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
 from sqlalchemy.orm import Session
 
 from app.analytics import program_queries as pq
 from app.analytics import queries as q
 from app.analytics.dialect import tune_for_analytics
+from app.analytics.read import segments_in, shares_of
 from app.analytics.series import chart_series
 from app.analytics.settings import AnalyticsSettings, from_program
 from app.domain import metrics as m
@@ -160,11 +162,32 @@ def _figure(key: str, value: Any, locale: str) -> dict[str, Any]:
 
 
 def report_for(uow: UnitOfWork, shop: Shop, first: date | None, last: date | None, now: datetime,
-               locale: str) -> dict[str, Any]:
-    """The report for the chosen days (default: the last twelve months), in its own read transaction."""
+               locale: str, *, with_segments: bool = False) -> dict[str, Any]:
+    """The report for the chosen days (default: the last twelve months), in its own read transaction;
+    `with_segments` adds the A/B/C segments under "segments" (`loyalty report`; the admin page reads its own)."""
     period = period_for(first, last, now.date())
     with uow:
-        return build_report(uow.session, shop, period, now, locale)
+        data = build_report(uow.session, shop, period, now, locale)
+        if with_segments:
+            data["segments"] = abc_segments(uow.session, shop.id, locale)
+        return data
+
+
+def abc_segments(session: Session, shop_id: int, locale: str) -> dict[str, Any]:
+    """Members and revenue per A/B/C class, counted as the admin's segments tab counts them, and their definition.
+
+    The classes rank members by all their revenue so far, as the segments they name for campaigns and exports do,
+    so they are not limited to the report's period.
+    """
+    a_share, b_share = shares_of(session, shop_id)
+    definition = translate("analytics.def.abc_segments", locale, a=_percent(a_share, locale),
+                           b=_percent(b_share, locale))
+    return {"abc": segments_in(session, shop_id, locale)["abc"], "definition": definition}
+
+
+def _percent(share: Decimal, locale: str) -> str:
+    """0.80 → "80"; 0.825 → "82,5" (de) or "82.5" (en)."""
+    return format_decimal(share * 100, locale=locale)
 
 
 SECTIONS: dict[str, tuple[str, ...]] = {

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 from tqdm import tqdm
@@ -63,18 +66,38 @@ def import_command(ctx: Context, shop: str, platform: str, customers: Any, order
 @click.argument("shop")
 @click.argument("what", type=click.Choice(["members", "ledger", "segment"]))
 @click.argument("key", required=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write the CSV to this file (without it, or with -: to standard output).")
 @pass_context
-def export_command(ctx: Context, shop: str, what: str, key: str | None, output: Path) -> None:
-    """Write members, the ledger or a segment (KEY: A, B, C, an RFM group, tier:<key>, all) of SHOP as CSV."""
+def export_command(ctx: Context, shop: str, what: str, key: str | None, output: Path | None) -> None:
+    """Write members, the ledger or a segment (KEY: A, B, C, an RFM group, tier:<key>, all) of SHOP as CSV,
+    to standard output (to pipe it) or to a file; the count of rows goes to standard error."""
     if what == "segment" and not key:
         raise click.UsageError("segment needs a KEY (A, B, C, champions, at_risk, ..., tier:gold, all)")
     c = ctx.container
     found = find_shop(c.uow(), shop)
     segment = segment_for_key(key) if what == "segment" and key else None
-    with output.open("w", encoding="utf-8", newline="") as handle:
+    to_stdout = output is None or str(output) == "-"
+    with _csv_stream(None if to_stdout else output) as handle:
         rows = write_export(c.uow(), found.id, what, handle, segment)
-    click.echo(f"{rows} rows written to {output}")
+    click.echo(f"{rows} rows written" + ("" if to_stdout else f" to {output}"), err=True)
+
+
+@contextmanager
+def _csv_stream(path: Path | None) -> Iterator[TextIO]:
+    """The file at `path`, or standard output (None), as UTF-8 text that keeps the CSV's own line ends."""
+    if path is not None:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            yield handle
+        return
+    # Standard output's own text layer may not be UTF-8 (a C locale) and would translate line ends.
+    with click.open_file("-", "wb") as binary:  # "-": standard output, left open when the block ends
+        stream = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        try:
+            yield stream
+        finally:
+            stream.flush()
+            stream.detach()  # the wrapper would close standard output with it
 
 
 @click.group()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from app.cli import Context, emit, pass_context
-from app.i18n import LOCALES, pick_locale
+from app.i18n import LOCALES, pick_locale, translate
 from app.queries import member_detail
 from app.services.shops import find_shop
 from app.services.tiers import member_tier
+
+LEDGER_SHOWN = 30
 
 
 def register(cli: click.Group) -> None:
@@ -21,7 +25,7 @@ def register(cli: click.Group) -> None:
     @click.argument("email")
     @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
     @click.option("--lang", type=click.Choice(LOCALES), default=None,
-                  help="Language of the tier's name (default: the shop's).")
+                  help="Language of the labels and the tier's name (default: the shop's).")
     @pass_context
     def show(ctx: Context, shop: str, email: str, as_json: bool, lang: str | None) -> None:
         """Show one member of SHOP (id, domain or URL) by EMAIL."""
@@ -37,20 +41,25 @@ def register(cli: click.Group) -> None:
         if as_json:
             emit(detail, True)
             return
-        click.echo(f"{detail['name']} <{detail['email']}>  member {detail['member_id']}")
+        print_member(detail, locale)
+
+
+def print_member(detail: dict[str, Any], locale: str) -> None:
+    """The member as readable lines, labelled in `locale`; the ledger's kinds, reasons and sources as stored."""
+    member = translate("cli.members.member", locale, id=detail["member_id"])
+    click.echo(f"{detail['name']} <{detail['email']}>  {member}")
+    click.echo(translate("cli.members.points", locale, balance=detail["balance"], pending=detail["pending"],
+                         spendable=detail["spendable"]))
+    tier = detail["tier"]
+    click.echo(translate("cli.members.tier", locale, name=tier["name"], code=tier["key"]) if tier
+               else translate("cli.members.no_tier", locale))
+    click.echo(translate("cli.members.lots", locale))
+    for lot in detail["lots"]:
+        state = translate(f"cli.members.lot_{'pending' if lot['pending'] else 'available'}", locale)
+        expires = translate("cli.members.lot_expires", locale, date=lot["expires_at"] or "-")
+        click.echo(f"  #{lot['id']} {lot['remaining']}/{lot['points']} {state} {expires}")
+    click.echo(translate("cli.members.ledger", locale))
+    for entry in detail["ledger"][:LEDGER_SHOWN]:
         click.echo(
-            f"balance {detail['balance']}  pending {detail['pending']}  spendable {detail['spendable']}"
+            f"  {entry['at'][:19]} {entry['delta']:+6d} {entry['kind']:<8} {entry['reason']} {entry['source']}"
         )
-        tier = detail["tier"]
-        click.echo(f"tier {tier['name']} ({tier['key']})" if tier else "tier none")
-        click.echo("lots:")
-        for lot in detail["lots"]:
-            state = "pending" if lot["pending"] else "available"
-            click.echo(
-                f"  #{lot['id']} {lot['remaining']}/{lot['points']} {state} expires {lot['expires_at'] or '-'}"
-            )
-        click.echo("ledger (newest first):")
-        for entry in detail["ledger"][:30]:
-            click.echo(
-                f"  {entry['at'][:19]} {entry['delta']:+6d} {entry['kind']:<8} {entry['reason']} {entry['source']}"
-            )

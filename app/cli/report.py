@@ -1,4 +1,4 @@
-"""`loyalty report SHOP [--from DATE --to DATE] [--json]`: the retention figures for scripts and people."""
+"""`loyalty report SHOP [--from DATE --to DATE] [--json] [--lang]`: the retention figures and the A/B/C segments."""
 
 from __future__ import annotations
 
@@ -14,11 +14,9 @@ from app.analytics.report import SECTIONS, report_for
 from app.cli import Context, emit, pass_context
 from app.domain import rewards
 from app.domain.errors import InvalidInput
-from app.i18n import pick_locale
+from app.i18n import LOCALES, pick_locale, translate
+from app.i18n.validation import localize
 from app.services.shops import find_shop
-
-TITLES = {"retention": ("Kundenbindung", "Retention"), "value": ("Bestellungen und Kundenwert", "Orders and value"),
-          "programme": ("Treueprogramm", "Loyalty programme")}
 
 
 def register(cli: click.Group) -> None:
@@ -27,17 +25,20 @@ def register(cli: click.Group) -> None:
     @click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First UTC day (default: a year ago).")
     @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last UTC day, included (default: today).")
     @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-    @click.option("--lang", type=click.Choice(["de", "en"]), help="Language of labels and definitions.")
+    @click.option("--lang", type=click.Choice(LOCALES),
+                  help="Language of labels, definitions and errors (default: the shop's).")
     @pass_context
     def report(ctx: Context, shop: str, first: Any, last: Any, as_json: bool, lang: str | None) -> None:
-        """Retention, value and programme figures of SHOP for a period, each with its definition."""
+        """Retention, value and programme figures of SHOP for a period, each with its definition, and the
+        A/B/C segments."""
         c = ctx.container
         found = find_shop(c.uow(), shop)
-        locale = lang or pick_locale(found.locale)
+        locale = pick_locale(lang, found.locale)
         try:
-            data = report_for(c.uow(), found, _day(first), _day(last), c.clock.now(), locale)
+            data = report_for(c.uow(), found, _day(first), _day(last), c.clock.now(), locale, with_segments=True)
         except InvalidInput as exc:
-            raise click.BadParameter(str(exc)) from exc
+            # The API's German for the domain's messages; click's "Invalid value:" prefix would stay English.
+            raise click.UsageError(localize(str(exc), locale)) from exc
         if as_json:
             emit(data, True)
             return
@@ -53,22 +54,33 @@ def print_table(data: dict[str, Any], locale: str) -> None:
     currency = data["shop"]["currency"]
     click.echo(f"{data['shop']['domain']}  {data['period']['from']} – {data['period']['to']}")
     for section, keys in SECTIONS.items():
-        de, en = TITLES[section]
         click.echo("")
-        click.secho(de if locale == "de" else en, bold=True)
+        click.secho(translate(f"cli.report.section.{section}", locale), bold=True)
         for key in keys:
             figure = data["figures"][key]
             click.echo(f"  {figure['label']:<42} {format_value(figure, currency, locale):>14}")
             click.secho(f"    {figure['definition']}", dim=True)
+    if "segments" in data:
+        _print_segments(data["segments"], currency, locale)
     _print_forecast(data, currency, locale)
+
+
+def _print_segments(segments: dict[str, Any], currency: str, locale: str) -> None:
+    click.echo("")
+    click.secho(translate("cli.report.section.segments", locale), bold=True)
+    for row in segments["abc"]:
+        count = row["members"]
+        members = translate(f"cli.report.members.{'one' if count == 1 else 'other'}", locale, count=count)
+        click.echo(f"  {row['label']:<42} {members:>14} {format_money(row['revenue'], currency, locale):>14}")
+    click.secho(f"    {segments['definition']}", dim=True)
 
 
 def _print_forecast(data: dict[str, Any], currency: str, locale: str) -> None:
     click.echo("")
-    click.secho("Verfallsprognose" if locale == "de" else "Expiry forecast", bold=True)
+    click.secho(translate("cli.report.section.forecast", locale), bold=True)
+    points = translate("cli.report.points", locale)
     for row in data["charts"]["liability"]:
-        click.echo(f"  {row['month']}  {row['points']:>10} {'Punkte' if locale == 'de' else 'points'}"
-                   f"  {format_money(row['amount'], currency, locale)}")
+        click.echo(f"  {row['month']}  {row['points']:>10} {points}  {format_money(row['amount'], currency, locale)}")
 
 
 def format_value(figure: dict[str, Any], currency: str, locale: str) -> str:

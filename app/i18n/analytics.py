@@ -107,6 +107,11 @@ _DEFINITIONS: dict[str, tuple[str, str]] = {
     "review_response_rate": ("Antworten ÷ versandte Bewertungsanfragen der Periode.",
                              "Answers ÷ review requests sent in the period."),
     "reviews": ("In der Periode abgegebene Produktbewertungen.", "Product reviews written in the period."),
+    "abc_segments": (
+        "Mitglieder nach ihrem Umsatz bis heute (nicht nur dem der Periode), vom höchsten an: A, solange die "
+        "Mitglieder davor weniger als {a} % des Umsatzes bringen, B unter {b} %, C der Rest; wie im Tab Segmente.",
+        "Members by their revenue to date (not only the period's), highest first: A while the members ranked above "
+        "hold less than {a}% of revenue, B below {b}%, C the rest; as the Segments tab shows."),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

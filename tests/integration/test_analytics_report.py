@@ -167,6 +167,6 @@ def test_the_cli_prints_a_readable_table_with_definitions(report, container, sho
 
 
 def test_the_cli_refuses_a_period_that_ends_before_it_starts(report, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
-    result = run_report(container, shopify_shop.domain, "--from", "2025-12-31", "--to", "2025-01-01")
+    result = run_report(container, shopify_shop.domain, "--from", "2025-12-31", "--to", "2025-01-01", "--lang", "en")
     assert result.exit_code == 2
     assert "before it ends" in result.output

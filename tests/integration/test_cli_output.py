@@ -43,7 +43,7 @@ def test_members_show_includes_the_tier_reached_in_json_and_text(run, container,
     as_text = run("members", "show", shopify_shop.domain, "juergen.weiss@example.de")
 
     assert json.loads(as_json.output)["tier"] == {"key": "silber", "name": "Silber"}
-    assert "tier Silber (silber)" in as_text.output
+    assert "Stufe Silber (silber)" in as_text.output  # the shop's language: German
 
 
 def test_members_show_says_no_tier_when_the_shop_has_no_tier_programme(run, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +53,7 @@ def test_members_show_says_no_tier_when_the_shop_has_no_tier_programme(run, cont
     as_text = run("members", "show", shopify_shop.domain, "juergen.weiss@example.de")
 
     assert json.loads(as_json.output)["tier"] is None
-    assert "tier none" in as_text.output
+    assert "ohne Stufe" in as_text.output  # the shop's language: German
 
 
 def test_an_unknown_member_is_named_field_by_field_not_as_a_dict(run, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]

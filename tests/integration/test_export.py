@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
-from app.analytics.export import export_text, segment_for_key
+import pytest
+
+from app.analytics.export import LEDGER_COLUMNS, export_text, segment_for_key
 from app.models import Member
 from tests.integration.test_import import run_cli
 from tests.support.analytics_data import worked_example
@@ -45,6 +48,45 @@ def test_segment_export_lists_the_segments_members(container, shopify_shop, tmp_
     result = run_cli(container, "export", shopify_shop.domain, "segment", "A", "-o", str(out))
     assert "3 rows written" in result.output
     assert {r["email"] for r in read(out)} == {"alice@example.de", "carol@example.de", "dave@example.de"}
+
+
+def test_export_without_an_output_file_writes_only_the_csv_to_standard_output(container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    ids = worked_example(container, shopify_shop)
+
+    result = run_cli(container, "export", shopify_shop.domain, "members")
+
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert [int(r["id"]) for r in rows] == sorted(ids.values())
+    assert result.stderr.strip() == "4 rows written"
+
+
+@pytest.mark.parametrize(("what", "key"), [("ledger", []), ("segment", ["A"])])
+def test_export_to_a_dash_writes_to_standard_output(container, shopify_shop, what: str, key: list[str]) -> None:  # type: ignore[no-untyped-def]
+    worked_example(container, shopify_shop)
+
+    result = run_cli(container, "export", shopify_shop.domain, what, *key, "-o", "-")
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 + (6 if what == "ledger" else 3)
+    assert "rows written" not in result.stdout
+
+
+def test_csv_on_standard_output_is_utf8_with_the_files_line_ends(container, shopify_shop, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ids = worked_example(container, shopify_shop)
+    with container.uow() as uow:
+        uow.session.get(Member, ids["bob"]).first_name = "Jürgen"
+        uow.commit()
+    out = tmp_path / "members.csv"
+    run_cli(container, "export", shopify_shop.domain, "ledger", "-o", str(out))
+
+    piped = run_cli(container, "export", shopify_shop.domain, "ledger")
+    members = run_cli(container, "export", shopify_shop.domain, "members")
+
+    assert piped.stdout_bytes == out.read_bytes()
+    assert piped.stdout_bytes.startswith(",".join(LEDGER_COLUMNS).encode() + b"\r\n")
+    assert "Jürgen" in members.stdout_bytes.decode("utf-8")
 
 
 def test_a_formula_in_a_customer_name_stays_text(container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
