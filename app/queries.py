@@ -14,12 +14,17 @@ from app.models import Coupon, LedgerEntry, Member, MemberTier, Order, PointLot,
 from app.repositories import LotRepository, MemberRepository, OrderRepository
 
 
-def member_detail(session: Session, shop: Shop, email: str, now: datetime) -> dict[str, Any]:
-    """Balance, pending, lots and ledger of one member, for support and scripts."""
+def member_detail(session: Session, shop: Shop, email: str, now: datetime, locale: str = "en") -> dict[str, Any]:
+    """Balance, pending, lots and ledger of one member, for support and scripts; each ledger row's `text` is its
+    reason as the admin page says it, in `locale`."""
+    from app.services.admin_members import readable_reason
+
     member = MemberRepository(session, shop.id).get_by_email(email)
     if member is None:
         raise MemberNotFound(email=email)
     lots = LotRepository(session, shop.id)
+    orders = OrderRepository(session, shop.id).list_for_member(member.id)
+    names = {o.id: o.name for o in orders}
     return {
         "shop": shop.domain,
         "member_id": member.id,
@@ -50,6 +55,7 @@ def member_detail(session: Session, shop: Shop, email: str, now: datetime) -> di
                 "kind": entry.kind,
                 "reason": entry.reason,
                 "source": f"{entry.source_type}:{entry.source_ref}" if entry.source_type else "",
+                "text": readable_reason(entry, locale, names),
                 "actor": entry.actor,
                 "balance_after": entry.balance_after,
             }
@@ -65,7 +71,7 @@ def member_detail(session: Session, shop: Shop, email: str, now: datetime) -> di
                 "refunded": str(o.refunded_total),
                 "points": o.points_earned,
             }
-            for o in OrderRepository(session, shop.id).list_for_member(member.id)
+            for o in orders
         ],
     }
 

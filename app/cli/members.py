@@ -31,9 +31,9 @@ def register(cli: click.Group) -> None:
         """Show one member of SHOP (id, domain or URL) by EMAIL."""
         c = ctx.container
         found = find_shop(c.uow(), shop)
-        with c.uow() as uow:
-            detail = member_detail(uow.session, found, email, c.clock.now())
         locale = pick_locale(lang, found.locale)
+        with c.uow() as uow:
+            detail = member_detail(uow.session, found, email, c.clock.now(), locale)
         status = member_tier(c.uow(), found.id, detail["member_id"], c.clock.now(), locale)["status"]
         current = status["current"] if status else None
         # None: the shop has no tier programme, or the member has not reached its first tier.
@@ -45,7 +45,7 @@ def register(cli: click.Group) -> None:
 
 
 def print_member(detail: dict[str, Any], locale: str) -> None:
-    """The member as readable lines, labelled in `locale`; the ledger's kinds, reasons and sources as stored."""
+    """The member as readable lines, labelled in `locale`; the ledger's reasons as the admin page words them."""
     member = translate("cli.members.member", locale, id=detail["member_id"])
     click.echo(f"{detail['name']} <{detail['email']}>  {member}")
     click.echo(translate("cli.members.points", locale, balance=detail["balance"], pending=detail["pending"],
@@ -61,5 +61,5 @@ def print_member(detail: dict[str, Any], locale: str) -> None:
     click.echo(translate("cli.members.ledger", locale))
     for entry in detail["ledger"][:LEDGER_SHOWN]:
         click.echo(
-            f"  {entry['at'][:19]} {entry['delta']:+6d} {entry['kind']:<8} {entry['reason']} {entry['source']}"
+            f"  {entry['at'][:19]} {entry['delta']:+6d}  {entry['text']}"
         )
