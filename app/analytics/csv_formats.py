@@ -3,12 +3,15 @@
 Shopify (Admin → Customers/Orders → Export, "CSV for Excel, Numbers or other spreadsheet programs"):
 customers_export.csv with "Customer ID" (newer exports), "First Name", "Last Name", "Email",
 "Accepts Email Marketing" (older: "Accepts Marketing"); orders_export.csv with one row per line item and the
-order-level fields ("Financial Status", "Paid at", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code",
-"Created at", "Cancelled at", "Refunded Amount", "Currency") on the order's first row, grouped by "Name".
+order-level fields ("Financial Status", "Paid at", "Subtotal", "Shipping", "Taxes", "Total", "Duties",
+"Discount Code", "Created at", "Cancelled at", "Refunded Amount", "Currency") on the order's first row, grouped
+by "Name". It has no "Taxes Included" column (Transporter's import format has): where the prices held the tax,
+"Subtotal" and "Shipping" hold it too and "Total" adds no "Taxes" to them.
 WooCommerce (the Customer/Order/Coupon Export extension, default formats): customers with "customer_id",
 "email", "first_name", "last_name", "date_registered"; orders with "order_id", "order_number", "order_date",
-"status", "shipping_total", "tax_total", "order_total", "refunded_total", "order_currency", "customer_id",
-"billing_email", "coupon_items", and one row per item ("item_name", "item_quantity", "item_total") or per order.
+"status", "shipping_total", "fee_total", "tax_total" (all tax), "order_total", "refunded_total",
+"order_currency", "customer_id", "billing_email", "coupon_items", and one row per item ("item_name",
+"item_quantity", "item_total": after coupons, without tax) or per order. Its amounts are without tax.
 """
 
 from __future__ import annotations
@@ -60,7 +63,9 @@ class Rows:
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(self.name, row, column, message))
 
-    def amount(self, number: int, row: dict[str, str], column: str, *, required: bool = False) -> Decimal:
+    def amount(
+        self, number: int, row: dict[str, str], column: str, *, required: bool = False, signed: bool = False
+    ) -> Decimal:
         raw = row.get(column, "").replace(" ", "")
         # "1.234,50" and "49,90" (German spreadsheets) as well as "1,234.50"
         raw = raw.replace(".", "").replace(",", ".") if "," in raw and (
@@ -74,7 +79,7 @@ class Rows:
         except InvalidOperation:
             self.error(number, column, f"not an amount: {raw!r}")
             return ZERO
-        if value < 0:
+        if value < 0 and not signed:
             self.error(number, column, "must not be negative")
         return value.quantize(Decimal("0.01"))
 

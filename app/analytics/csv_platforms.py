@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple, TextIO
 
 from app.analytics.csv_formats import ZERO, RowError, Rows, yes
@@ -18,6 +19,7 @@ WOO_ORDER_COLUMNS = ("order_id", "order_date", "status", "order_total", "billing
 WOO_PAID = {"completed", "processing", "refunded"}
 WOO_CANCELLED = {"cancelled", "failed", "trash"}
 CURRENCY_COLUMNS = {"shopify": "Currency", "woocommerce": "order_currency"}
+CENT = Decimal("0.01")
 
 
 class SourcedOrder(NamedTuple):
@@ -52,9 +54,11 @@ def _shopify_order(rows: Rows, n: int, row: dict[str, str]) -> OrderSnapshot | N
     status = row.get("Financial Status", "").lower()
     if not status:
         rows.error(n, "Financial Status", "required on the first row of an order")
-    merchandise = rows.amount(n, row, "Subtotal", required=True)
+    subtotal = rows.amount(n, row, "Subtotal", required=True)
     shipping, tax = rows.amount(n, row, "Shipping"), rows.amount(n, row, "Taxes")
     total, refunded = rows.amount(n, row, "Total", required=True), rows.amount(n, row, "Refunded Amount")
+    taxes_included = _shopify_taxes_included(row, subtotal, shipping, tax, total, rows.amount(n, row, "Duties"))
+    merchandise, shipping = _shopify_net(subtotal, shipping, tax) if taxes_included else (subtotal, shipping)
     paid_at, cancelled_at = rows.moment(n, row, "Paid at"), rows.moment(n, row, "Cancelled at")
     email = rows.email(n, row, "Email")
     if refunded > total:
@@ -69,9 +73,30 @@ def _shopify_order(rows: Rows, n: int, row: dict[str, str]) -> OrderSnapshot | N
         updated_at=created, is_paid=status in SHOPIFY_PAID, is_cancelled=cancelled_at is not None or status == "voided",
         merchandise=merchandise, shipping=shipping, tax=tax, total=total, email=email,
         paid_at=(paid_at or created) if status in SHOPIFY_PAID else None, cancelled_at=cancelled_at,
-        financial_status=status, refunds=refunds, discount_codes=codes,
-        taxes_included=yes(row.get("Taxes Included", "")),
+        financial_status=status, refunds=refunds, discount_codes=codes, taxes_included=taxes_included,
     )
+
+
+def _shopify_taxes_included(row: dict[str, str], subtotal: Decimal, shipping: Decimal, tax: Decimal,
+                            total: Decimal, duties: Decimal) -> bool:
+    # Shopify's own export has no such column (a file from another tool may): its Total is Subtotal + Shipping
+    # (+ Duties) when the prices held the taxes, and Subtotal + Shipping + Taxes (+ Duties) when they were added.
+    stated = row.get("Taxes Included", "")
+    if stated:
+        return yes(stated)
+    return tax > ZERO and total in (subtotal + shipping, subtotal + shipping + duties)
+
+
+def _shopify_net(subtotal: Decimal, shipping: Decimal, tax: Decimal) -> tuple[Decimal, Decimal]:
+    """Subtotal and shipping without the tax inside them, as the webhook parser has them (the lines' tax off
+    the subtotal, the shipping's off the shipping). The export sums both in "Taxes" and names neither share,
+    so the tax is split in proportion to the gross amounts: the webhook's cents when the shipping is free or
+    bears the goods' rate (a cent off at most in rare roundings); mixed rates come out approximately."""
+    gross = subtotal + shipping
+    if gross <= ZERO:
+        return subtotal, shipping
+    line_tax = min(tax, (tax * subtotal / gross).quantize(CENT, rounding=ROUND_HALF_UP))
+    return max(ZERO, subtotal - line_tax), max(ZERO, shipping - (tax - line_tax))
 
 
 def _shopify_line(rows: Rows, n: int, row: dict[str, str], index: int) -> LineItem | None:
@@ -104,7 +129,17 @@ def woo_customers(handle: TextIO, errors: list[RowError]) -> list[CustomerSnapsh
 def woo_orders(handle: TextIO, errors: list[RowError]) -> list[SourcedOrder]:
     """The extension's order export, one row per order or per item (grouped by "order_id")."""
     rows = Rows("orders", handle, WOO_ORDER_COLUMNS, errors)
-    return _grouped(rows, "order_id", _woo_order, _woo_line)
+    orders = _grouped(rows, "order_id", _woo_order, _woo_line)
+    if "item_total" not in rows.columns:
+        return orders
+    return [SourcedOrder(n, _merchandise_of_items(order)) for n, order in orders]
+
+
+def _merchandise_of_items(order: OrderSnapshot) -> OrderSnapshot:
+    # As the webhook parser counts it: the items' totals after coupons, without tax ("item_total"); fees apart.
+    if not order.line_items:
+        return order
+    return replace(order, merchandise=sum((item.amount for item in order.line_items), ZERO))
 
 
 def _woo_order(rows: Rows, n: int, row: dict[str, str]) -> OrderSnapshot | None:
@@ -114,6 +149,7 @@ def _woo_order(rows: Rows, n: int, row: dict[str, str]) -> OrderSnapshot | None:
         rows.error(n, "status", "required")
     total = rows.amount(n, row, "order_total", required=True)
     shipping, tax = rows.amount(n, row, "shipping_total"), rows.amount(n, row, "tax_total")
+    fees = rows.amount(n, row, "fee_total", signed=True)  # a discount entered as a fee is negative
     refunded = rows.amount(n, row, "refunded_total")
     email = rows.email(n, row, "billing_email")
     if refunded > total:
@@ -128,7 +164,10 @@ def _woo_order(rows: Rows, n: int, row: dict[str, str]) -> OrderSnapshot | None:
     return OrderSnapshot(
         order_ref=ref, name=f"#{row.get('order_number') or ref}", currency=row.get("order_currency", "").upper(),
         created_at=created, updated_at=created, is_paid=status in WOO_PAID, is_cancelled=status in WOO_CANCELLED,
-        merchandise=max(ZERO, total - shipping - tax), shipping=shipping, tax=tax, total=total, customer=customer,
+        # WooCommerce keeps every amount without tax and "tax_total" is all of it (items, shipping, fees), so
+        # what the total holds besides shipping, tax and fees is the items' net total, as the webhook has it.
+        merchandise=max(ZERO, total - shipping - tax - fees), shipping=shipping, tax=tax, total=total,
+        customer=customer,
         email=email, paid_at=_paid_at(rows, n, row, created) if status in WOO_PAID else None,
         cancelled_at=created if status in WOO_CANCELLED else None, financial_status=status, refunds=refunds,
         discount_codes=_woo_codes(row.get("coupon_items", "")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,9 @@ MAX_ATTEMPTS = 12  # about half a day of pushes before the coupon is given up
 # answer lost on the way may have created it) before the points go back.
 CHECK_ATTEMPTS = 12
 PUSHABLE = ("reserved", "pending_push")
+# What the worker's run reports (retry_coupon_pushes), each a count of coupons.
+RETRY_REPORT = ("pushed", "push_retried", "push_failed", "deactivated", "deactivation_retried",
+                "deactivation_failed", "given_up_settled", "given_up_retried")
 ERROR_LIMIT = 1000
 # Which email tells the member their code once the shop has it: a redemption's, a tier's entry coupon, a referred
 # friend's welcome coupon, a referrer's coupon, a campaign's (the thank-you coupon travels in the thank-you email).
@@ -240,17 +244,25 @@ def retry_coupon_pushes(
 ) -> dict[str, int]:
     """Worker job: push coupons still waiting (pending_push, or reserved by a request that died), take back
     deactivated ones at the shop, and settle given-up ones (any code found at the shop is deactivated, then
-    the points go back). A retry sends the same code, which the clients treat as done."""
-    pushed = for_each_leased(uow_factory, lambda s, skip: _claim_push(s, box, now, skip),
-                             lambda job: _push_and_settle(uow_factory, platform_for, job, now),
-                             key=lambda job: job.coupon_id, job="retry_coupon_pushes")
-    deactivated = for_each_leased(uow_factory, lambda s, skip: _claim_deactivation(s, box, now, skip),
-                                  lambda job: _deactivate_and_settle(uow_factory, platform_for, job, now),
-                                  key=lambda job: job[1], job="deactivate_coupons")
-    settled = for_each_leased(uow_factory, lambda s, skip: _claim_given_up(s, box, now, skip),
-                              lambda job: _check_and_return(uow_factory, platform_for, job, now),
-                              key=lambda job: job[1], job="settle_given_up_coupons")
-    return {"pushed": pushed, "deactivated": deactivated, "given_up_settled": settled}
+    the points go back). A retry sends the same code, which the clients treat as done.
+
+    The counts say what happened, not what was tried: `pushed` codes now exist at the shop, `push_retried` ones
+    are still pending_push (the shop was unavailable), `push_failed` ones were given up; `deactivated` codes
+    were taken back at the shop, `deactivation_retried` ones wait for another try and `deactivation_failed`
+    ones were given up (or refused; `last_error` says why); `given_up_settled` coupons are settled (points
+    back) and `given_up_retried` ones wait for the shop to answer.
+    """
+    outcomes: Counter[str] = Counter()
+    for_each_leased(uow_factory, lambda s, skip: _claim_push(s, box, now, skip),
+                    lambda job: outcomes.update([_push_and_settle(uow_factory, platform_for, job, now)]),
+                    key=lambda job: job.coupon_id, job="retry_coupon_pushes")
+    for_each_leased(uow_factory, lambda s, skip: _claim_deactivation(s, box, now, skip),
+                    lambda job: outcomes.update([_deactivate_and_settle(uow_factory, platform_for, job, now)]),
+                    key=lambda job: job[1], job="deactivate_coupons")
+    for_each_leased(uow_factory, lambda s, skip: _claim_given_up(s, box, now, skip),
+                    lambda job: outcomes.update([_check_and_return(uow_factory, platform_for, job, now)]),
+                    key=lambda job: job[1], job="settle_given_up_coupons")
+    return {key: outcomes[key] for key in RETRY_REPORT}
 
 
 def _claim_push(session: Session, box: SecretBox, now: datetime, skip: set[int]) -> PushJob | None:
@@ -266,9 +278,13 @@ def _claim_push(session: Session, box: SecretBox, now: datetime, skip: set[int])
 
 
 def _push_and_settle(uow_factory: Callable[[], UnitOfWork], platform_for: PlatformFor, job: PushJob,
-                     now: datetime) -> None:
+                     now: datetime) -> str:
     platform_ref, error = call_platform(platform_for(job.platform), job)
-    settle_push(uow_factory(), job, platform_ref, error, now)
+    outcome = settle_push(uow_factory(), job, platform_ref, error, now)
+    if platform_ref is not None:
+        return "pushed"
+    # Not pushed; a coupon refunded or cancelled while the call ran has nothing left to push ("push_dropped").
+    return {"pending_push": "push_retried", "failed": "push_failed"}.get(outcome.status, "push_dropped")
 
 
 # credentials, coupon id, shop id, platform, and the discount's platform id or the code to look up
@@ -301,7 +317,7 @@ def _claim_platform_job(
 
 
 def _deactivate_and_settle(uow_factory: Callable[[], UnitOfWork], platform_for: PlatformFor,
-                           job: PlatformJob, now: datetime) -> None:
+                           job: PlatformJob, now: datetime) -> str:
     creds, coupon_id, shop_id, platform, platform_ref = job
     error: Exception | None = None
     try:
@@ -314,15 +330,18 @@ def _deactivate_and_settle(uow_factory: Callable[[], UnitOfWork], platform_for: 
         ).one()
         if isinstance(error, PlatformUnavailable) and coupon.attempts < MAX_ATTEMPTS:
             coupon.next_attempt_at = now + timedelta(seconds=retry_delay(coupon.attempts, error.retry_after))
+            outcome = "deactivation_retried"
         else:
             coupon.platform_deactivated, coupon.next_attempt_at = True, None
+            outcome = "deactivation_failed" if error else "deactivated"
         coupon.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT] if error else None
         coupon.updated_at = now
         uow.commit()
+    return outcome
 
 
 def _check_and_return(uow_factory: Callable[[], UnitOfWork], platform_for: PlatformFor,
-                      job: PlatformJob, now: datetime) -> None:
+                      job: PlatformJob, now: datetime) -> str:
     # Network first, no transaction open: find the code at the shop and make it unusable if it is there.
     creds, coupon_id, shop_id, platform, code = job
     client = platform_for(platform)
@@ -336,18 +355,22 @@ def _check_and_return(uow_factory: Callable[[], UnitOfWork], platform_for: Platf
         error = exc
     with uow_factory() as uow:
         coupon = lock_with_member(uow.session, shop_id, coupon_id)
+        outcome = "given_up_gone"  # settled meanwhile (or used again): nothing to do
         if coupon.status == "failed" and not coupon.platform_deactivated:
-            _settle_given_up(uow.session, coupon, found, error, now)
+            settled = _settle_given_up(uow.session, coupon, found, error, now)
+            outcome = "given_up_settled" if settled else "given_up_retried"
         uow.commit()
+    return outcome
 
 
 def _settle_given_up(session: Session, coupon: Coupon, found: str | None, error: Exception | None,
-                     now: datetime) -> None:
+                     now: datetime) -> bool:
+    """Settle a given-up coupon (True), or leave it for another check while the shop is unavailable (False)."""
     coupon.updated_at = now
     if isinstance(error, PlatformUnavailable) and coupon.attempts < MAX_ATTEMPTS + CHECK_ATTEMPTS:
         coupon.next_attempt_at = now + timedelta(seconds=retry_delay(coupon.attempts, error.retry_after))
         coupon.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
-        return
+        return False
     if error is not None:  # checked as long as we could: the shopper gets the points, the merchant the reason
         coupon.last_error = f"not checked at the shop: {type(error).__name__}: {error}"[:ERROR_LIMIT]
         log.warning("given-up coupon not checked at the shop", extra={"shop_id": coupon.shop_id,
@@ -355,3 +378,4 @@ def _settle_given_up(session: Session, coupon: Coupon, found: str | None, error:
     coupon.platform_ref = found or coupon.platform_ref
     coupon.platform_deactivated, coupon.next_attempt_at = True, None
     return_points(session, coupon, "coupon_failed", now)
+    return True

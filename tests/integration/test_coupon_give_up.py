@@ -131,3 +131,17 @@ def test_a_code_the_shop_refused_returns_the_points_at_once(container, setup) ->
     assert member(container, shop, buyer.id).balance == 700
     [coupon] = coupons(container, shop)
     assert coupon.next_attempt_at is None
+
+
+def test_the_worker_counts_a_check_the_shop_did_not_answer_as_retried_not_settled(container, clock, setup) -> None:
+    shop, fake, client, buyer = given_up_without_a_code(container, clock, setup)
+    fake.fail(500)
+
+    unanswered = run_worker(container, client)
+    clock.set(coupons(container, shop)[0].next_attempt_at)
+    answered = run_worker(container, client)
+
+    assert unanswered["given_up_settled"] == 0  # the points are still held
+    assert unanswered["given_up_retried"] == 1
+    assert (answered["given_up_settled"], answered["given_up_retried"]) == (1, 0)
+    assert member(container, shop, buyer.id).balance == 700

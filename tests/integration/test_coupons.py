@@ -154,6 +154,28 @@ def test_refunding_all_the_goods_deactivates_the_orders_pushed_thank_you_coupon_
     assert (coupon.status, coupon.platform_deactivated) == ("deactivated", True)
 
 
+def test_the_worker_counts_a_take_back_the_shop_did_not_answer_as_retried_not_deactivated(container, clock):
+    with FakeShopify() as fake:
+        shop = shop_for(container, "shopify", fake)
+        set_reward_settings(container, shop, **THANK_YOU)
+        deliver(container, shop, order("5001", at=START, buyer=buyer(1)))
+        run = lambda: retry_coupon_pushes(  # noqa: E731
+            container.uow, lambda _p: client_for("shopify", fake), container.box, clock.now())
+        run()
+        deliver(container, shop, refund("5001", lines="100.00"))
+        fake.fail(503)
+
+        unanswered = run()
+        clock.set(coupons(container, shop)[0].next_attempt_at)
+        answered = run()
+
+        [coupon] = coupons(container, shop)
+        assert fake.discounts[coupon.code]["status"] == "EXPIRED"
+    assert unanswered["deactivated"] == 0  # the code still works at the shop
+    assert unanswered["deactivation_retried"] == 1
+    assert (answered["deactivated"], answered["deactivation_retried"]) == (1, 0)
+
+
 def test_a_refund_of_the_shipping_alone_leaves_the_thank_you_coupon_live(container, clock, shopify_shop):
     set_reward_settings(container, shopify_shop, **THANK_YOU)
     deliver(container, shopify_shop, order("5001", at=START, buyer=buyer(1)))

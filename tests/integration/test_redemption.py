@@ -188,6 +188,40 @@ def test_server_errors_are_retried_with_growing_backoff_without_a_second_code(co
     ledger_ok(container)
 
 
+def test_the_worker_counts_a_push_the_shop_did_not_take_as_retried_not_pushed(container, clock, setup):
+    shop, fake, client = setup
+    buyer = member_with_points(container, shop, 700)
+    reward = add_reward(container, shop, points_cost=500)
+    fake.fail(503, times=2)  # the push in the request and the worker's first retry
+    redeem(container, shop, client, buyer.id, reward.id)
+
+    clock.set(coupons(container, shop)[0].next_attempt_at)
+    unavailable = run_retries(container, client)
+    clock.set(coupons(container, shop)[0].next_attempt_at)
+    back = run_retries(container, client)
+
+    assert unavailable["pushed"] == 0  # the code is not at the shop yet
+    assert (unavailable["push_retried"], unavailable["push_failed"]) == (1, 0)
+    assert (back["pushed"], back["push_retried"], back["push_failed"]) == (1, 0, 0)
+    assert [c.status for c in coupons(container, shop)] == ["active"]
+
+
+def test_the_worker_counts_a_push_it_gives_up_on_as_failed(container, clock, setup):
+    shop, fake, client = setup
+    buyer = member_with_points(container, shop, 700)
+    reward = add_reward(container, shop, points_cost=500)
+    fake.fail(503, times=2)
+    redeem(container, shop, client, buyer.id, reward.id)
+    update_coupon(container, coupons(container, shop)[0].id, attempts=MAX_ATTEMPTS - 1)
+
+    clock.advance(hours=2)
+    report = run_retries(container, client)
+
+    assert report["pushed"] == 0
+    assert (report["push_retried"], report["push_failed"]) == (0, 1)
+    assert [c.status for c in coupons(container, shop)] == ["failed"]
+
+
 def test_a_hang_whose_request_took_effect_is_retried_without_a_second_code(container, clock, setup):
     shop, fake, client = setup
     buyer = member_with_points(container, shop, 700)
