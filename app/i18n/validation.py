@@ -99,6 +99,8 @@ EXACT: dict[str, str] = {
     "This shop is not connected to its platform yet.": "Dieser Shop ist noch nicht mit seiner Plattform verbunden.",
     "The shop is not connected to its platform yet, so it cannot issue codes.":
         "Der Shop ist noch nicht mit seiner Plattform verbunden und kann daher keine Codes ausgeben.",
+    "Rewards cannot be redeemed in this shop right now. Please try again later.":
+        "In diesem Shop können gerade keine Prämien eingelöst werden. Bitte später erneut versuchen.",
     "This link has expired or is not valid.": "Dieser Link ist abgelaufen oder ungültig.",
     "This link has expired.": "Dieser Link ist abgelaufen.",
     "The tier program is not valid.": "Das Stufenprogramm ist nicht gültig.",

@@ -9,7 +9,7 @@ from typing import Any
 
 from app import queries_storefront as q
 from app.db_reads import Reader
-from app.domain.errors import InvalidSignature, MemberNotFound, Unauthorized
+from app.domain.errors import InvalidSignature, MemberNotFound, RewardUnavailable, Unauthorized
 from app.domain.snapshots import CustomerSnapshot
 from app.i18n import pick_locale
 from app.platforms import app_proxy
@@ -22,6 +22,8 @@ from app.services.storefront_cache import ShopperViews, Token, ViewKey
 from app.services.storefront_shops import ShopChanged, ShopDirectory, ShopInfo
 from app.services.storefront_view import PictureSources, ProgramCache, build_view, view_json
 from app.uow import UnitOfWork
+
+NOT_REDEEMABLE_NOW = "Rewards cannot be redeemed in this shop right now. Please try again later."
 
 UowFactory = Callable[[], UnitOfWork]
 Answer = tuple[str, bytes | None]  # (ETag, the JSON bytes, or None for a 304)
@@ -167,20 +169,28 @@ def _answer(
 def redeem(
     uow_factory: UowFactory, platform: PlatformClient, box: SecretBox, sf: Storefront, reward_id: int, now: datetime
 ) -> RedemptionResult:
-    """The shopper turns points into a code (the rewards area's redemption: reserve → push → confirm)."""
+    """The shopper turns points into a code (the rewards area's redemption: reserve → push → confirm).
+
+    A shop not connected to its platform is the merchant's to fix (the admin page says so): the shopper is told
+    only that rewards cannot be redeemed right now."""
     member_id = _shopper_id(uow_factory, sf, now)
     locale = sf.locale or None
-    return redeem_reward(
-        uow_factory,
-        platform,
-        box,
-        shop_id=sf.shop.id,
-        member_id=member_id,
-        reward_id=reward_id,
-        now=now,
-        actor="shopper",
-        locale=locale,
-    )
+    try:
+        return redeem_reward(
+            uow_factory,
+            platform,
+            box,
+            shop_id=sf.shop.id,
+            member_id=member_id,
+            reward_id=reward_id,
+            now=now,
+            actor="shopper",
+            locale=locale,
+        )
+    except RewardUnavailable as exc:
+        if exc.details.get("not_connected"):
+            raise RewardUnavailable(NOT_REDEEMABLE_NOW, reward_id=reward_id) from exc
+        raise
 
 
 def set_birthday(

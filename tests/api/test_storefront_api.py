@@ -16,6 +16,7 @@ from app.container import Container
 from app.models import ConsentPush, Shop
 from app.platforms.shopify.admin import ShopifyAdminClient
 from app.services import earning_events, referrals
+from app.services.shops import NewShop, add_shop
 from tests.conftest import TEST_SHOPIFY_SECRET, TEST_WOO_SECRET
 from tests.fakes.shopify_server import FakeShopify
 from tests.support.apps import own_app
@@ -214,6 +215,24 @@ def test_redeeming_returns_a_code_pushed_to_the_shop(
     )
     assert body["code"] in fake_shopify.discounts
     assert body["ends_at"] == (clock.now() + timedelta(days=30)).isoformat().replace("+00:00", "Z")
+
+
+def test_a_shop_not_connected_to_its_platform_tells_the_shopper_only_that_rewards_cannot_be_redeemed_now(
+    client, container, clock
+) -> None:
+    unconnected = add_shop(container.uow(), container.box, NewShop("shopify", "ohne-token.myshopify.com"), clock.now())
+    with_points(container, unconnected, clock)
+    reward = add_reward(container, unconnected, points_cost=500)
+
+    german = client.post(url(unconnected, clock, "redeem", locale="de"), json={"reward_id": reward.id})
+    english = client.post(url(unconnected, clock, "redeem", locale="en"), json={"reward_id": reward.id})
+
+    assert (german.status_code, german.get_json()["reason"]) == (422, "reward_unavailable")
+    assert german.get_json()["message"] == (
+        "In diesem Shop können gerade keine Prämien eingelöst werden. Bitte später erneut versuchen."
+    )
+    assert english.get_json()["message"] == "Rewards cannot be redeemed in this shop right now. Please try again later."
+    assert member_by_email(container, unconnected, BUYER.email or "").balance == 700  # nothing spent
 
 
 def test_redeeming_without_enough_points_is_a_conflict(client, shop, container, clock) -> None:

@@ -69,7 +69,7 @@ def test_my_rewards_lists_the_codes_with_their_worth_and_end_date_in_german_and_
     card = page.get_by_test_id("coupons")
     item = page.get_by_test_id(f"coupon-{ready.id}")
 
-    expect(card.locator("h3")).to_have_text("Meine Prämien")
+    expect(card.locator("h3")).to_have_text("Deine Prämien")  # as "Dein Punktestand" above it
     expect(item.get_by_test_id("coupon-code")).to_have_text("TREUE-0001")
     expect(item).to_contain_text(CAMPAIGN_TITLE, use_inner_text=True)
     meta = item.get_by_test_id("coupon-meta")
@@ -84,7 +84,7 @@ def test_my_rewards_lists_the_codes_with_their_worth_and_end_date_in_german_and_
 
     page.get_by_test_id("lang-toggle").click()
 
-    expect(card.locator("h3")).to_have_text("My rewards")
+    expect(card.locator("h3")).to_have_text("Your rewards")
     expect(meta).to_have_text("10% off · orders from €20.00 · Valid until 1 Apr 2026, 09:00")
     expect(page.get_by_test_id(f"coupon-{waiting.id}")).to_contain_text("Thank-you coupon")
     screenshot("en")
