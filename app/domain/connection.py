@@ -55,6 +55,11 @@ def unchecked(now: datetime) -> ConnectionState:
     return ConnectionState(verified=False, reason="not_checked", since=now, next_attempt_at=now)
 
 
+def not_connected() -> ConnectionState:
+    """A shop without credentials: nothing to retry until it is installed or connected again."""
+    return ConnectionState(verified=False, reason="not_connected")
+
+
 def failed_attempt(state: ConnectionState, reason: str, error: str, now: datetime, *,
                    fresh: bool = False) -> ConnectionState:
     """The state after a failed call: backoff doubles from FIRST_RETRY up to LONGEST_RETRY; after

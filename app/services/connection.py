@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.domain import connection as rules
 from app.domain.connection import ConnectionState
 from app.domain.errors import PlatformError, PlatformNotConnected, PlatformRejected, PlatformUnavailable
-from app.models import ProgramSettings
+from app.models import ProgramSettings, Shop
 from app.repositories import ShopRepository
 from app.uow import UnitOfWork
 
@@ -52,7 +52,8 @@ def record_failure(uow: UnitOfWork, shop_id: int, exc: PlatformError, secrets: I
                    now: datetime, *, fresh: bool = False) -> ConnectionState:
     """A call with the keys failed: the shop stays (or becomes) unverified with the reason and the error
     text, from which the shop's secrets are removed. Giving up is logged as an error, once."""
-    error = rules.scrubbed(str(exc), secrets)
+    # Missing credentials are the whole story (the banner says so); nothing was sent, so there is no detail.
+    error = "" if isinstance(exc, PlatformNotConnected) else rules.scrubbed(str(exc), secrets)
     with uow:
         program = ShopRepository(uow.session).settings_for_update(shop_id)
         if program is None:
@@ -91,9 +92,15 @@ def note_store_reachable(session: Session, shop_id: int, now: datetime) -> None:
 
 
 def connection_status(uow: UnitOfWork, shop_id: int) -> ConnectionState:
-    """The shop's connection state (the admin page's banner)."""
+    """The shop's connection state (the admin page's banner). A shop without credentials (an access token, API
+    keys) is not connected whatever was stored: nothing can reach its shop, so the banner says so before an
+    action fails."""
     with uow:
-        return state_of(uow.session.get(ProgramSettings, shop_id))
+        shop = uow.session.get(Shop, shop_id)
+        state = state_of(uow.session.get(ProgramSettings, shop_id))
+    if shop is not None and not shop.is_connected and state.reason != "not_connected":
+        return rules.not_connected()
+    return state
 
 
 def _store(program: ProgramSettings, state: ConnectionState) -> None:

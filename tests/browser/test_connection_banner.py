@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from app.domain.errors import PlatformRejected, PlatformUnavailable
 from app.services.connection import record_failure
+from app.services.shops import NewShop, add_shop
 from tests.api.test_woocommerce_connection_check import (
     REFUSED_KEY,
     REFUSED_SECRET,
@@ -145,3 +146,20 @@ def test_a_store_that_answered_with_an_error_is_not_said_to_have_given_no_answer
     expect(detail).to_contain_text("Technische Angabe: ")
     expect(detail.locator("code")).to_contain_text("HTTP 503")
     expect(detail).not_to_contain_text("nicht geantwortet")
+
+
+def test_a_shop_without_credentials_is_told_at_once_not_after_an_action_failed_and_not_that_it_did_not_answer(  # type: ignore[no-untyped-def]
+    app, container, live_url, page
+) -> None:
+    bare = add_shop(container.uow(), container.box, NewShop("shopify", "ohne-token.myshopify.com"),
+                    container.clock.now())  # as `loyalty demo` leaves its shop: no platform behind it
+    sign_in(app, page, live_url, bare)
+
+    banner = page.get_by_test_id("connection-banner")
+    expect(page.get_by_test_id("connection-reason")).to_contain_text("Dem Shop fehlen die Zugangsdaten")
+    expect(page.get_by_test_id("connection-reconnect")).to_have_text("Apps in Shopify öffnen")
+    page.get_by_test_id("connection-retry").click()  # the check fails the same way: still no answer to report
+    expect(page.get_by_test_id("toast-error").last).to_be_visible()
+    expect(page.get_by_test_id("connection-reason")).to_contain_text("Dem Shop fehlen die Zugangsdaten")
+    expect(banner).not_to_contain_text("nicht geantwortet")
+    expect(page.get_by_test_id("connection-error")).to_have_count(0)  # nothing was sent: no technical detail
