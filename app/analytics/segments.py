@@ -18,7 +18,8 @@ from app.analytics.dialect import dialect_of, greatest, number, to_money
 from app.analytics.queries import qualifying, revenue
 from app.domain.errors import InvalidInput
 from app.domain.segments import RFM_GRID, SEGMENT_LABELS
-from app.models import Member, MemberTier, Order
+from app.domain.tiers import translated_label, translations_from_dict
+from app.models import Member, MemberTier, Order, Tier
 
 KINDS = ("all", "abc", "rfm", "tier", "filter")
 ABC = ("A", "B", "C")
@@ -194,7 +195,7 @@ def segment_counts(session: Session, shop_id: int, shares: tuple[Decimal, Decima
                  "revenue": to_money(abc_rows.get(k, (0, 0))[1], dialect)} for k in ABC],
         "rfm": [{"key": k, "label": SEGMENT_LABELS[k][locale], "members": int(rfm_rows.get(k, 0))}
                 for k in RFM_GROUPS],
-        "tiers": _tier_counts(session, shop_id),
+        "tiers": _tier_counts(session, shop_id, locale),
         "members_total": session.scalar(select(func.count()).select_from(Member).where(*_present(shop_id))) or 0,
     }
 
@@ -204,13 +205,20 @@ def _present(shop_id: int) -> list[ColumnElement[bool]]:
     return [Member.shop_id == shop_id, Member.redacted_at.is_(None)]
 
 
-def _tier_counts(session: Session, shop_id: int) -> list[dict[str, Any]]:
-    rows = session.execute(
+def _tier_counts(session: Session, shop_id: int, locale: str) -> list[dict[str, Any]]:
+    """Members per tier, named in `locale`, in the programme's order (by threshold), empty tiers included;
+    keys the programme no longer has (members not re-evaluated yet) come last, under their key."""
+    counts = dict(session.execute(
         select(MemberTier.tier_key, func.count())
         .join(Member, Member.id == MemberTier.member_id)
         .where(MemberTier.shop_id == shop_id, MemberTier.tier_key.is_not(None), *_present(shop_id))
-        .group_by(MemberTier.tier_key)).all()
-    return [{"key": str(k), "label": str(k), "members": int(n)} for k, n in rows]
+        .group_by(MemberTier.tier_key)).all())
+    programme = session.execute(
+        select(Tier.key, Tier.name, Tier.translations).where(Tier.shop_id == shop_id)
+        .order_by(Tier.position, Tier.id)).all()
+    rows = [{"key": key, "label": translated_label(name, (), translations_from_dict(translations), locale)[0],
+             "members": int(counts.pop(key, 0))} for key, name, translations in programme]
+    return rows + [{"key": str(k), "label": str(k), "members": int(n)} for k, n in sorted(counts.items())]
 
 
 def segment_size(session: Session, shop_id: int, definition: dict[str, Any], shares: tuple[Decimal, Decimal]) -> int:

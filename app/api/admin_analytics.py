@@ -50,6 +50,12 @@ class SegmentArgs(Schema):
     min_spend = fields.Decimal(validate=validate.Range(min=0))
 
 
+class CampaignPreviewArgs(SegmentArgs):
+    """A segment and the action a campaign would take on it (bonus points and coupons reach everyone)."""
+
+    action = fields.Str(load_default="bonus", validate=validate.OneOf(campaign_params.ACTIONS))
+
+
 class SegmentPageArgs(SegmentArgs):
     """A segment and the page of its members."""
 
@@ -154,6 +160,14 @@ class CountSchema(Schema):
     count = fields.Int()
 
 
+class CampaignReachSchema(CountSchema):
+    """How many members a campaign reaches (`count`) of the segment's `members`; `consent_only`: a message, which
+    reaches only members who agreed to marketing emails."""
+
+    members = fields.Int()
+    consent_only = fields.Bool()
+
+
 def _segment(args: dict[str, Any]) -> dict[str, Any]:
     raw = {k: args[k] for k in ("kind", "value", *FILTER_FIELDS) if args.get(k) not in (None, "")}
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in raw.items()}
@@ -222,11 +236,11 @@ def list_campaigns() -> dict[str, Any]:
 
 @blp.route("/admin/api/campaigns/preview")
 @require_admin
-@blp.arguments(SegmentArgs, location="query")
-@blp.response(200, CountSchema)
+@blp.arguments(CampaignPreviewArgs, location="query")
+@blp.response(200, CampaignReachSchema)
 def preview(args: dict[str, Any]) -> dict[str, Any]:
-    """How many members a campaign on this segment would reach."""
-    return {"count": campaigns.preview_segment(container().uow(), g.shop.id, _segment(args))}
+    """How many members a campaign on this segment would reach with this action (a message: those with consent)."""
+    return campaigns.preview_segment(container().uow(), g.shop.id, _segment(args), args["action"])
 
 
 @blp.route("/admin/api/campaigns/message-preview", methods=["POST"])
@@ -237,8 +251,9 @@ def message_preview(args: dict[str, Any]) -> dict[str, Any]:
     """A message campaign's email for a sample member reading `locale`, with the unsaved subject and body (422 for
     bad placeholders); `locale` in the answer is the language the email is written in."""
     locale = pick_locale(args.get("locale"), g.shop.locale)
-    written_in, email = campaigns.preview_message(container().uow(), g.shop.id, subject=args["subject"],
-                                                  body=args["body"], locale=locale)
+    c = container()
+    written_in, email = campaigns.preview_message(c.uow(), g.shop.id, subject=args["subject"], body=args["body"],
+                                                  locale=locale, now=c.clock.now())
     return {"subject": email.subject, "html": email.html, "text": email.text, "locale": written_in,
             "placeholders": email_admin.placeholder_help(campaign_params.MESSAGE_KIND)}
 

@@ -39,7 +39,7 @@ def require_admin(view: F) -> F:
         else:
             stored = session.get(SESSION_KEY)
             if not isinstance(stored, dict) or "shop_id" not in stored or "domain" not in stored:
-                raise Unauthorized("sign in through Shopify or with a login link (`loyalty admin-link SHOP`)")
+                raise Unauthorized("sign in through Shopify or with a login link (command: loyalty admin-link SHOP)")
             if request.method not in {"GET", "HEAD", "OPTIONS"} and CSRF_HEADER not in request.headers:
                 raise Forbidden("missing the admin request header")
             identity = admin_sessions.AdminIdentity(

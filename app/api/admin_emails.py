@@ -143,7 +143,8 @@ class EmailSettingsView(MethodView):
 @blp.response(200, EmailPreviewSchema)
 def preview(args: dict[str, Any]) -> Any:
     """Render one kind with sample data and the given, unsaved settings."""
-    return email_admin.preview(container().uow(), g.shop.id, args["kind"], args["locale"], args["settings"])
+    c = container()
+    return email_admin.preview(c.uow(), g.shop.id, args["kind"], args["locale"], args["settings"], c.clock.now())
 
 
 @blp.route("/admin/api/outbox")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -306,11 +305,3 @@ def progress(program: TierProgram, current_key: str | None, value: Decimal) -> T
     else:
         ratio = min(Decimal("1"), max(Decimal("0"), (value - floor) / span))
     return TierProgress(current, following, remaining, ratio.quantize(RATIO_STEP, rounding=ROUND_DOWN))
-
-
-def preview(program: TierProgram, values: Iterable[Decimal]) -> dict[str | None, int]:
-    """How many members would land in each tier (None: no tier) if these were their values."""
-    counts: dict[str | None, int] = {None: 0, **{tier.key: 0 for tier in program.tiers}}
-    for value in values:
-        counts[_key(program, _qualifying_index(program, value))] += 1
-    return counts

@@ -5,16 +5,17 @@ MESSAGES = {
     "admin.loading": {"de": "Wird geladen …", "en": "Loading …"},
     "admin.noscript": {"de": "Bitte JavaScript aktivieren.", "en": "Please enable JavaScript."},
     "admin.signed_out": {
+        # shown as plain text (shell.js): the command in quotes, not in Markdown backticks
         "de": "Nicht angemeldet. Öffnen Sie die App in Ihrem Shopify-Admin oder erstellen Sie einen Anmeldelink "
-              "mit `loyalty admin-link SHOP`.",
-        "en": "Not signed in. Open the app from your Shopify admin or create a login link with "
-              "`loyalty admin-link SHOP`.",
+              "mit dem Befehl „loyalty admin-link SHOP“.",
+        "en": "Not signed in. Open the app from your Shopify admin or create a login link with the command "
+              "“loyalty admin-link SHOP”.",
     },
     "admin.login_failed": {"de": "Anmeldung fehlgeschlagen", "en": "Sign-in failed"},
     "admin.login_failed_hint": {
-        "de": "Anmeldelinks gelten einmal und 15 Minuten lang. "
-              "Erstellen Sie einen neuen mit `loyalty admin-link SHOP`.",
-        "en": "Login links work once and for 15 minutes. Create a new one with `loyalty admin-link SHOP`.",
+        # {command}: login_failed.html puts the command there as <code>
+        "de": "Anmeldelinks gelten einmal und 15 Minuten lang. Erstellen Sie einen neuen mit {command}.",
+        "en": "Login links work once and for 15 minutes. Create a new one with {command}.",
     },
     "admin.audit.adjust": {"de": "Punkte manuell angepasst", "en": "Points adjusted manually"},
     "admin.audit.settings": {"de": "Einstellungen geändert", "en": "Settings changed"},

@@ -57,8 +57,8 @@ MESSAGES = {
         "en": "Congratulations: you are now {tier}!",
     },
     "emails.tier_upgrade.intro": {
-        "de": "du hast einen neuen Status im Treueprogramm von {shop} erreicht.",
-        "de_sie": "Sie haben einen neuen Status im Treueprogramm von {shop} erreicht.",
+        "de": "du hast eine neue Stufe im Treueprogramm von {shop} erreicht.",
+        "de_sie": "Sie haben eine neue Stufe im Treueprogramm von {shop} erreicht.",
         "en": "you have reached a new tier in the {shop} loyalty program.",
     },
     "emails.reward_issued.subject": {
@@ -92,7 +92,7 @@ MESSAGES = {
     "emails.placeholder.balance": {"de": "Punktestand", "en": "points balance"},
     "emails.placeholder.review_points": {"de": "Punkte für eine Bewertung", "en": "points for a review"},
     "emails.placeholder.points": {"de": "verfallende Punkte", "en": "expiring points"},
-    "emails.placeholder.tier": {"de": "neuer Status", "en": "new tier"},
+    "emails.placeholder.tier": {"de": "neue Stufe", "en": "new tier"},
     "emails.placeholder.reward": {"de": "Prämie", "en": "reward"},
     "emails.placeholder.code": {"de": "Gutscheincode", "en": "coupon code"},
     # Names of the kinds (admin page)
@@ -100,7 +100,7 @@ MESSAGES = {
     "emails.kind.review_request": {"de": "Bewertungsanfrage", "en": "Review request"},
     "emails.kind.review_reminder": {"de": "Erinnerung an die Bewertung", "en": "Review reminder"},
     "emails.kind.points_expiring": {"de": "Punkte verfallen bald", "en": "Points expiring"},
-    "emails.kind.tier_upgrade": {"de": "Neuer Status", "en": "Tier upgrade"},
+    "emails.kind.tier_upgrade": {"de": "Neue Stufe", "en": "Tier upgrade"},
     "emails.kind.reward_issued": {"de": "Prämie / Gutschein", "en": "Reward / coupon issued"},
     "emails.kind.referral_rewarded": {"de": "Empfehlung belohnt", "en": "Referral rewarded"},
     "emails.kind.campaign": {"de": "Kampagne", "en": "Campaign"},

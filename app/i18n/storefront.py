@@ -16,7 +16,7 @@ MESSAGES = {
     "storefront.history.adjust": {"de": "Manuelle Anpassung", "en": "Manual adjustment"},
     "storefront.history.bonus": {"de": "Bonuspunkte", "en": "Bonus points"},
     "storefront.history.bonus.newsletter": {"de": "Newsletter-Anmeldung", "en": "Newsletter sign-up"},
-    "storefront.history.bonus.tier_entry": {"de": "Willkommen im neuen Status", "en": "Welcome to your new tier"},
+    "storefront.history.bonus.tier_entry": {"de": "Willkommensbonus der neuen Stufe", "en": "Welcome to your new tier"},
     "storefront.history.bonus.campaign": {"de": "Aktion", "en": "Promotion"},
     "storefront.history.signup": {"de": "Konto erstellt", "en": "Account created"},
     "storefront.history.birthday": {"de": "Geburtstag", "en": "Birthday"},

@@ -1,4 +1,4 @@
-"""German for the API's error texts: marshmallow's standard messages, the domain's validation and error messages.
+"""Error texts for readers: German for marshmallow's and the domain's messages, plain English for marshmallow's.
 
 The API speaks English to a client that asks for nothing else; the admin page and the widget send the
 reader's language (`Accept-Language`), and `api/errors.py` passes every message through `localize`.
@@ -65,8 +65,8 @@ EXACT: dict[str, str] = {
     "per-lot expiry needs at least one month": "der Verfall je Gutschrift braucht mindestens einen Monat",
     "not enough available points": "nicht genug verfügbare Punkte",
     "a member number or an email address is required": "Bitte eine Mitgliedsnummer oder E-Mail-Adresse angeben",
-    "sign in through Shopify or with a login link (`loyalty admin-link SHOP`)":
-        "Bitte über Shopify oder mit einem Login-Link anmelden (`loyalty admin-link SHOP`).",
+    "sign in through Shopify or with a login link (command: loyalty admin-link SHOP)":
+        "Bitte über Shopify oder mit einem Anmeldelink anmelden (Befehl: loyalty admin-link SHOP).",
     "missing the admin request header": "Der Admin-Header der Anfrage fehlt.",
     "the install state is unknown, used or expired; start the installation again":
         "Die Installation ist unbekannt, schon benutzt oder abgelaufen; bitte neu starten.",
@@ -149,8 +149,8 @@ EXACT: dict[str, str] = {
     "The session token names no myshopify.com shop.": "Das Sitzungstoken nennt keinen myshopify.com-Shop.",
     "This login link is not valid.": "Dieser Anmeldelink ist ungültig.",
     "This login link was already used.": "Dieser Anmeldelink wurde schon benutzt.",
-    "This login link has expired. Create a new one with `loyalty admin-link SHOP`.":
-        "Dieser Anmeldelink ist abgelaufen. Bitte mit `loyalty admin-link SHOP` einen neuen erstellen.",
+    "This login link has expired. Create a new one with the command “loyalty admin-link SHOP”.":
+        "Dieser Anmeldelink ist abgelaufen. Bitte mit dem Befehl „loyalty admin-link SHOP“ einen neuen erstellen.",
     # installing (api/auth.py)
     "The install state does not match this browser. Please start the installation again.":
         "Die Installation passt nicht zu diesem Browser. Bitte die Installation neu starten.",
@@ -219,6 +219,43 @@ EXACT: dict[str, str] = {
     "The method is not allowed for the requested URL.": "Diese Methode ist für diese Adresse nicht erlaubt.",
 }
 
+# marshmallow's and webargs' terse defaults (and the domain's bare "required") in plain English for the
+# English admin page and widget; German readers get the EXACT texts above. Other English messages are
+# readable as they are.
+ENGLISH: dict[str, str] = {
+    "Missing data for required field.": "Required: please fill in.",
+    "required": "Required: please fill in.",
+    "Field may not be null.": "Must not be empty.",
+    "Not a valid integer.": "Please enter a whole number.",
+    "Not a valid number.": "Please enter a number.",
+    "Not a valid string.": "Please enter a text.",
+    "Not a valid boolean.": "Please choose yes or no.",
+    "Not a valid datetime.": "Please enter a valid date and time.",
+    "Not a valid date.": "Please enter a valid date.",
+    "Not a valid email address.": "Please enter a valid email address.",
+    "Not a valid URL.": "Please enter a valid web address (URL).",
+    "Not a valid list.": "Please send a list.",
+    "Not a valid mapping type.": "Please send an object.",
+    "Invalid input type.": "This kind of input is not accepted here.",
+    "Invalid value.": "This value is not accepted.",
+    "Invalid input.": "This input is not accepted.",
+    "Unknown field.": "This field is not known here.",
+    "Number too large.": "The number is too large.",
+    "Special numeric values (nan or infinity) are not permitted.": "Special values (NaN, infinity) are not allowed.",
+    "String does not match expected pattern.": "The format is not right.",
+    "Shorter than minimum length 1.": "Must not be empty.",
+}
+ENGLISH_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), english)
+    for pattern, english in (
+        (r"Must be one of: (?P<choices>.+)\.", "Please choose one of: {choices}."),
+        (r"Shorter than minimum length (?P<min>\d+)\.", "At least {min} characters."),
+        (r"Longer than maximum length (?P<max>\d+)\.", "At most {max} characters."),
+        (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.", "{min} to {max} characters."),
+        (r"Length must be (?P<equal>\d+)\.", "Exactly {equal} characters."),
+    )
+)
+
 # Messages with values in them: a pattern and its German, with the pattern's named groups.
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), german)
@@ -268,16 +305,16 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 def localize(text: str, locale: str) -> str:
-    """`text` in `locale`: German where a translation is known, else as it is (English)."""
-    if locale != "de":
-        return text
-    known = EXACT.get(text)
+    """`text` in `locale`: German where a translation is known; else English, marshmallow's terse defaults
+    reworded (ENGLISH), everything else as it is."""
+    german = locale == "de"
+    known = (EXACT if german else ENGLISH).get(text)
     if known is not None:
         return known
-    for pattern, german in PATTERNS:
+    for pattern, translated in PATTERNS if german else ENGLISH_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
-            return german.format(**match.groupdict())
+            return translated.format(**match.groupdict())
     return text
 
 

@@ -111,7 +111,8 @@ def redeem_login_link(uow: UnitOfWork, secret_key: str, token: str, now: datetim
     try:
         data = _serializer(secret_key).loads(token, max_age=int(LINK_MAX_AGE.total_seconds()))
     except SignatureExpired as exc:
-        raise Unauthorized("This login link has expired. Create a new one with `loyalty admin-link SHOP`.") from exc
+        raise Unauthorized(
+            "This login link has expired. Create a new one with the command “loyalty admin-link SHOP”.") from exc
     except BadSignature as exc:
         raise Unauthorized("This login link is not valid.") from exc
     with uow:

@@ -34,7 +34,7 @@ from app.services.coupons import CouponTerms, issue_coupon
 from app.services.email_content import render_kind, sample_context
 from app.services.email_settings import get_config
 from app.services.ledger import Posting
-from app.services.messages import enqueue
+from app.services.messages import enqueue, receivers
 from app.services.program import award_expiry
 from app.uow import UnitOfWork
 
@@ -51,16 +51,28 @@ class CampaignFinished(Conflict):
     message = "This campaign has already finished."
 
 
-def preview_segment(uow: UnitOfWork, shop_id: int, segment: dict[str, Any]) -> int:
-    """How many members a campaign on this segment would reach now."""
+def preview_segment(uow: UnitOfWork, shop_id: int, segment: dict[str, Any], action: str = "bonus") -> dict[str, Any]:
+    """How many members a campaign on this segment would reach now (`count`), of the segment's `members`.
+
+    Bonus points and coupons reach everyone in the segment; a message only those `enqueue` would send it to
+    (an address, marketing consent, not unsubscribed, messages on): the rule the run applies member by member.
+    """
     definition = parse_segment(segment)
     with uow:
-        tune_for_analytics(uow.session)
-        return segment_size(uow.session, shop_id, definition, _shares(uow.session, shop_id))
+        session = uow.session
+        tune_for_analytics(session)
+        shares = _shares(session, shop_id)
+        members = segment_size(session, shop_id, definition, shares)
+        if action != "message":
+            return {"count": members, "members": members, "consent_only": False}
+        chosen = segment_select(session, shop_id, definition, shares).subquery()
+        reached = session.scalar(select(func.count()).select_from(Member).where(
+            Member.id.in_(select(chosen.c.member_id)), *receivers(shop_id, MESSAGE_KIND, get_config(session, shop_id))))
+        return {"count": int(reached or 0), "members": members, "consent_only": True}
 
 
 def preview_message(
-    uow: UnitOfWork, shop_id: int, *, subject: Any, body: Any, locale: str
+    uow: UnitOfWork, shop_id: int, *, subject: Any, body: Any, locale: str, now: datetime
 ) -> tuple[str, RenderedEmail]:
     """A message campaign's email as a (made-up) member reading `locale` receives it, with the merchant's unsaved
     texts (strings, or per language); returns the language it is written in, and the email.
@@ -75,7 +87,7 @@ def preview_message(
             raise NotFound()
         written_in, texts = message_for(checked, locale, shop.locale)
         config = get_config(uow.session, shop_id)
-        context = {**sample_context(shop, written_in, MESSAGE_KIND, config), **texts}
+        context = {**sample_context(shop, written_in, MESSAGE_KIND, config, now=now), **texts}
         return written_in, render_kind(MESSAGE_KIND, written_in, context, config)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from app.domain.rewards import coupon_label
 from app.i18n import LOCALES, translate
 from app.mail.render import RenderedEmail
 from app.models import Member, OutboxMessage, Review, ReviewSubmission, RewardSettings, Shop
-from app.services.email_content import render_kind, sample_context
+from app.services.email_content import render_kind, sample_context, sample_expiry
 from app.services.email_settings import EmailConfig, get_config
 from app.services.referrals.settings import referral_config
 from app.uow import UnitOfWork
@@ -84,8 +84,11 @@ def list_reviews(uow: UnitOfWork, shop_id: int, *, rating: int | None = None, me
         return [_review(*row) for row in rows], int(total)
 
 
-def preview(uow: UnitOfWork, shop_id: int, kind: str, locale: str, changes: dict[str, Any]) -> RenderedEmail:
-    """Render a kind with made-up data and the given (unsaved) subject/intro, for the live preview.
+def preview(
+    uow: UnitOfWork, shop_id: int, kind: str, locale: str, changes: dict[str, Any], now: datetime
+) -> RenderedEmail:
+    """Render a kind with made-up data (dates ahead of `now`) and the given (unsaved) subject/intro, for the
+    live preview.
 
     Texts with faulty placeholders are refused as saving them would be (the errors under `settings`, as sent).
     """
@@ -98,19 +101,22 @@ def preview(uow: UnitOfWork, shop_id: int, kind: str, locale: str, changes: dict
             raise NotFound()
         config = EmailConfig.from_dict({**get_config(uow.session, shop_id).to_dict(), **changes})
         coupon = kind == "referral_rewarded" and referral_config(uow.session, shop_id).rewards_referrer_with_coupon
-        context = sample_context(shop, locale, kind, config, coupon)
+        context = sample_context(shop, locale, kind, config, coupon, now=now)
         if kind == "thank_you":
-            context["coupon"] = _sample_next_purchase_coupon(uow.session.get(RewardSettings, shop_id), shop, locale)
+            rule = uow.session.get(RewardSettings, shop_id)
+            context["coupon"] = _sample_next_purchase_coupon(rule, shop, locale, now)
         return render_kind(kind, locale, context, config)
 
 
-def _sample_next_purchase_coupon(rule: RewardSettings | None, shop: Shop, locale: str) -> dict[str, Any] | None:
+def _sample_next_purchase_coupon(
+    rule: RewardSettings | None, shop: Shop, locale: str, now: datetime
+) -> dict[str, Any] | None:
     # The thank-you preview shows the coupon the shop's next-purchase rule would give, or none when it is off.
     if rule is None or not rule.next_purchase_enabled:
         return None
     description = coupon_label(rule.next_purchase_kind, rule.next_purchase_value, locale, shop.currency)
     return {"code": "DANKE-7Q2X" if locale == "de" else "THANKS-7Q2X", "description": description,
-            "expires_at": "2026-12-31"}
+            "expires_at": sample_expiry(now, timedelta(days=rule.next_purchase_validity_days))}
 
 
 def _require_member(uow: UnitOfWork, shop_id: int, member_id: int) -> None:

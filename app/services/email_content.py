@@ -200,10 +200,15 @@ def order_context(order: Order) -> dict[str, Any]:
     }
 
 
+SAMPLE_DAYS_AHEAD = timedelta(days=30)  # how far ahead the preview's coupons end and its points expire
+
+
 def sample_context(
-    shop: Shop, locale: str, kind: str, config: EmailConfig, referral_coupon: bool = False
+    shop: Shop, locale: str, kind: str, config: EmailConfig, referral_coupon: bool = False, *, now: datetime
 ) -> dict[str, Any]:
-    """Made-up data for the admin page's live preview (`referral_coupon`: the referrer gets a coupon)."""
+    """Made-up data for the admin page's live preview (`referral_coupon`: the referrer gets a coupon); its dates
+    lie ahead of `now`, as a real coupon's end or points' expiry would."""
+    ahead = sample_expiry(now)
     items = [
         {
             "title": "Espresso Bohnen 1 kg" if locale == "de" else "Espresso beans 1 kg",
@@ -226,14 +231,14 @@ def sample_context(
         "points_earned": 54,
         "balance": 320,
         "points_pending": False,
-        "coupon": {"code": "DANKE-7Q2X", "description": "5 €", "expires_at": "2026-12-31"}
+        "coupon": {"code": "DANKE-7Q2X", "description": "5 €", "expires_at": ahead}
         if kind == "thank_you"
         else None,
         "review_url": "#",
         "review_points": config.review_points,
         "review_link_days": config.review_link_days,
         "points": 150,
-        "expires_at": "2026-06-30",
+        "expires_at": ahead,
         "tier_name": "Gold",
         "benefits": ["+25 % Punkte" if locale == "de" else "+25% points"],
         "reward_name": "5 € Gutschein" if locale == "de" else "€5 coupon",
@@ -245,6 +250,11 @@ def sample_context(
         ),
         "cta_url": None,
     }
+
+
+def sample_expiry(now: datetime, ahead: timedelta = SAMPLE_DAYS_AHEAD) -> str:
+    """A preview's end date (ISO, as stored contexts hold it): `ahead` of `now`."""
+    return (now + ahead).date().isoformat()
 
 
 def _thank_you(coupon: dict[str, Any] | None, stored: dict[str, Any]) -> dict[str, Any]:

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, false, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.domain.refunds import goods_returned
 from app.i18n import pick_locale
-from app.models import EmailUnsubscribe, OutboxMessage, Shop
+from app.models import EmailUnsubscribe, Member, OutboxMessage, Shop
 from app.repositories import insert_ignore
 from app.repositories.order_effects import OrderEffects
 from app.repositories.records import AnyMember, AnyOrder, MemberRecord, OrderRecord
@@ -28,6 +29,7 @@ REQUIRED_CONTEXT: dict[str, tuple[tuple[str, ...], ...]] = {
     "referral_rewarded": (("points", "balance"), ("reward_name", "code")),  # points, or a coupon
     "campaign": (("body",),),
 }
+Consent = Literal["none", "not_unsubscribed", "opt_in"]
 THANK_YOU_WITHIN = timedelta(days=3)  # no thank-you for an order first seen long after payment (imports, sync)
 
 
@@ -76,18 +78,41 @@ def enqueue(
     ).one()
 
 
-def may_receive(session: Session, shop_id: int, member: AnyMember, kind: str, config: EmailConfig) -> bool:
-    """Consent: transactional always; service unless unsubscribed; review per shop setting; marketing opt-in."""
+def consent_needed(kind: str, config: EmailConfig) -> Consent:
+    """The consent rule of a kind: transactional always; service unless unsubscribed; review per shop setting;
+    marketing needs the opt-in (and no unsubscribe). `may_receive` and `receivers` both read it."""
     category = CATEGORY[kind]
     if category == "transactional":
+        return "none"
+    if category == "service" or (category == "review" and config.review_consent == "opt_out"):
+        return "not_unsubscribed"
+    return "opt_in"
+
+
+def may_receive(session: Session, shop_id: int, member: AnyMember, kind: str, config: EmailConfig) -> bool:
+    """Whether this member consents to `kind` (`consent_needed`)."""
+    needed = consent_needed(kind, config)
+    if needed == "none":
         return True
     if member.email is None or is_unsubscribed(session, shop_id, member.email):
         return False
-    if category == "service":
-        return True
-    if category == "review" and config.review_consent == "opt_out":
-        return True
-    return bool(member.accepts_marketing)
+    return needed == "not_unsubscribed" or bool(member.accepts_marketing)
+
+
+def receivers(shop_id: int, kind: str, config: EmailConfig) -> list[ColumnElement[bool]]:
+    """`enqueue`'s rule as conditions on `Member`, to count in SQL who would get `kind` (a campaign's preview):
+    an address, not redacted, the kind switched on, and the consent `may_receive` asks for."""
+    if not config.kinds[kind].enabled:
+        return [false()]
+    conditions = [Member.shop_id == shop_id, Member.email.is_not(None), Member.email != "",
+                  Member.redacted_at.is_(None)]
+    needed = consent_needed(kind, config)
+    if needed != "none":
+        conditions.append(~exists().where(EmailUnsubscribe.shop_id == shop_id,
+                                          EmailUnsubscribe.email == func.lower(func.trim(Member.email))))
+    if needed == "opt_in":
+        conditions.append(Member.accepts_marketing.is_(True))
+    return conditions
 
 
 def is_unsubscribed(session: Session, shop_id: int, email: str) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.tiers import TierDef, TierProgram, period_start, translations_from_dict
-from app.models import LedgerEntry, Order, Tier, TierProgramRow
+from app.models import LedgerEntry, Member, MemberTier, Order, Tier, TierProgramRow
 from app.models.types import MoneyType
 from app.repositories.shop_settings import settings_row
 
@@ -43,14 +43,15 @@ def _values(shop_id: int, basis: str, period: str, now: datetime) -> Select[Any]
     """(member_id, value) per member with anything to count in the period."""
     start = period_start(period, now)
     if basis == "points":
-        query = select(LedgerEntry.member_id, func.sum(LedgerEntry.delta)).where(
+        query = select(LedgerEntry.member_id.label("member_id"), func.sum(LedgerEntry.delta).label("value")).where(
             LedgerEntry.shop_id == shop_id, LedgerEntry.kind.in_(EARNING_KINDS)
         )
         if start is not None:
             query = query.where(LedgerEntry.occurred_at >= start)
         return query.group_by(LedgerEntry.member_id)
     paid_at = func.coalesce(Order.first_paid_at, Order.placed_at)
-    query = select(Order.member_id, func.sum(Order.total - Order.refunded_total, type_=MoneyType())).where(
+    query = select(Order.member_id.label("member_id"),
+                   func.sum(Order.total - Order.refunded_total, type_=MoneyType()).label("value")).where(
         Order.shop_id == shop_id, Order.member_id.is_not(None), Order.is_paid.is_(True),
         Order.is_cancelled.is_(False), Order.is_test.is_(False),
     )
@@ -70,7 +71,18 @@ def qualifying_value(session: Session, shop_id: int, member_id: int, program: Ti
     return _as_value(row[1]) if row else Decimal("0.00")
 
 
-def qualifying_values(session: Session, shop_id: int, basis: str, period: str, now: datetime) -> Iterator[Decimal]:
-    """Every member's value that is above nothing, streamed (members without any are not listed)."""
-    for _member_id, raw in session.execute(_values(shop_id, basis, period, now)).yield_per(1000):
-        yield _as_value(raw)
+def member_standings(
+    session: Session, shop_id: int, basis: str, period: str, now: datetime
+) -> Iterator[tuple[str | None, datetime | None, Decimal]]:
+    """Every member's stored tier, grace clock (`below_since`) and qualifying value, streamed: what the periodic
+    evaluation decides on (a member never evaluated has no stored tier and no clock)."""
+    values = _values(shop_id, basis, period, now).subquery("qualifying")
+    query = (
+        select(MemberTier.tier_key, MemberTier.below_since, values.c.value)
+        .select_from(Member)
+        .outerjoin(MemberTier, (MemberTier.member_id == Member.id) & (MemberTier.shop_id == shop_id))
+        .outerjoin(values, values.c.member_id == Member.id)
+        .where(Member.shop_id == shop_id)
+    )
+    for key, below_since, raw in session.execute(query).yield_per(1000):
+        yield key, below_since, _as_value(raw)

@@ -15,7 +15,7 @@ from app.domain.rewards import format_money
 from app.domain.tiers import (
     TierDef,
     TierProgram,
-    preview,
+    evaluate,
     progress,
     qualifying_tier,
     tier_label,
@@ -24,9 +24,9 @@ from app.domain.tiers import (
     validate_program,
 )
 from app.i18n import pick_locale, translate
-from app.models import Member, MemberTier, Reward, Tier, TierHistory, TierProgramRow
+from app.models import MemberTier, Reward, Tier, TierHistory, TierProgramRow
 from app.repositories import MemberRepository, ShopRepository
-from app.services.tier_values import load_program, qualifying_value, qualifying_values
+from app.services.tier_values import load_program, member_standings, qualifying_value
 from app.uow import UnitOfWork
 
 DEFAULT_PROGRAM = {"basis": "spend", "period": "lifetime", "grace_days": 30, "tiers": []}
@@ -105,21 +105,18 @@ def _check_entry_rewards(session: Session, shop_id: int, program: TierProgram) -
 
 
 def preview_tier_program(uow: UnitOfWork, shop_id: int, program: TierProgram, now: datetime) -> dict[str, Any]:
-    """How many members would land in each tier under the proposed settings, next to today's counts."""
+    """How many members would land in each tier under the proposed settings, next to today's counts.
+
+    Each member is counted as the next evaluation would place them (`evaluate`): with their stored tier and
+    grace clock, so a member below the threshold keeps the tier while the grace period runs, drops one tier
+    after it, and the programme as saved previews today's counts.
+    """
     validate_program(program)
+    counts: dict[str | None, int] = {None: 0, **{t.key: 0 for t in program.tiers}}
     with uow:
         session = uow.session
-        members = session.scalar(select(func.count(Member.id)).where(Member.shop_id == shop_id)) or 0
-        counted = 0
-
-        def values() -> Any:
-            nonlocal counted
-            for value in qualifying_values(session, shop_id, program.basis, program.period, now):
-                counted += 1
-                yield value
-
-        counts = preview(program, values())
-        counts[_key_for_zero(program)] += max(0, members - counted)  # members with nothing to count
+        for key, below_since, value in member_standings(session, shop_id, program.basis, program.period, now):
+            counts[evaluate(program, key, value, now, below_since).new_key] += 1
         current = dict(
             session.execute(
                 select(MemberTier.tier_key, func.count()).where(MemberTier.shop_id == shop_id)
@@ -127,16 +124,11 @@ def preview_tier_program(uow: UnitOfWork, shop_id: int, program: TierProgram, no
             ).all()
         )
     return {
-        "members": members,
+        "members": sum(counts.values()),
         "tiers": [{"key": t.key, "name": t.name, "threshold": t.threshold, "count": counts[t.key],
                    "current": current.get(t.key, 0)} for t in program.tiers],
         "no_tier": counts[None],
     }
-
-
-def _key_for_zero(program: TierProgram) -> str | None:
-    tier = qualifying_tier(program, Decimal("0"))
-    return tier.key if tier else None
 
 
 class TierMember(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.models import Member
 from tests.support.admin import admin_headers, login_with_link
 from tests.support.analytics_data import worked_example
 
@@ -58,7 +59,8 @@ def test_segments_give_counts_and_member_pages(client, container, shopify_shop) 
 def test_a_campaign_is_previewed_created_and_followed(client, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
     worked_example(container, shopify_shop)
     headers = admin_headers(shopify_shop)
-    assert client.get("/admin/api/campaigns/preview?kind=abc&value=A", headers=headers).get_json() == {"count": 3}
+    assert client.get("/admin/api/campaigns/preview?kind=abc&value=A", headers=headers).get_json() == {
+        "count": 3, "members": 3, "consent_only": False}
     created = client.post("/admin/api/campaigns", headers=headers, json={
         "name": "Danke", "segment": {"kind": "abc", "value": "A"}, "action": "bonus", "params": {"points": 10}})
     assert created.status_code == 201, created.get_json()
@@ -158,3 +160,22 @@ def test_a_queued_campaign_is_cancelled_and_a_finished_one_answers_409(client, c
     assert (too_late.status_code, too_late.get_json()["reason"]) == (409, "campaign_finished")
     assert twice.status_code == 409
     assert client.get(f"/admin/api/campaigns/{queued['id']}", headers=headers).get_json()["processed"] == 0
+
+
+def test_a_message_campaigns_preview_counts_only_members_with_consent(  # type: ignore[no-untyped-def]
+    client, container, shopify_shop
+) -> None:
+    ids = worked_example(container, shopify_shop)
+    with container.uow() as uow:
+        uow.session.get(Member, ids["dave"]).accepts_marketing = False
+        uow.commit()
+    headers = admin_headers(shopify_shop)
+    url = "/admin/api/campaigns/preview?kind=abc&value=A&action="
+
+    message = client.get(url + "message", headers=headers).get_json()
+    coupon = client.get(url + "coupon", headers=headers).get_json()
+    unknown = client.get(url + "party", headers=headers)
+
+    assert message == {"count": 2, "members": 3, "consent_only": True}
+    assert coupon == {"count": 3, "members": 3, "consent_only": False}
+    assert (unknown.status_code, list(unknown.get_json()["errors"])) == (422, ["action"])

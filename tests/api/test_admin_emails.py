@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.conftest import START
@@ -102,3 +104,20 @@ def test_the_thank_you_preview_shows_the_coupon_the_next_purchase_rule_gives(cli
     assert "DANKE-7Q2X" not in without_rule
     assert "DANKE-7Q2X" in with_rule
     assert "10 %" in with_rule
+
+
+@pytest.mark.parametrize(("kind", "locale", "text"), [
+    ("points_expiring", "de", "verfallen am 6. Dezember 2026"),
+    ("reward_issued", "de", "gültig bis 6. Dezember 2026"),
+    ("points_expiring", "en", "6 December 2026"),
+])
+def test_the_preview_dates_lie_thirty_days_after_today_on_the_apps_clock(client, clock, shopify_shop, kind, locale,
+                                                                          text):
+    clock.advance(days=(datetime(2026, 11, 6, 9, 0, tzinfo=UTC) - clock.now()).days)
+
+    body = client.post("/admin/api/emails/preview", headers=admin_headers(shopify_shop),
+                       json={"kind": kind, "locale": locale, "settings": {}}).get_json()
+
+    assert text in body["text"]
+    assert "June 2026" not in body["text"]
+    assert "Juni 2026" not in body["text"]

@@ -18,7 +18,7 @@ def test_a_minimum_spend_matches_orders_that_add_up_to_it_exactly(client, contai
     preview = client.get("/admin/api/campaigns/preview?kind=filter&min_spend=30.05", headers=headers)
     members = client.get("/admin/api/segments/members?kind=filter&min_spend=30.05", headers=headers)
 
-    assert preview.get_json() == {"count": 1}
+    assert preview.get_json() == {"count": 1, "members": 1, "consent_only": False}
     assert [(row["email"], row["revenue"]) for row in members.get_json()["members"]] == [("m@example.de", "30.05")]
 
 

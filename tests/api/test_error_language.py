@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
+from app.container import Container
 from app.models import Shop
 from app.services.shops import NewShop, add_shop
+from tests.conftest import START
+from tests.support import snapshots as s
 from tests.support.admin import admin_headers
+from tests.support.deliveries import deliver, member_by_email
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.8"}
 SETTINGS = {
@@ -47,3 +52,30 @@ def test_a_shop_not_connected_yet_is_told_so_without_the_platforms_details(
 
     assert (response.status_code, response.json["reason"]) == (502, "platform_not_connected")
     assert response.json["message"] == "Dieser Shop ist noch nicht mit seiner Plattform verbunden."
+
+
+@pytest.mark.parametrize(("language", "empty", "length"), [("en", "Must not be empty.", "1 to 200 characters."),
+                                                        ("de", "Darf nicht leer sein.", "1 bis 200 Zeichen.")])
+def test_an_empty_adjustment_form_is_explained_in_the_readers_language(
+    client: FlaskClient, container: Container, shopify_shop: Shop, language: str, empty: str, length: str
+) -> None:
+    buyer = s.customer(ref="7001", email="juergen.weiss@example.de")
+    deliver(container, shopify_shop, s.order("50017001", at=START, merchandise="50.00", shipping="0", buyer=buyer))
+    member = member_by_email(container, shopify_shop, buyer.email)
+
+    body = client.post(f"/admin/api/members/{member.id}/adjust", json={"points": None, "reason": ""},
+                       headers=admin_headers(shopify_shop) | {"Accept-Language": language}).json
+
+    assert body["errors"] == {"points": [empty], "reason": [length]}
+
+
+@pytest.mark.parametrize(("language", "required"),
+                         [("en", "Required: please fill in."), ("de", "Pflichtfeld: bitte ausfüllen.")])
+def test_a_missing_field_is_explained_in_the_readers_language(
+    client: FlaskClient, shopify_shop: Shop, language: str, required: str
+) -> None:
+    settings = {key: value for key, value in SETTINGS.items() if key != "rounding"} | {"pending_days": 0}
+    body = client.put("/admin/api/settings", json=settings,
+                      headers=admin_headers(shopify_shop) | {"Accept-Language": language}).json
+
+    assert body["errors"] == {"rounding": [required]}

@@ -199,14 +199,35 @@ def test_a_used_login_link_is_refused_in_german_on_the_page_and_in_json(
     assert _refusal(client.get(link, headers=JSON_CLIENT | ENGLISH)) == "This login link was already used."
 
 
+@pytest.mark.parametrize(("language", "hint"), [
+    (GERMAN, "Erstellen Sie einen neuen mit <code>loyalty admin-link SHOP</code>."),
+    (ENGLISH, "Create a new one with <code>loyalty admin-link SHOP</code>."),
+])
+def test_the_failed_sign_in_page_shows_the_command_as_code_not_in_backticks(
+    client: FlaskClient, language: dict[str, str], hint: str
+) -> None:
+    page = client.get("/admin/login?token=bad", headers=BROWSER | language).get_data(as_text=True)
+
+    assert hint in page
+    assert "`" not in page
+
+
+def test_the_signed_out_texts_name_the_command_without_markdown(client: FlaskClient) -> None:
+    page = client.get("/admin", headers=BROWSER).get_data(as_text=True)
+
+    assert "„loyalty admin-link SHOP“" in page
+    assert "“loyalty admin-link SHOP”" in page
+    assert "`" not in page
+
+
 def test_an_expired_login_link_is_refused_in_german_for_a_german_reader(
     client: FlaskClient, expired_login_link: str
 ) -> None:
     assert _refusal(client.get(expired_login_link, headers=JSON_CLIENT | GERMAN)) == (
-        "Dieser Anmeldelink ist abgelaufen. Bitte mit `loyalty admin-link SHOP` einen neuen erstellen."
+        "Dieser Anmeldelink ist abgelaufen. Bitte mit dem Befehl „loyalty admin-link SHOP“ einen neuen erstellen."
     )
     assert _refusal(client.get(expired_login_link, headers=JSON_CLIENT | ENGLISH)) == (
-        "This login link has expired. Create a new one with `loyalty admin-link SHOP`."
+        "This login link has expired. Create a new one with the command “loyalty admin-link SHOP”."
     )
 
 

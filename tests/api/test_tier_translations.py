@@ -264,7 +264,7 @@ def test_the_member_list_names_tiers_in_the_language_asked_for(
     assert [m["tier"] for m in as_written] == ["Silber"]
 
 
-@pytest.mark.parametrize(("args", "shown"), [((), "tier Silber (silber)"), (("--lang", "en"), "tier Silver (silber)")])
+@pytest.mark.parametrize(("args", "shown"), [((), "Stufe Silber (silber)"), (("--lang", "en"), "tier Silver (silber)")])
 def test_members_show_names_the_tier_in_the_shops_language_or_the_one_asked_for(
     client: FlaskClient, container: Container, shopify_shop: Shop, clock: FixedClock, args: tuple[str, ...],
     shown: str,

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.models import Campaign, Coupon
+from app.models import Campaign, Coupon, Member
 from app.services.campaigns import create_campaign, list_campaigns, run_campaigns
 from tests.support.admin import sign_in_page as sign_in
 from tests.support.analytics_data import worked_example
@@ -90,7 +90,7 @@ def test_changing_the_segment_clears_the_preview_count_and_withdraws_a_confirmat
     open_campaigns(app, page, live_url, shopify_shop)
     count = page.get_by_test_id("campaign-preview-count")
     page.get_by_test_id("campaign-preview").click()
-    expect(count).to_have_text("3 Mitglieder erreicht")
+    expect(count).to_have_text("Erreicht 3 Mitglieder")
     page.get_by_test_id("campaign-kind").select_option("filter")
     expect(count).to_have_text("")
 
@@ -99,6 +99,29 @@ def test_changing_the_segment_clears_the_preview_count_and_withdraws_a_confirmat
     page.get_by_test_id("campaign-min_orders").fill("2")
     expect(count).to_have_text("")
     expect(page.get_by_test_id("campaign-confirm")).to_have_count(0)
+
+
+def test_a_message_counts_and_confirms_only_the_members_with_consent(  # type: ignore[no-untyped-def]
+    app, container, live_url, page, shopify_shop
+) -> None:
+    ids = worked_example(container, shopify_shop)
+    with container.uow() as uow:
+        uow.session.get(Member, ids["dave"]).accepts_marketing = False
+        uow.commit()
+    open_campaigns(app, page, live_url, shopify_shop)
+    count = page.get_by_test_id("campaign-preview-count")
+    page.get_by_test_id("campaign-preview").click()
+    expect(count).to_have_text("Erreicht 3 Mitglieder")
+
+    page.get_by_test_id("campaign-action").select_option("message")
+    expect(count).to_have_text("")
+    page.get_by_test_id("campaign-preview").click()
+    expect(count).to_have_text("Erreicht 2 Mitglieder mit Einwilligung (von 3 im Segment)")
+    page.get_by_test_id("campaign-subject-de").fill("Winter")
+    page.get_by_test_id("campaign-body-de").fill("Neue Sorten!")
+    page.get_by_test_id("campaign-run").click()
+    expect(page.get_by_test_id("campaign-confirm-text")).to_have_text(
+        "Diese Kampagne erreicht 2 Mitglieder mit Einwilligung (von 3 im Segment). Jetzt starten?")
 
 
 def test_the_campaign_list_has_a_header_row(app, container, live_url, page, shopify_shop) -> None:  # type: ignore[no-untyped-def]

@@ -117,7 +117,7 @@ def test_the_preview_for_a_language_without_texts_shows_the_version_those_member
     container, shopify_shop
 ) -> None:
     written_in, email = preview_message(container.uow(), shopify_shop.id, subject={"de": "Neu", "en": ""},
-                                        body={"de": "Frisch.", "en": ""}, locale="en")
+                                        body={"de": "Frisch.", "en": ""}, locale="en", now=container.clock.now())
 
     assert written_in == "de"
     assert "Hallo Jürgen," in email.text

@@ -71,7 +71,8 @@ def test_a_start_with_faulty_placeholders_is_refused_at_the_field_and_creates_no
 
 def test_the_preview_refuses_faulty_placeholders_as_the_start_does(container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidInput) as refused:
-        preview_message(container.uow(), shopify_shop.id, subject="{code}", body="Hallo {first_name}}", locale="de")
+        preview_message(container.uow(), shopify_shop.id, subject="{code}", body="Hallo {first_name}}", locale="de",
+                        now=container.clock.now())
 
     assert set(refused.value.errors) == {"subject", "body"}
 
@@ -80,11 +81,11 @@ def test_the_preview_shows_the_email_a_sample_member_receives_in_the_language_as
     container, shopify_shop
 ) -> None:
     _, email = preview_message(container.uow(), shopify_shop.id, subject="Neu für {first_name}",
-                               body="Stand: {balance}\n\n<i>bald</i>", locale="de")
+                               body="Stand: {balance}\n\n<i>bald</i>", locale="de", now=container.clock.now())
 
     assert email.subject == "Neu für Jürgen"
     assert "Hallo Jürgen," in email.text
     assert "Stand: 320" in email.text
     assert "<p>&lt;i&gt;bald&lt;/i&gt;</p>" in email.html
     assert "Hello Alex," in preview_message(container.uow(), shopify_shop.id, subject={"en": "New"},
-                                            body={"en": "x"}, locale="en")[1].text
+                                            body={"en": "x"}, locale="en", now=container.clock.now())[1].text

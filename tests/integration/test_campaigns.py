@@ -37,8 +37,44 @@ def bonus_entries(container, shop) -> dict[int, int]:  # type: ignore[no-untyped
 
 
 def test_preview_counts_the_segment(container, shopify_shop, ids) -> None:  # type: ignore[no-untyped-def]
-    assert preview_segment(container.uow(), shopify_shop.id, SEGMENT_A) == 3
-    assert preview_segment(container.uow(), shopify_shop.id, {"kind": "filter", "min_orders": 2}) == 2
+    assert preview_segment(container.uow(), shopify_shop.id, SEGMENT_A)["count"] == 3
+    assert preview_segment(container.uow(), shopify_shop.id, {"kind": "filter", "min_orders": 2})["count"] == 2
+
+
+def without_consent(container, shop, ids) -> None:  # type: ignore[no-untyped-def]
+    """Dave declines marketing, Carol unsubscribed (her address typed in capitals): only Alice of A consents."""
+    with container.uow() as uow:
+        uow.session.get(Member, ids["dave"]).accepts_marketing = False
+        uow.session.get(Member, ids["carol"]).email = " Carol@Example.de"
+        uow.session.add(EmailUnsubscribe(shop_id=shop.id, member_id=ids["carol"], email="carol@example.de",
+                                         source="link", created_at=NOW))
+        uow.commit()
+
+
+@pytest.mark.parametrize(("action", "reached"), [("bonus", 3), ("coupon", 3), ("message", 1)])
+def test_the_preview_of_a_message_counts_only_members_with_consent(  # type: ignore[no-untyped-def]
+    container, shopify_shop, ids, action: str, reached: int
+) -> None:
+    without_consent(container, shopify_shop, ids)
+
+    preview = preview_segment(container.uow(), shopify_shop.id, SEGMENT_A, action)
+
+    assert preview == {"count": reached, "members": 3, "consent_only": action == "message"}
+
+
+def test_the_message_preview_counts_as_many_members_as_the_run_sends_to(  # type: ignore[no-untyped-def]
+    container, shopify_shop, ids
+) -> None:
+    without_consent(container, shopify_shop, ids)
+    everyone = {"kind": "all"}
+
+    preview = preview_segment(container.uow(), shopify_shop.id, everyone, "message")
+    campaign_id = start(container, shopify_shop, "message", {"subject": "Winter", "body": "Neu!"}, segment=everyone)
+    run_campaigns(container.uow, NOW)
+
+    progress = get_campaign(container.uow(), shopify_shop.id, campaign_id)
+    assert (preview["members"], preview["count"]) == (progress["total"], progress["succeeded"])
+    assert preview["count"] < preview["members"]
 
 
 def test_a_bonus_campaign_credits_every_member_once_even_when_run_again(  # type: ignore[no-untyped-def]

@@ -9,8 +9,10 @@ import pytest
 from app.analytics.segments import parse_segment, segment_counts, segment_members, segment_size
 from app.domain.errors import InvalidInput
 from app.domain.segments import abc_labels, quintile_scores, rfm_group
+from app.domain.tiers import TierProgram, TierTranslation
 from app.models import MemberTier
 from tests.support.analytics_data import at, worked_example
+from tests.support.rewards import save_program, tier
 
 D = Decimal
 DEFAULT = (D("0.80"), D("0.95"))
@@ -85,6 +87,28 @@ def test_tier_segment_lists_the_members_of_that_tier(container, shopify_shop, sh
     with container.uow() as uow:
         counts = segment_counts(uow.session, shopify_shop.id, DEFAULT, "de")
     assert {row["key"]: row["members"] for row in counts["tiers"]} == {"gold": 2, "silver": 1}
+
+
+@pytest.mark.parametrize(("locale", "names"), [("de", ["Bronze", "Silber", "Gold"]),
+                                               ("en", ["Bronze", "Silver", "Gold"])])
+def test_tiers_are_counted_under_their_names_in_the_programmes_order(  # type: ignore[no-untyped-def]
+    container, shopify_shop, shop_data, locale: str, names: list[str]
+) -> None:
+    ids, _ = shop_data
+    save_program(container, shopify_shop, TierProgram("spend", "lifetime", 0, (
+        tier("bronze", "Bronze", "0"), tier("silber", "Silber", "100", translations=(TierTranslation("en", "Silver"),)),
+        tier("gold", "Gold", "500"))))
+    with container.uow() as uow:
+        for name, key in (("alice", "gold"), ("bob", "bronze"), ("carol", "bronze"), ("dave", "retired")):
+            uow.session.merge(MemberTier(member_id=ids[name], shop_id=shopify_shop.id, tier_key=key,
+                                         since=at("2025-01-01")))
+        uow.commit()
+
+    with container.uow() as uow:
+        counts = segment_counts(uow.session, shopify_shop.id, DEFAULT, locale)
+
+    assert [(row["key"], row["label"], row["members"]) for row in counts["tiers"]] == [
+        ("bronze", names[0], 2), ("silber", names[1], 0), ("gold", names[2], 1), ("retired", "retired", 1)]
 
 
 def test_counts_and_revenue_per_class(container, shopify_shop, shop_data) -> None:  # type: ignore[no-untyped-def]

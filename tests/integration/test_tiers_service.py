@@ -215,6 +215,37 @@ def test_preview_counts_members_per_tier_under_proposed_thresholds_without_savin
     assert [t["key"] for t in tier_program(container.uow(), shopify_shop.id)["tiers"]] == ["bronze", "silber", "gold"]
 
 
+def test_the_saved_programme_previews_todays_counts_while_a_member_is_in_the_grace_period(
+    container, clock, shopify_shop
+):  # type: ignore[no-untyped-def]
+    program = bronze_silber_gold(grace_days=30)
+    save_program(container, shopify_shop, program)
+    deliver(container, shopify_shop, order("5001", at=START, merchandise="600.00", buyer=JUERGEN))
+    member_with_points(container, shopify_shop, 150, n=2)
+    deliver(container, shopify_shop, refund("5001", lines="550.00"))  # 50 left: below Gold, in grace
+    evaluate(container, clock, days=1)
+
+    preview = preview_tier_program(container.uow(), shopify_shop.id, program, clock.now())
+
+    assert [(t["key"], t["count"], t["current"]) for t in preview["tiers"]] == [
+        ("bronze", 0, 0), ("silber", 1, 1), ("gold", 1, 1)]
+    assert (preview["members"], preview["no_tier"]) == (2, 0)
+
+
+def test_the_preview_drops_a_member_one_tier_once_the_proposed_grace_period_is_over(
+    container, clock, shopify_shop
+):  # type: ignore[no-untyped-def]
+    save_program(container, shopify_shop, bronze_silber_gold(grace_days=30))
+    deliver(container, shopify_shop, order("5001", at=START, merchandise="600.00", buyer=JUERGEN))
+    deliver(container, shopify_shop, refund("5001", lines="550.00"))
+    evaluate(container, clock, days=1)
+    clock.advance(days=10)
+
+    preview = preview_tier_program(container.uow(), shopify_shop.id, bronze_silber_gold(grace_days=5), clock.now())
+
+    assert [(t["key"], t["count"]) for t in preview["tiers"]] == [("bronze", 0), ("silber", 1), ("gold", 0)]
+
+
 def test_changing_the_programme_keeps_every_balance_and_re_evaluates_members(container, clock, shopify_shop):
     save_program(container, shopify_shop, bronze_silber_gold())
     juergen = member_with_points(container, shopify_shop, 300)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,13 +14,14 @@ from app.services.email_content import render_kind, sample_context
 from app.services.email_settings import KINDS, EmailConfig
 
 SHOP: Any = SimpleNamespace(name="Kaffeerösterei Müller", domain="kaffee.example", currency="EUR")
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 LEGACY = ["Hallo {name}", "Hallo {first_name", "Rabatt 5 }", "{}", "{0}", "{points:>5}", "{__class__}",
           "{shop.__class__}", "%(shop)s <b>{x}</b>", "{" + "x" * 3000]
 
 
 def _render(kind: str, subject: str, intro: str) -> Any:
     config = EmailConfig.from_dict({"kinds": {kind: {"subject": {"de": subject}, "intro": {"de": intro}}}})
-    return render_kind(kind, "de", sample_context(SHOP, "de", kind, config), config)
+    return render_kind(kind, "de", sample_context(SHOP, "de", kind, config, now=NOW), config)
 
 
 @pytest.mark.parametrize("text", LEGACY)

@@ -14,12 +14,14 @@ from app.services.email_content import fill, render_kind, sample_context
 from app.services.email_settings import KINDS, EmailConfig
 
 SHOP: Any = SimpleNamespace(name="Kaffeerösterei Müller", domain="kaffee.example", currency="EUR")
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 WORDS = {"de": ("Hallo", "Viele Grüße"), "en": ("Hello", "Best regards")}
 
 
 def _render(kind: str, locale: str, config: EmailConfig | None = None, **overrides: Any) -> RenderedEmail:
     config = config or EmailConfig()
-    context = {**sample_context(SHOP, locale, kind, config), "unsubscribe_url": "https://x.example/u/1", **overrides}
+    context = {**sample_context(SHOP, locale, kind, config, now=NOW), "unsubscribe_url": "https://x.example/u/1",
+               **overrides}
     return render_kind(kind, locale, context, config)
 
 
@@ -47,10 +49,10 @@ def test_the_thank_you_shows_items_totals_points_and_coupon_in_local_formats():
     assert "Gesamt: 59,60 €" in de_text
     assert "54 Punkte" in de_text
     assert "DANKE-7Q2X" in de.html
-    assert "31. Dezember 2026" in de_text
+    assert "6. Januar 2027" in de_text  # 30 days after NOW
     assert "Total: €59.60" in en_text
     assert "54 points" in en_text
-    assert "31 December 2026" in en_text
+    assert "6 January 2027" in en_text
 
 
 def test_customer_text_is_escaped_in_html_and_kept_plain_in_text():

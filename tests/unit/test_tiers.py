@@ -1,4 +1,4 @@
-"""Unit tests for VIP tier rules: validation, upgrades, graceful downgrades, progress and preview."""
+"""Unit tests for VIP tier rules: validation, upgrades, graceful downgrades, and progress."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from app.domain.tiers import (
     TierProgram,
     evaluate,
     period_start,
-    preview,
     progress,
     qualifying_tier,
     upgrade_on_order,
@@ -210,14 +209,3 @@ def test_progress_ratio_stays_between_zero_and_one_while_waiting_out_grace() -> 
 
     assert result.ratio == 0
     assert result.remaining == Decimal("900")
-
-
-def test_preview_counts_members_per_tier_including_empty_tiers_and_no_tier() -> None:
-    program = TierProgram("spend", "lifetime", 0, (SILVER, GOLD, PLATINUM))
-    values = [Decimal(v) for v in ("0", "199.99", "200", "450", "999", "1000", "2500")]
-
-    assert preview(program, values) == {None: 2, "silver": 2, "gold": 1, "platinum": 2}
-
-
-def test_preview_of_no_members_lists_every_tier_with_zero() -> None:
-    assert preview(PROGRAM, []) == {None: 0, "bronze": 0, "silver": 0, "gold": 0, "platinum": 0}

@@ -270,6 +270,13 @@
     return n === 1 ? ctx.t("1 Mitglied", "1 member") : ctx.t(`${ctx.number(n)} Mitglieder`, `${ctx.number(n)} members`);
   }
 
+  /** Whom a campaign will reach (the preview API's answer): a message only members with consent, so it says so. */
+  function reachText(ctx, reach) {
+    if (!reach.consent_only) return membersText(ctx, reach.count);
+    return ctx.t(`${membersText(ctx, reach.count)} mit Einwilligung (von ${ctx.number(reach.members)} im Segment)`,
+      `${membersText(ctx, reach.count)} with consent (of ${ctx.number(reach.members)} in the segment)`);
+  }
+
   async function renderCampaigns(el, ctx) {
     const overview = await ctx.api(`/admin/api/segments?lang=${ctx.locale}`);
     const picker = segmentPicker(ctx, overview, "campaign");
@@ -289,6 +296,7 @@
     let choice = 0;  // bumped on every segment edit: a count asked for an older choice is not shown
     picker.el.addEventListener("input", () => { choice += 1; preview.textContent = ""; });
     picker.el.addEventListener("change", () => { choice += 1; preview.textContent = ""; });
+    action.addEventListener("change", () => { choice += 1; preview.textContent = ""; });  // a message counts fewer
     const list = ctx.h("tbody", {});
     let timer = null;
     const cancel = (c) => async () => {
@@ -310,14 +318,17 @@
       clearTimeout(timer);
       if (campaigns.some((c) => c.status === "queued" || c.status === "running") && el.isConnected) timer = setTimeout(refresh, 2000);
     };
-    /** The chosen segment's size, shown beside the buttons; null when the choice changed while counting. */
+    /** Whom the campaign will reach (the segment; for a message, its members with consent), shown beside the
+     *  buttons; null when the segment or action changed while counting. */
     const count = async () => {
       const asked = choice;
-      const { count: reached } = await ctx.api(`/admin/api/campaigns/preview?${picker.query()}`);
+      const params = new URLSearchParams(picker.query());
+      params.set("action", action.value);
+      const reach = await ctx.api(`/admin/api/campaigns/preview?${params}`);
       if (asked !== choice) return null;
       ctx.fieldErrors(form, {});
-      preview.textContent = ctx.t(`${membersText(ctx, reached)} erreicht`, `reaches ${membersText(ctx, reached)}`);
-      return reached;
+      preview.textContent = ctx.t(`Erreicht ${reachText(ctx, reach)}`, `Reaches ${reachText(ctx, reach)}`);
+      return reach;
     };
     const countFailed = (e) => {
       if (e.status === 422) ctx.fieldErrors(form, e.body.errors); else ctx.toast(ctx.errorText(e), "error");
@@ -349,18 +360,18 @@
       event.preventDefault();
       // a message whose texts the preview refuses would be refused by the start: no confirmation for it
       if (action.value === "message" && !(await groups.message[0].check())) return;
-      let reached;
+      let reach;
       try {
-        reached = await count();
+        reach = await count();
       } catch (e) {
         countFailed(e);
         return;
       }
-      if (reached === null) return;
+      if (reach === null) return;
       // A mass send is not undone: say how many members it reaches and start only on a second click.
       confirmSlot.replaceChildren(ctx.h("div", { class: "la-card", role: "group", "data-testid": "campaign-confirm" },
-        ctx.h("p", { "data-testid": "campaign-confirm-text" }, ctx.t(`Diese Kampagne erreicht ${membersText(ctx, reached)}. Jetzt starten?`,
-          `This campaign reaches ${membersText(ctx, reached)}. Run it now?`)),
+        ctx.h("p", { "data-testid": "campaign-confirm-text" }, ctx.t(`Diese Kampagne erreicht ${reachText(ctx, reach)}. Jetzt starten?`,
+          `This campaign reaches ${reachText(ctx, reach)}. Run it now?`)),
         ctx.h("button", { type: "button", class: "la-primary", "data-testid": "campaign-confirm-run", onclick: run }, ctx.t("Ja, starten", "Yes, run it")),
         ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "campaign-confirm-cancel",
           onclick: () => confirmSlot.replaceChildren() }, ctx.t("Abbrechen", "Cancel"))));
