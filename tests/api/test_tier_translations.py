@@ -213,7 +213,7 @@ def test_the_tier_upgrade_email_in_german_names_the_german_tier(
     shopper_with_silber(container, shopify_shop, clock, locale="de")
 
     plain = upgrade_email(container, mailer).get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "Dein neuer Status: Silber" in plain
+    assert "Deine neue Stufe: Silber" in plain
     assert "Gratisversand" in plain
 
 
