@@ -244,6 +244,20 @@ ENGLISH: dict[str, str] = {
     "Special numeric values (nan or infinity) are not permitted.": "Special values (NaN, infinity) are not allowed.",
     "String does not match expected pattern.": "The format is not right.",
     "Shorter than minimum length 1.": "Must not be empty.",
+    # the services' terse refusals, as sentences
+    "unknown shop": "Unknown shop.",
+    "unknown segment": "Unknown segment.",
+    "unknown campaign": "Unknown campaign.",
+    "unknown referral": "Unknown referral.",
+    "the request is too old (or from the future)": "The request is too old (or dated in the future).",
+    "the shop parameter is missing": "The shop parameter is missing.",
+    "the timestamp is missing or malformed": "The timestamp is missing or malformed.",
+    "the install state is unknown, used or expired; start the installation again":
+        "This installation is unknown, already used or expired. Please start the installation again.",
+    "the install state was issued for another shop": "This installation was started for another shop.",
+    "the shop was not connected; start again": "The shop was not connected. Please start again.",
+    "the period must start before it ends": "The period must start before it ends.",
+    "the period is out of range": "The period is out of range.",
 }
 ENGLISH_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), english)

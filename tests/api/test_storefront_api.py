@@ -162,10 +162,13 @@ def test_a_tampered_request_is_refused(client: FlaskClient, shop: Shop, clock: F
 
 
 def test_an_expired_timestamp_is_refused(client: FlaskClient, shop: Shop, clock: FixedClock) -> None:
-    old = url(shop, clock, "customer")
+    old, english = url(shop, clock, "customer"), url(shop, clock, "customer", locale="en")
     clock.advance(seconds=91)
 
     assert client.get(old).status_code == 401
+    german = client.get(old, headers={"Accept-Language": "de"})
+    assert german.get_json()["message"] == "Die Anfrage ist zu alt (oder aus der Zukunft)."
+    assert client.get(english).get_json()["message"] == "The request is too old (or dated in the future)."
 
 
 def test_an_unsigned_request_is_refused(client: FlaskClient, shop: Shop) -> None:

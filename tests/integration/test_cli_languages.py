@@ -91,7 +91,7 @@ def test_admin_link_says_how_long_it_is_valid_in_the_shops_language(run, shopify
 
 @pytest.mark.parametrize(("lang", "sentence"), [
     ("de", "Der Zeitraum muss vor seinem Ende beginnen."),
-    ("en", "the period must start before it ends"),
+    ("en", "The period must start before it ends."),
 ])
 def test_a_period_that_ends_before_it_starts_is_refused_in_the_chosen_language(run, shopify_shop, lang: str,  # type: ignore[no-untyped-def]
                                                                                sentence: str) -> None:
@@ -105,4 +105,4 @@ def test_a_period_that_ends_before_it_starts_is_refused_in_the_chosen_language(r
 def test_the_report_refuses_a_backwards_period_in_the_shops_language_without_lang(run, english_shop) -> None:  # type: ignore[no-untyped-def]
     result = run("report", english_shop.domain, "--from", "2025-12-31", "--to", "2025-01-01")
 
-    assert "Error: the period must start before it ends" in result.output
+    assert "Error: The period must start before it ends." in result.output
