@@ -28,6 +28,8 @@ def test_the_dashboard_renders_figures_and_charts(app, container, shopify_shop, 
         assert page.locator(f"[data-testid={chart}] svg").count() == 1, chart
     assert page.get_by_test_id("chart-liability-empty").count() == 1  # nothing of the worked example expires
     assert page.locator("[data-testid=chart-retention] svg circle").count() >= 10
+    # twelve months whatever the chosen period: the title says so
+    assert "(letzte 12 Monate)" in page.text_content("[data-testid=chart-retention]")
     assert page.locator("[data-testid=chart-cohorts] svg rect").count() >= 3
     screenshot("dashboard")
 

@@ -6,15 +6,22 @@
  *        | {type: "heatmap", rows: [...], columns: [...], values: [[number|null]], max?: number,
  *           format?: (n) => string, title?: string}
  * Every text goes in as textContent; labels come from the shop's data and are never parsed as markup.
+ *
+ * A chart is drawn at the width it is shown at (its viewBox is that width in CSS pixels) and drawn again when
+ * that width changes: a 640-unit drawing shrunk onto a phone rendered its 11-unit labels at 6 px. Texts are
+ * 12 px at every width; a narrow chart shows fewer axis labels instead of smaller ones.
  */
 (function () {
   "use strict";
 
   const NS = "http://www.w3.org/2000/svg";
   const COLORS = ["#2c6ecb", "#e07a1f", "#3a9b5c", "#8a5cc2", "#c23a5c", "#5c8ac2"];
-  const W = 640;
-  const H = 240;
-  const PAD = { top: 16, right: 16, bottom: 40, left: 52 };
+  const DEFAULT_WIDTH = 640;  // before the chart is on the page and has a width of its own
+  const FONT = 12;
+  const SMALL_FONT = 11;  // numbers inside a narrow heat-map cell
+  const CHAR = 0.62;  // a generous average glyph width, in ems, for the system sans-serif fonts
+  const PAD = { top: 16, right: 16, bottom: 32 };
+  const HEAT = { top: 28, row: 24, minCell: 28, maxCell: 44 };
 
   function svgEl(tag, attrs, text) {
     const node = document.createElementNS(NS, tag);
@@ -23,8 +30,12 @@
     return node;
   }
 
-  function frame(type, title, height) {
-    const svg = svgEl("svg", { viewBox: `0 0 ${W} ${height || H}`, width: "100%", role: "img",
+  function textWidth(text, size) {
+    return String(text).length * (size || FONT) * CHAR;
+  }
+
+  function frame(type, title, width, height) {
+    const svg = svgEl("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img",
       class: `lc-chart lc-${type}`, "data-testid": `chart-${type}`, preserveAspectRatio: "xMidYMid meet" });
     if (title) svg.appendChild(svgEl("title", {}, title));
     return svg;
@@ -48,35 +59,41 @@
     return { lo, hi, ticks };
   }
 
-  function axes(svg, labels, s, format, band) {
-    const plotH = H - PAD.top - PAD.bottom;
-    const y = (v) => PAD.top + plotH - ((v - s.lo) / (s.hi - s.lo || 1)) * plotH;
+  /** The plot area for a width: the left margin fits the widest value label, the height suits a phone too. */
+  function plotBox(width, s, format) {
+    const widest = Math.max(1, ...s.ticks.map((tick) => textWidth(format(tick))));
+    const left = Math.max(36, Math.ceil(widest + 10));
+    const height = width < 480 ? 220 : 240;
+    return { width, height, left, right: width - PAD.right, top: PAD.top, bottom: height - PAD.bottom };
+  }
+
+  function axes(svg, labels, s, format, band, box) {
+    const y = (v) => box.bottom - ((v - s.lo) / (s.hi - s.lo || 1)) * (box.bottom - box.top);
     let previous = null;
     for (const tick of s.ticks) {
       // a small range in a coarse format ("0 %, 0 %, 1 %, 1 %") would repeat a label: each label once
       const label = format(tick);
       if (label === previous) continue;
       previous = label;
-      svg.appendChild(svgEl("line", { x1: PAD.left, x2: W - PAD.right, y1: y(tick), y2: y(tick),
+      svg.appendChild(svgEl("line", { x1: box.left, x2: box.right, y1: y(tick), y2: y(tick),
         stroke: tick === 0 ? "#999" : "#e5e5e5" }));
-      svg.appendChild(svgEl("text", { x: PAD.left - 6, y: y(tick) + 4, "text-anchor": "end", "font-size": 11,
-        fill: "#666" }, label));
+      svg.appendChild(svgEl("text", { x: box.left - 6, y: y(tick) + 4, "text-anchor": "end", "font-size": FONT,
+        fill: "#555" }, label));
     }
-    // Skip labels so that none overlaps its neighbour: about 6.5 units per character at font-size 11, plus a gap.
-    const widest = Math.max(1, ...labels.map((label) => String(label).length)) * 6.5 + 10;
-    const every = Math.max(1, Math.ceil((labels.length * widest) / (W - PAD.left - PAD.right)));
+    // Skip labels so that none overlaps its neighbour: a narrow chart shows every second or third month.
+    const widest = Math.max(1, ...labels.map((label) => textWidth(label))) + 10;
+    const every = Math.max(1, Math.ceil(widest / band.width));
     labels.forEach((label, i) => {
       if (i % every) return;
-      svg.appendChild(svgEl("text", { x: band.center(i), y: H - PAD.bottom + 16, "text-anchor": "middle",
-        "font-size": 11, fill: "#666" }, label));
+      svg.appendChild(svgEl("text", { x: band.center(i), y: box.bottom + 18, "text-anchor": "middle",
+        "font-size": FONT, fill: "#555" }, label));
     });
     return y;
   }
 
-  function band(count, padding) {
-    const plotW = W - PAD.left - PAD.right;
-    const width = plotW / Math.max(1, count);
-    return { width, inner: width * (1 - padding), center: (i) => PAD.left + width * (i + 0.5) };
+  function band(count, padding, box) {
+    const width = (box.right - box.left) / Math.max(1, count);
+    return { width, inner: width * (1 - padding), center: (i) => box.left + width * (i + 0.5) };
   }
 
   function legend(el, series) {
@@ -96,11 +113,12 @@
     el.appendChild(box);
   }
 
-  function line(spec, format) {
-    const svg = frame("line", spec.title);
+  function line(spec, format, width) {
     const s = scale(Math.min(0, ...numbers(spec.series)), Math.max(0, ...numbers(spec.series)));
-    const b = band(spec.labels.length, 0);
-    const y = axes(svg, spec.labels, s, format, b);
+    const box = plotBox(width, s, format);
+    const svg = frame("line", spec.title, width, box.height);
+    const b = band(spec.labels.length, 0, box);
+    const y = axes(svg, spec.labels, s, format, b, box);
     spec.series.forEach((series, k) => {
       const color = series.color || COLORS[k % COLORS.length];
       const points = series.values.map((v, i) => [i, v]).filter(([, v]) => v !== null && v !== undefined);
@@ -115,22 +133,23 @@
     return svg;
   }
 
-  function bars(spec, format, stacked) {
-    const svg = frame(stacked ? "stacked" : "bar", spec.title);
+  function bars(spec, format, stacked, width) {
     const totals = spec.labels.map((_, i) => spec.series.reduce((sum, s) => sum + Math.max(0, Number(s.values[i]) || 0), 0));
     const values = stacked ? totals : numbers(spec.series);
     const s = scale(Math.min(0, ...values, ...numbers(spec.series)), Math.max(0, ...values));
-    const b = band(spec.labels.length, 0.3);
-    const y = axes(svg, spec.labels, s, format, b);
+    const box = plotBox(width, s, format);
+    const svg = frame(stacked ? "stacked" : "bar", spec.title, width, box.height);
+    const b = band(spec.labels.length, 0.3, box);
+    const y = axes(svg, spec.labels, s, format, b, box);
     spec.labels.forEach((label, i) => {
       let base = 0;
       spec.series.forEach((series, k) => {
         const v = Number(series.values[i]) || 0;
-        const width = stacked ? b.inner : b.inner / spec.series.length;
-        const x = b.center(i) - b.inner / 2 + (stacked ? 0 : k * width);
+        const barWidth = stacked ? b.inner : b.inner / spec.series.length;
+        const x = b.center(i) - b.inner / 2 + (stacked ? 0 : k * barWidth);
         const from = stacked ? base : 0;
         const to = stacked ? base + Math.max(0, v) : v;
-        const rect = svgEl("rect", { x, width: Math.max(1, width - 1), y: Math.min(y(from), y(to)),
+        const rect = svgEl("rect", { x, width: Math.max(1, barWidth - 1), y: Math.min(y(from), y(to)),
           height: Math.abs(y(from) - y(to)), fill: series.color || COLORS[k % COLORS.length] });
         rect.appendChild(svgEl("title", {}, `${series.name} ${label}: ${format(v)}`));
         svg.appendChild(rect);
@@ -147,26 +166,37 @@
     return `hsl(214, 62%, ${light}%)`;
   }
 
-  function heatmap(spec, format) {
+  /** Cells never shrink below a legible number: a heat map wider than its place scrolls sideways instead. */
+  function heatmap(spec, format, width) {
     const rows = spec.rows || [];
     const columns = spec.columns || [];
-    const cell = Math.max(18, Math.min(44, Math.floor((W - 80) / Math.max(1, columns.length))));
-    const height = 28 + rows.length * 22 + 8;
-    const svg = frame("heatmap", spec.title, height);
+    const labelWidth = Math.ceil(Math.max(40, ...rows.map((label) => textWidth(label))) + 12);
+    const count = Math.max(1, columns.length);
+    const cell = Math.max(HEAT.minCell, Math.min(HEAT.maxCell, Math.floor((width - labelWidth) / count)));
+    const drawn = Math.max(width, labelWidth + count * cell);
+    const height = HEAT.top + rows.length * HEAT.row + 8;
+    const svg = frame("heatmap", spec.title, drawn, height);
+    if (drawn > width) {
+      svg.setAttribute("width", String(drawn));
+      svg.classList.add("lc-wide");
+    }
+    const numberFont = cell >= 36 ? FONT : SMALL_FONT;
     const max = spec.max || Math.max(1, ...spec.values.flat().filter((v) => v !== null).map(Number));
-    columns.forEach((label, j) => svg.appendChild(svgEl("text", { x: 80 + j * cell + cell / 2, y: 16,
-      "text-anchor": "middle", "font-size": 11, fill: "#666" }, label)));
+    columns.forEach((label, j) => svg.appendChild(svgEl("text", { x: labelWidth + j * cell + cell / 2, y: 18,
+      "text-anchor": "middle", "font-size": FONT, fill: "#555" }, label)));
     rows.forEach((label, i) => {
-      const top = 26 + i * 22;
-      svg.appendChild(svgEl("text", { x: 74, y: top + 15, "text-anchor": "end", "font-size": 11, fill: "#333" }, label));
+      const top = HEAT.top + i * HEAT.row;
+      svg.appendChild(svgEl("text", { x: labelWidth - 6, y: top + 16, "text-anchor": "end", "font-size": FONT,
+        fill: "#333" }, label));
       (spec.values[i] || []).forEach((v, j) => {
-        const rect = svgEl("rect", { x: 80 + j * cell, y: top, width: cell - 2, height: 20, rx: 3, fill: heat(v, max) });
+        const rect = svgEl("rect", { x: labelWidth + j * cell, y: top, width: cell - 2, height: HEAT.row - 2, rx: 3,
+          fill: heat(v, max) });
         const shown = v === null || v === undefined ? "–" : format(Number(v));
         rect.appendChild(svgEl("title", {}, `${label} +${columns[j]}: ${shown}`));
         svg.appendChild(rect);
-        if (v !== null && v !== undefined && cell >= 30) {
-          svg.appendChild(svgEl("text", { x: 80 + j * cell + cell / 2 - 1, y: top + 14, "text-anchor": "middle",
-            "font-size": 10, fill: Number(v) / max > 0.5 ? "#fff" : "#333" }, Math.round(Number(v))));
+        if (v !== null && v !== undefined) {
+          svg.appendChild(svgEl("text", { x: labelWidth + j * cell + cell / 2 - 1, y: top + 15, "text-anchor": "middle",
+            "font-size": numberFont, fill: Number(v) / max > 0.5 ? "#fff" : "#333" }, Math.round(Number(v))));
         }
       });
     });
@@ -176,6 +206,23 @@
   /** The admin page's language (its toggle sets <html lang>), not the browser's: a German page groups "10.000". */
   function pageLocale(ctx) {
     return (ctx && ctx.locale) || document.documentElement.lang || "de";
+  }
+
+  function draw(spec, format, width) {
+    if (spec.type === "line") return line(spec, format, width);
+    if (spec.type === "bar") return bars(spec, format, false, width);
+    if (spec.type === "stacked") return bars(spec, format, true, width);
+    if (spec.type === "heatmap") return heatmap(spec, format, width);
+    throw new Error(`unknown chart type ${spec.type}`);
+  }
+
+  /** Draws again whenever the figure's width changes (shown, window resized, phone turned). */
+  function followWidth(wrap, redraw) {
+    if (typeof ResizeObserver !== "function") return;
+    new ResizeObserver((entries) => {
+      const width = Math.floor(entries[entries.length - 1].contentRect.width);
+      if (width > 0) redraw(width);
+    }).observe(wrap);
   }
 
   function render(el, spec, ctx) {
@@ -188,15 +235,19 @@
       caption.textContent = spec.title;
       wrap.appendChild(caption);
     }
-    let svg;
-    if (spec.type === "line") svg = line(spec, format);
-    else if (spec.type === "bar") svg = bars(spec, format, false);
-    else if (spec.type === "stacked") svg = bars(spec, format, true);
-    else if (spec.type === "heatmap") svg = heatmap(spec, format);
-    else throw new Error(`unknown chart type ${spec.type}`);
-    wrap.appendChild(svg);
     if (spec.type !== "heatmap") legend(wrap, spec.series);
     el.appendChild(wrap);
+    // a figure already on the page is drawn at its width at once; one still being built is drawn once shown
+    let width = Math.floor(wrap.clientWidth) || DEFAULT_WIDTH;
+    let svg = draw(spec, format, width);
+    wrap.insertBefore(svg, wrap.querySelector(".lc-legend"));
+    followWidth(wrap, (next) => {
+      if (next === width) return;
+      width = next;
+      const fresh = draw(spec, format, width);
+      svg.replaceWith(fresh);
+      svg = fresh;
+    });
     return wrap;
   }
 

@@ -141,7 +141,7 @@
     const c = report.charts;
     const pct = (n) => ctx.percent(n);
     const retention = {
-      type: "line", title: ctx.t("Kundenbindung pro Monat", "Retention per month"), format: pct,
+      type: "line", title: ctx.t("Kundenbindung pro Monat (letzte 12 Monate)", "Retention per month (last 12 months)"), format: pct,
       labels: c.retention.map((r) => monthLabel(ctx, r.month)),
       caption: ctx.t("Je Monat die Rechnung der Kennzahl „Kundenbindungsrate“: Anteil der Kunden am Monatsanfang, die am " +
         "Monatsende noch Kunden sind (eine Bestellung im Verlustzeitraum). Die Kennzahl rechnet über den ganzen Zeitraum.",

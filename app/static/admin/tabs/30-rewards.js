@@ -327,13 +327,29 @@
     el.append(table, form);
   }
 
+  /** Tier key → the tier's name in the page's language: the programme names tiers in the shop's language and
+   *  translates them; the member's current and next tier come named by the server already. A tier since removed
+   *  from the programme keeps its key. */
+  function tierNames(ctx, program, status) {
+    const shopLocale = (ctx.shop && ctx.shop.locale) || "de";
+    const names = {};
+    for (const tier of program.tiers || []) {
+      const translated = ctx.locale !== shopLocale ? ((tier.translations || {})[ctx.locale] || {}).name : "";
+      names[tier.key] = translated || tier.name || tier.key;
+    }
+    for (const tier of [status.current, status.next]) if (tier && tier.key && tier.name) names[tier.key] = tier.name;
+    return names;
+  }
+
   async function renderTier(el, member, ctx) {
-    const data = await ctx.api(`/admin/api/members/${member.id}/tier`);
+    const [data, program] = await Promise.all([ctx.api(`/admin/api/members/${member.id}/tier`), ctx.api("/admin/api/tiers")]);
     const s = data.status;
     if (!s) {
       el.appendChild(ctx.h("p", { class: "la-muted" }, ctx.t("Keine VIP-Stufen eingerichtet.", "No VIP tiers set up.")));
       return;
     }
+    const names = tierNames(ctx, program, s);
+    const name = (key) => (key ? names[key] || key : "–");
     const reasons = { order: ["Bestellung", "Order"], evaluation: ["Prüfung", "Evaluation"],
       grace_expired: ["nach Kulanzzeit", "after grace period"], program_change: ["Programmänderung", "Programme change"] };
     el.append(
@@ -341,7 +357,7 @@
         ctx.h("strong", {}, s.current ? s.current.name : ctx.t("keine", "none")), " · ", s.label),
       ctx.h("progress", { max: 1, value: s.progress, "aria-label": s.label }),
       ctx.h("ul", { "data-testid": "member-tier-history" }, data.history.map((row) => ctx.h("li", {},
-        `${ctx.date(row.at)}: ${row.from || "–"} → ${row.to || "–"} (${ctx.t(...(reasons[row.reason] || [row.reason, row.reason]))})`))));
+        `${ctx.date(row.at)}: ${name(row.from)} → ${name(row.to)} (${ctx.t(...(reasons[row.reason] || [row.reason, row.reason]))})`))));
   }
 
   window.LoyaltyAdmin.registerTab({ id: "rewards", order: 30, title: { de: "Prämien & Stufen", en: "Rewards & tiers" }, render });

@@ -111,8 +111,48 @@
     kindSelect.addEventListener("change", refresh);
     localeSelect.addEventListener("change", refresh);
     refresh();
-    return ctx.h("div", { class: "la-card" }, ctx.h("h3", {}, ctx.t("Live-Vorschau", "Live preview")),
+    const card = ctx.h("div", { class: "la-card", "data-testid": "email-preview" }, ctx.h("h3", {}, ctx.t("Live-Vorschau", "Live preview")),
       ctx.h("div", { class: "la-row" }, kindSelect, localeSelect), subject, frame);
+    /** Previews the text being edited: its kind and its language. */
+    function show(kind, locale) {
+      if (kindSelect.value === kind && (!locale || localeSelect.value === locale)) return;
+      kindSelect.value = kind;
+      if (locale) localeSelect.value = locale;
+      refresh();
+    }
+    return { card, show };
+  }
+
+  /** The preview beside the editors on a wide screen (sticky, shell.css); on a narrow one, where the columns stack,
+   *  it moves under the kind being edited instead of waiting below all of them. */
+  function previewLayout(ctx, form, kinds) {
+    const preview = previewPane(ctx, form, kinds);
+    const formColumn = ctx.h("div", { style: { flex: "1 1 420px", minWidth: "0" } }, form);
+    const home = ctx.h("div", { class: "la-email-preview", style: { flex: "1 1 420px", minWidth: "0" } }, preview.card);
+    const stacked = () => home.getBoundingClientRect().top >= formColumn.getBoundingClientRect().bottom - 1;
+    let editing = null;
+    function place() {
+      if (editing && stacked()) {
+        if (preview.card.previousElementSibling !== editing) editing.after(preview.card);
+      } else if (preview.card.parentNode !== home) {
+        home.appendChild(preview.card);
+      }
+    }
+    form.addEventListener("focusin", (event) => {
+      const field = event.target.closest("[data-default-part]");
+      const fieldset = field && field.closest("fieldset[data-kind]");
+      if (!fieldset) return;
+      editing = fieldset;
+      preview.show(fieldset.dataset.kind, field.dataset.defaultLocale);
+      const before = field.getBoundingClientRect().top;
+      place();
+      // the preview left a place above this field: keep the field where the finger is
+      const shift = field.getBoundingClientRect().top - before;
+      if (Math.abs(shift) > 1) window.scrollBy(0, shift);
+    });
+    // the layout stacks or unstacks with the column's width; observing it ends with the tab (no window listener left)
+    if (typeof ResizeObserver === "function") new ResizeObserver(() => place()).observe(formColumn);
+    return ctx.h("div", { class: "la-row", style: { alignItems: "flex-start" } }, formColumn, home);
   }
 
   /** The default texts shown in the empty fields, German in the form of address just chosen. */
@@ -169,9 +209,7 @@
         ctx.toast(ctx.errorText(error), "error");
       }
     });
-    el.append(ctx.h("div", { class: "la-row", style: { alignItems: "flex-start" } },
-      ctx.h("div", { style: { flex: "1 1 420px", minWidth: "0" } }, form),
-      ctx.h("div", { style: { flex: "1 1 420px", minWidth: "0" } }, previewPane(ctx, form, page.kinds))));
+    el.append(previewLayout(ctx, form, page.kinds));
     return page.kinds;
   }
 
@@ -182,7 +220,7 @@
         try { await ctx.api(path, { method: "POST" }); ctx.toast(ctx.t("Erledigt.", "Done.")); reload(); }
         catch (error) { ctx.toast(ctx.errorText(error), "error"); }
       } }, label);
-    return ctx.h("table", { class: "la-table", "data-testid": "outbox-table" },
+    return ctx.h("div", { class: "la-table-scroll" }, ctx.h("table", { class: "la-table", "data-testid": "outbox-table" },
       ctx.h("thead", {}, ctx.h("tr", {}, [ctx.t("Art", "Kind"), ctx.t("Empfänger", "To"), ctx.t("Status", "Status"),
         ctx.t("Fällig", "Due"), ctx.t("Gesendet", "Sent"), ctx.t("Versuche", "Attempts"), ctx.t("Fehler", "Error"), ""]
         .map((x) => ctx.h("th", {}, x)))),
@@ -196,7 +234,7 @@
         ctx.h("td", { class: "la-muted la-text" }, m.last_error || ""),
         ctx.h("td", {},
           ["pending", "failed"].includes(m.status) ? action(ctx.t("Stornieren", "Cancel"), `/admin/api/outbox/${m.id}/cancel`, "outbox-cancel") : null,
-          ["failed", "cancelled"].includes(m.status) ? action(ctx.t("Erneut senden", "Retry"), `/admin/api/outbox/${m.id}/retry`, "outbox-retry") : null)))));
+          ["failed", "cancelled"].includes(m.status) ? action(ctx.t("Erneut senden", "Retry"), `/admin/api/outbox/${m.id}/retry`, "outbox-retry") : null))))));
   }
 
   function outboxSection(el, ctx, kinds) {
@@ -230,14 +268,14 @@
 
   function reviewTable(ctx, items) {
     if (!items.length) return ctx.h("p", { class: "la-muted", "data-testid": "reviews-empty" }, ctx.t("Noch keine Bewertungen.", "No reviews yet."));
-    return ctx.h("table", { class: "la-table", "data-testid": "reviews-table" },
+    return ctx.h("div", { class: "la-table-scroll" }, ctx.h("table", { class: "la-table", "data-testid": "reviews-table" },
       ctx.h("thead", {}, ctx.h("tr", {}, [ctx.t("Sterne", "Stars"), ctx.t("Produkt", "Product"), ctx.t("Text", "Text"),
         ctx.t("Kunde", "Shopper"), ctx.t("Empfehlung", "Recommend"), ctx.t("Datum", "Date")].map((x) => ctx.h("th", {}, x)))),
       ctx.h("tbody", {}, items.map((r) => ctx.h("tr", { "data-testid": "review-row", "data-flagged": String(r.flagged) },
         ctx.h("td", { title: `${r.rating}/5` }, stars(r.rating), r.flagged ? ctx.h("span", { class: "la-badge la-badge-failed" }, ctx.t(" prüfen", " check")) : null),
         ctx.h("td", {}, r.product_title), ctx.h("td", { class: "la-text" }, r.body), ctx.h("td", {}, r.member_name),
         ctx.h("td", { class: "la-num" }, r.recommend_score === null ? "–" : String(r.recommend_score)),
-        ctx.h("td", { class: "la-date" }, ctx.date(r.created_at))))));
+        ctx.h("td", { class: "la-date" }, ctx.date(r.created_at)))))));
   }
 
   function reviewsSection(el, ctx) {

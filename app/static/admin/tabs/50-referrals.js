@@ -136,8 +136,10 @@
       [ctx.t("vergebene Punkte", "points awarded"), stats.points_awarded],
       [ctx.t("vergebene Gutscheine", "coupons awarded"), stats.coupons_awarded || 0],
     ];
+    // one tile per figure (a div may group a dt with its dd): the number large, its label under it
     return ctx.h("dl", { class: "la-stats", "data-testid": testid },
-      rows.map(([label, value]) => [ctx.h("dt", {}, label), ctx.h("dd", {}, typeof value === "number" ? ctx.number(value) : String(value))]).flat());
+      rows.map(([label, value]) => ctx.h("div", { class: "la-stat" }, ctx.h("dt", {}, label),
+        ctx.h("dd", {}, typeof value === "number" ? ctx.number(value) : String(value)))));
   }
 
   function referralRow(ctx, r, onDecide) {
@@ -165,9 +167,9 @@
     const head = [ctx.t("Datum", "Date"), ctx.t("Werber", "Referrer"), ctx.t("Freund", "Friend"),
       ctx.t("Bestellung", "Order"), ctx.t("Status", "Status"), ctx.t("Belohnung", "Reward"), ctx.t("Gründe", "Reasons"),
       ""];
-    return ctx.h("table", { class: "la-table", "data-testid": "referral-table" },
+    return ctx.h("div", { class: "la-table-scroll" }, ctx.h("table", { class: "la-table", "data-testid": "referral-table" },
       ctx.h("thead", {}, ctx.h("tr", {}, head.map((label) => ctx.h("th", {}, label)))),
-      ctx.h("tbody", {}, rows.map((r) => referralRow(ctx, r, onDecide))));
+      ctx.h("tbody", {}, rows.map((r) => referralRow(ctx, r, onDecide)))));
   }
 
   async function render(el, ctx) {
