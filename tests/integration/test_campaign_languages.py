@@ -146,7 +146,7 @@ def test_a_coupon_campaign_titles_its_coupons_for_shoppers_not_with_the_campaign
 
 def test_the_cli_queues_a_message_in_the_shops_language_and_in_english(container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
     from app.services.campaigns import list_campaigns
-    from tests.integration.test_import import run_cli
+    from tests.support.cli import run_cli
 
     worked_example(container, shopify_shop)
     created = run_cli(container, "campaigns", "create", shopify_shop.domain, "--segment", "all", "--subject", "Neu",

@@ -191,7 +191,7 @@ def test_the_worker_job_runs_queued_campaigns(container, shopify_shop, ids) -> N
 
 
 def test_the_cli_runs_a_campaign_with_a_progress_bar(container, shopify_shop, ids) -> None:  # type: ignore[no-untyped-def]
-    from tests.integration.test_import import run_cli
+    from tests.support.cli import run_cli
 
     created = run_cli(container, "campaigns", "create", shopify_shop.domain, "--segment", "A", "--bonus", "15")
     assert "queued for 3 members" in created.output

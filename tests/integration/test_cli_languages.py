@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from click.testing import CliRunner, Result
 
-from app.cli import Context, build_cli
 from app.services.shops import NewShop, add_shop
 from tests.conftest import START
 from tests.support.deliveries import deliver
@@ -17,18 +15,6 @@ from tests.support.snapshots import customer, order
 
 EMAIL = "juergen.weiss@example.de"
 ENGLISH_LABELS = re.compile(r"\b(balance|pending|spendable|lots|available|expires|ledger|newest|tier|member)\b")
-
-
-@pytest.fixture
-def run(container):  # type: ignore[no-untyped-def]
-    """`loyalty ...` on the test's container (its database and clock)."""
-
-    def invoke(*args: str) -> Result:
-        ctx = Context()
-        ctx._container = container
-        return CliRunner().invoke(build_cli(), list(args), obj=ctx)
-
-    return invoke
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
 from app.analytics.settings import update_analytics_settings
-from app.cli import Context, build_cli
 from app.models import Member
 from tests.conftest import START
 from tests.support.analytics_data import at, worked_example
@@ -21,18 +19,6 @@ from tests.support.snapshots import customer, order
 
 CSV = Path(__file__).resolve().parents[1] / "payloads" / "csv"
 REPORT_YEAR = ("--from", "2025-01-01", "--to", "2025-12-31")
-
-
-@pytest.fixture
-def run(container):  # type: ignore[no-untyped-def]
-    """`loyalty ...` on the test's container (its database and clock)."""
-
-    def invoke(*args: str) -> Result:
-        ctx = Context()
-        ctx._container = container
-        return CliRunner().invoke(build_cli(), list(args), obj=ctx)
-
-    return invoke
 
 
 def test_members_show_includes_the_tier_reached_in_json_and_text(run, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]

@@ -11,26 +11,13 @@ import json
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from app.analytics.read import segments_overview
 from app.analytics.settings import update_analytics_settings
-from app.cli import Context, build_cli
 from tests.support.analytics_data import at, worked_example
 
 YEAR = ("--from", "2025-01-01", "--to", "2025-12-31")
-
-
-@pytest.fixture
-def run(container):  # type: ignore[no-untyped-def]
-    """`loyalty ...` on the test's container (its database and clock)."""
-
-    def invoke(*args: str) -> Result:
-        ctx = Context()
-        ctx._container = container
-        return CliRunner().invoke(build_cli(), list(args), obj=ctx)
-
-    return invoke
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 
 from app.analytics.export import LEDGER_COLUMNS, export_text, segment_for_key
 from app.models import Member
-from tests.integration.test_import import run_cli
 from tests.support.analytics_data import worked_example
+from tests.support.cli import run_cli
 
 
 def read(path: Path) -> list[dict[str, str]]:

@@ -5,25 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import click
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from app.analytics.importer import ImportRejected, import_history, read_files
-from app.cli import Context
-from app.cli import importer as importer_cli
 from app.models import LedgerEntry, Member, Order
+from tests.support.cli import run_cli
 
 CSV = Path(__file__).resolve().parents[1] / "payloads" / "csv"
-
-
-def run_cli(container, *args: str):  # type: ignore[no-untyped-def]
-    group = click.Group()
-    importer_cli.register(group)
-    ctx = Context()
-    ctx._container = container
-    return CliRunner().invoke(group, list(args), obj=ctx)
 
 
 def counts(container, shop) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
