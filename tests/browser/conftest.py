@@ -6,11 +6,15 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 
 from tests.support.live import serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ARTIFACTS = Path(os.environ.get("LOYALTY_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 CHROMIUM_ARGS = [
@@ -23,6 +27,16 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(params=[390, 1280], ids=["phone", "desktop"])
+def sized(browser: object, request: pytest.FixtureRequest) -> Iterator[tuple[Page, int]]:
+    """A German page at a phone's width and at a desktop's, and that width."""
+    width: int = request.param
+    context = browser.new_context(  # type: ignore[attr-defined]
+        locale="de-DE", timezone_id="UTC", viewport={"width": width, "height": 844})
+    yield context.new_page(), width
+    context.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ label, buttons start at their form's left edge, and a member's tier history name
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
@@ -33,15 +32,6 @@ STAT_BOXES = """(testid) => [...document.querySelectorAll(`[data-testid=${testid
   return { label: dt.textContent, labelTop: label.top, numberBottom: number.bottom,
     oneTile: dt.parentElement === dd.parentElement && dt.parentElement.tagName === "DIV" };
 })"""
-
-
-@pytest.fixture(params=[390, 1280], ids=["phone", "desktop"])
-def sized(browser: object, request: pytest.FixtureRequest) -> Iterator[tuple[Page, int]]:
-    width: int = request.param
-    context = browser.new_context(  # type: ignore[attr-defined]
-        locale="de-DE", timezone_id="UTC", viewport={"width": width, "height": 844})
-    yield context.new_page(), width
-    context.close()
 
 
 def _dashboard_of_2025(app, page: Page, live_url: str, shop: Shop) -> None:  # type: ignore[no-untyped-def]

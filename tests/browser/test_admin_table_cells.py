@@ -3,7 +3,6 @@ a table too wide for a phone scrolls in place, the page does not; the outbox tel
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -39,15 +38,6 @@ SPLIT_WORDS = """el => {
   return split;
 }"""
 PAGE_WIDTH = "document.documentElement.scrollWidth"
-
-
-@pytest.fixture(params=[390, 1280], ids=["phone", "desktop"])
-def sized(browser: object, request: pytest.FixtureRequest) -> Iterator[tuple[Page, int]]:
-    width: int = request.param
-    context = browser.new_context(  # type: ignore[attr-defined]
-        locale="de-DE", timezone_id="UTC", viewport={"width": width, "height": 844})
-    yield context.new_page(), width
-    context.close()
 
 
 def _lines(page: Page, selector: str) -> dict[str, int]:
