@@ -32,6 +32,9 @@ def test_the_message_form_shows_the_placeholders_the_greeting_note_and_the_email
         "Die Anrede („Hallo Vorname,“) setzt die E-Mail selbst")
     expect(page.get_by_test_id("campaign-body-de")).to_have_attribute(
         "aria-describedby", "campaign-placeholders campaign-greeting campaign-languages")
+    subject_top = page.get_by_test_id("campaign-subject-de").bounding_box()["y"]  # type: ignore[index]
+    body_top = page.get_by_test_id("campaign-body-de").bounding_box()["y"]  # type: ignore[index]
+    assert abs(subject_top - body_top) < 2  # side by side, level at the top (not at the foot of the text box)
     page.get_by_test_id("campaign-subject-de").fill("Neu für {first_name}")
     page.get_by_test_id("campaign-body-de").fill("Ihr Stand: {balance} Punkte\n\n<b>Torte</b>")
 

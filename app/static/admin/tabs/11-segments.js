@@ -163,7 +163,8 @@
     const note = ctx.h("p", { class: "la-hint", id: "campaign-languages", "data-testid": "campaign-languages" },
       ctx.t("Jedes Mitglied bekommt die E-Mail in seiner Sprache, samt Anrede und Fußzeile; fehlt der Text in seiner Sprache, die andere Fassung.",
         "Each member receives the email in their language, greeting and footer included; without a text in their language, the other one."));
-    const texts = ctx.h("div", {}, languages.map(([code, de, en]) => ctx.h("div", { class: "la-row", lang: code },
+    // the subject's label level with the text's, not at the foot of the tall text box beside it
+    const texts = ctx.h("div", {}, languages.map(([code, de, en]) => ctx.h("div", { class: "la-row", lang: code, style: { alignItems: "flex-start" } },
       field(`subject.${code}`, ctx.t(`Betreff (${de})`, `Subject (${en})`),
         { type: "text", size: "40", "aria-describedby": described, "data-testid": `campaign-subject-${code}` }),
       field(`body.${code}`, ctx.t(`Text (${de})`, `Text (${en})`),
