@@ -57,7 +57,7 @@
         results.append(pager(ctx, page, run), table(ctx,
           [[ctx.t("Name", "Name")], [ctx.t("E-Mail", "Email")], [ctx.t("Stufe", "Tier")],
             [ctx.t("Mitglied seit", "Member since")], [ctx.t("Punkte", "Points"), "la-num"],
-            [ctx.t("ausstehend", "pending"), "la-num"]],
+            [ctx.t("davon ausstehend", "of which pending"), "la-num"]],
           page.members.map((m) => memberRow(ctx, m)), "member-table"));
       } catch (error) {
         ctx.toast(ctx.errorText(error), "error");
