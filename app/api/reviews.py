@@ -48,7 +48,8 @@ def submit(token: str) -> Any:
         return _message("emails.review.unavailable", 409)
     except InvalidInput:
         page = reviews.review_page(c.uow(), c.settings.secret_key, token, c.clock.now())
-        return _render(page, pick_locale(form.get("lang"), page.locale), error=True), 422
+        return _render(page, pick_locale(form.get("lang"), page.locale), error=True,
+                       filled=_filled(ratings, form.get("recommend"))), 422
     locale = pick_locale(form.get("lang"), page.locale)
     return _render(page, locale, outcome=outcome)
 
@@ -56,6 +57,16 @@ def submit(token: str) -> Any:
 def _render(page: reviews.ReviewPage, locale: str, **extra: Any) -> str:
     return render_template("reviews/page.html", page=page, locale=locale, t=texts_for(locale, "emails.", page.formal),
                            **extra)
+
+
+def _filled(ratings: list[ProductRating], recommend: str | None) -> dict[str, Any]:
+    """What the shopper submitted, to show the form again with it (so only the missing part needs adding)."""
+    return {
+        "stars": {r.key: r.rating for r in ratings},
+        "texts": {r.key: r.text for r in ratings},
+        "recommend": _int(recommend),
+        "recommend_skipped": recommend == "",  # "no answer" was picked (an unpicked radio is not sent at all)
+    }
 
 
 def _message(key: str, status: int) -> tuple[str, int]:

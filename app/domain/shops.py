@@ -34,6 +34,12 @@ def normalise_woocommerce_url(url: str) -> str:
     return f"{parts.scheme.lower()}://{host}{port}{path}"
 
 
+def storefront_url(platform: str, domain: str) -> str:
+    """Where shoppers reach the shop: a Shopify shop's myshopify address (it forwards to the shop's own domain), a
+    WooCommerce shop's URL as registered."""
+    return f"https://{domain}" if platform == "shopify" else domain
+
+
 def normalise_shop_ref(ref: str) -> str:
     """A shop as an operator types it: a myshopify domain stays a domain, anything else is a shop URL."""
     candidate = ref.strip().lower()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.email_texts import PLACEHOLDER
 from app.domain.rewards import coupon_label
+from app.domain.shops import storefront_url
 from app.mail.render import RenderedEmail, format_number, render_email
 from app.models import Member, Order, OutboxMessage, Shop
 from app.services.email_links import ReviewLink, UnsubscribeLink, review_token, unsubscribe_token
@@ -43,8 +44,9 @@ def render_message(
     """Render one outbox message as it will be sent now; `coupon`: the order's (see `next_purchase_coupons`)."""
     context = base_context(shop, member, msg.to_email, links)
     context.update(msg.context or {})
-    if msg.kind == "campaign" and member is not None:
-        context["balance"] = member.balance  # {balance} of a campaign's texts: as it stands when the email is sent
+    if msg.kind in ("campaign", "points_expiring") and member is not None:
+        # {balance} of a campaign's texts, and what is left besides the points that expire: as it stands when sent
+        context["balance"] = member.balance
     if order is not None:
         context.update(order_context(order))
     if msg.kind == "thank_you":
@@ -87,6 +89,7 @@ def render_kind(kind: str, locale: str, context: dict[str, Any], config: EmailCo
         context = {**context, "body": fill(context["body"], values)}
     optional = {
         "balance": None,
+        "pending": None,
         "shop_url": None,
         "benefits": [],
         "value_text": None,
@@ -123,16 +126,26 @@ def _reward_text(kind: str, context: dict[str, Any], locale: str) -> Any:
 
 
 def tier_benefits(context: dict[str, Any], locale: str) -> list[str]:
-    """What a tier upgrade email lists: the points multiplier (when it adds anything), then the tier's perks."""
+    """What a tier upgrade email lists: the bonus points for reaching the tier, the points multiplier (when it adds
+    anything and no perk says it already), then the tier's perks."""
     benefits = []
+    entry_points = int(context.get("entry_points") or 0)
+    if entry_points > 0:
+        points = format_number(entry_points, locale)
+        benefits.append(f"{points} Bonuspunkte zum Aufstieg, schon gutgeschrieben" if locale == "de"
+                        else f"{points} bonus points for moving up, already credited")
     try:
         multiplier = Decimal(str(context.get("multiplier") or "1"))
     except ArithmeticError:
         multiplier = Decimal("1")
+    perks = [str(perk) for perk in context.get("perks") or [] if str(perk).strip()]
     if multiplier > 1:
         percent = format_number((multiplier - 1) * 100, locale)
-        benefits.append(f"+{percent} % Punkte" if locale == "de" else f"+{percent}% points")
-    return benefits + [str(perk) for perk in context.get("perks") or [] if str(perk).strip()]
+        # a perk the merchant wrote may say it already ("+25 % Punkte"), in either language
+        said = re.compile(rf"\+\s*{re.escape(percent)}\s*%|\+\s*{(multiplier - 1) * 100:g}\s*%")
+        if not any(said.search(perk) for perk in perks):
+            benefits.append(f"+{percent} % Punkte" if locale == "de" else f"+{percent}% points")
+    return benefits + perks
 
 
 def coupon_details(context: dict[str, Any], locale: str) -> dict[str, Any]:
@@ -160,10 +173,11 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 
 def base_context(shop: Shop, member: Member | None, to_email: str, links: LinkBase) -> dict[str, Any]:
-    """What every message shows: shop, greeting, currency and the signed unsubscribe link."""
+    """What every message shows: shop (and where to find it), greeting, currency and the signed unsubscribe link."""
     token = unsubscribe_token(links.secret_key, UnsubscribeLink(shop.id, to_email, member.id if member else None))
     return {
         "shop_name": shop.name or shop.domain,
+        "shop_url": storefront_url(shop.platform, shop.domain),
         "first_name": (member.first_name or "").strip() if member is not None else "",
         "currency": shop.currency,
         "unsubscribe_url": f"{links.public_url}/unsubscribe/{token}",

@@ -66,8 +66,12 @@ def change_tier(
                             reason=reason, at=now))
     new_index = _index(program, new_key)
     if new_key is not None and new_index > old_index:
-        _entry_rewards(session, shop, member, program, program.tiers[new_index], now)
-        _congratulate(session, shop, member, program, program.tiers[new_index], now)
+        tier = program.tiers[new_index]
+        _entry_rewards(session, shop, member, program, tier, now)
+        if tier.threshold > 0 or tier.entry_bonus_points > 0 or tier.entry_coupon_reward_id is not None:
+            # A tier every member holds from the first order on (threshold 0, nothing given for it) is not news:
+            # no "you reached it" email beside that order's thank-you.
+            _congratulate(session, shop, member, program, tier, now)
 
 
 def _congratulate(
@@ -77,7 +81,8 @@ def _congratulate(
 
     # The email goes out in the member's language (as `enqueue` picks it), so the tier's name and perks do too.
     name, perks = tier_label(tier, pick_locale(member.locale, shop.locale))
-    context = {"tier_name": name, "tier_key": tier.key, "multiplier": str(tier.multiplier), "perks": list(perks)}
+    context = {"tier_name": name, "tier_key": tier.key, "multiplier": str(tier.multiplier), "perks": list(perks),
+               "entry_points": tier.entry_bonus_points}
     enqueue(session, shop, member, "tier_upgrade", due_at=now, now=now, context=context,
             dedupe_key=f"tier_upgrade:{member.id}:{tier.key}:{_period_suffix(program, now)}")
 

@@ -137,3 +137,45 @@ def test_admin_sees_flagged_reviews_first_and_filters_by_rating(client, containe
     assert [r["product_key"] for r in fives["items"]] == ["p-espresso"]
     assert own["total"] == 2
     _ = timedelta
+
+
+def test_a_submission_without_stars_shows_the_form_again_with_everything_the_shopper_sent_escaped(
+    client, container, shopify_shop, mailer
+):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    hostile = '<script>x</script> & "q"'
+
+    response = client.post(path, data={"product": ["p-espresso", "p-kanne"], "text-p-espresso": hostile,
+                                       "text-p-kanne": "\nZweite Zeile", "recommend": "7"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'data-testid="review-error"' in html
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; &#34;q&#34;</textarea>" in html
+    assert "<script>x</script>" not in html
+    assert '>\n\nZweite Zeile</textarea>' in html  # the parser drops the first newline, keeping the shopper's own
+    assert 'id="nps-7" name="recommend" value="7" checked>' in html
+    assert html.count(" checked>") == 1
+    assert _rows(container, ReviewSubmission) == []
+
+
+def test_a_refused_submission_keeps_the_stars_given_and_the_no_answer_choice(client, container, shopify_shop, mailer):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+
+    response = client.post(path, data={"product": ["p-espresso", "p-kanne"], "rating-p-espresso": "9",
+                                       "rating-p-kanne": "4", "recommend": ""})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'data-testid="star-p-kanne-4" checked>' in html
+    assert 'id="nps-skip" name="recommend" value="" checked>' in html
+    assert "Keine Angabe" in html
+
+
+def test_the_no_answer_choice_stores_no_recommendation(client, container, shopify_shop, mailer):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+
+    response = client.post(path, data={"product": ["p-kanne"], "rating-p-kanne": "5", "recommend": ""})
+
+    assert response.status_code == 200
+    assert [s.recommend_score for s in _rows(container, ReviewSubmission)] == [None]

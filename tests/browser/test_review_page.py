@@ -56,3 +56,45 @@ def test_submitting_without_stars_asks_for_a_rating(live_url, page, container, s
     page.click('[data-testid="review-submit"]')
 
     assert page.is_visible('[data-testid="review-error"]')
+
+
+def test_after_submitting_without_stars_the_text_and_recommendation_are_still_there_and_adding_stars_succeeds(
+    live_url, page, container, shopify_shop, mailer
+):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+
+    page.goto(live_url + path)
+    page.fill('[data-testid="text-p-espresso"]', "Mein Text ohne Sterne")
+    page.click('[data-testid="nps-7"]')
+    page.click('[data-testid="review-submit"]')
+
+    page.wait_for_selector('[data-testid="review-error"]')
+    assert page.input_value('[data-testid="text-p-espresso"]') == "Mein Text ohne Sterne"
+    assert page.input_value('[data-testid="text-p-kanne"]') == ""
+    assert page.is_checked("#nps-7")
+    page.click('[data-testid="star-label-p-espresso-4"]')
+    page.click('[data-testid="review-submit"]')
+
+    page.wait_for_selector('[data-testid="review-thanks"]')
+    with container.uow() as uow:
+        review = uow.session.scalars(select(Review)).one()
+        submission = uow.session.scalars(select(ReviewSubmission)).one()
+    assert (review.product_key, review.rating, review.body) == ("p-espresso", 4, "Mein Text ohne Sterne")
+    assert submission.recommend_score == 7
+
+
+def test_a_recommendation_once_picked_can_be_cleared_with_no_answer(live_url, page, container, shopify_shop, mailer):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+
+    page.goto(live_url + path)
+    page.click('[data-testid="star-label-p-kanne-5"]')
+    page.click('[data-testid="nps-3"]')
+    page.click('[data-testid="nps-skip"]')
+    assert page.inner_text('[data-testid="nps-skip"]') == "Keine Angabe"
+    assert not page.is_checked("#nps-3")
+    page.click('[data-testid="review-submit"]')
+
+    page.wait_for_selector('[data-testid="review-thanks"]')
+    with container.uow() as uow:
+        submission = uow.session.scalars(select(ReviewSubmission)).one()
+    assert submission.recommend_score is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from app.services.dispatch import claim_batch, dispatch_due
 from tests.conftest import START
 from tests.support.deliveries import deliver
 from tests.support.outbox import dispatch, dispatch_settings, mailer_fixture, messages  # noqa: F401
+from tests.support.rewards import set_program_settings
 from tests.support.snapshots import customer, order
 
 
@@ -265,3 +267,14 @@ def test_an_error_while_sending_frees_the_batch_claimed_ahead_at_once(container,
         dispatch(container, BrokenMailer(), batch_size=2)
 
     assert Counter(m.status for m in messages(container, shopify_shop)) == {"sending": 2, "pending": 2}
+
+
+def test_the_thank_you_says_how_much_of_the_balance_is_still_pending(container, shopify_shop, mailer):
+    set_program_settings(container, shopify_shop, pending_days=14)
+    _orders(container, shopify_shop, 1)
+
+    dispatch(container)
+
+    text = " ".join(mailer.sent[0].get_body(("plain",)).get_content().split())
+    assert re.search(r"bekommst du (\d+) Punkte \(gutgeschrieben nach Ablauf der Rückgabefrist\)\. "
+                     r"Dein Punktestand: \1 Punkte, davon \1 noch ausstehend\.", text), text

@@ -113,16 +113,19 @@ def test_a_campaign_email_carries_the_subject_the_merchant_wrote_for_it(containe
     assert "Neue Sorten!" in mailer.sent[0].get_body(("plain",)).get_content()
 
 
-@pytest.mark.parametrize(("locale", "multiplier", "expected"), [
-    ("de", "1.25", ["+25 % Punkte", "Gratisversand", "Früher Zugang"]),
-    ("en", "1.125", ["+12.5% points", "Gratisversand", "Früher Zugang"]),
-    ("de", "1", ["Gratisversand", "Früher Zugang"]),
+@pytest.mark.parametrize(("locale", "multiplier", "perks", "expected"), [
+    ("de", "1.25", [], ["+25 % Punkte", "Gratisversand", "Früher Zugang"]),
+    ("en", "1.125", [], ["+12.5% points", "Gratisversand", "Früher Zugang"]),
+    ("de", "1", [], ["Gratisversand", "Früher Zugang"]),
+    # a perk the merchant wrote that says the multiplier already: said once, in the merchant's words
+    ("de", "1.25", ["+25 % Punkte"], ["+25 % Punkte", "Gratisversand", "Früher Zugang"]),
+    ("en", "1.5", ["+50 % Punkte"], ["+50 % Punkte", "Gratisversand", "Früher Zugang"]),
 ])
 def test_a_tier_upgrade_lists_the_multiplier_and_the_tiers_perks(container, shopify_shop, anna, mailer, locale,
-                                                                  multiplier, expected):
+                                                                  multiplier, perks, expected):
     # As tier_changes enqueues it: the tier's multiplier and perks, no ready-made list.
     _enqueue(container, shopify_shop, "tier_upgrade", f"t:{locale}:{multiplier}", tier_name="Gold",
-             tier_key="gold", multiplier=multiplier, perks=["Gratisversand", "Früher Zugang", " "])
+             tier_key="gold", multiplier=multiplier, perks=[*perks, "Gratisversand", "Früher Zugang", " "])
     with container.uow() as uow:
         uow.session.execute(update(OutboxMessage).values(locale=locale))
         uow.commit()
@@ -150,3 +153,32 @@ def test_worker_once_writes_due_emails_as_eml_files_under_instance_outbox(contai
     assert b"anna@example.de" in files[0].read_bytes()
     assert [m.status for m in messages(container, shopify_shop)] == ["sent"]
     _ = timedelta
+
+
+@pytest.mark.parametrize(("locale", "said"), [("de", "200 Bonuspunkte zum Aufstieg, schon gutgeschrieben"),
+                                              ("en", "200 bonus points for moving up, already credited")])
+def test_a_tier_upgrade_names_the_bonus_points_credited_for_reaching_it(container, shopify_shop, anna, mailer,
+                                                                       locale, said):
+    _enqueue(container, shopify_shop, "tier_upgrade", f"t:bonus:{locale}", tier_name="Gold", tier_key="gold",
+             multiplier="1", perks=[], entry_points=200)
+    with container.uow() as uow:
+        uow.session.execute(update(OutboxMessage).values(locale=locale))
+        uow.commit()
+
+    dispatch(container)
+
+    assert re.findall(r"<li>(.*?)</li>", mailer.sent[0].get_body(("html",)).get_content()) == [said]
+
+
+def test_a_points_expiring_email_links_to_the_shop_and_says_the_balance_as_it_stands(
+    container, shopify_shop, anna, mailer
+):
+    _enqueue(container, shopify_shop, "points_expiring", "e:link", points=25, expires_at="2026-06-30")
+
+    dispatch(container)
+
+    text = mailer.sent[0].get_body(("plain",)).get_content()
+    html = mailer.sent[0].get_body(("html",)).get_content()
+    assert "Punkte jetzt einlösen: https://kaffee-mueller.myshopify.com" in text
+    assert 'href="https://kaffee-mueller.myshopify.com"' in html
+    assert f"{anna.balance} Punkte" in text  # what is left to spend, as the member's balance stands when sent

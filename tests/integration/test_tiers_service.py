@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.domain.tiers import TierProgram
-from app.models import MemberTier, TierHistory
+from app.models import MemberTier, OutboxMessage, TierHistory
 from app.services.tier_changes import evaluate_tiers
 from app.services.tiers import preview_tier_program, tier_program, tier_status
 from tests.conftest import START
@@ -61,6 +61,20 @@ def test_an_order_that_reaches_a_threshold_upgrades_at_once_with_history(contain
 
     assert tier_key(container, shopify_shop, juergen.id) == "silber"
     assert history(container, shopify_shop, juergen.id) == [(None, "silber", "order")]
+
+
+def test_only_a_tier_reached_by_spending_or_giving_something_is_congratulated_by_email(container, shopify_shop):
+    save_program(container, shopify_shop, bronze_silber_gold())
+
+    first = member_with_points(container, shopify_shop, 40)  # Bronze from 0: every member's tier from the start
+    climber = member_with_points(container, shopify_shop, 150, n=2)  # Silber from 100
+
+    with container.uow() as uow:
+        congratulated = uow.session.execute(
+            select(OutboxMessage.member_id, OutboxMessage.context).where(OutboxMessage.kind == "tier_upgrade")
+        ).all()
+    assert tier_key(container, shopify_shop, first.id) == "bronze"
+    assert [(member_id, ctx["tier_key"]) for member_id, ctx in congratulated] == [(climber.id, "silber")]
 
 
 def test_entering_a_tier_credits_its_bonus_once_and_issues_its_coupon(container, clock, shopify_shop):
