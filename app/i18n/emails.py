@@ -14,7 +14,7 @@ MESSAGES = {
     "emails.thank_you.intro": {
         "de": "vielen Dank für deine Bestellung {order} bei {shop}. Wir freuen uns sehr!",
         "de_sie": "vielen Dank für Ihre Bestellung {order} bei {shop}. Wir freuen uns sehr!",
-        "en": "thank you for your order {order} at {shop}. We are delighted!",
+        "en": "Thank you for your order {order} at {shop}. We are delighted!",
     },
     "emails.review_request.subject": {
         "de": "Wie gefällt dir dein Einkauf bei {shop}?",
@@ -22,7 +22,7 @@ MESSAGES = {
         "en": "How do you like your purchase from {shop}?",
     },
     "emails.review_request.intro": {
-        "de": "Deine Bestellung {order} ist hoffentlich gut angekommen. Wir würden uns über deine Bewertung "
+        "de": "deine Bestellung {order} ist hoffentlich gut angekommen. Wir würden uns über deine Bewertung "
               "freuen – sie dauert nur eine Minute.",
         "de_sie": "Ihre Bestellung {order} ist hoffentlich gut angekommen. Wir würden uns über Ihre Bewertung "
                   "freuen – sie dauert nur eine Minute.",
@@ -39,7 +39,7 @@ MESSAGES = {
               "Bewertung hilft anderen Kundinnen und Kunden sehr.",
         "de_sie": "vor ein paar Tagen haben wir Sie um Ihre Meinung zu Bestellung {order} gebeten. Ihre Bewertung "
                   "hilft anderen Kundinnen und Kunden sehr.",
-        "en": "a few days ago we asked for your opinion on order {order}. Your review really helps other shoppers.",
+        "en": "A few days ago we asked for your opinion on order {order}. Your review really helps other shoppers.",
     },
     "emails.points_expiring.subject": {
         "de": "Deine {points} Punkte verfallen bald",
@@ -49,7 +49,7 @@ MESSAGES = {
     "emails.points_expiring.intro": {
         "de": "ein Teil deiner Punkte bei {shop} verfällt bald. Löse sie rechtzeitig ein!",
         "de_sie": "ein Teil Ihrer Punkte bei {shop} verfällt bald. Lösen Sie sie rechtzeitig ein!",
-        "en": "some of your points at {shop} expire soon. Redeem them in time!",
+        "en": "Some of your points at {shop} expire soon. Redeem them in time!",
     },
     "emails.tier_upgrade.subject": {
         "de": "Glückwunsch: Du bist jetzt {tier}!",
@@ -59,7 +59,7 @@ MESSAGES = {
     "emails.tier_upgrade.intro": {
         "de": "du hast eine neue Stufe im Treueprogramm von {shop} erreicht.",
         "de_sie": "Sie haben eine neue Stufe im Treueprogramm von {shop} erreicht.",
-        "en": "you have reached a new tier in the {shop} loyalty program.",
+        "en": "You have reached a new tier in the {shop} loyalty program.",
     },
     "emails.reward_issued.subject": {
         "de": "Dein Gutschein: {reward}",
@@ -69,7 +69,7 @@ MESSAGES = {
     "emails.reward_issued.intro": {
         "de": "hier ist deine Prämie von {shop}.",
         "de_sie": "hier ist Ihre Prämie von {shop}.",
-        "en": "here is your reward from {shop}.",
+        "en": "Here is your reward from {shop}.",
     },
     "emails.referral_rewarded.subject": {
         "de": "Danke für deine Empfehlung: {reward} für dich",
@@ -79,7 +79,7 @@ MESSAGES = {
     "emails.referral_rewarded.intro": {
         "de": "deine Empfehlung hat sich gelohnt: Jemand, den du eingeladen hast, hat bei {shop} eingekauft.",
         "de_sie": "Ihre Empfehlung hat sich gelohnt: Jemand, den Sie eingeladen haben, hat bei {shop} eingekauft.",
-        "en": "your referral paid off: someone you invited has shopped at {shop}.",
+        "en": "Your referral paid off: someone you invited has shopped at {shop}.",
     },
     "emails.campaign.subject": {"de": "Neuigkeiten von {shop}", "en": "News from {shop}"},
     "emails.campaign.intro": {"de": "", "en": ""},
@@ -159,23 +159,32 @@ MESSAGES = {
     },
     # Unsubscribe page
     "emails.unsubscribe.title": {"de": "E-Mails abbestellen", "en": "Unsubscribe"},
+    # What unsubscribing stops: every kind but the transactional ones (services/email_settings.py CATEGORY: the
+    # thank-you for an order and the email with a coupon's code). The emails' footer link (mail/templates/*/_layout.*),
+    # the question and the done page name the same exception, in the same words.
     "emails.unsubscribe.question": {
-        "de": "Möchtest du unter {email} keine Bewertungsanfragen, Erinnerungen und Neuigkeiten von {shop} mehr"
-              " erhalten?",
-        "de_sie": "Möchten Sie unter {email} keine Bewertungsanfragen, Erinnerungen und Neuigkeiten von {shop} mehr"
-                  " erhalten?",
-        "en": "Do you want to stop receiving review requests, reminders and news from {shop} at {email}?",
+        "de": "Möchtest du unter {email} von {shop} keine E-Mails mehr erhalten außer Bestell- und "
+              "Gutscheinbestätigungen?",
+        "de_sie": "Möchten Sie unter {email} von {shop} keine E-Mails mehr erhalten außer Bestell- und "
+                  "Gutscheinbestätigungen?",
+        "en": "Do you want to receive no more emails from {shop} at {email} except order and coupon confirmations?",
     },
     "emails.unsubscribe.note": {
-        "de": "E-Mails zu deinen Bestellungen und eingelösten Prämien bekommst du weiterhin.",
-        "de_sie": "E-Mails zu Ihren Bestellungen und eingelösten Prämien erhalten Sie weiterhin.",
-        "en": "You will still receive emails about your orders and redeemed rewards.",
+        "de": "Das gilt für Bewertungsanfragen und Erinnerungen daran, Hinweise auf verfallende Punkte, E-Mails zu "
+              "neuen Stufen und erfolgreichen Empfehlungen sowie Neuigkeiten. Bestell- und Gutscheinbestätigungen "
+              "bekommst du weiterhin.",
+        "de_sie": "Das gilt für Bewertungsanfragen und Erinnerungen daran, Hinweise auf verfallende Punkte, E-Mails "
+                  "zu neuen Stufen und erfolgreichen Empfehlungen sowie Neuigkeiten. Bestell- und "
+                  "Gutscheinbestätigungen erhalten Sie weiterhin.",
+        "en": "This covers review requests and reminders, points expiry warnings, emails about new tiers and "
+              "successful referrals, and news. You will still receive order and coupon confirmations.",
     },
     "emails.unsubscribe.confirm": {"de": "Abbestellen", "en": "Unsubscribe"},
     "emails.unsubscribe.done": {
-        "de": "Du bist abgemeldet und bekommst keine weiteren E-Mails dieser Art.",
-        "de_sie": "Sie wurden abgemeldet. Sie erhalten keine weiteren E-Mails dieser Art.",
-        "en": "You have been unsubscribed. You will receive no more emails like this.",
+        "de": "Du bist abgemeldet und bekommst keine E-Mails mehr außer Bestell- und Gutscheinbestätigungen.",
+        "de_sie": "Sie wurden abgemeldet und erhalten keine E-Mails mehr außer Bestell- und "
+                  "Gutscheinbestätigungen.",
+        "en": "You have been unsubscribed and will receive no more emails except order and coupon confirmations.",
     },
     "emails.unsubscribe.invalid": {
         "de": "Dieser Abmeldelink ist ungültig.",

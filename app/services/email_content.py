@@ -157,8 +157,13 @@ def coupon_details(context: dict[str, Any], locale: str) -> dict[str, Any]:
         )
     except (ArithmeticError, ValueError):
         details["value_text"] = context.get("value_text")  # a message written before its coupon's terms were kept
-    if str(details["value_text"] or "").casefold() == str(context.get("reward_name") or "").casefold():
-        details["value_text"] = None  # the reward's name says it already
+    named = str(context.get("reward_name") or "").strip()
+    if str(details["value_text"] or "").casefold() == named.casefold() or (
+        named and context.get("kind") == "free_shipping"
+    ):
+        # the reward's name says it already (a free-shipping reward's name says what it gives, in any words:
+        # "Gratisversand (Kostenloser Versand)" said it twice)
+        details["value_text"] = None
     return details
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app.models import EmailUnsubscribe
+from app.services.email_settings import CATEGORY
 from tests.conftest import START
 from tests.support.deliveries import deliver
-from tests.support.outbox import dispatch, mailer_fixture  # noqa: F401
+from tests.support.outbox import configure, dispatch, mailer_fixture  # noqa: F401
 from tests.support.snapshots import customer, order
 
 BUYER = customer(first_name="Jürgen")
@@ -54,3 +56,37 @@ def test_a_forged_link_changes_nothing(client, container, shopify_shop, mailer):
 
     assert response.status_code == 404
     assert _unsubscribed(container) == []
+
+
+# What unsubscribing keeps, in the words of the footer, the question and the done page: the transactional kinds.
+KEPT = {"de": "außer Bestell- und Gutscheinbestätigungen", "en": "except order and coupon confirmations"}
+OLD_WORDS = ("dieser Art", "like this", "Bewertungsanfragen, Erinnerungen und Neuigkeiten",
+             "review requests, reminders and news")
+
+
+def test_only_order_and_coupon_emails_are_transactional_as_the_unsubscribe_texts_say():
+    assert sorted(kind for kind, category in CATEGORY.items() if category == "transactional") == [
+        "reward_issued", "thank_you"]
+
+
+@pytest.mark.parametrize(("locale", "address"), [("de", "du"), ("de", "sie"), ("en", "du")])
+def test_the_footer_the_question_and_the_done_page_name_the_same_kinds(  # type: ignore[no-untyped-def]
+    client, container, shopify_shop, mailer, locale, address
+):
+    configure(container, shopify_shop, german_address=address)
+    deliver(container, shopify_shop, order(at=START, buyer=customer(first_name="Jürgen", locale=locale)))
+    dispatch(container)
+    footer = mailer.sent[0].get_body(("plain",)).get_content().rsplit("--", 1)[1]
+    footer_html = mailer.sent[0].get_body(("html",)).get_content().rsplit("</table>", 2)[1]
+    path = re.search(r"https?://[^/\s]+(/unsubscribe/\S+)", footer).group(1)  # type: ignore[union-attr]
+
+    question = client.get(path).get_data(as_text=True)
+    done = client.post(path).get_data(as_text=True)
+
+    no_more = {"de": "E-Mails mehr", "en": "no more emails"}[locale]
+    for text in (footer, footer_html, question, done):
+        assert KEPT[locale] in text
+        assert no_more in text.replace("No more", "no more")
+        assert [words for words in OLD_WORDS if words in text] == []
+    assert 'data-testid="unsubscribe-done"' in done
+    assert _unsubscribed(container) == [BUYER.email]

@@ -182,3 +182,18 @@ def test_a_points_expiring_email_links_to_the_shop_and_says_the_balance_as_it_st
     assert "Punkte jetzt einlösen: https://kaffee-mueller.myshopify.com" in text
     assert 'href="https://kaffee-mueller.myshopify.com"' in html
     assert f"{anna.balance} Punkte" in text  # what is left to spend, as the member's balance stands when sent
+
+
+def test_a_free_shipping_reward_is_named_once_in_its_email(container, shopify_shop, anna, mailer):
+    with container.uow() as uow:  # the coupon's terms as the coupon service enqueues them ("kind" is the coupon's)
+        enqueue(uow.session, uow.session.get(Shop, shopify_shop.id), MemberRepository(uow.session, shopify_shop.id)
+                .get_by_email(ANNA.email), "reward_issued", due_at=START, dedupe_key="r:ship",
+                context={"reward_name": "Gratisversand", "code": "SHIP-1", "kind": "free_shipping", "value": "0",
+                         "expires_at": "2026-12-31"})
+        uow.commit()
+
+    dispatch(container)
+
+    text = mailer.sent[0].get_body(("plain",)).get_content()
+    assert "Gratisversand" in text
+    assert "Kostenloser Versand" not in text  # what it gives, said again in other words

@@ -38,7 +38,7 @@ def test_thank_you_arrives_with_both_parts_and_no_one_click_unsubscribe_as_it_is
     [mail] = inbox.received
     assert mail["To"] == NASTY.email
     assert (mail["List-Unsubscribe"], mail["List-Unsubscribe-Post"]) == (None, None)
-    assert "Bewertungsanfragen, Erinnerungen und Neuigkeiten abbestellen: http://127.0.0.1:8000/unsubscribe/" in (
+    assert "Keine E-Mails mehr außer Bestell- und Gutscheinbestätigungen: http://127.0.0.1:8000/unsubscribe/" in (
         mail.get_body(("plain",)).get_content())
     assert mail["Message-ID"].startswith("<thank_you.")
     html = mail.get_body(("html",)).get_content()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from app.i18n import template
 from app.mail.mime import build_message
 from app.mail.render import RenderedEmail, message_id
 from app.services.email_content import fill, render_kind, sample_context
@@ -16,6 +17,10 @@ from app.services.email_settings import KINDS, EmailConfig
 SHOP: Any = SimpleNamespace(name="Kaffeerösterei Müller", domain="kaffee.example", currency="EUR")
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 WORDS = {"de": ("Hallo", "Viele Grüße"), "en": ("Hello", "Best regards")}
+# The footer's unsubscribe link: what the click keeps (CATEGORY's transactional kinds), said as the page says it.
+FOOTER = {"de": "Keine E-Mails mehr außer Bestell- und Gutscheinbestätigungen",
+          "en": "No more emails except order and coupon confirmations"}
+KEPT = {"de": "außer Bestell- und Gutscheinbestätigungen", "en": "except order and coupon confirmations"}
 
 
 def _render(kind: str, locale: str, config: EmailConfig | None = None, **overrides: Any) -> RenderedEmail:
@@ -113,3 +118,54 @@ def test_a_long_unsubscribe_url_stays_a_plain_header_that_mail_clients_can_follo
 
     assert f"List-Unsubscribe: <{url}>" in raw
     assert "=?utf-8?q?=3Chttps" not in raw
+
+
+@pytest.mark.parametrize("address", ["du", "sie"])
+@pytest.mark.parametrize("locale", ["de", "en"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_footer_link_says_what_unsubscribing_keeps_whatever_the_kind(kind, locale, address):
+    email = _render(kind, locale, EmailConfig.from_dict({"german_address": address}))
+
+    assert f'<a href="https://x.example/u/1" style="color:#6b7280">{FOOTER[locale]}</a>' in email.html
+    assert f"{FOOTER[locale]}: https://x.example/u/1" in email.text
+    for words in ("dieser Art", "like this", "Bewertungsanfragen, Erinnerungen und Neuigkeiten",
+                  "review requests, reminders and news"):
+        assert words not in email.html
+        assert words not in email.text
+
+
+@pytest.mark.parametrize(("locale", "formal"), [("de", False), ("de", True), ("en", False)])
+def test_the_unsubscribe_question_and_done_page_keep_what_the_footer_keeps(locale, formal):
+    question = template("emails.unsubscribe.question", locale, formal)
+    done = template("emails.unsubscribe.done", locale, formal)
+    note = template("emails.unsubscribe.note", locale, formal)
+
+    assert KEPT[locale] in FOOTER[locale]
+    assert KEPT[locale] in question
+    assert KEPT[locale] in done
+    assert ("E-Mails mehr" if locale == "de" else "no more emails") in question
+    assert ("E-Mails mehr" if locale == "de" else "no more emails") in done
+    # the note spells out what stops: every kind that is not transactional, and what goes on
+    stopped = {"de": ("Bewertungsanfragen", "Erinnerungen", "verfallende Punkte", "Stufen", "Empfehlungen",
+                      "Neuigkeiten"),
+               "en": ("review requests", "reminders", "points expiry", "tiers", "referrals", "news")}[locale]
+    assert [words for words in stopped if words not in note] == []
+    assert ("Bestell- und Gutscheinbestätigungen" if locale == "de" else "order and coupon confirmations") in note
+
+
+@pytest.mark.parametrize("kind", [kind for kind in KINDS if kind != "campaign"])  # a campaign has no default intro
+def test_the_intro_after_the_greeting_starts_as_each_language_writes_it(kind):
+    english = template(f"emails.{kind}.intro", "en")
+    familiar = template(f"emails.{kind}.intro", "de")
+    polite = template(f"emails.{kind}.intro", "de", formal=True)
+
+    assert english[0].isupper(), english  # "Hello Jürgen," then a new sentence
+    assert familiar[0].islower(), familiar  # "Hallo Jürgen," goes on in lowercase ("deine Bestellung …")
+    assert polite[0].islower() or polite.split()[0] in ("Sie", "Ihre", "Ihr", "Ihnen"), polite
+
+
+def test_the_rendered_intro_follows_the_greeting_in_each_language():
+    assert "Hello Alex,\n\nThank you for your order #1001" in _render("thank_you", "en").text
+    assert "Hallo Jürgen,\n\ndeine Bestellung #1001" in _render("review_request", "de").text
+    assert "Hallo Jürgen,\n\nIhre Bestellung #1001" in _render(
+        "review_request", "de", EmailConfig.from_dict({"german_address": "sie"})).text
