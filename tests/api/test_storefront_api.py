@@ -433,5 +433,7 @@ def test_a_logged_in_friend_following_a_referral_link_is_recorded_and_sent_to_th
 def test_an_unknown_referral_code_shows_an_invalid_link_page(client: FlaskClient, shop: Shop, clock) -> None:
     response = client.get(url(shop, clock, "r/NOPE-2222", customer_ref=None))
 
+    page = response.get_data(as_text=True)
     assert response.status_code == 404
-    assert 'data-testid="referral-invalid"' in response.get_data(as_text=True)
+    assert 'data-testid="referral-invalid"' in page
+    assert "eingeladen" not in page.split("<main>", 1)[1]  # no invitation heading above "not valid"
