@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import update
 
 from app.clock import FixedClock
 from app.container import Container
 from app.mail.base import RecordingMailer
-from app.models import Shop
+from app.models import Member, Shop
 from app.services import referrals
 from app.services.coupons import retry_coupon_pushes
 from app.services.referrals import ReferralConfig
@@ -107,3 +108,22 @@ def test_switching_back_to_points_credits_points_again(
 
     assert member_by_email(container, shopify_shop, REFERRER.email or "").balance == 300
     assert referrer_coupons(container, shopify_shop) == []
+
+
+def test_the_referrers_coupon_is_titled_in_the_referrers_language_not_the_shops(
+    container: Container, clock: FixedClock
+) -> None:
+    with FakeShopify() as fake:
+        shop = shop_for(container, "shopify", fake)
+        referrals.save_settings(container.uow(), shop.id, COUPON, clock.now())
+        refer_a_friend_who_orders(container, shop, clock, settle=False)
+        with container.uow() as uow:
+            uow.session.execute(update(Member).where(Member.email == REFERRER.email).values(locale="en"))
+            uow.commit()
+
+        clock.advance(days=15)
+        referrals.settle_referrals(container.uow, clock.now())
+
+    [coupon] = referrer_coupons(container, shop)
+    assert shop.locale == "de"
+    assert coupon.title == "Thank you for your referral"

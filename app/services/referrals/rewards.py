@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from app.i18n import pick_locale
 from app.models import Member, Referral, Shop
 from app.repositories.records import AnyMember
 from app.services import ledger
@@ -22,7 +23,8 @@ def welcome_friend(
     """Issue the friend's welcome coupon once (pushed to the shop after the commit by the coupon job)."""
     if config.friend_coupon_value <= 0 and config.friend_coupon_kind != "free_shipping":
         return
-    title = "Willkommensgutschein" if shop.locale == "de" else "Welcome coupon"
+    # the friend reads the title (the coupon's email, "My rewards"): in their language, as redemptions are
+    title = "Willkommensgutschein" if pick_locale(friend.locale, shop.locale) == "de" else "Welcome coupon"
     terms = CouponTerms(
         kind=config.friend_coupon_kind,
         value=config.friend_coupon_value,
@@ -57,7 +59,7 @@ def reward_referrer(
             session,
             shop,
             referrer,
-            referrer_coupon_terms(shop, config),
+            referrer_coupon_terms(config, pick_locale(referrer.locale, shop.locale)),
             source="referral_reward",
             idempotency_key=f"referral-reward:{referral.id}",
             now=now,
@@ -75,14 +77,14 @@ def reward_referrer(
     _notify_points(session, shop, referrer, referral, points, now)
 
 
-def referrer_coupon_terms(shop: Shop, config: ReferralConfig) -> CouponTerms:
-    """The coupon a referrer gets, titled in the shop's language."""
+def referrer_coupon_terms(config: ReferralConfig, locale: str) -> CouponTerms:
+    """The coupon a referrer gets, titled in the referrer's language (`locale`)."""
     return CouponTerms(
         kind=config.referrer_coupon_kind,
         value=config.referrer_coupon_value,
         minimum_order=config.referrer_coupon_minimum or None,
         validity_days=config.referrer_coupon_days,
-        title="Dankeschön für die Empfehlung" if shop.locale == "de" else "Thank you for your referral",
+        title="Dankeschön für die Empfehlung" if locale == "de" else "Thank you for your referral",
     )
 
 
