@@ -131,10 +131,8 @@ def shop_for_returned_state(uow: UnitOfWork, state: str, now: datetime) -> tuple
         row = uow.session.scalars(
             select(InstallState).where(InstallState.state == state[:64], InstallState.platform == "woocommerce")
         ).first()
-    if row is None or row.shop_id is None or row.created_at + STATE_TTL < now:
-        raise Unauthorized("the shop was not connected; start again")
-    with uow:
-        shop = uow.session.get(Shop, row.shop_id)
+        fresh = row is not None and row.shop_id is not None and row.created_at + STATE_TTL >= now
+        shop = uow.session.get(Shop, row.shop_id) if fresh and row is not None else None
     if shop is None:
         raise Unauthorized("the shop was not connected; start again")
     return shop.id, shop.domain

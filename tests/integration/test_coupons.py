@@ -131,14 +131,22 @@ def test_a_refund_before_the_push_means_the_thank_you_coupon_never_reaches_the_s
     assert platform.calls == []
 
 
+def _thank_you_coupon_pushed(container, clock, fake):  # type: ignore[no-untyped-def]
+    """A Shopify shop giving thank-you coupons, an order's coupon pushed; and the worker's coupon job to run again."""
+    shop = shop_for(container, "shopify", fake)
+    set_reward_settings(container, shop, **THANK_YOU)
+    deliver(container, shop, order("5001", at=START, buyer=buyer(1)))
+
+    def run():  # type: ignore[no-untyped-def]
+        return retry_coupon_pushes(container.uow, lambda _p: client_for("shopify", fake), container.box, clock.now())
+
+    run()
+    return shop, run
+
+
 def test_refunding_all_the_goods_deactivates_the_orders_pushed_thank_you_coupon_at_shopify(container, clock):
     with FakeShopify() as fake:
-        shop = shop_for(container, "shopify", fake)
-        set_reward_settings(container, shop, **THANK_YOU)
-        deliver(container, shop, order("5001", at=START, buyer=buyer(1)))
-        run = lambda: retry_coupon_pushes(  # noqa: E731
-            container.uow, lambda _p: client_for("shopify", fake), container.box, clock.now())
-        run()
+        shop, run = _thank_you_coupon_pushed(container, clock, fake)
         [coupon] = coupons(container, shop)
         assert fake.discounts[coupon.code]["status"] == "ACTIVE"
 
@@ -156,12 +164,7 @@ def test_refunding_all_the_goods_deactivates_the_orders_pushed_thank_you_coupon_
 
 def test_the_worker_counts_a_take_back_the_shop_did_not_answer_as_retried_not_deactivated(container, clock):
     with FakeShopify() as fake:
-        shop = shop_for(container, "shopify", fake)
-        set_reward_settings(container, shop, **THANK_YOU)
-        deliver(container, shop, order("5001", at=START, buyer=buyer(1)))
-        run = lambda: retry_coupon_pushes(  # noqa: E731
-            container.uow, lambda _p: client_for("shopify", fake), container.box, clock.now())
-        run()
+        shop, run = _thank_you_coupon_pushed(container, clock, fake)
         deliver(container, shop, refund("5001", lines="100.00"))
         fake.fail(503)
 
