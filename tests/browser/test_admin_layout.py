@@ -71,6 +71,36 @@ def test_a_phones_chart_shows_fewer_month_labels_rather_than_overlapping_ones(  
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+# The cohort grid scrolled to its right end (where it scrolls): where each row label, the title and the figure sit.
+COHORT_LABELS_AFTER_SCROLL = """() => {
+  const figure = document.querySelector("[data-testid=chart-cohorts] figure");
+  const grid = figure.querySelector(".lc-heat-wide") || figure;
+  grid.scrollLeft = grid.scrollWidth;
+  const box = figure.getBoundingClientRect();
+  const title = figure.querySelector("figcaption").getBoundingClientRect();
+  const labels = [...figure.querySelectorAll("svg text[text-anchor=end]")].map((t) => t.getBoundingClientRect());
+  return { scrolled: grid.scrollLeft, left: box.left, right: box.right, titleLeft: title.left,
+           labels: labels.map((b) => ({ left: b.left, right: b.right })) };
+}"""
+
+
+def test_the_cohort_grid_keeps_its_month_labels_in_view_when_scrolled_sideways(  # type: ignore[no-untyped-def]
+    app, container: Container, live_url: str, sized: tuple[Page, int], shopify_shop: Shop
+) -> None:
+    page, width = sized
+    worked_example(container, shopify_shop)
+
+    _dashboard_of_2025(app, page, live_url, shopify_shop)
+    shown = page.evaluate(COHORT_LABELS_AFTER_SCROLL)
+
+    assert shown["labels"]
+    assert all(shown["left"] - 1 <= b["left"] and b["right"] <= shown["right"] + 1 for b in shown["labels"]), shown
+    assert shown["titleLeft"] >= shown["left"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if width < 600:  # a phone: twelve legible columns do not fit beside the labels, so the grid did scroll
+        assert shown["scrolled"] > 0
+
+
 def test_referral_statistics_show_each_number_in_a_tile_above_its_label(  # type: ignore[no-untyped-def]
     app, live_url: str, sized: tuple[Page, int], shopify_shop: Shop
 ) -> None:

@@ -166,41 +166,60 @@
     return `hsl(214, 62%, ${light}%)`;
   }
 
-  /** Cells never shrink below a legible number: a heat map wider than its place scrolls sideways instead. */
+  /** Cells never shrink below a legible number: a heat map wider than its place scrolls sideways instead, its
+   * row labels drawn apart and kept in view (sticky) so a phone still shows which month a row is. */
   function heatmap(spec, format, width) {
     const rows = spec.rows || [];
     const columns = spec.columns || [];
     const labelWidth = Math.ceil(Math.max(40, ...rows.map((label) => textWidth(label))) + 12);
     const count = Math.max(1, columns.length);
     const cell = Math.max(HEAT.minCell, Math.min(HEAT.maxCell, Math.floor((width - labelWidth) / count)));
-    const drawn = Math.max(width, labelWidth + count * cell);
     const height = HEAT.top + rows.length * HEAT.row + 8;
-    const svg = frame("heatmap", spec.title, drawn, height);
-    if (drawn > width) {
-      svg.setAttribute("width", String(drawn));
-      svg.classList.add("lc-wide");
+    if (labelWidth + count * cell <= width) {
+      const svg = frame("heatmap", spec.title, width, height);
+      heatLabels(svg, rows, labelWidth);
+      heatCells(svg, spec, format, labelWidth, cell);
+      return svg;
     }
+    const labels = frame("heatmap-labels", "", labelWidth, height);
+    labels.setAttribute("width", String(labelWidth));
+    labels.setAttribute("aria-hidden", "true");
+    heatLabels(labels, rows, labelWidth);
+    const cells = frame("heatmap", spec.title, count * cell, height);
+    cells.setAttribute("width", String(count * cell));
+    heatCells(cells, spec, format, 0, cell);
+    const wide = document.createElement("div");
+    wide.className = "lc-heat-wide";
+    wide.append(labels, cells);
+    return wide;
+  }
+
+  function heatLabels(svg, rows, labelWidth) {
+    rows.forEach((label, i) => svg.appendChild(svgEl("text", { x: labelWidth - 6, y: HEAT.top + i * HEAT.row + 16,
+      "text-anchor": "end", "font-size": FONT, fill: "#333" }, label)));
+  }
+
+  function heatCells(svg, spec, format, left, cell) {
+    const rows = spec.rows || [];
+    const columns = spec.columns || [];
     const numberFont = cell >= 36 ? FONT : SMALL_FONT;
     const max = spec.max || Math.max(1, ...spec.values.flat().filter((v) => v !== null).map(Number));
-    columns.forEach((label, j) => svg.appendChild(svgEl("text", { x: labelWidth + j * cell + cell / 2, y: 18,
+    columns.forEach((label, j) => svg.appendChild(svgEl("text", { x: left + j * cell + cell / 2, y: 18,
       "text-anchor": "middle", "font-size": FONT, fill: "#555" }, label)));
     rows.forEach((label, i) => {
       const top = HEAT.top + i * HEAT.row;
-      svg.appendChild(svgEl("text", { x: labelWidth - 6, y: top + 16, "text-anchor": "end", "font-size": FONT,
-        fill: "#333" }, label));
       (spec.values[i] || []).forEach((v, j) => {
-        const rect = svgEl("rect", { x: labelWidth + j * cell, y: top, width: cell - 2, height: HEAT.row - 2, rx: 3,
+        const rect = svgEl("rect", { x: left + j * cell, y: top, width: cell - 2, height: HEAT.row - 2, rx: 3,
           fill: heat(v, max) });
         const shown = v === null || v === undefined ? "–" : format(Number(v));
         rect.appendChild(svgEl("title", {}, `${label} +${columns[j]}: ${shown}`));
         svg.appendChild(rect);
         if (v !== null && v !== undefined) {
-          svg.appendChild(svgEl("text", { x: labelWidth + j * cell + cell / 2 - 1, y: top + 15, "text-anchor": "middle",
+          svg.appendChild(svgEl("text", { x: left + j * cell + cell / 2 - 1, y: top + 15, "text-anchor": "middle",
             "font-size": numberFont, fill: Number(v) / max > 0.5 ? "#fff" : "#333" }, Math.round(Number(v))));
         }
       });
     });
-    return svg;
   }
 
   /** The admin page's language (its toggle sets <html lang>), not the browser's: a German page groups "10.000". */
