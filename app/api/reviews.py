@@ -12,7 +12,7 @@ from app.api.docs import html
 from app.domain.errors import InvalidInput, InvalidLink
 from app.i18n import pick_locale, texts_for
 from app.services import reviews
-from app.services.reviews import OrderNotReviewable, ProductRating
+from app.services.reviews import ExpiredPage, OrderNotReviewable, ProductRating, ReviewLinkExpired
 
 blp = Blueprint("reviews", __name__, description="Review page reached from review-request emails.")
 
@@ -24,6 +24,8 @@ def review_page(token: str) -> Any:
     c = container()
     try:
         page = reviews.review_page(c.uow(), c.settings.secret_key, token, c.clock.now())
+    except ReviewLinkExpired as expired:
+        return _expired(expired.page)
     except InvalidLink:
         return _message("emails.review.expired", 404)
     return _render(page, pick_locale(request.args.get("lang"), page.locale))
@@ -42,6 +44,8 @@ def submit(token: str) -> Any:
         outcome = reviews.submit_review(c.uow(), c.settings.secret_key, token, ratings,
                                         _int(form.get("recommend")), c.clock.now())
         page = reviews.review_page(c.uow(), c.settings.secret_key, token, c.clock.now())
+    except ReviewLinkExpired as expired:
+        return _expired(expired.page)
     except InvalidLink:
         return _message("emails.review.expired", 404)
     except OrderNotReviewable:
@@ -67,6 +71,13 @@ def _filled(ratings: list[ProductRating], recommend: str | None) -> dict[str, An
         "recommend": _int(recommend),
         "recommend_skipped": recommend == "",  # "no answer" was picked (an unpicked radio is not sent at all)
     }
+
+
+def _expired(page: ExpiredPage) -> tuple[str, int]:
+    # The same 404 as any link that is not valid, but headed by the shop's name and in its way of addressing.
+    locale = pick_locale(request.values.get("lang"), page.locale)
+    texts = texts_for(locale, "emails.", page.formal)
+    return render_template("reviews/expired.html", page=page, locale=locale, t=texts), 404
 
 
 def _message(key: str, status: int) -> tuple[str, int]:

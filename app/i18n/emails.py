@@ -153,6 +153,14 @@ MESSAGES = {
         "de": "Dieser Link ist abgelaufen oder ungültig.",
         "en": "This link has expired or is not valid.",
     },
+    # An expired link of a shop that is still there: headed by the shop's name, with a link to the shop
+    "emails.review.expired_heading": {"de": "Dieser Link ist abgelaufen", "en": "This link has expired"},
+    "emails.review.expired_text": {
+        "de": "Deine Bestellung bei {shop} kann über diesen Link nicht mehr bewertet werden.",
+        "de_sie": "Ihre Bestellung bei {shop} kann über diesen Link nicht mehr bewertet werden.",
+        "en": "Your order from {shop} can no longer be reviewed through this link.",
+    },
+    "emails.review.visit_shop": {"de": "Weiter zu {shop}", "en": "Visit {shop}"},
     "emails.review.unavailable": {
         "de": "Diese Bestellung kann nicht mehr bewertet werden.",
         "en": "This order can no longer be reviewed.",

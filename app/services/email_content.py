@@ -57,7 +57,7 @@ def render_message(
         context.update(coupon_details(context, msg.locale))
     if msg.kind in ("review_request", "review_reminder") and order is not None and member is not None:
         expires = now + timedelta(days=config.review_link_days)
-        token = review_token(links.secret_key, ReviewLink(shop.id, order.id, member.id), expires)
+        token = review_token(links.secret_key, ReviewLink(shop.id, order.id, member.id, shop.domain), expires)
         context.update(
             review_url=f"{links.public_url}/reviews/{token}",
             review_points=config.review_points,
@@ -179,7 +179,8 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 def base_context(shop: Shop, member: Member | None, to_email: str, links: LinkBase) -> dict[str, Any]:
     """What every message shows: shop (and where to find it), greeting, currency and the signed unsubscribe link."""
-    token = unsubscribe_token(links.secret_key, UnsubscribeLink(shop.id, to_email, member.id if member else None))
+    link = UnsubscribeLink(shop.id, to_email, member.id if member else None, shop.domain)
+    token = unsubscribe_token(links.secret_key, link)
     return {
         "shop_name": shop.name or shop.domain,
         "shop_url": storefront_url(shop.platform, shop.domain),

@@ -7,13 +7,14 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from app.domain.errors import Conflict, InvalidInput
+from app.domain.errors import Conflict, InvalidInput, InvalidLink
 from app.domain.refunds import goods_returned
+from app.domain.shops import storefront_url
 from app.i18n import pick_locale
 from app.models import Member, Order, OutboxMessage, Review, ReviewSubmission, Shop
 from app.repositories import MemberRepository, insert_ignore
 from app.services import ledger
-from app.services.email_links import ReviewLink, read_review_token
+from app.services.email_links import LinkExpired, ReviewLink, read_review_token, shop_of
 from app.services.email_settings import get_config
 from app.services.ledger import Posting
 from app.services.program import award_expiry
@@ -54,6 +55,26 @@ class ReviewPage:
 
 
 @dataclass(frozen=True)
+class ExpiredPage:
+    """What the page of an expired link shows: whose shop it was, and where to find it."""
+
+    shop_name: str
+    shop_url: str
+    locale: str
+    formal: bool = False
+
+
+class ReviewLinkExpired(InvalidLink):
+    """A review link whose time is up, of a shop that is still there (and still the link's): its page names it."""
+
+    message = "This link has expired."
+
+    def __init__(self, page: ExpiredPage) -> None:
+        super().__init__()
+        self.page = page
+
+
+@dataclass(frozen=True)
 class ProductRating:
     """The shopper's stars (1–5) and text for one product."""
 
@@ -72,7 +93,8 @@ class ReviewOutcome:
 
 
 def review_page(uow: UnitOfWork, secret: str, token: str, now: datetime) -> ReviewPage:
-    """The page behind a review link; InvalidLink when forged, expired, or the order is gone."""
+    """The page behind a review link; InvalidLink when forged or the order or shop is gone (or is another shop's
+    now), ReviewLinkExpired when its time is up."""
     with uow:
         link, shop, order, member = _resolve(uow, secret, token, now)
         config = get_config(uow.session, shop.id)
@@ -124,15 +146,29 @@ def products_of(order: Order) -> list[Product]:
 
 
 def _resolve(uow: UnitOfWork, secret: str, token: str, now: datetime) -> tuple[ReviewLink, Shop, Order, Member]:
-    from app.domain.errors import InvalidLink
-
-    link = read_review_token(secret, token, now)
-    shop = uow.session.get(Shop, link.shop_id)
+    try:
+        link = read_review_token(secret, token, now)
+    except LinkExpired as expired:
+        raise _expired(uow, expired.link) from expired
+    shop = shop_of(uow.session, link)
     order = uow.session.scalars(select(Order).where(Order.shop_id == link.shop_id, Order.id == link.order_id)).first()
     member = MemberRepository(uow.session, link.shop_id).get(link.member_id)
     if shop is None or not shop.is_active or order is None or member is None or member.redacted_at is not None:
         raise InvalidLink()
     return link, shop, order, member
+
+
+def _expired(uow: UnitOfWork, link: ReviewLink) -> InvalidLink:
+    # Named only while the link's shop is still the one it was signed for, in its shopper's language if known.
+    shop = shop_of(uow.session, link)
+    if shop is None or not shop.is_active:
+        return InvalidLink()
+    member = MemberRepository(uow.session, shop.id).get(link.member_id)
+    known = member.locale if member is not None and member.redacted_at is None else None
+    return ReviewLinkExpired(ExpiredPage(
+        shop_name=shop.name or shop.domain, shop_url=storefront_url(shop.platform, shop.domain),
+        locale=pick_locale(known, shop.locale), formal=get_config(uow.session, shop.id).formal,
+    ))
 
 
 def _reviewable(order: Order) -> bool:

@@ -12,7 +12,7 @@ from app.domain.errors import InvalidLink
 from app.i18n import pick_locale
 from app.models import EmailUnsubscribe, Member, OutboxMessage, Shop
 from app.repositories import insert_ignore
-from app.services.email_links import read_unsubscribe_token
+from app.services.email_links import read_unsubscribe_token, shop_of
 from app.services.email_settings import CATEGORY, get_config
 from app.uow import UnitOfWork
 
@@ -28,10 +28,10 @@ class UnsubscribeTarget:
 
 
 def unsubscribe_target(uow: UnitOfWork, secret: str, token: str) -> UnsubscribeTarget:
-    """What the confirmation page shows; InvalidLink for a bad token or a shop that is gone."""
+    """What the confirmation page shows; InvalidLink for a bad token, or a shop that is gone or not the link's."""
     with uow:
         link = read_unsubscribe_token(secret, token)
-        shop = uow.session.get(Shop, link.shop_id)
+        shop = shop_of(uow.session, link)
         if shop is None:
             raise InvalidLink()
         return _target(uow.session, shop, link.email, link.member_id)
@@ -41,7 +41,7 @@ def unsubscribe(uow: UnitOfWork, secret: str, token: str, source: str, now: date
     """Record the objection (idempotent) and cancel the address's pending non-transactional messages."""
     with uow:
         link = read_unsubscribe_token(secret, token)
-        shop = uow.session.get(Shop, link.shop_id)
+        shop = shop_of(uow.session, link)
         if shop is None:
             raise InvalidLink()
         email = link.email.strip().lower()

@@ -91,7 +91,8 @@ def test_the_review_page_speaks_as_the_shop_does(client, container, shopify_shop
 def test_the_unsubscribe_page_speaks_as_the_shop_does(client, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
     deliver(container, shopify_shop, FAN)
     member = member_by_email(container, shopify_shop, FAN.email)
-    token = unsubscribe_token(container.settings.secret_key, UnsubscribeLink(shopify_shop.id, FAN.email, member.id))
+    link = UnsubscribeLink(shopify_shop.id, FAN.email, member.id, shopify_shop.domain)
+    token = unsubscribe_token(container.settings.secret_key, link)
 
     familiar = client.get(f"/unsubscribe/{token}").get_data(as_text=True)
     configure(container, shopify_shop, german_address="sie")

@@ -5,13 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from app.domain.snapshots import LineItem
-from app.models import LedgerEntry, Review, ReviewSubmission
+from app.models import LedgerEntry, Review, ReviewSubmission, Shop
 from tests.support.admin import admin_headers
 from tests.support.deliveries import deliver, member_by_email
-from tests.support.outbox import dispatch, mailer_fixture, messages, request_review, schedule_reviews  # noqa: F401
+from tests.support.outbox import (  # noqa: F401
+    configure,
+    dispatch,
+    mailer_fixture,
+    messages,
+    request_review,
+    schedule_reviews,
+)
 from tests.support.snapshots import customer, refund
 
 FAN = customer(accepts_marketing=True, first_name="<script>alert(1)</script>")
@@ -100,6 +108,54 @@ def test_an_expired_or_forged_link_shows_a_friendly_page(client, container, shop
     assert expired.status_code == 404
     assert "abgelaufen" in expired.get_data(as_text=True)
     assert forged.status_code == 404
+
+
+@pytest.mark.parametrize(("locale", "address", "words"), [
+    ("de", "du", ("Dieser Link ist abgelaufen", "Deine Bestellung bei Kaffeerösterei Müller", "Weiter zu")),
+    ("de", "sie", ("Dieser Link ist abgelaufen", "Ihre Bestellung bei Kaffeerösterei Müller", "Weiter zu")),
+    ("en", "du", ("This link has expired", "Your order from Kaffeerösterei Müller", "Visit Kaffeerösterei Müller")),
+])
+def test_an_expired_link_names_the_shop_in_its_address_form_and_links_to_it(  # type: ignore[no-untyped-def]
+    client, container, shopify_shop, mailer, clock, locale, address, words
+):
+    configure(container, shopify_shop, german_address=address)
+    path = request_review(container, shopify_shop, mailer, customer(accepts_marketing=True, locale=locale),
+                          line_items=LINES)
+    clock.advance(days=61)
+
+    response = client.get(path)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert 'data-testid="review-shop">Kaffeerösterei Müller</p>' in html
+    assert [w for w in words if w not in html] == []
+    assert 'href="https://kaffee-mueller.myshopify.com"' in html
+    assert ("du" if address == "sie" else "Ihre") not in html.split("<body", 1)[1].split()
+
+
+def test_an_expired_link_escapes_the_shops_name(client, container, shopify_shop, mailer, clock):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    with container.uow() as uow:
+        uow.session.execute(update(Shop).where(Shop.id == shopify_shop.id).values(name="<i>Tee</i> & Co"))
+        uow.commit()
+    clock.advance(days=61)
+
+    html = client.get(path).get_data(as_text=True)
+
+    assert "&lt;i&gt;Tee&lt;/i&gt; &amp; Co" in html
+    assert "<i>Tee</i>" not in html
+
+
+def test_submitting_on_an_expired_link_names_the_shop_and_stores_nothing(client, container, shopify_shop, mailer,
+                                                                        clock):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    clock.advance(days=61)
+
+    response = client.post(path, data={"product": ["p-kanne"], "rating-p-kanne": "5"})
+
+    assert response.status_code == 404
+    assert "Kaffeerösterei Müller" in response.get_data(as_text=True)
+    assert _rows(container, ReviewSubmission) == []
 
 
 def test_an_order_whose_goods_were_all_refunded_can_no_longer_be_reviewed(

@@ -98,3 +98,21 @@ def test_a_recommendation_once_picked_can_be_cleared_with_no_answer(live_url, pa
     with container.uow() as uow:
         submission = uow.session.scalars(select(ReviewSubmission)).one()
     assert submission.recommend_score is None
+
+
+def test_an_expired_link_on_a_phone_names_the_shop_and_leads_to_it(
+    live_url, page, screenshot, container, shopify_shop, mailer, clock
+):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    clock.advance(days=61)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    page.goto(live_url + path)
+
+    assert page.inner_text('[data-testid="review-shop"]') == "Kaffeerösterei Müller"
+    assert page.inner_text('[data-testid="review-expired"] h1') == "Dieser Link ist abgelaufen"
+    link = page.locator('[data-testid="review-shop-link"]')
+    assert (link.inner_text(), link.get_attribute("href")) == (
+        "Weiter zu Kaffeerösterei Müller", "https://kaffee-mueller.myshopify.com")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("expired")

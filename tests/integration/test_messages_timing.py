@@ -193,7 +193,8 @@ def test_unsubscribe_cancels_pending_requests_and_stops_new_ones_but_not_thank_y
     clock.set(START + timedelta(days=7, minutes=1))
     schedule_reviews(container)
     member = member_by_email(container, shopify_shop, QUIET.email)
-    token = unsubscribe_token(container.settings.secret_key, UnsubscribeLink(shopify_shop.id, QUIET.email, member.id))
+    link = UnsubscribeLink(shopify_shop.id, QUIET.email, member.id, shopify_shop.domain)
+    token = unsubscribe_token(container.settings.secret_key, link)
 
     unsubscribe(container.uow(), container.settings.secret_key, token, "link", clock.now())
     deliver(container, shopify_shop, order("5002", at=clock.now(), buyer=QUIET))
