@@ -36,7 +36,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     email_backend: str = "file"
     smtp_url: str = ""
-    mail_from: str = "Treueprogramm <loyalty@localhost>"
+    mail_from: str = "Treueprogramm <loyalty@localhost>"  # its address sends; a shop's own name replaces its name
     instance_path: Path = field(default_factory=_default_instance_path)
     max_webhook_bytes: int = 1024 * 1024
     db_pool_size: int = 5

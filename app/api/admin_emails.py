@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from app.api import container
 from app.api.admin_auth import require_admin
+from app.domain.email_sender import ADDRESS_MAX, SENDER_NAME_MAX
 from app.i18n import LOCALES, translate
 from app.services import email_admin, email_settings
 
@@ -43,6 +44,12 @@ class EmailSettingsSchema(Schema):
     review_link_days = fields.Int(validate=validate.Range(1, 365))
     german_address = fields.Str(validate=validate.OneOf(email_settings.GERMAN_ADDRESS), metadata={
         "description": "How German texts address shoppers (emails, their pages, the widget): du (default) or sie"})
+    sender_name = fields.Str(validate=validate.Length(max=SENDER_NAME_MAX), metadata={
+        "description": "The name the emails come from (the From header's display name, with the operator's "
+                       "address): empty for the shop's name. One line, no control characters."})
+    reply_to = fields.Str(validate=validate.Length(max=ADDRESS_MAX), metadata={
+        "description": "One email address shoppers' replies go to (the Reply-To header): empty for none, so "
+                       "replies go to the From address."})
 
 
 class EmailSettingsPage(Schema):
@@ -61,6 +68,8 @@ class EmailPreviewSchema(Schema):
     subject = fields.Str()
     html = fields.Str()
     text = fields.Str()
+    sender = fields.Str(metadata={"description": "The From as shoppers see it: the shop's sender name and address"})
+    reply_to = fields.Str(metadata={"description": "The Reply-To address, empty for none"})
 
 
 class EmailListArgs(Schema):
@@ -142,9 +151,10 @@ class EmailSettingsView(MethodView):
 @blp.arguments(EmailPreviewArgs)
 @blp.response(200, EmailPreviewSchema)
 def preview(args: dict[str, Any]) -> Any:
-    """Render one kind with sample data and the given, unsaved settings."""
+    """Render one kind with sample data and the given, unsaved settings; with the From shoppers would see."""
     c = container()
-    return email_admin.preview(c.uow(), g.shop.id, args["kind"], args["locale"], args["settings"], c.clock.now())
+    return email_admin.preview(c.uow(), g.shop.id, args["kind"], args["locale"], args["settings"], c.clock.now(),
+                               sender=c.settings.mail_from)
 
 
 @blp.route("/admin/api/outbox")

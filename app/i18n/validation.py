@@ -108,6 +108,11 @@ EXACT: dict[str, str] = {
     "The review is not complete.": "Die Bewertung ist noch nicht vollständig.",
     "The next-purchase rule is not valid.": "Die Regel für den Gutschein zum nächsten Einkauf ist nicht gültig.",
     "The email texts are not valid.": "Die E-Mail-Texte sind nicht gültig.",
+    "The email settings are not valid.": "Die E-Mail-Einstellungen sind nicht gültig.",
+    # the sender of a shop's emails (domain/email_sender.py)
+    "The sender is not valid.": "Der Absender ist nicht gültig.",
+    "No line breaks or control characters.": "Bitte ohne Zeilenumbrüche und Steuerzeichen.",
+    "One email address only.": "Bitte nur eine E-Mail-Adresse angeben.",
     "Write the subject and the text in this language, or neither.":
         "Bitte Betreff und Text in dieser Sprache schreiben – oder keines von beiden.",
     'A text, or one text per language: {"de": …, "en": …}.':

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, exists, select, text
 from sqlalchemy.orm import Session
 
+from app.domain.email_sender import display_name
 from app.domain.refunds import goods_returned
 from app.mail.base import Mailer, MailError, OutgoingMessage
 from app.mail.mime import build_message
@@ -41,7 +42,8 @@ COUPON_WAIT = timedelta(minutes=30)
 
 @dataclass(frozen=True)
 class DispatchSettings:
-    """How the dispatcher behaves; `sender` is the From header, `links` where email links point."""
+    """How the dispatcher behaves; `sender` is the operator's From (its address sends every shop's mail, its name
+    is used for a shop without a name of its own), `links` where email links point."""
 
     sender: str
     links: LinkBase
@@ -222,6 +224,8 @@ class _Preparer:
             mime = build_message(
                 rendered,
                 sender=settings.sender,
+                sender_name=display_name(config.sender_name, shop.name),
+                reply_to=config.reply_to or None,
                 to=msg.to_email,
                 sent_at=now,
                 message_id=message_id(shop.id, msg.dedupe_key, settings.sender),

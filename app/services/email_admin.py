@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.domain.email_texts import PLACEHOLDERS, email_text_errors
-from app.domain.errors import Conflict, InvalidInput, MemberNotFound, NotFound
+from app.domain.email_sender import shown_sender
+from app.domain.email_texts import PLACEHOLDERS
+from app.domain.errors import Conflict, MemberNotFound, NotFound
 from app.domain.rewards import coupon_label
 from app.i18n import LOCALES, translate
-from app.mail.render import RenderedEmail
 from app.models import Member, OutboxMessage, Review, ReviewSubmission, RewardSettings, Shop
 from app.services.email_content import render_kind, sample_context, sample_expiry
-from app.services.email_settings import EmailConfig, get_config
+from app.services.email_settings import EmailConfig, check_changes, get_config
 from app.services.referrals.settings import referral_config
 from app.uow import UnitOfWork
 
@@ -85,16 +85,14 @@ def list_reviews(uow: UnitOfWork, shop_id: int, *, rating: int | None = None, me
 
 
 def preview(
-    uow: UnitOfWork, shop_id: int, kind: str, locale: str, changes: dict[str, Any], now: datetime
-) -> RenderedEmail:
-    """Render a kind with made-up data (dates ahead of `now`) and the given (unsaved) subject/intro, for the
-    live preview.
+    uow: UnitOfWork, shop_id: int, kind: str, locale: str, changes: dict[str, Any], now: datetime, *, sender: str
+) -> dict[str, Any]:
+    """Render a kind with made-up data (dates ahead of `now`) and the given (unsaved) settings, for the live
+    preview: subject, HTML, text, and the From its shoppers would see (the shop's name with `sender`'s address).
 
-    Texts with faulty placeholders are refused as saving them would be (the errors under `settings`, as sent).
+    Faulty texts or sender fields are refused as saving them would be (the errors under `settings`, as sent).
     """
-    errors = email_text_errors(changes.get("kinds") or {})
-    if errors:
-        raise InvalidInput("The email texts are not valid.", errors={"settings": {"kinds": errors}})
+    check_changes(changes, under="settings")
     with uow:
         shop = uow.session.get(Shop, shop_id)
         if shop is None:
@@ -105,7 +103,9 @@ def preview(
         if kind == "thank_you":
             rule = uow.session.get(RewardSettings, shop_id)
             context["coupon"] = _sample_next_purchase_coupon(rule, shop, locale, now)
-        return render_kind(kind, locale, context, config)
+        rendered = render_kind(kind, locale, context, config)
+        return {"subject": rendered.subject, "html": rendered.html, "text": rendered.text,
+                "sender": shown_sender(config.sender_name, shop.name, sender), "reply_to": config.reply_to}
 
 
 def _sample_next_purchase_coupon(

@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.domain.email_texts import validate_email_texts
+from app.domain.email_sender import sender_errors
+from app.domain.email_texts import email_text_errors
+from app.domain.errors import InvalidInput
 from app.i18n import FORMAL, LOCALES, catalogue, template
 from app.models import EmailSettings
 from app.repositories.shop_settings import settings_row
@@ -62,6 +64,8 @@ class EmailConfig:
     review_points: int = 50  # 0: no points for reviews
     review_link_days: int = 60  # how long a review link works
     german_address: str = "du"  # GERMAN_ADDRESS
+    sender_name: str = ""  # the From header's name; "": the shop's name (`domain.email_sender.display_name`)
+    reply_to: str = ""  # where shoppers' replies go; "": no Reply-To header (replies go to the From address)
 
     @property
     def formal(self) -> bool:
@@ -92,6 +96,9 @@ class EmailConfig:
             config.review_consent = str(data["review_consent"])
         if data.get("german_address") in GERMAN_ADDRESS:
             config.german_address = str(data["german_address"])
+        for name in ("sender_name", "reply_to"):
+            if isinstance(data.get(name), str):
+                setattr(config, name, data[name].strip())
         return config
 
     def subject_template(self, kind: str, locale: str) -> str:
@@ -118,10 +125,10 @@ def load_config(uow: UnitOfWork, shop_id: int) -> EmailConfig:
 def update_config(uow: UnitOfWork, shop_id: int, changes: dict[str, Any], now: datetime) -> EmailConfig:
     """Merge validated changes (a partial settings document) into the shop's settings.
 
-    The texts it changes are checked first (their placeholders, `domain.email_texts`): one faulty text refuses
-    the whole change, and nothing is written.
+    The texts and the sender it changes are checked first (`check_changes`): one faulty value refuses the whole
+    change, and nothing is written.
     """
-    validate_email_texts(changes.get("kinds") or {})
+    check_changes(changes)
     with uow:
         row = uow.session.get(EmailSettings, shop_id, with_for_update=True)
         current = EmailConfig.from_dict(row.values if row is not None else {}).to_dict()
@@ -135,6 +142,24 @@ def update_config(uow: UnitOfWork, shop_id: int, changes: dict[str, Any], now: d
             row.updated_at = now
         uow.commit()
         return config
+
+
+def check_changes(changes: dict[str, Any], under: str | None = None) -> None:
+    """Raise InvalidInput with every problem of a settings change: the placeholders of its texts
+    (`domain.email_texts`) and its sender name and reply address (`domain.email_sender`), per field, nested
+    `under` a key when the change came inside a larger request (the preview's `settings`)."""
+    errors: dict[str, Any] = dict(sender_errors(changes))
+    texts = email_text_errors(changes.get("kinds") or {})
+    if texts:
+        errors["kinds"] = texts
+    if not errors:
+        return
+    nested = {under: errors} if under else errors
+    if "kinds" not in errors:
+        raise InvalidInput("The sender is not valid.", errors=nested)
+    if len(errors) == 1:
+        raise InvalidInput("The email texts are not valid.", errors=nested)
+    raise InvalidInput("The email settings are not valid.", errors=nested)
 
 
 def defaults() -> dict[str, dict[str, dict[str, str]]]:

@@ -22,6 +22,7 @@ class Inbox:
     def __init__(self) -> None:
         self.received: list[EmailMessage] = []
         self.raw: list[bytes] = []
+        self.senders: list[str] = []  # each message's envelope sender (MAIL FROM)
         self.connections = 0
         self.refuse: str | None = None
 
@@ -39,6 +40,7 @@ class Inbox:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.raw.append(envelope.original_content)
+        self.senders.append(envelope.mail_from)
         self.received.append(message_from_bytes(envelope.original_content, policy=policy.default))  # type: ignore[arg-type]
         return "250 Message accepted"
 

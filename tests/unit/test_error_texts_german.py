@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from app.domain.email_sender import validate_sender
 from app.domain.errors import InvalidInput
 from app.domain.rewards import NextPurchaseRule, RewardDef, validate_next_purchase_rule, validate_reward
 from app.domain.tiers import TierDef, TierProgram, TierTranslation, validate_program
@@ -27,6 +28,8 @@ CASES: list[tuple[str, Any]] = [
     ("free shipping", lambda: validate_reward(RewardDef("free_shipping", "Versand", 10, Decimal("5")))),
     ("next purchase", lambda: validate_next_purchase_rule(
         NextPurchaseRule("always", Decimal("-1"), "percentage", Decimal("0"), Decimal("-5"), 0))),  # type: ignore[arg-type]
+    ("email sender", lambda: validate_sender({"sender_name": "Shop\n" + LONG, "reply_to": "a@b.de, c@d.de"})),
+    ("email reply address", lambda: validate_sender({"reply_to": "Service <service@example.de>"})),
 ]
 
 

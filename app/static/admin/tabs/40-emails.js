@@ -77,6 +77,8 @@
     body.review_without_fulfilment = form.elements.review_without_fulfilment.checked;
     body.review_consent = form.elements.review_consent.value;
     body.german_address = form.elements.german_address.value;
+    body.sender_name = form.elements.sender_name.value;
+    body.reply_to = form.elements.reply_to.value;
     return body;
   }
 
@@ -86,6 +88,7 @@
     const localeSelect = ctx.h("select", { "data-testid": "email-preview-locale", "aria-label": ctx.t("Sprache", "Language") },
       ctx.h("option", { value: "de", selected: ctx.locale === "de" }, "Deutsch"),
       ctx.h("option", { value: "en", selected: ctx.locale === "en" }, "English"));
+    const sender = ctx.h("p", { class: "la-muted", "data-testid": "email-preview-from" });
     const subject = ctx.h("p", { "data-testid": "email-preview-subject" });
     // sandbox without scripts: the preview is inert HTML even if a text slipped through unescaped
     const frame = ctx.h("iframe", { sandbox: "", title: ctx.t("Vorschau", "Preview"), "data-testid": "email-preview-frame",
@@ -97,6 +100,8 @@
         const body = { kind: kindSelect.value, locale: localeSelect.value, settings: collect(form, kinds) };
         const result = await latest(ctx.api("/admin/api/emails/preview", { method: "POST", body }));
         ctx.fieldErrors(form, {});
+        sender.textContent = ctx.t("Von: ", "From: ") + result.sender
+          + (result.reply_to ? ctx.t(" · Antworten an: ", " · Replies to: ") + result.reply_to : "");
         subject.textContent = result.subject;
         frame.srcdoc = result.html;
       } catch (error) {
@@ -112,7 +117,7 @@
     localeSelect.addEventListener("change", refresh);
     refresh();
     const card = ctx.h("div", { class: "la-card", "data-testid": "email-preview" }, ctx.h("h3", {}, ctx.t("Live-Vorschau", "Live preview")),
-      ctx.h("div", { class: "la-row" }, kindSelect, localeSelect), subject, frame);
+      ctx.h("div", { class: "la-row" }, kindSelect, localeSelect), sender, subject, frame);
     /** Previews the text being edited: its kind and its language. */
     function show(kind, locale) {
       if (kindSelect.value === kind && (!locale || localeSelect.value === locale)) return;
@@ -163,10 +168,29 @@
     });
   }
 
+  /** Who the emails come from: the shop's name (or the merchant's) with the operator's address, and where replies go. */
+  function senderCard(ctx, s) {
+    // type=text for the address too: Chromium's email input shows an umlaut domain as punycode
+    const field = (name, inputmode, de, en, hintDe, hintEn, maxlength) => ctx.h("div", { class: "la-field" },
+      ctx.h("label", { for: `email-${name}` }, ctx.t(de, en)),
+      ctx.h("input", { type: "text", inputmode, id: `email-${name}`, name, value: s[name] || "", size: 40, maxlength,
+        autocomplete: "off", spellcheck: "false", "aria-describedby": `email-${name}-hint`, "data-testid": `email-${name}` }),
+      ctx.h("p", { class: "la-hint", id: `email-${name}-hint` }, ctx.t(hintDe, hintEn)));
+    return ctx.h("div", { class: "la-card" },
+      ctx.h("h2", {}, ctx.t("Absender", "Sender")),
+      field("sender_name", "text", "Absendername", "Sender name",
+        "Leer: der Name Ihres Shops. Die Absenderadresse bleibt die des Treueprogramms (die Vorschau zeigt beides).",
+        "Empty: your shop's name. The sending address stays the loyalty program's (the preview shows both).", 70),
+      field("reply_to", "email", "Antwortadresse (Reply-To)", "Reply-to address",
+        "Antworten Ihrer Kunden gehen an diese Adresse. Leer: an die Absenderadresse.",
+        "Your shoppers' replies go to this address. Empty: to the sending address.", 254));
+  }
+
   async function settingsSection(el, ctx) {
     const page = await ctx.api("/admin/api/emails/settings");
     const s = page.settings;
     const form = ctx.h("form", { "data-testid": "email-settings-form", novalidate: true },
+      senderCard(ctx, s),
       ctx.h("div", { class: "la-card" },
         ctx.h("h2", {}, ctx.t("Zeitpunkte und Bewertungen", "Timing and reviews")),
         NUMBERS.map(([name, de, en]) => ctx.h("div", { class: "la-field" },
