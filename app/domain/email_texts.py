@@ -6,8 +6,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from app.domain.errors import InvalidInput
-
 # What each kind's messages really carry when they are sent (services/email_content.py fills them in). A
 # placeholder another kind has is refused here: a thank-you email has no coupon code, a referral's email serves
 # both its variants (points or a coupon), so only {reward} says what the referrer got.
@@ -91,13 +89,6 @@ def email_text_errors(kinds: Mapping[str, Any]) -> dict[str, Any]:
                 if problems:
                     errors.setdefault(kind, {}).setdefault(part, {})[locale] = problems
     return errors
-
-
-def validate_email_texts(kinds: Mapping[str, Any]) -> None:
-    """Raise InvalidInput with the problems of every faulty text, under `kinds` (see `email_text_errors`)."""
-    errors = email_text_errors(kinds)
-    if errors:
-        raise InvalidInput("The email texts are not valid.", errors={"kinds": errors})
 
 
 def _shorten(text: str) -> str:

@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.email_texts import KNOWN, PLACEHOLDERS, email_text_errors, text_problems, validate_email_texts
-from app.domain.errors import InvalidInput
+from app.domain.email_texts import KNOWN, PLACEHOLDERS, email_text_errors, text_problems
 from app.i18n import LOCALES, catalogue
 from app.i18n.validation import localize
 from app.services.email_settings import KINDS
@@ -117,16 +116,6 @@ def test_the_errors_of_a_settings_document_name_each_faulty_field_only() -> None
     assert set(errors["thank_you"]) == {"subject", "intro"}
     assert set(errors["thank_you"]["subject"]) == {"de"}
     assert errors["thank_you"]["intro"]["en"][0].startswith("This email has no {code}.")
-
-
-def test_validating_refuses_under_kinds_and_passes_good_texts() -> None:
-    validate_email_texts({"tier_upgrade": {"subject": {"de": "Jetzt {tier}!"}}})
-    with pytest.raises(InvalidInput) as refused:
-        validate_email_texts({"tier_upgrade": {"subject": {"de": "Jetzt {stufe}!"}}})
-
-    assert str(refused.value) == "The email texts are not valid."
-    assert list(refused.value.errors["kinds"]["tier_upgrade"]["subject"]["de"]) == [
-        "Unknown placeholder {stufe}. Allowed: {first_name}, {shop}, {tier}."]
 
 
 def test_a_placeholder_in_double_braces_is_one_fault_said_as_such_in_both_languages() -> None:
