@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from email.utils import parseaddr
 from typing import Any
 
-from app.domain.errors import InvalidInput
-
 SENDER_NAME_MAX = 70  # a From name longer than this is cut off by most mail clients' inbox lists
 ADDRESS_MAX = 254  # RFC 5321's limit for a forward path, less its angle brackets
 # An address a reply can reach on the internet: a dot-atom local part (no quoted strings, comments or spaces) at a
@@ -52,13 +50,6 @@ def sender_errors(changes: Mapping[str, Any]) -> dict[str, list[str]]:
         if problems:
             errors[name] = problems
     return errors
-
-
-def validate_sender(changes: Mapping[str, Any]) -> None:
-    """Raise InvalidInput with the problems of the sender fields of a settings document (see `sender_errors`)."""
-    errors = sender_errors(changes)
-    if errors:
-        raise InvalidInput("The sender is not valid.", errors=errors)
 
 
 def display_name(sender_name: str, shop_name: str | None) -> str | None:

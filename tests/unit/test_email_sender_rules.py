@@ -15,12 +15,12 @@ from app.domain.email_sender import (
     sender_errors,
     sender_name_problems,
     shown_sender,
-    validate_sender,
 )
 from app.domain.errors import InvalidInput
 from app.i18n.validation import localize_errors
 from app.mail.mime import build_message
 from app.mail.render import RenderedEmail
+from app.services.email_settings import check_changes
 
 
 @pytest.mark.parametrize("name", ["", "Müller & Söhne Bäckerei", "Schmidt, Bohnen (Köln)", "ß" * 70, "  Teeladen  "])
@@ -79,7 +79,7 @@ def test_the_errors_of_a_settings_change_name_their_fields_in_german_too():
     changes = {"sender_name": "Shop\nBcc: x", "reply_to": "a@example.de, b@example.de", "review_points": 5}
 
     with pytest.raises(InvalidInput) as refused:
-        validate_sender(changes)
+        check_changes(changes)
 
     assert refused.value.errors == {"sender_name": ["No line breaks or control characters."],
                                     "reply_to": ["One email address only."]}

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from app.domain.email_sender import validate_sender
 from app.domain.errors import InvalidInput
 from app.domain.rewards import NextPurchaseRule, RewardDef, validate_next_purchase_rule, validate_reward
 from app.domain.tiers import TierDef, TierProgram, TierTranslation, validate_program
 from app.i18n.validation import localize, localize_errors
+from app.services.email_settings import check_changes
 
 LONG = "x" * 200
 BROKEN_TIERS = TierProgram("sometimes", "never", -1, tuple(  # type: ignore[arg-type]
@@ -28,8 +28,8 @@ CASES: list[tuple[str, Any]] = [
     ("free shipping", lambda: validate_reward(RewardDef("free_shipping", "Versand", 10, Decimal("5")))),
     ("next purchase", lambda: validate_next_purchase_rule(
         NextPurchaseRule("always", Decimal("-1"), "percentage", Decimal("0"), Decimal("-5"), 0))),  # type: ignore[arg-type]
-    ("email sender", lambda: validate_sender({"sender_name": "Shop\n" + LONG, "reply_to": "a@b.de, c@d.de"})),
-    ("email reply address", lambda: validate_sender({"reply_to": "Service <service@example.de>"})),
+    ("email sender", lambda: check_changes({"sender_name": "Shop\n" + LONG, "reply_to": "a@b.de, c@d.de"})),
+    ("email reply address", lambda: check_changes({"reply_to": "Service <service@example.de>"})),
 ]
 
 
