@@ -95,6 +95,12 @@ class Settings:
                 raise ConfigError("SHOPIFY_API_SECRET must be set in production")
 
     @property
+    def public_shop_urls_only(self) -> bool:
+        """In production a WooCommerce connection started from the web must name a public address (the app calls
+        it); in development a store on 127.0.0.1 (a local WordPress, the tests' fake) may connect."""
+        return self.env == "production"
+
+    @property
     def storefront_cache_on(self) -> bool:
         """The LISTEN-kept caches (widget answers, webhook shop copies) need PostgreSQL: on there unless switched
         off, never on SQLite."""

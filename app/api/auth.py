@@ -21,9 +21,11 @@ from app.api.auth_schemas import (
     WooStartQuery,
 )
 from app.api.docs import html
-from app.domain.errors import InvalidSignature, Unauthorized
+from app.api.storefront_auth import client_ip
+from app.domain.errors import InvalidSignature, RateLimited, Unauthorized
 from app.i18n import pick_locale, texts_for
 from app.platforms.shopify import oauth
+from app.rate_limit import Limit
 from app.services import admin_sessions, install
 
 blp = Blueprint("auth", __name__, description="Installing the app in a shop.")
@@ -31,6 +33,7 @@ blp = Blueprint("auth", __name__, description="Installing the app in a shop.")
 SHOPIFY_STATE_KEY = "shopify_oauth_state"
 WOO_STATE_KEY = "woocommerce_state"
 HMAC_MAX_AGE = timedelta(hours=24)  # as the official Python library
+CONNECT_LIMIT = Limit(capacity=5, per_second=0.1)  # WooCommerce connections started per client address
 
 
 @blp.route("/auth/shopify")
@@ -97,7 +100,12 @@ def woocommerce_start(args: dict[str, Any]) -> Any:
     if not args.get("store_url"):
         return _page("admin/connect_woocommerce.html")
     c = container()
-    url = install.validated_woocommerce_url(args["store_url"])
+    # Anyone may start a connection (each stores a state and leads to calls to the address): a few a minute
+    # per address is plenty for a merchant.
+    wait = c.rate_limiter.take(f"connect:{client_ip()}", CONNECT_LIMIT)
+    if wait > 0:
+        raise RateLimited(retry_after=wait)
+    url = install.validated_woocommerce_url(args["store_url"], public_only=c.settings.public_shop_urls_only)
     state = install.begin_install(c.uow(), "woocommerce", url, c.clock.now())
     session[WOO_STATE_KEY] = state
     query = urlencode({

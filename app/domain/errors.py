@@ -95,6 +95,13 @@ class InvalidSignature(Unauthorized):
     message = "The signature is missing or does not match."
 
 
+class KeysRefused(Unauthorized):
+    """A WooCommerce connection's keys that the store's REST API did not accept: nothing is stored."""
+
+    reason = "keys_refused"
+    message = "The store did not accept these API keys."
+
+
 class Forbidden(LoyaltyError):
     reason = "forbidden"
     message = "Not allowed."

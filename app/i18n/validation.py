@@ -89,6 +89,7 @@ EXACT: dict[str, str] = {
     "The payload is too large.": "Die Daten sind zu groß.",
     "Authentication failed.": "Anmeldung fehlgeschlagen.",
     "The signature is missing or does not match.": "Die Signatur fehlt oder stimmt nicht.",
+    "The store did not accept these API keys.": "Der Shop hat diese API-Schlüssel nicht angenommen.",
     "Not allowed.": "Nicht erlaubt.",
     "Too many requests.": "Zu viele Anfragen. Bitte einen Moment warten.",
     "The shop platform failed.": "Die Shop-Plattform hat einen Fehler gemeldet.",

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from app.domain.errors import InvalidInput, PlatformError, Unauthorized
+from app.domain.errors import (
+    InvalidInput,
+    KeysRefused,
+    PlatformError,
+    PlatformRejected,
+    PlatformUnavailable,
+    Unauthorized,
+)
 from app.domain.shops import is_valid_shopify_domain, normalise_woocommerce_url
-from app.models import InstallState, Shop
-from app.platforms.base import PlatformClient
+from app.models import InstallState, ProgramSettings, Shop
+from app.platforms.base import PlatformClient, ShopCredentials, ShopDetails
 from app.repositories import ShopRepository
 from app.security import SecretBox
 from app.services import connection, marketing_consent
-from app.services.shop_details import refresh_shop_details
+from app.services.shop_details import record_shop_details, refresh_shop_details
 from app.services.shops import credentials
 from app.uow import UnitOfWork
 
@@ -71,18 +81,27 @@ def begin_install(uow: UnitOfWork, platform: str, shop_domain: str, now: datetim
 def consume_state(uow: UnitOfWork, platform: str, state: str, now: datetime, shop_domain: str | None = None) -> str:
     """Use a state once: unknown, used, expired or issued for another shop is refused. Returns the shop domain."""
     with uow:
-        row = uow.session.scalars(
-            select(InstallState).where(InstallState.state == state[:64], InstallState.platform == platform)
-            .with_for_update()
-        ).first()
-        if row is None or row.used_at is not None or row.created_at + STATE_TTL < now:
-            raise Unauthorized("the install state is unknown, used or expired; start the installation again")
+        row = _live_state(uow, platform, state, now, lock=True)
         if shop_domain is not None and row.shop_domain != shop_domain:
             raise Unauthorized("the install state was issued for another shop")
         row.used_at = now
         domain = row.shop_domain
         uow.commit()
     return domain
+
+
+def state_domain(uow: UnitOfWork, platform: str, state: str, now: datetime) -> str:
+    """The shop a live state was issued for, without using it up (refused like `consume_state`)."""
+    with uow:
+        return _live_state(uow, platform, state, now, lock=False).shop_domain
+
+
+def _live_state(uow: UnitOfWork, platform: str, state: str, now: datetime, *, lock: bool) -> InstallState:
+    query = select(InstallState).where(InstallState.state == state[:64], InstallState.platform == platform)
+    row = uow.session.scalars(query.with_for_update() if lock else query).first()
+    if row is None or row.used_at is not None or row.created_at + STATE_TTL < now:
+        raise Unauthorized("the install state is unknown, used or expired; start the installation again")
+    return row
 
 
 def validated_shopify_domain(shop: str) -> str:
@@ -93,15 +112,28 @@ def validated_shopify_domain(shop: str) -> str:
     return candidate
 
 
-def validated_woocommerce_url(url: str) -> str:
-    """The shop's normalised base URL, or InvalidInput."""
+def validated_woocommerce_url(url: str, *, public_only: bool = False) -> str:
+    """The shop's normalised base URL, or InvalidInput. `public_only` (production) also refuses a host that
+    resolves to a loopback, private, link-local or otherwise non-public address: anyone may start a connection,
+    and the app then calls that address (the key check, webhooks, the worker's syncs)."""
     try:
         normalised = normalise_woocommerce_url(url or "")
     except ValueError as exc:
         raise InvalidInput(errors={"store_url": str(exc)}) from exc
     if not normalised.startswith(("https://", "http://")):
         raise InvalidInput(errors={"store_url": "must be an http(s) URL"})
+    if public_only and not _resolves_to_public_addresses(urlsplit(normalised).hostname or ""):
+        raise InvalidInput(errors={"store_url": "must be the shop's public internet address"})
     return normalised
+
+
+def _resolves_to_public_addresses(host: str) -> bool:
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    addresses = {ipaddress.ip_address(str(entry[4][0]).split("%")[0]) for entry in found}
+    return bool(addresses) and all(address.is_global for address in addresses)
 
 
 def install_shopify(uow: UnitOfWork, box: SecretBox, domain: str, access_token: str, scopes: str,
@@ -182,16 +214,50 @@ def complete_woocommerce_connect(
     uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient, *, state: str,
     consumer_key: str, consumer_secret: str, public_url: str, now: datetime,
 ) -> Installed:
-    """wc-auth callback: store the keys (committed first), then create the shop's webhooks through its REST API."""
+    """wc-auth callback: the keys are tried against the store first, then stored (committed), then the shop's
+    webhooks are created through its REST API.
+
+    The callback is unsigned and its state was shown to whoever started the connection, so the keys prove the
+    connection (PLATFORMS §5.3): only the store's admin can make keys its REST API accepts. Keys it refuses
+    store nothing, and an existing shop's keys and webhook secret stay as they were.
+    """
+    domain = state_domain(uow_factory(), "woocommerce", state, now)
+    keys = ShopCredentials("woocommerce", domain, consumer_key=consumer_key, consumer_secret=consumer_secret)
+    details: ShopDetails | None = None
+    try:
+        details = client.shop_details(keys)  # no transaction open: a network call
+    except PlatformRejected as exc:
+        raise KeysRefused() from exc
+    except PlatformUnavailable:
+        # The store is posting to us, so it is up; its REST API failing now (busy PHP workers, a firewall) does not
+        # refuse the keys. A new connection is kept unverified and checked again by the worker; a working one is
+        # never replaced by keys nobody could try (the merchant connects again).
+        if _has_working_connection(uow_factory(), domain):
+            raise
     installed = connect_woocommerce(uow_factory(), box, state, consumer_key, consumer_secret, now)
-    return _after_install(uow_factory, box, client, installed, public_url, now)
+    if details is not None:
+        record_shop_details(uow_factory(), installed.shop_id, details, set_locale=installed.created)
+    return _with_webhooks(uow_factory, box, client, installed, public_url, now)
+
+
+def _has_working_connection(uow: UnitOfWork, domain: str) -> bool:
+    with uow:
+        shop = ShopRepository(uow.session).get_by_domain("woocommerce", domain)
+        if shop is None or not shop.is_active or not shop.is_connected:
+            return False
+        return connection.state_of(uow.session.get(ProgramSettings, shop.id)).verified
 
 
 def _after_install(uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient,
                    installed: Installed, public_url: str, now: datetime) -> Installed:
     # The shop's real name, currency and (on a first install) language, then the webhook subscriptions;
-    # neither failing undoes the install (WooCommerce deletes the keys unless its callback gets a 200).
+    # neither failing undoes the install.
     refresh_shop_details(uow_factory, box, client, installed.shop_id, set_locale=installed.created)
+    return _with_webhooks(uow_factory, box, client, installed, public_url, now)
+
+
+def _with_webhooks(uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient,
+                   installed: Installed, public_url: str, now: datetime) -> Installed:
     try:
         register_webhooks(uow_factory, box, client, installed.shop_id, public_url, now, fresh=True)
     except PlatformError:
@@ -216,6 +282,10 @@ def _upsert_shop(uow: UnitOfWork, box: SecretBox, platform: str, domain: str, no
         for name, value in secrets_and_scopes.items():
             if name == "scopes":
                 shop.scopes = value
+            elif name == "webhook_secret" and shop.webhook_secret_enc:
+                # Reconnecting keeps the secret: the store's existing webhooks sign with it, and registering
+                # only creates missing ones (a new secret would make every delivery of the old ones a 401).
+                continue
             else:
                 setattr(shop, f"{name}_enc", box.encrypt(value))
         uow.session.flush()

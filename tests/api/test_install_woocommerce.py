@@ -149,3 +149,90 @@ def test_the_connect_takes_the_site_title_and_store_currency_from_the_shop(
     assert (shop.name, shop.currency, shop.locale) == ("Teeladen <am> Markt", "CHF", "de")
     signed = fake_woocommerce.requests_to("/data/currencies/current")[0]
     assert signed.args["oauth_consumer_key"] == fake_woocommerce.consumer_key
+
+
+def test_keys_the_store_refuses_store_nothing_and_are_answered_401(
+    app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    state = start(client, fake_woocommerce)["user_id"]
+
+    response = client.post("/auth/woocommerce/callback", json={
+        "key_id": 3, "user_id": state, "consumer_key": "ck_made_up", "consumer_secret": "cs_made_up",
+        "key_permissions": "read_write"})
+
+    assert response.status_code == 401  # WooCommerce deletes the key and tells the merchant
+    assert response.json["reason"] == "keys_refused"
+    assert stored(app) is None
+    assert client.get(f"/auth/woocommerce/return?success=1&user_id={state}").status_code == 401
+    assert client.get("/admin/api/me").status_code == 401
+
+
+def test_someone_elses_connection_attempt_leaves_a_connected_shop_as_it_was(
+    app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    keys_posted(app.test_client(), fake_woocommerce, start(client, fake_woocommerce)["user_id"])
+    connected = stored(app)
+    assert connected is not None
+    stranger = app.test_client()
+    state = start(stranger, fake_woocommerce)["user_id"]  # anyone can start a connection to any store address
+
+    answer = stranger.post("/auth/woocommerce/callback", json={
+        "key_id": 9, "user_id": state, "consumer_key": "ck_attacker", "consumer_secret": "cs_attacker",
+        "key_permissions": "read_write"})
+    returned = stranger.get(f"/auth/woocommerce/return?success=1&user_id={state}")
+
+    assert (answer.status_code, returned.status_code) == (401, 401)
+    assert stranger.get("/admin/api/me").status_code == 401
+    after = stored(app)
+    assert after is not None
+    c = app.extensions["container"]
+    assert credentials(after, c.box).consumer_key == fake_woocommerce.consumer_key
+    assert c.box.decrypt(after.webhook_secret_enc) == c.box.decrypt(connected.webhook_secret_enc)
+
+
+def test_a_store_api_failing_during_a_reconnect_does_not_replace_a_working_connection(
+    app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    keys_posted(app.test_client(), fake_woocommerce, start(client, fake_woocommerce)["user_id"])
+    state = start(client, fake_woocommerce)["user_id"]
+    fake_woocommerce.fail(503, times=20)
+
+    answer = app.test_client().post("/auth/woocommerce/callback", json={
+        "key_id": 4, "user_id": state, "consumer_key": "ck_untried", "consumer_secret": "cs_untried",
+        "key_permissions": "read_write"})
+
+    assert answer.status_code == 503  # the merchant connects again once the store answers
+    shop = stored(app)
+    assert shop is not None
+    assert credentials(shop, app.extensions["container"].box).consumer_key == fake_woocommerce.consumer_key
+
+
+def test_reconnecting_keeps_the_webhook_secret_the_stores_webhooks_sign_with(
+    app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    keys_posted(app.test_client(), fake_woocommerce, start(client, fake_woocommerce)["user_id"])
+    first = stored(app)
+    assert first is not None
+    fake_woocommerce.consumer_key, fake_woocommerce.consumer_secret = "ck_new_key", "cs_new_key"
+
+    again = keys_posted(app.test_client(), fake_woocommerce, start(client, fake_woocommerce)["user_id"])
+
+    assert again.status_code == 200
+    shop = stored(app)
+    assert shop is not None
+    box = app.extensions["container"].box
+    assert credentials(shop, box).consumer_key == "ck_new_key"
+    secret = box.decrypt(shop.webhook_secret_enc)
+    assert secret == box.decrypt(first.webhook_secret_enc)
+    assert {hook.get("secret") for hook in fake_woocommerce.webhooks.values()} == {secret}
+
+
+def test_starting_connections_over_and_over_is_slowed_down_with_retry_after(
+    client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    answers = [client.get(f"/auth/woocommerce?{urlencode({'store_url': fake_woocommerce.url})}") for _ in range(7)]
+
+    assert [a.status_code for a in answers[:5]] == [302] * 5
+    assert answers[6].status_code == 429
+    assert int(answers[6].headers["Retry-After"]) >= 1
+    assert answers[6].json["reason"] == "rate_limited"

@@ -12,9 +12,11 @@ from sqlalchemy import text
 
 from app.clock import FixedClock
 from app.container import Container
+from app.domain.errors import PlatformRejected
 from app.jobs.scheduler import run_once
 from app.services import install, reconciliation
 from app.services.connection import connection_status
+from app.services.connection_checks import verify_connection
 from tests.api.test_install_woocommerce import keys_posted, start, stored
 from tests.fakes.woocommerce_server import FakeWooCommerce, woocommerce_order
 from tests.support.admin import login_with_link
@@ -35,13 +37,18 @@ def connect_while(app: Flask, client: FlaskClient, fake: FakeWooCommerce, *, dow
 
 
 def connect_with_keys_the_store_refuses(app: Flask, client: FlaskClient, fake: FakeWooCommerce):  # type: ignore[no-untyped-def]
-    """The callback gets keys the store does not accept (revoked at once, or a server that drops the auth)."""
+    """A shop connected with keys the merchant then revoked in WooCommerce: the next check finds them refused.
+    (Keys the store refuses at the callback store nothing: tests/api/test_install_woocommerce.py.)"""
+    fake.consumer_key, fake.consumer_secret = REFUSED_KEY, REFUSED_SECRET
     state = start(client, fake)["user_id"]
-    response = app.test_client().post("/auth/woocommerce/callback", json={
-        "key_id": 3, "user_id": state, "consumer_key": REFUSED_KEY, "consumer_secret": REFUSED_SECRET,
-        "key_permissions": "read_write"})
+    response = keys_posted(app.test_client(), fake, state)
+    fake.consumer_key, fake.consumer_secret = "ck_issued_later", "cs_issued_later"  # the old key deleted
     shop = stored(app)
     assert shop is not None
+    c: Container = app.extensions["container"]
+    with pytest.raises(PlatformRejected):
+        verify_connection(c.uow, c.platform_client("woocommerce"), c.box, shop.id, c.settings.public_url,
+                          c.clock.now())
     return response, shop
 
 
@@ -85,7 +92,7 @@ def test_the_worker_registers_the_webhooks_once_the_store_is_up_again(
     assert check_connections(container) == "ok 0 shops checked, 0 verified, 0 still failing"
 
 
-def test_keys_the_store_refuses_keep_the_shop_unverified_with_the_reason(
+def test_keys_revoked_in_the_store_leave_the_shop_unverified_with_the_reason(
     app: Flask, client: FlaskClient, container: Container, clock: FixedClock, fake_woocommerce: FakeWooCommerce
 ) -> None:
     response, shop = connect_with_keys_the_store_refuses(app, client, fake_woocommerce)
@@ -100,7 +107,6 @@ def test_keys_the_store_refuses_keep_the_shop_unverified_with_the_reason(
     state = connection_status(container.uow(), shop.id)
     assert (state.verified, state.reason, state.attempts) == (False, "keys_refused", 2)
     assert "HTTP 401: Consumer key is invalid." in state.error
-    assert fake_woocommerce.webhooks == {}
 
 
 def test_the_worker_gives_up_after_three_days_and_says_so_in_the_log(
