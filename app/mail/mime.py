@@ -167,6 +167,7 @@ def _quoted(name: str) -> bytes:
 
 def _mailbox(field: bytes, value: str) -> tuple[bytes, str, bool]:
     # A header with one bare address (To, Reply-To): the line, the address, SMTPUTF8.
+    value = _ascii_domain(value)
     if SIMPLE_ADDRESS.fullmatch(value) and len(value) <= MAX_LINE - len(field) - 2:
         return field + b": " + value.encode(), value, False
     if not value or "\n" in value or "\r" in value:
@@ -179,3 +180,16 @@ def _mailbox(field: bytes, value: str) -> tuple[bytes, str, bool]:
     header = SMTP_POLICY.header_factory(field.decode(), [address])
     folded = header.fold(policy=SMTPUTF8_POLICY if utf8 else SMTP_POLICY).rstrip("\r\n").encode()
     return folded, address.addr_spec, utf8
+
+
+def _ascii_domain(address: str) -> str:
+    # An umlaut domain ("service@kaffee-müller.de") written as IDNA ("xn--kaffee-mller-…"): the same mailbox, and
+    # no SMTPUTF8 needed (a relay without it would refuse every message of the shop). A non-ASCII local part
+    # still needs SMTPUTF8.
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii() or not local.isascii():
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return address

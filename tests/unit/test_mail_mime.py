@@ -82,12 +82,12 @@ def test_the_same_message_built_twice_is_the_same_bytes():
     assert _build().data == _build().data
 
 
-def test_a_recipient_at_an_international_domain_asks_for_smtputf8():
+def test_a_recipient_at_an_international_domain_is_addressed_in_idna_without_smtputf8():
     message = _build(to="kunde@kaffee-rösterei.example")
 
-    assert message.smtputf8
-    assert message.recipients == ("kunde@kaffee-rösterei.example",)
-    assert message.parsed()["To"] == "kunde@kaffee-rösterei.example"
+    assert not message.smtputf8  # a relay without SMTPUTF8 still takes it
+    assert message.recipients == ("kunde@xn--kaffee-rsterei-2pb.example",)
+    assert message.parsed()["To"] == "kunde@xn--kaffee-rsterei-2pb.example"
 
 
 @pytest.mark.parametrize("to", ["kunde@example.de\r\nBcc: victim@example.com", "not an address", "", "jürgen@x.de"])
