@@ -29,18 +29,27 @@ def shop_tables() -> list[Table]:
 
 
 def export_member(session: Session, shop_id: int, member: Member) -> dict[str, Any]:
-    """The member's profile and every row of every table that points at the member (plus guest orders by email)."""
+    """The member's profile and every row of every table that points at the member (any column referring to
+    members: `member_id`, a referral's `referrer_id` and `friend_member_id`) or carries their email address (guest
+    orders, messages, a referral that invited them)."""
     data: dict[str, Any] = {"profile": _row_dict(member.__table__, _values(member))}
     for table in shop_tables():
-        if table.name in SKIP_TABLES or "member_id" not in table.c:
+        condition = None if table.name in SKIP_TABLES else _about_member(table, member)
+        if condition is None:
             continue
-        condition = table.c.member_id == member.id
-        if table.name == "orders" and member.email:
-            condition = or_(condition, func.lower(table.c.email) == member.email.lower())
         rows = session.execute(select(table).where(table.c.shop_id == shop_id, condition)).mappings().all()
         if rows:
             data[table.name] = [_row_dict(table, dict(row)) for row in rows]
     return data
+
+
+def _about_member(table: Table, member: Member) -> Any:
+    conditions = [column == member.id for column in table.c
+                  if any(key.column.table.name == "members" for key in column.foreign_keys)]
+    if member.email:
+        conditions += [func.lower(column) == member.email.lower() for column in table.c
+                       if column.name.endswith("email") and isinstance(column.type, String)]
+    return or_(*conditions) if conditions else None
 
 
 def redact_member(session: Session, shop_id: int, member: Member, order_refs: tuple[str, ...], now: datetime) -> None:

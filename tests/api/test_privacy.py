@@ -229,3 +229,21 @@ def _rows_of_shop(container: Container, shop_id: int) -> dict[str, int]:
                 if n:
                     counts[table.name] = n
     return counts
+
+
+def test_an_export_includes_the_referrals_a_member_made_and_the_one_that_invited_them(
+    client: FlaskClient, container: Container, clock: FixedClock, shopify_shop: Shop
+) -> None:
+    from app.services.privacy_data import export_member
+    from tests.support.referrals import FRIEND, REFERRER, refer_a_friend_who_orders
+
+    refer_a_friend_who_orders(container, shopify_shop, clock, settle=False)
+    referrer = member_by_email(container, shopify_shop, REFERRER.email or "")
+    friend = member_by_email(container, shopify_shop, FRIEND.email or "")
+
+    with container.uow() as uow:
+        made = export_member(uow.session, shopify_shop.id, referrer)
+        invited = export_member(uow.session, shopify_shop.id, friend)
+
+    assert [(r["referrer_id"], r["friend_email"]) for r in made["referrals"]] == [(referrer.id, FRIEND.email)]
+    assert [r["friend_email"] for r in invited["referrals"]] == [FRIEND.email]
