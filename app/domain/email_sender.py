@@ -33,8 +33,8 @@ def reply_to_problems(value: str) -> list[str]:
     address = value.strip()
     if not address:
         return []
-    if any(separator in address for separator in ",;") or address.count("@") > 1:
-        return ["One email address only."]
+    if any(separator in address for separator in ",;") or len(address.replace("@@", "@").split("@")) > 2:
+        return ["One email address only."]  # a list ("a@x.de, b@y.de"), not a typo ("a@@x.de")
     if len(address) > ADDRESS_MAX or not ADDRESS.fullmatch(address):
         return ["Not a valid email address."]
     return []

@@ -43,9 +43,9 @@ EXACT: dict[str, str] = {
     "Names must be unique.": "Namen müssen eindeutig sein.",
     "Must be higher than the previous tier's threshold.": "Muss höher als die Schwelle der vorigen Stufe sein.",
     "One translation per language.": "Eine Übersetzung je Sprache.",
-    "must not be zero": "darf nicht 0 sein",
+    "must not be zero": "Darf nicht 0 sein.",
     "must be shorter than the expiry period": "muss kürzer als die Verfallsfrist sein",
-    "a reason is required": "Bitte einen Grund angeben",
+    "a reason is required": "Bitte einen Grund angeben.",
     "must be a date in the past": "muss in der Vergangenheit liegen",
     "a whole number from 1 to 1000000": "eine ganze Zahl von 1 bis 1.000.000",
     "an amount": "ein Betrag",
@@ -90,6 +90,7 @@ EXACT: dict[str, str] = {
     "Authentication failed.": "Anmeldung fehlgeschlagen.",
     "The signature is missing or does not match.": "Die Signatur fehlt oder stimmt nicht.",
     "The store did not accept these API keys.": "Der Shop hat diese API-Schlüssel nicht angenommen.",
+    "must be the shop's public internet address": "muss die öffentliche Internetadresse des Shops sein",
     "Not allowed.": "Nicht erlaubt.",
     "Too many requests.": "Zu viele Anfragen. Bitte einen Moment warten.",
     "The shop platform failed.": "Die Shop-Plattform hat einen Fehler gemeldet.",
@@ -112,6 +113,8 @@ EXACT: dict[str, str] = {
     "The email settings are not valid.": "Die E-Mail-Einstellungen sind nicht gültig.",
     # the sender of a shop's emails (domain/email_sender.py)
     "The sender is not valid.": "Der Absender ist nicht gültig.",
+    "The sender name is not valid.": "Der Absendername ist nicht gültig.",
+    "The reply address is not valid.": "Die Antwortadresse ist nicht gültig.",
     "No line breaks or control characters.": "Bitte ohne Zeilenumbrüche und Steuerzeichen.",
     "One email address only.": "Bitte nur eine E-Mail-Adresse angeben.",
     "Write the subject and the text in this language, or neither.":
@@ -189,7 +192,7 @@ EXACT: dict[str, str] = {
     "Only a failed delivery can be retried.": "Nur eine fehlgeschlagene Zustellung kann erneut verarbeitet werden.",
     "Unknown data export.": "Unbekannter Datenexport.",
     "Type the shop's address to confirm.": "Zur Bestätigung bitte die Adresse des Shops eingeben.",
-    "type the shop's address exactly": "bitte die Adresse des Shops genau eingeben",
+    "type the shop's address exactly": "Bitte die Adresse des Shops genau eingeben.",
     "Unknown sync run.": "Unbekannter Abgleich.",
     "A sync of this shop is running already.": "Ein Abgleich dieses Shops läuft bereits.",
     "Only a flagged referral waits for a decision.": "Nur eine markierte Empfehlung wartet auf eine Entscheidung.",
@@ -229,6 +232,9 @@ EXACT: dict[str, str] = {
 # English admin page and widget; German readers get the EXACT texts above. Other English messages are
 # readable as they are.
 ENGLISH: dict[str, str] = {
+    "must not be zero": "Must not be 0.",
+    "a reason is required": "Please give a reason.",
+    "type the shop's address exactly": "Type the shop's address exactly.",
     "Missing data for required field.": "Required: please fill in.",
     "required": "Required: please fill in.",
     "Field may not be null.": "Must not be empty.",
@@ -334,8 +340,18 @@ def localize(text: str, locale: str) -> str:
     for pattern, translated in PATTERNS if german else ENGLISH_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
-            return translated.format(**match.groupdict())
+            values = match.groupdict()
+            if german:  # "zwischen -1.000.000 und 1.000.000", as German readers group digits
+                values = {key: _german_number(value) for key, value in values.items()}
+            return translated.format(**values)
     return text
+
+
+def _german_number(value: str) -> str:
+    # Only bare integers of five or more digits (bounds in messages); anything else is left as it is.
+    if not re.fullmatch(r"-?\d{5,}", value):
+        return value
+    return f"{int(value):,}".replace(",", ".")
 
 
 def localize_errors(errors: Any, locale: str) -> Any:

@@ -144,6 +144,9 @@ def update_config(uow: UnitOfWork, shop_id: int, changes: dict[str, Any], now: d
         return config
 
 
+_SENDER_PROBLEM = {("sender_name",): "The sender name is not valid.", ("reply_to",): "The reply address is not valid."}
+
+
 def check_changes(changes: dict[str, Any], under: str | None = None) -> None:
     """Raise InvalidInput with every problem of a settings change: the placeholders of its texts
     (`domain.email_texts`) and its sender name and reply address (`domain.email_sender`), per field, nested
@@ -156,7 +159,7 @@ def check_changes(changes: dict[str, Any], under: str | None = None) -> None:
         return
     nested = {under: errors} if under else errors
     if "kinds" not in errors:
-        raise InvalidInput("The sender is not valid.", errors=nested)
+        raise InvalidInput(_SENDER_PROBLEM.get(tuple(sorted(errors)), "The sender is not valid."), errors=nested)
     if len(errors) == 1:
         raise InvalidInput("The email texts are not valid.", errors=nested)
     raise InvalidInput("The email settings are not valid.", errors=nested)

@@ -70,7 +70,7 @@ def test_a_reply_address_that_is_no_address_is_refused_in_english_for_an_english
 
     assert response.status_code == 422
     body = response.get_json()
-    assert (body["message"], body["errors"]) == ("The sender is not valid.",
+    assert (body["message"], body["errors"]) == ("The reply address is not valid.",
                                                  {"reply_to": ["Please enter a valid email address."]})
 
 

@@ -49,6 +49,7 @@ def test_one_reachable_address_or_none_is_a_reply_address(address):
     ("a@example.de b@example.de", "One email address only."),
     ("service@example.de\r\nBcc: victim@example.com", "One email address only."),
     ("Service <service@example.de>", "Not a valid email address."),
+    ("hallo@@kaffee.de", "Not a valid email address."),  # a typo, not a second address
     ("service@localhost", "Not a valid email address."),
     ("service@[127.0.0.1]", "Not a valid email address."),
     ('"a b"@example.de', "Not a valid email address."),

@@ -12,7 +12,7 @@ from app.i18n.validation import localize
     ("validator", "value", "german"),
     [
         (validate.Range(min=0, max=10), 11, "Muss zwischen 0 und 10 liegen."),
-        (validate.Range(min=0, min_inclusive=False, max=100_000), 0, "Muss größer als 0 und höchstens 100000 sein."),
+        (validate.Range(min=0, min_inclusive=False, max=100_000), 0, "Muss größer als 0 und höchstens 100.000 sein."),
         (validate.Range(min=0, max=10, max_inclusive=False), 10, "Muss mindestens 0 und kleiner als 10 sein."),
         (validate.Range(min=0, min_inclusive=False, max=10, max_inclusive=False), 0,
          "Muss größer als 0 und kleiner als 10 sein."),
