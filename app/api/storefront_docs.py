@@ -48,7 +48,8 @@ CUSTOMER_ANSWER: dict[str, Any] = {
             "birthday": {"type": "string", "format": "date", "nullable": True},
             "newsletter": {"type": "boolean"}}},
         "tier": {**_NULLABLE_OBJECT, "description": "current tier, the next one and the progress towards it"},
-        "program": {**_OBJECT, "description": "points label, point value, ways to earn, tiers, sign-up links"},
+        "program": {**_OBJECT, "description": "points label, point value, ways to earn, tiers, sign-up links, "
+                                              "what a referred friend gets"},
         "rewards": {"type": "array", "items": {**_OBJECT, "properties": {
             "id": {"type": "integer"}, "points_cost": {"type": "integer"}, "affordable": {"type": "boolean"}}}},
         "coupons": {"type": "array", "maxItems": 10, "items": COUPON, "description": (

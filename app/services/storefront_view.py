@@ -20,6 +20,7 @@ from app.repositories import ShopRepository
 from app.services import earning_events
 from app.services.email_settings import get_config
 from app.services.referrals import ReferralConfig, referral_config
+from app.services.referrals.settings import friend_coupon_text
 from app.services.rewards import active_rewards
 from app.services.tier_values import load_program
 from app.services.tiers import tier_status
@@ -246,4 +247,6 @@ def _program(
         "signup_url": sf.signup_url,
         "login_url": sf.login_url,
         "german_address": emails.german_address,  # how the widget's German speaks to the shopper: du | sie
+        # what a referred friend gets after their first order (the referral card says it); None: nothing
+        "referral_friend_reward": friend_coupon_text(referral, locale, sf.shop.currency),
     }

@@ -172,6 +172,24 @@ def test_a_shop_that_rewards_referrers_with_a_coupon_says_so_in_the_widget(
     page.get_by_text("you get a coupon for every successful referral: €10.00 off.").wait_for()
 
 
+def test_the_referral_card_says_what_a_friend_gets_after_their_first_order(
+    page, storefront, member_with_rewards, container, shop, clock
+):
+    friend = ReferralConfig(friend_coupon_value=Decimal("7.50"), friend_coupon_minimum=Decimal("30.00"))
+    referrals.save_settings(container.uow(), shop.id, friend, clock.now())
+
+    _open(page, storefront)
+    said = page.get_by_test_id("referral-friend")
+    said.wait_for()
+
+    assert said.inner_text() == (
+        "Deine Freunde bekommen nach ihrer ersten Bestellung einen Willkommensgutschein: 7,50 € Rabatt ab 30,00 € "
+        "Bestellwert.")
+    page.get_by_test_id("lang-toggle").click()
+    page.get_by_text("Your friends get a welcome coupon after their first order: €7.50 off on orders from €30.00."
+                     ).wait_for()
+
+
 def test_a_code_the_shop_could_not_create_yet_is_not_offered_as_ready(
     page, storefront, member_with_rewards, fake_shopify: FakeShopify
 ):

@@ -56,6 +56,11 @@ def welcome_coupon_text(uow: UnitOfWork, shop_id: int, locale: str, currency: st
     None when the program is off or the coupon gives nothing."""
     with uow:
         config = referral_config(uow.session, shop_id)
+    return friend_coupon_text(config, locale, currency)
+
+
+def friend_coupon_text(config: ReferralConfig, locale: str, currency: str) -> str | None:
+    """`welcome_coupon_text` of settings already read (the widget's referral card says it too)."""
     if not config.enabled or (config.friend_coupon_value <= 0 and config.friend_coupon_kind != "free_shipping"):
         return None
     text = coupon_label(config.friend_coupon_kind, config.friend_coupon_value, locale, currency)

@@ -65,6 +65,7 @@
       referralBonus: 'Teile deinen persönlichen Link – für jede erfolgreiche Empfehlung bekommst du {pts}.',
       referralCoupon: 'Teile deinen persönlichen Link – für jede erfolgreiche Empfehlung bekommst du einen Gutschein: {reward}.',
       referralLabel: 'Dein Empfehlungslink',
+      referralFriend: 'Deine Freunde bekommen nach ihrer ersten Bestellung einen Willkommensgutschein: {reward}.',
       share: 'Teilen',
       shareText: 'Schau dir {shop} an!',
       birthday: 'Geburtstag',
@@ -122,6 +123,7 @@
       referralBonus: 'Teilen Sie Ihren persönlichen Link – für jede erfolgreiche Empfehlung bekommen Sie {pts}.',
       referralCoupon: 'Teilen Sie Ihren persönlichen Link – für jede erfolgreiche Empfehlung bekommen Sie einen Gutschein: {reward}.',
       referralLabel: 'Ihr Empfehlungslink',
+      referralFriend: 'Ihre Freunde bekommen nach ihrer ersten Bestellung einen Willkommensgutschein: {reward}.',
       birthdayText: 'Verraten Sie uns Ihren Geburtstag und wir überraschen Sie.',
       birthdayBonus: 'Verraten Sie uns Ihren Geburtstag und erhalten Sie jedes Jahr {pts}.',
       birthdaySaved: 'Danke! Ihr Geburtstag ist gespeichert.',
@@ -180,6 +182,7 @@
       referralBonus: 'Share your personal link – you get {pts} for every successful referral.',
       referralCoupon: 'Share your personal link – you get a coupon for every successful referral: {reward}.',
       referralLabel: 'Your referral link',
+      referralFriend: 'Your friends get a welcome coupon after their first order: {reward}.',
       share: 'Share',
       shareText: 'Check out {shop}!',
       birthday: 'Birthday',
@@ -823,8 +826,10 @@
       const coupon = bonus ? '' : str((earnWay('referral') || {}).reward || '');
       const lead = bonus ? t('referralBonus', { pts: pts(bonus) })
         : coupon ? t('referralCoupon', { reward: coupon }) : t('referralText');
+      const friend = str(program.referral_friend_reward || '');
       out.push(card(t('referral'), 'users', [
         h('p', { class: 'lw-lead', tid: 'referral-lead' }, lead),
+        friend ? h('p', { class: 'lw-lead', tid: 'referral-friend' }, t('referralFriend', { reward: friend })) : null,
         h('label', { class: 'lw-sr', for: 'lw-ref' }, t('referralLabel')),
         h('div', { class: 'lw-row lw-ref-row' }, [
           h('input', { class: 'lw-input', id: 'lw-ref', tid: 'referral-url', readonly: true, value: refUrl, onfocus: (e) => e.target.select() }),
