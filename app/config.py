@@ -11,6 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+# More of one's own proxies than a CDN, a load balancer and nginx is a typo, and a count too high lets a client
+# choose the address its requests are counted by.
+MAX_PROXY_HOPS = 5
 
 
 class ConfigError(RuntimeError):
@@ -46,6 +49,9 @@ class Settings:
     # LOYALTY_STOREFRONT_CACHE (on/off; unset: on for PostgreSQL): the caches LISTEN keeps, per process: the
     # widget's answers and the webhook's shop copies
     storefront_cache: bool | None = None
+    # LOYALTY_PROXY_HOPS: our own reverse proxies in front of the app, whose X-Forwarded-For entries are believed
+    # (app.client_address): 0 when clients reach the app directly (`loyalty run`), 1 behind one nginx
+    proxy_hops: int = 0
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> Settings:
@@ -69,6 +75,7 @@ class Settings:
             "redis_url": env.get("LOYALTY_REDIS_URL", ""),
             "outbox_lease_seconds": _whole_number(env, "LOYALTY_OUTBOX_LEASE_SECONDS", 300),
             "storefront_cache": _switch(env.get("LOYALTY_STOREFRONT_CACHE", "")),
+            "proxy_hops": _hop_count(env.get("LOYALTY_PROXY_HOPS", "")),
         }
         known = {f.name for f in fields(cls)}
         unknown = set(overrides or {}) - known
@@ -88,6 +95,8 @@ class Settings:
             _check_smtp_url(self.smtp_url)
         _check_database_url(self.database_url)
         check_redis_url(self.redis_url)
+        if not 0 <= self.proxy_hops <= MAX_PROXY_HOPS:
+            raise ConfigError(f"LOYALTY_PROXY_HOPS must be 0 to {MAX_PROXY_HOPS}, not {self.proxy_hops}")
         if self.env == "production":
             if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
                 raise ConfigError("LOYALTY_SECRET_KEY must be set to at least 32 characters in production")
@@ -132,6 +141,14 @@ def _whole_number(env: dict[str, str], name: str, default: int) -> int:
     if number < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1, not {raw!r}")
     return number
+
+
+def _hop_count(raw: str) -> int:
+    """LOYALTY_PROXY_HOPS as a number (its range is checked with the overrides, in `validate`)."""
+    try:
+        return int(raw.strip() or "0")
+    except ValueError:
+        raise ConfigError(f"LOYALTY_PROXY_HOPS must be a whole number (0: no reverse proxy), not {raw!r}") from None
 
 
 def _check_smtp_url(url: str) -> None:

@@ -50,7 +50,8 @@ def signed_path(domain: str, customer: str) -> str:
 
 
 def _ip(index: int) -> str:
-    # One address per shopper, as real shoppers come from their own: the per-IP limit is not what is measured.
+    # One address per shopper, as the platform's proxy forwards each shopper's own (the load generator plays that
+    # proxy: the app faces it directly, LOYALTY_PROXY_HOPS=0); the per-address limits are not what is measured.
     return f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256}"
 
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from app.api import container
+from app.client_address import client_address
 from app.container import Container
 from app.db_reads import Reader
 from app.domain.errors import RateLimited
@@ -20,9 +21,18 @@ from app.services.storefront_shops import ShopChanged, ShopDirectory, ShopInfo
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# In front of the signature check a request is counted by the address our edge saw (app.client_address): for
+# every Shopify request that is one of Shopify's proxy addresses, shared by the shoppers of all shops, and for a
+# WooCommerce shop its server. So this bucket must pass a whole deployment's storefront traffic from one such
+# address: it refills faster than a web process answers (bench/README.md: 2 workers answered up to ~6,000 widget
+# reads a second, ~3,000 each), so in-process it never binds on real traffic, and with LOYALTY_REDIS_URL (shared
+# by all instances) only beyond 5,000 requests a second from one address. It stops one host flooding requests
+# that then fail the signature check (each costs a shop lookup); the per-shopper limits below, counted by the
+# signed request's shopper address, are what limit shoppers and scripts.
+EDGE_LIMIT = Limit(capacity=20_000, per_second=5_000.0)
 # A shopper opens 30–70 pages per order, each one read: a burst of 60 then one a second is generous for a
-# person and stops a script. Several shoppers can share an IP (offices, mobile carriers), hence the higher cap.
-IP_LIMIT = Limit(capacity=120, per_second=2.0)
+# person and stops a script. Guests are counted by address, so shoppers behind one address (offices, mobile
+# carriers) share it.
 READ_LIMIT = Limit(capacity=60, per_second=1.0)
 WRITE_LIMIT = Limit(capacity=5, per_second=0.1)  # redeem, birthday, newsletter, referral forms
 ACCOUNT_URLS = {"shopify": ("/account/register", "/account/login"), "woocommerce": ("/my-account/", "/my-account/")}
@@ -34,7 +44,8 @@ TOKENS_TAKEN = "loyalty.storefront.tokens_taken"  # environ key: app.api.storefr
 
 
 def storefront(view: F) -> F:
-    """Rate-limit by IP, verify the signed proxy request, rate-limit the shopper; sets `g.storefront`.
+    """Rate-limit by the edge's client address, verify the signed proxy request, rate-limit the shopper; sets
+    `g.storefront`.
 
     The shop is read from the database (actions; few requests)."""
     return _storefront(view, cached=False)
@@ -55,17 +66,17 @@ def _storefront(view: F, *, cached: bool) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         c = container()
         limiter = c.rate_limiter
-        ip = client_ip()
+        hops = c.settings.proxy_hops
         limited = request.environ.get(LIMITED_BEFORE_FLASK)
         if limited:  # storefront_hits took this request's tokens and found one limit exceeded
             raise RateLimited(retry_after=limited)
         taken = request.environ.get(TOKENS_TAKEN, False)  # storefront_hits took them, then handed the request on
         if not taken:
-            _limit(limiter, f"ip:{ip}", IP_LIMIT)
+            _limit(limiter, edge_key(request.environ, hops), EDGE_LIMIT)
         params = list(request.args.items(multi=True))
         sf = g.storefront = _verify(c, params, cached)
         g.shop_locale = sf.shop.locale  # error texts for a reader who asked for no language: the shop's
-        g.shopper_key = shopper_key(sf, ip)
+        g.shopper_key = shopper_key(sf, shopper_address(request.environ, hops))
         if not taken:
             _limit(limiter, f"shopper:{g.shopper_key}", READ_LIMIT)
         for _ in range(2):
@@ -86,9 +97,23 @@ def _verify(c: Container, params: list[tuple[str, str]], cached: bool) -> servic
     return storefront_context(shop, proxied, request.headers.get("X-Forwarded-Host", ""), request.args.get("locale"))
 
 
-def shopper_key(sf: service.Storefront, ip: str) -> str:
+def shopper_key(sf: service.Storefront, address: str) -> str:
     """Whose read budget a request spends: the logged-in shopper, or a guest by their address."""
-    return f"{sf.shop.id}:{sf.customer_ref or 'guest@' + ip}"
+    return f"{sf.shop.id}:{sf.customer_ref or 'guest@' + address}"
+
+
+def edge_key(environ: dict[str, Any], proxy_hops: int) -> str:
+    """The bucket a request takes from before its signature is checked: the client as our edge saw it, which a
+    made-up X-Forwarded-For cannot change."""
+    forwarded_for = environ.get("HTTP_X_FORWARDED_FOR", "")
+    return "edge:" + client_address(forwarded_for, environ.get("REMOTE_ADDR"), proxy_hops=proxy_hops, signed=False)
+
+
+def shopper_address(environ: dict[str, Any], proxy_hops: int) -> str:
+    """The shopper's address of a request whose platform signature was valid: the entry the platform's proxy
+    added (app.client_address). Only for verified requests: the signature is what makes that entry trusted."""
+    forwarded_for = environ.get("HTTP_X_FORWARDED_FOR", "")
+    return client_address(forwarded_for, environ.get("REMOTE_ADDR"), proxy_hops=proxy_hops, signed=True)
 
 
 def write_limited(view: F) -> F:
@@ -113,17 +138,6 @@ def _forget_shopper() -> None:
     sf = g.storefront
     if views is not None and sf.customer_ref:
         views.evict_shopper(sf.shop.id, sf.customer_ref)
-
-
-def client_ip() -> str:
-    """The shopper's address: Shopify's proxy (and the WooCommerce side) put it first in X-Forwarded-For."""
-    return client_ip_of(request.headers.get("X-Forwarded-For", ""), request.remote_addr)
-
-
-def client_ip_of(forwarded_for: str, remote_addr: str | None) -> str:
-    """`client_ip` from the X-Forwarded-For header and the peer's address."""
-    first = forwarded_for.split(",")[0].strip()
-    return first[:64] or (remote_addr or "unknown")
 
 
 def _limit(limiter: RateLimiter, key: str, limit: Limit) -> None:

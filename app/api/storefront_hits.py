@@ -4,9 +4,9 @@
 it (request context, routing, the decorator's proxies, the response object) cost more than a remembered
 answer's own work, and about 40 % of a read from the database (in process, 360 µs against 220 µs in front of
 Flask), so this WSGI layer answers it directly after the same checks the view's decorator makes —
-the signature against the per-process copy of the shop, then the IP and the shopper rate limits — with the
-same service call (`service.read_customer`: from memory when the shopper is remembered, else one database
-statement) and so the same status, headers and body.
+the signature against the per-process copy of the shop, then the edge and the shopper rate limits, counted by
+the same addresses (`edge_key`, `shopper_address`) — with the same service call (`service.read_customer`: from
+memory when the shopper is remembered, else one database statement) and so the same status, headers and body.
 
 Everything else goes on to Flask untouched, which then does all of it itself: other paths and methods, a bad
 or unknown signature, a shop this process has not copied yet (or whose copy the read found outdated), a
@@ -24,11 +24,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from app.api.storefront_auth import (
-    IP_LIMIT,
+    EDGE_LIMIT,
     LIMITED_BEFORE_FLASK,
     READ_LIMIT,
     TOKENS_TAKEN,
-    client_ip_of,
+    edge_key,
+    shopper_address,
     shopper_key,
     storefront_context,
 )
@@ -78,9 +79,11 @@ class WidgetHits:
         verified = _verified(c, environ)
         if verified is None:
             return None
-        sf, ip, now, ref = verified
-        limiter = c.rate_limiter
-        wait = limiter.take(f"ip:{ip}", IP_LIMIT) or limiter.take(f"shopper:{shopper_key(sf, ip)}", READ_LIMIT)
+        sf, now, ref = verified
+        limiter, hops = c.rate_limiter, c.settings.proxy_hops
+        wait = limiter.take(edge_key(environ, hops), EDGE_LIMIT) or limiter.take(
+            f"shopper:{shopper_key(sf, shopper_address(environ, hops))}", READ_LIMIT
+        )
         if wait > 0:
             environ[LIMITED_BEFORE_FLASK] = wait
             return None
@@ -96,9 +99,9 @@ class WidgetHits:
             return None
 
 
-def _verified(c: Container, environ: dict[str, Any]) -> tuple[service.Storefront, str, datetime, str] | None:
-    """(storefront, client IP, now, the claimed shop) of a request signed for a shop this process holds a copy
-    of, else None."""
+def _verified(c: Container, environ: dict[str, Any]) -> tuple[service.Storefront, datetime, str] | None:
+    """(storefront, now, the claimed shop) of a request signed for a shop this process holds a copy of, else
+    None."""
     try:
         params = _params(environ)
         ref = claimed_shop(params)
@@ -110,8 +113,7 @@ def _verified(c: Container, environ: dict[str, Any]) -> tuple[service.Storefront
         return None  # the view answers these in the app's error shape
     locale = next((value for key, value in params if key == "locale"), None)
     sf = storefront_context(shop, proxied, environ.get("HTTP_X_FORWARDED_HOST", ""), locale)
-    ip = client_ip_of(environ.get("HTTP_X_FORWARDED_FOR", ""), environ.get("REMOTE_ADDR"))
-    return sf, ip, now, ref
+    return sf, now, ref
 
 
 def _params(environ: dict[str, Any]) -> list[tuple[str, str]]:

@@ -60,8 +60,12 @@ def register(cli: click.Group) -> None:
         from gunicorn.app.base import BaseApplication
 
         from app import create_app
+        from app.config import Settings
 
         log_format.as_service()
+        hint = proxy_hops_hint(bind, Settings.from_env().proxy_hops)
+        if hint:
+            click.echo(hint, err=True)
 
         class _Gunicorn(BaseApplication):  # type: ignore[misc]
             def load_config(self) -> None:
@@ -95,6 +99,19 @@ def _background_scheduler(container: Any) -> Any:
     scheduler = build_scheduler(container, blocking=False)
     scheduler.start()
     return scheduler
+
+
+def proxy_hops_hint(bind: str, proxy_hops: int) -> str | None:
+    """A warning when the bind says a reverse proxy is in front but LOYALTY_PROXY_HOPS says none is: every request
+    would then be counted as the proxy's, and every guest of a shop as the platform's egress address."""
+    host = bind.rpartition(":")[0].strip("[]") if bind.count(":") else bind
+    behind_proxy = bind.startswith("unix:") or host in {"127.0.0.1", "localhost", "::1"}
+    if proxy_hops or not behind_proxy:
+        return None
+    return (
+        f"note: bound to {bind} with LOYALTY_PROXY_HOPS=0: behind a reverse proxy (docs/deployment.md §3) set "
+        "LOYALTY_PROXY_HOPS=1 (one nginx), else storefront guests share their rate limits"
+    )
 
 
 def _browsable(host: str) -> str:

@@ -17,6 +17,7 @@ from app.models import Shop
 from app.queries_storefront import _READ
 from tests.api.test_storefront_cache import BUYER, CountingReader, with_points
 from tests.api.test_storefront_hits import (
+    EGRESS,
     IP,
     RecordingLimiter,
     assert_answered_in_front_as_the_view_answers,
@@ -94,7 +95,7 @@ def test_a_first_visit_is_made_by_flask_taking_each_token_once(app, shopify_shop
 
     assert (status, flask_saw(app)) == ("200 OK", 1)
     assert json.loads(body)["member"]["referral_code"].startswith("JUERGEN-")
-    assert limiter.taken == [f"ip:{IP}", f"shopper:{shopify_shop.id}:7001"]
+    assert limiter.taken == [f"edge:{EGRESS}", f"shopper:{shopify_shop.id}:7001"]
 
 
 def test_a_shop_edited_after_this_process_copied_it_is_verified_again_by_flask(
@@ -110,7 +111,7 @@ def test_a_shop_edited_after_this_process_copied_it_is_verified_again_by_flask(
 
     assert (status, flask_saw(app)) == ("200 OK", before + 1)
     assert json.loads(body)["shop"]["name"] == "Kaffee & Kuchen"
-    assert limiter.taken == [f"ip:{IP}", f"shopper:{shopify_shop.id}:7001"]
+    assert limiter.taken == [f"edge:{EGRESS}", f"shopper:{shopify_shop.id}:7001"]
 
 
 def test_a_read_that_fails_is_answered_by_flask_in_the_error_shape(app, shopify_shop, container, clock, member) -> None:
