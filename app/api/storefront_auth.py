@@ -109,6 +109,13 @@ def edge_key(environ: dict[str, Any], proxy_hops: int) -> str:
     return "edge:" + client_address(forwarded_for, environ.get("REMOTE_ADDR"), proxy_hops=proxy_hops, signed=False)
 
 
+def client_ip() -> str:
+    """The client of this request as our edge saw it (app.client_address, no signature trusted): for limits of
+    requests no platform signs, such as starting a WooCommerce connection."""
+    forwarded_for = request.headers.get("X-Forwarded-For", "")
+    return client_address(forwarded_for, request.remote_addr, proxy_hops=container().settings.proxy_hops, signed=False)
+
+
 def shopper_address(environ: dict[str, Any], proxy_hops: int) -> str:
     """The shopper's address of a request whose platform signature was valid: the entry the platform's proxy
     added (app.client_address). Only for verified requests: the signature is what makes that entry trusted."""
