@@ -26,6 +26,9 @@ from app.uow import UnitOfWork
 EARLIEST, LATEST = date(1990, 1, 1), date(2200, 12, 31)
 
 
+YEAR_DAYS = 365  # the shortest span yearly figures are counted over
+
+
 @dataclass(frozen=True)
 class Period:
     """[start, end) in UTC; `first` and `last` are the calendar days the merchant chose (both included)."""
@@ -84,9 +87,15 @@ def _customer_figures(session: Session, shop_id: int, period: Period, options: A
     both = split["members"] + split["guests"]
     aov = m.average_order_value(both.revenue, both.orders)
     frequency = m.purchase_frequency(both.orders, both.customers)
-    yearly = m.purchase_frequency(Decimal(both.orders) * m.DAYS_PER_YEAR / period.days, both.customers)
+    year = _at_least_a_year(period)
+    if year != period:
+        whole = q.period_orders(session, shop_id, year.start, year.end)
+        base = whole["members"] + whole["guests"]
+    else:
+        base = both
+    yearly = m.purchase_frequency(Decimal(base.orders) * m.DAYS_PER_YEAR / year.days, base.customers)
     lifetime = m.expected_lifetime_years(period.days, counts.lost, counts.at_start)
-    clv = m.clv_of_totals(both.revenue, both.orders, both.customers, period.days, lifetime)
+    clv = m.clv_of_totals(base.revenue, base.orders, base.customers, year.days, lifetime)
     return {
         "customers_at_start": counts.at_start,
         "customers_at_end": counts.at_end,
@@ -111,6 +120,15 @@ def _customer_figures(session: Session, shop_id: int, period: Period, options: A
         "members_frequency": m.purchase_frequency(split["members"].orders, split["members"].customers),
         "guests_frequency": m.purchase_frequency(split["guests"].orders, split["guests"].customers),
     }
+
+
+def _at_least_a_year(period: Period) -> Period:
+    # Orders per customer per year are counted over a year at least, ending with the period: over a month, the
+    # customers counted are those who ordered in it (one order each at least), and scaling their month up to a
+    # year made a monthly report's frequency and CLV about twelve times the yearly one's.
+    if period.days >= YEAR_DAYS:
+        return period
+    return Period(period.last - timedelta(days=YEAR_DAYS - 1), period.last)
 
 
 def _program_figures(session: Session, shop_id: int, period: Period) -> dict[str, Any]:

@@ -72,8 +72,10 @@ _DEFINITIONS: dict[str, tuple[str, str]] = {
                 "What those orders paid, less refunds."),
     "customers": ("Kunden (Mitglieder und Gäste nach E-Mail) mit einer Bestellung in der Periode.",
                   "Customers (members, and guests by email) with an order in the period."),
-    "purchase_frequency_year": ("Bestellhäufigkeit der Periode, auf ein Jahr hochgerechnet.",
-                                "Purchase frequency of the period, scaled to one year."),
+    "purchase_frequency_year": ("Bestellungen pro Kunde in einem Jahr: in der Periode, auf ein Jahr umgerechnet; eine "
+                                "kürzere Periode zählt das Jahr bis zu ihrem Ende.",
+                                "Orders per customer in a year: the period's, scaled to one year; a shorter period "
+                                "counts the year up to its end."),
     "clv": ("Durchschnittlicher Bestellwert × Bestellungen pro Kunde und Jahr × erwartete Kundenlebensdauer in Jahren; "
             "leer, solange die Periode keinen Kunden verloren hat.",
             "Average order value × orders per customer per year × expected customer lifetime in years; empty while "

@@ -61,6 +61,15 @@ def test_lifetime_clv_and_ltv_cac(report) -> None:  # type: ignore[no-untyped-de
     assert v["ltv_cac"] == D("26.00")  # 260.00 ÷ 10.00
 
 
+def test_a_months_report_counts_orders_per_year_over_the_year_up_to_its_end(report) -> None:  # type: ignore[no-untyped-def]
+    v = values(report(Period(date(2025, 11, 1), date(2025, 11, 30))))
+    # November 2025: dave's one order (orders per customer 1.00). Per year: the year up to 30 November 2025,
+    # 2024-12-01 to 2025-11-30, holds all six paid orders of 2025 by four customers: 6 × 365.25 ÷ 365 ÷ 4, as the
+    # year's report says, not November's 1 order scaled to twelve.
+    assert v["purchase_frequency"] == D("1.00")
+    assert v["purchase_frequency_year"] == D("1.50")
+
+
 def test_members_and_guests_are_compared(report) -> None:  # type: ignore[no-untyped-def]
     v = values(report())
     assert (v["members_aov"], v["members_frequency"]) == (D("98.00"), D("1.67"))  # 490 ÷ 5, 5 ÷ 3
