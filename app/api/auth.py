@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -33,6 +34,8 @@ blp = Blueprint("auth", __name__, description="Installing the app in a shop.")
 SHOPIFY_STATE_KEY = "shopify_oauth_state"
 WOO_STATE_KEY = "woocommerce_state"
 HMAC_MAX_AGE = timedelta(hours=24)  # as the official Python library
+# The two shapes of a shop's admin host Shopify sends in `host` (nothing else is redirected to).
+ADMIN_HOST = re.compile(r"admin\.shopify\.com/store/[a-z0-9][a-z0-9-]*|[a-z0-9][a-z0-9-]*\.myshopify\.com/admin")
 CONNECT_LIMIT = Limit(capacity=5, per_second=0.1)  # WooCommerce connections started per client address
 
 
@@ -166,7 +169,7 @@ def _embedded_app_url(host: str | None, api_key: str) -> str | None:
         admin_host = base64.urlsafe_b64decode(host + "=" * (-len(host) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError):
         return None
-    if not (admin_host.startswith("admin.shopify.com/store/") or ".myshopify.com/admin" in admin_host):
+    if not ADMIN_HOST.fullmatch(admin_host):
         return None
     return f"https://{admin_host}/apps/{api_key}"
 

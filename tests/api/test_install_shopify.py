@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from collections.abc import Iterator
@@ -48,9 +49,9 @@ def start(client: FlaskClient, shop: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(response.location).query).items()}
 
 
-def callback(client: FlaskClient, fake: FakeShopify, state: str, code: str = "auth-code-1"):  # type: ignore[no-untyped-def]
+def callback(client: FlaskClient, fake: FakeShopify, state: str, code: str = "auth-code-1", **extra: str):  # type: ignore[no-untyped-def]
     fake.codes.add(code)
-    params = {"code": code, "shop": fake.shop, "state": state, "timestamp": str(int(START.timestamp()))}
+    params = {"code": code, "shop": fake.shop, "state": state, "timestamp": str(int(START.timestamp())), **extra}
     return client.get(f"/auth/shopify/callback?{signed(params)}")
 
 
@@ -241,3 +242,21 @@ def test_an_install_completes_when_shopify_cannot_tell_the_shops_details(
     assert shop.is_active
     assert (shop.name, shop.currency) == (fake_shopify.shop, "EUR")
     assert fake_shopify.webhooks
+
+
+@pytest.mark.parametrize(("admin_host", "lands_at"), [
+    ("admin.shopify.com/store/teeladen", "https://admin.shopify.com/store/teeladen/apps/"),
+    ("teeladen.myshopify.com/admin", "https://teeladen.myshopify.com/admin/apps/"),
+    ("evil.example/x.myshopify.com/admin", "/admin"),
+    ("admin.shopify.com/store/teeladen@evil.example", "/admin"),
+])
+def test_the_install_lands_in_the_shops_admin_only_for_the_two_shapes_of_shopify_admin_host(
+    client: FlaskClient, fake_shopify: FakeShopify, admin_host: str, lands_at: str
+) -> None:
+    state = start(client, fake_shopify.shop)["state"]
+    host = base64.urlsafe_b64encode(admin_host.encode()).decode().rstrip("=")
+
+    response = callback(client, fake_shopify, state, host=host)
+
+    assert response.status_code == 302
+    assert response.location.startswith(lands_at)
