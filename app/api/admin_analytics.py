@@ -15,6 +15,7 @@ from app.analytics.segments import ABC, FILTER_FIELDS, KINDS, RFM_GROUPS, parse_
 from app.analytics.settings import read_analytics_settings, update_analytics_settings
 from app.api import container
 from app.api.admin_auth import require_admin
+from app.api.bounds import Count
 from app.api.docs import text_file
 from app.i18n import LOCALES, pick_locale
 from app.services import campaign_params, campaigns, email_admin
@@ -46,7 +47,7 @@ class SegmentArgs(Schema):
     value = fields.Str(metadata={"description": f"A/B/C, an RFM group ({', '.join(RFM_GROUPS)}) or a tier key"})
     last_order_before = fields.Date()
     last_order_after = fields.Date()
-    min_orders = fields.Int(validate=validate.Range(min=0))
+    min_orders = Count()
     min_spend = fields.Decimal(validate=validate.Range(min=0))
 
 
@@ -59,7 +60,7 @@ class CampaignPreviewArgs(SegmentArgs):
 class SegmentPageArgs(SegmentArgs):
     """A segment and the page of its members."""
 
-    after_id = fields.Int(load_default=0)
+    after_id = Count(load_default=0)
     limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=500))
 
 

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from app.api import container
 from app.api.admin_auth import require_admin
+from app.api.bounds import Count
 from app.domain.email_sender import ADDRESS_MAX, SENDER_NAME_MAX
 from app.i18n import LOCALES, translate
 from app.services import email_admin, email_settings
@@ -74,7 +75,7 @@ class EmailPreviewSchema(Schema):
 
 class EmailListArgs(Schema):
     limit = fields.Int(load_default=50, validate=validate.Range(1, 200))
-    offset = fields.Int(load_default=0, validate=validate.Range(0))
+    offset = Count(load_default=0)
 
 
 class OutboxListArgs(EmailListArgs):

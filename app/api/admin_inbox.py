@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from app.api import container
 from app.api.admin_auth import require_admin
 from app.api.admin_schemas import DeliveryArgs, DeliverySchema, RegisteredSchema, RetryResultSchema
+from app.api.bounds import BIG_ID
 from app.services import admin_inbox, install
 
 blp = Blueprint("admin_webhooks", __name__, description="Webhook inbox of the signed-in shop (admin).")
@@ -24,7 +25,7 @@ def deliveries(status: str, limit: int, before_id: int | None = None) -> list[An
     return admin_inbox.list_deliveries(container().uow(), g.shop.id, status, limit, before_id=before_id)
 
 
-@blp.route("/admin/api/webhooks/<int:delivery_id>/retry", methods=["POST"])
+@blp.route(f"/admin/api/webhooks/<{BIG_ID}:delivery_id>/retry", methods=["POST"])
 @blp.response(200, RetryResultSchema)
 @require_admin
 def retry(delivery_id: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from app.api import container
 from app.api.admin_auth import SESSION_KEY, require_admin
 from app.api.admin_schemas import ExportCreatedSchema, ExportRowSchema, PrivacyMemberSchema, ShopDeleteSchema
+from app.api.bounds import BIG_ID
 from app.services import privacy
 
 blp = Blueprint("admin_privacy", __name__, description="Privacy requests of the signed-in shop (admin).")
@@ -36,7 +37,7 @@ def create_export(data: dict[str, Any]) -> dict[str, Any]:
     return {"id": export_id}
 
 
-@blp.route("/admin/api/privacy/exports/<int:export_id>")
+@blp.route(f"/admin/api/privacy/exports/<{BIG_ID}:export_id>")
 @blp.response(200, description="the export as a JSON file (attachment)")
 @require_admin
 def download(export_id: int) -> Response:

@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from app.api import container
 from app.api.admin_auth import require_admin
+from app.api.bounds import BIG_ID
 from app.domain.rewards import KINDS
 from app.services import earning_events, referrals
 from app.services.referrals import reports
@@ -194,7 +195,7 @@ def referral_stats() -> dict[str, Any]:
     return reports.referral_stats(container().uow(), g.shop.id)
 
 
-@blp.route("/admin/api/referrals/<int:referral_id>/approve", methods=["POST"])
+@blp.route(f"/admin/api/referrals/<{BIG_ID}:referral_id>/approve", methods=["POST"])
 @blp.response(200, ReferralSchema)
 @require_admin
 def approve(referral_id: int) -> dict[str, Any]:
@@ -204,7 +205,7 @@ def approve(referral_id: int) -> dict[str, Any]:
     return reports.list_referrals(c.uow(), g.shop.id, limit=1, referral_id=referral_id)[0]
 
 
-@blp.route("/admin/api/referrals/<int:referral_id>/reject", methods=["POST"])
+@blp.route(f"/admin/api/referrals/<{BIG_ID}:referral_id>/reject", methods=["POST"])
 @blp.response(200, ReferralSchema)
 @require_admin
 def reject(referral_id: int) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
 
+from app.api.bounds import RowId
 from app.domain.rewards import KINDS, MAX_VALIDITY_DAYS, MODES
 from app.domain.tiers import (
     BASES,
@@ -25,7 +26,6 @@ from app.domain.tiers import (
 MONEY = {"places": 2, "as_string": True}
 MAX_AMOUNT = 10_000_000  # keeps every amount inside NUMERIC(14,2)
 AMOUNT = validate.Range(min=0, max=MAX_AMOUNT)
-ROW_ID = validate.Range(min=1, max=2_147_483_647)
 
 
 class TierTranslationSchema(Schema):
@@ -52,7 +52,7 @@ class TierSchema(Schema):
     multiplier = fields.Decimal(load_default=Decimal("1"), validate=validate.Range(min=1, max=MAX_MULTIPLIER),
                                 **MONEY)
     entry_bonus_points = fields.Int(load_default=0, validate=validate.Range(min=0, max=1_000_000))
-    entry_coupon_reward_id = fields.Int(load_default=None, allow_none=True, validate=ROW_ID)
+    entry_coupon_reward_id = RowId(load_default=None, allow_none=True)
     perks = fields.List(fields.Str(validate=validate.Length(max=200)), load_default=list,
                         validate=validate.Length(max=10))
     # Left out (older clients): the tier keeps its stored translations.
@@ -157,7 +157,7 @@ class CouponSchema(Schema):
 class MemberRedeemArgs(Schema):
     """Which reward to redeem for the member."""
 
-    reward_id = fields.Int(required=True, validate=ROW_ID)
+    reward_id = RowId(required=True)
 
 
 class MemberRedemptionSchema(Schema):

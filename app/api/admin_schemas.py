@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from app.repositories.base import MAX_BIG_ID, MAX_ID
+from app.api.bounds import RowId
 
 
 class ShopSchema(Schema):
@@ -204,8 +204,7 @@ class AuditArgs(Schema):
 class DeliveryArgs(Schema):
     status = fields.Str(load_default="failed", validate=validate.OneOf(["failed", "processed", "ignored", "all"]))
     limit = fields.Int(load_default=100, validate=validate.Range(min=1, max=500))
-    before_id = fields.Int(validate=validate.Range(min=1, max=MAX_BIG_ID),
-                           metadata={"description": "the next page: deliveries older than this one"})
+    before_id = RowId(big=True, metadata={"description": "the next page: deliveries older than this one"})
 
 
 class DeliverySchema(Schema):
@@ -235,7 +234,7 @@ class PrivacyMemberSchema(Schema):
 
     member = fields.Str(validate=validate.Length(min=1, max=320),
                         metadata={"description": "the member number (as on the member's page) or email address"})
-    member_id = fields.Int(strict=True, validate=validate.Range(min=1, max=MAX_ID))
+    member_id = RowId(strict=True)
 
     @validates_schema
     def _one_member(self, data: dict, **_: object) -> None:  # type: ignore[type-arg]

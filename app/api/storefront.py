@@ -11,6 +11,7 @@ from marshmallow import Schema, fields
 
 from app.api import container
 from app.api import storefront_docs as docs
+from app.api.bounds import RowId
 from app.api.storefront_auth import reader, storefront, storefront_read, write_limited
 from app.clock import iso_z
 from app.i18n import pick_locale, translate
@@ -26,7 +27,7 @@ WIDGET_MAX_AGE = 300  # shops pick up a new widget within minutes; revalidation 
 
 
 class RedeemArgs(Schema):
-    reward_id = fields.Integer(required=True, strict=True)
+    reward_id = RowId(required=True, strict=True)
 
 
 class BirthdayArgs(Schema):

@@ -200,7 +200,6 @@ EXACT: dict[str, str] = {
     "This campaign has already finished.": "Diese Kampagne ist bereits beendet.",
     "bonus points?": "Wie viele Bonuspunkte?",
     "message text?": "Welcher Nachrichtentext?",
-    "coupon value?": "Welcher Gutscheinwert?",
     "unknown A/B/C class": "Unbekannte A/B/C-Klasse.",
     "unknown RFM group": "Unbekannte RFM-Gruppe.",
     "which tier?": "Welche Stufe?",

@@ -7,11 +7,12 @@ the shop's, else the one there is, and the whole email (greeting, footer) in the
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from app.domain.email_texts import text_problems
 from app.domain.errors import InvalidInput
+from app.domain.money import to_decimal
 from app.i18n import LOCALES, pick_locale
 
 ACTIONS = ("bonus", "coupon", "message")
@@ -20,6 +21,7 @@ MESSAGE_KIND = "campaign"  # the email kind a message campaign sends
 LIMITS = {"subject": 200, "body": 5000, "title": 200}
 HALF_WRITTEN = "Write the subject and the text in this language, or neither."
 NOT_TEXTS = "A text, or one text per language: {\"de\": …, \"en\": …}."
+MAX_AMOUNT = Decimal(10_000_000)  # a coupon's value or minimum order, as in the reward catalogue: inside NUMERIC(14,2)
 
 
 def check_params(action: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -115,22 +117,36 @@ def _per_language(field: str, value: Any, message: str = "The email texts are no
 
 def _coupon_terms(params: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
-    if params.get("kind") not in COUPON_KINDS:
+    kind = params.get("kind")
+    if kind not in COUPON_KINDS:
         errors["kind"] = [f"one of {', '.join(COUPON_KINDS)}"]
-    try:
-        value = Decimal(str(params.get("value", "0")))
-        minimum = Decimal(str(params["minimum_order"])) if params.get("minimum_order") else None
-    except InvalidOperation:
-        raise InvalidInput("coupon value?", errors={"value": ["an amount"]}) from None
-    if value < 0 or (params.get("kind") != "free_shipping" and value <= 0):
+    value = _amount(params.get("value", "0"))
+    minimum = _amount(params["minimum_order"]) if params.get("minimum_order") else None
+    if value is None:
+        errors["value"] = ["an amount"]
+    elif value < 0 or (kind != "free_shipping" and value <= 0):
         errors["value"] = ["a positive amount"]
+    elif kind == "percentage" and value > 100:
+        errors["value"] = ["A percentage is at most 100."]
+    elif value > MAX_AMOUNT:
+        errors["value"] = [f"Must be less than or equal to {MAX_AMOUNT}."]
+    if params.get("minimum_order") and (minimum is None or not 0 <= minimum <= MAX_AMOUNT):
+        errors["minimum_order"] = [f"Must be between 0 and {MAX_AMOUNT}."]
     days = params.get("validity_days", 30)
     if not isinstance(days, int) or not 1 <= days <= 365:
         errors["validity_days"] = ["1 to 365 days"]
     if errors:
         raise InvalidInput("invalid coupon", errors=errors)
-    return {"kind": params["kind"], "value": str(value), "minimum_order": str(minimum) if minimum else None,
+    return {"kind": kind, "value": str(value), "minimum_order": str(minimum) if minimum else None,
             "validity_days": days, "title": _coupon_title(params.get("title"))}
+
+
+def _amount(raw: Any) -> Decimal | None:
+    """A finite amount, or None for anything else (text, NaN, a boolean): checked, never a crash in a comparison."""
+    try:
+        return to_decimal(raw)
+    except ValueError:
+        return None
 
 
 def _coupon_title(title: Any) -> str | dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.models import Member
 from tests.support.admin import admin_headers, login_with_link
 from tests.support.analytics_data import worked_example
@@ -80,6 +82,25 @@ def test_invalid_campaign_parameters_are_field_errors(client, container, shopify
         "segment": {"kind": "all"}, "action": "bonus", "params": {"points": -5}})
     assert response.status_code == 422
     assert "points" in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize(("params", "errors"), [
+    ({"kind": "fixed_amount", "value": "NaN"}, {"value": ["an amount"]}),
+    ({"kind": "fixed_amount", "value": "1e30"}, {"value": ["Must be less than or equal to 10000000."]}),
+    ({"kind": "percentage", "value": 500}, {"value": ["A percentage is at most 100."]}),
+    ({"kind": "fixed_amount", "value": "5", "minimum_order": "Infinity"},
+     {"minimum_order": ["Must be between 0 and 10000000."]}),
+], ids=["nan", "huge", "percentage", "infinite-minimum"])
+def test_a_coupon_campaigns_amounts_beyond_what_a_coupon_holds_are_field_errors(  # type: ignore[no-untyped-def]
+    client, shopify_shop, params, errors
+) -> None:
+    headers = admin_headers(shopify_shop)
+
+    response = client.post("/admin/api/campaigns", headers=headers, json={
+        "segment": {"kind": "all"}, "action": "coupon", "params": params})
+
+    assert (response.status_code, response.get_json()["errors"]) == (422, errors)
+    assert client.get("/admin/api/campaigns", headers=headers).get_json()["campaigns"] == []
 
 
 def test_another_shops_campaign_answers_404(client, container, shopify_shop, woo_shop) -> None:  # type: ignore[no-untyped-def]
