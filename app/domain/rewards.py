@@ -26,6 +26,15 @@ CODE_GROUPS = 4
 CODE_GROUP_SIZE = 4
 CODE_BITS = CODE_GROUPS * CODE_GROUP_SIZE * math.log2(len(CODE_ALPHABET))
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+# A coupon taking more than this off in a currency whose unit is worth about a tenth of a euro or more is a slip of
+# the keyboard (a German "7,50" read as 750), not a reward. Currencies with a smaller unit (JPY, KRW, HUF, IDR, …)
+# know ordinary coupons of 10,000: they have no such ceiling.
+PLAUSIBLE_COUPON_AMOUNT = Decimal("10000")
+CAPPED_CURRENCIES = frozenset({
+    "AED", "AUD", "BGN", "BRL", "CAD", "CHF", "CNY", "DKK", "EUR", "GBP", "HKD", "ILS", "NOK", "NZD", "PLN", "RON",
+    "SAR", "SEK", "SGD", "USD",
+})
+IMPLAUSIBLE_AMOUNT = "At most 10,000: a larger coupon is most likely a typing slip."
 
 
 @dataclass(frozen=True)
@@ -54,18 +63,36 @@ class NextPurchaseRule:
     enabled: bool = True
 
 
+def is_plausible_coupon_amount(amount: Decimal, currency: str | None) -> bool:
+    """False for a fixed coupon amount no shop means (over 10,000 in a currency like EUR: module constants); any
+    amount is plausible when the currency is unknown (None) or has a small unit."""
+    return (currency or "").upper() not in CAPPED_CURRENCIES or amount <= PLAUSIBLE_COUPON_AMOUNT
+
+
+def coupon_value_problem(kind: str, value: Decimal, currency: str | None = None) -> str | None:
+    """What is wrong with a coupon's value for its kind (an amount, a percentage, nothing for free shipping), or
+    None. `currency`: the shop's, to refuse an implausible amount (`is_plausible_coupon_amount`)."""
+    if not value.is_finite():
+        return "Not a valid number."
+    if kind == "fixed_amount" and value <= 0:
+        return "Must be more than 0."
+    if kind == "fixed_amount" and not is_plausible_coupon_amount(value, currency):
+        return IMPLAUSIBLE_AMOUNT
+    if kind == "percentage" and not 0 < value <= 100:
+        return "Must be more than 0 and at most 100."
+    if kind == "free_shipping" and value != 0:
+        return "Must be 0 for free shipping."
+    return None
+
+
 def _coupon_errors(
-    kind: str, value: Decimal, minimum_order: Decimal | None, validity_days: int
+    kind: str, value: Decimal, minimum_order: Decimal | None, validity_days: int, currency: str | None
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if kind not in KINDS:
         errors["kind"] = f"Must be one of: {', '.join(KINDS)}."
-    elif kind == "fixed_amount" and value <= 0:
-        errors["value"] = "Must be more than 0."
-    elif kind == "percentage" and not 0 < value <= 100:
-        errors["value"] = "Must be more than 0 and at most 100."
-    elif kind == "free_shipping" and value != 0:
-        errors["value"] = "Must be 0 for free shipping."
+    elif problem := coupon_value_problem(kind, value, currency):
+        errors["value"] = problem
     if minimum_order is not None and minimum_order < 0:
         errors["minimum_order"] = "Must be 0 or more."
     if not 1 <= validity_days <= MAX_VALIDITY_DAYS:
@@ -73,9 +100,9 @@ def _coupon_errors(
     return errors
 
 
-def validate_reward(reward: RewardDef) -> None:
-    """Raise InvalidInput with one message per faulty field."""
-    errors = _coupon_errors(reward.kind, reward.value, reward.minimum_order, reward.validity_days)
+def validate_reward(reward: RewardDef, currency: str | None = None) -> None:
+    """Raise InvalidInput with one message per faulty field (`currency`: the shop's, see `coupon_value_problem`)."""
+    errors = _coupon_errors(reward.kind, reward.value, reward.minimum_order, reward.validity_days, currency)
     if not reward.name.strip():
         errors["name"] = "Must not be empty."
     if reward.points_cost <= 0:
@@ -84,9 +111,9 @@ def validate_reward(reward: RewardDef) -> None:
         raise InvalidInput("The reward is not valid.", errors=errors)
 
 
-def validate_next_purchase_rule(rule: NextPurchaseRule) -> None:
-    """Raise InvalidInput with one message per faulty field."""
-    errors = _coupon_errors(rule.kind, rule.value, rule.minimum_order, rule.validity_days)
+def validate_next_purchase_rule(rule: NextPurchaseRule, currency: str | None = None) -> None:
+    """Raise InvalidInput with one message per faulty field (`currency`: the shop's, see `coupon_value_problem`)."""
+    errors = _coupon_errors(rule.kind, rule.value, rule.minimum_order, rule.validity_days, currency)
     if rule.mode not in MODES:
         errors["mode"] = f"Must be one of: {', '.join(MODES)}."
     if rule.threshold < 0:

@@ -37,6 +37,8 @@ EXACT: dict[str, str] = {
     "Must be more than 0 and at most 100.": "Muss größer als 0 und höchstens 100 sein.",
     "Must be 0 for free shipping.": "Muss bei Gratisversand 0 sein.",
     "A percentage is at most 100.": "Ein Prozentsatz darf höchstens 100 sein.",
+    "At most 10,000: a larger coupon is most likely a typing slip.":
+        "Höchstens 10.000: ein höherer Gutschein ist vermutlich ein Tippfehler.",
     "required": "Pflichtfeld: bitte ausfüllen.",
     "Must not be empty.": "Darf nicht leer sein.",
     "Keys must be unique.": "Schlüssel müssen eindeutig sein.",

@@ -13,6 +13,7 @@ from typing import Any
 from app.domain.email_texts import text_problems
 from app.domain.errors import InvalidInput
 from app.domain.money import to_decimal
+from app.domain.rewards import IMPLAUSIBLE_AMOUNT, is_plausible_coupon_amount
 from app.i18n import LOCALES, pick_locale
 
 ACTIONS = ("bonus", "coupon", "message")
@@ -24,8 +25,9 @@ NOT_TEXTS = "A text, or one text per language: {\"de\": …, \"en\": …}."
 MAX_AMOUNT = Decimal(10_000_000)  # a coupon's value or minimum order, as in the reward catalogue: inside NUMERIC(14,2)
 
 
-def check_params(action: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The action's parameters as stored, or InvalidInput naming each field that is wrong."""
+def check_params(action: str, params: dict[str, Any], currency: str | None = None) -> dict[str, Any]:
+    """The action's parameters as stored, or InvalidInput naming each field that is wrong (`currency`: the shop's,
+    to refuse a coupon amount no shop means, see `is_plausible_coupon_amount`)."""
     if action not in ACTIONS:
         raise InvalidInput("unknown action", errors={"action": [f"one of {', '.join(ACTIONS)}"]})
     if action == "bonus":
@@ -34,7 +36,7 @@ def check_params(action: str, params: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInput("bonus points?", errors={"points": ["a whole number from 1 to 1000000"]})
         return {"points": points, "reason": str(params.get("reason") or "campaign")[:200]}
     if action == "coupon":
-        return _coupon_terms(params)
+        return _coupon_terms(params, currency)
     return message_texts(params.get("subject"), params.get("body"), required=True)
 
 
@@ -115,7 +117,7 @@ def _per_language(field: str, value: Any, message: str = "The email texts are no
     return {locale: text.strip()[: LIMITS[field]] for locale, text in value.items() if text.strip()}
 
 
-def _coupon_terms(params: dict[str, Any]) -> dict[str, Any]:
+def _coupon_terms(params: dict[str, Any], currency: str | None) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     kind = params.get("kind")
     if kind not in COUPON_KINDS:
@@ -130,6 +132,8 @@ def _coupon_terms(params: dict[str, Any]) -> dict[str, Any]:
         errors["value"] = ["A percentage is at most 100."]
     elif value > MAX_AMOUNT:
         errors["value"] = [f"Must be less than or equal to {MAX_AMOUNT}."]
+    elif kind == "fixed_amount" and not is_plausible_coupon_amount(value, currency):
+        errors["value"] = [IMPLAUSIBLE_AMOUNT]
     if params.get("minimum_order") and (minimum is None or not 0 <= minimum <= MAX_AMOUNT):
         errors["minimum_order"] = [f"Must be between 0 and {MAX_AMOUNT}."]
     days = params.get("validity_days", 30)

@@ -104,8 +104,9 @@ def create_campaign(
         definition = parse_segment(segment)
     except InvalidInput as exc:
         raise InvalidInput(str(exc), errors={"segment": exc.errors}) from None
-    checked = check_params(action, params)
     with uow:
+        shop = uow.session.get(Shop, shop_id)
+        checked = check_params(action, params, shop.currency if shop is not None else None)
         tune_for_analytics(uow.session)
         total = segment_size(uow.session, shop_id, definition, _shares(uow.session, shop_id))
         campaign = Campaign(

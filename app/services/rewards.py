@@ -69,10 +69,15 @@ def list_rewards(uow: UnitOfWork, shop_id: int) -> list[Reward]:
         ))
 
 
+def _currency(session: Session, shop_id: int) -> str | None:
+    shop = session.get(Shop, shop_id)
+    return shop.currency if shop is not None else None
+
+
 def create_reward(uow: UnitOfWork, shop_id: int, fields: RewardFields, now: datetime) -> Reward:
-    """Add a reward to the catalogue (validated: 422 with per-field errors)."""
-    validate_reward(_definition(fields))
+    """Add a reward to the catalogue (validated in the shop's currency: 422 with per-field errors)."""
     with uow:
+        validate_reward(_definition(fields), _currency(uow.session, shop_id))
         reward = Reward(shop_id=shop_id, created_at=now, updated_at=now, **asdict(fields))
         uow.session.add(reward)
         uow.commit()
@@ -80,9 +85,9 @@ def create_reward(uow: UnitOfWork, shop_id: int, fields: RewardFields, now: date
 
 
 def update_reward(uow: UnitOfWork, shop_id: int, reward_id: int, fields: RewardFields, now: datetime) -> Reward:
-    """Change a reward; coupons already issued keep the terms they were issued with."""
-    validate_reward(_definition(fields))
+    """Change a reward (validated as a new one); coupons already issued keep the terms they were issued with."""
     with uow:
+        validate_reward(_definition(fields), _currency(uow.session, shop_id))
         reward = _get(uow.session, shop_id, reward_id)
         for name, value in asdict(fields).items():
             setattr(reward, name, value)
@@ -148,7 +153,7 @@ def save_reward_settings(uow: UnitOfWork, shop_id: int, values: dict[str, Any], 
             if name in values:
                 setattr(row, name, values[name])
         try:
-            validate_next_purchase_rule(next_purchase_rule(row))
+            validate_next_purchase_rule(next_purchase_rule(row), _currency(uow.session, shop_id))
         except InvalidInput as exc:  # the rule's fields are prefixed in the settings
             raise InvalidInput(str(exc), errors={f"next_purchase_{k}": v for k, v in exc.errors.items()}) from exc
         row.updated_at = now

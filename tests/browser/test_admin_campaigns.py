@@ -43,7 +43,7 @@ def test_a_coupon_campaign_is_started_from_the_form_and_issues_its_coupons(  # t
 
     [campaign] = campaigns_of(container, shopify_shop)
     params = campaign["params"]
-    assert (campaign["action"], params["kind"], params["value"]) == ("coupon", "fixed_amount", "10")
+    assert (campaign["action"], params["kind"], params["value"]) == ("coupon", "fixed_amount", "10.00")
     expect(page.get_by_test_id(f"campaign-{campaign['id']}")).to_contain_text("Gutschein")
     assert page.locator(".la-field-error").count() == 0
     run_campaigns(container.uow, container.clock.now())

@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.domain.rewards import coupon_label, format_money
+from app.domain.errors import InvalidInput
+from app.domain.rewards import IMPLAUSIBLE_AMOUNT, coupon_label, format_money, is_plausible_coupon_amount
 from app.i18n import translate
-from app.models import ReferralSettings
+from app.models import ReferralSettings, Shop
 from app.repositories.shop_settings import settings_row
 from app.uow import UnitOfWork
 
@@ -78,9 +79,23 @@ def referral_config(session: Session, shop_id: int) -> ReferralConfig:
     return ReferralConfig(**{name: getattr(row, name) for name in ReferralConfig.__dataclass_fields__})
 
 
+def implausible_coupons(values: ReferralConfig, currency: str | None) -> dict[str, list[str]]:
+    """The coupon amounts no shop means (see `is_plausible_coupon_amount`), by field: the friend's welcome coupon,
+    and the referrer's when the referrer gets one."""
+    coupons = [("friend", values.friend_coupon_kind, values.friend_coupon_value)]
+    if values.referrer_reward == "coupon":
+        coupons.append(("referrer", values.referrer_coupon_kind, values.referrer_coupon_value))
+    return {f"{who}_coupon_value": [IMPLAUSIBLE_AMOUNT] for who, kind, value in coupons
+            if kind == "fixed_amount" and not is_plausible_coupon_amount(value, currency)}
+
+
 def save_settings(uow: UnitOfWork, shop_id: int, values: ReferralConfig, now: datetime) -> ReferralConfig:
-    """Store the shop's referral settings (admin page)."""
+    """Store the shop's referral settings (admin page); an implausible coupon amount is a 422 at its field."""
     with uow:
+        shop = uow.session.get(Shop, shop_id)
+        errors = implausible_coupons(values, shop.currency if shop is not None else None)
+        if errors:
+            raise InvalidInput("The input is not valid.", errors=errors)
         row = uow.session.get(ReferralSettings, shop_id) or ReferralSettings(shop_id=shop_id, extra={})
         for name, value in values.to_dict().items():
             setattr(row, name, value)

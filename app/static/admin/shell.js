@@ -254,8 +254,16 @@
     };
   }
 
+  const helperMakers = [];
+
+  /** More helpers for every ctx, from a script loaded after the shell (tabs/00-form-helpers.js: number fields,
+   *  buttons that send once): `make(ctx)` returns them. */
+  function registerHelpers(make) {
+    helperMakers.push(make);
+  }
+
   function ctx() {
-    return {
+    const base = {
       api, download, h, t, fieldErrors, toast, money, number, percent, actorLabel, date, day, chart, errorText, latestOnly,
       locale: state.locale, shop: state.shop, actor: state.actor, refreshConnection,
       openMember: (id) => navigate(`members/${id}`),
@@ -263,6 +271,8 @@
       memberSections: () => sortedByOrder(memberSections),
       renderMemberSections,
     };
+    for (const make of helperMakers) Object.assign(base, make(base));
+    return base;
   }
 
   function sortedByOrder(list) {
@@ -474,6 +484,6 @@
   }
 
   window.LoyaltyAdmin = Object.assign(window.LoyaltyAdmin || {}, {
-    registerTab, registerMemberSection, start, ctx, h,
+    registerTab, registerMemberSection, registerHelpers, start, ctx, h,
   });
 })();

@@ -202,27 +202,30 @@
   function settingsForm(ctx, reload) {
     const form = ctx.h("form", { class: "la-card la-row", "data-testid": "analytics-settings", novalidate: true });
     ctx.api("/admin/api/analytics/settings").then((s) => {
-      const input = (name, label, value, step) => ctx.h("div", { class: "la-field" }, ctx.h("label", { for: `as-${name}` }, label),
-        ctx.h("input", { id: `as-${name}`, name, type: "number", step, value: value === null ? "" : value, "data-testid": `as-${name}` }));
+      const input = (name, label, value, kind) => ctx.h("div", { class: "la-field" }, ctx.h("label", { for: `as-${name}` }, label),
+        ctx.numberInput(kind, { id: `as-${name}`, name, value, "data-testid": `as-${name}` }));
       form.append(
-        input("churn_window_days", ctx.t("Verloren nach (Tagen ohne Bestellung)", "Lost after (days without an order)"), s.churn_window_days, "1"),
-        input("acquisition_cost", ctx.t("Kundengewinnungskosten", "Acquisition cost per customer"), s.acquisition_cost, "0.01"),
-        input("a_share", ctx.t("A-Kunden: Umsatzanteil (%)", "A customers: revenue share (%)"), asPercent(s.a_share), "1"),
-        input("b_share", ctx.t("A+B-Kunden: Umsatzanteil (%)", "A+B customers: revenue share (%)"), asPercent(s.b_share), "1"),
+        input("churn_window_days", ctx.t("Verloren nach (Tagen ohne Bestellung)", "Lost after (days without an order)"), s.churn_window_days, "integer"),
+        input("acquisition_cost", ctx.t("Kundengewinnungskosten", "Acquisition cost per customer"), s.acquisition_cost, "money"),
+        input("a_share", ctx.t("A-Kunden: Umsatzanteil (%)", "A customers: revenue share (%)"), asPercent(s.a_share), "decimal"),
+        input("b_share", ctx.t("A+B-Kunden: Umsatzanteil (%)", "A+B customers: revenue share (%)"), asPercent(s.b_share), "decimal"),
         ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "as-save" }, ctx.t("Speichern", "Save")));
     });
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const wrong = shareErrors(form, ctx);
+    ctx.onSubmit(form, async () => {
+      let values;
+      try {
+        values = ctx.numbers(form);
+      } catch (error) {
+        ctx.fieldErrors(form, error.body.errors);
+        ctx.toast(ctx.errorText(error), "error");
+        return;
+      }
+      const wrong = shareErrors(values, ctx);
       ctx.fieldErrors(form, wrong);
       if (Object.keys(wrong).length) return;
-      const body = {};
-      for (const name of ["churn_window_days", "acquisition_cost", "a_share", "b_share"]) {
-        const value = form.elements[name].value;
-        if (name === "churn_window_days") body[name] = Number(value);
-        else if (value === "") body[name] = null;
-        else body[name] = name.endsWith("_share") ? String(Number(value) / 100) : value;
-      }
+      const body = { churn_window_days: values.churn_window_days, acquisition_cost: values.acquisition_cost };
+      // the shares as the API keeps them: fractions ("0.8" for 80 %), as exact strings
+      for (const name of ["a_share", "b_share"]) body[name] = values[name] === null ? null : String(Number(values[name]) / 100);
       try {
         await ctx.api("/admin/api/analytics/settings", { method: "PUT", body });
         ctx.fieldErrors(form, {});
@@ -238,18 +241,17 @@
 
   /** The shares' bounds checked in the unit the merchant types (%): the API's messages speak of fractions
    *  ("between 0.05 and 0.99"), which would not match a field that shows 80 for 0.80. */
-  function shareErrors(form, ctx) {
+  function shareErrors(values, ctx) {
     const errors = {};
     for (const [name, low, high] of SHARE_BOUNDS) {
-      const raw = form.elements[name] ? form.elements[name].value : "";
-      const value = Number(raw);
-      if (raw === "" || (value >= low && value <= high)) continue;
+      const value = Number(values[name]);
+      if (values[name] === null || values[name] === undefined || (value >= low && value <= high)) continue;
       errors[name] = [ctx.t(`Muss zwischen ${ctx.number(low)} und ${ctx.number(high)} % liegen.`,
         `Must be between ${ctx.number(low)} and ${ctx.number(high)} %.`)];
     }
-    const a = Number(form.elements.a_share && form.elements.a_share.value);
-    const b = Number(form.elements.b_share && form.elements.b_share.value);
-    if (!errors.a_share && !errors.b_share && form.elements.b_share.value !== "" && b <= a) {
+    const a = Number(values.a_share);
+    const b = Number(values.b_share);
+    if (!errors.a_share && !errors.b_share && values.b_share !== null && values.b_share !== undefined && b <= a) {
       errors.b_share = [ctx.t("Muss größer als der Anteil der A-Kunden sein.", "Must be larger than the A customers' share.")];
     }
     return errors;

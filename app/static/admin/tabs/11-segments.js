@@ -12,8 +12,8 @@
   const FILTERS = [
     ["last_order_after", "date", "Letzte Bestellung nach", "Last order after"],
     ["last_order_before", "date", "Letzte Bestellung vor", "Last order before"],
-    ["min_orders", "number", "Mindestens Bestellungen", "Orders at least"],
-    ["min_spend", "number", "Umsatz mindestens", "Spend at least"],
+    ["min_orders", "integer", "Mindestens Bestellungen", "Orders at least"],
+    ["min_spend", "money", "Umsatz mindestens", "Spend at least"],
   ];
 
   /** A segment chooser; `.query()` gives the URL parameters of the chosen segment, `.value()` the JSON form.
@@ -28,8 +28,9 @@
         .map(([v, de, en]) => ctx.h("option", { value: v, disabled: v === "tier" && noTiers }, ctx.t(de, en))));
     const value = ctx.h("select", { name: "value", "data-testid": `${testid}-value`, "aria-label": ctx.t("Gruppe", "Group") });
     const filters = ctx.h("div", { class: "la-row" }, FILTERS.map(([name, type, de, en]) =>
-      ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t(de, en)),
-        ctx.h("input", { name, type, step: type === "number" ? "any" : undefined, "data-testid": `${testid}-${name}` }))));
+      ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t(de, en)), type === "date"
+        ? ctx.h("input", { name, type, "data-testid": `${testid}-${name}` })
+        : ctx.numberInput(type, { name, "data-testid": `${testid}-${name}` }))));
     const options = { abc: overview.abc, rfm: overview.rfm, tier: overview.tiers };
     const refresh = () => {
       const list = options[kind.value] || [];
@@ -42,13 +43,15 @@
     refresh();
     const el = ctx.h("div", { class: "la-row" }, ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t("Segment", "Segment")), kind),
       ctx.h("div", { class: "la-field" }, value), filters);
+    // throws (ctx.numbers) when a filter's number field holds no number: the caller's error path marks it
     const valueOf = () => {
       const out = { kind: kind.value };
       if (kind.value in options) out.value = value.value;
       if (kind.value === "filter") {
-        for (const [name] of FILTERS) {
-          const input = filters.querySelector(`[name="${name}"]`);
-          if (input.value !== "") out[name] = input.type === "number" && name === "min_orders" ? Number(input.value) : input.value;
+        const numbers = ctx.numbers(filters);
+        for (const [name, type] of FILTERS) {
+          const given = type === "date" ? filters.querySelector(`[name="${name}"]`).value : numbers[name];
+          if (given !== "" && given !== null) out[name] = given;
         }
       }
       return out;
@@ -121,16 +124,18 @@
   function actionFields(ctx) {
     const field = (name, label, attrs) => ctx.h("div", { class: "la-field" }, ctx.h("label", {}, label),
       ctx.h(attrs.tag || "input", Object.assign({ name, "data-testid": `campaign-${name}` }, attrs, { tag: undefined })));
+    const numberField = (kind, name, label, value) => ctx.h("div", { class: "la-field" }, ctx.h("label", {}, label),
+      ctx.numberInput(kind, { name, value, "data-testid": `campaign-${name}` }));
     const groups = {
-      bonus: [field("points", ctx.t("Bonuspunkte je Mitglied", "Bonus points per member"), { type: "number", step: "1", value: "100" })],
+      bonus: [numberField("integer", "points", ctx.t("Bonuspunkte je Mitglied", "Bonus points per member"), 100)],
       coupon: [
         ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t("Gutscheinart", "Coupon type")),
           ctx.h("select", { name: "coupon_kind", "data-testid": "campaign-coupon_kind" },
             [["percentage", "Prozent", "Percent"], ["fixed_amount", "Betrag", "Amount"], ["free_shipping", "Gratisversand", "Free shipping"]]
               .map(([v, de, en]) => ctx.h("option", { value: v }, ctx.t(de, en))))),
         // coupon_kind and coupon_value: the segment picker in the same form has `kind` and `value` already
-        field("coupon_value", ctx.t("Wert", "Value"), { type: "number", step: "0.01", value: "10" }),
-        field("validity_days", ctx.t("Gültig (Tage)", "Valid (days)"), { type: "number", step: "1", value: "30" }),
+        numberField("money", "coupon_value", ctx.t("Wert", "Value"), "10"),
+        numberField("integer", "validity_days", ctx.t("Gültig (Tage)", "Valid (days)"), 30),
         // what shoppers read in My rewards and the coupon's email; empty: what the coupon gives ("10 % Rabatt")
         ...languagesOf(ctx).map(([code, de, en]) => field(`title.${code}`, ctx.t(`Titel für Kunden (${de})`, `Title shoppers see (${en})`),
           { type: "text", size: "28", lang: code, "data-testid": `campaign-title-${code}`,
@@ -219,11 +224,15 @@
     return el;
   }
 
-  function paramsOf(form, action) {
+  /** The action's parameters; throws (ctx.numbers) when a number field holds no number. */
+  function paramsOf(ctx, form, action) {
     const v = (name) => form.elements[name].value;
-    if (action === "bonus") return { points: Number(v("points")) };
+    const params = form.querySelector(".la-row[data-testid=campaign-params]");
+    if (action === "bonus") return { points: ctx.numbers(params).points };
     if (action === "coupon") {
-      return { kind: v("coupon_kind"), value: v("coupon_value"), validity_days: Number(v("validity_days")),
+      const numbers = ctx.numbers(params);
+      return { kind: v("coupon_kind"), value: numbers.coupon_value,
+        validity_days: numbers.validity_days,
         title: Object.fromEntries(LANGUAGES.map(([code]) => [code, v(`title.${code}`)])) };
     }
     return form.querySelector('[data-testid="campaign-message"]').texts();
@@ -260,7 +269,8 @@
       ctx.h("td", { style: WORDS }, ctx.t(`${ok} ok, ${skipped} übersprungen, ${failed} fehlgeschlagen`, `${ok} ok, ${skipped} skipped, ${failed} failed`)),
       ctx.h("td", { title: c.started_by }, ctx.actorLabel(c.started_by)), ctx.h("td", { style: WORDS }, ctx.date(c.created_at)),
       ctx.h("td", { style: WORDS }, c.status === "queued" || c.status === "running"
-        ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `campaign-${c.id}-cancel`, onclick: onCancel }, ctx.t("Abbrechen", "Cancel"))
+        ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `campaign-${c.id}-cancel`,
+          onclick: (event) => ctx.pending(event.currentTarget, onCancel) }, ctx.t("Abbrechen", "Cancel"))
         : null));
   }
 
@@ -285,7 +295,7 @@
     const action = ctx.h("select", { name: "action", "data-testid": "campaign-action" },
       [["bonus", "Bonuspunkte", "Bonus points"], ["coupon", "Gutschein", "Coupon"], ["message", "Nachricht (mit Einwilligung)", "Message (with consent)"]]
         .map(([v, de, en]) => ctx.h("option", { value: v }, ctx.t(de, en))));
-    const params = ctx.h("div", { class: "la-row" });
+    const params = ctx.h("div", { class: "la-row", "data-testid": "campaign-params" });
     const switchAction = () => {
       params.replaceChildren(...groups[action.value]);
       if (action.value === "message") groups.message[0].check();
@@ -338,7 +348,7 @@
       confirmSlot.replaceChildren();  // one confirmation starts one campaign, however often it is clicked
       try {
         await ctx.api("/admin/api/campaigns", { method: "POST", body: { name: form.elements.name.value,
-          segment: picker.value(), action: action.value, params: paramsOf(form, action.value) } });
+          segment: picker.value(), action: action.value, params: paramsOf(ctx, form, action.value) } });
         ctx.fieldErrors(form, {});
         ctx.toast(ctx.t("Kampagne gestartet", "Campaign started"));
         await refresh();
@@ -351,18 +361,18 @@
       picker.el, ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t("Aktion", "Action")), action), params,
       ctx.h("div", { class: "la-row" },
         ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "campaign-preview",
-          onclick: () => count().catch(countFailed) }, ctx.t("Vorschau", "Preview")),
+          onclick: (event) => ctx.pending(event.currentTarget, () => count().catch(countFailed)) }, ctx.t("Vorschau", "Preview")),
         ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "campaign-run" }, ctx.t("Starten", "Run")), preview),
       confirmSlot);
     // A confirmation speaks for the form as it was: any edit withdraws it.
     form.addEventListener("input", () => confirmSlot.replaceChildren());
     form.addEventListener("change", () => confirmSlot.replaceChildren());
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    ctx.onSubmit(form, async () => {
       // a message whose texts the preview refuses would be refused by the start: no confirmation for it
       if (action.value === "message" && !(await groups.message[0].check())) return;
       let reach;
       try {
+        paramsOf(ctx, form, action.value);  // a number field that holds no number: marked now, not after the confirmation
         reach = await count();
       } catch (e) {
         countFailed(e);
@@ -373,7 +383,8 @@
       confirmSlot.replaceChildren(ctx.h("div", { class: "la-card", role: "group", "data-testid": "campaign-confirm" },
         ctx.h("p", { "data-testid": "campaign-confirm-text" }, ctx.t(`Diese Kampagne erreicht ${reachText(ctx, reach)}. Jetzt starten?`,
           `This campaign reaches ${reachText(ctx, reach)}. Run it now?`)),
-        ctx.h("button", { type: "button", class: "la-primary", "data-testid": "campaign-confirm-run", onclick: run }, ctx.t("Ja, starten", "Yes, run it")),
+        ctx.h("button", { type: "button", class: "la-primary", "data-testid": "campaign-confirm-run",
+          onclick: (event) => ctx.pending(event.currentTarget, run) }, ctx.t("Ja, starten", "Yes, run it")),
         ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "campaign-confirm-cancel",
           onclick: () => confirmSlot.replaceChildren() }, ctx.t("Abbrechen", "Cancel"))));
     });

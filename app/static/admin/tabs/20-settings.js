@@ -3,23 +3,23 @@
   "use strict";
 
   const FIELDS = [
-    { name: "points_per_unit", type: "number", step: "0.01",
+    { name: "points_per_unit", type: "decimal",
       label: ["Punkte je Währungseinheit", "Points per currency unit"],
       hint: ["z. B. 1 Punkt je 1 € Umsatz", "e.g. 1 point per 1 € spent"] },
     { name: "include_shipping", type: "checkbox", label: ["Versandkosten zählen mit", "Shipping counts"] },
     { name: "include_tax", type: "checkbox", label: ["Steuern zählen mit", "Tax counts"] },
     { name: "rounding", type: "select", label: ["Rundung", "Rounding"],
       options: [["down", "abrunden", "round down"], ["nearest", "kaufmännisch", "nearest"], ["up", "aufrunden", "round up"]] },
-    { name: "point_value_points", type: "number", step: "1", label: ["Punktwert: Punkte", "Point value: points"] },
-    { name: "point_value_amount", type: "number", step: "0.01", label: ["… sind so viel wert", "… are worth"],
+    { name: "point_value_points", type: "integer", label: ["Punktwert: Punkte", "Point value: points"] },
+    { name: "point_value_amount", type: "money", label: ["… sind so viel wert", "… are worth"],
       hint: ["z. B. 100 Punkte = 1,00 €", "e.g. 100 points = 1.00 €"] },
-    { name: "pending_days", type: "number", step: "1", label: ["Wartezeit (Tage)", "Pending period (days)"],
+    { name: "pending_days", type: "integer", label: ["Wartezeit (Tage)", "Pending period (days)"],
       hint: ["Punkte werden erst nach dieser Zeit einlösbar (Rückgabefrist).", "Points become spendable after this period (return window)."] },
     { name: "expiry_policy", type: "select", label: ["Verfall", "Expiry"],
       options: [["never", "nie", "never"], ["per_lot", "je Gutschrift nach Monaten", "per credit after months"],
         ["inactivity", "nach Inaktivität", "after inactivity"]] },
-    { name: "expiry_months", type: "number", step: "1", label: ["Verfall nach (Monaten)", "Expire after (months)"] },
-    { name: "expiry_reminder_days", type: "number", step: "1",
+    { name: "expiry_months", type: "integer", label: ["Verfall nach (Monaten)", "Expire after (months)"] },
+    { name: "expiry_reminder_days", type: "integer",
       label: ["Erinnerung vor Verfall (Tage)", "Reminder before expiry (days)"] },
     { name: "locale", type: "select", label: ["Sprache des Shops", "Shop language"],
       options: [["de", "Deutsch", "German"], ["en", "Englisch", "English"]] },
@@ -37,19 +37,19 @@
       input = ctx.h("select", { id, name: spec.name, "data-testid": id },
         spec.options.map(([v, de, en]) => ctx.h("option", { value: v, selected: String(value) === v }, ctx.t(de, en))));
     } else {
-      input = ctx.h("input", { type: "number", step: spec.step, id, name: spec.name, value: value, "data-testid": id });
+      input = ctx.numberInput(spec.type, { id, name: spec.name, value, "data-testid": id });
     }
     return ctx.h("div", { class: "la-field" }, ctx.h("label", { for: id }, label), input,
       spec.hint ? ctx.h("span", { class: "la-hint" }, ctx.t(spec.hint[0], spec.hint[1])) : null);
   }
 
-  function collect(form) {
-    const body = {};
+  /** The form as the API takes it; throws (ctx.numbers) when a number field holds no number. */
+  function collect(form, ctx) {
+    const body = ctx.numbers(form);
     for (const spec of FIELDS) {
       const input = form.elements[spec.name];
       if (spec.type === "checkbox") body[spec.name] = input.checked;
-      else if (spec.type === "number" && spec.step === "1") body[spec.name] = input.value === "" ? null : Number(input.value);
-      else body[spec.name] = input.value;
+      else if (spec.type === "select") body[spec.name] = input.value;
     }
     return body;
   }
@@ -60,11 +60,10 @@
       ctx.h("h2", {}, ctx.t("Punkte sammeln und einlösen", "Earning and redeeming points")),
       FIELDS.map((spec) => field(spec, settings[spec.name], ctx)),
       ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "settings-save" }, ctx.t("Speichern", "Save")));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    ctx.onSubmit(form, async () => {
       ctx.fieldErrors(form, {});
       try {
-        await ctx.api("/admin/api/settings", { method: "PUT", body: collect(form) });
+        await ctx.api("/admin/api/settings", { method: "PUT", body: collect(form, ctx) });
         ctx.toast(ctx.t("Einstellungen gespeichert.", "Settings saved."));
       } catch (error) {
         if (error.status === 422) ctx.fieldErrors(form, error.body.errors || {});

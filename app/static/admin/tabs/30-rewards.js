@@ -28,6 +28,17 @@
     return ctx.h("input", Object.assign({ name, id: `rw-${name}`, value: value ?? "", "data-testid": `rw-${name}` }, attrs));
   }
 
+  /** A number field (ctx.numberInput: "7,50" in German) named and labelled like the tab's other inputs. */
+  function numberField(ctx, kind, name, value, attrs = {}) {
+    return ctx.numberInput(kind, Object.assign({ name, id: `rw-${name}`, value, "data-testid": `rw-${name}` }, attrs));
+  }
+
+  /** What a reward or coupon gives, as the list shows it: "7,50 €", "10 %", "Gratisversand". */
+  function valueText(ctx, kind, value) {
+    if (kind === "free_shipping") return ctx.t("Gratisversand", "Free shipping");
+    return kind === "percentage" ? ctx.percent(value, 2) : ctx.money(value);
+  }
+
   function select(ctx, name, value, options) {
     return ctx.h("select", { name, id: `rw-${name}`, "data-testid": `rw-${name}` },
       options.map(([v, de, en]) => ctx.h("option", { value: v, selected: String(value ?? "") === String(v) }, ctx.t(de, en))));
@@ -46,10 +57,12 @@
     return ctx.h("div", { class: "la-field" }, ctx.h("label", { for: control.id }, ctx.t(de, en)), control);
   }
 
-  async function handle(ctx, form, promise, okText) {
+  /** Send what `request()` sends (it reads the form, so a number field that holds no number is marked like a
+   *  refused field and nothing is sent); toast the outcome. */
+  async function handle(ctx, form, request, okText) {
     ctx.fieldErrors(form, {});
     try {
-      const result = await promise;
+      const result = await request();
       if (okText) ctx.toast(okText);
       return result;
     } catch (error) {
@@ -95,19 +108,21 @@
     return name || perks.length ? Object.assign(kept, { [other]: { name, perks } }) : kept;
   }
 
-  function tierRow(ctx, tier, i, rewards, onRemove) {
+  /** One tier's fields; `amountKind` is how its threshold reads: "money" (net spend) or "decimal" (points). */
+  function tierRow(ctx, tier, i, rewards, amountKind, onRemove) {
     const rewardOptions = [["", "– kein Gutschein –", "– no coupon –"]].concat(
       rewards.filter((r) => r.active).map((r) => [String(r.id), r.label, r.label]));
     const p = `tiers.${i}`;
+    const typed = tier.typed || {};  // the texts in the number fields while rows are added or removed
     return ctx.h("fieldset", { class: "la-card la-tier", "data-testid": `tier-row-${i}` },
       ctx.h("legend", {}, ctx.t(`Stufe ${i + 1}`, `Tier ${i + 1}`)),
       labelled(ctx, "Schlüssel", "Key", input(ctx, `${p}.key`, tier.key)),
       labelled(ctx, "Name", "Name", input(ctx, `${p}.name`, tier.name)),
-      labelled(ctx, "Schwelle", "Threshold", input(ctx, `${p}.threshold`, tier.threshold, { type: "number", step: "0.01", min: "0" })),
+      labelled(ctx, "Schwelle", "Threshold", numberField(ctx, amountKind, `${p}.threshold`, tier.threshold, { text: typed.threshold })),
       labelled(ctx, "Punkte-Multiplikator", "Points multiplier",
-        input(ctx, `${p}.multiplier`, tier.multiplier ?? "1", { type: "number", step: "0.05", min: "1" })),
+        numberField(ctx, "decimal", `${p}.multiplier`, tier.multiplier ?? "1", { text: typed.multiplier })),
       labelled(ctx, "Bonuspunkte beim Aufstieg", "Bonus points on entry",
-        input(ctx, `${p}.entry_bonus_points`, tier.entry_bonus_points ?? 0, { type: "number", step: "1", min: "0" })),
+        numberField(ctx, "integer", `${p}.entry_bonus_points`, tier.entry_bonus_points ?? 0, { text: typed.entry_bonus_points })),
       labelled(ctx, "Gutschein beim Aufstieg", "Coupon on entry",
         select(ctx, `${p}.entry_coupon_reward_id`, tier.entry_coupon_reward_id ?? "", rewardOptions)),
       labelled(ctx, "Vorteile (eine Zeile je Vorteil)", "Perks (one per line)",
@@ -117,21 +132,32 @@
         ctx.t("Stufe entfernen", "Remove tier")));
   }
 
-  function readProgram(form, current, other) {
+  const TIER_NUMBERS = ["threshold", "multiplier", "entry_bonus_points"];
+
+  /** The programme in the form. `numbers` (ctx.numbers of the form) gives the number fields' values; without it
+   *  (rows are being added or removed) each tier keeps the texts typed into them, to be shown again as typed. */
+  function readProgram(form, current, other, numbers) {
     const value = (name) => form.elements[name] ? form.elements[name].value : "";
     const tiers = [];
     for (let i = 0; i < current.length; i += 1) {
       const p = `tiers.${i}`;
       const reward = value(`${p}.entry_coupon_reward_id`);
-      tiers.push({
-        key: value(`${p}.key`).trim(), name: value(`${p}.name`).trim(), threshold: value(`${p}.threshold`) || "0",
-        multiplier: value(`${p}.multiplier`) || "1", entry_bonus_points: Number(value(`${p}.entry_bonus_points`) || 0),
+      const tier = {
+        key: value(`${p}.key`).trim(), name: value(`${p}.name`).trim(),
         entry_coupon_reward_id: reward ? Number(reward) : null,
         perks: value(`${p}.perks`).split("\n").map((s) => s.trim()).filter(Boolean),
         translations: readTranslations(value, p, other, current[i].translations),
-      });
+      };
+      if (numbers) {
+        tier.threshold = numbers[`${p}.threshold`] ?? "0";
+        tier.multiplier = numbers[`${p}.multiplier`] ?? "1";
+        tier.entry_bonus_points = numbers[`${p}.entry_bonus_points`] ?? 0;
+      } else {
+        tier.typed = Object.fromEntries(TIER_NUMBERS.map((name) => [name, value(`${p}.${name}`)]));
+      }
+      tiers.push(tier);
     }
-    return { basis: value("basis"), period: value("period"), grace_days: Number(value("grace_days") || 0), tiers };
+    return { basis: value("basis"), period: value("period"), grace_days: numbers ? numbers.grace_days ?? 0 : 0, tiers };
   }
 
   function previewTable(ctx, preview) {
@@ -167,22 +193,25 @@
         [["lifetime", "gesamte Mitgliedschaft", "Lifetime"], ["calendar_year", "Kalenderjahr", "Calendar year"],
           ["rolling_12m", "letzte 12 Monate", "Rolling 12 months"]])),
       labelled(ctx, "Kulanzzeit vor Abstufung (Tage)", "Grace period before a downgrade (days)",
-        input(ctx, "grace_days", program.grace_days, { type: "number", step: "1", min: "0" })),
+        numberField(ctx, "integer", "grace_days", program.grace_days)),
       rows,
       ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "tier-add", onclick: () => { sync(); tiers.push({ threshold: "0" }); draw(); } },
         ctx.t("Stufe hinzufügen", "Add tier")),
       ctx.h("div", { class: "la-row la-actions" },
-        ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "tiers-preview", onclick: preview }, ctx.t("Vorschau", "Preview")),
+        ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "tiers-preview",
+          onclick: (event) => ctx.pending(event.currentTarget, preview) }, ctx.t("Vorschau", "Preview")),
         save), saveHint, previewBox);
 
     function sync() { tiers = readProgram(form, tiers, otherLocale(ctx)).tiers; }
+    const programFromForm = () => readProgram(form, tiers, otherLocale(ctx), ctx.numbers(form));
     function dirty() { previewed = false; save.disabled = true; saveHint.hidden = false; }
     function draw() {
-      rows.replaceChildren(...tiers.map((tier, i) => tierRow(ctx, tier, i, rewards, () => { sync(); tiers.splice(i, 1); draw(); })));
+      const amountKind = form.elements.basis.value === "points" ? "decimal" : "money";
+      rows.replaceChildren(...tiers.map((tier, i) => tierRow(ctx, tier, i, rewards, amountKind, () => { sync(); tiers.splice(i, 1); draw(); })));
       dirty();
     }
     async function preview() {
-      const result = await handle(ctx, form, ctx.api("/admin/api/tiers/preview", { method: "POST", body: readProgram(form, tiers, otherLocale(ctx)) }));
+      const result = await handle(ctx, form, () => ctx.api("/admin/api/tiers/preview", { method: "POST", body: programFromForm() }));
       if (!result) return;
       previewBox.replaceChildren(previewTable(ctx, result));
       previewed = true;
@@ -190,10 +219,9 @@
       saveHint.hidden = true;
     }
     form.addEventListener("input", dirty);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    ctx.onSubmit(form, async () => {
       if (!previewed) return;
-      await handle(ctx, form, ctx.api("/admin/api/tiers", { method: "PUT", body: readProgram(form, tiers, otherLocale(ctx)) }),
+      await handle(ctx, form, () => ctx.api("/admin/api/tiers", { method: "PUT", body: programFromForm() }),
         ctx.t("Stufen gespeichert.", "Tiers saved."));
     });
     draw();
@@ -206,21 +234,24 @@
     const form = ctx.h("form", { class: "la-card", novalidate: true, "data-testid": "reward-form" },
       ctx.h("h3", {}, reward.id ? ctx.t("Prämie bearbeiten", "Edit reward") : ctx.t("Neue Prämie", "New reward")),
       labelled(ctx, "Art", "Kind", select(ctx, "kind", reward.kind || "fixed_amount", KINDS)),
-      labelled(ctx, "Wert (Betrag oder %)", "Value (amount or %)", input(ctx, "value", reward.value ?? "5.00", { type: "number", step: "0.01", min: "0" })),
-      labelled(ctx, "Punkte", "Points", input(ctx, "points_cost", reward.points_cost ?? 500, { type: "number", step: "1", min: "1" })),
-      labelled(ctx, "Mindestbestellwert", "Minimum order", input(ctx, "minimum_order", reward.minimum_order ?? "", { type: "number", step: "0.01", min: "0" })),
-      labelled(ctx, "Gültig (Tage)", "Valid (days)", input(ctx, "validity_days", reward.validity_days ?? 30, { type: "number", step: "1", min: "1" })),
+      labelled(ctx, "Wert (Betrag oder %)", "Value (amount or %)", numberField(ctx, "money", "value", reward.value ?? "5.00")),
+      labelled(ctx, "Punkte", "Points", numberField(ctx, "integer", "points_cost", reward.points_cost ?? 500)),
+      labelled(ctx, "Mindestbestellwert", "Minimum order", numberField(ctx, "money", "minimum_order", reward.minimum_order ?? "")),
+      labelled(ctx, "Gültig (Tage)", "Valid (days)", numberField(ctx, "integer", "validity_days", reward.validity_days ?? 30)),
       labelled(ctx, "Name (deutsch, optional)", "Name (German, optional)", input(ctx, "name_de", reward.name_de || "")),
       labelled(ctx, "Name (englisch, optional)", "Name (English, optional)", input(ctx, "name_en", reward.name_en || "")),
       ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "reward-save" }, ctx.t("Speichern", "Save")));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    ctx.onSubmit(form, async () => {
       const v = (name) => form.elements[name].value;
-      const body = { kind: v("kind"), value: v("kind") === "free_shipping" ? "0" : v("value"), points_cost: Number(v("points_cost")),
-        minimum_order: v("minimum_order") === "" ? null : v("minimum_order"), validity_days: Number(v("validity_days")),
-        name_de: v("name_de"), name_en: v("name_en"), active: reward.active ?? true };
+      const free = v("kind") === "free_shipping";
+      const body = () => {
+        // free shipping has no value: its hidden field is not read (nor refused)
+        const n = ctx.numbers([...form.querySelectorAll("input[data-number]")].filter((i) => !(free && i.name === "value")));
+        return { kind: v("kind"), value: free ? "0" : n.value, points_cost: n.points_cost, minimum_order: n.minimum_order,
+          validity_days: n.validity_days, name_de: v("name_de"), name_en: v("name_en"), active: reward.active ?? true };
+      };
       const path = reward.id ? `/admin/api/rewards/${reward.id}` : "/admin/api/rewards";
-      const saved = await handle(ctx, form, ctx.api(path, { method: reward.id ? "PUT" : "POST", body }),
+      const saved = await handle(ctx, form, () => ctx.api(path, { method: reward.id ? "PUT" : "POST", body: body() }),
         ctx.t("Prämie gespeichert.", "Reward saved."));
       if (saved) onSaved();
     });
@@ -231,25 +262,28 @@
   function renderCatalogue(el, ctx, rewards, reload) {
     const editor = ctx.h("div", {});
     const edit = (reward) => editor.replaceChildren(rewardForm(ctx, reward, reload));
+    // the value beside the name: a name the merchant chose ("Sommer-Gutschein") does not say what the code is worth
     const rows = rewards.map((r) => ctx.h("tr", { "data-testid": `reward-${r.id}`, class: r.active ? "" : "la-muted" },
-      ctx.h("td", {}, r.label), ctx.h("td", {}, ctx.number(r.points_cost)),
+      ctx.h("td", {}, r.label), ctx.h("td", { class: "la-nowrap", "data-testid": `reward-value-${r.id}` }, valueText(ctx, r.kind, r.value)),
+      ctx.h("td", {}, ctx.number(r.points_cost)),
       ctx.h("td", {}, r.minimum_order ? ctx.money(r.minimum_order) : "–"), ctx.h("td", {}, String(r.validity_days)),
       ctx.h("td", {}, r.active ? ctx.t("aktiv", "active") : ctx.t("inaktiv", "inactive")),
       ctx.h("td", {},
         ctx.h("button", { type: "button", class: "la-secondary", onclick: () => edit(r), "data-testid": `reward-edit-${r.id}` }, ctx.t("Bearbeiten", "Edit")),
-        r.active ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `reward-deactivate-${r.id}`, onclick: async () => {
-          try {
-            await ctx.api(`/admin/api/rewards/${r.id}`, { method: "DELETE" });
-            ctx.toast(ctx.t("Prämie deaktiviert.", "Reward deactivated."));
-            reload();
-          } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
-        } }, ctx.t("Deaktivieren", "Deactivate")) : null)));
+        r.active ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `reward-deactivate-${r.id}`,
+          onclick: (event) => ctx.pending(event.currentTarget, async () => {
+            try {
+              await ctx.api(`/admin/api/rewards/${r.id}`, { method: "DELETE" });
+              ctx.toast(ctx.t("Prämie deaktiviert.", "Reward deactivated."));
+              reload();
+            } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
+          }) }, ctx.t("Deaktivieren", "Deactivate")) : null)));
     el.appendChild(ctx.h("section", { class: "la-card", "data-testid": "rewards-catalogue" },
       ctx.h("h2", {}, ctx.t("Prämien", "Rewards")),
       ctx.h("table", { class: "la-table" },
-        ctx.h("thead", {}, ctx.h("tr", {}, [["Prämie", "Reward"], ["Punkte", "Points"], ["Mindestbestellwert", "Minimum order"],
+        ctx.h("thead", {}, ctx.h("tr", {}, [["Prämie", "Reward"], ["Wert", "Value"], ["Punkte", "Points"], ["Mindestbestellwert", "Minimum order"],
           ["Gültig (Tage)", "Valid (days)"], ["Status", "Status"], ["", ""]].map(([de, en]) => ctx.h("th", {}, ctx.t(de, en))))),
-        ctx.h("tbody", {}, rows.length ? rows : ctx.h("tr", {}, ctx.h("td", { colspan: "6", class: "la-muted", "data-testid": "rewards-empty" },
+        ctx.h("tbody", {}, rows.length ? rows : ctx.h("tr", {}, ctx.h("td", { colspan: "7", class: "la-muted", "data-testid": "rewards-empty" },
           ctx.t("Noch keine Prämien. Mit „Neue Prämie“ legen Sie die erste an.", "No rewards yet. Create the first with “New reward”."))))),
       ctx.h("button", { type: "button", class: "la-primary", "data-testid": "reward-new", onclick: () => edit({}) }, ctx.t("Neue Prämie", "New reward")),
       editor));
@@ -266,24 +300,26 @@
         ctx.h("label", { for: "rw-np-enabled" }, ctx.t("Nach dem Kauf einen Gutschein für den nächsten Einkauf senden", "Send a coupon for the next purchase after an order"))),
       labelled(ctx, "Wann", "When", select(ctx, "next_purchase_mode", s.next_purchase_mode,
         [["first_order", "nur nach der ersten Bestellung", "after the first order only"], ["every_order_above", "nach jeder Bestellung ab Betrag", "after every order above an amount"]])),
-      labelled(ctx, "Ab Bestellwert", "From order value", input(ctx, "next_purchase_threshold", s.next_purchase_threshold, { type: "number", step: "0.01", min: "0" })),
+      labelled(ctx, "Ab Bestellwert", "From order value", numberField(ctx, "money", "next_purchase_threshold", s.next_purchase_threshold)),
       labelled(ctx, "Art", "Kind", select(ctx, "next_purchase_kind", s.next_purchase_kind, KINDS)),
-      labelled(ctx, "Wert", "Value", input(ctx, "next_purchase_value", s.next_purchase_value, { type: "number", step: "0.01", min: "0" })),
-      labelled(ctx, "Mindestbestellwert", "Minimum order", input(ctx, "next_purchase_minimum_order", s.next_purchase_minimum_order ?? "", { type: "number", step: "0.01", min: "0" })),
-      labelled(ctx, "Gültig (Tage)", "Valid (days)", input(ctx, "next_purchase_validity_days", s.next_purchase_validity_days, { type: "number", step: "1", min: "1" })),
+      labelled(ctx, "Wert", "Value", numberField(ctx, "money", "next_purchase_value", s.next_purchase_value)),
+      labelled(ctx, "Mindestbestellwert", "Minimum order", numberField(ctx, "money", "next_purchase_minimum_order", s.next_purchase_minimum_order ?? "")),
+      labelled(ctx, "Gültig (Tage)", "Valid (days)", numberField(ctx, "integer", "next_purchase_validity_days", s.next_purchase_validity_days)),
       ctx.h("div", { class: "la-field la-field-inline" },
         ctx.h("input", { type: "checkbox", name: "refund_points_on_expiry", id: "rw-refund", checked: s.refund_points_on_expiry, "data-testid": "rw-refund_points_on_expiry" }),
         ctx.h("label", { for: "rw-refund" }, ctx.t("Punkte abgelaufener, ungenutzter Gutscheine zurückbuchen", "Return the points of expired, unused coupons"))),
       ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "reward-settings-save" }, ctx.t("Speichern", "Save")));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    ctx.onSubmit(form, async () => {
       const v = (name) => form.elements[name].value;
-      const body = { next_purchase_enabled: form.elements.next_purchase_enabled.checked, next_purchase_mode: v("next_purchase_mode"),
-        next_purchase_threshold: v("next_purchase_threshold") || "0", next_purchase_kind: v("next_purchase_kind"),
-        next_purchase_value: v("next_purchase_kind") === "free_shipping" ? "0" : v("next_purchase_value"),
-        next_purchase_minimum_order: v("next_purchase_minimum_order") === "" ? null : v("next_purchase_minimum_order"),
-        next_purchase_validity_days: Number(v("next_purchase_validity_days")), refund_points_on_expiry: form.elements.refund_points_on_expiry.checked };
-      await handle(ctx, form, ctx.api("/admin/api/rewards/settings", { method: "PUT", body }), ctx.t("Gespeichert.", "Saved."));
+      const free = v("next_purchase_kind") === "free_shipping";
+      const body = () => {
+        const n = ctx.numbers([...form.querySelectorAll("input[data-number]")].filter((i) => !(free && i.name === "next_purchase_value")));
+        return { next_purchase_enabled: form.elements.next_purchase_enabled.checked, next_purchase_mode: v("next_purchase_mode"),
+          next_purchase_threshold: n.next_purchase_threshold ?? "0", next_purchase_kind: v("next_purchase_kind"),
+          next_purchase_value: free ? "0" : n.next_purchase_value, next_purchase_minimum_order: n.next_purchase_minimum_order,
+          next_purchase_validity_days: n.next_purchase_validity_days, refund_points_on_expiry: form.elements.refund_points_on_expiry.checked };
+      };
+      await handle(ctx, form, () => ctx.api("/admin/api/rewards/settings", { method: "PUT", body: body() }), ctx.t("Gespeichert.", "Saved."));
     });
     valueFollowsKind(form, "next_purchase_kind", "next_purchase_value");
     el.appendChild(form);
@@ -315,9 +351,8 @@
     rewardSelect.setAttribute("aria-label", ctx.t("Prämie", "Reward"));
     const form = ctx.h("form", { class: "la-inline-form", "data-testid": "member-redeem-form" }, rewardSelect,
       ctx.h("button", { type: "submit", class: "la-primary", disabled: !active.length, "data-testid": "member-redeem" }, ctx.t("Für Mitglied einlösen", "Redeem for member")));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const result = await handle(ctx, form, ctx.api(`/admin/api/members/${member.id}/redeem`,
+    ctx.onSubmit(form, async () => {
+      const result = await handle(ctx, form, () => ctx.api(`/admin/api/members/${member.id}/redeem`,
         { method: "POST", body: { reward_id: Number(form.elements.reward_id.value) } }));
       if (!result) return;
       ctx.toast(ctx.t(`Code ${result.code} erstellt.`, `Code ${result.code} created.`));

@@ -63,8 +63,9 @@
       placeholderHelp(ctx, info), rows);
   }
 
-  function collect(form, kinds) {
-    const body = { kinds: {} };
+  /** The settings as the API takes them; throws (ctx.numbers) when a number field holds no whole number. */
+  function collect(ctx, form, kinds) {
+    const body = Object.assign(ctx.numbers(form), { kinds: {} });
     for (const { kind } of kinds) {
       const get = (part, locale) => form.elements[`kinds.${kind}.${part}.${locale}`].value;
       body.kinds[kind] = {
@@ -73,7 +74,6 @@
         intro: { de: get("intro", "de"), en: get("intro", "en") },
       };
     }
-    for (const [name] of NUMBERS) body[name] = form.elements[name].value === "" ? null : Number(form.elements[name].value);
     body.review_without_fulfilment = form.elements.review_without_fulfilment.checked;
     body.review_consent = form.elements.review_consent.value;
     body.german_address = form.elements.german_address.value;
@@ -97,7 +97,7 @@
     const latest = ctx.latestOnly();
     async function refresh() {
       try {
-        const body = { kind: kindSelect.value, locale: localeSelect.value, settings: collect(form, kinds) };
+        const body = { kind: kindSelect.value, locale: localeSelect.value, settings: collect(ctx, form, kinds) };
         const result = await latest(ctx.api("/admin/api/emails/preview", { method: "POST", body }));
         ctx.fieldErrors(form, {});
         sender.textContent = ctx.t("Von: ", "From: ") + result.sender
@@ -106,8 +106,10 @@
         frame.srcdoc = result.html;
       } catch (error) {
         // A refused text (an unknown placeholder, a stray brace) is marked at its field while typing, as saving
-        // would mark it: the preview's errors name the fields under `settings`, as the request sent them.
-        if (error.status === 422) ctx.fieldErrors(form, (error.body && error.body.errors && error.body.errors.settings) || {});
+        // would mark it: the preview's errors name the fields under `settings`, as the request sent them (a number
+        // field that holds no number is refused before anything is sent: its error names the field itself).
+        const errors = (error.body && error.body.errors) || {};
+        if (error.status === 422) ctx.fieldErrors(form, errors.settings || errors);
         subject.textContent = ctx.errorText(error);
       }
     }
@@ -195,8 +197,7 @@
         ctx.h("h2", {}, ctx.t("Zeitpunkte und Bewertungen", "Timing and reviews")),
         NUMBERS.map(([name, de, en]) => ctx.h("div", { class: "la-field" },
           ctx.h("label", { for: `email-${name}` }, ctx.t(de, en)),
-          ctx.h("input", { type: "number", step: "1", min: "0", id: `email-${name}`, name, value: s[name],
-            "data-testid": `email-${name}` }))),
+          ctx.numberInput("integer", { id: `email-${name}`, name, value: s[name], "data-testid": `email-${name}` }))),
         ctx.h("div", { class: "la-field la-field-inline" },
           ctx.h("input", { type: "checkbox", id: "email-review-without-fulfilment", name: "review_without_fulfilment",
             checked: s.review_without_fulfilment }),
@@ -222,11 +223,10 @@
             "Applies to the emails, the pages they link to and the widget in the shop. Write your own texts below in the same form.")))),
       page.kinds.map((info) => kindFieldset(ctx, info, s, page.defaults)),
       ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "email-settings-save" }, ctx.t("Speichern", "Save")));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    ctx.onSubmit(form, async () => {
       ctx.fieldErrors(form, {});
       try {
-        await ctx.api("/admin/api/emails/settings", { method: "PUT", body: collect(form, page.kinds) });
+        await ctx.api("/admin/api/emails/settings", { method: "PUT", body: collect(ctx, form, page.kinds) });
         ctx.toast(ctx.t("E-Mail-Einstellungen gespeichert.", "Email settings saved."));
       } catch (error) {
         if (error.status === 422) ctx.fieldErrors(form, error.body.errors || {});
@@ -240,10 +240,10 @@
   function messageTable(ctx, items, kinds, reload) {
     if (!items.length) return ctx.h("p", { class: "la-muted", "data-testid": "outbox-empty" }, ctx.t("Keine Nachrichten.", "No messages."));
     const action = (label, path, testid) => ctx.h("button", { type: "button", class: "la-secondary", "data-testid": testid,
-      onclick: async () => {
+      onclick: (event) => ctx.pending(event.currentTarget, async () => {
         try { await ctx.api(path, { method: "POST" }); ctx.toast(ctx.t("Erledigt.", "Done.")); reload(); }
         catch (error) { ctx.toast(ctx.errorText(error), "error"); }
-      } }, label);
+      }) }, label);
     return ctx.h("div", { class: "la-table-scroll" }, ctx.h("table", { class: "la-table", "data-testid": "outbox-table" },
       ctx.h("thead", {}, ctx.h("tr", {}, [ctx.t("Art", "Kind"), ctx.t("Empfänger", "To"), ctx.t("Status", "Status"),
         ctx.t("Fällig", "Due"), ctx.t("Gesendet", "Sent"), ctx.t("Versuche", "Attempts"), ctx.t("Fehler", "Error"), ""]

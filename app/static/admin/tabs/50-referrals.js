@@ -77,8 +77,7 @@
     const input = spec.type === "select"
       ? ctx.h("select", { id, name: spec.name, "data-testid": id },
         spec.options.map(([v, de, en]) => ctx.h("option", { value: v, selected: String(value) === v }, ctx.t(de, en))))
-      : ctx.h("input", { type: "number", step: spec.type === "money" ? "0.01" : "1", min: "0", id, name: spec.name,
-        value: value, "data-testid": id });
+      : ctx.numberInput(spec.type === "money" ? "money" : "integer", { id, name: spec.name, value, "data-testid": id });
     const wrapper = ctx.h("div", { class: "la-field", "data-testid": `${id}-field` }, ctx.h("label", { for: id }, label),
       input, spec.hint ? ctx.h("span", { class: "la-hint" }, ctx.t(spec.hint[0], spec.hint[1])) : null);
     if (spec.showWhen) wrapper.dataset.showWhen = spec.showWhen.join("=");
@@ -93,13 +92,13 @@
     }
   }
 
-  function collect(form, specs) {
-    const body = {};
+  /** The form as the API takes it; throws (ctx.numbers) when a number field holds no number. */
+  function collect(ctx, form, specs) {
+    const body = ctx.numbers(form);
     for (const spec of specs) {
       const input = form.elements[spec.name];
       if (spec.type === "checkbox") body[spec.name] = input.checked;
-      else if (spec.type === "int") body[spec.name] = input.value === "" ? null : Number(input.value);
-      else body[spec.name] = input.value;
+      else if (spec.type === "select") body[spec.name] = input.value;
     }
     return body;
   }
@@ -111,11 +110,10 @@
       ctx.h("button", { type: "submit", class: "la-primary", "data-testid": `${opts.id}-save` }, ctx.t("Speichern", "Save")));
     showChosen(form);
     form.addEventListener("change", () => showChosen(form));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    ctx.onSubmit(form, async () => {
       ctx.fieldErrors(form, {});
       try {
-        await ctx.api(opts.path, { method: "PUT", body: collect(form, opts.specs) });
+        await ctx.api(opts.path, { method: "PUT", body: collect(ctx, form, opts.specs) });
         ctx.toast(ctx.t("Einstellungen gespeichert.", "Settings saved."));
       } catch (error) {
         if (error.status === 422) ctx.fieldErrors(form, (error.body && error.body.errors) || {});
@@ -126,11 +124,13 @@
   }
 
   function statsCard(ctx, stats, testid) {
+    // The share is of referrals (a friend signed up through the link), not of link visits: it stands with the
+    // referrals, and the visits come after them ("Quote 100 %" beside the visits read as visits that ordered).
     const rows = [
-      [ctx.t("Link-Aufrufe", "Link visits"), stats.clicks],
       [ctx.t("Empfehlungen", "Referrals"), stats.total],
-      [ctx.t("mit Bestellung", "with an order"), stats.converted],
-      [ctx.t("Quote", "Conversion"), ctx.percent((stats.conversion || 0) * 100)],
+      [ctx.t("Empfehlungen mit Bestellung", "Referrals that ordered"), stats.converted],
+      [ctx.t("Anteil der Empfehlungen mit Bestellung", "Share of referrals that ordered"), ctx.percent((stats.conversion || 0) * 100)],
+      [ctx.t("Link-Aufrufe", "Link visits"), stats.clicks],
       [ctx.t("belohnt", "rewarded"), stats.by_status.rewarded],
       [ctx.t("zu prüfen", "to review"), stats.by_status.flagged],
       [ctx.t("vergebene Punkte", "points awarded"), stats.points_awarded],
@@ -146,10 +146,11 @@
     const actions = r.status === "flagged"
       ? ctx.h("td", {},
         ctx.h("button", { type: "button", class: "la-primary", "data-testid": `referral-approve-${r.id}`,
-          onclick: () => onDecide(r, "approve") }, ctx.t("Freigeben", "Approve")), " ",
+          onclick: (event) => ctx.pending(event.currentTarget, () => onDecide(r, "approve")) }, ctx.t("Freigeben", "Approve")), " ",
         ctx.h("button", { type: "button", "data-testid": `referral-reject-${r.id}`,
-          onclick: () => onDecide(r, "reject") }, ctx.t("Ablehnen", "Reject")))
-      : ctx.h("td", {}, r.decided_by ? `${ctx.t("entschieden von", "decided by")} ${r.decided_by}` : "");
+          onclick: (event) => ctx.pending(event.currentTarget, () => onDecide(r, "reject")) }, ctx.t("Ablehnen", "Reject")))
+      : ctx.h("td", { "data-testid": `referral-decided-${r.id}`, title: r.decided_by || "" },
+        r.decided_by ? `${ctx.t("entschieden von", "decided by")} ${ctx.actorLabel(r.decided_by)}` : "");
     return ctx.h("tr", { "data-testid": `referral-${r.id}` },
       ctx.h("td", {}, ctx.date(r.created_at)),
       ctx.h("td", {}, r.referrer_name || r.referrer_email || `#${r.referrer_id}`),
@@ -157,6 +158,7 @@
       ctx.h("td", {}, r.order_name || "–"),
       ctx.h("td", {}, statusText(ctx, r.status)),
       ctx.h("td", { "data-testid": `referral-reward-${r.id}` }, rewardText(ctx, r)),
+      ctx.h("td", { "data-testid": `referral-friend-coupon-${r.id}` }, r.friend_coupon_code ? ctx.h("code", {}, r.friend_coupon_code) : "–"),
       ctx.h("td", { "data-testid": `referral-reasons-${r.id}` },
         ctx.h("ul", { class: "la-reasons" }, (r.flags || []).map((f) => ctx.h("li", {}, reasonText(ctx, f))))),
       actions);
@@ -165,7 +167,8 @@
   function referralTable(ctx, rows, onDecide) {
     if (!rows.length) return ctx.h("p", { class: "la-muted" }, ctx.t("Noch keine Empfehlungen.", "No referrals yet."));
     const head = [ctx.t("Datum", "Date"), ctx.t("Werber", "Referrer"), ctx.t("Freund", "Friend"),
-      ctx.t("Bestellung", "Order"), ctx.t("Status", "Status"), ctx.t("Belohnung", "Reward"), ctx.t("Gründe", "Reasons"),
+      ctx.t("Bestellung", "Order"), ctx.t("Status", "Status"), ctx.t("Belohnung", "Reward"),
+      ctx.t("Willkommensgutschein", "Welcome coupon"), ctx.t("Gründe", "Reasons"),
       ""];
     return ctx.h("div", { class: "la-table-scroll" }, ctx.h("table", { class: "la-table", "data-testid": "referral-table" },
       ctx.h("thead", {}, ctx.h("tr", {}, head.map((label) => ctx.h("th", {}, label)))),

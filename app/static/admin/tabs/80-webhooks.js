@@ -17,29 +17,32 @@
     const list = ctx.h("div", { "data-testid": "webhook-list" });
     const register = ctx.h("button", { type: "button", class: "la-secondary", "data-testid": "webhooks-register" },
       ctx.t("Webhooks neu einrichten", "Register webhooks again"));
-    register.addEventListener("click", async () => {
+    register.addEventListener("click", () => ctx.pending(register, async () => {
       try {
         const result = await ctx.api("/admin/api/webhooks/register", { method: "POST" });
         ctx.toast(ctx.t(`${ctx.number(result.topics)} Webhooks eingerichtet.`, `${ctx.number(result.topics)} webhooks registered.`));
       } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
-      ctx.refreshConnection();  // registering verifies the connection (or records why it failed): the banner follows
-    });
+      await ctx.refreshConnection();  // registering verifies the connection (or records why it failed): the banner follows
+    }));
     const latest = ctx.latestOnly();  // a new status also drops a pending "load more" of the old one
     const PAGE = 100;
+    async function retry(d) {
+      try {
+        const result = await ctx.api(`/admin/api/webhooks/${d.id}/retry`, { method: "POST" });
+        ctx.toast(result.status === "processed" ? ctx.t("Erneut verarbeitet.", "Processed again.") : ctx.t("Weiterhin fehlerhaft.", "Still failing."),
+          result.status === "processed" ? "ok" : "error");
+        await load();  // the button stays disabled until the list shows the delivery's new state
+      } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
+    }
+    // The status and, for a failed delivery, its retry button come first: on a phone the table scrolls sideways,
+    // and a button in the last column was out of sight behind the error text.
     function row(d) {
       return ctx.h("tr", { "data-testid": `delivery-${d.id}` },
+        ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${d.status}`, "data-testid": `delivery-status-${d.id}` }, statusLabel(ctx, d.status)),
+          d.status === "failed" ? ctx.h("div", {}, ctx.h("button", { type: "button", class: "la-secondary la-nowrap", "data-testid": `retry-${d.id}`,
+            onclick: (event) => ctx.pending(event.currentTarget, () => retry(d)) }, ctx.t("Erneut versuchen", "Retry"))) : null),
         ctx.h("td", { class: "la-date" }, ctx.date(d.received_at)), ctx.h("td", {}, d.topic),
-        ctx.h("td", {}, ctx.h("span", { class: `la-badge la-badge-${d.status}`, "data-testid": `delivery-status-${d.id}` }, statusLabel(ctx, d.status))),
-        ctx.h("td", {}, ctx.number(d.attempts)), ctx.h("td", { class: "la-text" }, d.last_error || ""),
-        ctx.h("td", {}, d.status === "failed" ? ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `retry-${d.id}`,
-          onclick: async () => {
-            try {
-              const result = await ctx.api(`/admin/api/webhooks/${d.id}/retry`, { method: "POST" });
-              ctx.toast(result.status === "processed" ? ctx.t("Erneut verarbeitet.", "Processed again.") : ctx.t("Weiterhin fehlerhaft.", "Still failing."),
-                result.status === "processed" ? "ok" : "error");
-              load();
-            } catch (error) { ctx.toast(ctx.errorText(error), "error"); }
-          } }, ctx.t("Erneut versuchen", "Retry")) : ""));
+        ctx.h("td", { class: "la-num" }, ctx.number(d.attempts)), ctx.h("td", { class: "la-text" }, d.last_error || ""));
     }
     async function load(beforeId) {
       const more = beforeId ? `&before_id=${beforeId}` : "";
@@ -53,8 +56,8 @@
       if (!body) {
         body = ctx.h("tbody", {});
         list.appendChild(ctx.h("table", { class: "la-table", "data-testid": "delivery-table" },
-          ctx.h("thead", {}, ctx.h("tr", {}, [ctx.t("Empfangen", "Received"), ctx.t("Thema", "Topic"), "Status",
-            ctx.t("Versuche", "Attempts"), ctx.t("Fehler", "Error"), ""].map((x) => ctx.h("th", {}, x)))), body));
+          ctx.h("thead", {}, ctx.h("tr", {}, [["Status", "Status"], ["Empfangen", "Received"], ["Thema", "Topic"],
+            ["Versuche", "Attempts", "la-num"], ["Fehler", "Error"]].map(([de, en, cls]) => ctx.h("th", { class: cls }, ctx.t(de, en))))), body));
       }
       body.append(...rows.map(row));
       if (rows.length === PAGE) {

@@ -22,8 +22,7 @@
             ctx.t("Die Mitglieds-Nr. steht auf der Seite des Mitglieds (Tab „Mitglieder“).",
               "The member no. is shown on the member's page (Members tab)."))),
         ctx.h("button", { type: "submit", class: danger ? "la-danger" : "la-primary" }, button)));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    ctx.onSubmit(form, async () => {
       ctx.fieldErrors(form, {});
       if (confirmText && !window.confirm(confirmText)) return;
       try {
@@ -52,13 +51,13 @@
         ctx.h("td", {}, ctx.date(x.created_at)), ctx.h("td", {}, x.source === "webhook" ? "Shopify" : ctx.t("Admin", "Admin")),
         ctx.h("td", {}, x.found ? ctx.t(`Mitglieds-Nr. ${x.member_id ?? "–"}`, `member no. ${x.member_id ?? "–"}`) : ctx.t("keine Daten gespeichert", "no data held")),
         ctx.h("td", {}, ctx.h("button", { type: "button", class: "la-secondary", "data-testid": `export-download-${x.id}`,
-          onclick: () => download(ctx, x.id).catch((e) => ctx.toast(ctx.errorText(e), "error")) }, ctx.t("Herunterladen", "Download"))))))));
+          onclick: (event) => ctx.pending(event.currentTarget, () => download(ctx, x.id).catch((e) => ctx.toast(ctx.errorText(e), "error"))) }, ctx.t("Herunterladen", "Download"))))))));
     }
     const exportForm = memberForm(ctx, { testid: "privacy-export", label: ctx.t("Datenauskunft erstellen", "Create a data export"),
       button: ctx.t("Exportieren", "Export"), run: async (body) => {
         await ctx.api("/admin/api/privacy/exports", { method: "POST", body });
         ctx.toast(ctx.t("Datenauskunft erstellt.", "Data export created."));
-        load();
+        await load();
       } });
     const redactForm = memberForm(ctx, { testid: "privacy-redact", label: ctx.t("Mitglied anonymisieren", "Anonymise a member"), danger: true,
       button: ctx.t("Anonymisieren", "Anonymise"),
@@ -73,8 +72,7 @@
       ctx.h("div", { class: "la-field" }, ctx.h("label", { for: "privacy-shop-confirm" },
         ctx.t("Zum Bestätigen die Shop-Adresse eingeben", "Type the shop's address to confirm")), confirm),
       ctx.h("button", { type: "submit", class: "la-danger" }, ctx.t("Endgültig löschen", "Delete for good")));
-    shopForm.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    ctx.onSubmit(shopForm, async () => {
       ctx.fieldErrors(shopForm, {});
       try {
         await ctx.api("/admin/api/privacy/shop", { method: "DELETE", body: { confirm: confirm.value } });
