@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from datetime import timedelta
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+SESSION_IDLE_LIMIT = timedelta(hours=12)  # an admin cookie session unused this long has ended
 # More of one's own proxies than a CDN, a load balancer and nginx is a typo, and a count too high lets a client
 # choose the address its requests are counted by.
 MAX_PROXY_HOPS = 5
@@ -127,6 +129,18 @@ class Settings:
             "OPENAPI_URL_PREFIX": "/",
             "OPENAPI_JSON_PATH": "openapi.json",
             "JSON_SORT_KEYS": False,
+            # The session cookie (admin sign-in, install state): HttpOnly, and Secure wherever the app is served
+            # over https (not on the http://127.0.0.1 default, where a browser would drop a Secure cookie).
+            # SameSite=Lax: the cookie is only ever needed at the top level. Inside Shopify's admin (an iframe on
+            # admin.shopify.com) the page authenticates every call with App Bridge session tokens (Bearer), never
+            # the cookie; the login link, the admin page opened on its own and the returns from Shopify's grant
+            # screen and WooCommerce's key exchange are top-level GET navigations, which Lax still sends the
+            # cookie with (Strict would drop the install state on those returns). Lax keeps it off cross-site
+            # POSTs and frames.
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SECURE": self.public_url.startswith("https://"),
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "PERMANENT_SESSION_LIFETIME": SESSION_IDLE_LIMIT,
         }
 
 

@@ -24,8 +24,10 @@ def register_api(app: Flask) -> None:
         api.register_blueprint(module.blp)
     errors.register(app)
     from app.api.admin_auth import json_bodies_only
+    from app.api.security_headers import add_security_headers
 
     app.before_request(json_bodies_only)
+    app.after_request(add_security_headers)
     app.extensions["loyalty_api"] = api
     from app.api.storefront_hits import WidgetHits
     from app.api.webhook_front import WebhookFront

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Response, current_app, g, redirect, render_template, request, session
+from flask import Response, current_app, g, make_response, redirect, render_template, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api import container
-from app.api.admin_auth import SESSION_KEY, require_admin, start_session
+from app.api.admin_auth import end_session, require_admin, require_admin_header, start_session
 from app.api.admin_schemas import LoginArgs, MeSchema, PageArgs, SettingsSchema
+from app.api.security_headers import APP_BRIDGE_URL, admin_page_policy, framing_shop
+from app.api.spec import ErrorSchema
 from app.domain.errors import LoyaltyError
 from app.i18n import LOCALES, pick_locale, texts_for, translate
 from app.i18n.validation import localize
@@ -19,24 +21,28 @@ from app.services import admin_sessions, admin_settings
 
 blp = Blueprint("admin", __name__, description="Admin page and core admin API (session token or login link).")
 
-APP_BRIDGE_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js"
 EMBED_PARAMS = ("host", "shop", "id_token")
 
 
 @blp.route("/admin")
 @blp.arguments(PageArgs, location="query", as_kwargs=True)
 @blp.doc(responses={"200": {"description": "the admin page (HTML)"}})
-def page(**args: Any) -> str:
+def page(**args: Any) -> Response:
     """The admin page: a shell that loads every area's tab script."""
     embedded = any(args.get(name) for name in EMBED_PARAMS)
     asked = _asked_locale(args.get("lang"), args.get("locale"))
     locale = asked or pick_locale(request.accept_languages.best)
-    return render_template(
+    c = container()
+    response = make_response(render_template(
         "admin/index.html", locale=locale, locale_explicit=asked is not None, embedded=embedded,
         app_bridge_url=APP_BRIDGE_URL,
-        api_key=container().settings.shopify_api_key, texts=texts_for(locale, "admin."),
+        api_key=c.settings.shopify_api_key, texts=texts_for(locale, "admin."),
         tab_scripts=_tab_scripts(), signed_out={lc: translate("admin.signed_out", lc) for lc in LOCALES},
-    )
+    ))
+    # Framed only by the admin of the shop Shopify signed this URL for (its first load inside Shopify's admin).
+    shop = framing_shop(request.args.to_dict(), c.shopify_secrets())
+    response.headers["Content-Security-Policy"] = admin_page_policy(shop)
+    return response
 
 
 @blp.route("/admin/login")
@@ -63,9 +69,11 @@ def login(token: str) -> Any:
 
 @blp.route("/admin/logout", methods=["POST"])
 @blp.response(204)
+@blp.alt_response(403, schema=ErrorSchema, description="without the X-Loyalty-Admin header (a cross-site form)")
 def logout() -> None:
-    """End the cookie session."""
-    session.pop(SESSION_KEY, None)
+    """End the cookie session, also on the server: a copy of its cookie signs nobody in afterwards."""
+    require_admin_header()
+    end_session()
 
 
 @blp.route("/admin/api/me")

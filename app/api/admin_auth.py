@@ -18,6 +18,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SESSION_KEY = "admin"
 CSRF_HEADER = "X-Loyalty-Admin"  # cookie-authenticated writes must carry it (a cross-site form cannot)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def admin_locale() -> str:
@@ -37,14 +38,9 @@ def require_admin(view: F) -> F:
                 c.uow(), bearer[7:].strip(), c.settings.shopify_api_key, c.shopify_secrets(), c.clock.now()
             )
         else:
-            stored = session.get(SESSION_KEY)
-            if not isinstance(stored, dict) or "shop_id" not in stored or "domain" not in stored:
-                raise Unauthorized("sign in through Shopify or with a login link (command: loyalty admin-link SHOP)")
-            if request.method not in {"GET", "HEAD", "OPTIONS"} and CSRF_HEADER not in request.headers:
-                raise Forbidden("missing the admin request header")
-            identity = admin_sessions.AdminIdentity(
-                int(stored["shop_id"]), str(stored.get("actor", "admin")), str(stored["domain"])
-            )
+            shop_id, token = _cookie_session()
+            require_admin_header()
+            identity = admin_sessions.resume_session(c.uow(), shop_id, token, c.clock.now())
         g.shop = admin_sessions.active_shop(c.uow(), identity)
         g.actor = identity.actor
         return view(*args, **kwargs)
@@ -52,11 +48,44 @@ def require_admin(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def require_admin_header() -> None:
+    """Refuse a cookie-authenticated write without the admin header: a cross-site form cannot send it."""
+    if request.method not in SAFE_METHODS and CSRF_HEADER not in request.headers:
+        raise Forbidden("missing the admin request header")
+
+
 def start_session(identity: admin_sessions.AdminIdentity) -> None:
-    """Remember the merchant in the signed session cookie."""
+    """Sign this browser in: a new server-side session, named in the signed cookie by a random id."""
+    c = container()
+    token = admin_sessions.start_session(c.uow(), identity, c.clock.now())
     session.clear()
-    session[SESSION_KEY] = {"shop_id": identity.shop_id, "domain": identity.shop_domain, "actor": identity.actor}
-    session.permanent = False
+    session[SESSION_KEY] = {"shop_id": identity.shop_id, "sid": token}
+    # Permanent: the cookie carries PERMANENT_SESSION_LIFETIME and is renewed by every admin request, so a
+    # session left alone that long ends (the idle limit); admin_sessions.SESSION_MAX_AGE caps it however busy.
+    session.permanent = True
+
+
+def end_session() -> None:
+    """Sign this browser out, also on the server (a copy of the cookie no longer counts); harmless when signed out."""
+    named = _stored_session()
+    if named is not None:
+        admin_sessions.end_session(container().uow(), *named)
+    session.clear()
+
+
+def _cookie_session() -> tuple[int, str]:
+    """The shop id and session id the signed cookie names, or 401 (none, or a cookie from before session ids)."""
+    named = _stored_session()
+    if named is None:
+        raise Unauthorized("sign in through Shopify or with a login link (command: loyalty admin-link SHOP)")
+    return named
+
+
+def _stored_session() -> tuple[int, str] | None:
+    stored = session.get(SESSION_KEY)
+    if isinstance(stored, dict) and isinstance(stored.get("shop_id"), int) and isinstance(stored.get("sid"), str):
+        return stored["shop_id"], stored["sid"]
+    return None
 
 
 def json_bodies_only() -> None:

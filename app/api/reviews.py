@@ -9,12 +9,14 @@ from flask_smorest import Blueprint
 
 from app.api import container
 from app.api.docs import html
+from app.api.security_headers import token_page_headers
 from app.domain.errors import InvalidInput, InvalidLink
 from app.i18n import pick_locale, texts_for
 from app.services import reviews
 from app.services.reviews import ExpiredPage, OrderNotReviewable, ProductRating, ReviewLinkExpired
 
 blp = Blueprint("reviews", __name__, description="Review page reached from review-request emails.")
+blp.after_request(token_page_headers)
 
 
 @blp.route("/reviews/<token>", methods=["GET"])

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+from app.api.security_headers import EVERY_RESPONSE
 from app.api.storefront_auth import (
     EDGE_LIMIT,
     LIMITED_BEFORE_FLASK,
@@ -59,7 +60,7 @@ class WidgetHits:
             if answer is not None:
                 etag, body = answer
                 if body is None:
-                    start_response("304 NOT MODIFIED", [("ETag", etag), CACHE_CONTROL])
+                    start_response("304 NOT MODIFIED", [("ETag", etag), CACHE_CONTROL, *EVERY_RESPONSE])
                     return []
                 start_response(
                     "200 OK",
@@ -68,6 +69,7 @@ class WidgetHits:
                         CACHE_CONTROL,
                         ("Content-Type", "application/json"),
                         ("Content-Length", str(len(body))),
+                        *EVERY_RESPONSE,
                     ],
                 )
                 return [body]

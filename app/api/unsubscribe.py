@@ -8,11 +8,13 @@ from flask import render_template, request
 from flask_smorest import Blueprint
 
 from app.api import container
+from app.api.security_headers import token_page_headers
 from app.domain.errors import InvalidLink
 from app.i18n import pick_locale, texts_for
 from app.services import unsubscribes
 
 blp = Blueprint("unsubscribe", __name__, description="Unsubscribe links in every email.")
+blp.after_request(token_page_headers)
 
 
 @blp.route("/unsubscribe/<token>", methods=["GET"])

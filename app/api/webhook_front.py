@@ -19,6 +19,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from app.api.security_headers import EVERY_RESPONSE
 from app.api.webhook_deliveries import PLATFORMS, accept, ack, headers_of
 from app.container import Container
 
@@ -45,7 +46,8 @@ class WebhookFront:
                 if outcome is not None:
                     answer = ack(outcome)
                     start_response(
-                        "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(answer)))]
+                        "200 OK",
+                        [("Content-Type", "application/json"), ("Content-Length", str(len(answer))), *EVERY_RESPONSE],
                     )
                     return [answer]
                 environ["wsgi.input"] = io.BytesIO(body)  # Flask reads the same bytes again

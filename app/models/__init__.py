@@ -1,6 +1,6 @@
 """SQLAlchemy tables, one module per area; importing this package registers them all on Base.metadata."""
 
-from app.models.admin import AdminLoginNonce, AuditLog
+from app.models.admin import AdminLoginNonce, AdminSession, AuditLog
 from app.models.analytics import Campaign, CampaignRecipient
 from app.models.earning import BirthdayRecord, EarningSettings
 from app.models.inbox import WebhookDelivery
@@ -24,6 +24,7 @@ from app.models.sync import SyncRepair, SyncRun
 
 __all__ = [
     "AdminLoginNonce",
+    "AdminSession",
     "AuditLog",
     "BirthdayRecord",
     "Campaign",

@@ -1,4 +1,4 @@
-"""Merchant-side records: single-use login links and the audit log of admin actions."""
+"""Merchant-side records: single-use login links, signed-in admin browsers and the audit log of admin actions."""
 
 from __future__ import annotations
 
@@ -23,6 +23,21 @@ class AdminLoginNonce(Base):
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     nonce: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AdminSession(Base):
+    """A browser signed in to the admin page with a cookie (login link or install); signing out deletes the row.
+
+    The cookie names the row by a random id; only its SHA-256 is kept, so a copy of the table signs nobody in."""
+
+    __tablename__ = "admin_sessions"
+    __table_args__ = (UniqueConstraint("shop_id", "token_hash"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class AuditLog(Base):

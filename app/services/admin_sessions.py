@@ -1,7 +1,9 @@
-"""Merchant sign-in: Shopify session tokens (App Bridge JWT) and single-use signed login links."""
+"""Merchant sign-in: Shopify session tokens (App Bridge JWT), single-use signed login links and the server-side
+sessions a cookie names (signing out ends them for every copy of the cookie)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -10,16 +12,19 @@ from urllib.parse import urlsplit
 
 import jwt
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, select
 
 from app.domain.errors import Forbidden, Unauthorized
 from app.domain.shops import is_valid_shopify_domain
-from app.models import AdminLoginNonce, Shop
+from app.models import AdminLoginNonce, AdminSession, Shop
 from app.repositories import ShopRepository, insert_ignore
 from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 LINK_MAX_AGE = timedelta(minutes=15)
+# However busy, a cookie session ends this long after sign-in (the idle limit is the cookie's, config.py).
+SESSION_MAX_AGE = timedelta(days=7)
 JWT_LEEWAY_SECONDS = 10  # App Bridge often sends an nbf slightly in the future (PLATFORMS §2.4)
 
 
@@ -129,6 +134,44 @@ def redeem_login_link(uow: UnitOfWork, secret_key: str, token: str, now: datetim
             raise Unauthorized("This login link was already used.")
         uow.commit()
         return AdminIdentity(shop.id, f"link:{str(data['nonce'])[:8]}", shop.domain)
+
+
+def start_session(uow: UnitOfWork, identity: AdminIdentity, now: datetime) -> str:
+    """Record a newly signed-in browser; the random id its cookie is to carry (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    with uow:
+        # The shop's sessions past their age go as a new one starts, so the table stays small without a job.
+        uow.session.execute(delete(AdminSession).where(
+            AdminSession.shop_id == identity.shop_id, AdminSession.started_at <= now - SESSION_MAX_AGE))
+        uow.session.add(AdminSession(shop_id=identity.shop_id, token_hash=_digest(token), actor=identity.actor,
+                                     started_at=now))
+        uow.commit()
+    return token
+
+
+def resume_session(uow: UnitOfWork, shop_id: int, token: str, now: datetime) -> AdminIdentity:
+    """Who a cookie's session signs in: refused once signed out, past SESSION_MAX_AGE, or its shop gone."""
+    with uow:
+        row = uow.session.execute(
+            select(AdminSession.actor, AdminSession.started_at, Shop.domain)
+            .join(Shop, Shop.id == AdminSession.shop_id)
+            .where(AdminSession.shop_id == shop_id, AdminSession.token_hash == _digest(token))
+        ).first()
+    if row is None or row.started_at <= now - SESSION_MAX_AGE:
+        raise Unauthorized("sign in through Shopify or with a login link (command: loyalty admin-link SHOP)")
+    return AdminIdentity(shop_id, row.actor, row.domain)
+
+
+def end_session(uow: UnitOfWork, shop_id: int, token: str) -> None:
+    """Sign a browser out for good: neither its cookie nor any copy of it signs anybody in afterwards."""
+    with uow:
+        uow.session.execute(delete(AdminSession).where(
+            AdminSession.shop_id == shop_id, AdminSession.token_hash == _digest(token)))
+        uow.commit()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def active_shop(uow: UnitOfWork, identity: AdminIdentity) -> Shop:

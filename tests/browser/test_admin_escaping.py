@@ -1,11 +1,15 @@
 """In Chromium: hostile names, emails, order and product titles and review texts, fed in through the signed
-webhooks and the review page, show as plain text in every admin view; no script runs, no SQL text does anything."""
+webhooks and the review page, show as plain text in every admin view; no script runs, no SQL text does anything.
+
+The page here ignores the admin page's Content-Security-Policy, which would refuse an injected handler anyway:
+what is checked is that the page's own code never turns a text into markup, whatever the policy (its policy has a
+test of its own in test_admin_policy.py)."""
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -26,6 +30,16 @@ from tests.support.outbox import dispatch, mailer_fixture, review_path, schedule
 from tests.support.webhooks import load_payload, shopify_headers
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Page]:
+    """A German page that ignores Content-Security-Policy headers (module docstring)."""
+    context = browser.new_context(locale="de-DE", timezone_id="UTC", viewport={"width": 1280, "height": 900},
+                                  bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
 
 IMG = '<img src=x onerror="window.__xss=1">'
 SCRIPT = "<script>window.__xss=1</script>"

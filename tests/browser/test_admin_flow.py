@@ -1,4 +1,5 @@
-"""In Chromium: install from a fake Shopify, change a setting, search a member, adjust points, see the change."""
+"""In Chromium: install from a fake Shopify, change a setting, search a member, adjust points, see the change, sign
+out; the page's Content-Security-Policy refuses nothing it needs."""
 
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ def test_a_merchant_installs_configures_and_adjusts_points_in_the_browser(
     install_url = (
         f"{live_url}/auth/shopify?{signed({'shop': fake_shopify.shop, 'timestamp': str(int(START.timestamp()))})}"
     )
+    refused = []  # what the page's Content-Security-Policy blocked, as Chromium reports it
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(install_url)
     assert page.url.startswith(f"{fake_shopify.api_base}/admin/oauth/authorize?")
     page.goto(approve_grant(fake_shopify, page.url, live_url))
@@ -94,3 +97,10 @@ def test_a_merchant_installs_configures_and_adjusts_points_in_the_browser(
     page.get_by_test_id("lang-toggle").click()
     page.get_by_test_id("tab-members").wait_for()
     assert page.get_by_test_id("tab-members").inner_text() == "Members"
+
+    page.get_by_test_id("sign-out").click()
+    page.get_by_test_id("signed-out").wait_for()
+    page.reload()
+    page.get_by_test_id("signed-out").wait_for()
+    assert page.get_by_test_id("tab-members").count() == 0
+    assert refused == []

@@ -338,10 +338,14 @@
       type: "button", class: "la-lang", "data-testid": "lang-toggle", lang: state.locale === "de" ? "en" : "de",
       onclick: () => setLocale(state.locale === "de" ? "en" : "de"),
     }, state.locale === "de" ? "English" : "Deutsch");
+    // Inside Shopify the session is Shopify's: signing out there is Shopify's business, so no button.
+    const signOutButton = state.embedded ? null : h("button", {
+      type: "button", class: "la-secondary", "data-testid": "sign-out", onclick: signOut,
+    }, t("Abmelden", "Sign out"));
     const header = h("header", { class: "la-header" },
       h("div", { class: "la-brand" }, h("strong", {}, t("Treueprogramm", "Loyalty program")),
         h("span", { class: "la-shop", "data-testid": "shop-name" }, state.shop.name)),
-      toggle);
+      h("div", { class: "la-header-actions" }, toggle, signOutButton));
     root.appendChild(header);
     root.appendChild(h("div", { id: "la-connection" }, connectionBanner()));
     root.appendChild(nav);
@@ -455,6 +459,27 @@
     }
   }
 
+  /** Replace the page with the signed-out note (or, for another failure, its message). */
+  function showSignedOut(error) {
+    state.root.textContent = "";
+    const key = state.locale === "en" ? "signedOutEn" : "signedOutDe";
+    state.root.appendChild(h("p", { class: "la-error", "data-testid": "signed-out" },
+      !error || error.status === 401 ? state.root.dataset[key] : errorText(error)));
+  }
+
+  /** End the cookie session on the server (the request carries the admin header, as every cookie write). */
+  async function signOut() {
+    try {
+      await api("/admin/logout", { method: "POST" });
+    } catch (error) {
+      toast(errorText(error), "error");
+      return;
+    }
+    state.started = false;
+    window.removeEventListener("hashchange", renderRoute);
+    showSignedOut(null);
+  }
+
   async function start() {
     state.root = document.getElementById("loyalty-admin");
     state.embedded = state.root.dataset.embedded === "true";
@@ -466,10 +491,7 @@
       // Not knowing the connection state must not keep the page from opening: then no banner.
       state.connection = await api("/admin/api/connection").catch(() => null);
     } catch (error) {
-      state.root.textContent = "";
-      const key = state.locale === "en" ? "signedOutEn" : "signedOutDe";
-      state.root.appendChild(h("p", { class: "la-error", "data-testid": "signed-out" },
-        error && error.status === 401 ? state.root.dataset[key] : errorText(error)));
+      showSignedOut(error || {});
       return;
     }
     // The toggle's stored choice, then a language the URL asked for (?lang=, Shopify's ?locale=), then the shop's.
