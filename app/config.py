@@ -195,13 +195,16 @@ def _check_database_url(url: str) -> None:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     hint = "LOYALTY_DATABASE_URL must be sqlite:///path/to/loyalty.db or postgresql://user:password@host/db"
+    shown = url.split("://", 1)[0] + "://..." if "://" in url else repr(url)
     try:
         parsed = make_url(url)
         if parsed.drivername == "postgresql":
             return  # app.db.make_engine picks psycopg 3 for it
-        parsed.get_dialect()
-    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        shown = url.split("://", 1)[0] + "://..." if "://" in url else repr(url)
+        # Only SQLite and PostgreSQL are supported (mysql:// would fail later, importing a driver we never ship).
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ConfigError(f"{hint} (only SQLite and PostgreSQL are supported), not {shown}")
+        parsed.get_dialect().import_dbapi()
+    except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as exc:
         raise ConfigError(f"{hint}, not {shown}") from exc
 
 

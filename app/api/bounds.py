@@ -21,7 +21,9 @@ class BoundedInt(fields.Integer):
     """marshmallow's Integer within [minimum, maximum], documented as the OpenAPI bounds."""
 
     def __init__(self, minimum: int, maximum: int, **kwargs: Any) -> None:
-        super().__init__(validate=Range(min=minimum, max=maximum), **kwargs)
+        # Two ranges, so each side is refused in its own words: "Muss mindestens 0 sein." for a negative count,
+        # not "zwischen 0 und 2.147.483.647", a bound no merchant thinks of.
+        super().__init__(validate=[Range(min=minimum), Range(max=maximum)], **kwargs)
 
 
 class RowId(BoundedInt):

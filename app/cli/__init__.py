@@ -11,7 +11,7 @@ import click
 from sqlalchemy.exc import DBAPIError
 
 from app import log_format
-from app.cli.errors import database_message, error_message
+from app.cli.errors import database_message, error_message, file_message
 from app.config import ConfigError, Settings
 from app.container import Container
 from app.domain.errors import LoyaltyError
@@ -44,13 +44,22 @@ def emit(data: Any, as_json: bool) -> None:
         click.echo(str(data))
 
 
+# Where a command keeps the language its errors are told in (ctx.meta is shared by the whole command line).
+LOCALE_KEY = "loyalty.locale"
+
+
+def speak(locale: str) -> None:
+    """Tell the command's failures from here on in `locale` (a merchant's command: --lang or the shop's)."""
+    click.get_current_context().meta[LOCALE_KEY] = locale
+
+
 class LoyaltyGroup(click.Group):
-    """Turns domain, configuration and database set-up errors into one readable line and exit code 1."""
+    """Turns domain, configuration, database set-up and file errors into one readable line and exit code 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (LoyaltyError, ConfigError, DBAPIError) as exc:
+        except (LoyaltyError, ConfigError, DBAPIError, OSError) as exc:
             if ctx.params.get("debug"):
                 raise
             message = _operator_message(ctx, exc)
@@ -61,7 +70,9 @@ class LoyaltyGroup(click.Group):
 
 def _operator_message(ctx: click.Context, exc: Exception) -> str | None:
     if isinstance(exc, LoyaltyError):
-        return error_message(exc)
+        return error_message(exc, ctx.meta.get(LOCALE_KEY))
+    if isinstance(exc, OSError):
+        return file_message(exc)
     if isinstance(exc, DBAPIError):
         context = ctx.find_object(Context)
         built = context._container if context is not None else None  # noqa: SLF001 - only when it was built

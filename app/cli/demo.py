@@ -13,6 +13,8 @@ import click
 from tqdm import tqdm
 
 from app.cli import Context, pass_context
+from app.cli.demo_server import check_server, http_sender, print_server_answers, webhook_headers
+from app.cli.errors import safe_url
 from app.clock import FixedClock
 from app.container import Container
 from app.demo import history, replay
@@ -23,7 +25,6 @@ from app.jobs.scheduler import run_once
 from app.migrate import upgrade
 from app.queries import shop_summary, top_members
 from app.repositories import ShopRepository
-from app.security import hmac_sha256_base64
 from app.services.ledger_audit import verify_ledger
 
 # Jobs that need no shop API (the demo shop has no Admin API token, so nothing is pushed to a real shop).
@@ -36,8 +37,9 @@ Outcomes = dict[str, int]
 
 def register(cli: click.Group) -> None:
     @cli.command("demo")
-    @click.option("--shoppers", default=1000, show_default=True, help="How many shoppers.")
-    @click.option("--months", default=18, show_default=True, help="How much history.")
+    @click.option("--shoppers", default=1000, show_default=True, type=click.IntRange(1, 100_000),
+                  help="How many shoppers.")
+    @click.option("--months", default=18, show_default=True, type=click.IntRange(1, 120), help="How much history.")
     @click.option("--seed", default=7, show_default=True, help="Same seed, same history.")
     @click.option(
         "--url",
@@ -50,7 +52,11 @@ def register(cli: click.Group) -> None:
     def demo(ctx: Context, shoppers: int, months: int, seed: int, url: str | None) -> None:
         """Send a realistic shop history through the real webhook endpoint, signed, then summarise."""
         c = ctx.container
+        if url:
+            check_server(url)  # before anything is written: a server that is not there is the only thing said
         upgrade(c.engine)
+        if not url:
+            _refuse_a_second_history(c)
         now = c.clock.now()
         start = now - timedelta(days=months * 30)
         rng = random.Random(seed)
@@ -58,14 +64,28 @@ def register(cli: click.Group) -> None:
         orders = history.make_orders(rng, people, start, now)
         events = history.make_events(orders, now)
         if url:
-            shop = demo_shop(c, now)
-            outcomes = _send_all(events, _http_sender(url), c.settings.shopify_api_secret, None)
-        else:
-            shop, outcomes = _replay(c, events, start - OPENED_BEFORE, now, random.Random(seed + 1))
+            demo_shop(c, now)  # for a server on this command's database; one on another knows no demo shop
+            outcomes = _send_all(events, http_sender(url), c.settings.shopify_api_secret, None)
+            print_server_answers(url, len(people), len(orders), outcomes)
+            return
+        shop, outcomes = _replay(c, events, start - OPENED_BEFORE, now, random.Random(seed + 1))
         # What is due at the end (thank-you emails of the last hours, review requests) is done now, as
         # `loyalty worker` would; emails are written as .eml files.
         run_once(c, only=LOCAL_JOBS)
         _summary(c, shop.id, len(orders), outcomes)
+
+
+def _refuse_a_second_history(c: Container) -> None:
+    """Every demo's shoppers and orders have the same ids (whatever the seed): a second history would be taken
+    for the first one's deliveries (duplicates, silently dropped) and replayed into the shop's past."""
+    with c.uow() as uow:
+        shop = ShopRepository(uow.session).get_by_domain("shopify", DEMO_SHOP)
+        orders = shop_summary(uow.session, shop)["orders"] if shop is not None else 0
+    if orders:
+        raise click.ClickException(
+            f"the demo shop {DEMO_SHOP} already has a demo history ({orders} orders) in this database "
+            f"(LOYALTY_DATABASE_URL={safe_url(c.settings.database_url)}); for another one, point "
+            "LOYALTY_DATABASE_URL at an empty database")
 
 
 def _replay(
@@ -96,8 +116,9 @@ def _send_all(
     before_order: Callable[[history.DemoOrder], None] | None = None,
 ) -> Outcomes:
     outcomes: Outcomes = {}
-    bar = tqdm(events, desc="webhooks", unit="req", smoothing=0.05)
-    for event in bar:
+    # Counted as sent: a refund is two deliveries (the refund, then the order as it stands after it).
+    bar = tqdm(total=sum(_delivery_count(event) for event in events), desc="webhooks", unit="req", smoothing=0.05)
+    for event in events:
         if before_order is not None and event.topic == "orders/create":
             assert isinstance(event.subject, history.DemoOrder)
             if timeline is not None:  # the shopper redeems in the widget a few minutes before checking out
@@ -110,7 +131,13 @@ def _send_all(
             status, outcome = send(topic, body, delivery_id, secret)
             key = outcome if status == 200 else f"HTTP {status}"
             outcomes[key] = outcomes.get(key, 0) + 1
+            bar.update(1)
+    bar.close()
     return outcomes
+
+
+def _delivery_count(event: history.DemoEvent) -> int:
+    return 2 if event.topic == "refunds/create" else 1  # as `_deliveries` sends them
 
 
 def _deliveries(event: history.DemoEvent) -> list[tuple[str, dict[str, Any], str]]:
@@ -135,42 +162,14 @@ def _deliveries(event: history.DemoEvent) -> list[tuple[str, dict[str, Any], str
     return [("refunds/create", refund, f"{key}-refund"), ("orders/updated", updated, f"{key}-updated")]
 
 
-def _headers(topic: str, body: bytes, delivery_id: str, secret: str) -> dict[str, str]:
-    return {
-        "Content-Type": "application/json",
-        "X-Shopify-Topic": topic,
-        "X-Shopify-Shop-Domain": DEMO_SHOP,
-        "X-Shopify-Hmac-Sha256": hmac_sha256_base64(secret, body),
-        "X-Shopify-Webhook-Id": delivery_id,
-        "X-Shopify-API-Version": "2025-10",
-    }
-
-
 def _in_process_sender(app: Any) -> Any:
     client = app.test_client()
 
     def send(topic: str, payload: dict[str, Any], delivery_id: str, secret: str) -> tuple[int, str]:
         body = json.dumps(payload).encode()
-        response = client.post("/webhooks/shopify", data=body, headers=_headers(topic, body, delivery_id, secret))
+        headers = webhook_headers(topic, body, delivery_id, secret)
+        response = client.post("/webhooks/shopify", data=body, headers=headers)
         return response.status_code, (response.get_json(silent=True) or {}).get("outcome", "")
-
-    return send
-
-
-def _http_sender(url: str) -> Any:
-    import requests
-
-    session = requests.Session()
-
-    def send(topic: str, payload: dict[str, Any], delivery_id: str, secret: str) -> tuple[int, str]:
-        body = json.dumps(payload).encode()
-        response = session.post(
-            f"{url.rstrip('/')}/webhooks/shopify",
-            data=body,
-            headers=_headers(topic, body, delivery_id, secret),
-            timeout=10,
-        )
-        return response.status_code, (response.json() if response.ok else {}).get("outcome", "")
 
     return send
 

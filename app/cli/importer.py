@@ -12,9 +12,10 @@ from typing import Any, TextIO
 import click
 from tqdm import tqdm
 
-from app.analytics.export import segment_for_key, write_export
+from app.analytics.export import write_export
 from app.analytics.importer import import_history, read_files
 from app.cli import Context, emit, pass_context
+from app.cli.segment_keys import segment_from_key
 from app.services.campaigns import create_campaign, get_campaign, list_campaigns, run_campaigns
 from app.services.shops import find_shop
 
@@ -76,7 +77,7 @@ def export_command(ctx: Context, shop: str, what: str, key: str | None, output: 
         raise click.UsageError("segment needs a KEY (A, B, C, champions, at_risk, ..., tier:gold, all)")
     c = ctx.container
     found = find_shop(c.uow(), shop)
-    segment = segment_for_key(key) if what == "segment" and key else None
+    segment = segment_from_key(c.uow(), found.id, key) if what == "segment" and key else None
     to_stdout = output is None or str(output) == "-"
     with _csv_stream(None if to_stdout else output) as handle:
         rows = write_export(c.uow(), found.id, what, handle, segment)
@@ -126,7 +127,8 @@ def create(ctx: Context, shop: str, key: str, points: int | None, subject: str |
     languages = {"de": (subject_de, body_de), "en": (subject_en, body_en)}
     action, params = ("bonus", {"points": points}) if points else (
         "message", _message_texts(found.locale, (subject, body), languages))
-    created = create_campaign(c.uow(), found.id, name=name, segment=segment_for_key(key), action=action,
+    segment = segment_from_key(c.uow(), found.id, key)
+    created = create_campaign(c.uow(), found.id, name=name, segment=segment, action=action,
                               params=params, actor="cli", now=c.clock.now())
     click.echo(f"campaign {created['id']} queued for {created['total']} members")
 

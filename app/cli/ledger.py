@@ -5,13 +5,17 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.cli import Context, pass_context
+from app.cli import Context, pass_context, speak
+from app.i18n import LOCALES, pick_locale, translate
 from app.models import WebhookDelivery
 from app.services.inbox import retry_failed_deliveries
 from app.services.ledger_audit import verify_ledger
 from app.services.shops import find_shop
+
+DELIVERY_STATUSES = ("failed", "processed", "ignored")  # WebhookDelivery.status
+LIST_LIMIT = 100
 
 
 def register(cli: click.Group) -> None:
@@ -49,19 +53,36 @@ def register(cli: click.Group) -> None:
             sys.exit(1)
 
     @inbox.command("list")
-    @click.option("--status", default="failed", show_default=True)
+    @click.option("--status", type=click.Choice(DELIVERY_STATUSES), default="failed", show_default=True)
+    @click.option("--shop", "shop_ref", help="Only this shop (id, domain or URL); its language for the notes.")
+    @click.option("--limit", type=click.IntRange(1), default=LIST_LIMIT, show_default=True, help="Rows shown.")
+    @click.option("--lang", type=click.Choice(LOCALES),
+                  help="Language of the notes (default: the shop's, else English).")
     @pass_context
-    def list_deliveries(ctx: Context, status: str) -> None:
+    def list_deliveries(ctx: Context, status: str, shop_ref: str | None, limit: int, lang: str | None) -> None:
         """Deliveries in a status, newest first."""
-        with ctx.container.uow() as uow:
+        c = ctx.container
+        if lang:
+            speak(lang)
+        shop = find_shop(c.uow(), shop_ref) if shop_ref else None
+        locale = lang or (pick_locale(shop.locale) if shop is not None else "en")
+        speak(locale)
+        where = [WebhookDelivery.status == status]
+        if shop is not None:
+            where.append(WebhookDelivery.shop_id == shop.id)
+        with c.uow() as uow:
             rows = uow.session.scalars(
-                select(WebhookDelivery)
-                .where(WebhookDelivery.status == status)
-                .order_by(WebhookDelivery.id.desc())
-                .limit(100)
+                select(WebhookDelivery).where(*where).order_by(WebhookDelivery.id.desc()).limit(limit)
             ).all()
+            # Counted only when the page is full: the processed deliveries of every shop are many rows.
+            total = len(rows) if len(rows) < limit else uow.session.scalar(
+                select(func.count()).select_from(WebhookDelivery).where(*where)) or 0
             for r in rows:
                 click.echo(
                     f"{r.received_at:%Y-%m-%d %H:%M} shop {r.shop_id} {r.topic:<20} {r.delivery_id} "
                     f"attempts={r.attempts} {r.last_error or ''}"
                 )
+        if not total:
+            click.echo(translate(f"cli.inbox.none_{status}", locale), err=True)  # stdout: the rows alone
+        elif total > len(rows):
+            click.echo(translate("cli.inbox.more", locale, shown=len(rows), total=total), err=True)

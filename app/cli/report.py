@@ -11,7 +11,7 @@ from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
 from app.analytics.report import SECTIONS, report_for
-from app.cli import Context, emit, pass_context
+from app.cli import Context, emit, pass_context, speak
 from app.domain import rewards
 from app.domain.errors import InvalidInput
 from app.i18n import LOCALES, pick_locale, translate
@@ -32,8 +32,11 @@ def register(cli: click.Group) -> None:
         """Retention, value and programme figures of SHOP for a period, each with its definition, and the
         A/B/C segments."""
         c = ctx.container
+        if lang:
+            speak(lang)
         found = find_shop(c.uow(), shop)
         locale = pick_locale(lang, found.locale)
+        speak(locale)
         try:
             data = report_for(c.uow(), found, _day(first), _day(last), c.clock.now(), locale, with_segments=True)
         except InvalidInput as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import socket
 from typing import Any
 
 import click
@@ -21,14 +22,15 @@ def register(cli: click.Group) -> None:
     @pass_context
     def run(ctx: Context, host: str, port: int, no_worker: bool) -> None:
         """Migrate, then serve the app and run the scheduled jobs in this one process."""
-        from werkzeug.serving import make_server
-
         from app import create_app
 
         log_format.as_service()
         upgrade(ctx.container.engine)
         own_url = not os.environ.get("LOYALTY_PUBLIC_URL")
         app = create_app({"public_url": f"http://{_browsable(host)}:{port}"} if own_url else None)
+        # The embedded default: one process, threaded; production runs `loyalty serve` + `loyalty worker`. The
+        # port is taken before anything is announced or started, so a busy one is the only thing said.
+        server = _threaded_server(app, host, port)
         _freeze_startup_objects()
         scheduler = None if no_worker else _background_scheduler(app.extensions["container"])
         settings = app.extensions["container"].settings
@@ -40,8 +42,6 @@ def register(cli: click.Group) -> None:
             # The links this server writes (emails, install redirects) name its port; other commands run in their
             # own process and only know it from the environment.
             click.echo(f"for `loyalty admin-link` and other commands: export LOYALTY_PUBLIC_URL={settings.public_url}")
-        # The embedded default: one process, threaded; production runs `loyalty serve` + `loyalty worker`.
-        server = make_server(host, port, app, threaded=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
@@ -112,6 +112,36 @@ def proxy_hops_hint(bind: str, proxy_hops: int) -> str | None:
         f"note: bound to {bind} with LOYALTY_PROXY_HOPS=0: behind a reverse proxy (docs/deployment.md §3) set "
         "LOYALTY_PROXY_HOPS=1 (one nginx), else storefront guests share their rate limits"
     )
+
+
+def _threaded_server(app: Any, host: str, port: int) -> Any:
+    from werkzeug.serving import make_server
+
+    try:
+        listening = listening_socket(host, port)
+    except OSError as exc:
+        app.extensions["container"].dispose()
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} (is another server running there? "
+            "choose another --port)") from exc
+    with listening:  # werkzeug serves on a duplicate of it
+        return make_server(host, port, app, threaded=True, fd=listening.fileno())
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port and listening; OSError (EADDRINUSE: the port is taken) before anything runs.
+
+    Werkzeug binds its own socket by printing a failure and exiting; binding first keeps the failure ours."""
+    family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug's own: a restart reuses the port
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def _browsable(host: str) -> str:

@@ -15,12 +15,14 @@ class JobSpec:
     id: str
     seconds: int
     run: Callable[[Any], object]  # takes the container
+    counted: tuple[str, str] = ("", "")  # what a count it returns counts: one, several ("coupon expired", ...)
 
 
 def _retry_inbox(c: Any) -> object:
     from app.services.inbox import retry_failed_deliveries
 
-    return retry_failed_deliveries(c.uow, c.webhook_adapters, c.clock.now())
+    processed, failing = retry_failed_deliveries(c.uow, c.webhook_adapters, c.clock.now())
+    return {"processed": processed, "still failing": failing}
 
 
 def _settle_referrals(c: Any) -> object:
@@ -133,19 +135,22 @@ def job_specs() -> list[JobSpec]:
     """Every recurring job of the worker, in the order `--once` runs them."""
     return [
         JobSpec("retry_inbox", 60, _retry_inbox),
-        JobSpec("purge_uninstalled_shops", 3600, _purge_uninstalled_shops),
-        JobSpec("run_campaigns", 30, _run_campaigns),
-        JobSpec("settle_referrals", 900, _settle_referrals),
-        JobSpec("award_birthdays", 3600, _award_birthdays),  # hourly: idempotent, and catches a missed day
+        JobSpec("purge_uninstalled_shops", 3600, _purge_uninstalled_shops, ("shop purged", "shops purged")),
+        JobSpec("run_campaigns", 30, _run_campaigns, ("campaign batch run", "campaign batches run")),
+        JobSpec("settle_referrals", 900, _settle_referrals, ("referral settled", "referrals settled")),
+        # Hourly: idempotent, and catches a missed day.
+        JobSpec("award_birthdays", 3600, _award_birthdays, ("birthday awarded", "birthdays awarded")),
         # Coupons written inside order transactions (thank-you, tier entry) are pushed by this job: every 30 s.
         JobSpec("retry_coupon_pushes", 30, _retry_coupon_pushes),
         # Newsletter opt-ins from the widget, recorded at the shop as email marketing consent.
-        JobSpec("push_marketing_consents", 60, _push_marketing_consents),
-        JobSpec("mature_pending_points", 300, _mature_pending_points),
-        JobSpec("expire_points", 3600, _expire_points),
-        JobSpec("remind_expiring_points", 3600, _remind_expiring_points),
-        JobSpec("evaluate_tiers", 3600, _evaluate_tiers),
-        JobSpec("expire_coupons", 3600, _expire_coupons),
+        JobSpec("push_marketing_consents", 60, _push_marketing_consents,
+                ("consent push settled", "consent pushes settled")),
+        JobSpec("mature_pending_points", 300, _mature_pending_points,
+                ("member's pending points matured", "members' pending points matured")),
+        JobSpec("expire_points", 3600, _expire_points, ("member's points expired", "members' points expired")),
+        JobSpec("remind_expiring_points", 3600, _remind_expiring_points, ("reminder queued", "reminders queued")),
+        JobSpec("evaluate_tiers", 3600, _evaluate_tiers, ("member's tier evaluated", "members' tiers evaluated")),
+        JobSpec("expire_coupons", 3600, _expire_coupons, ("coupon expired", "coupons expired")),
         # Missed webhooks (WooCommerce never retries one) are repaired within one cycle of this job.
         JobSpec("reconcile_orders", 600, _reconcile_orders),
         # Shops whose store was unreachable or refused the keys at install: webhooks registered once it answers

@@ -29,6 +29,7 @@ from app.services.email_settings import EmailConfig
 from app.services.messages import may_receive
 from app.services.outbox_claims import cancel_claimed, claim_ids, postpone_claimed, release
 from app.services.sent_marks import SentMarks
+from app.services.worklist import note_limit_reached
 from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -69,10 +70,9 @@ class DispatchResult:
     postponed: int = 0
 
     def __str__(self) -> str:
-        return (
-            f"sent={self.sent} retried={self.retried} failed={self.failed} cancelled={self.cancelled}"
-            f" released={self.released} postponed={self.postponed}"
-        )
+        """`3 sent, 1 retried`: the counts that are not zero (`loyalty worker --once`), or `nothing due`."""
+        counts = [f"{count} {name}" for name, count in vars(self).items() if count]
+        return ", ".join(counts) or "nothing due"
 
 
 @dataclass
@@ -109,6 +109,8 @@ def dispatch_due(
         if len(current.ids) == settings.batch_size and claimed < settings.max_batches:
             upcoming = _Claimed.take(uow_factory(), settings, now, result)
             claimed += 1
+        elif len(current.ids) == settings.batch_size:
+            note_limit_reached()  # the run's cap, with a full batch: more may be due
         try:
             outcomes = _send(uow_factory(), mailer, prepared, current.claim, now, result,
                              upcoming.preparer.step if upcoming is not None else None)

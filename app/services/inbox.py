@@ -12,6 +12,7 @@ from app.domain.errors import LoyaltyError
 from app.models import WebhookDelivery
 from app.platforms.base import WebhookAdapter
 from app.services.intake import retry_delivery
+from app.services.worklist import note_limit_reached
 from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,11 @@ def retry_failed_deliveries(
             )
             .where(WebhookDelivery.status == "failed", WebhookDelivery.attempts < MAX_ATTEMPTS)
             .order_by(WebhookDelivery.id)
-            .limit(limit)
+            .limit(limit + 1)  # one more than is done: it says whether work remains for the next run
         ).all()
+    if len(pending) > limit:
+        note_limit_reached()
+        pending = pending[:limit]
     processed = failed = 0
     for shop_id, delivery_id, platform, headers, body in pending:
         try:

@@ -13,6 +13,7 @@ from app.domain.refunds import goods_returned
 from app.models import Member, Order, OutboxMessage, ReviewSubmission, Shop
 from app.services.email_settings import EmailConfig, get_config
 from app.services.messages import enqueue
+from app.services.worklist import note_limit_reached
 from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,11 @@ def _requests(session: Session, shop: Shop, config: EmailConfig, now: datetime) 
             Order.member_id.is_not(None), ~_goods_returned(),
             basis <= due_before, basis >= due_before - LOOKBACK,
             ~_message_exists(shop.id, "review_request", Order.id), ~_reviewed(shop.id, Order.id),
-        ).order_by(basis, Order.id).limit(BATCH)
+        ).order_by(basis, Order.id).limit(BATCH + 1)
     ).all()
+    if len(orders) > BATCH:  # one more than is done: work remains for the next run
+        note_limit_reached()
+        orders = orders[:BATCH]
     count = 0
     for order in orders:
         member = session.get(Member, order.member_id)
@@ -92,8 +96,11 @@ def _reminders(session: Session, shop: Shop, config: EmailConfig, now: datetime)
             OutboxMessage.sent_at <= due_before, OutboxMessage.sent_at >= due_before - LOOKBACK,
             ~_message_exists(shop.id, "review_reminder", OutboxMessage.order_id),
             ~_reviewed(shop.id, OutboxMessage.order_id),
-        ).order_by(OutboxMessage.sent_at).limit(BATCH)
+        ).order_by(OutboxMessage.sent_at).limit(BATCH + 1)
     ).all()
+    if len(requests) > BATCH:  # one more than is done: work remains for the next run
+        note_limit_reached()
+        requests = requests[:BATCH]
     count = 0
     for request in requests:
         order = session.get(Order, request.order_id)

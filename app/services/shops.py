@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from babel.numbers import is_currency
+
 from app.domain.errors import InvalidInput, ShopAlreadyExists, ShopNotFound
 from app.domain.shops import is_valid_shopify_domain, normalise_woocommerce_url
 from app.models import Shop
@@ -41,16 +43,21 @@ def add_shop(uow: UnitOfWork, box: SecretBox, new: NewShop, now: datetime) -> Sh
         raise InvalidInput("WooCommerce shops need a webhook secret, consumer key and consumer secret.")
     if new.locale not in {"de", "en"}:
         raise InvalidInput(errors={"locale": "must be 'de' or 'en'"})
+    currency = new.currency.strip().upper()
+    if not is_currency(currency):
+        raise InvalidInput(errors={"currency": f"{new.currency!r} is no ISO 4217 currency code like EUR, CHF or USD"})
     with uow:
         shops = ShopRepository(uow.session)
-        if shops.get_by_domain(new.platform, domain) is not None:
-            raise ShopAlreadyExists(domain=domain)
+        for candidate in _same_shop(new.platform, domain):
+            existing = shops.get_by_domain(new.platform, candidate)
+            if existing is not None:
+                raise ShopAlreadyExists(f"This shop is already registered, as shop {existing.id} ({existing.domain}).")
         shop = shops.add(
             Shop(
                 platform=new.platform,
                 domain=domain,
                 name=new.name or domain,
-                currency=new.currency.upper(),
+                currency=currency,
                 locale=new.locale,
                 status="active",
                 access_token_enc=box.encrypt(new.access_token),
@@ -93,6 +100,15 @@ def find_shop(uow: UnitOfWork, ref: str) -> Shop:
         if shop is None:
             raise ShopNotFound(shop=ref)
         return shop
+
+
+def _same_shop(platform: str, domain: str) -> tuple[str, ...]:
+    """The addresses under which `domain` would be a shop already registered: itself, and for a WooCommerce URL
+    the same host and path under the other scheme (http://shop.example.de is https://shop.example.de)."""
+    if platform != "woocommerce":
+        return (domain,)
+    scheme, rest = domain.split("://", 1)
+    return (domain, f"{'https' if scheme == 'http' else 'http'}://{rest}")
 
 
 def _normalised_domain(platform: str, domain: str) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from sqlalchemy import Select
@@ -15,6 +17,27 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 500  # rows per job run; the next run continues
+# Set while a job runs under `noting_limits`: whether some loop of it stopped at its limit with rows left.
+_LIMIT_REACHED: ContextVar[list[bool] | None] = ContextVar("limit_reached", default=None)
+
+
+@contextmanager
+def noting_limits() -> Iterator[list[bool]]:
+    """While the block runs, a job that stops at its per-run limit says so: the list yielded holds True then,
+    so the worker can report that work remains for the next run."""
+    reached: list[bool] = []
+    token = _LIMIT_REACHED.set(reached)
+    try:
+        yield reached
+    finally:
+        _LIMIT_REACHED.reset(token)
+
+
+def note_limit_reached() -> None:
+    """A job stopped at its per-run limit with work left (said to `noting_limits`, if any listens)."""
+    reached = _LIMIT_REACHED.get()
+    if reached is not None and not reached:
+        reached.append(True)
 
 
 def claim_next(session: Session, stmt: Select[Any], id_column: Any, skip: set[int], of: Any = None) -> Any:
@@ -56,6 +79,8 @@ def for_each_claimed(
                 done += did is not False
             except Exception:  # noqa: BLE001 - one bad row must not stop the job; it is retried next run
                 log.exception("job item failed", extra={"job": job, "item": item_key})
+    if done >= limit:
+        _note_if_more(uow_factory, claim, skip)
     return done
 
 
@@ -84,4 +109,17 @@ def for_each_leased(
             done += 1
         except Exception:  # noqa: BLE001 - the lease runs out and the row is tried again next run
             log.exception("job item failed", extra={"job": job, "item": item_key})
+    if done >= limit:
+        _note_if_more(uow_factory, claim, skip)
     return done
+
+
+def _note_if_more(uow_factory: Callable[[], UnitOfWork], claim: Callable[[Session, set[int]], Any],
+                  skip: set[int]) -> None:
+    # Only when someone listens: one more claim, never committed (the row, and any lease set on it, stay as
+    # they were), tells a run that stopped at its limit from one that did the last row.
+    if _LIMIT_REACHED.get() is None:
+        return
+    with uow_factory() as uow:
+        if claim(uow.session, skip) is not None:
+            note_limit_reached()

@@ -231,7 +231,7 @@ def test_a_number_too_large_is_explained_in_german_to_a_german_reader(
     response = send(client, spec, target, HUGE, shopify_shop, clock, language="de")
 
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"min_orders": ["Muss zwischen 0 und 2.147.483.647 liegen."]}
+    assert response.get_json()["errors"] == {"min_orders": ["Darf höchstens 2.147.483.647 sein."]}
 
 
 @pytest.mark.parametrize("reward_id", [HUGE, -HUGE, MAX_ID + 1, MAX_BIG_ID + 1], ids=["huge", "minus", "int", "bigint"])
@@ -245,7 +245,8 @@ def test_a_shopper_redeeming_a_reward_id_no_row_can_have_gets_a_field_error_and_
     response = client.post(url, json={"reward_id": reward_id})
 
     assert (response.status_code, response.get_json()["reason"]) == (422, "validation_error")
-    assert response.get_json()["errors"] == {"reward_id": ["Muss zwischen 1 und 2.147.483.647 liegen."]}
+    said = "Muss mindestens 1 sein." if reward_id < 0 else "Darf höchstens 2.147.483.647 sein."
+    assert response.get_json()["errors"] == {"reward_id": [said]}
     assert member_by_email(container, shopify_shop, SHOPPER.email or "").balance == 700
 
 

@@ -39,7 +39,7 @@ def test_an_error_on_a_field_hidden_by_the_chosen_reward_is_shown_at_the_top_of_
 
     form_error = page.get_by_test_id("referral-settings-form").get_by_test_id("form-error")
     expect(form_error).to_be_visible()
-    expect(form_error).to_contain_text("Punkte für den Werber: Muss zwischen 0 und 1000000 liegen.")
+    expect(form_error).to_contain_text("Punkte für den Werber: Muss zwischen 0 und 1.000.000 liegen.")
     toast = page.get_by_test_id("toast-error").last
     expect(toast).to_contain_text("Punkte für den Werber")
     assert MARKED not in toast.inner_text()

@@ -39,9 +39,10 @@ def test_members_show_in_german_labels_every_line_in_german(run, silver_member) 
     assert lines[1] == "Kontostand 120  davon ausstehend 0  einlösbar 120"
     assert lines[2] == "Stufe Silber (silber)"
     assert lines[3] == "Punktepakete:"
-    assert re.fullmatch(r"  #\d+ 120/120 verfügbar verfällt \S+", lines[4])
+    assert re.fullmatch(r"  #\d+ 120/120 verfügbar verfällt nicht", lines[4])  # the shop's points never expire
     assert lines[5] == "Punkteverlauf (neueste zuerst):"
-    assert re.fullmatch(r"  \S+ +\+120  Bestellung #\S+", lines[6])  # the reason as the admin page words it
+    # The reason as the admin page words it, at the day and minute (UTC) as Germans write them.
+    assert re.fullmatch(r"  \d\d\.\d\d\.\d{4} \d\d:\d\d +\+120  Bestellung #\S+", lines[6])
     assert ENGLISH_LABELS.findall(" ".join(lines[:6])) == []
 
 
@@ -53,8 +54,8 @@ def test_members_show_in_english_prints_the_english_labels_scripts_read(run, sil
     assert lines[1] == "balance 120  pending 0  spendable 120"
     assert lines[2] == "tier Silber (silber)"  # the tier's name as the shop wrote it (no English one given)
     assert (lines[3], lines[5]) == ("lots:", "ledger (newest first):")
-    assert re.fullmatch(r"  #\d+ 120/120 available expires \S+", lines[4])
-    assert re.fullmatch(r"  \S+ +\+120  Order #\S+", lines[6])
+    assert re.fullmatch(r"  #\d+ 120/120 available does not expire", lines[4])
+    assert re.fullmatch(r"  \d{4}-\d\d-\d\d \d\d:\d\d +\+120  Order #\S+", lines[6])
 
 
 def test_members_show_speaks_the_shops_language_without_lang(run, container, english_shop) -> None:  # type: ignore[no-untyped-def]

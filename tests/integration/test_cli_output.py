@@ -43,7 +43,7 @@ def test_members_show_says_no_tier_when_the_shop_has_no_tier_programme(run, cont
 
 
 def test_an_unknown_member_is_named_field_by_field_not_as_a_dict(run, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
-    result = run("members", "show", shopify_shop.domain, "nobody@example.de")
+    result = run("members", "show", shopify_shop.domain, "nobody@example.de", "--lang", "en")
 
     assert result.exit_code == 1
     assert "Error: Unknown member (email: nobody@example.de)" in result.output

@@ -151,3 +151,38 @@ def test_serve_refuses_fewer_than_one_worker_or_thread(loyalty, option: str) -> 
 
     assert result.exit_code == 2
     assert option in result.output
+
+
+@pytest.mark.parametrize("url", ["mysql://x", "mysql+pymysql://u:p@db/loyalty", "oracle://x"])
+def test_a_database_url_of_another_engine_says_only_sqlite_and_postgresql_are_supported(loyalty, url: str) -> None:  # type: ignore[no-untyped-def]
+    result = loyalty("shops", "list", LOYALTY_DATABASE_URL=url)
+
+    line = error_line(result)
+    assert "only SQLite and PostgreSQL are supported" in line
+    assert "LOYALTY_DATABASE_URL" in line
+    assert ":p@" not in line  # no password shown
+
+
+def test_upgrading_to_an_older_revision_says_the_database_is_newer_and_changes_nothing(  # type: ignore[no-untyped-def]
+    loyalty, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgraded = loyalty("db", "upgrade", LOYALTY_DATABASE_URL=url)
+    head = upgraded.output.split()[2]
+
+    older = loyalty("db", "upgrade", "0005", LOYALTY_DATABASE_URL=url)
+    again = loyalty("db", "upgrade", LOYALTY_DATABASE_URL=url)
+
+    assert upgraded.output.strip() == f"database at {head} (the newest)"
+    assert error_line(older) == (
+        f"Error: the database is at {head}, already newer than 0005: `db upgrade` never goes back")
+    assert again.output.strip() == f"database at {head} (the newest), unchanged"
+
+
+def test_upgrading_step_by_step_names_the_revision_reached(loyalty, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+
+    first = loyalty("db", "upgrade", "0005", LOYALTY_DATABASE_URL=url)
+    second = loyalty("db", "upgrade", "+1", LOYALTY_DATABASE_URL=url)
+
+    assert (first.output.strip(), second.output.strip()) == ("database at 0005", "database at 0006")

@@ -147,7 +147,7 @@ def test_worker_once_writes_due_emails_as_eml_files_under_instance_outbox(contai
 
     result = CliRunner().invoke(build_cli(), ["worker", "--once"])
 
-    assert "dispatch_outbox: ok sent=1" in result.output, result.output
+    assert "dispatch_outbox: ok 1 sent" in result.output, result.output
     files = list((settings_overrides["instance_path"] / "outbox").glob("*.eml"))
     assert len(files) == 1
     assert b"anna@example.de" in files[0].read_bytes()

@@ -19,6 +19,7 @@ from app.services.referrals.codes import find_code, friend_key, record_pending
 from app.services.referrals.fraud import fraud_reasons
 from app.services.referrals.rewards import reward_referrer, welcome_friend
 from app.services.referrals.settings import ReferralConfig, referral_config
+from app.services.worklist import note_limit_reached
 from app.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -51,8 +52,11 @@ def settle_referrals(uow_factory: Callable[[], UnitOfWork], now: datetime, limit
             select(Referral.id, Referral.shop_id, Referral.order_id)
             .where(Referral.status == "ordered", Referral.settle_after <= now)
             .order_by(Referral.settle_after)
-            .limit(limit)
+            .limit(limit + 1)  # one more than is done: it says whether work remains for the next run
         ).all()
+    if len(due) > limit:
+        note_limit_reached()
+        due = due[:limit]
     settled = 0
     for referral_id, shop_id, order_id in due:
         try:
