@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple, TextIO
 
-from app.analytics.csv_formats import ZERO, RowError, Rows, yes
+from app.analytics.csv_formats import ZERO, Reading, Rows, yes
 from app.domain.snapshots import CustomerSnapshot, LineItem, OrderSnapshot, RefundSnapshot
 
 SHOPIFY_CUSTOMER_COLUMNS = ("Email",)
@@ -29,9 +29,9 @@ class SourcedOrder(NamedTuple):
     order: OrderSnapshot
 
 
-def shopify_customers(handle: TextIO, errors: list[RowError]) -> list[CustomerSnapshot]:
+def shopify_customers(handle: TextIO, reading: Reading) -> list[CustomerSnapshot]:
     """customers_export.csv: one customer per row."""
-    rows = Rows("customers", handle, SHOPIFY_CUSTOMER_COLUMNS, errors)
+    rows = Rows("customers", handle, SHOPIFY_CUSTOMER_COLUMNS, reading)
     out = []
     for n, row in rows:
         email = rows.email(n, row, "Email", required=not row.get("Customer ID"))
@@ -43,9 +43,9 @@ def shopify_customers(handle: TextIO, errors: list[RowError]) -> list[CustomerSn
     return out
 
 
-def shopify_orders(handle: TextIO, errors: list[RowError]) -> list[SourcedOrder]:
+def shopify_orders(handle: TextIO, reading: Reading) -> list[SourcedOrder]:
     """orders_export.csv: rows grouped by "Name"; order-level fields on the first row of each order."""
-    rows = Rows("orders", handle, SHOPIFY_ORDER_COLUMNS, errors)
+    rows = Rows("orders", handle, SHOPIFY_ORDER_COLUMNS, reading)
     return _grouped(rows, "Name", _shopify_order, _shopify_line)
 
 
@@ -111,9 +111,9 @@ def _shopify_line(rows: Rows, n: int, row: dict[str, str], index: int) -> LineIt
                     row.get("Lineitem sku") or None)
 
 
-def woo_customers(handle: TextIO, errors: list[RowError]) -> list[CustomerSnapshot]:
+def woo_customers(handle: TextIO, reading: Reading) -> list[CustomerSnapshot]:
     """The extension's customer export: one customer per row, keyed by the WordPress user id."""
-    rows = Rows("customers", handle, WOO_CUSTOMER_COLUMNS, errors)
+    rows = Rows("customers", handle, WOO_CUSTOMER_COLUMNS, reading)
     out = []
     for n, row in rows:
         email = rows.email(n, row, "email", required=True)
@@ -126,10 +126,14 @@ def woo_customers(handle: TextIO, errors: list[RowError]) -> list[CustomerSnapsh
     return out
 
 
-def woo_orders(handle: TextIO, errors: list[RowError]) -> list[SourcedOrder]:
+def woo_orders(handle: TextIO, reading: Reading) -> list[SourcedOrder]:
     """The extension's order export, one row per order or per item (grouped by "order_id")."""
-    rows = Rows("orders", handle, WOO_ORDER_COLUMNS, errors)
+    rows = Rows("orders", handle, WOO_ORDER_COLUMNS, reading)
     orders = _grouped(rows, "order_id", _woo_order, _woo_line)
+    if rows.ok and "order_date_gmt" not in rows.columns:
+        # The extension writes the shop's local time without an offset (WordPress keeps a GMT twin it leaves out).
+        hint = "" if reading.timezone is not UTC else " (--timezone names the shop's time zone)"
+        reading.notes.append(f"orders: order_date is the shop's local time, read as {reading.timezone}{hint}")
     if "item_total" not in rows.columns:
         return orders
     return [SourcedOrder(n, _merchandise_of_items(order)) for n, order in orders]

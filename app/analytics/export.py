@@ -1,4 +1,8 @@
-"""CSV exports of members, the ledger and segment lists, streamed in chunks (safe to open in a spreadsheet)."""
+"""CSV exports of members, the ledger and segment lists, streamed in chunks (safe to open in a spreadsheet).
+
+Each starts with a byte order mark: without it, Excel (German Excel above all) reads UTF-8 as Windows-1252 and
+garbles every umlaut. `loyalty import` reads such files back (it reads UTF-8 with or without the mark).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ LEDGER_COLUMNS = ("id", "member_id", "email", "occurred_at", "kind", "delta", "b
                   "source_type", "source_ref", "actor")
 SEGMENT_COLUMNS = ("id", "email", "name", "balance", "orders", "revenue", "last_order_at")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
 
 
 def segment_for_key(key: str) -> dict[str, Any]:
@@ -42,7 +47,7 @@ def segment_for_key(key: str) -> dict[str, Any]:
 
 
 def write_export(uow: UnitOfWork, shop_id: int, what: str, out: TextIO, segment: dict[str, Any] | None = None) -> int:
-    """Write one export as CSV to `out`; returns the rows written."""
+    """Write one export as CSV, byte order mark first, to `out` (UTF-8 text); returns the rows written."""
     with uow:
         session = uow.session
         if what == "members":
@@ -58,7 +63,7 @@ def write_export(uow: UnitOfWork, shop_id: int, what: str, out: TextIO, segment:
 
 
 def export_text(uow: UnitOfWork, shop_id: int, what: str, segment: dict[str, Any] | None = None) -> str:
-    """One export as a CSV string (admin downloads)."""
+    """One export as a CSV string, byte order mark first (admin downloads)."""
     buffer = io.StringIO()
     write_export(uow, shop_id, what, buffer, segment)
     return buffer.getvalue()
@@ -86,6 +91,7 @@ def _ledger(session: Session, shop_id: int) -> Iterator[list[Any]]:
 
 
 def _write(out: TextIO, columns: tuple[str, ...], rows: Iterable[list[Any]]) -> int:
+    out.write(BOM)
     writer = csv.writer(out)
     writer.writerow(columns)
     count = 0

@@ -6,14 +6,17 @@ import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from tqdm import tqdm
 
+from app.analytics.csv_formats import UnreadableExport, decode_export
 from app.analytics.export import write_export
-from app.analytics.importer import import_history, read_files
+from app.analytics.importer import BATCH, ImportResult, import_history, read_files
 from app.cli import Context, emit, pass_context
 from app.cli.segment_keys import segment_from_key
 from app.services.campaigns import create_campaign, get_campaign, list_campaigns, run_campaigns
@@ -28,22 +31,55 @@ def register(cli: click.Group) -> None:
     cli.add_command(campaigns)
 
 
-@click.command("import")
+IMPORT_HELP = """Import historical customers and orders of SHOP from the platform's CSV exports.
+
+The files are checked completely first: every bad row is listed (file, row, column) and nothing is written. A good
+file is then written in batches, each in a transaction of its own (--batch-size rows), so a webhook that arrives
+meanwhile waits for one batch at most. An interrupted import is continued by running it again with the same
+files: members and orders already there are recognised, and known orders without a member are linked to the
+member found now (and credited, with --award-points).
+
+The files may be UTF-8 (with or without BOM) or Windows-1252, with commas, semicolons or tabs between the columns
+(what Excel writes, e.g. German Excel's "CSV (Trennzeichen-getrennt)"). WooCommerce's export writes the shop's
+local time without an offset: --timezone names the shop's time zone (e.g. Europe/Berlin; default UTC), unless the
+file has an order_date_gmt column.
+
+--award-points credits past orders under today's rules, each dated on its payment, so they expire as the shop's
+expiry rule says. Orders whose points would already have expired by now (after the expiry period, or under the
+inactivity rule after as long without a purchase) get none: they are imported without points and counted as too
+old. Members are placed in the tier their history reaches without a tier email or entry reward (it is history,
+not news), imported orders bring no next-purchase coupon, and points that an import credits within their expiry
+reminder window get no reminder. Orders no member can be found for (Shopify's export names the customer by email
+only: import the customer export too) are counted in a warning; a later run with the customers links and credits
+them."""
+
+
+@click.command("import", help=IMPORT_HELP)
 @click.argument("shop")
 @click.option("--platform", type=click.Choice(["shopify", "woocommerce"]), required=True)
-@click.option("--customers", type=click.File(encoding="utf-8-sig"), help="The platform's customer export (CSV).")
-@click.option("--orders", type=click.File(encoding="utf-8-sig"), help="The platform's order export (CSV).")
-@click.option("--award-points", is_flag=True, help="Credit past orders with points under today's rules.")
+@click.option("--customers", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The platform's customer export (CSV).")
+@click.option("--orders", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The platform's order export (CSV).")
+@click.option("--award-points", is_flag=True,
+              help="Credit past orders with points under today's rules (not those whose points would have expired).")
 @click.option("--dry-run", is_flag=True, help="Check the files and report; write nothing.")
+@click.option("--timezone", "zone", default="UTC", show_default=True,
+              help="Time zone of times written without an offset (WooCommerce: the shop's, e.g. Europe/Berlin).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=BATCH, show_default=True,
+              help="Customers or orders written per transaction.")
 @pass_context
-def import_command(ctx: Context, shop: str, platform: str, customers: Any, orders: Any, award_points: bool,
-                   dry_run: bool) -> None:
-    """Import historical customers and orders of SHOP from CSV exports; nothing is written if a row is bad."""
+def import_command(ctx: Context, shop: str, platform: str, customers: Path | None, orders: Path | None,
+                   award_points: bool, dry_run: bool, zone: str, batch_size: int) -> None:
     if customers is None and orders is None:
         raise click.UsageError("give --customers, --orders or both")
+    timezone = _timezone(zone)
     c = ctx.container
     found = find_shop(c.uow(), shop)
-    plan = read_files(platform, customers, orders, currency=found.currency)
+    texts = {name: _read_export(name, path) for name, path in (("customers", customers), ("orders", orders))}
+    plan = read_files(platform, texts["customers"], texts["orders"], currency=found.currency, timezone=timezone)
+    for note in plan.notes:
+        click.echo(note)
     if plan.errors:
         for error in plan.errors[:ERRORS_SHOWN]:
             click.echo(str(error), err=True)
@@ -57,10 +93,54 @@ def import_command(ctx: Context, shop: str, platform: str, customers: Any, order
         return
     with tqdm(total=len(plan.customers) + len(plan.orders), unit="rows", desc="import") as bar:
         result = import_history(c.uow(), found.id, plan, award_points=award_points, now=c.clock.now(),
-                                progress=bar.update)
+                                progress=bar.update, batch_size=batch_size)
+    _summary(result, award_points, customers is not None)
+
+
+def _timezone(name: str) -> tzinfo:
+    if name.upper() == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"{name!r} is no time zone: a name like Europe/Berlin",
+                                 param_hint="--timezone") from None
+
+
+def _read_export(name: str, path: Path | None) -> TextIO | None:
+    """The file's text: UTF-8, else Windows-1252 (said so); a file that is neither is one line naming it."""
+    if path is None:
+        return None
+    try:
+        text, encoding = decode_export(path.read_bytes())
+    except UnreadableExport as exc:
+        raise click.ClickException(f"{name} file {path}: {exc}") from None
+    if encoding != "UTF-8":
+        click.echo(f"{name}: {path.name} is not UTF-8, read as {encoding}")
+    return io.StringIO(text)
+
+
+def _summary(result: ImportResult, award_points: bool, customers_given: bool) -> None:
+    linked = f" ({result.orders_linked} of them linked to their member now)" if result.orders_linked else ""
     click.echo(f"members created {result.members_created}, updated {result.members_updated}; "
-               f"orders created {result.orders_created}, already known {result.orders_skipped}; "
+               f"orders created {result.orders_created}, already known {result.orders_skipped}{linked}; "
                f"points awarded {result.points_awarded}")
+    if result.orders_too_old:
+        old = result.orders_too_old
+        click.echo(f"{old} order{'s' if old != 1 else ''} too old: {'their' if old != 1 else 'its'} points would "
+                   "already have expired under the shop's expiry rule, so none were awarded")
+    unlinked = result.orders_without_member
+    if not unlinked:
+        return
+    told = (f"{unlinked} paid order{'s have' if unlinked != 1 else ' has'} no member to credit: no customer id, "
+            "and no member with the same email")
+    if not award_points:
+        click.echo(told.replace("to credit", "to link to"))
+        return
+    hint = (" (guest orders, or customers the customer export lacks)" if customers_given else
+            "; import the customer export too (--customers) and then these orders again: known orders are then "
+            "linked to their members and credited")
+    click.echo(f"warning: {told}{hint}", err=True)
 
 
 @click.command("export")
@@ -71,8 +151,9 @@ def import_command(ctx: Context, shop: str, platform: str, customers: Any, order
               help="Write the CSV to this file (without it, or with -: to standard output).")
 @pass_context
 def export_command(ctx: Context, shop: str, what: str, key: str | None, output: Path | None) -> None:
-    """Write members, the ledger or a segment (KEY: A, B, C, an RFM group, tier:<key>, all) of SHOP as CSV,
-    to standard output (to pipe it) or to a file; the count of rows goes to standard error."""
+    """Write members, the ledger or a segment (KEY: A, B, C, an RFM group, tier:<key>, all) of SHOP as CSV
+    (UTF-8 with a byte order mark, so Excel shows umlauts), to standard output (to pipe it) or to a file; the count
+    of rows goes to standard error."""
     if what == "segment" and not key:
         raise click.UsageError("segment needs a KEY (A, B, C, champions, at_risk, ..., tier:gold, all)")
     c = ctx.container

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -35,6 +36,19 @@ def inactivity_deadline(last_activity_at: datetime, months: int) -> datetime:
     if months < 1:
         raise ValueError("inactivity expiry needs at least one month")
     return add_months(last_activity_at, months)
+
+
+def lapsed_until(activity: Iterable[datetime], months: int, now: datetime) -> datetime | None:
+    """Under inactivity expiry: the latest moment of `activity` that `months` without any activity followed (up to
+    the next moment, or up to `now`). Points earned then or before it would have expired by `now`; None: none would.
+    """
+    moments = sorted(activity)
+    if not moments:
+        return None
+    for earlier, later in zip(reversed(moments), reversed([*moments[1:], now]), strict=True):
+        if inactivity_deadline(earlier, months) <= later:
+            return earlier
+    return None
 
 
 def reminder_due(expires_at: datetime | None, reminder_days: int, now: datetime) -> bool:

@@ -14,6 +14,7 @@ from app.models import Order, RewardSettings, Shop
 from app.repositories.records import MemberRecord, OrderRecord
 from app.repositories.shop_settings import settings_row
 from app.services.coupons import CouponTerms, issue_coupon
+from app.services.order_hooks import is_history
 from app.services.rewards import next_purchase_rule
 
 
@@ -23,9 +24,10 @@ def issue_next_purchase_coupon(
     """Order hook: after a qualifying paid order, write the thank-you coupon (once per order, by key).
 
     It is pushed to the shop after the order's transaction commits, by the `retry_coupon_pushes` job
-    (every 30 s): hooks run inside that transaction, where no network call may happen.
+    (every 30 s): hooks run inside that transaction, where no network call may happen. An imported order of the
+    past gets none: it would be a code pushed to the shop for a purchase made long ago, with no thank-you to carry it.
     """
-    if not order.is_paid or order.is_cancelled or order.is_test or goods_returned(order):
+    if not order.is_paid or order.is_cancelled or order.is_test or goods_returned(order) or is_history(session):
         return
     settings = settings_row(session, RewardSettings, shop.id)
     if settings is None or not settings.next_purchase_enabled:

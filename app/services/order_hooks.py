@@ -1,12 +1,15 @@
 """What else happens inside an order's or a new member's transaction: one explicit list per event.
 
 Each hook takes the open session and the locked rows and must not do network I/O (DESIGN §3):
-side effects go to the outbox.
+side effects go to the outbox. Inside `importing_history` (`loyalty import`), the hooks know that what they see is
+history: it is recorded (a tier is set), but not announced or rewarded as news (no tier email, no next-purchase
+coupon, no join hooks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -16,6 +19,22 @@ from app.repositories.records import MemberRecord, OrderRecord
 
 OrderHook = Callable[[Session, Shop, MemberRecord, OrderRecord, datetime], None]
 JoinHook = Callable[[Session, Shop, MemberRecord, datetime], None]
+_HISTORY = "loyalty.importing_history"
+
+
+@contextmanager
+def importing_history(session: Session) -> Iterator[None]:
+    """Within the block, what this session's transaction writes is imported history (see the module's docstring)."""
+    session.info[_HISTORY] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_HISTORY, None)
+
+
+def is_history(session: Session) -> bool:
+    """Whether the session is writing imported history (`importing_history`)."""
+    return bool(session.info.get(_HISTORY))
 
 
 def order_hooks() -> list[OrderHook]:
@@ -44,5 +63,7 @@ def run_order_hooks(session: Session, shop: Shop, member: MemberRecord, order: O
 
 
 def run_join_hooks(session: Session, shop: Shop, member: MemberRecord, now: datetime) -> None:
+    if is_history(session):
+        return  # a customer of the past joins nothing now: no signup bonus for history, as the customer file's import
     for hook in join_hooks():
         hook(session, shop, member, now)

@@ -133,7 +133,14 @@ def _expire_idle(uow_factory: Callable[[], UnitOfWork], shop_id: int, months: in
 
 def send_expiry_reminders(uow_factory: Callable[[], UnitOfWork], now: datetime, *, shop_id: int | None = None) -> int:
     """Worker job: a points-expiry reminder `expiry_reminder_days` before points expire, once per member and
-    expiry date (the outbox's dedupe key makes reruns and a second worker harmless)."""
+    expiry date (the outbox's dedupe key makes reruns and a second worker harmless).
+
+    It speaks only of points the member could spend when the reminder window opened. Points that became spendable
+    inside it are imported history (`loyalty import --award-points` credits a purchase of long ago days before its
+    points expire): announcing those would send a burst of reminders right after an import, about purchases the
+    shoppers made long ago, to customers who never joined. Points earned live are spendable long before their window
+    (a pending period is days, the expiry period months), so this leaves live reminders as they were.
+    """
     total = 0
     for shop, settings in _active_shops(uow_factory, shop_id):
         days = settings.expiry_reminder_days
@@ -151,15 +158,22 @@ def send_expiry_reminders(uow_factory: Callable[[], UnitOfWork], now: datetime, 
 
 
 def _lot_reminders(session: Session, shop_id: int, days: int, now: datetime) -> list[tuple[Member, int, datetime]]:
-    soon = select(PointLot.member_id, func.min(PointLot.expires_at), func.sum(PointLot.remaining)).where(
-        PointLot.shop_id == shop_id, PointLot.remaining > 0, PointLot.expires_at > now,
-        PointLot.expires_at <= now + timedelta(days=days),
-    ).group_by(PointLot.member_id).subquery()
-    rows = session.execute(
-        select(Member, soon.c[1], soon.c[2]).join(soon, soon.c.member_id == Member.id)
-        .where(Member.shop_id == shop_id, Member.balance > 0).order_by(Member.id)
-    )
-    return [(m, int(points), _aware(expires)) for m, expires, points in rows]
+    window = timedelta(days=days)
+    lots = session.execute(select(PointLot.member_id, PointLot.expires_at, PointLot.remaining, PointLot.available_at)
+                           .where(PointLot.shop_id == shop_id, PointLot.remaining > 0, PointLot.expires_at > now,
+                                  PointLot.expires_at <= now + window))
+    soon: dict[int, tuple[datetime, int]] = {}  # member → (first expiry, points expiring) of the lots to announce
+    for member_id, expires, remaining, available in lots:
+        expires_at = _aware(expires)
+        if _aware(available) > expires_at - window:
+            continue  # spendable only inside its reminder window (see `send_expiry_reminders`)
+        first, points = soon.get(member_id, (expires_at, 0))
+        soon[member_id] = (min(first, expires_at), points + remaining)
+    if not soon:
+        return []
+    members = session.scalars(select(Member).where(Member.shop_id == shop_id, Member.id.in_(soon), Member.balance > 0)
+                              .order_by(Member.id))
+    return [(m, soon[m.id][1], soon[m.id][0]) for m in members]
 
 
 def _idle_reminders(
@@ -175,9 +189,17 @@ def _idle_reminders(
     found = []
     for member in members:
         deadline = inactivity_deadline(_last_activity(session, member), months)
-        if reminder_due(deadline, days, now):
+        if reminder_due(deadline, days, now) and _spendable_by(session, member, deadline - timedelta(days=days)):
             found.append((member, member.balance, deadline))
     return found
+
+
+def _spendable_by(session: Session, member: Member, moment: datetime) -> bool:
+    """Whether some of the member's points were spendable at `moment` (see `send_expiry_reminders`)."""
+    return session.scalar(select(PointLot.id).where(
+        PointLot.shop_id == member.shop_id, PointLot.member_id == member.id, PointLot.remaining > 0,
+        PointLot.available_at <= moment,
+    ).limit(1)) is not None
 
 
 def _aware(value: datetime) -> datetime:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -16,9 +17,10 @@ from app.repositories.records import AnyMember, MemberRecord, OrderRecord
 from app.services import ledger
 from app.services.coupons import CouponTerms, issue_coupon
 from app.services.ledger import Posting
+from app.services.order_hooks import is_history
 from app.services.program import award_expiry
 from app.services.rewards import reward_name
-from app.services.tier_values import load_program, qualifying_value
+from app.services.tier_values import load_program, qualifying_value, qualifying_values
 from app.services.worklist import claim_next, for_each_claimed
 from app.uow import UnitOfWork
 
@@ -58,14 +60,20 @@ def change_tier(
     session: Session, shop: Shop, member: AnyMember, state: MemberTier, program: TierProgram, new_key: str | None,
     reason: str, now: datetime,
 ) -> None:
-    """Move the member (locked by the caller) to `new_key`, record the history, and reward an upward move."""
+    """Move the member (locked by the caller) to `new_key`, record the history, and reward an upward move.
+
+    A move made while importing history (`importing_history`) is recorded with the reason "import" and neither
+    rewarded nor announced: the member's past puts them there, it is no news (a burst of "you are Gold now" emails
+    to a shop's whole customer file, and entry coupons pushed for it, would follow every import otherwise).
+    """
+    history = is_history(session)
     old_key = state.tier_key
     old_index = _index(program, old_key)
     state.tier_key, state.since, state.below_since = new_key, now, None
     session.add(TierHistory(shop_id=shop.id, member_id=member.id, from_key=old_key, to_key=new_key,
-                            reason=reason, at=now))
+                            reason="import" if history else reason, at=now))
     new_index = _index(program, new_key)
-    if new_key is not None and new_index > old_index:
+    if new_key is not None and new_index > old_index and not history:
         tier = program.tiers[new_index]
         _entry_rewards(session, shop, member, program, tier, now)
         if tier.threshold > 0 or tier.entry_bonus_points > 0 or tier.entry_coupon_reward_id is not None:
@@ -159,12 +167,29 @@ def _evaluate_shop(uow_factory: Callable[[], UnitOfWork], shop_id: int, now: dat
     return for_each_claimed(uow_factory, claim, work, key=lambda m: m.id, job="evaluate_tiers")
 
 
-def evaluate_member(session: Session, shop: Shop, member: Member, program: TierProgram, now: datetime) -> None:
+def evaluate_member(session: Session, shop: Shop, member: AnyMember, program: TierProgram, now: datetime) -> None:
     """One member's periodic decision (the member row is locked by the caller)."""
+    _decide(session, shop, member, program, qualifying_value(session, shop.id, member.id, program, now), now)
+
+
+def evaluate_members(
+    session: Session, shop: Shop, members: Sequence[AnyMember], program: TierProgram, now: datetime
+) -> None:
+    """`evaluate_member` for several members (locked by the caller), their values and states read at once."""
+    session.flush()  # states an order hook of this transaction added count, as they are
+    ids = [member.id for member in members]
+    # Loaded into the session here, the states are found by `_state` without a query each.
+    list(session.scalars(select(MemberTier).where(MemberTier.shop_id == shop.id, MemberTier.member_id.in_(ids))))
+    values = qualifying_values(session, shop.id, ids, program, now)
+    for member in members:
+        _decide(session, shop, member, program, values.get(member.id, Decimal("0.00")), now)
+
+
+def _decide(session: Session, shop: Shop, member: AnyMember, program: TierProgram, value: Decimal,
+            now: datetime) -> None:
     state = _state(session, member, now)
     keys = {t.key for t in program.tiers}
     stale = state.tier_key is not None and state.tier_key not in keys
-    value = qualifying_value(session, shop.id, member.id, program, now)
     decision = evaluate(program, state.tier_key, value, now, state.below_since)
     if decision.new_key != state.tier_key:
         reason = "program_change" if stale else ("evaluation" if decision.change == "up" else "grace_expired")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -69,6 +69,15 @@ def qualifying_value(session: Session, shop_id: int, member_id: int, program: Ti
     column = LedgerEntry.member_id if program.basis == "points" else Order.member_id
     row = session.execute(_values(shop_id, program.basis, program.period, now).where(column == member_id)).first()
     return _as_value(row[1]) if row else Decimal("0.00")
+
+
+def qualifying_values(
+    session: Session, shop_id: int, member_ids: Collection[int], program: TierProgram, now: datetime
+) -> dict[int, Decimal]:
+    """`qualifying_value` of several members in one query (members with nothing to count are left out)."""
+    column = LedgerEntry.member_id if program.basis == "points" else Order.member_id
+    rows = session.execute(_values(shop_id, program.basis, program.period, now).where(column.in_(member_ids)))
+    return {int(member_id): _as_value(value) for member_id, value in rows}
 
 
 def member_standings(

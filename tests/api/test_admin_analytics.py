@@ -124,7 +124,7 @@ def test_csv_downloads(client, container, shopify_shop) -> None:  # type: ignore
     assert members.headers["Content-Disposition"] == 'attachment; filename="members.csv"'
     assert members.get_data(as_text=True).count("\n") == 5
     ledger = client.get("/admin/api/export/ledger.csv", headers=headers).get_data(as_text=True)
-    assert ledger.splitlines()[0].startswith("id,member_id,email")
+    assert ledger.splitlines()[0].startswith("\ufeffid,member_id,email")  # the BOM Excel needs for umlauts
     segment = client.get("/admin/api/export/segment.csv?kind=abc&value=B", headers=headers).get_data(as_text=True)
     assert "bob@example.de" in segment
     assert "alice@example.de" not in segment

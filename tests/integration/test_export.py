@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -15,7 +16,7 @@ from tests.support.cli import run_cli
 
 
 def read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -56,7 +57,7 @@ def test_export_without_an_output_file_writes_only_the_csv_to_standard_output(co
     result = run_cli(container, "export", shopify_shop.domain, "members")
 
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    rows = list(csv.DictReader(io.StringIO(result.stdout.removeprefix("\ufeff"), newline="")))
     assert [int(r["id"]) for r in rows] == sorted(ids.values())
     assert result.stderr.strip() == "4 rows written"
 
@@ -73,7 +74,7 @@ def test_export_to_a_dash_writes_to_standard_output(container, shopify_shop, wha
     assert "rows written" not in result.stdout
 
 
-def test_csv_on_standard_output_is_utf8_with_the_files_line_ends(container, shopify_shop, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_on_standard_output_is_utf8_with_a_bom_and_the_files_line_ends(container, shopify_shop, tmp_path) -> None:  # type: ignore[no-untyped-def]
     ids = worked_example(container, shopify_shop)
     with container.uow() as uow:
         uow.session.get(Member, ids["bob"]).first_name = "Jürgen"
@@ -85,7 +86,7 @@ def test_csv_on_standard_output_is_utf8_with_the_files_line_ends(container, shop
     members = run_cli(container, "export", shopify_shop.domain, "members")
 
     assert piped.stdout_bytes == out.read_bytes()
-    assert piped.stdout_bytes.startswith(",".join(LEDGER_COLUMNS).encode() + b"\r\n")
+    assert piped.stdout_bytes.startswith(codecs.BOM_UTF8 + ",".join(LEDGER_COLUMNS).encode() + b"\r\n")
     assert "Jürgen" in members.stdout_bytes.decode("utf-8")
 
 
@@ -98,3 +99,17 @@ def test_a_formula_in_a_customer_name_stays_text(container, shopify_shop) -> Non
     assert "'=HYPERLINK" in text
     assert '\n=HYPERLINK' not in text
     assert ',=HYPERLINK' not in text
+
+
+def test_an_exported_file_starts_with_a_bom_so_excel_shows_its_umlauts(container, shopify_shop, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ids = worked_example(container, shopify_shop)
+    with container.uow() as uow:
+        uow.session.get(Member, ids["bob"]).first_name = "Jürgen"
+        uow.commit()
+    out = tmp_path / "members.csv"
+
+    run_cli(container, "export", shopify_shop.domain, "members", "-o", str(out))
+
+    data = out.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8 + b"id,customer_ref,email")
+    assert "Jürgen".encode() in data

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from app.domain.expiry import (
     add_months,
     inactivity_deadline,
+    lapsed_until,
     lot_expires_at,
     pending_until,
     reminder_due,
@@ -101,3 +102,24 @@ def test_points_stay_pending_for_the_configured_days() -> None:
 
 def test_no_pending_period_makes_points_available_at_once() -> None:
     assert pending_until(EARNED, 0) is None
+
+
+def test_purchases_before_the_last_pause_longer_than_the_expiry_period_have_lapsed() -> None:
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    purchases = [datetime(2024, 6, 1, tzinfo=UTC), datetime(2023, 1, 10, tzinfo=UTC), datetime(2025, 5, 1, tzinfo=UTC)]
+
+    assert lapsed_until(purchases, 12, now) == datetime(2023, 1, 10, tzinfo=UTC)
+
+
+def test_a_pause_up_to_now_longer_than_the_expiry_period_lapses_every_purchase() -> None:
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    purchases = [datetime(2024, 6, 1, tzinfo=UTC), datetime(2025, 1, 10, tzinfo=UTC)]
+
+    assert lapsed_until(purchases, 12, now) == datetime(2025, 1, 10, tzinfo=UTC)
+
+
+def test_purchases_never_a_full_period_apart_up_to_now_have_not_lapsed() -> None:
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+
+    assert lapsed_until([datetime(2025, 3, 2, 0, 1, tzinfo=UTC), datetime(2024, 4, 1, tzinfo=UTC)], 12, now) is None
+    assert lapsed_until([], 12, now) is None
