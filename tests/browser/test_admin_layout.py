@@ -157,7 +157,8 @@ def test_redeeming_for_a_member_keeps_a_gap_between_the_reward_and_the_button(  
 
 
 @pytest.mark.parametrize(("english", "expected"), [
-    (False, ["Silber → Gold", "Bronze → Silber"]), (True, ["Silver → Gold", "Bronze → Silver"])])
+    (False, ["Silber → Gold (Bestellung)", "Bronze → Silber (Import der Bestellhistorie)"]),
+    (True, ["Silver → Gold (Order)", "Bronze → Silver (Order history import)"])])
 def test_a_members_tier_history_names_the_tiers_in_the_pages_language(  # type: ignore[no-untyped-def]
     app, container: Container, live_url: str, page: Page, shopify_shop: Shop, english: bool, expected: list[str]
 ) -> None:
@@ -167,9 +168,9 @@ def test_a_members_tier_history_names_the_tiers_in_the_pages_language(  # type: 
     member = member_with_points(container, shopify_shop, 40)
     now = container.clock.now()
     with container.uow() as uow:
-        for days, old, new in ((20, "bronze", "silber"), (10, "silber", "gold")):
+        for days, old, new, reason in ((20, "bronze", "silber", "import"), (10, "silber", "gold", "order")):
             uow.session.add(TierHistory(shop_id=shopify_shop.id, member_id=member.id, from_key=old, to_key=new,
-                                        reason="order", at=now - timedelta(days=days)))
+                                        reason=reason, at=now - timedelta(days=days)))
         uow.commit()
     sign_in(app, page, live_url, shopify_shop)
     if english:

@@ -386,7 +386,8 @@
     const names = tierNames(ctx, program, s);
     const name = (key) => (key ? names[key] || key : "–");
     const reasons = { order: ["Bestellung", "Order"], evaluation: ["Prüfung", "Evaluation"],
-      grace_expired: ["nach Kulanzzeit", "after grace period"], program_change: ["Programmänderung", "Programme change"] };
+      grace_expired: ["nach Kulanzzeit", "after grace period"], program_change: ["Programmänderung", "Programme change"],
+      import: ["Import der Bestellhistorie", "Order history import"] };
     el.append(
       ctx.h("p", { "data-testid": "member-tier-current" }, ctx.t("Aktuelle Stufe: ", "Current tier: "),
         ctx.h("strong", {}, s.current ? s.current.name : ctx.t("keine", "none")), " · ", s.label),
