@@ -8,7 +8,7 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from app import db_driver
+from app import db_driver, db_text
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -44,6 +44,7 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", db_text.register_sqlite_functions)  # the member search's fold
         event.listen(engine, "begin", _sqlite_begin_immediate)
     else:
         event.listen(engine, "do_connect", db_driver.connect)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.db_text import folded
 from app.domain.errors import MemberNotFound
 from app.domain.tiers import translated_label, translations_from_dict
 from app.models import Coupon, LedgerEntry, Member, MemberTier, Order, PointLot, Shop, Tier
@@ -122,20 +123,35 @@ def top_members(session: Session, shop: Shop, limit: int = 5) -> list[Member]:
     )
 
 
+# A member's name as the list sorts it: the last name, else the first, else the email (members imported without
+# a name), folded so that "Öztürk" sorts among the O as German readers expect (app.db_text).
+_SORT_NAME = folded(func.coalesce(func.nullif(Member.last_name, ""), func.nullif(Member.first_name, ""),
+                                  Member.email, ""))
 MEMBER_ORDER = {
     "joined_desc": (Member.joined_at.desc(), Member.id.desc()),
     "joined_asc": (Member.joined_at.asc(), Member.id.asc()),
+    "balance_desc": (Member.balance.desc(), Member.id.desc()),
+    "balance_asc": (Member.balance.asc(), Member.id.asc()),
+    "name_asc": (_SORT_NAME.asc(), folded(func.coalesce(Member.first_name, "")).asc(), Member.id.asc()),
+    "name_desc": (_SORT_NAME.desc(), folded(func.coalesce(Member.first_name, "")).desc(), Member.id.desc()),
 }
 
 
 def member_list(session: Session, shop_id: int, text: str, *, offset: int, limit: int,
-                locale: str | None = None, sort: str = "joined_desc") -> dict[str, Any]:
-    """One page of a shop's members in `sort` order (MEMBER_ORDER: by the day they joined, newest first by
-    default), matching `text` in email or name, with the total and tiers (their names in `locale`; None: as the
-    merchant wrote them)."""
+                locale: str | None = None, sort: str = "joined_desc", tier: str | None = None,
+                with_pending: bool = False) -> dict[str, Any]:
+    """One page of a shop's members in `sort` order (MEMBER_ORDER; by the day they joined, newest first by
+    default), matching every word of `text` in email or name, in the tier with key `tier` if given, only those with
+    pending points if `with_pending`; with the total and tiers (their names in `locale`; None: as the merchant
+    wrote them)."""
     where = [Member.shop_id == shop_id]
     if text.strip():
         where.append(MemberRepository.matching(text))
+    if tier is not None:
+        where.append(Member.id.in_(
+            select(MemberTier.member_id).where(MemberTier.shop_id == shop_id, MemberTier.tier_key == tier)))
+    if with_pending:
+        where.append(Member.pending > 0)
     total = session.scalar(select(func.count(Member.id)).where(*where)) or 0
     rows = session.execute(
         select(Member, Tier.name, Tier.translations)

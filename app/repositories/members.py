@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import re
+
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.db_text import fold, folded
 from app.models import Member
 from app.repositories.base import transaction_cache
+
+SEARCH_WORD_BREAKS = re.compile(r"[\s,]+")
 
 
 class MemberRepository:
@@ -56,12 +61,12 @@ class MemberRepository:
 
     @staticmethod
     def matching(text: str) -> ColumnElement[bool]:
-        """Members whose email or name contains `text` (case-insensitive; `%` and `_` are just characters): the
-        admin's member search."""
-        typed = text.strip().lower()
-        return (
-            func.lower(Member.email).contains(typed, autoescape=True)
-            | func.lower(Member.first_name).contains(typed, autoescape=True)
-            | func.lower(Member.last_name).contains(typed, autoescape=True)
-        )
-
+        """Members whose email or name contains every word of `text`, in any order and field ("Schröder, Lena" and
+        "lena schroder" find Lena Schröder; commas are ignored): case- and accent-insensitive alike on SQLite and
+        PostgreSQL (app.db_text), `%` and `_` are just characters. The admin's member search."""
+        words = dict.fromkeys(fold(word) for word in SEARCH_WORD_BREAKS.split(text) if word)
+        # One text per member, its fields apart by a space no word contains, so that a word matches within one
+        # field. Each field is folded on its own: most are ASCII (emails, many names), and folding those is lower().
+        haystack = (folded(func.coalesce(Member.email, "")) + " " + folded(func.coalesce(Member.first_name, ""))
+                    + " " + folded(func.coalesce(Member.last_name, "")))
+        return and_(true(), *(haystack.contains(word, autoescape=True) for word in words))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app import queries
 from app.domain.errors import InsufficientPoints, MemberNotFound
 from app.i18n import catalogue, translate
-from app.models import AuditLog, LedgerEntry, Member
+from app.models import AuditLog, LedgerEntry, Member, Referral
 from app.repositories import LotRepository, MemberRepository, OrderRepository
 from app.services import ledger, marketing_consent
 from app.services.program import award_expiry
@@ -18,13 +18,15 @@ from app.uow import UnitOfWork
 
 
 def search_members(uow: UnitOfWork, shop_id: int, text: str, *, offset: int = 0, limit: int = 50,
-                   locale: str | None = None, sort: str = "joined_desc") -> dict[str, Any]:
-    """One page of a shop's members whose email or name contains `text` (all when empty), by join date
-    (`sort`: "joined_desc", the newest first, or "joined_asc"), with the number of all matches; tier names in
-    `locale` (None: as the merchant wrote them)."""
+                   locale: str | None = None, sort: str = "joined_desc", tier: str | None = None,
+                   with_pending: bool = False) -> dict[str, Any]:
+    """One page of a shop's members whose email or name contains every word of `text` (all when empty), in
+    `sort` order (queries.MEMBER_ORDER: join date, balance or name), only those in tier `tier` (a key) and with
+    pending points (`with_pending`) if asked, with the number of all matches; tier names in `locale` (None: as the
+    merchant wrote them)."""
     with uow:
         found = queries.member_list(uow.session, shop_id, text, offset=offset, limit=limit, locale=locale,
-                                    sort=sort)
+                                    sort=sort, tier=tier, with_pending=with_pending)
         found["members"] = [{**_row(row["member"]), "tier": row["tier"]} for row in found["members"]]
         return found
 
@@ -44,6 +46,7 @@ def member_page(uow: UnitOfWork, shop_id: int, member_id: int, locale: str) -> d
             "spendable": max(0, member.balance - member.pending), "lifetime_points": member.lifetime_points,
             "last_order_at": member.last_order_at, "accepts_marketing": bool(member.accepts_marketing),
             "newsletter_push": marketing_consent.consent_status(uow.session, shop_id, member.id),
+            "referred_by": _referrer(uow, shop_id, member.id),
             "lots": [
                 {"id": lot.id, "points": lot.points, "remaining": lot.remaining, "available_at": lot.available_at,
                  "expires_at": lot.expires_at, "pending": not lot.matured}
@@ -108,6 +111,16 @@ def readable_reason(entry: LedgerEntry, locale: str, order_names: dict[int, str]
     if entry.kind == "adjust":
         return f"{translate('ledger.manual', locale)}: {entry.reason}"
     return entry.reason
+
+
+def _referrer(uow: UnitOfWork, shop_id: int, member_id: int) -> dict[str, Any] | None:
+    """The member who referred this one (their number and name), if any."""
+    referrer_id = uow.session.scalar(
+        select(Referral.referrer_id).where(Referral.shop_id == shop_id, Referral.friend_member_id == member_id)
+        .order_by(Referral.id).limit(1)
+    )
+    referrer = MemberRepository(uow.session, shop_id).get(referrer_id) if referrer_id else None
+    return {"id": referrer.id, "name": referrer.display_name} if referrer else None
 
 
 def _ledger_row(entry: LedgerEntry, locale: str, names: dict[int, str]) -> dict[str, Any]:

@@ -209,7 +209,7 @@
     const parts = [
       ctx.h("p", {}, ctx.t("Empfehlungscode: ", "Referral code: "),
         ctx.h("code", { "data-testid": "member-referral-code" }, data.code || "–")),
-      data.referred_by ? ctx.h("p", {}, ctx.t("Geworben von Mitglied #", "Referred by member #") + data.referred_by) : null,
+      // who referred the member is named, as a link, at the top of the member's page (60-members.js)
       statsCard(ctx, data.stats, "member-referral-stats"),
       referralTable(ctx, data.referrals, () => null)];
     el.append(...parts.filter(Boolean));  // append() would print a null as the text "null"

@@ -2,8 +2,16 @@
 (function () {
   "use strict";
 
+  /** A table of `headers` ([label, class]). On a phone (shell.css `la-table-stack`) each row stacks into tiles of
+   *  a label over its value, so the points and balances are on screen instead of off its right edge; a cell of
+   *  class `la-wide` spans the row, one of class `la-lead` (a name) shows without a label. */
   function table(ctx, headers, rows, testid) {
-    return ctx.h("table", { class: "la-table", "data-testid": testid },
+    for (const row of rows) {
+      [...row.children].forEach((cell, i) => {
+        if (headers[i] && !cell.classList.contains("la-lead")) cell.dataset.label = headers[i][0];
+      });
+    }
+    return ctx.h("table", { class: "la-table la-table-stack", "data-testid": testid },
       ctx.h("thead", {}, ctx.h("tr", {}, headers.map(([label, cls]) => ctx.h("th", { class: cls }, label)))),
       ctx.h("tbody", {}, rows));
   }
@@ -15,7 +23,7 @@
     const link = ctx.h("a", { href: `#members/${m.id}`, "data-testid": `member-link-${m.id}` }, m.name || ctx.t("(ohne Namen)", "(no name)"));
     return ctx.h("tr", { class: "la-clickable", "data-testid": `member-row-${m.id}`,
       onclick: (event) => { if (event.target !== link) ctx.openMember(m.id); } },
-      ctx.h("td", {}, link), ctx.h("td", {}, m.email || "–"), ctx.h("td", {}, m.tier || "–"),
+      ctx.h("td", { class: "la-wide la-lead" }, link), ctx.h("td", { class: "la-wide" }, m.email || "–"), ctx.h("td", {}, m.tier || "–"),
       ctx.h("td", { class: "la-date", "data-testid": `member-joined-${m.id}` }, ctx.day(m.joined_at)),
       ctx.h("td", { class: "la-num" }, ctx.number(m.balance)), ctx.h("td", { class: "la-num" }, ctx.number(m.pending)));
   }
@@ -33,22 +41,69 @@
         onclick: () => go(page.offset + PAGE_SIZE) }, ctx.t("Weiter →", "Next →")));
   }
 
-  async function renderSearch(el, ctx) {
-    const results = ctx.h("div", { "data-testid": "member-results" });
+  const SORTS = [
+    ["joined_desc", "Mitglied seit: neueste zuerst", "Member since: newest first"],
+    ["joined_asc", "Mitglied seit: älteste zuerst", "Member since: oldest first"],
+    ["balance_desc", "Punkte: höchste zuerst", "Points: highest first"],
+    ["balance_asc", "Punkte: niedrigste zuerst", "Points: lowest first"],
+    ["name_asc", "Nachname: A–Z", "Last name: A–Z"],
+    ["name_desc", "Nachname: Z–A", "Last name: Z–A"],
+  ];
+
+  /** The tier filter's choices: the programme's tiers, named in the page's language (none: no filter shown). */
+  async function tierChoices(ctx) {
+    try {
+      const program = await ctx.api("/admin/api/tiers");
+      const shopLocale = (ctx.shop && ctx.shop.locale) || "de";
+      return (program.tiers || []).map((tier) => {
+        const translated = ctx.locale !== shopLocale ? ((tier.translations || {})[ctx.locale] || {}).name : "";
+        return [tier.key, translated || tier.name || tier.key];
+      });
+    } catch (error) {
+      return [];  // the list works without its tier filter
+    }
+  }
+
+  /** The search form; its tier filter shows once the programme's tiers are known (`showTiers`), if it has any. */
+  function searchForm(ctx) {
     const input = ctx.h("input", { type: "search", name: "q", "data-testid": "member-search",
       placeholder: ctx.t("E-Mail oder Name", "Email or name"), "aria-label": ctx.t("Mitglieder suchen", "Search members") });
     const sort = ctx.h("select", { name: "sort", "data-testid": "member-sort" },
-      ctx.h("option", { value: "joined_desc" }, ctx.t("Mitglied seit: neueste zuerst", "Member since: newest first")),
-      ctx.h("option", { value: "joined_asc" }, ctx.t("Mitglied seit: älteste zuerst", "Member since: oldest first")));
+      SORTS.map(([value, de, en]) => ctx.h("option", { value }, ctx.t(de, en))));
+    const tier = ctx.h("select", { name: "tier", "data-testid": "member-tier" },
+      ctx.h("option", { value: "" }, ctx.t("Alle Stufen", "All tiers")));
+    const tierField = ctx.h("div", { class: "la-field", hidden: true }, ctx.h("label", {}, ctx.t("Stufe", "Tier")), tier);
+    const pending = ctx.h("input", { type: "checkbox", name: "with_pending", id: "member-with-pending", "data-testid": "member-with-pending" });
     const form = ctx.h("form", { class: "la-card la-row", role: "search" },
       ctx.h("div", { class: "la-field" }, input),
       ctx.h("div", { class: "la-field" }, ctx.h("label", {}, ctx.t("Sortierung", "Sort by")), sort),
+      tierField,
+      ctx.h("div", { class: "la-field la-field-inline" }, pending,
+        ctx.h("label", { for: "member-with-pending" }, ctx.t("nur mit ausstehenden Punkten", "only with pending points"))),
       ctx.h("button", { type: "submit", class: "la-primary", "data-testid": "member-search-submit" }, ctx.t("Suchen", "Search")));
+    const query = () => {
+      const params = new URLSearchParams({ q: input.value.trim(), sort: sort.value });
+      if (tier.value) params.set("tier", tier.value);
+      if (pending.checked) params.set("with_pending", "true");
+      return params;
+    };
+    const showTiers = (tiers) => {
+      tier.append(...tiers.map(([key, name]) => ctx.h("option", { value: key }, name)));
+      tierField.hidden = !tiers.length;
+    };
+    return { form, query, showTiers, controls: [sort, tier, pending] };
+  }
+
+  async function renderSearch(el, ctx) {
+    const results = ctx.h("div", { "data-testid": "member-results" });
+    const search = searchForm(ctx);
     const latest = ctx.latestOnly();
     async function run(offset = 0) {
-      const q = encodeURIComponent(input.value.trim());
+      const params = search.query();
+      params.set("offset", offset);
+      params.set("limit", PAGE_SIZE);
       try {
-        const page = await latest(ctx.api(`/admin/api/members?q=${q}&sort=${sort.value}&offset=${offset}&limit=${PAGE_SIZE}`));
+        const page = await latest(ctx.api(`/admin/api/members?${params}`));
         results.textContent = "";
         if (!page.members.length) {
           results.appendChild(ctx.h("p", { class: "la-muted" }, ctx.t("Keine Mitglieder gefunden.", "No members found.")));
@@ -63,10 +118,10 @@
         ctx.toast(ctx.errorText(error), "error");
       }
     }
-    form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
-    sort.addEventListener("change", () => run());
-    el.append(form, ctx.h("div", { class: "la-card" }, results));
-    await run();
+    search.form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+    for (const control of search.controls) control.addEventListener("change", () => run());
+    el.append(search.form, ctx.h("div", { class: "la-card" }, results));
+    await Promise.all([run(), tierChoices(ctx).then(search.showTiers)]);
   }
 
   function stats(ctx, member) {
@@ -99,6 +154,14 @@
     const text = state && PUSH_STATES[state];
     if (text) parts.push(ctx.t(text[0], text[1]), state === "rejected" ? push.last_error || "" : "");
     return ctx.h("p", { class: "la-muted", "data-testid": "member-newsletter" }, parts);
+  }
+
+  /** Who referred the member: their name, linking to their page. */
+  function referrerLine(ctx, member) {
+    const referrer = member.referred_by;
+    if (!referrer) return null;
+    return ctx.h("p", { class: "la-muted", "data-testid": "member-referred-by" }, ctx.t("Geworben von ", "Referred by "),
+      ctx.h("a", { href: `#members/${referrer.id}`, "data-testid": "member-referrer-link" }, referrer.name));
   }
 
   function adjustForm(ctx, member, reload) {
@@ -142,7 +205,7 @@
     return ctx.h("section", { class: "la-card" }, ctx.h("h3", {}, ctx.t("Punkteverlauf", "Points history")),
       table(ctx, [[ctx.t("Datum", "Date")], [ctx.t("Vorgang", "Entry")], [ctx.t("von", "by")], [ctx.t("Punkte", "Points"), "la-num"], [ctx.t("Stand", "Balance"), "la-num"]],
         member.ledger.map((row) => ctx.h("tr", { "data-testid": `ledger-row-${row.id}` },
-          ctx.h("td", { class: "la-date" }, ctx.date(row.at)), ctx.h("td", { class: "la-text" }, row.text),
+          ctx.h("td", { class: "la-date" }, ctx.date(row.at)), ctx.h("td", { class: "la-text la-wide" }, row.text),
           ctx.h("td", { title: row.actor }, ctx.actorLabel(row.actor)),
           ctx.h("td", { class: "la-num" }, ctx.number(row.delta, { signDisplay: "exceptZero" })), ctx.h("td", { class: "la-num" }, ctx.number(row.balance_after)))),
         "ledger-table"));
@@ -176,6 +239,7 @@
           ctx.h("span", { "data-testid": "member-number" }, ctx.t(`Mitglieds-Nr. ${member.id}`, `Member no. ${member.id}`)), " · ",
           ctx.h("span", { "data-testid": "member-joined" }, ctx.t(`Mitglied seit ${ctx.day(member.joined_at)}`,
             `Member since ${ctx.day(member.joined_at)}`))),
+        referrerLine(ctx, member),
         newsletterLine(ctx, member),
         stats(ctx, member)),
       adjustForm(ctx, member, reload), ledgerCard(ctx, member), lotsCard(ctx, member), ordersCard(ctx, member));
