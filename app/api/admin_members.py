@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import g
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from app.api import container
 from app.api.admin_auth import admin_locale, require_admin
@@ -15,45 +14,18 @@ from app.api.admin_schemas import (
     AdjustSchema,
     AuditArgs,
     AuditRowSchema,
-    MemberDetailSchema,
     MemberListSchema,
+    MemberPageSchema,
     MemberSearchArgs,
 )
-from app.queries import MEMBER_ORDER
 from app.services import admin_members
 
 blp = Blueprint("admin_members", __name__, description="Members of the signed-in shop (admin).")
 
 
-class MemberListQueryArgs(MemberSearchArgs):
-    """Search, sort and filter the members list."""
-
-    sort = fields.Str(load_default="joined_desc", validate=validate.OneOf(list(MEMBER_ORDER)), metadata={
-        "description": "joined_desc (default) | joined_asc: by the day the member joined; balance_desc | "
-                       "balance_asc: by points balance; name_asc | name_desc: by last name (else first name, "
-                       "else email), accents ignored (Ö sorts as O)"})
-    tier = fields.Str(validate=[validate.Length(min=1, max=40), validate.Regexp(r"^[a-z0-9_-]+$")], metadata={
-        "description": "only members now in the tier with this key (the keys of GET /admin/api/tiers)"})
-    with_pending = fields.Bool(load_default=False, metadata={
-        "description": "only members with points still pending (not yet spendable)"})
-
-
-class ReferrerSchema(Schema):
-    """The member who referred this one."""
-
-    id = fields.Int()
-    name = fields.Str()
-
-
-class MemberPageSchema(MemberDetailSchema):
-    """A member's page, with who referred the member."""
-
-    referred_by = fields.Nested(ReferrerSchema, allow_none=True)
-
-
 @blp.route("/admin/api/members")
 @require_admin
-@blp.arguments(MemberListQueryArgs, location="query", as_kwargs=True)
+@blp.arguments(MemberSearchArgs, location="query", as_kwargs=True)
 @blp.response(200, MemberListSchema)
 def search(q: str, offset: int, limit: int, sort: str, with_pending: bool, tier: str | None = None) -> dict[str, Any]:
     """One page of members (newest first unless `sort` says otherwise), optionally searched by email or name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from app.api.bounds import RowId
+from app.queries import MEMBER_ORDER
 
 
 class ShopSchema(Schema):
@@ -70,13 +71,19 @@ class SettingsSchema(Schema):
 
 
 class MemberSearchArgs(Schema):
-    """Search members by email or name."""
+    """Search, sort and filter the members list."""
 
     q = fields.Str(load_default="", validate=validate.Length(max=200))
     offset = fields.Int(load_default=0, validate=validate.Range(min=0, max=10_000_000))
     limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
-    sort = fields.Str(load_default="joined_desc", validate=validate.OneOf(["joined_desc", "joined_asc"]),
-                      metadata={"description": "by the day the member joined: newest (default) or oldest first"})
+    sort = fields.Str(load_default="joined_desc", validate=validate.OneOf(list(MEMBER_ORDER)), metadata={
+        "description": "joined_desc (default) | joined_asc: by the day the member joined; balance_desc | "
+                       "balance_asc: by points balance; name_asc | name_desc: by last name (else first name, "
+                       "else email), accents ignored (Ö sorts as O)"})
+    tier = fields.Str(validate=[validate.Length(min=1, max=40), validate.Regexp(r"^[a-z0-9_-]+$")], metadata={
+        "description": "only members now in the tier with this key (the keys of GET /admin/api/tiers)"})
+    with_pending = fields.Bool(load_default=False, metadata={
+        "description": "only members with points still pending (not yet spendable)"})
 
 
 class MemberRowSchema(Schema):
@@ -163,6 +170,19 @@ class MemberDetailSchema(MemberRowSchema):
     lots = fields.List(fields.Nested(LotSchema))
     ledger = fields.List(fields.Nested(LedgerRowSchema))
     orders = fields.List(fields.Nested(OrderRowSchema))
+
+
+class ReferrerSchema(Schema):
+    """The member who referred this one."""
+
+    id = fields.Int()
+    name = fields.Str()
+
+
+class MemberPageSchema(MemberDetailSchema):
+    """A member's page, with who referred the member."""
+
+    referred_by = fields.Nested(ReferrerSchema, allow_none=True)
 
 
 class AdjustSchema(Schema):
