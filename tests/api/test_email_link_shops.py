@@ -66,15 +66,21 @@ def _rows(container: Container, model: type) -> list[object]:
         return list(uow.session.scalars(select(model)))
 
 
-def test_a_deleted_shops_review_link_does_not_open_or_review_the_order_of_the_shop_that_gets_its_id(
-    client, container, mailer
-):  # type: ignore[no-untyped-def]
+def _review_links_of_a_deleted_shop(container: Container, mailer) -> tuple[Shop, Shop, str, str]:  # type: ignore[no-untyped-def]
+    """A review link sent by "Alter Laden", which is then deleted; "Neuer Laden" gets its id (SQLite) and an order
+    of the same shopper. The sent link, and the same link as it reads once its ids are given again (so on SQLite,
+    built so on PostgreSQL)."""
     old = _shop(container, "alter-laden.myshopify.com", "Alter Laden")
     sent = request_review(container, old, mailer, FAN, line_items=LINES)
     new = _successor(container, old)
     deliver(container, new, order(at=container.clock.now(), buyer=FAN, line_items=LINES))
-    # the sent link as it reads once its ids are given again: so on SQLite, built so on PostgreSQL
-    rebuilt = _review_path(container, new, old.domain)
+    return old, new, sent, _review_path(container, new, old.domain)
+
+
+def test_a_deleted_shops_review_link_does_not_open_or_review_the_order_of_the_shop_that_gets_its_id(
+    client, container, mailer
+):  # type: ignore[no-untyped-def]
+    old, new, sent, rebuilt = _review_links_of_a_deleted_shop(container, mailer)
 
     answers = [client.get(sent), client.get(rebuilt), client.post(rebuilt, data=RATING)]
     own = client.get(_review_path(container, new, new.domain))
@@ -90,11 +96,7 @@ def test_a_deleted_shops_review_link_does_not_open_or_review_the_order_of_the_sh
 def test_an_expired_review_link_of_a_deleted_shop_does_not_name_the_shop_that_gets_its_id(
     client, container, mailer
 ):  # type: ignore[no-untyped-def]
-    old = _shop(container, "alter-laden.myshopify.com", "Alter Laden")
-    sent = request_review(container, old, mailer, FAN, line_items=LINES)
-    new = _successor(container, old)
-    deliver(container, new, order(at=container.clock.now(), buyer=FAN, line_items=LINES))
-    rebuilt = _review_path(container, new, old.domain)
+    _, _, sent, rebuilt = _review_links_of_a_deleted_shop(container, mailer)
     container.clock.advance(days=61)  # type: ignore[attr-defined]
 
     answers = [client.get(sent), client.get(rebuilt)]
