@@ -30,7 +30,8 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--access-token", help="Admin API token of a custom app (the install flow stores it otherwise)."
     )
-    @click.option("--name", default="")
+    @click.option("--name", default="", help="The shop's name in emails, pages and the widget (default: its address, "
+                  "until the platform tells the real one).")
     @click.option("--currency", default="EUR", show_default=True)
     @click.option("--locale", type=click.Choice(["de", "en"]), default="de", show_default=True)
     @pass_context
@@ -53,7 +54,8 @@ def register(cli: click.Group) -> None:
     @click.option("--webhook-secret", required=True, help="The secret set on the shop's webhooks.")
     @click.option("--consumer-key", required=True)
     @click.option("--consumer-secret", required=True)
-    @click.option("--name", default="")
+    @click.option("--name", default="", help="The shop's name in emails, pages and the widget (default: its address, "
+                  "until the platform tells the real one).")
     @click.option("--currency", default="EUR", show_default=True)
     @click.option("--locale", type=click.Choice(["de", "en"]), default="de", show_default=True)
     @pass_context

@@ -69,7 +69,7 @@ def verify_request(
         if shop is not None and shop.is_active and shops is not None:
             shops.put(ref, shop)
     if shop is None or not shop.is_active:
-        raise InvalidSignature("unknown shop")
+        raise InvalidSignature()  # the answer a wrong signature gets: it tells no one which shops use the app
     request = app_proxy.verify(params, [shop.own_secret] if shop.own_secret else list(app_secrets), now.timestamp())
     return shop, request
 

@@ -161,6 +161,18 @@ def test_a_tampered_request_is_refused(client: FlaskClient, shop: Shop, clock: F
     assert response.get_json()["reason"] == "invalid_signature"
 
 
+def test_a_shop_that_does_not_use_the_app_gets_the_answer_a_wrong_signature_gets(
+    client: FlaskClient, shop: Shop, clock: FixedClock
+) -> None:
+    stranger = proxy_url("customer", "not-installed.myshopify.com", TEST_SHOPIFY_SECRET, clock.now(), "7001")
+    tampered = url(shop, clock, "customer").replace("logged_in_customer_id=7001", "logged_in_customer_id=7002")
+
+    answers = [client.get(stranger).get_json(), client.get(tampered).get_json()]
+
+    assert answers[0] == answers[1]  # which shops use the app is nobody's business
+    assert answers[0]["reason"] == "invalid_signature"
+
+
 def test_an_expired_timestamp_is_refused(client: FlaskClient, shop: Shop, clock: FixedClock) -> None:
     old, english = url(shop, clock, "customer"), url(shop, clock, "customer", locale="en")
     clock.advance(seconds=91)
