@@ -20,6 +20,7 @@ AXIS_LABELS = """(testid) => [...document.querySelectorAll(`[data-testid=${testi
 def _dashboard(app, page, live_url, shop) -> None:  # type: ignore[no-untyped-def]
     sign_in(app, page, live_url, shop)
     page.get_by_test_id("tab-dashboard").click()
+    page.wait_for_selector("[data-testid=figure-retention_rate]")  # the default period drawn: the form stays put
     page.fill("[data-testid=period-from]", "2025-01-01")
     page.fill("[data-testid=period-to]", "2025-12-31")
     page.click("[data-testid=period-apply]")

@@ -36,6 +36,7 @@ STAT_BOXES = """(testid) => [...document.querySelectorAll(`[data-testid=${testid
 
 def _dashboard_of_2025(app, page: Page, live_url: str, shop: Shop) -> None:  # type: ignore[no-untyped-def]
     sign_in(app, page, live_url, shop)
+    page.wait_for_selector("[data-testid=figure-retention_rate]")  # the default period drawn: the form stays put
     page.fill("[data-testid=period-from]", "2025-01-01")
     page.fill("[data-testid=period-to]", "2025-12-31")
     page.click("[data-testid=period-apply]")
