@@ -22,8 +22,8 @@ from app.api.auth_schemas import (
     WooStartQuery,
 )
 from app.api.docs import html
-from app.api.storefront_auth import client_ip
-from app.domain.errors import InvalidSignature, RateLimited, Unauthorized
+from app.api.storefront_auth import client_ip, limit_or_refuse
+from app.domain.errors import InvalidSignature, Unauthorized
 from app.i18n import pick_locale, texts_for
 from app.platforms.shopify import oauth
 from app.rate_limit import Limit
@@ -105,9 +105,7 @@ def woocommerce_start(args: dict[str, Any]) -> Any:
     c = container()
     # Anyone may start a connection (each stores a state and leads to calls to the address): a few a minute
     # per address is plenty for a merchant.
-    wait = c.rate_limiter.take(f"connect:{client_ip()}", CONNECT_LIMIT)
-    if wait > 0:
-        raise RateLimited(retry_after=wait)
+    limit_or_refuse(c.rate_limiter, f"connect:{client_ip()}", CONNECT_LIMIT)
     url = install.validated_woocommerce_url(args["store_url"], public_only=c.settings.public_shop_urls_only)
     state = install.begin_install(c.uow(), "woocommerce", url, c.clock.now())
     session[WOO_STATE_KEY] = state

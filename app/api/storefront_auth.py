@@ -72,13 +72,13 @@ def _storefront(view: F, *, cached: bool) -> F:
             raise RateLimited(retry_after=limited)
         taken = request.environ.get(TOKENS_TAKEN, False)  # storefront_hits took them, then handed the request on
         if not taken:
-            _limit(limiter, edge_key(request.environ, hops), EDGE_LIMIT)
+            limit_or_refuse(limiter, edge_key(request.environ, hops), EDGE_LIMIT)
         params = list(request.args.items(multi=True))
         sf = g.storefront = _verify(c, params, cached)
         g.shop_locale = sf.shop.locale  # error texts for a reader who asked for no language: the shop's
         g.shopper_key = shopper_key(sf, shopper_address(request.environ, hops))
         if not taken:
-            _limit(limiter, f"shopper:{g.shopper_key}", READ_LIMIT)
+            limit_or_refuse(limiter, f"shopper:{g.shopper_key}", READ_LIMIT)
         for _ in range(2):
             try:
                 return view(*args, **kwargs)
@@ -129,7 +129,7 @@ def write_limited(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if request.method != "GET":
-            _limit(container().rate_limiter, f"write:{g.shopper_key}", WRITE_LIMIT)
+            limit_or_refuse(container().rate_limiter, f"write:{g.shopper_key}", WRITE_LIMIT)
         try:
             return view(*args, **kwargs)
         finally:
@@ -147,7 +147,8 @@ def _forget_shopper() -> None:
         views.evict_shopper(sf.shop.id, sf.customer_ref)
 
 
-def _limit(limiter: RateLimiter, key: str, limit: Limit) -> None:
+def limit_or_refuse(limiter: RateLimiter, key: str, limit: Limit) -> None:
+    """Take a token from `key`'s bucket, or refuse with 429 and how long to wait (RateLimited)."""
     wait = limiter.take(key, limit)
     if wait > 0:
         raise RateLimited(retry_after=wait)
