@@ -91,6 +91,7 @@ def test_the_sort_and_filter_labels_are_english_on_an_english_page(  # type: ign
     page.get_by_test_id("lang-toggle").click()
     page.get_by_test_id("tab-members").click()
     page.get_by_test_id("member-count").filter(has_text="of 4").wait_for()
+    expect(page.locator("[data-testid=member-tier] option")).to_have_count(4)  # the tiers come in their own request
 
     sorts = page.locator("[data-testid=member-sort] option").all_inner_texts()
     tiers = page.locator("[data-testid=member-tier] option").all_inner_texts()
