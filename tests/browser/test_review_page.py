@@ -116,3 +116,45 @@ def test_an_expired_link_on_a_phone_names_the_shop_and_leads_to_it(
         "Weiter zu Kaffeerösterei Müller", "https://kaffee-mueller.myshopify.com")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("expired")
+
+
+def _stars_lit(page, product: str) -> list[int]:  # type: ignore[no-untyped-def]
+    amber = "rgb(245, 158, 11)"
+    return [n for n in range(1, 6) if page.locator(f'[data-testid="star-label-{product}-{n}"]').evaluate(
+        "e => getComputedStyle(e).color") == amber]
+
+
+def test_with_the_keyboard_the_right_arrow_gives_one_star_more_and_the_stars_stand_one_to_five(
+    live_url, page, container, shopify_shop, mailer
+):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    page.goto(live_url + path)
+    labels = page.locator('[data-testid="review-product"]').first.locator("label[data-testid^=star-label]")
+    xs = [box["x"] for box in (labels.nth(i).bounding_box() for i in range(5))]
+    assert xs == sorted(xs)  # the first star (one of five) on the left
+
+    page.focus('[data-testid="star-p-espresso-2"]')
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+
+    assert page.is_checked('[data-testid="star-p-espresso-4"]')
+    assert _stars_lit(page, "p-espresso") == [1, 2, 3, 4]
+    page.keyboard.press("ArrowLeft")
+    assert _stars_lit(page, "p-espresso") == [1, 2, 3]
+
+
+def test_the_recommendation_question_names_its_choices_and_the_focused_choice_is_outlined(
+    live_url, page, container, shopify_shop, mailer
+):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    page.goto(live_url + path)
+
+    group = page.get_by_role("radiogroup", name="Wie wahrscheinlich ist es, dass du uns weiterempfiehlst?", exact=False)
+    assert group.get_by_role("radio").count() == 12
+    page.locator('[data-testid="text-p-kanne"]').focus()
+    page.keyboard.press("Tab")  # into the recommendation: its first choice takes focus, nothing is chosen yet
+
+    assert page.evaluate("document.activeElement.id") == "nps-0"
+    outline = page.locator('[data-testid="nps-0"]').evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline != "none"
