@@ -26,7 +26,8 @@ def confirm(token: str) -> Any:
         target = unsubscribes.unsubscribe_target(c.uow(), c.settings.secret_key, token)
     except InvalidLink:
         return _page(None, "invalid", 404)
-    return _page(target, "confirm", 200)
+    # an address unsubscribed already is not asked again: the page says it is done
+    return _page(target, "done" if target.unsubscribed else "confirm", 200)
 
 
 @blp.route("/unsubscribe/<token>", methods=["POST"])

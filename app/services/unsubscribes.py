@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import InvalidLink
@@ -25,6 +25,7 @@ class UnsubscribeTarget:
     email: str
     locale: str
     formal: bool = False  # the shop addresses its customers as "Sie" (German)
+    unsubscribed: bool = False  # the address is unsubscribed already (a second visit of the link says so)
 
 
 def unsubscribe_target(uow: UnitOfWork, secret: str, token: str) -> UnsubscribeTarget:
@@ -64,4 +65,7 @@ def _target(session: Session, shop: Shop, email: str, member_id: int | None) -> 
     # in the member's language (else the shop's), addressed as the shop addresses its customers
     member = session.get(Member, member_id) if member_id is not None else None
     locale = pick_locale(member.locale if member is not None and member.shop_id == shop.id else None, shop.locale)
-    return UnsubscribeTarget(shop.name or shop.domain, email, locale, get_config(session, shop.id).formal)
+    unsubscribed = session.scalar(select(EmailUnsubscribe.email).where(
+        EmailUnsubscribe.shop_id == shop.id, EmailUnsubscribe.email == email.strip().lower())) is not None
+    return UnsubscribeTarget(shop.name or shop.domain, email, locale, get_config(session, shop.id).formal,
+                             unsubscribed)

@@ -49,6 +49,19 @@ def test_one_click_post_unsubscribes_without_a_login(client, container, shopify_
     assert _unsubscribed(container) == [BUYER.email]
 
 
+def test_following_the_link_again_after_unsubscribing_says_it_is_done_instead_of_asking_again(
+    client, container, shopify_shop, mailer
+):
+    path = _unsubscribe_path(container, shopify_shop, mailer)
+    client.post(path)
+
+    page = client.get(path).get_data(as_text=True)
+
+    assert 'data-testid="unsubscribe-done"' in page
+    assert 'data-testid="unsubscribe-confirm"' not in page
+    assert _unsubscribed(container) == [BUYER.email]
+
+
 def test_a_forged_link_changes_nothing(client, container, shopify_shop, mailer):
     path = _unsubscribe_path(container, shopify_shop, mailer)
 
