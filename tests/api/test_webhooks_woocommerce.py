@@ -105,6 +105,16 @@ def test_deleted_order_earns_nothing(client, container, woo_shop):
     assert member_by_email(container, woo_shop, JUERGEN).balance == 0
 
 
+def test_paid_order_moved_to_ready_for_pickup_or_an_extensions_status_keeps_its_points(client, container, woo_shop):
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"))
+    for at, status in (("2025-03-15T09:00:00", "ready-for-pickup"), ("2025-03-16T09:00:00", "shipped")):
+        moved = load_payload("woocommerce", "order_updated_processing") | {"status": status, "date_modified_gmt": at}
+        post(client, "order.updated", moved)
+
+        assert member_by_email(container, woo_shop, JUERGEN).balance == 48
+    ledger_ok(container)
+
+
 def test_checkout_draft_is_ignored(client, container, woo_shop):
     response = post(client, "order.created", load_payload("woocommerce", "order_checkout_draft"))
 

@@ -321,3 +321,27 @@ def test_bad_order_field_is_malformed(field: str, value: object) -> None:
 
     with pytest.raises(MalformedPayload):
         parse_order(payload)
+
+
+def test_order_ready_for_local_pickup_is_paid() -> None:
+    payload = load_payload("woocommerce", "order_updated_processing") | {"status": "ready-for-pickup"}
+
+    assert parse_order(payload).is_paid
+
+
+def test_paid_order_in_an_extensions_status_stays_paid() -> None:
+    payload = load_payload("woocommerce", "order_updated_processing") | {"status": "shipped"}
+
+    assert parse_order(payload).is_paid
+
+
+def test_unpaid_order_in_an_extensions_status_is_not_paid() -> None:
+    payload = load_payload("woocommerce", "order_created_pending") | {"status": "awaiting-shipment"}
+
+    assert not parse_order(payload).is_paid
+
+
+def test_paid_order_put_on_hold_is_not_paid_as_in_woocommerce_core() -> None:
+    payload = load_payload("woocommerce", "order_updated_processing") | {"status": "on-hold"}
+
+    assert not parse_order(payload).is_paid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,9 +23,13 @@ from app.platforms.payload import (
     timestamp,
 )
 
-PAID_STATUSES = frozenset({"processing", "completed", "refunded"})  # PLATFORMS §4.5
+# PLATFORMS §4.5: core's paid statuses, and local pickup's (WooCommerce 11.3+), which comes after payment.
+PAID_STATUSES = frozenset({"processing", "completed", "refunded", "ready-for-pickup"})
 CANCELLED_STATUSES = frozenset({"cancelled", "trash"})
 DRAFT_STATUSES = frozenset({"checkout-draft", "draft", "auto-draft", "new"})
+# Core's statuses of an order not (or no longer) paid for. Any other status is an extension's (e.g. "shipped"),
+# which a shop moves paid orders into: there `date_paid` tells (PLATFORMS §4.5: paid ⇔ date_paid set).
+UNPAID_STATUSES = frozenset({"pending", "on-hold", "failed"}) | CANCELLED_STATUSES | DRAFT_STATUSES
 
 
 def order_status(payload: dict[str, Any]) -> str:
@@ -38,6 +43,11 @@ def order_status(payload: dict[str, Any]) -> str:
 def is_draft(payload: dict[str, Any]) -> bool:
     """Block-checkout drafts and other not-yet-orders, which WooCommerce still sends (PLATFORMS §4.4)."""
     return order_status(payload) in DRAFT_STATUSES
+
+
+def is_paid(status: str, paid_at: datetime | None) -> bool:
+    """Paid in a paid status of core's, or in an extension's status once WooCommerce has set `date_paid`."""
+    return status in PAID_STATUSES or (status not in UNPAID_STATUSES and paid_at is not None)
 
 
 def parse_customer(payload: dict[str, Any]) -> CustomerSnapshot:
@@ -138,18 +148,19 @@ def parse_order(payload: dict[str, Any]) -> OrderSnapshot:
     number = payload.get("number")
     completed_at = opt_timestamp(payload.get("date_completed_gmt"), "date_completed_gmt")
     updated_at = opt_timestamp(payload.get("date_modified_gmt"), "date_modified_gmt") or created_at
+    paid_at = opt_timestamp(payload.get("date_paid_gmt"), "date_paid_gmt")
     return OrderSnapshot(
         order_ref=order_ref,
         name=f"#{ref(number, 'number') if number not in (None, '') else order_ref}",
         currency=currency.upper(),
         created_at=created_at,
         updated_at=updated_at,
-        is_paid=status in PAID_STATUSES,
+        is_paid=is_paid(status, paid_at),
         is_cancelled=status in CANCELLED_STATUSES,
         **_amounts(payload, line_items),
         customer=_customer(payload, billing),
         email=email(billing.get("email")),
-        paid_at=opt_timestamp(payload.get("date_paid_gmt"), "date_paid_gmt"),
+        paid_at=paid_at,
         cancelled_at=updated_at if status in CANCELLED_STATUSES else None,  # WooCommerce keeps no cancel date
         fulfilled_at=completed_at if status == "completed" else None,
         financial_status=status,
