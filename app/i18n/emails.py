@@ -47,9 +47,10 @@ MESSAGES = {
         "en": "Your {points} points expire soon",
     },
     "emails.points_expiring.intro": {
-        "de": "ein Teil deiner Punkte bei {shop} verfällt bald. Löse sie rechtzeitig ein!",
-        "de_sie": "ein Teil Ihrer Punkte bei {shop} verfällt bald. Lösen Sie sie rechtzeitig ein!",
-        "en": "Some of your points at {shop} expire soon. Redeem them in time!",
+        # true whether some or all of the balance expires (a one-order member's usually all of it)
+        "de": "auf deinem Punktekonto bei {shop} verfallen bald Punkte. Löse sie rechtzeitig ein!",
+        "de_sie": "auf Ihrem Punktekonto bei {shop} verfallen bald Punkte. Lösen Sie sie rechtzeitig ein!",
+        "en": "Points in your {shop} account expire soon. Redeem them in time!",
     },
     "emails.tier_upgrade.subject": {
         "de": "Glückwunsch: Du bist jetzt {tier}!",

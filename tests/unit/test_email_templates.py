@@ -169,3 +169,13 @@ def test_the_rendered_intro_follows_the_greeting_in_each_language():
     assert "Hallo Jürgen,\n\ndeine Bestellung #1001" in _render("review_request", "de").text
     assert "Hallo Jürgen,\n\nIhre Bestellung #1001" in _render(
         "review_request", "de", EmailConfig.from_dict({"german_address": "sie"})).text
+
+
+@pytest.mark.parametrize(("locale", "formal"), [("de", False), ("de", True), ("en", False)])
+def test_when_the_whole_balance_expires_the_points_email_does_not_say_only_a_part_of_it_does(locale, formal):
+    config = EmailConfig.from_dict({"german_address": "sie" if formal else "du"})
+
+    email = _render("points_expiring", locale, config, points=25, balance=25)
+
+    assert "25" in email.text
+    assert [words for words in ("Teil", "Some of", "some of") if words in email.text] == []
