@@ -55,12 +55,13 @@ class FakeServer:
         self._stopping = threading.Event()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self.tls = False  # set before starting: HTTPS with a throw-away self-signed certificate
 
     @property
     def url(self) -> str:
-        """`http://127.0.0.1:<port>` of the running server."""
+        """`http://127.0.0.1:<port>` (`https://` with `tls`) of the running server."""
         assert self._server is not None, "start the fake first (use it as a context manager)"
-        return f"http://127.0.0.1:{self._server.server_port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self._server.server_port}"
 
     def script(self, step: Scripted, times: int = 1) -> None:
         """Make the next `times` requests answer with `step` instead of the normal behaviour."""
@@ -94,7 +95,7 @@ class FakeServer:
 
     def __enter__(self) -> Self:
         self._stopping.clear()
-        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
+        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True, ssl_context="adhoc" if self.tls else None)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(POLL_INTERVAL,), daemon=True)
         self._thread.start()
         return self

@@ -132,6 +132,7 @@ class FakeWooCommerce(FakeServer):
         super().__init__()
         self.consumer_key, self.consumer_secret = consumer_key, consumer_secret
         self.accept_basic = False  # as over HTTP: WooCommerce only reads Basic auth when is_ssl()
+        self.drops_authorization = False  # with `tls`: the server does not pass the Authorization header on
         self.coupons: dict[int, dict[str, Any]] = {}
         self.webhooks: dict[int, dict[str, Any]] = {}
         self.orders: list[dict[str, Any]] = []
@@ -201,6 +202,8 @@ class FakeWooCommerce(FakeServer):
         return json_response({"code": self.currency, "name": self.currency, "symbol": symbols.get(self.currency, "")})
 
     def _authenticate(self, request: Request) -> Response | None:
+        if self.tls:
+            return self._check_keys(request)
         auth = request.authorization
         if self.accept_basic and auth is not None and auth.type == "basic":
             ok = (auth.username, auth.password) == (self.consumer_key, self.consumer_secret)
@@ -210,6 +213,19 @@ class FakeWooCommerce(FakeServer):
                 else wc_error("woocommerce_rest_authentication_error", "Consumer secret is invalid.", 401)
             )
         return self._check_oauth(request)
+
+    def _check_keys(self, request: Request) -> Response | None:
+        """Over HTTPS (`perform_basic_authentication`): the keys as query parameters first, else Basic auth; with
+        `drops_authorization` the server (PHP as CGI) never hands the Authorization header to WordPress."""
+        auth = None if self.drops_authorization else request.authorization
+        keys = (request.args.get("consumer_key"), request.args.get("consumer_secret"))
+        if not all(keys) and auth is not None and auth.type == "basic":
+            keys = (auth.username, auth.password)
+        if not all(keys):  # no keys seen: an anonymous request, refused by the endpoint's permission check
+            return wc_error("woocommerce_rest_cannot_view", "Sorry, you cannot list resources.", 401)
+        if keys != (self.consumer_key, self.consumer_secret):
+            return wc_error("woocommerce_rest_authentication_error", "Consumer secret is invalid.", 401)
+        return None
 
     def _check_oauth(self, request: Request) -> Response | None:
         """`WC_REST_Authentication::check_oauth_signature`, written independently of the client."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+import requests
 
 from app.domain.errors import PlatformRejected, PlatformUnavailable
 from app.platforms.base import CouponSpec
@@ -214,3 +216,60 @@ def test_shop_details_with_keys_the_shop_refuses_are_rejected(fake_woocommerce: 
     wrong = dataclasses.replace(fake_woocommerce.credentials, consumer_secret="cs_wrong")
     with pytest.raises(PlatformRejected):
         client_for().shop_details(wrong)
+
+
+@pytest.fixture
+def https_woocommerce() -> Iterator[FakeWooCommerce]:
+    """The fake shop over HTTPS (a self-signed certificate, which the client is told to accept)."""
+    fake = FakeWooCommerce()
+    fake.tls = True
+    with fake:
+        yield fake
+
+
+def https_client() -> WooCommerceAdminClient:
+    session = requests.Session()
+    session.verify, session.trust_env = False, False  # the fake's throw-away certificate, whatever the env says
+    return client_for(session=session)
+
+
+insecure_certificate = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+
+
+@insecure_certificate
+def test_https_shop_gets_its_keys_by_basic_auth(https_woocommerce: FakeWooCommerce) -> None:
+    https_client().create_coupon(https_woocommerce.credentials, coupon())
+
+    request = https_woocommerce.requests_to("/coupons")[-1]
+    assert request.headers["Authorization"].startswith("Basic ")
+    assert "consumer_secret" not in request.args
+    assert "oauth_signature" not in request.args
+
+
+@insecure_certificate
+def test_https_shop_whose_server_drops_the_authorization_header_gets_its_keys_in_the_query(
+    https_woocommerce: FakeWooCommerce,
+) -> None:
+    https_woocommerce.drops_authorization = True  # PHP as CGI: "Consumer key is missing" (§5.2)
+    client = https_client()
+
+    client.create_coupon(https_woocommerce.credentials, coupon())
+    client.create_coupon(https_woocommerce.credentials, coupon("TREUE-8L3N-0RYR"))
+
+    assert sorted(https_woocommerce.coupons[i]["code"] for i in https_woocommerce.coupons) == [
+        "treue-7k2m-9qxp", "treue-8l3n-0ryr",
+    ]
+    sent = [r.args.get("consumer_key") for r in https_woocommerce.requests_to("/coupons")]
+    assert sent == [None, "ck_fake", "ck_fake"]  # tried once with Basic auth, then the query for this shop
+
+
+@insecure_certificate
+def test_https_shop_refusing_the_keys_in_the_query_too_is_platform_rejected(
+    https_woocommerce: FakeWooCommerce,
+) -> None:
+    https_woocommerce.drops_authorization = True
+    wrong = dataclasses.replace(https_woocommerce.credentials, consumer_secret="cs_wrong")
+
+    with pytest.raises(PlatformRejected):
+        https_client().create_coupon(wrong, coupon())
+    assert https_woocommerce.coupons == {}

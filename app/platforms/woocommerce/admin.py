@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import requests
 from requests.auth import AuthBase
 
-from app.domain.errors import PlatformNotConnected, PlatformRejected
+from app.domain.errors import PlatformNotConnected, PlatformRejected, PlatformUnavailable
 from app.domain.snapshots import OrderSnapshot, RefundSnapshot
 from app.platforms.base import CouponSpec, PushedCoupon, ShopCredentials, ShopDetails
 from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call, json_object
@@ -79,6 +79,7 @@ class WooCommerceAdminClient:
         self.sleep = sleep
         self.max_wait = max_wait
         self.session = session or requests.Session()
+        self._query_auth: set[str] = set()  # HTTPS shops whose server drops the Authorization header
 
     def create_coupon(self, shop: ShopCredentials, coupon: CouponSpec) -> PushedCoupon:
         """Create a single-use coupon bound to the shopper's email; an existing code (a retry) is reused."""
@@ -181,11 +182,36 @@ class WooCommerceAdminClient:
 
     def _request(self, shop: ShopCredentials, method: str, path: str, **kwargs: Any) -> requests.Response:
         base = _shop_url(shop.domain)
+        url, auth = f"{base}{API_PATH}/{path}", _auth(shop, base)
+        if isinstance(auth, tuple) and base in self._query_auth:
+            return self._with_query_auth(auth, method, url, kwargs)
+        try:
+            return self._call(method, url, auth, kwargs)
+        except PlatformRejected as exc:
+            if not isinstance(auth, tuple) or exc.details.get("status") != 401:
+                raise
+        # Servers running PHP as CGI/FastCGI drop the Authorization header, so WooCommerce saw no keys: send them
+        # as query parameters instead (§5.2), and keep doing so for this shop. A 401 means nothing was done.
+        response = self._with_query_auth(auth, method, url, kwargs)
+        self._query_auth.add(base)
+        return response
+
+    def _with_query_auth(
+        self, keys: tuple[str, str], method: str, url: str, kwargs: dict[str, Any]
+    ) -> requests.Response:
+        params = {**kwargs.get("params", {}), "consumer_key": keys[0], "consumer_secret": keys[1]}
+        try:
+            return self._call(method, url, None, {**kwargs, "params": params})
+        except PlatformUnavailable as exc:
+            # requests' own error names the whole URL, secret included: keep it out of chained tracebacks.
+            raise PlatformUnavailable(str(exc), retry_after=exc.retry_after) from None
+
+    def _call(self, method: str, url: str, auth: Any, kwargs: dict[str, Any]) -> requests.Response:
         return call(
             self.session,
             method,
-            f"{base}{API_PATH}/{path}",
-            auth=_auth(shop, base),
+            url,
+            auth=auth,
             headers={"Accept": "application/json"},
             timeout=self.timeout,
             max_wait=self.max_wait,
