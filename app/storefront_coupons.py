@@ -23,7 +23,10 @@ def coupon_shown(
     value, minimum = _money(value), _money(minimum)
     worth = _value_label(kind, value, locale, currency)
     # A catalogue reward the merchant did not name is called by what it gives, as the catalogue calls it.
-    label = coupon_name(source, title, name_de, name_en, locale) or (worth if source == "redemption" else None)
+    name = coupon_name(source, title, name_de, name_en, locale)
+    label = name or (worth if source == "redemption" else None)
+    if name and kind == "free_shipping":
+        worth = None  # a free-shipping coupon's name says what it gives ("Gratisversand · Kostenloser Versand")
     return {
         "id": coupon_id,
         "code": code if status == "active" else None,

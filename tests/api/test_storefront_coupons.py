@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -85,6 +86,25 @@ def test_a_reward_named_by_the_merchant_labels_its_code_in_the_shoppers_language
     english = read(client, shopify_shop, clock, locale="en").get_json()["coupons"][0]["label"]
 
     assert (german, english) == ("Frühstücksgutschein", "Frühstücksgutschein")
+
+
+def test_a_named_free_shipping_code_is_not_described_again_by_what_it_gives(
+    client, shopify_shop, container, clock
+) -> None:
+    member = member_with_points(container, shopify_shop, 700)
+    reward = add_reward(container, shopify_shop, kind="free_shipping", value="0", minimum_order=None)
+    with container.uow() as uow:
+        stored = uow.session.get(type(reward), reward.id)
+        stored.name_de, stored.name_en = "Gratisversand", "Free delivery"
+        uow.commit()
+    add_coupon(container, shopify_shop, member, 1, source="redemption", reward_id=reward.id, kind="free_shipping",
+               value=Decimal("0"))
+
+    german = read(client, shopify_shop, clock).get_json()["coupons"][0]
+    english = read(client, shopify_shop, clock, locale="en").get_json()["coupons"][0]
+
+    assert (german["label"], german["value_label"]) == ("Gratisversand", None)  # not "· Kostenloser Versand"
+    assert (english["label"], english["value_label"]) == ("Free delivery", None)
 
 
 def test_a_code_the_shop_has_not_created_yet_is_listed_as_coming_without_the_code(
