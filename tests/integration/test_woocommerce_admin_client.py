@@ -170,6 +170,18 @@ def test_orders_changed_since_walks_every_page_oldest_first(fake_woocommerce: Fa
     assert [r.args["page"] for r in fake_woocommerce.requests_to("/orders")] == ["1", "2", "3", "4"]
 
 
+def test_orders_changed_since_leaves_out_block_checkout_drafts(fake_woocommerce: FakeWooCommerce) -> None:
+    # Listed by `status=any`, but no order yet: the webhook path ignores them too (PLATFORMS §4.4).
+    fake_woocommerce.orders = [
+        woocommerce_order(1, "2026-03-01T10:00:00", status="checkout-draft", date_paid_gmt=None),
+        woocommerce_order(2, "2026-03-02T10:00:00"),
+    ]
+
+    orders = client_for().orders_changed_since(fake_woocommerce.credentials, STARTS.replace(month=2))
+
+    assert [o.order_ref for o in orders] == ["2"]
+
+
 def test_orders_changed_since_with_no_orders_asks_once(fake_woocommerce: FakeWooCommerce) -> None:
     orders = list(client_for().orders_changed_since(fake_woocommerce.credentials, STARTS))
 

@@ -20,7 +20,7 @@ from app.domain.snapshots import OrderSnapshot, RefundSnapshot
 from app.platforms.base import CouponSpec, PushedCoupon, ShopCredentials, ShopDetails
 from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call, json_object
 from app.platforms.payload import objects
-from app.platforms.woocommerce.parse import parse_order, parse_refund
+from app.platforms.woocommerce.parse import is_draft, parse_order, parse_refund
 
 __all__ = ["OAuth1", "WooCommerceAdminClient"]
 
@@ -101,7 +101,8 @@ class WooCommerceAdminClient:
         self._request(shop, "PUT", f"coupons/{platform_ref}", json={"date_expires_gmt": _gmt(yesterday)})
 
     def orders_changed_since(self, shop: ShopCredentials, since: datetime) -> Iterator[OrderSnapshot]:
-        """Every order modified after `since`, oldest first, page by page until `X-WP-TotalPages`."""
+        """Every order modified after `since`, oldest first, page by page until `X-WP-TotalPages`; block-checkout
+        drafts, which the list includes, are no orders yet (PLATFORMS §4.4)."""
         params: dict[str, Any] = {
             "modified_after": _gmt(since),
             "dates_are_gmt": "true",
@@ -110,7 +111,7 @@ class WooCommerceAdminClient:
             "order": "asc",
         }
         for page in self._pages(shop, "orders", params):
-            yield from (parse_order(payload) for payload in page)
+            yield from (parse_order(payload) for payload in page if not is_draft(payload))
 
     def refunds(self, shop: ShopCredentials, order_ref: str) -> list[RefundSnapshot]:
         """Every refund of the order, itemised (`GET orders/{id}/refunds`, page by page); none for an order
