@@ -87,6 +87,50 @@ def test_shipping_only_refund_keeps_the_points(client, container, shopify_shop):
     assert member_by_email(container, shopify_shop, JUERGEN).balance == 48
 
 
+def _with_gift_card(order: dict, amount: str) -> dict:
+    """The order with a gift card bought beside the coffee (Shopify taxes no gift card)."""
+    gift_card = {"id": 14221300000099, "product_id": 8123400000099, "variant_id": 45110000000099, "quantity": 1,
+                 "current_quantity": 1, "title": "Geschenkgutschein", "name": "Geschenkgutschein", "sku": None,
+                 "price": amount, "price_set": {"shop_money": {"amount": amount, "currency_code": "EUR"},
+                                                "presentment_money": {"amount": amount, "currency_code": "EUR"}},
+                 "gift_card": True, "taxable": False, "total_discount": "0.00", "discount_allocations": [],
+                 "tax_lines": []}
+    for field in ("subtotal_price", "total_price", "total_line_items_price", "current_total_price"):
+        order[field] = f"{float(order[field]) + float(amount):.2f}"
+        if f"{field}_set" in order:
+            for side in ("shop_money", "presentment_money"):
+                order[f"{field}_set"][side]["amount"] = order[field]
+    order["line_items"].append(gift_card)
+    return order
+
+
+def _gift_card_refund(amount: str) -> dict:
+    refund = load_payload("shopify", "refunds_create")
+    line = refund["refund_line_items"][0]
+    line |= {"line_item_id": 14221300000099, "subtotal": float(amount), "total_tax": 0.0,
+             "line_item": {"id": 14221300000099, "title": "Geschenkgutschein", "price": amount, "gift_card": True}}
+    line["subtotal_set"]["shop_money"]["amount"] = line["subtotal_set"]["presentment_money"]["amount"] = amount
+    line["total_tax_set"]["shop_money"]["amount"] = line["total_tax_set"]["presentment_money"]["amount"] = "0.00"
+    refund["transactions"][0]["amount"] = amount
+    return refund
+
+
+def test_a_gift_card_bought_in_an_order_earns_no_points(client, container, shopify_shop):
+    post(client, "orders/paid", _with_gift_card(load_payload("shopify", "orders_paid"), "50.00"))
+
+    # the coffee's 48 points only: the gift card's money earns when it pays for an order
+    assert member_by_email(container, shopify_shop, JUERGEN).balance == 48
+    ledger_ok(container)
+
+
+def test_a_refunded_gift_card_takes_back_none_of_the_coffees_points(client, container, shopify_shop):
+    post(client, "orders/paid", _with_gift_card(load_payload("shopify", "orders_paid"), "50.00"))
+    post(client, "refunds/create", _gift_card_refund("50.00"))
+
+    assert member_by_email(container, shopify_shop, JUERGEN).balance == 48
+    ledger_ok(container)
+
+
 def test_guest_order_waits_for_the_customer_record_and_is_credited_then(client, container, shopify_shop):
     guest = load_payload("shopify", "orders_paid_guest")
     post(client, "orders/paid", guest)

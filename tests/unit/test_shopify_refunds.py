@@ -6,7 +6,7 @@ import copy
 from decimal import Decimal
 
 from app.domain.refunds import RefundParts, refunded_amounts
-from app.platforms.shopify.refunds import parse_refund
+from app.platforms.shopify.refunds import parse_refund, refund_snapshot
 from tests.support.webhooks import load_payload
 
 
@@ -87,3 +87,17 @@ def test_shipping_and_its_tax_refunded_take_nothing_of_the_merchandise() -> None
     )
 
     assert (refunded.merchandise, refunded.shipping, refunded.tax) == (Decimal("0"), Decimal("5.90"), Decimal("1.12"))
+
+
+def test_refunded_gift_card_named_only_by_the_orders_line_counts_for_nothing() -> None:
+    # An order's refunds[] entry whose line carries no gift_card flag of its own: the order's line says it.
+    order = copy.deepcopy(load_payload("shopify", "orders_paid"))
+    order["line_items"][0] |= {"gift_card": True}
+    refund = copy.deepcopy(load_payload("shopify", "refunds_create"))
+    line = refund["refund_line_items"][0]
+    line["line_item_id"] = order["line_items"][0]["id"]
+    line.pop("line_item")
+
+    snapshot = refund_snapshot(refund, str(order["id"]), order)
+
+    assert (snapshot.lines_amount, snapshot.lines_tax, snapshot.total) == (Decimal("0"), Decimal("0"), Decimal("0"))

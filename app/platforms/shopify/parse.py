@@ -102,10 +102,17 @@ def _order_customer(payload: dict[str, Any], order_email: str | None) -> Custome
     return snapshot
 
 
+def _gift_cards(line_items: list[dict[str, Any]]) -> Decimal:
+    """What the order's gift cards cost (Shopify taxes no gift card)."""
+    return sum((_line_item(item, False).amount for item in line_items if item.get("gift_card") is True), ZERO)
+
+
 def _amounts(payload: dict[str, Any], taxes_included: bool) -> dict[str, Decimal]:
     line_items = objects(payload.get("line_items"), "line_items")
     shipping_lines = objects(payload.get("shipping_lines"), "shipping_lines")
-    merchandise = money(payload, "subtotal_price", "subtotal_price")
+    # A gift card earns nothing when bought: the order paid with it later earns (as Smile.io does on Shopify),
+    # else the same money earned twice.
+    merchandise = money(payload, "subtotal_price", "subtotal_price") - _gift_cards(line_items)
     fallback = sum(
         (money(s, "discounted_price", "shipping_lines.discounted_price", ZERO) for s in shipping_lines), ZERO
     )

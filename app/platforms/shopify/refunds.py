@@ -32,15 +32,34 @@ def refund_snapshot(
     # What the refund itemises, read both ways: line subtotals with their tax inside, or with it on top.
     itemised = (lines_amount + shipping + shipping_tax, lines_amount + lines_tax + shipping + shipping_tax)
     transactions = objects(payload.get("transactions"), "transactions")
+    total = _refunded_money(payload, transactions, order, itemised) if transactions else itemised[0]
+    # Gift cards earned nothing (parse._gift_cards): their refund takes nothing back, as merchandise or as money
+    # the refund does not explain.
+    gift_cards = [line for line in lines if _is_gift_card(line, order)]
+    gift_amount = sum((money(line, "subtotal", "refund_line_items.subtotal") for line in gift_cards), ZERO)
+    gift_tax = sum((money(line, "total_tax", "refund_line_items.total_tax", ZERO) for line in gift_cards), ZERO)
     return RefundSnapshot(
         order_ref=order_ref,
         refund_ref=ref(payload.get("id"), "id"),
-        lines_amount=lines_amount,
-        lines_tax=lines_tax,
+        lines_amount=lines_amount - gift_amount,
+        lines_tax=lines_tax - gift_tax,
         shipping=shipping,
         shipping_tax=shipping_tax,
-        total=_refunded_money(payload, transactions, order, itemised) if transactions else itemised[0],
+        total=max(ZERO, total - gift_amount),
         created_at=opt_timestamp(payload.get("created_at"), "created_at"),
+    )
+
+
+def _is_gift_card(line: dict[str, Any], order: dict[str, Any] | None) -> bool:
+    """Whether a refunded line is a gift card: its own `line_item` says so, or the order's line of that id."""
+    if obj(line.get("line_item"), "refund_line_items.line_item").get("gift_card") is True:
+        return True
+    if order is None:
+        return False
+    line_id = line.get("line_item_id")
+    return line_id is not None and any(
+        item.get("id") == line_id and item.get("gift_card") is True
+        for item in objects(order.get("line_items"), "line_items")
     )
 
 
