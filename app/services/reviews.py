@@ -52,6 +52,7 @@ class ReviewPage:
     submitted: bool
     reviewable: bool
     formal: bool = False  # the shop addresses its customers as "Sie" (German)
+    shop_url: str = ""  # where "Weiter zu {shop}" leads once the page has nothing more to ask
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def review_page(uow: UnitOfWork, secret: str, token: str, now: datetime) -> Revi
             shop_name=shop.name or shop.domain, locale=pick_locale(member.locale, shop.locale),
             order_name=order.name or f"#{order.order_ref}", products=products_of(order),
             review_points=config.review_points, submitted=submitted, reviewable=_reviewable(order),
-            formal=config.formal,
+            formal=config.formal, shop_url=storefront_url(shop.platform, shop.domain),
         )
 
 

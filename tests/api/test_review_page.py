@@ -67,6 +67,32 @@ def test_submitting_stores_reviews_flags_low_ratings_and_credits_points_once(cli
     assert [(e.delta, e.idempotency_key) for e in review_entries] == [(50, f"review:{reviews[0].order_id}")]
 
 
+LINK = ('<a href="https://kaffee-mueller.myshopify.com" data-testid="review-shop-link">'
+        "Weiter zu Kaffeerösterei Müller</a>")
+
+
+def test_the_thanks_and_the_already_reviewed_pages_lead_on_to_the_shop(client, container, shopify_shop, mailer):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+
+    thanks = client.post(path, data={"product": ["p-kanne"], "rating-p-kanne": "5"}).get_data(as_text=True)
+    again = client.get(path).get_data(as_text=True)
+
+    assert 'data-testid="review-thanks"' in thanks
+    assert LINK in thanks
+    assert "bereits bewertet" in again
+    assert LINK in again
+
+
+def test_an_order_no_longer_reviewable_leads_on_to_the_shop(client, container, shopify_shop, mailer, clock):
+    path = request_review(container, shopify_shop, mailer, FAN, line_items=LINES)
+    deliver(container, shopify_shop, refund(lines="100.00", at=clock.now()))
+
+    page = client.get(path).get_data(as_text=True)
+
+    assert 'data-testid="review-message"' in page
+    assert LINK in page
+
+
 def test_review_points_follow_the_shop_setting(client, container, shopify_shop, mailer):
     from tests.support.outbox import configure
 
