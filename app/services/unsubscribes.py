@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import InvalidLink
+from app.domain.shops import storefront_url
 from app.i18n import pick_locale
 from app.models import EmailUnsubscribe, Member, OutboxMessage, Shop
 from app.repositories import insert_ignore
@@ -26,6 +27,7 @@ class UnsubscribeTarget:
     locale: str
     formal: bool = False  # the shop addresses its customers as "Sie" (German)
     unsubscribed: bool = False  # the address is unsubscribed already (a second visit of the link says so)
+    shop_url: str = ""  # where the page leads on to once done
 
 
 def unsubscribe_target(uow: UnitOfWork, secret: str, token: str) -> UnsubscribeTarget:
@@ -68,4 +70,4 @@ def _target(session: Session, shop: Shop, email: str, member_id: int | None) -> 
     unsubscribed = session.scalar(select(EmailUnsubscribe.email).where(
         EmailUnsubscribe.shop_id == shop.id, EmailUnsubscribe.email == email.strip().lower())) is not None
     return UnsubscribeTarget(shop.name or shop.domain, email, locale, get_config(session, shop.id).formal,
-                             unsubscribed)
+                             unsubscribed, storefront_url(shop.platform, shop.domain))

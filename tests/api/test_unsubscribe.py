@@ -62,6 +62,15 @@ def test_following_the_link_again_after_unsubscribing_says_it_is_done_instead_of
     assert _unsubscribed(container) == [BUYER.email]
 
 
+def test_the_done_page_leads_on_to_the_shop(client, container, shopify_shop, mailer):
+    path = _unsubscribe_path(container, shopify_shop, mailer)
+
+    page = client.post(path).get_data(as_text=True)
+
+    assert ('<a href="https://kaffee-mueller.myshopify.com" data-testid="unsubscribe-shop-link">'
+            "Weiter zu Kaffeerösterei Müller</a>") in page
+
+
 def test_a_forged_link_changes_nothing(client, container, shopify_shop, mailer):
     path = _unsubscribe_path(container, shopify_shop, mailer)
 
