@@ -14,6 +14,7 @@ from app.domain.errors import PlatformRejected, PlatformUnavailable
 from app.platforms.base import CouponSpec
 from app.platforms.shopify.admin import ShopifyAdminClient
 from tests.fakes import fixtures
+from tests.fakes.maintenance_page import MaintenancePage
 from tests.fakes.shopify_server import FakeShopify, shopify_order
 
 fake_shopify = fixtures.fake_shopify  # also runs without the shared conftest
@@ -256,3 +257,13 @@ def test_shop_details_that_shopify_cannot_give_now_are_a_transient_failure(fake_
     fake_shopify.shop_outages = 1
     with pytest.raises(PlatformUnavailable):
         client_for(fake_shopify).shop_details(fake_shopify.credentials)
+
+
+def test_an_answer_that_is_not_json_is_a_transient_failure_not_a_crash(fake_shopify: FakeShopify) -> None:
+    with MaintenancePage() as page:
+        client = ShopifyAdminClient(api_base=page.url)
+
+        with pytest.raises(PlatformUnavailable, match="not JSON"):
+            client.create_coupon(fake_shopify.credentials, coupon())
+        with pytest.raises(PlatformUnavailable, match="not JSON"):
+            list(client.orders_changed_since(fake_shopify.credentials, STARTS))

@@ -8,9 +8,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from app.domain.errors import PlatformRejected
+from app.domain.errors import PlatformRejected, PlatformUnavailable
 from app.platforms.shopify.oauth import authorize_url, exchange_code, query_hmac_valid, token_exchange
 from tests.fakes import fixtures
+from tests.fakes.maintenance_page import MaintenancePage
 from tests.fakes.shopify_server import FakeShopify
 
 fake_shopify = fixtures.fake_shopify  # also runs without the shared conftest
@@ -107,6 +108,12 @@ def test_exchange_code_returns_the_token_and_scope(fake_shopify: FakeShopify) ->
 def test_exchange_code_with_a_used_code_raises_platform_rejected(fake_shopify: FakeShopify) -> None:
     with pytest.raises(PlatformRejected, match="Bad code"):
         exchange_code(fake_shopify.api_base, fake_shopify.shop, "fake-api-key", "fake-api-secret", "unknown")
+
+
+def test_a_token_answer_that_is_not_json_is_a_transient_failure() -> None:
+    # An HTML page in place of the token: the install says to try again (503), never a 500.
+    with MaintenancePage() as page, pytest.raises(PlatformUnavailable, match="not JSON"):
+        exchange_code(page.url, "kaffee.myshopify.com", "fake-api-key", "fake-api-secret", "abc")
 
 
 def test_token_exchange_asks_for_an_offline_token(fake_shopify: FakeShopify) -> None:

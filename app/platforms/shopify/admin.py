@@ -108,7 +108,7 @@ class ShopifyAdminClient:
         }
         while url is not None:
             response = self._rest(shop, url, params)
-            for payload in response.json().get("orders", []):
+            for payload in json_object(response).get("orders", []):
                 yield parse_order(payload)
             url, params = _next_page(response, base), None  # the cursor URL carries every parameter
             if url is not None and (pause := pause_before_next_call(response.headers.get(CALL_LIMIT_HEADER))):
@@ -163,7 +163,7 @@ class ShopifyAdminClient:
             max_wait=self.max_wait,
             sleep=self.sleep,
         )
-        body = response.json()
+        body = json_object(response)  # a maintenance page or a proxy's text is a transient failure, not a crash
         if body.get("errors"):
             _raise_graphql_errors(body)
         data = body.get("data")

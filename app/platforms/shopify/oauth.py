@@ -8,7 +8,7 @@ from urllib.parse import quote, quote_plus, urlencode
 import requests
 
 from app.domain.errors import PlatformRejected
-from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call
+from app.platforms.http import DEFAULT_TIMEOUT, Timeout, call, json_object
 from app.security import hmac_sha256_hex, signatures_match
 
 __all__ = ["authorize_url", "exchange_code", "query_hmac_valid", "token_exchange"]
@@ -94,8 +94,8 @@ def _access_token(api_base: str, shop: str, body: dict[str, str], timeout: Timeo
             headers={"Accept": "application/json"},
             timeout=timeout,
         )
-    answer = response.json()
-    token = answer.get("access_token") if isinstance(answer, dict) else None
+    answer = json_object(response)
+    token = answer.get("access_token")
     if not token:
         raise PlatformRejected("Shopify answered the token request without an access token")
     return str(token), str(answer.get("scope", ""))
