@@ -126,6 +126,7 @@ def woocommerce_callback(data: dict[str, Any]) -> Any:
     return install.complete_woocommerce_connect(
         c.uow, c.box, c.platform_client("woocommerce"), state=data["user_id"], consumer_key=data["consumer_key"],
         consumer_secret=data["consumer_secret"], public_url=c.settings.public_url, now=c.clock.now(),
+        public_only=c.settings.public_shop_urls_only,
     )
 
 

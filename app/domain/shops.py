@@ -34,6 +34,20 @@ def normalise_woocommerce_url(url: str) -> str:
     return f"{parts.scheme.lower()}://{host}{port}{path}"
 
 
+def www_variant(typed: str, home: str | None) -> str | None:
+    """`home` normalised when it differs from the normalised `typed` URL only by a leading `www.` of the host
+    (scheme, port and path alike), else None: a site answering on both names calls itself by one of them."""
+    try:
+        own = normalise_woocommerce_url(home or "")
+    except ValueError:
+        return None
+    a, b = urlsplit(typed), urlsplit(own)
+    if own == typed or (a.scheme, a.port, a.path) != (b.scheme, b.port, b.path):
+        return None
+    bare = {(a.hostname or "").removeprefix("www."), (b.hostname or "").removeprefix("www.")}
+    return own if len(bare) == 1 else None
+
+
 def storefront_url(platform: str, domain: str) -> str:
     """Where shoppers reach the shop: a Shopify shop's myshopify address (it forwards to the shop's own domain), a
     WooCommerce shop's URL as registered."""

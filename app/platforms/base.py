@@ -91,6 +91,7 @@ class ShopDetails:
     name: str
     currency: str  # ISO 4217, e.g. "EUR"
     locale: str | None  # the shop's main language ("de", "de-DE", "en_US", ...), None when the platform has none
+    address: str | None = None  # where the shop says it lives (WordPress's home URL), None when it does not say
 
 
 class PlatformClient(Protocol):

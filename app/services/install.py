@@ -25,7 +25,7 @@ from app.domain.errors import (
     PlatformUnavailable,
     Unauthorized,
 )
-from app.domain.shops import is_valid_shopify_domain, normalise_woocommerce_url
+from app.domain.shops import is_valid_shopify_domain, normalise_woocommerce_url, www_variant
 from app.models import InstallState, ProgramSettings, Shop
 from app.platforms.base import PlatformClient, ShopCredentials, ShopDetails
 from app.repositories import ShopRepository
@@ -143,11 +143,12 @@ def install_shopify(uow: UnitOfWork, box: SecretBox, domain: str, access_token: 
 
 
 def connect_woocommerce(uow: UnitOfWork, box: SecretBox, state: str, consumer_key: str, consumer_secret: str,
-                        now: datetime) -> Installed:
-    """wc-auth callback: bind to the single-use state, store the keys and a new webhook secret, encrypted."""
+                        now: datetime, address: str | None = None) -> Installed:
+    """wc-auth callback: bind to the single-use state, store the keys and a new webhook secret, encrypted.
+    `address`: where the shop lives if not at the address the state was issued for."""
     domain = consume_state(uow, "woocommerce", state, now)
     installed = _upsert_shop(
-        uow, box, "woocommerce", domain, now, consumer_key=consumer_key, consumer_secret=consumer_secret,
+        uow, box, "woocommerce", address or domain, now, consumer_key=consumer_key, consumer_secret=consumer_secret,
         webhook_secret=secrets.token_urlsafe(32), scopes="read_write",
     )
     with uow:
@@ -212,10 +213,13 @@ def complete_shopify_install(
 
 def complete_woocommerce_connect(
     uow_factory: Callable[[], UnitOfWork], box: SecretBox, client: PlatformClient, *, state: str,
-    consumer_key: str, consumer_secret: str, public_url: str, now: datetime,
+    consumer_key: str, consumer_secret: str, public_url: str, now: datetime, public_only: bool = False,
 ) -> Installed:
     """wc-auth callback: the keys are tried against the store first, then stored (committed), then the shop's
     webhooks are created through its REST API.
+
+    The shop is stored under the address its deliveries name (X-WC-Webhook-Source, WordPress's home URL) when the
+    merchant typed it with or without `www.`; a shop the merchant connected before keeps its address.
 
     The callback is unsigned and its state was shown to whoever started the connection, so the keys prove the
     connection (PLATFORMS §5.3): only the store's admin can make keys its REST API accepts. Keys it refuses
@@ -234,10 +238,23 @@ def complete_woocommerce_connect(
         # never replaced by keys nobody could try (the merchant connects again).
         if _has_working_connection(uow_factory(), domain):
             raise
-    installed = connect_woocommerce(uow_factory(), box, state, consumer_key, consumer_secret, now)
+    address = _own_address(uow_factory(), domain, details, public_only)
+    installed = connect_woocommerce(uow_factory(), box, state, consumer_key, consumer_secret, now, address=address)
     if details is not None:
         record_shop_details(uow_factory(), installed.shop_id, details, set_locale=installed.created)
     return _with_webhooks(uow_factory, box, client, installed, public_url, now)
+
+
+def _own_address(uow: UnitOfWork, typed: str, details: ShopDetails | None, public_only: bool) -> str | None:
+    home = www_variant(typed, details.address if details is not None else None)
+    if home is None:
+        return None
+    try:
+        validated_woocommerce_url(home, public_only=public_only)  # the other name may point elsewhere
+    except InvalidInput:
+        return None
+    with uow:
+        return None if ShopRepository(uow.session).get_by_domain("woocommerce", typed) is not None else home
 
 
 def _has_working_connection(uow: UnitOfWork, domain: str) -> bool:

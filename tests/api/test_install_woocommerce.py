@@ -12,6 +12,7 @@ from app.models import Shop
 from app.services import install
 from app.services.shops import credentials
 from tests.fakes.woocommerce_server import FakeWooCommerce
+from tests.support.webhooks import load_payload, php_json, woocommerce_headers
 
 
 def start(client: FlaskClient, fake: FakeWooCommerce) -> dict[str, str]:
@@ -149,6 +150,38 @@ def test_the_connect_takes_the_site_title_and_store_currency_from_the_shop(
     assert (shop.name, shop.currency, shop.locale) == ("Teeladen <am> Markt", "CHF", "de")
     signed = fake_woocommerce.requests_to("/data/currencies/current")[0]
     assert signed.args["oauth_consumer_key"] == fake_woocommerce.consumer_key
+
+
+def test_a_shop_typed_without_www_is_stored_under_the_address_its_webhooks_name(
+    app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    port = urlsplit(fake_woocommerce.url).port
+    fake_woocommerce.home = f"http://www.localhost:{port}/"  # home_url('/'): X-WC-Webhook-Source (PLATFORMS §4.1)
+    typed = client.get(f"/auth/woocommerce?{urlencode({'store_url': f'http://localhost:{port}'})}")
+    state = parse_qs(urlsplit(typed.location).query)["user_id"][0]
+
+    assert keys_posted(app.test_client(), fake_woocommerce, state).status_code == 200
+
+    shop = stored(app)
+    assert shop is not None
+    assert shop.domain == f"http://www.localhost:{port}"
+    secret = app.extensions["container"].box.decrypt(shop.webhook_secret_enc)
+    body = php_json(load_payload("woocommerce", "order_updated_processing"))
+    headers = woocommerce_headers(body, "order.updated", fake_woocommerce.home, secret)
+    assert client.post("/webhooks/woocommerce", data=body, headers=headers).json["outcome"] == "processed"
+
+
+def test_a_home_address_on_another_site_is_not_taken_for_the_shops_own(
+    app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
+) -> None:
+    fake_woocommerce.home = "https://www.other-shop.example/"  # anyone's WordPress may say anything here
+    state = start(client, fake_woocommerce)["user_id"]
+
+    assert keys_posted(app.test_client(), fake_woocommerce, state).status_code == 200
+
+    shop = stored(app)
+    assert shop is not None
+    assert shop.domain == fake_woocommerce.url
 
 
 def test_keys_the_store_refuses_store_nothing_and_are_answered_401(

@@ -141,6 +141,7 @@ class FakeWooCommerce(FakeServer):
         self._next_id = 100
         self.site_name = "Teeladen am Markt"  # WordPress Settings → General → Site Title
         self.currency = "EUR"  # WooCommerce → Settings → General → Currency
+        self.home: str | None = None  # WordPress's home URL (Settings → General → Site Address), else `url`
 
     @property
     def credentials(self) -> ShopCredentials:
@@ -193,7 +194,8 @@ class FakeWooCommerce(FakeServer):
 
     def _index(self, request: Request) -> Response:
         # The public WP REST index; `_fields` keeps only the listed top-level keys, as WordPress does.
-        index = {"name": self.site_name, "description": "", "url": self.url, "home": self.url, "namespaces": ["wc/v3"]}
+        index = {"name": self.site_name, "description": "", "url": self.url, "home": self.home or self.url,
+                 "namespaces": ["wc/v3"]}
         wanted = [f for f in request.args.get("_fields", "").split(",") if f]
         return json_response({k: v for k, v in index.items() if not wanted or k in wanted})
 

@@ -221,7 +221,8 @@ def test_shop_details_are_the_site_title_and_the_store_currency(fake_woocommerce
     details = client_for().shop_details(fake_woocommerce.credentials)
     assert (details.name, details.currency, details.locale) == ("Teeladen am Markt", "CHF", None)
     index = [r for r in fake_woocommerce.requests if r.path == "/wp-json/"]
-    assert index[0].args == {"_fields": "name"}  # the public index: no keys sent where none are needed
+    assert index[0].args == {"_fields": "name,home"}  # the public index: no keys sent where none are needed
+    assert details.address == fake_woocommerce.url
 
 
 def test_shop_details_with_keys_the_shop_refuses_are_rejected(fake_woocommerce: FakeWooCommerce) -> None:

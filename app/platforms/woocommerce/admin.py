@@ -141,7 +141,8 @@ class WooCommerceAdminClient:
                 self._request(shop, "PUT", f"webhooks/{hook['id']}", json=body)
 
     def shop_details(self, shop: ShopCredentials) -> ShopDetails:
-        """The site's title from the WordPress REST index and the store currency from `data/currencies/current`.
+        """The site's title and home URL from the WordPress REST index, the store currency from
+        `data/currencies/current`.
 
         WooCommerce's REST API does not tell the site's language (only `system_status`, which also makes slow
         outbound checks), so `locale` stays None and the shop keeps the language chosen in the admin page.
@@ -151,13 +152,18 @@ class WooCommerceAdminClient:
             self.session,
             "GET",
             f"{_shop_url(shop.domain)}/wp-json/",
-            params={"_fields": "name"},
+            params={"_fields": "name,home"},
             headers={"Accept": "application/json"},
             timeout=self.timeout,
             max_wait=self.max_wait,
             sleep=self.sleep,
         ))
-        return ShopDetails(name=str(index.get("name") or ""), currency=str(currency.get("code") or ""), locale=None)
+        return ShopDetails(
+            name=str(index.get("name") or ""),
+            currency=str(currency.get("code") or ""),
+            locale=None,
+            address=str(index.get("home") or "") or None,  # home_url(): what X-WC-Webhook-Source names
+        )
 
     def record_marketing_consent(self, shop: ShopCredentials, customer_ref: str, consented_at: datetime) -> None:
         """WooCommerce keeps no email marketing consent of its own (newsletter plugins do): nothing to record."""
