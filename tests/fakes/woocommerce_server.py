@@ -142,6 +142,7 @@ class FakeWooCommerce(FakeServer):
         self.site_name = "Teeladen am Markt"  # WordPress Settings → General → Site Title
         self.currency = "EUR"  # WooCommerce → Settings → General → Currency
         self.home: str | None = None  # WordPress's home URL (Settings → General → Site Address), else `url`
+        self.moved_to = ""  # a base URL: the API answers 301 to it
 
     @property
     def credentials(self) -> ShopCredentials:
@@ -169,6 +170,8 @@ class FakeWooCommerce(FakeServer):
             return self._index(request)
         if not request.path.startswith(API):
             return wc_error("rest_no_route", "No route was found matching the URL and request method.", 404)
+        if self.moved_to:  # a web server sending every request to the site's other name (www., https)
+            return Response(status=301, headers={"Location": f"{self.moved_to}{request.full_path}"})
         denied = self._authenticate(request)
         if denied is not None:
             return denied

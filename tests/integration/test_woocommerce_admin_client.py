@@ -136,6 +136,16 @@ def test_validation_error_raises_platform_rejected(fake_woocommerce: FakeWooComm
     assert fake_woocommerce.coupons == {}
 
 
+def test_a_shop_redirecting_its_api_elsewhere_is_rejected_naming_the_address_not_followed(
+    fake_woocommerce: FakeWooCommerce,
+) -> None:
+    fake_woocommerce.moved_to = "https://www.teeladen.example"
+
+    with pytest.raises(PlatformRejected, match=r"answers from https://www\.teeladen\.example/wp-json/wc/v3/coupons;"):
+        client_for().create_coupon(fake_woocommerce.credentials, coupon())
+    assert [r.method for r in fake_woocommerce.requests] == ["POST"]  # not turned into a GET of the coupon list
+
+
 def test_retried_create_after_a_lost_response_returns_the_same_id_and_one_code(
     fake_woocommerce: FakeWooCommerce,
 ) -> None:

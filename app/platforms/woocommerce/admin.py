@@ -214,7 +214,7 @@ class WooCommerceAdminClient:
             raise PlatformUnavailable(str(exc), retry_after=exc.retry_after) from None
 
     def _call(self, method: str, url: str, auth: Any, kwargs: dict[str, Any]) -> requests.Response:
-        return call(
+        response = call(
             self.session,
             method,
             url,
@@ -223,8 +223,19 @@ class WooCommerceAdminClient:
             timeout=self.timeout,
             max_wait=self.max_wait,
             sleep=self.sleep,
+            allow_redirects=False,
             **kwargs,
         )
+        if response.is_redirect:
+            # Followed, a POST would come back as a GET (the coupon list, not a coupon) and the keys would be
+            # dropped or no longer match the signed URL: the shop lives at another address.
+            moved_to = urlsplit(response.headers.get("Location", ""))
+            raise PlatformRejected(
+                f"{method} {url.split('?', 1)[0]}: the shop answers from {moved_to.scheme}://{moved_to.netloc}"
+                f"{moved_to.path}; register it under its own address",
+                status=response.status_code,
+            )
+        return response
 
 
 def _coupon_body(coupon: CouponSpec) -> dict[str, Any]:
