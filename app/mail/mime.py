@@ -173,13 +173,24 @@ def _mailbox(field: bytes, value: str) -> tuple[bytes, str, bool]:
     if not value or "\n" in value or "\r" in value:
         raise ValueError(f"not an email address: {value[:80]!r}")
     try:
-        address = Address(addr_spec=value)  # raises ValueError for most of what is no address
+        address = _address(value)  # raises ValueError for most of what is no address
     except (HeaderParseError, IndexError) as exc:  # the rest ("@x.de", "a@") fails inside the parser
         raise ValueError(f"not an email address: {value[:80]!r}") from exc
     utf8 = not value.isascii()
     header = SMTP_POLICY.header_factory(field.decode(), [address])
     folded = header.fold(policy=SMTPUTF8_POLICY if utf8 else SMTP_POLICY).rstrip("\r\n").encode()
     return folded, address.addr_spec, utf8
+
+
+def _address(value: str) -> Address:
+    # Python's parser refuses a local part with letters beyond ASCII ("jürgen@…", RFC 6531), which a relay with
+    # SMTPUTF8 delivers: its shape is checked with each such letter or digit stood in for by an ASCII one, then
+    # the address is built from its parts. Anything else beyond ASCII (a no-break space, a control) stays refused.
+    local, at, domain = value.rpartition("@")
+    if not at or local.isascii():
+        return Address(addr_spec=value)
+    Address(addr_spec="".join("a" if not c.isascii() and c.isalnum() else c for c in local) + at + domain)
+    return Address(username=local, domain=domain)
 
 
 def _ascii_domain(address: str) -> str:

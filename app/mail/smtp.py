@@ -103,6 +103,10 @@ class SmtpMailer:
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                     outcomes.append(_as_mail_error(exc))
                     _reset(connection)
+                except smtplib.SMTPNotSupportedError as exc:
+                    # Raised before MAIL FROM: the connection is as it was. The relay will not learn SMTPUTF8
+                    # by retrying; the message fails with the reason and the rest of the batch goes on.
+                    outcomes.append(MailError(f"{type(exc).__name__}: {exc}", permanent=True))
                 except (OSError, smtplib.SMTPException) as exc:
                     error = _as_mail_error(exc)
                     outcomes.extend(error for _ in messages[index:])
@@ -200,7 +204,8 @@ def _mail_options(connection: smtplib.SMTP, message: OutgoingMessage) -> str:
     options = [f"size={len(message.data)}"] if connection.has_extn("size") else []
     if message.smtputf8:
         if not connection.has_extn("smtputf8"):
-            raise smtplib.SMTPNotSupportedError("SMTPUTF8 not supported by server")
+            raise smtplib.SMTPNotSupportedError(
+                "SMTPUTF8 not supported by server (needed for an address with letters beyond ASCII)")
         connection.command_encoding = "utf-8"
         options.extend(UTF8_OPTIONS)
     return " " + " ".join(options) if options else ""

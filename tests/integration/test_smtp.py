@@ -12,7 +12,7 @@ from tests.conftest import START
 from tests.support.deliveries import deliver
 from tests.support.net import free_port
 from tests.support.outbox import dispatch, messages, schedule_reviews
-from tests.support.smtp import smtp_inbox_fixture, smtp_mailer_fixture  # noqa: F401 - fixtures
+from tests.support.smtp import Inbox, smtp_inbox_fixture, smtp_mailer_fixture, smtp_server  # noqa: F401 - fixtures
 from tests.support.snapshots import customer, order
 
 NASTY = customer(first_name="<script>alert('x')</script>", accepts_marketing=True)
@@ -120,3 +120,29 @@ def test_smtp_server_down_is_retried_later_and_nothing_is_lost(container, shopif
     [row] = messages(container, shopify_shop)
     assert row.status == "sent"
     assert row.attempts == 2
+
+
+def test_a_shopper_with_umlauts_before_the_at_gets_the_message_through_a_relay_with_smtputf8(container, shopify_shop):
+    inbox = Inbox()
+    buyer = customer(ref="7002", email="jürgen@example.de")
+    deliver(container, shopify_shop, order("7002", at=START, buyer=buyer))
+
+    with smtp_server(inbox, enable_SMTPUTF8=True) as port:
+        dispatch(container, SmtpMailer.from_url(f"smtp://127.0.0.1:{port}?timeout=5"))
+
+    [mail] = inbox.received
+    assert mail["To"] == "jürgen@example.de"
+    assert [message.status for message in messages(container, shopify_shop)] == ["sent"]
+
+
+def test_a_relay_without_smtputf8_fails_such_a_message_with_a_reason_and_sends_the_others(container, shopify_shop):
+    inbox = Inbox()
+    deliver(container, shopify_shop, order("7003", at=START, buyer=customer(ref="7003", email="jürgen@example.de")))
+    deliver(container, shopify_shop, order("7004", at=START, buyer=customer(ref="7004", email="anna@example.de")))
+
+    with smtp_server(inbox, enable_SMTPUTF8=False) as port:
+        dispatch(container, SmtpMailer.from_url(f"smtp://127.0.0.1:{port}?timeout=5"))
+
+    assert [mail["To"] for mail in inbox.received] == ["anna@example.de"]
+    failed = [message for message in messages(container, shopify_shop) if message.to_email == "jürgen@example.de"]
+    assert [(message.status, "SMTPUTF8" in (message.last_error or "")) for message in failed] == [("failed", True)]

@@ -46,9 +46,9 @@ class Inbox:
 
 
 @contextmanager
-def smtp_server(handler: object) -> Iterator[int]:
-    """A real aiosmtpd server on 127.0.0.1 with this handler; yields its port."""
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+def smtp_server(handler: object, **options: Any) -> Iterator[int]:
+    """A real aiosmtpd server on 127.0.0.1 with this handler (and aiosmtpd's SMTP `options`); yields its port."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **options)
     controller.start()
     try:
         yield controller.port

@@ -90,7 +90,16 @@ def test_a_recipient_at_an_international_domain_is_addressed_in_idna_without_smt
     assert message.parsed()["To"] == "kunde@xn--kaffee-rsterei-2pb.example"
 
 
-@pytest.mark.parametrize("to", ["kunde@example.de\r\nBcc: victim@example.com", "not an address", "", "jürgen@x.de"])
+def test_a_recipient_with_umlauts_before_the_at_is_addressed_as_written_and_needs_smtputf8():
+    message = _build(to="jürgen.müller@kaffee.example")
+
+    assert message.smtputf8  # RFC 6531: only a relay with SMTPUTF8 can carry it
+    assert message.recipients == ("jürgen.müller@kaffee.example",)
+    assert message.parsed()["To"] == "jürgen.müller@kaffee.example"
+
+
+@pytest.mark.parametrize("to", ["kunde@example.de\r\nBcc: victim@example.com", "not an address", "",
+                                "jür gen@x.de", "jürgen\u00a0@x.de", "jürgen@", "@x.de", "jü<rgen@x.de"])
 def test_a_recipient_that_could_inject_headers_or_is_no_address_is_refused(to):
     with pytest.raises(ValueError, match=r"."):
         _build(to=to)
