@@ -54,6 +54,7 @@ LISTED_COUPONS = ("active", "reserved", "pending_push")  # usable, or the shoppe
 _LISTED_SQL = ", ".join(f"'{status}'" for status in LISTED_COUPONS)
 EXPIRING_WITHIN = timedelta(days=30)
 ORDER_REASONS = ("order_paid", "order_refunded", "order_cancelled")
+COUPON_KINDS = ("redeem", "redeem_refund")  # ledger rows of a coupon (source_type "coupon"): named after it
 
 
 def shopper_row(session: Session, shop_id: int, customer_ref: str) -> Row[Any] | None:
@@ -139,14 +140,16 @@ _NO_COUPON = ", CAST(NULL AS NUMERIC), CAST(NULL AS NUMERIC), NULL, NULL, NULL, 
 
 
 def _activity_sql(member: str, state_columns: str = "") -> str:
-    """The last 20 ledger rows (part 0, newest first; index shop_id, member_id, id) with their order's name, the
-    points expiring within 30 days per date (part 1) and the newest 50 coupons the shopper can use or waits for
-    (part 2; same index; a code only once the shop has it) of the member `member` (an SQL expression);
+    """The last 20 ledger rows (part 0, newest first; index shop_id, member_id, id) with their order's or coupon's
+    name, the points expiring within 30 days per date (part 1) and the newest 50 coupons the shopper can use or
+    waits for (part 2; same index; a code only once the shop has it) of the member `member` (an SQL expression);
     `state_columns` go first in each row (NULLs, beside the state row)."""
     return (
         f"SELECT {state_columns}history.*{_NO_COUPON} FROM (SELECT 0 AS part, le.id AS entry_id, "
-        "le.occurred_at AS at, le.delta AS points, le.kind, le.reason, o.name FROM ledger_entries le "
-        "LEFT JOIN orders o ON o.id = le.order_id AND o.shop_id = le.shop_id "
+        "le.occurred_at AS at, le.delta AS points, le.kind, le.reason, COALESCE(o.name, hc.title) AS name "
+        "FROM ledger_entries le LEFT JOIN orders o ON o.id = le.order_id AND o.shop_id = le.shop_id "
+        "LEFT JOIN coupons hc ON le.source_type = 'coupon' AND hc.shop_id = le.shop_id "
+        "AND hc.member_id = le.member_id AND CAST(hc.id AS VARCHAR(64)) = le.source_ref "
         f"WHERE le.shop_id = :shop_id AND le.member_id = {member} ORDER BY le.id DESC LIMIT {HISTORY_SIZE}) history "
         f"UNION ALL SELECT {state_columns}1, 0, expires_at, sum(remaining), NULL, NULL, NULL{_NO_COUPON} "
         f"FROM point_lots WHERE shop_id = :shop_id AND member_id = {member} AND remaining > 0 "
@@ -248,10 +251,13 @@ def activity(rows: list[ActivityRow], locale: str, currency: str) -> Activity:
     return Activity(expiring, [shown for _, _, shown in entries], coupons)
 
 
-def entry_label(kind: str, reason: str, order_name: str | None, locale: str) -> str:
-    """What a ledger row means to a shopper ("Bestellung #1042", "Geburtstag", ...)."""
+def entry_label(kind: str, reason: str, name: str | None, locale: str) -> str:
+    """What a ledger row means to a shopper ("Bestellung #1042", "Prämie eingelöst: 5,00 € Rabatt", "Geburtstag");
+    `name` is its order's name, or the coupon's a redemption made (or gave its points back for)."""
     if reason in ORDER_REASONS:
-        return _label(kind, reason, locale).format(name=order_name or "")
+        return _label(kind, reason, locale).format(name=name or "")
+    if kind in COUPON_KINDS and name:
+        return f"{_label(kind, reason, locale)}: {name}"
     return _label(kind, reason, locale)
 
 

@@ -71,6 +71,17 @@ def test_a_redeemed_code_is_listed_with_its_worth_after_a_reload(client, shopify
     assert (english[0]["label"], english[0]["value_label"]) == ("€5.00 off", "€5.00 off")
 
 
+def test_the_history_names_the_reward_a_redemption_spent_its_points_on(client, shopify_shop, container, clock) -> None:
+    member_with_points(container, shopify_shop, 700)
+    reward = add_reward(container, shopify_shop, points_cost=500)
+    redeem(client, shopify_shop, clock, reward.id)
+
+    history = read(client, shopify_shop, clock).get_json()["history"]
+
+    assert (history[0]["label"], history[0]["delta"]) == ("Prämie eingelöst: 5,00 € Rabatt", -500)
+    assert not history[1]["label"].startswith("Prämie")  # the points it was paid with stay as they were
+
+
 def test_a_reward_named_by_the_merchant_labels_its_code_in_the_shoppers_language(
     client, shopify_shop, container, clock
 ) -> None:
