@@ -179,3 +179,15 @@ def test_when_the_whole_balance_expires_the_points_email_does_not_say_only_a_par
 
     assert "25" in email.text
     assert [words for words in ("Teil", "Some of", "some of") if words in email.text] == []
+
+
+@pytest.mark.parametrize(("kind", "locale", "label"), [
+    ("reward_issued", "de", "Jetzt einlösen"), ("reward_issued", "en", "Use it now"),
+    ("tier_upgrade", "de", "Zum Shop"), ("tier_upgrade", "en", "Visit the shop"),
+])
+def test_the_coupon_and_new_tier_emails_lead_to_the_shop(kind, locale, label):
+    email = _render(kind, locale, shop_url="https://kaffee.example")
+
+    assert '<a href="https://kaffee.example" style="display:inline-block;' in email.html
+    assert f">{label}</a>" in email.html
+    assert f"{label}: https://kaffee.example" in email.text
