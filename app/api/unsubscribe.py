@@ -1,4 +1,4 @@
-"""`/unsubscribe/<token>`: a confirmation page (GET) and the RFC 8058 one-click POST, both without a login."""
+"""`/unsubscribe/<token>`: a confirmation page (GET), the RFC 8058 one-click POST and subscribing again, no login."""
 
 from __future__ import annotations
 
@@ -42,6 +42,18 @@ def unsubscribe(token: str) -> Any:
     except InvalidLink:
         return _page(None, "invalid", 404)
     return _page(target, "done", 200)
+
+
+@blp.route("/unsubscribe/<token>/resubscribe", methods=["POST"])
+@blp.doc(responses={"200": {"description": "subscribed again"}, "404": {"description": "bad link"}})
+def resubscribe(token: str) -> Any:
+    """Subscribe again from the page unsubscribing ended on (the same signed link; no login)."""
+    c = container()
+    try:
+        target = unsubscribes.resubscribe(c.uow(), c.settings.secret_key, token)
+    except InvalidLink:
+        return _page(None, "invalid", 404)
+    return _page(target, "resubscribed", 200)
 
 
 def _page(target: unsubscribes.UnsubscribeTarget | None, state: str, status: int) -> tuple[str, int]:

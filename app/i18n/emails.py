@@ -195,6 +195,13 @@ MESSAGES = {
                   "Gutscheinbestätigungen.",
         "en": "You have been unsubscribed and will receive no more emails except order and coupon confirmations.",
     },
+    "emails.unsubscribe.undo_question": {"de": "Versehentlich abgemeldet?", "en": "Unsubscribed by mistake?"},
+    "emails.unsubscribe.undo": {"de": "Wieder anmelden", "en": "Subscribe again"},
+    "emails.unsubscribe.resubscribed": {
+        "de": "Du bist wieder angemeldet und bekommst alle E-Mails von {shop}.",
+        "de_sie": "Sie sind wieder angemeldet und erhalten alle E-Mails von {shop}.",
+        "en": "You are subscribed again and will receive all emails from {shop}.",
+    },
     "emails.unsubscribe.invalid": {
         "de": "Dieser Abmeldelink ist ungültig.",
         "en": "This unsubscribe link is not valid.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.errors import InvalidLink
@@ -58,6 +58,22 @@ def unsubscribe(uow: UnitOfWork, secret: str, token: str, source: str, now: date
                    OutboxMessage.status == "pending", OutboxMessage.kind.in_(optional_kinds))
             .values(status="cancelled", last_error="unsubscribed", updated_at=now)
         )
+        target = _target(uow.session, shop, email, link.member_id)
+        uow.commit()
+        return target
+
+
+def resubscribe(uow: UnitOfWork, secret: str, token: str) -> UnsubscribeTarget:
+    """Take back the link's objection (a mis-click): the address gets every email again from now on; messages
+    cancelled by unsubscribing stay cancelled. InvalidLink as for `unsubscribe`."""
+    with uow:
+        link = read_unsubscribe_token(secret, token)
+        shop = shop_of(uow.session, link)
+        if shop is None:
+            raise InvalidLink()
+        email = link.email.strip().lower()
+        uow.session.execute(delete(EmailUnsubscribe).where(EmailUnsubscribe.shop_id == shop.id,
+                                                           EmailUnsubscribe.email == email))
         target = _target(uow.session, shop, email, link.member_id)
         uow.commit()
         return target

@@ -112,3 +112,30 @@ def test_the_footer_the_question_and_the_done_page_name_the_same_kinds(  # type:
         assert [words for words in OLD_WORDS if words in text] == []
     assert 'data-testid="unsubscribe-done"' in done
     assert _unsubscribed(container) == [BUYER.email]
+
+
+def test_an_address_unsubscribed_by_mistake_subscribes_again_from_the_done_page(
+    client, container, shopify_shop, mailer
+):
+    path = _unsubscribe_path(container, shopify_shop, mailer)
+    done = client.post(path).get_data(as_text=True)
+    action = re.search(r'<form method="post" action="([^"]+)">', done).group(1)  # type: ignore[union-attr]
+
+    page = client.post(action)
+
+    assert action == f"{path}/resubscribe"
+    assert page.status_code == 200
+    assert "Du bist wieder angemeldet und bekommst alle E-Mails von Kaffeerösterei Müller." in page.get_data(
+        as_text=True)
+    assert _unsubscribed(container) == []
+    assert 'data-testid="unsubscribe-confirm"' in client.get(path).get_data(as_text=True)  # it asks again
+
+
+def test_a_forged_link_cannot_subscribe_anyone_again(client, container, shopify_shop, mailer):
+    path = _unsubscribe_path(container, shopify_shop, mailer)
+    client.post(path)
+
+    response = client.post(f"{path[:-3]}xyz/resubscribe")
+
+    assert response.status_code == 404
+    assert _unsubscribed(container) == [BUYER.email]
