@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import g, request
 
@@ -94,7 +95,8 @@ def _storefront(view: F, *, cached: bool) -> F:
 def _verify(c: Container, params: list[tuple[str, str]], cached: bool) -> service.Storefront:
     shops: ShopDirectory | None = c.shop_directory if cached else None
     shop, proxied = service.verify_request(c.reader, c.box, c.shopify_secrets(), params, c.clock.now(), shops)
-    return storefront_context(shop, proxied, request.headers.get("X-Forwarded-Host", ""), request.args.get("locale"))
+    return storefront_context(shop, proxied, request.headers.get("X-Forwarded-Host", ""), request.args.get("locale"),
+                              request.args.get("account_url"))
 
 
 def shopper_key(sf: service.Storefront, address: str) -> str:
@@ -155,13 +157,26 @@ def limit_or_refuse(limiter: RateLimiter, key: str, limit: Limit) -> None:
 
 
 def storefront_context(
-    shop: ShopInfo, proxied: ProxyRequest, forwarded_host: str, locale: str | None
+    shop: ShopInfo, proxied: ProxyRequest, forwarded_host: str, locale: str | None, account_url: str | None = None
 ) -> service.Storefront:
-    """The verified request's storefront: links point at the proxy's host and prefix (when well-formed)."""
+    """The verified request's storefront: links point at the proxy's host and prefix (when well-formed).
+    `account_url`: the signed parameter a WooCommerce shop's proxy names its My Account page with."""
     prefix = proxied.path_prefix.rstrip("/") if PREFIX.match(proxied.path_prefix.rstrip("/")) else DEFAULT_PREFIX
     if "://" in shop.domain:
         origin = shop.domain
     else:
         origin = "https://" + (forwarded_host if HOST.match(forwarded_host) else shop.domain)
     signup, login = ACCOUNT_URLS.get(shop.platform, ("/", "/"))
+    if shop.platform == "woocommerce" and (page := _account_page(shop.domain, account_url or "")):
+        signup = login = page
     return service.Storefront(shop, proxied.customer_ref, locale or None, origin + prefix, prefix, signup, login)
+
+
+def _account_page(shop_url: str, account_url: str) -> str | None:
+    # WooCommerce names the My Account page in the site's language when it is installed (`/mein-konto/` in German):
+    # the path of the page the proxy names, on the shop's own site (with or without www.), else None.
+    page, own = urlsplit(account_url), urlsplit(shop_url)
+    hosts = {(host or "").lower().removeprefix("www.") for host in (page.hostname, own.hostname)}
+    if len(hosts) != 1 or not page.path.startswith("/") or page.path.startswith("//") or "\\" in page.path:
+        return None
+    return page.path + (f"?{page.query}" if page.query else "")

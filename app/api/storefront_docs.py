@@ -18,6 +18,9 @@ SIGNED_PARAMETERS: list[dict[str, Any]] = [
     {"name": "logged_in_customer_id", "in": "query", "required": False, "schema": {"type": "string"},
      "description": "The signed-in shopper's customer id; empty for guests."},
     {"name": "locale", "in": "query", "required": False, "schema": {"type": "string", "enum": ["de", "en"]}},
+    {"name": "account_url", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "WooCommerce: the shop's My Account page (`wc_get_page_permalink('myaccount')`); the widget's "
+                    "login and sign-up links go to its path on the shop's own site."},
 ]
 
 COUPON: dict[str, Any] = {

@@ -114,7 +114,8 @@ def _verified(c: Container, environ: dict[str, Any]) -> tuple[service.Storefront
     except (InvalidSignature, UnicodeError, ValueError):
         return None  # the view answers these in the app's error shape
     locale = next((value for key, value in params if key == "locale"), None)
-    sf = storefront_context(shop, proxied, environ.get("HTTP_X_FORWARDED_HOST", ""), locale)
+    account_url = next((value for key, value in params if key == "account_url"), None)
+    sf = storefront_context(shop, proxied, environ.get("HTTP_X_FORWARDED_HOST", ""), locale, account_url)
     return sf, now, ref
 
 
