@@ -14,6 +14,7 @@ from app.api import storefront_docs as docs
 from app.api.bounds import RowId
 from app.api.storefront_auth import reader, storefront, storefront_read, write_limited
 from app.clock import iso_z
+from app.domain.email_address import is_shopper_address
 from app.i18n import pick_locale, translate
 from app.services import storefront as service
 from app.services.email_settings import load_config
@@ -115,7 +116,7 @@ def referral_landing(code: str) -> Response:
     sf = g.storefront
     email = request.form.get("email", "").strip() if request.method == "POST" else None
     try:
-        if email is not None and ("@" not in email or len(email) > 320):
+        if email is not None and not is_shopper_address(email):
             state, name = "bad_email", None
         else:
             state, name = service.follow_referral_link(c.uow, sf, code, c.clock.now(), email=email)

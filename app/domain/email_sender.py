@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from email.utils import parseaddr
 from typing import Any
 
+from app.domain.email_address import ADDRESS, ADDRESS_MAX
+
 SENDER_NAME_MAX = 70  # a From name longer than this is cut off by most mail clients' inbox lists
-ADDRESS_MAX = 254  # RFC 5321's limit for a forward path, less its angle brackets
-# An address a reply can reach on the internet: a dot-atom local part (no quoted strings, comments or spaces) at a
-# domain of labels of letters, digits and hyphens, in any script (`app.mail.mime` writes such a domain as UTF-8),
-# with one dot at least (no "localhost", no [IP] literal).
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LABEL = r"[^\W_](([^\W_]|-){0,61}[^\W_])?"
-ADDRESS = re.compile(rf"{_ATOM}(\.{_ATOM})*@{_LABEL}(\.{_LABEL})+")
 
 
 def sender_name_problems(value: str) -> list[str]:

@@ -47,11 +47,10 @@ MESSAGES = {
     "storefront.referral.email": {"de": "E-Mail-Adresse", "en": "Email address"},
     "storefront.referral.submit": {"de": "Einladung annehmen", "en": "Accept the invitation"},
     "storefront.referral.thanks": {
-        "de": "Danke! Bestelle mit dieser E-Mail-Adresse, dann kommt dein Willkommensgutschein nach der ersten "
+        "de": "Danke! Bestelle mit {email}, dann kommt dein Willkommensgutschein nach der ersten Bestellung.",
+        "de_sie": "Danke! Bestellen Sie mit {email}, dann kommt Ihr Willkommensgutschein nach der ersten "
         "Bestellung.",
-        "de_sie": "Danke! Bestellen Sie mit dieser E-Mail-Adresse, dann kommt Ihr Willkommensgutschein nach der "
-        "ersten Bestellung.",
-        "en": "Thank you! Order with this email address and your welcome coupon follows your first order.",
+        "en": "Thank you! Order with {email} and your welcome coupon follows your first order.",
     },
     "storefront.referral.to_shop": {"de": "Zum Shop", "en": "Go to the shop"},
     "storefront.referral.invalid": {

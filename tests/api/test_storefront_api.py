@@ -396,6 +396,29 @@ def test_an_anonymous_visitor_of_a_referral_link_is_asked_for_an_email_with_the_
         assert uow.session.scalars(select(ReferralCode.clicks).where(ReferralCode.code == code)).one() == 1
 
 
+def test_a_mistyped_address_on_the_referral_landing_page_is_asked_again_and_a_good_one_is_repeated_in_the_thanks(
+    client: FlaskClient, shop: Shop, container: Container, clock: FixedClock
+) -> None:
+    deliver(container, shop, customer("7001", "juergen.weiss@example.de"))
+    code = client.get(url(shop, clock, "customer")).get_json()["member"]["referral_code"]
+
+    typo = client.post(url(shop, clock, f"r/{code}", customer_ref=None), data={"email": "anna@example"})
+    sent = client.post(url(shop, clock, f"r/{code}", customer_ref=None), data={"email": "anna@example.de"})
+
+    html = typo.get_data(as_text=True)
+    assert 'aria-invalid="true" aria-describedby="email-error"' in html
+    assert '<p class="error" id="email-error" role="alert" data-testid="referral-bad-email">' in html
+    assert 'value="anna@example"' in html  # kept for correcting
+    assert ("Danke! Bestelle mit anna@example.de, dann kommt dein Willkommensgutschein nach der ersten Bestellung."
+            in sent.get_data(as_text=True))
+    with container.uow() as uow:
+        from sqlalchemy import select
+
+        from app.models import Referral
+
+        assert uow.session.scalars(select(Referral.friend_key)).all() == ["e:anna@example.de"]
+
+
 def test_the_referral_landing_page_says_what_the_welcome_coupon_gives(
     client: FlaskClient, shop: Shop, container: Container, clock: FixedClock
 ) -> None:
