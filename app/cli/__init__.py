@@ -60,7 +60,9 @@ class LoyaltyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (LoyaltyError, ConfigError, DBAPIError, OSError) as exc:
-            if ctx.params.get("debug"):
+            # A pipe's reader that stopped reading (`loyalty report SHOP --json | head`) is no failure to explain:
+            # click ends the command quietly on it.
+            if ctx.params.get("debug") or isinstance(exc, BrokenPipeError):
                 raise
             message = _operator_message(ctx, exc)
             if message is None:
