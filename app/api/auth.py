@@ -23,7 +23,7 @@ from app.api.auth_schemas import (
 )
 from app.api.docs import html
 from app.api.storefront_auth import client_ip, limit_or_refuse
-from app.domain.errors import InvalidSignature, Unauthorized
+from app.domain.errors import InvalidInput, InvalidSignature, Unauthorized
 from app.i18n import pick_locale, texts_for
 from app.platforms.shopify import oauth
 from app.rate_limit import Limit
@@ -97,7 +97,8 @@ def shopify_token_exchange() -> Any:
 
 @blp.route("/auth/woocommerce")
 @blp.arguments(WooStartQuery, location="query")
-@blp.doc(responses={"302": {"description": "to the shop's /wc-auth/v1/authorize"}, "200": html("the store URL form")})
+@blp.doc(responses={"302": {"description": "to the shop's /wc-auth/v1/authorize"}, "200": html("the store URL form"),
+                    "400": html("the form again: no shop at that address")})
 def woocommerce_start(args: dict[str, Any]) -> Any:
     """Connect a WooCommerce shop: without `store_url` a form, else the wc-auth key exchange."""
     if not args.get("store_url"):
@@ -106,7 +107,10 @@ def woocommerce_start(args: dict[str, Any]) -> Any:
     # Anyone may start a connection (each stores a state and leads to calls to the address): a few a minute
     # per address is plenty for a merchant.
     limit_or_refuse(c.rate_limiter, f"connect:{client_ip()}", CONNECT_LIMIT)
-    url = install.validated_woocommerce_url(args["store_url"], public_only=c.settings.public_shop_urls_only)
+    try:
+        url = install.validated_woocommerce_url(args["store_url"], public_only=c.settings.public_shop_urls_only)
+    except InvalidInput:  # the merchant's browser: the form again, saying why, not the API's JSON
+        return _page("admin/connect_woocommerce.html", status=400, invalid=True, store_url=args["store_url"])
     state = install.begin_install(c.uow(), "woocommerce", url, c.clock.now())
     session[WOO_STATE_KEY] = state
     query = urlencode({

@@ -23,6 +23,12 @@ MESSAGES = {
     "admin.connect.title": {"de": "WooCommerce-Shop verbinden", "en": "Connect a WooCommerce shop"},
     "admin.connect.store_url": {"de": "Adresse Ihres Shops", "en": "Your shop's address"},
     "admin.connect.submit": {"de": "Weiter zu WooCommerce", "en": "Continue to WooCommerce"},
+    "admin.connect.invalid": {
+        "de": "Unter dieser Adresse ist kein öffentlich erreichbarer Shop zu finden. Bitte die Adresse angeben, unter "
+              "der Kunden Ihren Shop öffnen, z. B. https://shop.example.de.",
+        "en": "No shop can be reached at this address. Please enter the address customers open your shop at, "
+              "e.g. https://shop.example.de.",
+    },
     "admin.connect.denied": {
         "de": "Die Verbindung wurde in WooCommerce abgelehnt oder ist abgelaufen. Bitte erneut versuchen.",
         "en": "The connection was declined in WooCommerce or has expired. Please try again.",

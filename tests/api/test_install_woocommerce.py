@@ -59,6 +59,17 @@ def test_without_a_shop_address_the_connect_page_asks_for_it(client: FlaskClient
     assert "Connect a WooCommerce shop" in response.get_data(as_text=True)
 
 
+def test_an_address_that_is_no_shop_shows_the_form_again_saying_why(client: FlaskClient) -> None:
+    response = client.get("/auth/woocommerce?store_url=ftp%3A%2F%2Fteeladen.example%2F%22%3E", headers={
+        "Accept-Language": "de"})
+
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "kein öffentlich erreichbarer Shop" in page
+    assert 'value="ftp://teeladen.example/&#34;&gt;"' in page  # what was typed, to correct it (escaped)
+
+
 def test_the_callback_stores_keys_encrypted_and_creates_signed_webhooks(
     app: Flask, client: FlaskClient, fake_woocommerce: FakeWooCommerce
 ) -> None:
