@@ -83,6 +83,9 @@ class OrderSnapshot:
     # `refunds` lists every refund the order has (WooCommerce, where a refund can be deleted): one missing
     # from a newer snapshot was deleted. False where refunds are only ever added (Shopify).
     refunds_complete: bool = False
+    # The order came back from the shop's trash (WooCommerce order.restored, whose payload is built when it is
+    # sent): it replaces a deletion, which is stamped with when it arrived, whatever the order's own dates say.
+    restores: bool = False
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def apply_order_snapshot(session: Session, shop: Shop, snap: OrderSnapshot, now:
     orders = OrderRecords(session, shop.id)
     order = orders.lock_or_create(snap.order_ref, _placeholder(snap.created_at, now))
     new_refunds = [_record_refund(orders, order, refund, now) for refund in snap.refunds]
-    if snap.updated_at >= order.snapshot_at:
+    if snap.updated_at >= order.snapshot_at or snap.restores:
         if snap.refunds_complete and _has_refunds(order):  # a refund deleted in the shop gives its points back
             new_refunds.append(orders.remove_refunds_except(order, {r.refund_ref for r in snap.refunds}) > 0)
         _copy_state(order, snap, now)
@@ -44,7 +44,7 @@ def apply_refund(session: Session, shop: Shop, refund: RefundSnapshot, now: date
 
 
 def apply_order_deleted(session: Session, shop: Shop, event: OrderDeleted, now: datetime) -> OrderRecord | None:
-    """A deleted (trashed) order earns nothing; a later, newer snapshot may bring it back."""
+    """A deleted (trashed) order earns nothing; a later, newer snapshot, or its restoration, may bring it back."""
     order = OrderRecords(session, shop.id).lock(event.order_ref)
     if order is None:
         return None

@@ -115,6 +115,17 @@ def test_paid_order_moved_to_ready_for_pickup_or_an_extensions_status_keeps_its_
     ledger_ok(container)
 
 
+def test_an_order_restored_from_the_trash_earns_again_though_its_deletion_arrived_later(client, container, woo_shop):
+    post(client, "order.updated", load_payload("woocommerce", "order_updated_processing"))
+    # Trashed and at once restored ("Undo"): both queued, the deletion delivered first, after the restore's moment.
+    post(client, "order.deleted", load_payload("woocommerce", "order_deleted"))
+    restored = load_payload("woocommerce", "order_updated_processing") | {"date_modified_gmt": "2025-03-15T09:00:05"}
+    post(client, "order.restored", restored)
+
+    assert member_by_email(container, woo_shop, JUERGEN).balance == 48
+    ledger_ok(container)
+
+
 def test_checkout_draft_is_ignored(client, container, woo_shop):
     response = post(client, "order.created", load_payload("woocommerce", "order_checkout_draft"))
 

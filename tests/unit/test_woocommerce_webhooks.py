@@ -345,3 +345,12 @@ def test_paid_order_put_on_hold_is_not_paid_as_in_woocommerce_core() -> None:
     payload = load_payload("woocommerce", "order_updated_processing") | {"status": "on-hold"}
 
     assert not parse_order(payload).is_paid
+
+
+def test_a_restored_order_says_it_comes_back_from_the_trash_and_an_updated_one_does_not() -> None:
+    restored = deliver("order.restored", load_payload("woocommerce", "order_updated_processing")).event
+    updated = deliver("order.updated", load_payload("woocommerce", "order_updated_processing")).event
+
+    assert isinstance(restored, OrderSnapshot)
+    assert isinstance(updated, OrderSnapshot)
+    assert (restored.restores, updated.restores) == (True, False)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from app.domain.errors import InvalidSignature, MalformedPayload
 from app.domain.shops import normalise_woocommerce_url
-from app.domain.snapshots import Delivery, Event, Ignored, OrderDeleted
+from app.domain.snapshots import Delivery, Event, Ignored, OrderDeleted, OrderSnapshot
 from app.platforms.payload import ref
 from app.platforms.shopify.webhooks import load_object, normalise_headers
 from app.platforms.woocommerce.parse import is_draft, order_status, parse_customer, parse_order
@@ -52,6 +53,9 @@ def _order_event(payload: dict[str, object]) -> Event:
 
 
 def _event(topic: str, payload: dict[str, object]) -> Event:
+    if topic == "order.restored":
+        event = _order_event(payload)
+        return replace(event, restores=True) if isinstance(event, OrderSnapshot) else event
     if topic in ORDER_TOPICS:
         return _order_event(payload)
     if topic == "order.deleted":
