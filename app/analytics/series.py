@@ -29,6 +29,15 @@ def month_label(moment: datetime) -> str:
     return f"{moment.year:04d}-{moment.month:02d}"
 
 
+def month_labels(start: datetime, end: datetime) -> list[str]:
+    """"YYYY-MM" of every calendar month that [start, end) touches, in order."""
+    labels, month = [], month_start(start)
+    while month < end:
+        labels.append(month_label(month))
+        month = add_months(month, 1)
+    return labels
+
+
 def chart_series(
     session: Session, shop_id: int, start: datetime, end: datetime, now: datetime,
     options: AnalyticsSettings, program: ProgramSettings,
@@ -79,8 +88,9 @@ def cohort_table(session: Session, shop_id: int, start: datetime, end: datetime)
 
 
 def points_by_month(session: Session, shop_id: int, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """Points issued (net of reversals), redeemed and expired per month."""
-    months: dict[str, dict[str, Any]] = {}
+    """Points issued (net of reversals), redeemed and expired per month: every month of the period, quiet ones as
+    zeros, so the chart's bars stand on a time axis (only the months with entries put March beside May)."""
+    months = {label: {"month": label, "issued": 0, "redeemed": 0, "expired": 0} for label in month_labels(start, end)}
     for month, kind, total in pq.points_by_month(session, shop_id, start, end):
         row = months.setdefault(month, {"month": month, "issued": 0, "redeemed": 0, "expired": 0})
         if kind in pq.ISSUING_KINDS:

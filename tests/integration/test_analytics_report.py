@@ -179,3 +179,10 @@ def test_the_cli_refuses_a_period_that_ends_before_it_starts(report, container, 
     result = run_report(container, shopify_shop.domain, "--from", "2025-12-31", "--to", "2025-01-01", "--lang", "en")
     assert result.exit_code == 2
     assert "before it ends" in result.output
+
+
+def test_the_points_chart_has_every_month_of_the_period_with_quiet_months_as_zeros(report) -> None:  # type: ignore[no-untyped-def]
+    # 2025's ledger has entries in February, March, April, June and December only; the bars stand on a time axis.
+    points = report()["charts"]["points"]
+    assert [row["month"] for row in points] == [f"2025-{m:02d}" for m in range(1, 13)]
+    assert points[6] == {"month": "2025-07", "issued": 0, "redeemed": 0, "expired": 0}
