@@ -104,7 +104,7 @@ def format_value(figure: dict[str, Any], currency: str, locale: str) -> str:
 
 def format_money(value: Any, currency: str, locale: str) -> str:
     """An amount with the currency where the locale puts it: "1.234,50 €" (de), "€1,234.50" (en)."""
-    return rewards.format_money(Decimal(str(value)), locale, currency)
+    return _plain(rewards.format_money(Decimal(str(value)), locale, currency))
 
 
 def format_percentage(value: Any, locale: str) -> str:

@@ -162,22 +162,26 @@ def _group_thousands(digits: str, separator: str) -> str:
     return separator.join(parts)
 
 
+NBSP = "\u00a0"  # between a number and its unit, as CLDR (and so the emails' Babel) writes it: never wrapped apart
+
+
 def format_money(amount: Decimal, locale: str, currency: str) -> str:
-    """An amount as German ("1.234,50 €") or English ("€1,234.50") shoppers read it."""
+    """An amount as German ("1.234,50 €") or English ("€1,234.50") shoppers read it; the space before "€" (and
+    after "CHF") is a no-break space, so a narrow widget never puts the amount and its currency on two lines."""
     cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     sign = "-" if cents < 0 else ""
     whole, frac = f"{abs(cents):.2f}".split(".")
     code = currency.upper()
     symbol = CURRENCY_SYMBOLS.get(code)
     if _language(locale) == "de":
-        return f"{sign}{_group_thousands(whole, '.')},{frac} {symbol or code}"
+        return f"{sign}{_group_thousands(whole, '.')},{frac}{NBSP}{symbol or code}"
     number = f"{_group_thousands(whole, ',')}.{frac}"
-    return f"{sign}{symbol}{number}" if symbol else f"{sign}{code} {number}"
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{code}{NBSP}{number}"
 
 
 def _format_percent(value: Decimal, language: str) -> str:
     text = f"{value.normalize():f}"
-    return f"{text.replace('.', ',')} %" if language == "de" else f"{text}%"
+    return f"{text.replace('.', ',')}{NBSP}%" if language == "de" else f"{text}%"
 
 
 def reward_label(reward: RewardDef, locale: str, currency: str) -> str:

@@ -103,7 +103,7 @@ def test_the_thank_you_preview_shows_the_coupon_the_next_purchase_rule_gives(cli
 
     assert "DANKE-7Q2X" not in without_rule
     assert "DANKE-7Q2X" in with_rule
-    assert "10 %" in with_rule
+    assert "10\u00a0%" in with_rule
 
 
 @pytest.mark.parametrize(("kind", "locale", "text"), [

@@ -89,7 +89,7 @@ def test_rewards_are_created_listed_changed_and_deactivated(client, shopify_shop
     removed = client.delete(f"/admin/api/rewards/{reward_id}", headers=headers)
     listed = client.get("/admin/api/rewards", headers=headers).get_json()
 
-    assert (created.status_code, created.get_json()["label"]) == (201, "5,00 € Rabatt")
+    assert (created.status_code, created.get_json()["label"]) == (201, "5,00\u00a0€ Rabatt")
     assert changed.get_json()["label"] == "Fünf Euro"
     assert removed.get_json()["active"] is False
     assert [(r["id"], r["active"]) for r in listed] == [(reward_id, False)]

@@ -67,7 +67,7 @@ def test_a_guest_sees_how_the_program_works(client: FlaskClient, shop: Shop, con
     assert body["member"] is None
     assert body["tier"] is None
     assert body["shop"] == {"name": "Kaffeerösterei Müller", "currency": "EUR", "locale": "de"}
-    assert body["program"]["ways_to_earn"][0] == {"key": "order", "label": "1 Punkt pro 1,00 €"}
+    assert body["program"]["ways_to_earn"][0] == {"key": "order", "label": "1 Punkt pro 1,00\u00a0€"}
     assert body["program"]["signup_url"] == "/account/register"
     assert body["rewards"][0]["affordable"] is False
     assert (body["history"], body["expiring"]) == ([], [])
@@ -116,7 +116,7 @@ def test_a_shop_rewarding_referrers_with_a_coupon_says_what_the_coupon_gives(
     ways = client.get(url(shop, clock, "customer", customer_ref=None)).get_json()["program"]["ways_to_earn"]
     english = client.get(url(shop, clock, "customer", customer_ref=None, locale="en")).get_json()
 
-    assert {"key": "referral", "label": "Freunde werben", "reward": "10,00 € Rabatt"} in ways
+    assert {"key": "referral", "label": "Freunde werben", "reward": "10,00\u00a0€ Rabatt"} in ways
     assert [w for w in ways if w["key"] == "referral" and "points" in w] == []
     assert {"key": "referral", "label": "Refer a friend", "reward": "€10.00 off"} in english["program"]["ways_to_earn"]
 
@@ -226,7 +226,7 @@ def test_redeeming_returns_a_code_pushed_to_the_shop(
     assert (body["status"], body["balance"], body["reward"]) == (
         "active",
         200,
-        {"id": reward.id, "name": "5,00 € Rabatt"},
+        {"id": reward.id, "name": "5,00\u00a0€ Rabatt"},
     )
     assert body["code"] in fake_shopify.discounts
     assert body["ends_at"] == (clock.now() + timedelta(days=30)).isoformat().replace("+00:00", "Z")

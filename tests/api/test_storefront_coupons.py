@@ -65,8 +65,8 @@ def test_a_redeemed_code_is_listed_with_its_worth_after_a_reload(client, shopify
 
     ends_at = (clock.now() + timedelta(days=30)).isoformat().replace("+00:00", "Z")
     assert german == [{  # a reward the merchant did not name is called by what it gives, as in the catalogue
-        "id": german[0]["id"], "code": redeemed["code"], "status": "active", "label": "5,00 € Rabatt",
-        "value_label": "5,00 € Rabatt", "ends_at": ends_at, "minimum_order": "20.00",
+        "id": german[0]["id"], "code": redeemed["code"], "status": "active", "label": "5,00\u00a0€ Rabatt",
+        "value_label": "5,00\u00a0€ Rabatt", "ends_at": ends_at, "minimum_order": "20.00",
     }]
     assert (english[0]["label"], english[0]["value_label"]) == ("€5.00 off", "€5.00 off")
 
@@ -78,7 +78,7 @@ def test_the_history_names_the_reward_a_redemption_spent_its_points_on(client, s
 
     history = read(client, shopify_shop, clock).get_json()["history"]
 
-    assert (history[0]["label"], history[0]["delta"]) == ("Prämie eingelöst: 5,00 € Rabatt", -500)
+    assert (history[0]["label"], history[0]["delta"]) == ("Prämie eingelöst: 5,00\u00a0€ Rabatt", -500)
     assert not history[1]["label"].startswith("Prämie")  # the points it was paid with stay as they were
 
 
@@ -129,7 +129,8 @@ def test_a_code_the_shop_has_not_created_yet_is_listed_as_coming_without_the_cod
     listed = read(client, shopify_shop, clock).get_json()["coupons"]
 
     assert answer["status"] == "pending_push"
-    assert [(c["status"], c["code"], c["value_label"]) for c in listed] == [("pending_push", None, "5,00 € Rabatt")]
+    assert [(c["status"], c["code"], c["value_label"]) for c in listed] == [
+        ("pending_push", None, "5,00\u00a0€ Rabatt")]
 
 
 def test_the_etag_changes_when_the_worker_finally_pushes_the_code(

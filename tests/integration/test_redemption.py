@@ -75,7 +75,7 @@ def test_redeeming_pushes_a_customer_bound_single_use_code_to_shopify(container)
         assert sent["customerGets"]["value"] == {"discountAmount": {"amount": "5.00", "appliesOnEachItem": False}}
         assert sent["minimumRequirement"] == {"subtotal": {"greaterThanOrEqualToSubtotal": "20.00"}}
         assert sent["endsAt"] == (START + timedelta(days=30)).isoformat().replace("+00:00", "Z")
-    assert (result.status, result.balance, result.reward_name) == ("active", 200, "5,00 € Rabatt")
+    assert (result.status, result.balance, result.reward_name) == ("active", 200, "5,00\u00a0€ Rabatt")
     assert coupons(container, shop)[0].platform_ref == fake.discounts[result.code]["id"]
     assert member(container, shop, buyer.id).balance == 200
     ledger_ok(container)

@@ -201,7 +201,7 @@ def test_status_shows_the_way_to_the_next_tier_in_german_and_english(container, 
 
     assert german["current"] == {"key": "silber", "name": "Silber", "multiplier": "1.50", "perks": []}
     assert german["next"] == {"key": "gold", "name": "Gold", "threshold": "500.00"}
-    assert (german["remaining"], german["label"]) == ("38.00", "noch 38,00 € bis Gold")
+    assert (german["remaining"], german["label"]) == ("38.00", "noch 38,00\u00a0€ bis Gold")
     assert english["label"] == "€38.00 to go to Gold"
     assert german["progress"] == float((Decimal("462") - 100) / 400)
 
