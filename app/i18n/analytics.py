@@ -77,8 +77,10 @@ _DEFINITIONS: dict[str, tuple[str, str]] = {
                                 "Orders per customer in a year: the period's, scaled to one year; a shorter period "
                                 "counts the year up to its end."),
     "clv": ("Durchschnittlicher Bestellwert × Bestellungen pro Kunde und Jahr × erwartete Kundenlebensdauer in Jahren; "
-            "leer, solange die Periode keinen Kunden verloren hat.",
-            "Average order value × orders per customer per year × expected customer lifetime in years; empty while "
+            "Bestellwert und Bestellungen der Periode, bei einer kürzeren als einem Jahr die des Jahres bis zu ihrem "
+            "Ende; leer, solange die Periode keinen Kunden verloren hat.",
+            "Average order value × orders per customer per year × expected customer lifetime in years; order value "
+            "and orders of the period, or of the year up to its end for a period shorter than a year; empty while "
             "the period lost no customer."),
     "avg_lifetime": ("Wie lange ein Kunde bleibt: 1 ÷ Abwanderungsrate pro Jahr (die der Periode, auf ein Jahr "
                      "umgerechnet), höchstens 10 Jahre; leer, solange die Periode keinen Kunden verloren hat.",

@@ -62,3 +62,15 @@ def test_english_percentages_use_english_formatting(app, container, live_url, pa
     _dashboard(app, page, live_url, shopify_shop)
     page.wait_for_selector("[data-testid=figure-retention_rate] strong:has-text('50')")
     assert page.text_content("[data-testid=figure-retention_rate] strong") == "50%"
+
+
+def test_the_clv_is_shown_beside_the_orders_per_customer_per_year_it_is_computed_from(  # type: ignore[no-untyped-def]
+    app, container, live_url, page, shopify_shop
+) -> None:
+    worked_example(container, shopify_shop)
+    _dashboard(app, page, live_url, shopify_shop)
+    page.wait_for_selector("[data-testid=figure-clv] strong:has-text('260')")
+    # AOV 86,67 € × 1,5 orders per customer per year × 2 years: each part of the CLV is on the page
+    assert page.text_content("[data-testid=figure-purchase_frequency_year] strong") == "1,5"
+    assert "Bestellungen pro Kunde und Jahr" in page.text_content("[data-testid=figure-purchase_frequency_year]")
+    assert page.text_content("[data-testid=figure-customers] strong") == "4"

@@ -186,3 +186,9 @@ def test_the_points_chart_has_every_month_of_the_period_with_quiet_months_as_zer
     points = report()["charts"]["points"]
     assert [row["month"] for row in points] == [f"2025-{m:02d}" for m in range(1, 13)]
     assert points[6] == {"month": "2025-07", "issued": 0, "redeemed": 0, "expired": 0}
+
+
+def test_the_clv_definition_says_a_short_period_takes_order_value_and_orders_of_the_year_to_its_end(report) -> None:  # type: ignore[no-untyped-def]
+    # a month's CLV multiplies the year's average order value, not the month's shown beside it
+    assert "the year up to its end" in report()["figures"]["clv"]["definition"]
+    assert "des Jahres bis zu ihrem Ende" in report(locale="de")["figures"]["clv"]["definition"]

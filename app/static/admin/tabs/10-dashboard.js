@@ -21,8 +21,10 @@
   const SECTIONS = [
     ["retention", "Kundenbindung", "Retention", ["customers_at_start", "customers_at_end", "new_customers",
       "lost_customers", "won_back_customers", "retention_rate", "churn_rate", "repeat_purchase_rate", "avg_lifetime"]],
-    ["value", "Bestellungen und Kundenwert", "Orders and customer value", ["orders", "revenue", "aov",
-      "purchase_frequency", "clv", "ltv_cac", "members_aov", "guests_aov", "members_frequency", "guests_frequency"]],
+    // the CLV's parts beside it (orders per customer per year too), as `loyalty report` lists them
+    ["value", "Bestellungen und Kundenwert", "Orders and customer value", ["orders", "revenue", "customers", "aov",
+      "purchase_frequency", "purchase_frequency_year", "clv", "ltv_cac", "members_aov", "guests_aov",
+      "members_frequency", "guests_frequency"]],
     ["programme", "Treueprogramm", "Loyalty program", ["members", "active_members", "points_issued",
       "points_redeemed", "points_expired", "redemption_rate", "points_outstanding", "points_liability",
       "coupon_use_rate", "coupon_revenue", "review_response_rate", "average_rating", "nps"]],
