@@ -28,8 +28,9 @@ def test_the_dashboard_renders_figures_and_charts(app, container, shopify_shop, 
         assert page.locator(f"[data-testid={chart}] svg").count() == 1, chart
     assert page.get_by_test_id("chart-liability-empty").count() == 1  # nothing of the worked example expires
     assert page.locator("[data-testid=chart-retention] svg circle").count() >= 10
-    # twelve months whatever the chosen period: the title says so
-    assert "(letzte 12 Monate)" in page.text_content("[data-testid=chart-retention]")
+    # twelve months whatever the chosen period, up to its end (not the last twelve before today): the title says so
+    assert "(12 Monate bis Periodenende)" in page.text_content("[data-testid=chart-retention]")
+    assert "Jan. 25" in page.text_content("[data-testid=chart-retention] svg")  # 2025, not the year before today
     assert page.locator("[data-testid=chart-cohorts] svg rect").count() >= 3
     screenshot("dashboard")
 

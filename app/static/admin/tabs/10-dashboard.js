@@ -143,7 +143,8 @@
     const c = report.charts;
     const pct = (n) => ctx.percent(n);
     const retention = {
-      type: "line", title: ctx.t("Kundenbindung pro Monat (letzte 12 Monate)", "Retention per month (last 12 months)"), format: pct,
+      type: "line", title: ctx.t("Kundenbindung pro Monat (12 Monate bis Periodenende)",
+        "Retention per month (12 months to the period's end)"), format: pct,
       labels: c.retention.map((r) => monthLabel(ctx, r.month)),
       caption: ctx.t("Je Monat die Rechnung der Kennzahl „Kundenbindungsrate“: Anteil der Kunden am Monatsanfang, die am " +
         "Monatsende noch Kunden sind (eine Bestellung im Verlustzeitraum). Die Kennzahl rechnet über den ganzen Zeitraum.",
