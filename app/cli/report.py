@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import click
@@ -107,10 +107,17 @@ def format_money(value: Any, currency: str, locale: str) -> str:
     return _plain(rewards.format_money(Decimal(str(value)), locale, currency))
 
 
+TENTH = Decimal("0.1")
+
+
 def format_percentage(value: Any, locale: str) -> str:
-    """A value already in percent (50.00 means half) with one decimal: "50,0 %" (de), "50.0%" (en)."""
+    """A value already in percent (50.00 means half) with one decimal: "50,0 %" (de), "50.0%" (en).
+
+    Rounded half up, as the figures are and as the dashboard shows them: Babel rounds half to even, so 5 of 11
+    (45.45) printed "45,4 %" here and "45,5 %" on the dashboard."""
+    shown = Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_UP)
     pattern = Locale.parse(locale).percent_formats[None].pattern.replace("#,##0", "#,##0.0", 1)
-    return _plain(format_percent(Decimal(str(value)) / 100, pattern, locale=locale))
+    return _plain(format_percent(shown / 100, pattern, locale=locale))
 
 
 def _plain(text: str) -> str:
