@@ -48,10 +48,10 @@ file has an order_date_gmt column.
 expiry rule says. Orders whose points would already have expired by now (after the expiry period, or under the
 inactivity rule after as long without a purchase) get none: they are imported without points and counted as too
 old. Members are placed in the tier their history reaches without a tier email or entry reward (it is history,
-not news), imported orders bring no next-purchase coupon, and points that an import credits within their expiry
-reminder window get no reminder. Orders no member can be found for (Shopify's export names the customer by email
-only: import the customer export too) are counted in a warning; a later run with the customers links and credits
-them."""
+not news), imported orders bring no thank-you email or next-purchase coupon, and points that an import credits
+within their expiry reminder window get no reminder. Orders no member can be found for (Shopify's export names the
+customer by email only: import the customer export too) are counted in a warning; a later run with the customers
+links and credits them."""
 
 
 @click.command("import", help=IMPORT_HELP)

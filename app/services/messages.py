@@ -20,6 +20,7 @@ from app.repositories import insert_ignore
 from app.repositories.order_effects import OrderEffects
 from app.repositories.records import AnyMember, AnyOrder, MemberRecord, OrderRecord
 from app.services.email_settings import CATEGORY, KINDS, EmailConfig, get_config
+from app.services.order_hooks import is_history
 
 # What the caller's context must hold for kinds rendered from it (other keys are optional): one of the sets.
 REQUIRED_CONTEXT: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -134,8 +135,8 @@ def order_messages_hook(session: Session, shop: Shop, member: MemberRecord, orde
         cancel_for_order(session, shop.id, order.id, "order_cancelled" if order.is_cancelled else "order_refunded",
                          now)
         return
-    if not order.is_paid or now - (order.paid_at or now) > THANK_YOU_WITHIN:
-        return
+    if not order.is_paid or now - (order.paid_at or now) > THANK_YOU_WITHIN or is_history(session):
+        return  # an imported order, however recent, was thanked for by the shop before the app knew it
     config = get_config(session, shop.id)
     context = {"points_earned": order.points_earned, "balance": member.balance, "pending": member.pending}
     enqueue(session, shop, member, "thank_you", order=order, context=context, now=now,

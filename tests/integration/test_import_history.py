@@ -150,6 +150,19 @@ def test_an_import_that_lifts_customers_into_a_tier_announces_it_neither_now_nor
     assert emails(container, shopify_shop) == []
 
 
+@pytest.mark.parametrize("award", [["--award-points"], []])
+def test_orders_paid_just_before_the_import_get_no_thank_you_but_a_live_order_does(  # type: ignore[no-untyped-def]
+    run, container, clock, shopify_shop, tmp_path, award: list[str]
+):
+    yesterday = clock.now() - timedelta(days=1)
+    customers, orders = files(tmp_path, orders_csv((JUERGEN, yesterday, "40.00"), (AENNE, yesterday, "25.00")))
+
+    run("import", shopify_shop.domain, "--platform", "shopify", "--customers", customers, "--orders", orders, *award)
+    deliver(container, shopify_shop, order("6001", at=clock.now(), buyer=customer("7002", AENNE, first_name="Änne")))
+
+    assert emails(container, shopify_shop) == ["thank_you"]  # the live order's only
+
+
 def test_a_live_order_after_the_import_still_announces_the_next_tier(run, container, shopify_shop, tmp_path):  # type: ignore[no-untyped-def]
     save_program(container, shopify_shop, bronze_silber_gold())
     customers, orders = files(tmp_path, orders_csv((AENNE, RECENTLY, "150.00")))
