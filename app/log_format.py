@@ -11,8 +11,10 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 class ContextFormatter(logging.Formatter):
     """`… webhook for unknown shop shop=neu.myshopify.com topic=orders/paid`: extras as key=value, in call order."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        # Here rather than in format(): the context belongs on the message's own line, before a traceback, not
+        # after the exception's last line, where `job failed` ended as "...ZeroDivisionError: ... job=<id>".
+        line = super().formatMessage(record)
         context = " ".join(f"{key}={value}" for key, value in vars(record).items() if key not in _STANDARD)
         return f"{line} {context}" if context else line
 
