@@ -69,11 +69,7 @@ def register(cli: click.Group) -> None:
 
         class _Gunicorn(BaseApplication):  # type: ignore[misc]
             def load_config(self) -> None:
-                self.cfg.set("bind", bind)
-                self.cfg.set("workers", workers)
-                self.cfg.set("threads", threads)
-                self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
-                self.cfg.set("accesslog", None)
+                configure_gunicorn(self.cfg, bind, workers, threads)
 
             def load(self) -> Any:
                 app = create_app()
@@ -81,6 +77,24 @@ def register(cli: click.Group) -> None:
                 return app
 
         _Gunicorn().run()
+
+
+def configure_gunicorn(cfg: Any, bind: str, workers: int, threads: int) -> None:
+    """What `loyalty serve` sets in gunicorn's config; everything else is gunicorn's default."""
+    settings: dict[str, object] = {
+        "bind": bind,
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "accesslog": None,  # the proxy in front logs requests (docs/deployment.md §3)
+        # gunicorn 25.1+ opens a control socket at one path per user (~/.gunicorn/gunicorn.ctl): a second
+        # `loyalty serve` of the same user took it over, the first one stopping deleted it, and a system user
+        # without a home warned at every start. Processes are managed by the service manager's signals instead.
+        "control_socket_disable": True,
+    }
+    for name, value in settings.items():
+        if name in cfg.settings:  # older gunicorns have no control socket to switch off
+            cfg.set(name, value)
 
 
 def _freeze_startup_objects() -> None:
