@@ -14,7 +14,7 @@ from app.analytics import program_queries as pq
 from app.analytics import queries as q
 from app.analytics.dialect import tune_for_analytics
 from app.analytics.read import segments_in, shares_of
-from app.analytics.series import chart_series
+from app.analytics.series import chart_series, measured_until
 from app.analytics.settings import AnalyticsSettings, from_program
 from app.domain import metrics as m
 from app.domain.errors import InvalidInput
@@ -50,11 +50,18 @@ class Period:
 
 
 def period_for(first: date | None, last: date | None, today: date) -> Period:
-    """The chosen days; by default the twelve months up to today. InvalidInput for an impossible period."""
-    last = last or today
-    first = first or (last - timedelta(days=364))
-    if first > last:
+    """The chosen days, ending today at the latest; by default the twelve months up to today. InvalidInput for an
+    impossible period.
+
+    Days to come are left out: customers whose churn window runs out after today have not lapsed yet, and a period
+    to the end of this month counted them as lost (and spread a week's churn over the whole month's length).
+    """
+    if first is not None and last is not None and first > last:
         raise InvalidInput("the period must start before it ends", errors={"from": ["after the end of the period"]})
+    if first is not None and first > today:
+        raise InvalidInput("the period must not start after today", errors={"from": ["after today"]})
+    last = min(last or today, today)
+    first = first or (last - timedelta(days=364))
     if first < EARLIEST or last > LATEST:
         raise InvalidInput("the period is out of range", errors={"from": [f"{EARLIEST} to {LATEST}"]})
     return Period(first, last)
@@ -65,7 +72,8 @@ def build_report(session: Session, shop: Shop, period: Period, now: datetime, lo
     tune_for_analytics(session)
     program = ShopRepository(session).settings(shop.id)
     options = from_program(program)
-    values = {**_customer_figures(session, shop.id, period, options), **_program_figures(session, shop.id, period)}
+    values = {**_customer_figures(session, shop.id, period, options, now),
+              **_program_figures(session, shop.id, period)}
     outstanding = pq.outstanding_points(session, shop.id)
     values["points_outstanding"] = outstanding
     values["points_liability"] = m.points_liability(outstanding, program.point_value_points,
@@ -80,9 +88,11 @@ def build_report(session: Session, shop: Shop, period: Period, now: datetime, lo
     }
 
 
-def _customer_figures(session: Session, shop_id: int, period: Period, options: AnalyticsSettings) -> dict[str, Any]:
+def _customer_figures(session: Session, shop_id: int, period: Period, options: AnalyticsSettings,
+                      now: datetime) -> dict[str, Any]:
     window = timedelta(days=options.churn_window_days)
-    counts = q.retention_counts(session, shop_id, [period.start, period.end], window)[0]
+    until = measured_until(period.start, period.end, now)
+    counts = q.retention_counts(session, shop_id, [period.start, until], window)[0]
     split = q.period_orders(session, shop_id, period.start, period.end)
     both = split["members"] + split["guests"]
     aov = m.average_order_value(both.revenue, both.orders)

@@ -38,13 +38,20 @@ def month_labels(start: datetime, end: datetime) -> list[str]:
     return labels
 
 
+def measured_until(start: datetime, end: datetime, now: datetime) -> datetime:
+    """The instant a period's customers at its end are counted at: its end, or now while today is in it (the rest
+    of today's lapses have not happened)."""
+    return min(end, now) if now > start else end
+
+
 def chart_series(
     session: Session, shop_id: int, start: datetime, end: datetime, now: datetime,
     options: AnalyticsSettings, program: ProgramSettings,
 ) -> dict[str, Any]:
     """Every chart's data for the period [start, end)."""
     return {
-        "retention": retention_by_month(session, shop_id, end, timedelta(days=options.churn_window_days)),
+        "retention": retention_by_month(session, shop_id, measured_until(start, end, now),
+                                        timedelta(days=options.churn_window_days)),
         "cohorts": cohort_table(session, shop_id, start, end),
         "points": points_by_month(session, shop_id, start, end),
         "liability": liability_forecast(session, shop_id, now, program),
@@ -54,7 +61,7 @@ def chart_series(
 def retention_by_month(session: Session, shop_id: int, end: datetime, window: timedelta) -> list[dict[str, Any]]:
     """Retention and churn rate of each of the twelve calendar months up to the one `end` falls in.
 
-    The last month is measured at `end` (the period's end, as the headline figures are), not at the month's
+    The last month is measured at `end` (when the headline figures are: `measured_until`), not at the month's
     end: a period ending today would otherwise count next weeks' lapses as churn that has not happened.
     """
     last = month_start(end - timedelta(microseconds=1))

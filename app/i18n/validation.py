@@ -54,6 +54,7 @@ EXACT: dict[str, str] = {
     "a positive amount": "ein Betrag größer als 0",
     "1 to 365 days": "1 bis 365 Tage",
     "after the end of the period": "liegt nach dem Ende des Zeitraums",
+    "after today": "liegt nach heute",
     "must be larger than a_share": "muss größer als der A-Anteil sein",
     "a tier key": "der Schlüssel einer Stufe",
     "one of A, B, C": "A, B oder C",
@@ -135,6 +136,7 @@ EXACT: dict[str, str] = {
     "the timestamp is missing or malformed": "Der Zeitstempel fehlt oder ist fehlerhaft.",
     "unknown shop": "Unbekannter Shop.",
     "the period must start before it ends": "Der Zeitraum muss vor seinem Ende beginnen.",
+    "the period must not start after today": "Der Zeitraum darf nicht nach heute beginnen.",
     "the period is out of range": "Der Zeitraum liegt außerhalb des möglichen Bereichs.",
     "unknown segment": "Unbekanntes Segment.",
     "unknown campaign": "Unbekannte Kampagne.",
@@ -270,6 +272,7 @@ ENGLISH: dict[str, str] = {
     "the install state was issued for another shop": "This installation was started for another shop.",
     "the shop was not connected; start again": "The shop was not connected. Please start again.",
     "the period must start before it ends": "The period must start before it ends.",
+    "the period must not start after today": "The period must not start after today.",
     "the period is out of range": "The period is out of range.",
 }
 ENGLISH_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(

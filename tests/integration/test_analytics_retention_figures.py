@@ -101,3 +101,33 @@ def test_clv_is_empty_while_the_period_lost_no_customer(container, shopify_shop)
         figures = build_report(uow.session, shopify_shop, YEAR_2024, at("2025-01-05"), "en")["figures"]
 
     assert (figures["avg_lifetime"]["value"], figures["clv"]["value"]) == (None, None)
+
+
+def test_a_period_reaching_past_today_counts_no_lapse_that_has_not_happened(container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    with container.uow() as uow:
+        max_ = add_member(uow.session, shopify_shop, "max", "max@example.de", joined="2025-12-15")
+        add_order(uow.session, shopify_shop, "1", "2025-12-15", "50.00", member=max_)
+        uow.commit()
+
+    # On 7 December the merchant picks all of December; max's 365 days run out on the 15th, which is to come.
+    report = report_for(container.uow(), shopify_shop, date(2026, 12, 1), date(2026, 12, 31), at("2026-12-07"), "en")
+
+    assert report["period"] == {"from": "2026-12-01", "to": "2026-12-07"}
+    figures = report["figures"]
+    assert (figures["customers_at_end"]["value"], figures["lost_customers"]["value"]) == (1, 0)
+    assert figures["churn_rate"]["value"] == D("0.00")
+    assert report["charts"]["retention"][-1]["lost"] == 0
+
+
+def test_a_lapse_later_today_is_not_counted_yet(container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    with container.uow() as uow:
+        late = add_member(uow.session, shopify_shop, "late", "late@example.de", joined="2025-12-07")
+        order = add_order(uow.session, shopify_shop, "1", "2025-12-07", "50.00", member=late)
+        order.placed_at = at("2025-12-07").replace(hour=18)  # the window closes at 18:00 on 7 December 2026
+        uow.commit()
+
+    report = report_for(container.uow(), shopify_shop, None, None, at("2026-12-07"), "en")  # at noon, today
+
+    figures = report["figures"]
+    assert (figures["customers_at_end"]["value"], figures["lost_customers"]["value"]) == (1, 0)
+    assert report["charts"]["retention"][-1]["lost"] == 0
