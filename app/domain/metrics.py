@@ -46,7 +46,7 @@ def churn_rate(lost: Number, customers_at_start: Number) -> Decimal | None:
 def repeat_purchase_rate(
     customers_with_2plus_orders: Number, customers_with_orders: Number
 ) -> Decimal | None:
-    """Share of ordering customers who ordered at least twice, in percent."""
+    """Share of a period's ordering customers who ordered at least twice in it, in percent."""
     return _percent(customers_with_2plus_orders, customers_with_orders)
 
 
@@ -155,8 +155,10 @@ DEFINITIONS: dict[str, dict[str, str]] = {
         "en": "Share of the customers at the start of the period who were lost during it.",
     },
     "repeat_purchase_rate": {
-        "de": "Anteil der Kunden mit Bestellungen, die mindestens zweimal bestellt haben.",
-        "en": "Share of customers with orders who ordered at least twice.",
+        "de": "Anteil der Kunden mit Bestellungen in der Periode, die in ihr mindestens zweimal bestellt haben "
+        "(Bestellungen vor der Periode zählen nicht).",
+        "en": "Share of the customers ordering in the period who ordered at least twice in it (orders before the "
+        "period do not count).",
     },
     "aov": {
         "de": "Durchschnittlicher Bestellwert: Umsatz geteilt durch die Zahl der Bestellungen.",

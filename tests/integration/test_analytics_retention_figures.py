@@ -131,3 +131,21 @@ def test_a_lapse_later_today_is_not_counted_yet(container, shopify_shop) -> None
     figures = report["figures"]
     assert (figures["customers_at_end"]["value"], figures["lost_customers"]["value"]) == (1, 0)
     assert report["charts"]["retention"][-1]["lost"] == 0
+
+
+def test_the_repeat_purchase_rate_counts_the_periods_orders_as_its_definition_says(container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    with container.uow() as uow:
+        back = add_member(uow.session, shopify_shop, "back", "back@example.de", joined="2023-05-01")
+        twice = add_member(uow.session, shopify_shop, "twice", "twice@example.de", joined="2024-02-01")
+        add_order(uow.session, shopify_shop, "b1", "2023-05-01", "20.00", member=back)
+        add_order(uow.session, shopify_shop, "b2", "2024-03-01", "20.00", member=back)
+        add_order(uow.session, shopify_shop, "t1", "2024-02-01", "20.00", member=twice)
+        add_order(uow.session, shopify_shop, "t2", "2024-04-01", "20.00", member=twice)
+        uow.commit()
+
+    figure = report_json(container, shopify_shop, "--from", "2024-01-01", "--to", "2024-12-31")["figures"][
+        "repeat_purchase_rate"]
+
+    # back's first order was in 2023: one order in 2024 is no repeat purchase of 2024, and the definition says so
+    assert figure["value"] == "50.00"
+    assert "Bestellungen vor der Periode zählen nicht" in figure["definition"]  # the shop speaks German
