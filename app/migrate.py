@@ -15,6 +15,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from app.config import ConfigError
+
 VERSION_TABLE = "alembic_version"  # Alembic's default, which migrations/env.py keeps
 
 
@@ -35,6 +37,13 @@ def alembic_config(engine: Engine | None = None, url: str | None = None) -> Conf
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (head by default)."""
+    folder = migrations_dir()
+    if not folder.is_dir():
+        # Alembic's own words, "Path doesn't exist ... Please use the 'init' command", send an operator the wrong way.
+        raise ConfigError(
+            f"no migrations at {folder}: an install that is not editable does not carry them; set "
+            "LOYALTY_MIGRATIONS_PATH to the migrations/ folder of the same release (docs/deployment.md §2)"
+        )
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection

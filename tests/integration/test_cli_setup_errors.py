@@ -45,6 +45,18 @@ def test_upgrading_to_an_unknown_revision_names_it_in_one_line(loyalty) -> None:
     assert "nosuchrev" in error_line(result)
 
 
+def test_upgrading_without_the_migrations_folder_says_to_set_the_migrations_path(loyalty, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "site-packages" / "migrations"
+
+    result = loyalty("db", "upgrade", LOYALTY_MIGRATIONS_PATH=str(missing),
+                     LOYALTY_DATABASE_URL=f"sqlite:///{tmp_path / 'new.db'}")
+
+    line = error_line(result)
+    assert f"no migrations at {missing}" in line
+    assert "LOYALTY_MIGRATIONS_PATH" in line
+    assert "init" not in line
+
+
 def test_a_database_url_of_an_unknown_kind_names_the_variable(loyalty) -> None:  # type: ignore[no-untyped-def]
     result = loyalty("shops", "list", LOYALTY_DATABASE_URL="foo://bar")
 
