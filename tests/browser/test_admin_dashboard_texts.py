@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.admin import sign_in_page as sign_in
 from tests.support.analytics_data import worked_example
@@ -74,3 +75,15 @@ def test_the_clv_is_shown_beside_the_orders_per_customer_per_year_it_is_computed
     assert page.text_content("[data-testid=figure-purchase_frequency_year] strong") == "1,5"
     assert "Bestellungen pro Kunde und Jahr" in page.text_content("[data-testid=figure-purchase_frequency_year]")
     assert page.text_content("[data-testid=figure-customers] strong") == "4"
+
+
+def test_a_period_reaching_past_today_is_shown_as_the_days_measured(  # type: ignore[no-untyped-def]
+    app, container, live_url, page, shopify_shop
+) -> None:
+    worked_example(container, shopify_shop)
+    _dashboard(app, page, live_url, shopify_shop)
+    page.fill("[data-testid=period-from]", "2026-02-01")
+    page.fill("[data-testid=period-to]", "2026-03-31")  # the server's today is 2 March 2026
+    page.click("[data-testid=period-apply]")
+    expect(page.get_by_test_id("period-to")).to_have_value("2026-03-02")
+    assert page.input_value("[data-testid=period-from]") == "2026-02-01"

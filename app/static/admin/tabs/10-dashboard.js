@@ -62,8 +62,10 @@
   function periodPicker(ctx, onChange) {
     const today = new Date();
     const yearAgo = new Date(today.getTime() - 364 * 86400000);
-    const from = ctx.h("input", { type: "date", name: "from", value: isoDay(yearAgo), "data-testid": "period-from" });
-    const to = ctx.h("input", { type: "date", name: "to", value: isoDay(today), "data-testid": "period-to" });
+    const from = ctx.h("input", { type: "date", name: "from", value: isoDay(yearAgo), max: isoDay(today),
+      "data-testid": "period-from" });
+    const to = ctx.h("input", { type: "date", name: "to", value: isoDay(today), max: isoDay(today),
+      "data-testid": "period-to" });
     const preset = (days) => () => {
       from.value = isoDay(new Date(today.getTime() - (days - 1) * 86400000));
       to.value = isoDay(today);
@@ -272,6 +274,9 @@
           ctx.api(`/admin/api/analytics/report?from=${from}&to=${to}&lang=${ctx.locale}`),
           ctx.api(`/admin/api/segments?lang=${ctx.locale}`),
         ]));
+        // the period measured: one reaching past today ends today (days to come have no orders, no lapses yet)
+        picker.from.value = report.period.from;
+        picker.to.value = report.period.to;
         const cards = SECTIONS.map(([id, de, en, keys]) => ctx.h("section", { class: "la-card", "data-testid": `section-${id}` },
           ctx.h("h2", {}, ctx.t(de, en)),
           ctx.h("div", { class: "ld-grid" }, keys.map((key) => figureCard(key, report.figures[key], ctx)))));
