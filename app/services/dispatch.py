@@ -354,9 +354,13 @@ def _record(
         for (msg_id, _, _subject), outcome in zip(prepared.messages, outcomes, strict=True):
             if outcome is not None:  # accepted messages were recorded as they went out (services/sent_marks.py)
                 failures.append((msg_id, outcome))
+        retried_before = result.retried
         for msg_id, error in failures:
             _fail(uow, msg_id, claim, error, settings, now, result)
         uow.commit()
+    if result.retried > retried_before:  # one line per batch: an SMTP outage shows at once, not after 8 attempts
+        log.warning("messages not sent, retried later",
+                    extra={"retried": result.retried - retried_before, "error": str(failures[0][1])[:200]})
 
 
 def _fail(

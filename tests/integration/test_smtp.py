@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from app.mail.file import FileMailer
@@ -146,3 +147,16 @@ def test_a_relay_without_smtputf8_fails_such_a_message_with_a_reason_and_sends_t
     assert [mail["To"] for mail in inbox.received] == ["anna@example.de"]
     failed = [message for message in messages(container, shopify_shop) if message.to_email == "jürgen@example.de"]
     assert [(message.status, "SMTPUTF8" in (message.last_error or "")) for message in failed] == [("failed", True)]
+
+
+def test_smtp_down_says_so_in_one_warning_per_batch_at_the_first_failed_attempt(container, shopify_shop, caplog):
+    container.ports["mailer"] = SmtpMailer.from_url(f"smtp://127.0.0.1:{free_port()}?timeout=2")  # nobody there
+    for n in range(3):
+        deliver(container, shopify_shop, order(f"71{n}", at=START, buyer=customer(ref=f"d{n}", email=f"d{n}@x.de")))
+    caplog.set_level(logging.WARNING, logger="app")
+
+    dispatch(container)
+
+    [warning] = [record for record in caplog.records if record.getMessage() == "messages not sent, retried later"]
+    assert warning.retried == 3  # type: ignore[attr-defined]
+    assert "Connection refused" in warning.error  # type: ignore[attr-defined]
