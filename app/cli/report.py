@@ -23,7 +23,8 @@ def register(cli: click.Group) -> None:
     @cli.command("report")
     @click.argument("shop")
     @click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First UTC day (default: a year ago).")
-    @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last UTC day, included (default: today).")
+    @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]),
+                  help="Last UTC day, included (default and at most: today).")
     @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
     @click.option("--lang", type=click.Choice(LOCALES),
                   help="Language of labels, definitions and errors (default: the shop's).")
