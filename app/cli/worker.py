@@ -18,20 +18,23 @@ def register(cli: click.Group) -> None:
     @click.option("--once", is_flag=True, help="Run every due job once and exit (cron, scripts).")
     @click.option("--job", "jobs", multiple=True, type=click.Choice(job_ids()),
                   help="With --once: only this job (repeatable).")
+    @click.option("--quiet", "-q", is_flag=True,
+                  help="With --once: print only the lines of failed jobs (cron mails whatever a command prints).")
     @pass_context
-    def worker(ctx: Context, once: bool, jobs: tuple[str, ...]) -> None:
+    def worker(ctx: Context, once: bool, jobs: tuple[str, ...], quiet: bool) -> None:
         """Run the scheduler: outbox, maturing and expiring points, tiers, retries, reconciliation.
 
         With --once, the exit code is 1 when a job failed (its traceback is in the log), so cron notices."""
         from app.jobs.scheduler import build_scheduler, run_once
 
-        if jobs and not once:
-            raise click.UsageError("--job only goes with --once (the scheduler always runs every job)")
+        if (jobs or quiet) and not once:
+            raise click.UsageError("--job and --quiet only go with --once (the scheduler always runs every job)")
         c = ctx.container
         if once:
             outcomes = run_once(c, only=jobs or None)
             for job_id, outcome in outcomes.items():
-                click.echo(f"{job_id}: {outcome}")
+                if not quiet or outcome == "failed":
+                    click.echo(f"{job_id}: {outcome}")
             if "failed" in outcomes.values():
                 sys.exit(1)
             return

@@ -29,6 +29,21 @@ def test_every_job_says_what_it_did_in_words_not_python_structures(run, containe
     assert not [text for text in lines.values() if any(mark in text for mark in PYTHON_STRUCTURES)]
 
 
+def test_quiet_prints_nothing_when_every_job_went_well_so_cron_mails_nothing(run, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    member_with_points(container, shopify_shop, 30, at=START)
+
+    result = run("worker", "--once", "--quiet")
+
+    assert (result.exit_code, result.output) == (0, "")
+
+
+def test_quiet_goes_only_with_once(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("worker", "--quiet")
+
+    assert result.exit_code == 2
+    assert "--job and --quiet only go with --once" in result.output
+
+
 def test_a_count_of_one_is_said_in_the_singular(run, container, shopify_shop) -> None:  # type: ignore[no-untyped-def]
     set_program_settings(container, shopify_shop, expiry_policy="per_lot", expiry_months=1)
     member_with_points(container, shopify_shop, 30, at=START)
