@@ -32,6 +32,9 @@ def test_the_dashboard_renders_figures_and_charts(app, container, shopify_shop, 
     assert "(12 Monate bis Periodenende)" in page.text_content("[data-testid=chart-retention]")
     assert "Jan. 25" in page.text_content("[data-testid=chart-retention] svg")  # 2025, not the year before today
     assert page.locator("[data-testid=chart-cohorts] svg rect").count() >= 3
+    # the churn window has the name the figures' definitions give it, not a second one
+    for caption in ("chart-retention-caption", "chart-cohorts-caption"):
+        assert "im Abwanderungsfenster" in page.get_by_test_id(caption).inner_text(), caption
     screenshot("dashboard")
 
 

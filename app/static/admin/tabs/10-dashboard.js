@@ -149,7 +149,7 @@
         "Retention per month (12 months to the period's end)"), format: pct,
       labels: c.retention.map((r) => monthLabel(ctx, r.month)),
       caption: ctx.t("Je Monat die Rechnung der Kennzahl „Kundenbindungsrate“: Anteil der Kunden am Monatsanfang, die am " +
-        "Monatsende noch Kunden sind (eine Bestellung im Verlustzeitraum). Die Kennzahl rechnet über den ganzen Zeitraum.",
+        "Monatsende noch Kunden sind (eine Bestellung im Abwanderungsfenster). Die Kennzahl rechnet über den ganzen Zeitraum.",
       "Per month, the calculation of the “Retention rate” figure: share of the customers at the month's start still " +
         "customers at its end (an order within the churn window). The figure covers the whole chosen period."),
       series: [
@@ -163,7 +163,7 @@
       title: ctx.t("Kohorten: Anteil, der in späteren Monaten wieder bestellt", "Cohorts: share ordering again in later months"),
       rows: c.cohorts.map((row) => `${monthLabel(ctx, row.cohort)} (${ctx.number(row.customers)})`),
       caption: ctx.t("Jede Zeile: die Neukunden eines Monats; Spalte n: Anteil, der genau im n-ten Monat danach wieder " +
-        "bestellte. Die Kundenbindungsrate zählt dagegen jeden, der im Verlustzeitraum noch bestellt hat – daher höher.",
+        "bestellte. Die Kundenbindungsrate zählt dagegen jeden, der im Abwanderungsfenster noch bestellt hat – daher höher.",
       "Each row: a month's new customers; column n: the share who ordered again exactly n months later. The retention " +
         "rate counts anyone who still ordered within the churn window, so it is higher."),
       columns: Array.from({ length: width }, (_, i) => String(i + 1)),
