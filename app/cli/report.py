@@ -100,6 +100,8 @@ def format_value(figure: dict[str, Any], currency: str, locale: str) -> str:
         return format_money(value, currency, locale)
     if isinstance(value, int | str) and str(value).lstrip("-").isdigit():
         return str(value)  # counts and points: no thousands separator, as `--json` and the ledger print them
+    if unit in ("ratio", "years"):  # two places always: "1,00" orders per customer, not "1" beside "1,46"
+        return _plain(format_decimal(Decimal(str(value)), "#,##0.00", locale=locale))
     return _plain(format_decimal(Decimal(str(value)), locale=locale))
 
 

@@ -72,7 +72,7 @@ def test_the_clv_is_shown_beside_the_orders_per_customer_per_year_it_is_computed
     _dashboard(app, page, live_url, shopify_shop)
     page.wait_for_selector("[data-testid=figure-clv] strong:has-text('260')")
     # AOV 86,67 € × 1,5 orders per customer per year × 2 years: each part of the CLV is on the page
-    assert page.text_content("[data-testid=figure-purchase_frequency_year] strong") == "1,5"
+    assert page.text_content("[data-testid=figure-purchase_frequency_year] strong") == "1,50"
     assert "Bestellungen pro Kunde und Jahr" in page.text_content("[data-testid=figure-purchase_frequency_year]")
     assert page.text_content("[data-testid=figure-customers] strong") == "4"
 
@@ -87,3 +87,12 @@ def test_a_period_reaching_past_today_is_shown_as_the_days_measured(  # type: ig
     page.click("[data-testid=period-apply]")
     expect(page.get_by_test_id("period-to")).to_have_value("2026-03-02")
     assert page.input_value("[data-testid=period-from]") == "2026-02-01"
+
+
+def test_ratios_and_years_keep_two_places(app, container, live_url, page, shopify_shop) -> None:  # type: ignore[no-untyped-def]
+    worked_example(container, shopify_shop)
+    _dashboard(app, page, live_url, shopify_shop)
+    page.wait_for_selector("[data-testid=figure-clv] strong:has-text('260')")
+    # guests: one order each (1,00, not "1" as if it were a count); lifetime 2 years
+    assert page.text_content("[data-testid=figure-guests_frequency] strong") == "1,00"
+    assert page.text_content("[data-testid=figure-avg_lifetime] strong") == "2,00 Jahre"

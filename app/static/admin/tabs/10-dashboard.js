@@ -48,7 +48,10 @@
     const n = Number(v);
     if (figure.unit === "money") return ctx.money(n);
     if (figure.unit === "percent") return ctx.percent(n);
-    if (figure.unit === "years") return ctx.t(`${ctx.number(n)} Jahre`, `${ctx.number(n)} years`);
+    // ratios and years with their two places ("1,00" orders per customer beside "1,46"), as the API sends them
+    const places = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+    if (figure.unit === "years") return ctx.t(`${ctx.number(n, places)} Jahre`, `${ctx.number(n, places)} years`);
+    if (figure.unit === "ratio") return ctx.number(n, places);
     return ctx.number(n);
   }
 
