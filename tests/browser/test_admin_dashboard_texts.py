@@ -96,3 +96,15 @@ def test_ratios_and_years_keep_two_places(app, container, live_url, page, shopif
     # guests: one order each (1,00, not "1" as if it were a count); lifetime 2 years
     assert page.text_content("[data-testid=figure-guests_frequency] strong") == "1,00"
     assert page.text_content("[data-testid=figure-avg_lifetime] strong") == "2,00 Jahre"
+
+
+def test_a_period_without_new_customers_says_so_instead_of_no_data_yet(  # type: ignore[no-untyped-def]
+    app, container, live_url, page, shopify_shop
+) -> None:
+    worked_example(container, shopify_shop)
+    _dashboard(app, page, live_url, shopify_shop)
+    page.fill("[data-testid=period-from]", "2025-12-01")
+    page.fill("[data-testid=period-to]", "2025-12-31")  # four customers, none of them new in December
+    page.click("[data-testid=period-apply]")
+    expect(page.get_by_test_id("chart-cohorts-empty")).to_contain_text("Keine Neukunden in diesem Zeitraum")
+    assert "Noch keine Daten" not in page.get_by_test_id("chart-cohorts-empty").inner_text()

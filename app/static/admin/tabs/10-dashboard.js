@@ -122,7 +122,7 @@
   }
 
   /** The charts' specs with a "no data yet" sentence instead of an empty drawing (an empty range has no axis). */
-  function withEmptyStates(ctx, c, segments, specs) {
+  function withEmptyStates(ctx, c, segments, specs, figures) {
     const none = (values) => !values.some((v) => v !== null && v !== undefined && Number(v) !== 0);
     // a rate of 0 is a result (everyone churned); only months without any rate are no data
     if (!c.retention.some((r) => r.retention_rate !== null || r.churn_rate !== null)) {
@@ -130,8 +130,14 @@
         "retention shows once customers have ordered across two months.");
     }
     if (!c.cohorts.some((row) => row.customers > 0)) {
-      specs.cohorts.empty = noData(ctx, "Die Kohorten erscheinen, sobald Neukunden bestellt haben.",
-        "cohorts show once new customers have ordered.");
+      // customers who are not new (they ordered before the period) are data: only the cohorts are empty
+      const customers = Number(figures.customers_at_start.value) + Number(figures.customers_at_end.value);
+      specs.cohorts.empty = customers > 0
+        ? ctx.t("Keine Neukunden in diesem Zeitraum: Die Kohorten zeigen, wie die Neukunden eines Monats später " +
+          "wieder bestellen.", "No new customers in this period: the cohorts show how a month's new customers " +
+          "order again later.")
+        : noData(ctx, "Die Kohorten erscheinen, sobald Neukunden bestellt haben.",
+          "cohorts show once new customers have ordered.");
     }
     if (!segments.abc.some((row) => row.members > 0)) {
       specs.abc.empty = noData(ctx, "Die A/B/C-Einteilung erscheint, sobald Kunden Umsatz gebracht haben.",
@@ -192,7 +198,7 @@
       ],
     };
     const liability = liabilitySpec(ctx, c.liability || []);
-    withEmptyStates(ctx, c, segments, { retention, cohorts, abc, points });
+    withEmptyStates(ctx, c, segments, { retention, cohorts, abc, points }, report.figures);
     return ctx.h("div", { class: "ld-charts" },
       chartCard(ctx, "chart-retention", retention), chartCard(ctx, "chart-cohorts", cohorts),
       chartCard(ctx, "chart-abc", abc), chartCard(ctx, "chart-points", points),
