@@ -68,15 +68,19 @@ def countable(amounts: OrderAmounts, rules: EarningRules) -> tuple[Decimal, Deci
     return gross, refunded
 
 
-def target_points(amounts: OrderAmounts, rules: EarningRules, *, is_paid: bool, is_cancelled: bool) -> int:
+def target_points(
+    amounts: OrderAmounts, rules: EarningRules, *, is_paid: bool, is_cancelled: bool, in_shop_currency: bool = True
+) -> int:
     """What the ledger should hold for this order now.
 
     A paid order holds what its countable amount earns, less what was refunded of that amount: a partial
     refund leaves the points the kept goods earn, rounded as the shop chose (95.50 € earns 95 at 1 per euro;
     36.21 € refunded leaves 59.29 € and 59 points). A shipping-only refund reverses nothing by default;
-    cancellation reverses all.
+    cancellation reverses all. An order in another currency than the shop's (a WooCommerce multi-currency
+    plugin's) earns nothing: its amounts are not in the currency the rate is set in, and no rate to convert them
+    comes with it; counted at face value, a shopper paying in koruna would earn 25 times the points.
     """
-    if not is_paid or is_cancelled:
+    if not is_paid or is_cancelled or not in_shop_currency:
         return 0
     gross, refunded = countable(amounts, rules)
     return points_for(gross - max(refunded, Decimal("0")), rules)

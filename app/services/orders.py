@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from app.services.ledger import Posting
 from app.services.program import earning_rules, lot_dates
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+log = logging.getLogger(__name__)
 
 
 def apply_order_snapshot(session: Session, shop: Shop, snap: OrderSnapshot, now: datetime) -> OrderRecord:
@@ -90,7 +92,10 @@ def reconcile_order(
     if order.is_paid and order.earn_rules is None:
         order.earn_rules = earning_rules(session, settings, member).to_dict()
         order.first_paid_at = order.paid_at or now
-    target = _target(order)
+        if not _in_shop_currency(order, shop.currency):
+            log.warning("order in another currency earns no points",
+                        extra={"shop_id": shop.id, "order_ref": order.order_ref, "currency": order.currency})
+    target = _target(order, shop.currency)
     diff = target - order.points_earned
     if diff > 0:
         _earn(session, settings, member, order, diff, now)
@@ -103,7 +108,11 @@ def reconcile_order(
     return order
 
 
-def _target(order: OrderRecord) -> int:
+def _in_shop_currency(order: OrderRecord, shop_currency: str) -> bool:
+    return not order.currency or not shop_currency or order.currency.upper() == shop_currency.upper()
+
+
+def _target(order: OrderRecord, shop_currency: str) -> int:
     if order.earn_rules is None:
         return 0
     amounts = earning.OrderAmounts(
@@ -115,7 +124,8 @@ def _target(order: OrderRecord) -> int:
         refunded_tax=order.refunded_tax,
     )
     rules = earning.EarningRules.from_dict(order.earn_rules)
-    return earning.target_points(amounts, rules, is_paid=order.is_paid, is_cancelled=order.is_cancelled)
+    return earning.target_points(amounts, rules, is_paid=order.is_paid, is_cancelled=order.is_cancelled,
+                                 in_shop_currency=_in_shop_currency(order, shop_currency))
 
 
 def _earn(

@@ -54,6 +54,20 @@ def test_processing_order_earns_points_on_the_line_totals(client, container, woo
     ledger_ok(container)
 
 
+def test_an_order_paid_in_another_currency_than_the_shops_earns_nothing_and_says_so(
+    client, container, woo_shop, caplog
+):
+    post(client, "customer.created", load_payload("woocommerce", "customer_created"))
+    in_koruna = load_payload("woocommerce", "order_updated_processing") | {"currency": "CZK"}  # a multi-currency plugin
+
+    response = post(client, "order.updated", in_koruna)
+
+    assert response.json["outcome"] == "processed"
+    assert member_by_email(container, woo_shop, JUERGEN).balance == 0  # not 48 points for 48.93 koruna (~2 €)
+    assert "order in another currency earns no points" in caplog.text
+    ledger_ok(container)
+
+
 def test_pending_order_earns_nothing_until_processing(client, container, woo_shop):
     post(client, "order.created", load_payload("woocommerce", "order_created_pending"))
     assert member_by_email(container, woo_shop, JUERGEN).balance == 0
