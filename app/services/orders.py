@@ -92,10 +92,10 @@ def reconcile_order(
     if order.is_paid and order.earn_rules is None:
         order.earn_rules = earning_rules(session, settings, member).to_dict()
         order.first_paid_at = order.paid_at or now
-        if not _in_shop_currency(order, shop.currency):
+        if not _in_shop_currency(order, shop):
             log.warning("order in another currency earns no points",
                         extra={"shop_id": shop.id, "order_ref": order.order_ref, "currency": order.currency})
-    target = _target(order, shop.currency)
+    target = _target(order, shop)
     diff = target - order.points_earned
     if diff > 0:
         _earn(session, settings, member, order, diff, now)
@@ -108,11 +108,16 @@ def reconcile_order(
     return order
 
 
-def _in_shop_currency(order: OrderRecord, shop_currency: str) -> bool:
-    return not order.currency or not shop_currency or order.currency.upper() == shop_currency.upper()
+def _in_shop_currency(order: OrderRecord, shop: Shop) -> bool:
+    # A Shopify order's amounts are shop money whatever the shopper paid in (presentment money is apart, PLATFORMS
+    # §1.6), so only a WooCommerce order (a multi-currency plugin's) can be in another currency. Its currency is
+    # compared with the one the shop reported when it was connected.
+    if shop.platform != "woocommerce" or not order.currency or not shop.currency:
+        return True
+    return order.currency.upper() == shop.currency.upper()
 
 
-def _target(order: OrderRecord, shop_currency: str) -> int:
+def _target(order: OrderRecord, shop: Shop) -> int:
     if order.earn_rules is None:
         return 0
     amounts = earning.OrderAmounts(
@@ -125,7 +130,7 @@ def _target(order: OrderRecord, shop_currency: str) -> int:
     )
     rules = earning.EarningRules.from_dict(order.earn_rules)
     return earning.target_points(amounts, rules, is_paid=order.is_paid, is_cancelled=order.is_cancelled,
-                                 in_shop_currency=_in_shop_currency(order, shop_currency))
+                                 in_shop_currency=_in_shop_currency(order, shop))
 
 
 def _earn(
