@@ -13,7 +13,7 @@ from app.domain.shops import storefront_url
 from app.i18n import pick_locale
 from app.models import EmailUnsubscribe, Member, OutboxMessage, Shop
 from app.repositories import insert_ignore
-from app.services.email_links import read_unsubscribe_token, shop_of
+from app.services.email_links import UnsubscribeLink, read_unsubscribe_token, shop_of
 from app.services.email_settings import CATEGORY, get_config
 from app.uow import UnitOfWork
 
@@ -33,20 +33,14 @@ class UnsubscribeTarget:
 def unsubscribe_target(uow: UnitOfWork, secret: str, token: str) -> UnsubscribeTarget:
     """What the confirmation page shows; InvalidLink for a bad token, or a shop that is gone or not the link's."""
     with uow:
-        link = read_unsubscribe_token(secret, token)
-        shop = shop_of(uow.session, link)
-        if shop is None:
-            raise InvalidLink()
+        link, shop = _linked_shop(uow.session, secret, token)
         return _target(uow.session, shop, link.email, link.member_id)
 
 
 def unsubscribe(uow: UnitOfWork, secret: str, token: str, source: str, now: datetime) -> UnsubscribeTarget:
     """Record the objection (idempotent) and cancel the address's pending non-transactional messages."""
     with uow:
-        link = read_unsubscribe_token(secret, token)
-        shop = shop_of(uow.session, link)
-        if shop is None:
-            raise InvalidLink()
+        link, shop = _linked_shop(uow.session, secret, token)
         email = link.email.strip().lower()
         insert_ignore(uow.session, EmailUnsubscribe, {
             "shop_id": shop.id, "member_id": link.member_id, "email": email, "source": source, "created_at": now,
@@ -67,16 +61,22 @@ def resubscribe(uow: UnitOfWork, secret: str, token: str) -> UnsubscribeTarget:
     """Take back the link's objection (a mis-click): the address gets every email again from now on; messages
     cancelled by unsubscribing stay cancelled. InvalidLink as for `unsubscribe`."""
     with uow:
-        link = read_unsubscribe_token(secret, token)
-        shop = shop_of(uow.session, link)
-        if shop is None:
-            raise InvalidLink()
+        link, shop = _linked_shop(uow.session, secret, token)
         email = link.email.strip().lower()
         uow.session.execute(delete(EmailUnsubscribe).where(EmailUnsubscribe.shop_id == shop.id,
                                                            EmailUnsubscribe.email == email))
         target = _target(uow.session, shop, email, link.member_id)
         uow.commit()
         return target
+
+
+def _linked_shop(session: Session, secret: str, token: str) -> tuple[UnsubscribeLink, Shop]:
+    # The link's own shop: InvalidLink for a bad token, or a shop that is gone or not the link's.
+    link = read_unsubscribe_token(secret, token)
+    shop = shop_of(session, link)
+    if shop is None:
+        raise InvalidLink()
+    return link, shop
 
 
 def _target(session: Session, shop: Shop, email: str, member_id: int | None) -> UnsubscribeTarget:
