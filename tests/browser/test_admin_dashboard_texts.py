@@ -108,3 +108,20 @@ def test_a_period_without_new_customers_says_so_instead_of_no_data_yet(  # type:
     page.click("[data-testid=period-apply]")
     expect(page.get_by_test_id("chart-cohorts-empty")).to_contain_text("Keine Neukunden in diesem Zeitraum")
     assert "Noch keine Daten" not in page.get_by_test_id("chart-cohorts-empty").inner_text()
+
+
+def test_dates_typed_while_the_first_figures_load_stay_as_typed(  # type: ignore[no-untyped-def]
+    app, container, live_url, page, shopify_shop
+) -> None:
+    held = []
+    page.route("**/admin/api/analytics/report*", lambda route: held.append(route) if not held else route.continue_())
+    sign_in(app, page, live_url, shopify_shop)
+    page.wait_for_function("() => document.querySelector('[data-testid=period-from]') !== null")
+    page.fill("[data-testid=period-from]", "2025-01-01")
+    page.fill("[data-testid=period-to]", "2025-12-31")
+
+    held[0].continue_()  # the default period's figures arrive after the merchant typed
+
+    page.get_by_test_id("section-retention").wait_for()
+    assert page.input_value("[data-testid=period-from]") == "2025-01-01"
+    assert page.input_value("[data-testid=period-to]") == "2025-12-31"

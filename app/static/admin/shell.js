@@ -314,8 +314,11 @@
   }
 
   function navigate(route) {
-    if (location.hash === `#${route}`) renderRoute();
-    else location.hash = route;
+    // Drawn at once, not on the hashchange event that setting location.hash queues: a click on a tab must not
+    // leave the old panel on screen (and its forms usable) for a moment, then replace it. The back button still
+    // goes through hashchange.
+    if (location.hash !== `#${route}`) history.pushState(null, "", `#${route}`);
+    renderRoute();
   }
 
   function currentRoute() {

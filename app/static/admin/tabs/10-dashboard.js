@@ -283,9 +283,12 @@
           ctx.api(`/admin/api/analytics/report?from=${from}&to=${to}&lang=${ctx.locale}`),
           ctx.api(`/admin/api/segments?lang=${ctx.locale}`),
         ]));
-        // the period measured: one reaching past today ends today (days to come have no orders, no lapses yet)
-        picker.from.value = report.period.from;
-        picker.to.value = report.period.to;
+        // the period measured: one reaching past today ends today (days to come have no orders, no lapses yet);
+        // dates the merchant typed meanwhile stay as typed
+        if (picker.from.value === from && picker.to.value === to) {
+          picker.from.value = report.period.from;
+          picker.to.value = report.period.to;
+        }
         const cards = SECTIONS.map(([id, de, en, keys]) => ctx.h("section", { class: "la-card", "data-testid": `section-${id}` },
           ctx.h("h2", {}, ctx.t(de, en)),
           ctx.h("div", { class: "ld-grid" }, keys.map((key) => figureCard(key, report.figures[key], ctx)))));
