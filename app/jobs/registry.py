@@ -116,7 +116,7 @@ def _push_marketing_consents(c: Any) -> object:
 def _reconcile_orders(c: Any) -> object:
     from app.services.reconciliation import outcome_summary, reconcile_orders
 
-    return outcome_summary(reconcile_orders(c.uow, c.platform_client, c.box, c.clock))
+    return outcome_summary(reconcile_orders(c.uow, c.platform_client, c.box, c.clock, c.settings.public_url))
 
 
 def _check_connections(c: Any) -> object:

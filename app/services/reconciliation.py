@@ -18,7 +18,7 @@ from app.platforms.base import PlatformClient, ShopCredentials
 from app.repositories import ShopRepository
 from app.repositories.order_records import OrderRecords
 from app.security import SecretBox
-from app.services import connection
+from app.services import connection, install
 from app.services.orders import apply_order_snapshot
 from app.services.shops import credentials
 from app.uow import UnitOfWork
@@ -84,23 +84,42 @@ class _Claim:
 
 
 def reconcile_orders(
-    uow_factory: Callable[[], UnitOfWork], platform_client: PlatformFor, box: SecretBox, clock: Clock
+    uow_factory: Callable[[], UnitOfWork], platform_client: PlatformFor, box: SecretBox, clock: Clock,
+    public_url: str | None = None,
 ) -> list[SyncOutcome]:
     """Sync every active shop with Admin API credentials once (the worker job); a shop another worker is
     syncing is skipped. A shop without credentials (a demo, a half-finished install) has nothing to pull from:
-    the job leaves it alone instead of recording a refused run every cycle; a manual sync still reports it."""
+    the job leaves it alone instead of recording a refused run every cycle; a manual sync still reports it.
+    With `public_url`, a shop whose sync repaired orders has its webhooks registered again (`_register_again`)."""
     has_credentials = Shop.access_token_enc.is_not(None) | Shop.consumer_key_enc.is_not(None)
     with uow_factory() as uow:
-        shop_ids = list(
-            uow.session.scalars(select(Shop.id).where(Shop.status == "active", has_credentials).order_by(Shop.id))
-        )
+        shops = uow.session.execute(
+            select(Shop.id, Shop.platform).where(Shop.status == "active", has_credentials).order_by(Shop.id)
+        ).all()
     outcomes = []
-    for shop_id in shop_ids:
+    for shop_id, platform in shops:
         try:
-            outcomes.append(sync_shop(uow_factory, platform_client, box, clock, shop_id))
+            outcome = sync_shop(uow_factory, platform_client, box, clock, shop_id)
         except (SyncAlreadyRunning, ShopNotFound):
             log.info("sync skipped: running elsewhere or shop gone", extra={"shop_id": shop_id})
+            continue
+        outcomes.append(outcome)
+        if outcome.repaired and public_url:
+            _register_again(uow_factory, platform_client(platform), box, shop_id, public_url, clock.now())
     return outcomes
+
+
+def _register_again(uow_factory: Callable[[], UnitOfWork], client: PlatformClient, box: SecretBox, shop_id: int,
+                    public_url: str, now: datetime) -> None:
+    # Deliveries went missing, and a platform drops a subscription that kept failing: Shopify deletes one made
+    # through the Admin API after 8 failures in a row (PLATFORMS §1.3), WooCommerce disables a webhook after 5-7
+    # and never switches it back on (§4.3); from then on only this job would bring the shop's orders, up to ten
+    # minutes late. Registering is idempotent (what exists is kept, a disabled webhook is switched back on); a
+    # failure is recorded on the shop's connection like any registration's, and the connection check retries it.
+    try:
+        install.register_webhooks(uow_factory, box, client, shop_id, public_url, now)
+    except PlatformError:
+        log.warning("webhooks not registered again after a sync repaired orders", extra={"shop_id": shop_id})
 
 
 def sync_shop(

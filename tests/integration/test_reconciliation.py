@@ -17,7 +17,7 @@ from app.jobs.registry import job_specs
 from app.models import LedgerEntry, Member, Shop
 from app.platforms.shopify.admin import ShopifyAdminClient
 from app.platforms.woocommerce.admin import WooCommerceAdminClient
-from app.services import reconciliation
+from app.services import install, reconciliation
 from app.services.shops import NewShop, add_shop
 from tests.conftest import START, TEST_SHOPIFY_SECRET
 from tests.fakes.shopify_server import FakeShopify, shopify_order
@@ -347,3 +347,32 @@ def test_the_job_leaves_a_shop_without_credentials_alone(container, clock, fake_
 
     assert outcomes == []
     assert fake_shopify.requests == []
+
+
+def test_a_sync_that_repaired_orders_switches_the_webhooks_woocommerce_disabled_back_on(
+    client, container, clock, fake_woocommerce, synced_woo
+):
+    install.register_webhooks(container.uow, container.box, container.platform_client("woocommerce"), synced_woo.id,
+                              container.settings.public_url, clock.now())
+    for hook in fake_woocommerce.webhooks.values():
+        hook["status"] = "disabled"  # what WooCommerce does after repeated failed deliveries (PLATFORMS §4.3)
+    fake_woocommerce.orders.append(woocommerce_order(1, woo_at(10), customer_id=1, billing={
+        "first_name": "Ada", "last_name": "W", "email": "kunde1@example.de"}))
+
+    clock.set(SYNC_AT)
+    run_job(container)
+
+    assert balances(container, synced_woo) == {"kunde1@example.de": 46}  # repaired by the sync
+    assert {hook["status"] for hook in fake_woocommerce.webhooks.values()} == {"active"}
+
+
+def test_a_sync_that_repaired_nothing_leaves_the_webhooks_alone(client, container, clock, fake_woocommerce, synced_woo):
+    install.register_webhooks(container.uow, container.box, container.platform_client("woocommerce"), synced_woo.id,
+                              container.settings.public_url, clock.now())
+    for hook in fake_woocommerce.webhooks.values():
+        hook["status"] = "paused"  # the merchant's choice, kept while nothing goes missing
+
+    clock.set(SYNC_AT)
+    run_job(container)
+
+    assert {hook["status"] for hook in fake_woocommerce.webhooks.values()} == {"paused"}
