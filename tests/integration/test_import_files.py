@@ -116,6 +116,15 @@ def test_woocommerce_order_dates_are_read_in_the_shops_time_zone(run, container,
     assert orders_of(container, woo_shop)["#2001"].placed_at == datetime(2024, 3, 14, 9, 22, 5, tzinfo=UTC)
 
 
+def test_a_woocommerce_order_ready_for_pickup_is_imported_as_paid(run, container, woo_shop, tmp_path):  # type: ignore[no-untyped-def]
+    orders = written(tmp_path, "orders.csv", WOO_ORDERS.replace(",completed,", ",ready-for-pickup,"))
+
+    result = run("import", str(woo_shop.id), "--platform", "woocommerce", "--orders", orders)
+
+    assert result.exit_code == 0, result.output
+    assert orders_of(container, woo_shop)["#2001"].is_paid
+
+
 def test_a_gmt_column_of_the_woocommerce_export_wins_over_the_local_time(run, container, woo_shop, tmp_path):  # type: ignore[no-untyped-def]
     with_gmt = WOO_ORDERS.replace("billing_email\n", "billing_email,order_date_gmt\n").replace(
         "example.de\n", "example.de,2024-03-14 09:22:05\n")
