@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.analytics.dialect import dialect_of, month_label, month_of, num, to_money
-from app.models import Order
+from app.models import Order, Shop
 
 
 def customer_key() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
@@ -26,13 +26,18 @@ def customer_key() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
 
 
 def qualifying(shop_id: int) -> list[ColumnElement[bool]]:
-    """Orders that count: this shop's paid, not cancelled, non-test orders of an identifiable customer."""
+    """Orders that count: this shop's paid, not cancelled, non-test orders of an identifiable customer, in the
+    shop's currency. A WooCommerce order in another (a multi-currency plugin's) is left out, as it earns no points
+    (`app.services.orders`) and the import refuses it: its amounts would add koruna to euros. A Shopify order's
+    amounts are shop money whatever its shopper paid in."""
+    woo_currency = select(Shop.currency).where(Shop.id == shop_id, Shop.platform == "woocommerce").scalar_subquery()
     return [
         Order.shop_id == shop_id,
         Order.is_paid.is_(True),
         Order.is_cancelled.is_(False),
         Order.is_test.is_(False),
         (Order.member_id.is_not(None)) | (Order.email.is_not(None)),
+        woo_currency.is_(None) | (Order.currency == woo_currency),
     ]
 
 

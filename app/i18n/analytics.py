@@ -66,8 +66,10 @@ _DEFINITIONS: dict[str, tuple[str, str]] = {
         "(Standard 365 Tage).",
         "Lost customers ÷ customers at the start; lost means no order within the churn window "
         "(default 365 days)."),
-    "orders": ("Bezahlte, nicht stornierte Bestellungen der Periode, ohne Testbestellungen. Tage sind UTC-Tage.",
-               "Paid, not cancelled orders in the period, test orders left out. Days are UTC days."),
+    "orders": ("Bezahlte, nicht stornierte Bestellungen der Periode, ohne Testbestellungen und ohne Bestellungen "
+               "in einer anderen Währung als der des Shops. Tage sind UTC-Tage.",
+               "Paid, not cancelled orders in the period, test orders and orders in another currency than the "
+               "shop's left out. Days are UTC days."),
     "revenue": ("Bezahlter Betrag dieser Bestellungen abzüglich Erstattungen.",
                 "What those orders paid, less refunds."),
     "customers": ("Kunden (Mitglieder und Gäste nach E-Mail) mit einer Bestellung in der Periode.",
