@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.analytics.dialect import dialect_of, month_label, month_of, num, to_money
+from app.domain.earning import MIXED_CURRENCY_PLATFORMS
 from app.models import Order, Shop
 
 
@@ -28,16 +29,16 @@ def customer_key() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
 def qualifying(shop_id: int) -> list[ColumnElement[bool]]:
     """Orders that count: this shop's paid, not cancelled, non-test orders of an identifiable customer, in the
     shop's currency. A WooCommerce order in another (a multi-currency plugin's) is left out, as it earns no points
-    (`app.services.orders`) and the import refuses it: its amounts would add koruna to euros. A Shopify order's
-    amounts are shop money whatever its shopper paid in."""
-    woo_currency = select(Shop.currency).where(Shop.id == shop_id, Shop.platform == "woocommerce").scalar_subquery()
+    (`app.domain.earning.in_shop_currency`) and the import refuses it: its amounts would add koruna to euros."""
+    shop_currency = (select(Shop.currency)
+                     .where(Shop.id == shop_id, Shop.platform.in_(sorted(MIXED_CURRENCY_PLATFORMS))).scalar_subquery())
     return [
         Order.shop_id == shop_id,
         Order.is_paid.is_(True),
         Order.is_cancelled.is_(False),
         Order.is_test.is_(False),
         (Order.member_id.is_not(None)) | (Order.email.is_not(None)),
-        woo_currency.is_(None) | (Order.currency == woo_currency),
+        shop_currency.is_(None) | (Order.currency == shop_currency),
     ]
 
 

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from flask import g, request
 
@@ -15,6 +14,7 @@ from app.client_address import client_address
 from app.container import Container
 from app.db_reads import Reader
 from app.domain.errors import RateLimited
+from app.domain.shops import account_page_path
 from app.platforms.app_proxy import ProxyRequest, claimed_shop
 from app.rate_limit import Limit, RateLimiter
 from app.services import storefront as service
@@ -167,16 +167,7 @@ def storefront_context(
     else:
         origin = "https://" + (forwarded_host if HOST.match(forwarded_host) else shop.domain)
     signup, login = ACCOUNT_URLS.get(shop.platform, ("/", "/"))
-    if shop.platform == "woocommerce" and (page := _account_page(shop.domain, account_url or "")):
+    if shop.platform == "woocommerce" and (page := account_page_path(shop.domain, account_url or "")):
         signup = login = page
     return service.Storefront(shop, proxied.customer_ref, locale or None, origin + prefix, prefix, signup, login)
 
-
-def _account_page(shop_url: str, account_url: str) -> str | None:
-    # WooCommerce names the My Account page in the site's language when it is installed (`/mein-konto/` in German):
-    # the path of the page the proxy names, on the shop's own site (with or without www.), else None.
-    page, own = urlsplit(account_url), urlsplit(shop_url)
-    hosts = {(host or "").lower().removeprefix("www.") for host in (page.hostname, own.hostname)}
-    if len(hosts) != 1 or not page.path.startswith("/") or page.path.startswith("//") or "\\" in page.path:
-        return None
-    return page.path + (f"?{page.query}" if page.query else "")

@@ -68,6 +68,18 @@ def countable(amounts: OrderAmounts, rules: EarningRules) -> tuple[Decimal, Deci
     return gross, refunded
 
 
+# Platforms whose orders can be in another currency than the shop's (a WooCommerce multi-currency plugin's); a
+# Shopify order's amounts are shop money whatever its shopper paid in (presentment money is apart, PLATFORMS §1.6).
+MIXED_CURRENCY_PLATFORMS = frozenset({"woocommerce"})
+
+
+def in_shop_currency(platform: str, order_currency: str, shop_currency: str) -> bool:
+    """Whether an order's amounts are in the shop's currency (an unknown currency on either side counts as it)."""
+    if platform not in MIXED_CURRENCY_PLATFORMS or not order_currency or not shop_currency:
+        return True
+    return order_currency.upper() == shop_currency.upper()
+
+
 def target_points(
     amounts: OrderAmounts, rules: EarningRules, *, is_paid: bool, is_cancelled: bool, in_shop_currency: bool = True
 ) -> int:

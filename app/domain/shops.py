@@ -44,8 +44,23 @@ def www_variant(typed: str, home: str | None) -> str | None:
     a, b = urlsplit(typed), urlsplit(own)
     if own == typed or (a.scheme, a.port, a.path) != (b.scheme, b.port, b.path):
         return None
-    bare = {(a.hostname or "").removeprefix("www."), (b.hostname or "").removeprefix("www.")}
-    return own if len(bare) == 1 else None
+    return own if same_site(typed, own) else None
+
+
+def same_site(url: str, other: str) -> bool:
+    """The two URLs name one host, with or without a leading `www.`."""
+    bare = {(urlsplit(u).hostname or "").removeprefix("www.") for u in (url, other)}
+    return len(bare) == 1
+
+
+def account_page_path(shop_url: str, account_url: str) -> str | None:
+    """The path (and query) of the My Account page a WooCommerce shop's proxy names, when it is on the shop's own
+    site; else None. WooCommerce names the page in the site's language when installed (`/mein-konto/` in German)."""
+    page = urlsplit(account_url)
+    on_site_path = page.path.startswith("/") and not page.path.startswith("//") and "\\" not in page.path
+    if not (on_site_path and same_site(shop_url, account_url)):
+        return None
+    return page.path + (f"?{page.query}" if page.query else "")
 
 
 def storefront_url(platform: str, domain: str) -> str:

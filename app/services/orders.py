@@ -109,12 +109,8 @@ def reconcile_order(
 
 
 def _in_shop_currency(order: OrderRecord, shop: Shop) -> bool:
-    # A Shopify order's amounts are shop money whatever the shopper paid in (presentment money is apart, PLATFORMS
-    # §1.6), so only a WooCommerce order (a multi-currency plugin's) can be in another currency. Its currency is
-    # compared with the one the shop reported when it was connected.
-    if shop.platform != "woocommerce" or not order.currency or not shop.currency:
-        return True
-    return order.currency.upper() == shop.currency.upper()
+    # Compared with the currency the shop reported when it was connected.
+    return earning.in_shop_currency(shop.platform, order.currency, shop.currency)
 
 
 def _target(order: OrderRecord, shop: Shop) -> int:
